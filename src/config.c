@@ -1,0 +1,285 @@
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+enum opt_type { OPT_STR, OPT_INT, OPT_SIZE, OPT_OCTAL, OPT_ENUM };
+
+struct opt {
+	const char *section, *key;
+	enum opt_type type;
+	size_t off;
+	const char *def;
+	int64_t min, max;	/* integers: bounds */
+	const char *choices;	/* OPT_ENUM: values separated by '|' */
+	int secret;		/* never printed */
+};
+
+#define O(f) offsetof(struct cr_config, f)
+#define KIB 1024LL
+#define MIB (1024LL * 1024)
+#define GIB (1024LL * 1024 * 1024)
+
+/* The one table of options: what the example conf/certrenew.conf documents. */
+static const struct opt opts[] = {
+    {"db", "host", OPT_STR, O(db_host), "", 0, 0, NULL, 0},
+    {"db", "port", OPT_INT, O(db_port), "3306", 1, 65535, NULL, 0},
+    {"db", "socket", OPT_STR, O(db_socket), "/run/mysqld/mysqld.sock", 0, 0, NULL, 0},
+    {"db", "user", OPT_STR, O(db_user), "certrenew", 0, 0, NULL, 0},
+    {"db", "password", OPT_STR, O(db_password), "", 0, 0, NULL, 1},
+    {"db", "name", OPT_STR, O(db_name), "certrenew", 0, 0, NULL, 0},
+    {"db", "timeout", OPT_INT, O(db_timeout), "10", 1, 600, NULL, 0},
+
+    {"web", "socket", OPT_STR, O(web_socket), "/run/certrenew/fcgi.sock", 0, 0, NULL, 0},
+    {"web", "socket_mode", OPT_OCTAL, O(web_socket_mode), "0660", 0, 0777, NULL, 0},
+    {"web", "workers", OPT_INT, O(web_workers), "0", 0, 512, NULL, 0},
+    {"web", "backlog", OPT_INT, O(web_backlog), "1024", 1, 65535, NULL, 0},
+    {"web", "max_body", OPT_SIZE, O(web_max_body), "1M", 1 * KIB, 64 * MIB, NULL, 0},
+    {"web", "drain_timeout", OPT_INT, O(web_drain_timeout), "10", 1, 600, NULL, 0},
+    {"web", "session_idle", OPT_INT, O(web_session_idle), "1800", 60, 86400, NULL, 0},
+    {"web", "session_absolute", OPT_INT, O(web_session_absolute), "43200", 300, 604800, NULL, 0},
+
+    {"jobs", "workers", OPT_INT, O(jobs_workers), "4", 1, 128, NULL, 0},
+    {"jobs", "max_attempts", OPT_INT, O(jobs_max_attempts), "5", 1, 100, NULL, 0},
+    {"jobs", "lease", OPT_INT, O(jobs_lease), "300", 5, 86400, NULL, 0},
+    {"jobs", "poll_ms", OPT_INT, O(jobs_poll_ms), "1000", 10, 60000, NULL, 0},
+    {"jobs", "backoff_base", OPT_INT, O(jobs_backoff_base), "10", 1, 3600, NULL, 0},
+    {"jobs", "backoff_max", OPT_INT, O(jobs_backoff_max), "3600", 1, 86400, NULL, 0},
+
+    {"daemon", "pid_file", OPT_STR, O(daemon_pid_file), "/run/certrenew/certrenewd.pid", 0, 0, NULL, 0},
+
+    {"log", "level", OPT_ENUM, O(log_level), "info", 0, 0, "debug|info|warn|error", 0},
+
+    {"paths", "schema_dir", OPT_STR, O(paths_schema_dir), SCHEMA_DIR, 0, 0, NULL, 0},
+    {"paths", "data_dir", OPT_STR, O(paths_data_dir), "/var/lib/certrenew", 0, 0, NULL, 0},
+
+    {"bank", "account", OPT_STR, O(bank_account), "", 0, 0, NULL, 0},
+    {"bank", "account_name", OPT_STR, O(bank_account_name), "", 0, 0, NULL, 0},
+    {"bank", "bank_name", OPT_STR, O(bank_name), "", 0, 0, NULL, 0},
+    {"bank", "inbox", OPT_STR, O(bank_inbox), "/var/lib/certrenew/bank/inbox", 0, 0, NULL, 0},
+    {"bank", "archive_dir", OPT_STR, O(bank_archive_dir), "/var/lib/certrenew/bank/archive", 0, 0, NULL, 0},
+    {"bank", "failed_dir", OPT_STR, O(bank_failed_dir), "/var/lib/certrenew/bank/failed", 0, 0, NULL, 0},
+    {"bank", "import_interval", OPT_INT, O(bank_import_interval), "1200", 10, 86400, NULL, 0},
+
+    {"price", "base_per_year", OPT_INT, O(price_base_per_year), "20000", 0, 100000000, NULL, 0},
+    {"price", "addon_per_year", OPT_INT, O(price_addon_per_year), "10000", 0, 100000000, NULL, 0},
+
+    {"order", "ttl_days", OPT_INT, O(order_ttl_days), "7", 1, 365, NULL, 0},
+    {"order", "max_years", OPT_INT, O(order_max_years), "5", 1, 10, NULL, 0},
+
+    {"attachments", "dir", OPT_STR, O(attachments_dir), "/var/lib/certrenew/attachments", 0, 0, NULL, 0},
+    {"attachments", "max_bytes", OPT_SIZE, O(attachments_max_bytes), "10M", 1 * KIB, 1 * GIB, NULL, 0},
+    {"attachments", "required", OPT_STR, O(attachments_required), "all", 0, 0, NULL, 0},
+
+    {"ca", "cert", OPT_STR, O(ca_cert), "", 0, 0, NULL, 0},
+    {"ca", "key", OPT_STR, O(ca_key), "", 0, 0, NULL, 0},
+    {"ca", "renew_before_days", OPT_INT, O(ca_renew_before_days), "90", 0, 3650, NULL, 0},
+    {"ca", "renew_after_days", OPT_INT, O(ca_renew_after_days), "365", 0, 3650, NULL, 0},
+    {"ca", "validity_from", OPT_ENUM, O(ca_validity_from), "issue", 0, 0, "issue|old_expiry", 0},
+};
+
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+static char **
+str_slot(struct cr_config *cfg, const struct opt *o)
+{
+	return (char **)((char *)cfg + o->off);
+}
+
+static int64_t *
+int_slot(struct cr_config *cfg, const struct opt *o)
+{
+	return (int64_t *)((char *)cfg + o->off);
+}
+
+static int
+enum_ok(const char *choices, const char *v)
+{
+	size_t n = strlen(v);
+
+	for (const char *p = choices; *p;) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (len == n && strncmp(p, v, n) == 0)
+			return 1;
+		if (bar == NULL)
+			break;
+		p = bar + 1;
+	}
+	return 0;
+}
+
+/* Parses v for option o into cfg; on error writes the reason to why. */
+static int
+opt_set(struct cr_config *cfg, const struct opt *o, const char *v, char *why, size_t whylen)
+{
+	char *end, *copy;
+	long long n;
+
+	switch (o->type) {
+	case OPT_STR:
+	case OPT_ENUM:
+		if (o->type == OPT_ENUM && !enum_ok(o->choices, v)) {
+			snprintf(why, whylen, "'%s' is not one of %s", v, o->choices);
+			return -1;
+		}
+		if ((copy = strdup(v)) == NULL) {
+			snprintf(why, whylen, "out of memory");
+			return -1;
+		}
+		free(*str_slot(cfg, o));
+		*str_slot(cfg, o) = copy;
+		return 0;
+	case OPT_INT:
+	case OPT_SIZE:
+	case OPT_OCTAL:
+		errno = 0;
+		n = strtoll(v, &end, o->type == OPT_OCTAL ? 8 : 10);
+		if (end == v || errno != 0) {
+			snprintf(why, whylen, "'%s' is not %s", v,
+				 o->type == OPT_OCTAL ? "an octal mode" : "an integer");
+			return -1;
+		}
+		if (o->type == OPT_SIZE && *end) {
+			long long mul = 1;
+
+			switch (toupper((unsigned char)*end)) {
+			case 'K': mul = KIB; break;
+			case 'M': mul = MIB; break;
+			case 'G': mul = GIB; break;
+			default: mul = 0; break;
+			}
+			if (mul == 0 || end[1] != '\0' || n > INT64_MAX / mul) {
+				snprintf(why, whylen, "'%s' is not a size (a number with K, M or G)", v);
+				return -1;
+			}
+			n *= mul;
+			end++;
+		}
+		if (*end != '\0') {
+			snprintf(why, whylen, "'%s' has trailing characters", v);
+			return -1;
+		}
+		if (n < o->min || n > o->max) {
+			snprintf(why, whylen, "%lld is out of bounds (%lld to %lld)", n,
+				 (long long)o->min, (long long)o->max);
+			return -1;
+		}
+		*int_slot(cfg, o) = n;
+		return 0;
+	}
+	return -1;
+}
+
+void
+cr_config_defaults(struct cr_config *cfg)
+{
+	char why[256];
+
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < NOPTS; i++)
+		if (opt_set(cfg, &opts[i], opts[i].def, why, sizeof why) != 0)
+			abort(); /* a default that fails its own bounds is a bug */
+}
+
+struct load_ctx {
+	struct cr_config *cfg;
+	char why[400];
+};
+
+static int
+ini_cb(void *user, const char *section, const char *key, const char *value)
+{
+	struct load_ctx *ctx = user;
+	char why[256];
+
+	for (size_t i = 0; i < NOPTS; i++) {
+		if (strcmp(opts[i].section, section) != 0 || strcmp(opts[i].key, key) != 0)
+			continue;
+		if (opt_set(ctx->cfg, &opts[i], value, why, sizeof why) != 0) {
+			snprintf(ctx->why, sizeof ctx->why, "[%s] %s: %s", section, key, why);
+			return 0;
+		}
+		return 1;
+	}
+	snprintf(ctx->why, sizeof ctx->why, "[%s] %s: unknown option", section, key);
+	return 0;
+}
+
+int
+cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err)
+{
+	struct load_ctx ctx = {.cfg = cfg};
+	FILE *f;
+	int line;
+
+	cr_config_defaults(cfg);
+	if ((f = fopen(path, "r")) == NULL)
+		return cr_err_set(err, CR_EIO, "%s: %s", path, strerror(errno));
+	line = ini_parse_file(f, ini_cb, &ctx);
+	fclose(f);
+	if (line != 0) {
+		if (ctx.why[0] == '\0')
+			snprintf(ctx.why, sizeof ctx.why, "syntax error (expected [section] or key = value)");
+		cr_config_release(cfg);
+		cr_config_defaults(cfg);
+		return cr_err_set(err, CR_EINVAL, "%s:%d: %s", path, line, ctx.why);
+	}
+	cfg->path = strdup(path);
+	if (cfg->path == NULL)
+		return cr_err_set(err, CR_ENOMEM, "out of memory");
+	return 0;
+}
+
+void
+cr_config_release(struct cr_config *cfg)
+{
+	for (size_t i = 0; i < NOPTS; i++)
+		if (opts[i].type == OPT_STR || opts[i].type == OPT_ENUM) {
+			free(*str_slot(cfg, &opts[i]));
+			*str_slot(cfg, &opts[i]) = NULL;
+		}
+	free(cfg->path);
+	cfg->path = NULL;
+}
+
+int
+cr_config_web_workers(const struct cr_config *cfg)
+{
+	long cores;
+
+	if (cfg->web_workers > 0)
+		return (int)cfg->web_workers;
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores > 0 ? (int)(2 * cores) : 2;
+}
+
+void
+cr_config_dump(const struct cr_config *cfg)
+{
+	const char *last = "";
+
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+
+		if (strcmp(last, o->section) != 0)
+			printf("%s[%s]\n", i ? "\n" : "", o->section);
+		last = o->section;
+		if (o->secret)
+			printf("%s = ********\n", o->key);
+		else if (o->type == OPT_STR || o->type == OPT_ENUM)
+			printf("%s = %s\n", o->key, *str_slot((struct cr_config *)cfg, o));
+		else if (o->type == OPT_OCTAL)
+			printf("%s = %04llo\n", o->key,
+			       (long long)*int_slot((struct cr_config *)cfg, o));
+		else
+			printf("%s = %lld\n", o->key, (long long)*int_slot((struct cr_config *)cfg, o));
+	}
+}

@@ -1,0 +1,100 @@
+/*
+ * Configuration: one INI file (read with inih) mapped onto struct cr_config
+ * by a single table of options (section, key, type, default, bounds) in
+ * config.c.  An unknown section or key, a value of the wrong type or out of
+ * bounds stops loading with a message naming the file, line and key.
+ *
+ * Ownership: cr_config_load fills a caller-owned struct; strings in it are
+ * owned by the struct and freed by cr_config_release.
+ */
+#ifndef CR_CONFIG_H
+#define CR_CONFIG_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+struct cr_config {
+	char *path; /* the file it was read from */
+
+	/* [db] */
+	char *db_host;
+	int64_t db_port;
+	char *db_socket;
+	char *db_user;
+	char *db_password;
+	char *db_name;
+	int64_t db_timeout;
+
+	/* [web] */
+	char *web_socket;
+	int64_t web_socket_mode;
+	int64_t web_workers; /* 0: two per core */
+	int64_t web_backlog;
+	int64_t web_max_body;
+	int64_t web_drain_timeout;
+	int64_t web_session_idle;
+	int64_t web_session_absolute;
+
+	/* [jobs] */
+	int64_t jobs_workers;
+	int64_t jobs_max_attempts;
+	int64_t jobs_lease;
+	int64_t jobs_poll_ms;
+	int64_t jobs_backoff_base;
+	int64_t jobs_backoff_max;
+
+	/* [daemon] */
+	char *daemon_pid_file;
+
+	/* [log] */
+	char *log_level;
+
+	/* [paths] */
+	char *paths_schema_dir;
+	char *paths_data_dir;
+
+	/* [bank] */
+	char *bank_account;
+	char *bank_account_name;
+	char *bank_name;
+	char *bank_inbox;
+	char *bank_archive_dir;
+	char *bank_failed_dir;
+	int64_t bank_import_interval;
+
+	/* [price] */
+	int64_t price_base_per_year;
+	int64_t price_addon_per_year;
+
+	/* [order] */
+	int64_t order_ttl_days;
+	int64_t order_max_years;
+
+	/* [attachments] */
+	char *attachments_dir;
+	int64_t attachments_max_bytes;
+	char *attachments_required;
+
+	/* [ca] */
+	char *ca_cert;
+	char *ca_key;
+	int64_t ca_renew_before_days;
+	int64_t ca_renew_after_days;
+	char *ca_validity_from;
+};
+
+/* Sets every option to its default. */
+void cr_config_defaults(struct cr_config *cfg);
+/*
+ * Reads path over the defaults.  On error, err->msg is
+ * "FILE:LINE: [section] key: reason" and cfg holds the defaults.
+ */
+int cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err);
+void cr_config_release(struct cr_config *cfg);
+/* The number of FastCGI workers to start (resolves 0 to two per core). */
+int cr_config_web_workers(const struct cr_config *cfg);
+/* Writes every option with its value as INI (secrets masked) to stdout. */
+void cr_config_dump(const struct cr_config *cfg);
+
+#endif

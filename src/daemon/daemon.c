@@ -1,0 +1,293 @@
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "../db.h"
+#include "../jobs.h"
+#include "../log.h"
+#include "daemon.h"
+#include "jobkinds.h"
+
+#define REAP_EVERY_MS 15000
+
+struct daemon;
+
+struct slot {
+	uv_work_t work;
+	struct daemon *d;
+	int busy;
+	int got_job;
+};
+
+struct daemon {
+	uv_loop_t *loop;
+	const struct cr_config *cfg;
+	char runner[CR_RUNNER_MAX + 1];
+	uv_timer_t poll, reaper, grace;
+	uv_signal_t sigterm, sigint;
+	uv_work_t reap_work;
+	int reaping;
+	struct slot *slots;
+	int nslots, running;
+	volatile int stopping;
+};
+
+static __thread struct cr_db *thread_db;
+
+/* This pool thread's connection, opened on first use. */
+static struct cr_db *
+pool_db(const struct cr_config *cfg)
+{
+	struct cr_err err;
+
+	if (thread_db)
+		return thread_db;
+	if ((thread_db = calloc(1, sizeof *thread_db)) == NULL)
+		return NULL;
+	if (cr_db_open(thread_db, cfg, &err) != 0) {
+		cr_warn("%s", err.msg);
+		free(thread_db);
+		thread_db = NULL;
+	}
+	return thread_db;
+}
+
+static void
+run_job(uv_work_t *w)
+{
+	struct slot *s = w->data;
+	struct daemon *d = s->d;
+	struct cr_jobctx ctx;
+	const struct cr_jobkind *kind;
+	struct cr_job job;
+	struct cr_err err;
+	struct cr_db *db;
+	int rc;
+
+	s->got_job = 0;
+	if ((db = pool_db(d->cfg)) == NULL)
+		return;
+	if (cr_job_claim(db, d->cfg, d->runner, &job, &err) != 0) {
+		cr_warn("jobs: claim: %s", err.msg);
+		return;
+	}
+	if (job.id == 0)
+		return;
+	s->got_job = 1;
+	cr_err_clear(&err);
+	ctx = (struct cr_jobctx){db, d->cfg, &job, d->runner, &d->stopping};
+	if ((kind = cr_jobkind_find(job.kind)) == NULL)
+		rc = cr_err_set(&err, CR_EINVAL, "no handler for job kind '%s'", job.kind);
+	else
+		rc = kind->run(&ctx, &err);
+	if (rc == 0) {
+		if (cr_job_done(db, &job, d->runner, &err) != 0)
+			cr_warn("jobs: job %lld: %s", job.id, err.msg);
+		else
+			cr_debug("jobs: job %lld (%s) done", job.id, job.kind);
+	} else if (rc == CR_ERETRY && d->stopping) {
+		cr_info("jobs: job %lld (%s) interrupted; handing it back", job.id, job.kind);
+		/* released with the others when the daemon stops */
+	} else {
+		char why[sizeof err.msg];
+
+		snprintf(why, sizeof why, "%s", err.msg);
+		cr_warn("jobs: job %lld (%s) attempt %d failed: %s", job.id, job.kind, job.attempts, why);
+		if (cr_job_fail(db, d->cfg, &job, d->runner, why, &err) != 0)
+			cr_warn("jobs: job %lld: record failure: %s", job.id, err.msg);
+	}
+	cr_job_release(&job);
+}
+
+static void dispatch(struct daemon *d, int all);
+static void finish(struct daemon *d);
+
+static void
+after_job(uv_work_t *w, int status)
+{
+	struct slot *s = w->data;
+	struct daemon *d = s->d;
+
+	(void)status;
+	s->busy = 0;
+	d->running--;
+	if (d->stopping) {
+		if (d->running == 0)
+			finish(d);
+		return;
+	}
+	/* A job was there, so more may be: keep every slot busy until one finds none. */
+	if (s->got_job)
+		dispatch(d, 1);
+}
+
+/* Starts one idle slot (all: every idle slot) on the pool. */
+static void
+dispatch(struct daemon *d, int all)
+{
+	for (int i = 0; i < d->nslots; i++) {
+		struct slot *s = &d->slots[i];
+
+		if (s->busy)
+			continue;
+		s->busy = 1;
+		d->running++;
+		s->work.data = s;
+		uv_queue_work(d->loop, &s->work, run_job, after_job);
+		if (!all)
+			return;
+	}
+}
+
+static void
+on_poll(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	if (d->running == 0)
+		dispatch(d, 0);
+}
+
+static void
+reap_work(uv_work_t *w)
+{
+	struct daemon *d = w->data;
+	struct cr_db *db = pool_db(d->cfg);
+	struct cr_err err;
+	long long n = 0;
+
+	if (db == NULL)
+		return;
+	if (cr_job_reap(db, d->cfg, &n, &err) != 0)
+		cr_warn("jobs: reap: %s", err.msg);
+	else if (n > 0)
+		cr_warn("jobs: %lld job(s) whose lease ran out handed back to the queue", n);
+}
+
+static void
+after_reap(uv_work_t *w, int status)
+{
+	struct daemon *d = w->data;
+
+	(void)status;
+	d->reaping = 0;
+	if (d->stopping && d->running == 0)
+		finish(d);
+}
+
+static void
+on_reap(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	if (d->reaping || d->stopping)
+		return;
+	d->reaping = 1;
+	d->reap_work.data = d;
+	uv_queue_work(d->loop, &d->reap_work, reap_work, after_reap);
+}
+
+/* Hands back what this daemon still holds; runs on the loop thread at the very end. */
+static void
+release_all(struct daemon *d)
+{
+	struct cr_db db;
+	struct cr_err err;
+	long long n = 0;
+
+	if (cr_db_open(&db, d->cfg, &err) != 0) {
+		cr_warn("%s; jobs still leased will be reaped when their lease runs out", err.msg);
+		return;
+	}
+	if (cr_job_release_runner(&db, d->runner, &n, &err) != 0)
+		cr_warn("jobs: release: %s", err.msg);
+	else if (n > 0)
+		cr_info("jobs: %lld running job(s) handed back to the queue", n);
+	cr_db_close(&db);
+}
+
+static void
+close_cb(uv_handle_t *h)
+{
+	(void)h;
+}
+
+static void
+finish(struct daemon *d)
+{
+	if (d->reaping)
+		return; /* after_reap calls again */
+	release_all(d);
+	uv_close((uv_handle_t *)&d->poll, close_cb);
+	uv_close((uv_handle_t *)&d->reaper, close_cb);
+	uv_close((uv_handle_t *)&d->grace, close_cb);
+	uv_close((uv_handle_t *)&d->sigterm, close_cb);
+	uv_close((uv_handle_t *)&d->sigint, close_cb);
+}
+
+static void
+on_grace(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	cr_warn("stop: %d job(s) still running after %d s; handing them back and exiting", d->running,
+		CR_DAEMON_GRACE);
+	release_all(d);
+	exit(0);
+}
+
+static void
+on_signal(uv_signal_t *h, int sig)
+{
+	struct daemon *d = h->data;
+
+	if (d->stopping)
+		return;
+	cr_info("stop: signal %d; finishing %d running job(s)", sig, d->running);
+	d->stopping = 1;
+	uv_timer_stop(&d->poll);
+	uv_timer_stop(&d->reaper);
+	if (d->running == 0 && !d->reaping) {
+		finish(d);
+		return;
+	}
+	uv_timer_start(&d->grace, on_grace, CR_DAEMON_GRACE * 1000, 0);
+}
+
+int
+cr_daemon_run(const struct cr_config *cfg)
+{
+	static struct daemon d;
+	char pool[16];
+
+	d.cfg = cfg;
+	d.nslots = (int)cfg->jobs_workers;
+	cr_job_runner_name(d.runner);
+	/* One pool thread per job slot plus one for the reaper; before the pool starts. */
+	snprintf(pool, sizeof pool, "%d", d.nslots + 1);
+	setenv("UV_THREADPOOL_SIZE", pool, 1);
+	if ((d.slots = calloc(d.nslots, sizeof *d.slots)) == NULL)
+		return 1;
+	for (int i = 0; i < d.nslots; i++)
+		d.slots[i].d = &d;
+	d.loop = uv_default_loop();
+	uv_timer_init(d.loop, &d.poll);
+	uv_timer_init(d.loop, &d.reaper);
+	uv_timer_init(d.loop, &d.grace);
+	uv_signal_init(d.loop, &d.sigterm);
+	uv_signal_init(d.loop, &d.sigint);
+	d.poll.data = d.reaper.data = d.grace.data = &d;
+	d.sigterm.data = d.sigint.data = &d;
+	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
+	uv_signal_start(&d.sigint, on_signal, SIGINT);
+	uv_timer_start(&d.poll, on_poll, 0, (uint64_t)cfg->jobs_poll_ms);
+	uv_timer_start(&d.reaper, on_reap, 0, REAP_EVERY_MS);
+	cr_info("running as %s with %d job slots", d.runner, d.nslots);
+	uv_run(d.loop, UV_RUN_DEFAULT);
+	uv_loop_close(d.loop);
+	free(d.slots);
+	cr_info("stopped");
+	return 0;
+}

@@ -1,0 +1,54 @@
+#include <jansson.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jobkinds.h"
+
+/*
+ * probe: a diagnostic job.  Records each run in job_probe_runs (so tests can
+ * prove a job ran exactly once across daemons), sleeps sleep_ms (to test
+ * leases and graceful stops) and fails its first fail_times attempts (to
+ * test retries).  Payload: {"sleep_ms": N, "fail_times": K}.
+ */
+static int
+probe(struct cr_jobctx *ctx, struct cr_err *err)
+{
+	json_t *p = json_loads(ctx->job->payload, 0, NULL);
+	long long sleep_ms = 0, fail_times = 0;
+	int rc;
+
+	if (p) {
+		sleep_ms = json_integer_value(json_object_get(p, "sleep_ms"));
+		fail_times = json_integer_value(json_object_get(p, "fail_times"));
+		json_decref(p);
+	}
+	if (sleep_ms < 0 || sleep_ms > 600000)
+		return cr_err_set(err, CR_EINVAL, "probe: sleep_ms out of bounds");
+	rc = cr_db_exec(ctx->db, NULL, err,
+			"INSERT INTO job_probe_runs (job_id, runner, at) VALUES (?, ?, UTC_TIMESTAMP(6))",
+			"is", ctx->job->id, ctx->runner);
+	if (rc != 0)
+		return rc;
+	for (long long slept = 0; slept < sleep_ms; slept += 50) {
+		if (*ctx->stopping)
+			return cr_err_set(err, CR_ERETRY, "probe: interrupted by shutdown");
+		usleep(50000);
+	}
+	if (ctx->job->attempts <= fail_times)
+		return cr_err_set(err, CR_EIO, "probe: failing attempt %d of %lld on purpose",
+				  ctx->job->attempts, fail_times);
+	return 0;
+}
+
+static const struct cr_jobkind kinds[] = {
+    {"probe", probe},
+};
+
+const struct cr_jobkind *
+cr_jobkind_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return &kinds[i];
+	return NULL;
+}

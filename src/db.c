@@ -1,0 +1,495 @@
+#include <errmsg.h>
+#include <mysqld_error.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+
+#define MAX_PARAMS 32
+
+void
+cr_db_global_init(void)
+{
+	mysql_library_init(0, NULL, NULL);
+}
+
+static void
+cache_clear(struct cr_db *db)
+{
+	for (unsigned i = 0; i < db->ncache; i++)
+		mysql_stmt_close(db->cache[i].st);
+	db->ncache = 0;
+}
+
+static int
+db_connect(struct cr_db *db, struct cr_err *err)
+{
+	const struct cr_config *cfg = db->cfg;
+	unsigned int timeout = (unsigned int)cfg->db_timeout;
+	my_bool off = 0;
+	const char *init = "SET time_zone = '+00:00'";
+
+	if ((db->my = mysql_init(NULL)) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "db: out of memory");
+	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &timeout);
+	mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
+	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db->my, MYSQL_INIT_COMMAND, init);
+	if (mysql_real_connect(db->my, cfg->db_host[0] ? cfg->db_host : NULL, cfg->db_user,
+			       cfg->db_password, cfg->db_name, (unsigned int)cfg->db_port,
+			       cfg->db_socket[0] ? cfg->db_socket : NULL,
+			       CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL) {
+		cr_err_set(err, CR_EDB, "db: connect to %s: %s",
+			   cfg->db_socket[0] ? cfg->db_socket : cfg->db_host, mysql_error(db->my));
+		mysql_close(db->my);
+		db->my = NULL;
+		return CR_EDB;
+	}
+	return 0;
+}
+
+int
+cr_db_open(struct cr_db *db, const struct cr_config *cfg, struct cr_err *err)
+{
+	memset(db, 0, sizeof *db);
+	db->cfg = cfg;
+	return db_connect(db, err);
+}
+
+void
+cr_db_close(struct cr_db *db)
+{
+	cache_clear(db);
+	if (db->my)
+		mysql_close(db->my);
+	db->my = NULL;
+}
+
+static int
+lost_connection(unsigned int e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONN_HOST_ERROR ||
+	       e == CR_CONNECTION_ERROR || e == ER_CONNECTION_KILLED || e == CR_SERVER_LOST_EXTENDED ||
+	       e == CR_COMMANDS_OUT_OF_SYNC || e == ER_SERVER_SHUTDOWN;
+}
+
+static int
+reconnect(struct cr_db *db, struct cr_err *err)
+{
+	cache_clear(db);
+	if (db->my)
+		mysql_close(db->my);
+	db->my = NULL;
+	db->in_tx = 0;
+	return db_connect(db, err);
+}
+
+/* Maps a server error number to our code. */
+static int
+map_errno(unsigned int e)
+{
+	if (e == ER_DUP_ENTRY || e == ER_DUP_KEY)
+		return CR_ECONFLICT;
+	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT || lost_connection(e))
+		return CR_ERETRY;
+	return CR_EDB;
+}
+
+int
+cr_db_ping(struct cr_db *db, struct cr_err *err)
+{
+	if (db->my && mysql_ping(db->my) == 0)
+		return 0;
+	return reconnect(db, err);
+}
+
+static MYSQL_STMT *
+stmt_get(struct cr_db *db, const char *sql, unsigned int *eno, struct cr_err *err)
+{
+	MYSQL_STMT *st;
+	my_bool yes = 1;
+
+	for (unsigned i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql)
+			return db->cache[i].st;
+	if (db->my == NULL) {
+		*eno = CR_SERVER_GONE_ERROR;
+		cr_err_set(err, CR_ERETRY, "db: not connected");
+		return NULL;
+	}
+	if ((st = mysql_stmt_init(db->my)) == NULL) {
+		*eno = mysql_errno(db->my);
+		cr_err_set(err, CR_ENOMEM, "db: statement: %s", mysql_error(db->my));
+		return NULL;
+	}
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		*eno = mysql_stmt_errno(st);
+		cr_err_set(err, map_errno(*eno), "db: prepare %.60s: %s", sql, mysql_stmt_error(st));
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &yes);
+	if (db->ncache == CR_DB_CACHE) {
+		/* Full: drop the oldest. */
+		mysql_stmt_close(db->cache[0].st);
+		memmove(&db->cache[0], &db->cache[1], sizeof db->cache[0] * (CR_DB_CACHE - 1));
+		db->ncache--;
+	}
+	db->cache[db->ncache].sql = sql;
+	db->cache[db->ncache].st = st;
+	db->ncache++;
+	return st;
+}
+
+struct params {
+	MYSQL_BIND bind[MAX_PARAMS];
+	unsigned long len[MAX_PARAMS];
+	long long ival[MAX_PARAMS];
+	unsigned n;
+};
+
+static int
+params_bind(struct params *p, const char *types, va_list ap, struct cr_err *err)
+{
+	memset(p, 0, sizeof *p);
+	for (const char *t = types; *t; t++) {
+		MYSQL_BIND *b;
+		const long long *ip;
+		const char *s;
+
+		if (p->n == MAX_PARAMS)
+			return cr_err_set(err, CR_EINVAL, "db: too many parameters");
+		b = &p->bind[p->n];
+		switch (*t) {
+		case 'i':
+			p->ival[p->n] = va_arg(ap, long long);
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = &p->ival[p->n];
+			break;
+		case 'I':
+			ip = va_arg(ap, long long *);
+			if (ip == NULL) {
+				b->buffer_type = MYSQL_TYPE_NULL;
+			} else {
+				p->ival[p->n] = *ip;
+				b->buffer_type = MYSQL_TYPE_LONGLONG;
+				b->buffer = &p->ival[p->n];
+			}
+			break;
+		case 's':
+			s = va_arg(ap, const char *);
+			if (s == NULL) {
+				b->buffer_type = MYSQL_TYPE_NULL;
+			} else {
+				b->buffer_type = MYSQL_TYPE_STRING;
+				b->buffer = (void *)s;
+				p->len[p->n] = strlen(s);
+				b->buffer_length = p->len[p->n];
+				b->length = &p->len[p->n];
+			}
+			break;
+		case 'b':
+			b->buffer_type = MYSQL_TYPE_BLOB;
+			b->buffer = (void *)va_arg(ap, const void *);
+			p->len[p->n] = va_arg(ap, size_t);
+			b->buffer_length = p->len[p->n];
+			b->length = &p->len[p->n];
+			break;
+		default:
+			return cr_err_set(err, CR_EINVAL, "db: bad parameter type '%c'", *t);
+		}
+		p->n++;
+	}
+	return 0;
+}
+
+/* Reads every row of an executed statement into res. */
+static int
+fetch_all(MYSQL_STMT *st, struct cr_res *res, struct cr_err *err)
+{
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	MYSQL_FIELD *fields;
+	MYSQL_BIND *bind = NULL;
+	unsigned long *lens = NULL;
+	my_bool *nulls = NULL;
+	char **bufs = NULL;
+	unsigned ncols;
+	size_t cap = 0;
+	int rc = 0;
+
+	memset(res, 0, sizeof *res);
+	if (meta == NULL)
+		return 0; /* no result set */
+	if (mysql_stmt_store_result(st) != 0) {
+		mysql_free_result(meta);
+		return cr_err_set(err, map_errno(mysql_stmt_errno(st)), "db: store result: %s",
+				  mysql_stmt_error(st));
+	}
+	ncols = mysql_num_fields(meta);
+	fields = mysql_fetch_fields(meta);
+	bind = calloc(ncols, sizeof *bind);
+	lens = calloc(ncols, sizeof *lens);
+	nulls = calloc(ncols, sizeof *nulls);
+	bufs = calloc(ncols, sizeof *bufs);
+	if (!bind || !lens || !nulls || !bufs) {
+		rc = cr_err_set(err, CR_ENOMEM, "db: out of memory");
+		goto out;
+	}
+	for (unsigned c = 0; c < ncols; c++) {
+		unsigned long size = fields[c].max_length;
+
+		if (size < 64)
+			size = 64;
+		if ((bufs[c] = malloc(size + 1)) == NULL) {
+			rc = cr_err_set(err, CR_ENOMEM, "db: out of memory");
+			goto out;
+		}
+		bind[c].buffer_type = MYSQL_TYPE_STRING;
+		bind[c].buffer = bufs[c];
+		bind[c].buffer_length = size;
+		bind[c].length = &lens[c];
+		bind[c].is_null = &nulls[c];
+	}
+	if (mysql_stmt_bind_result(st, bind) != 0) {
+		rc = cr_err_set(err, CR_EDB, "db: bind result: %s", mysql_stmt_error(st));
+		goto out;
+	}
+	res->ncols = ncols;
+	for (;;) {
+		int f = mysql_stmt_fetch(st);
+
+		if (f == MYSQL_NO_DATA)
+			break;
+		if (f == 1) {
+			rc = cr_err_set(err, map_errno(mysql_stmt_errno(st)), "db: fetch: %s",
+					mysql_stmt_error(st));
+			goto out;
+		}
+		if (res->nrows == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			char **ncell = realloc(res->cell, ncap * ncols * sizeof *ncell);
+			unsigned long *nlen;
+
+			if (ncell == NULL) {
+				rc = cr_err_set(err, CR_ENOMEM, "db: out of memory");
+				goto out;
+			}
+			res->cell = ncell;
+			nlen = realloc(res->len, ncap * ncols * sizeof *nlen);
+			if (nlen == NULL) {
+				rc = cr_err_set(err, CR_ENOMEM, "db: out of memory");
+				goto out;
+			}
+			res->len = nlen;
+			cap = ncap;
+		}
+		for (unsigned c = 0; c < ncols; c++) {
+			size_t i = res->nrows * ncols + c;
+			char *v;
+
+			res->len[i] = nulls[c] ? 0 : lens[c];
+			res->cell[i] = NULL;
+			if (nulls[c])
+				continue;
+			if ((v = malloc(lens[c] + 1)) == NULL) {
+				for (unsigned k = 0; k < c; k++)
+					free(res->cell[res->nrows * ncols + k]);
+				rc = cr_err_set(err, CR_ENOMEM, "db: out of memory");
+				goto out;
+			}
+			if (lens[c] > bind[c].buffer_length) {
+				/* Truncated: fetch the whole column. */
+				MYSQL_BIND one;
+
+				memset(&one, 0, sizeof one);
+				one.buffer_type = MYSQL_TYPE_STRING;
+				one.buffer = v;
+				one.buffer_length = lens[c];
+				mysql_stmt_fetch_column(st, &one, c, 0);
+			} else {
+				memcpy(v, bufs[c], lens[c]);
+			}
+			v[lens[c]] = '\0';
+			res->cell[i] = v;
+		}
+		res->nrows++;
+	}
+out:
+	if (rc != 0)
+		cr_res_release(res);
+	if (bufs)
+		for (unsigned c = 0; c < ncols; c++)
+			free(bufs[c]);
+	free(bufs);
+	free(bind);
+	free(lens);
+	free(nulls);
+	mysql_stmt_free_result(st);
+	mysql_free_result(meta);
+	return rc;
+}
+
+static int
+exec_once(struct cr_db *db, struct cr_res *res, const char *sql, const char *types, va_list ap,
+	  unsigned int *eno, struct cr_err *err)
+{
+	struct params p;
+	MYSQL_STMT *st;
+	int rc;
+
+	*eno = 0;
+	if ((st = stmt_get(db, sql, eno, err)) == NULL)
+		return err ? err->code : CR_EDB;
+	if ((rc = params_bind(&p, types, ap, err)) != 0)
+		goto out;
+	if (mysql_stmt_param_count(st) != p.n) {
+		rc = cr_err_set(err, CR_EINVAL, "db: %.60s: %lu parameters, %u given", sql,
+				mysql_stmt_param_count(st), p.n);
+		goto out;
+	}
+	if (p.n && mysql_stmt_bind_param(st, p.bind) != 0) {
+		*eno = mysql_stmt_errno(st);
+		rc = cr_err_set(err, CR_EDB, "db: bind: %s", mysql_stmt_error(st));
+		goto out;
+	}
+	if (mysql_stmt_execute(st) != 0) {
+		*eno = mysql_stmt_errno(st);
+		rc = cr_err_set(err, map_errno(*eno), "db: %.60s: %s", sql, mysql_stmt_error(st));
+		goto out;
+	}
+	db->affected = mysql_stmt_affected_rows(st);
+	db->insert_id = mysql_stmt_insert_id(st);
+	if (res) {
+		rc = fetch_all(st, res, err);
+	} else {
+		mysql_stmt_store_result(st);
+		mysql_stmt_free_result(st);
+	}
+out:
+	return rc;
+}
+
+int
+cr_db_exec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql,
+	   const char *types, ...)
+{
+	unsigned int eno;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = exec_once(db, res, sql, types, ap, &eno, err);
+	va_end(ap);
+	if (rc == 0 || !lost_connection(eno) || db->in_tx) {
+		if (rc != 0 && lost_connection(eno))
+			db->in_tx = 0; /* the server rolled it back */
+		return rc;
+	}
+	cr_warn("db: connection lost (%u), reconnecting", eno);
+	if ((rc = reconnect(db, err)) != 0)
+		return CR_ERETRY;
+	va_start(ap, types);
+	rc = exec_once(db, res, sql, types, ap, &eno, err);
+	va_end(ap);
+	return rc;
+}
+
+static int
+simple(struct cr_db *db, const char *q, struct cr_err *err)
+{
+	unsigned int e;
+
+	if (db->my && mysql_query(db->my, q) == 0)
+		return 0;
+	e = db->my ? mysql_errno(db->my) : CR_SERVER_GONE_ERROR;
+	return cr_err_set(err, map_errno(e), "db: %s: %s", q, db->my ? mysql_error(db->my) : "not connected");
+}
+
+int
+cr_db_begin(struct cr_db *db, struct cr_err *err)
+{
+	int rc = simple(db, "START TRANSACTION", err);
+
+	if (rc == CR_ERETRY && reconnect(db, NULL) == 0)
+		rc = simple(db, "START TRANSACTION", err);
+	if (rc == 0)
+		db->in_tx = 1;
+	return rc;
+}
+
+int
+cr_db_commit(struct cr_db *db, struct cr_err *err)
+{
+	int rc = simple(db, "COMMIT", err);
+
+	db->in_tx = 0;
+	return rc;
+}
+
+void
+cr_db_rollback(struct cr_db *db)
+{
+	if (db->my && mysql_query(db->my, "ROLLBACK") != 0)
+		cr_warn("db: rollback: %s", mysql_error(db->my));
+	db->in_tx = 0;
+}
+
+int
+cr_db_script(struct cr_db *db, const char *text, struct cr_err *err)
+{
+	int status;
+
+	if (db->my == NULL)
+		return cr_err_set(err, CR_EDB, "db: not connected");
+	if (mysql_real_query(db->my, text, strlen(text)) != 0)
+		return cr_err_set(err, CR_EDB, "db: %s", mysql_error(db->my));
+	do {
+		MYSQL_RES *r = mysql_store_result(db->my);
+
+		if (r)
+			mysql_free_result(r);
+		status = mysql_next_result(db->my);
+		if (status > 0)
+			return cr_err_set(err, CR_EDB, "db: %s", mysql_error(db->my));
+	} while (status == 0);
+	return 0;
+}
+
+const char *
+cr_res_str(const struct cr_res *res, size_t row, unsigned col)
+{
+	if (row >= res->nrows || col >= res->ncols)
+		return NULL;
+	return res->cell[row * res->ncols + col];
+}
+
+long long
+cr_res_i64(const struct cr_res *res, size_t row, unsigned col)
+{
+	const char *s = cr_res_str(res, row, col);
+
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+unsigned long
+cr_res_len(const struct cr_res *res, size_t row, unsigned col)
+{
+	if (row >= res->nrows || col >= res->ncols)
+		return 0;
+	return res->len[row * res->ncols + col];
+}
+
+void
+cr_res_release(struct cr_res *res)
+{
+	if (res->cell)
+		for (size_t i = 0; i < res->nrows * res->ncols; i++)
+			free(res->cell[i]);
+	free(res->cell);
+	free(res->len);
+	memset(res, 0, sizeof *res);
+}

@@ -1,0 +1,199 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bytes.h"
+#include "jobs.h"
+#include "log.h"
+
+void
+cr_job_release(struct cr_job *job)
+{
+	free(job->payload);
+	memset(job, 0, sizeof *job);
+}
+
+long long
+cr_job_backoff(const struct cr_config *cfg, int attempts)
+{
+	long long d = cfg->jobs_backoff_base;
+
+	for (int i = 1; i < attempts && d < cfg->jobs_backoff_max; i++)
+		d *= 2;
+	return d < cfg->jobs_backoff_max ? d : cfg->jobs_backoff_max;
+}
+
+void
+cr_job_runner_name(char out[CR_RUNNER_MAX + 1])
+{
+	char host[64] = "localhost", rnd[9];
+	uint8_t r[4] = {0};
+
+	gethostname(host, sizeof host - 1);
+	host[sizeof host - 1] = '\0';
+	cr_random(r, sizeof r);
+	cr_hex(rnd, r, sizeof r);
+	snprintf(out, CR_RUNNER_MAX + 1, "%s:%ld:%s", host, (long)getpid(), rnd);
+}
+
+int
+cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const char *dedup_key,
+	       long long delay, long long *id, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc;
+
+	if (strlen(kind) == 0 || strlen(kind) > CR_JOB_KIND_MAX)
+		return cr_err_field(err, CR_EINVAL, "kind", "job kind must be 1 to %d characters",
+				    CR_JOB_KIND_MAX);
+	rc = cr_db_exec(db, NULL, err,
+			"INSERT INTO jobs (kind, payload, dedup_key, run_after, created_at, updated_at)"
+			" VALUES (?, ?, ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, UTC_TIMESTAMP(6),"
+			" UTC_TIMESTAMP(6))",
+			"sssi", kind, payload ? payload : "{}", dedup_key, delay);
+	if (rc == 0) {
+		if (id)
+			*id = (long long)db->insert_id;
+		return 0;
+	}
+	if (rc != CR_ECONFLICT || dedup_key == NULL)
+		return rc;
+	rc = cr_db_exec(db, &res, err, "SELECT id FROM jobs WHERE dedup_key = ?", "s", dedup_key);
+	if (rc != 0)
+		return rc;
+	if (id)
+		*id = cr_res_i64(&res, 0, 0);
+	cr_res_release(&res);
+	return 0;
+}
+
+int
+cr_job_claim(struct cr_db *db, const struct cr_config *cfg, const char *runner, struct cr_job *job,
+	     struct cr_err *err)
+{
+	struct cr_res res;
+	int rc;
+
+	memset(job, 0, sizeof *job);
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	rc = cr_db_exec(db, &res, err,
+			"SELECT id, kind, payload, attempts FROM jobs"
+			" WHERE status IN ('queued', 'failed') AND run_after <= UTC_TIMESTAMP(6)"
+			" ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+			"");
+	if (rc != 0)
+		goto fail;
+	if (res.nrows == 0) {
+		cr_res_release(&res);
+		return cr_db_commit(db, err);
+	}
+	job->id = cr_res_i64(&res, 0, 0);
+	snprintf(job->kind, sizeof job->kind, "%s", cr_res_str(&res, 0, 1));
+	job->payload = strdup(cr_res_str(&res, 0, 2) ? cr_res_str(&res, 0, 2) : "{}");
+	job->attempts = (int)cr_res_i64(&res, 0, 3) + 1;
+	cr_res_release(&res);
+	if (job->payload == NULL) {
+		rc = cr_err_set(err, CR_ENOMEM, "jobs: out of memory");
+		goto fail;
+	}
+	rc = cr_db_exec(db, NULL, err,
+			"UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ?,"
+			" lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, updated_at = UTC_TIMESTAMP(6)"
+			" WHERE id = ?",
+			"sii", runner, (long long)cfg->jobs_lease, job->id);
+	if (rc != 0)
+		goto fail;
+	if ((rc = cr_db_commit(db, err)) != 0)
+		goto fail;
+	return 0;
+fail:
+	cr_db_rollback(db);
+	cr_job_release(job);
+	return rc;
+}
+
+int
+cr_job_done(struct cr_db *db, const struct cr_job *job, const char *runner, struct cr_err *err)
+{
+	int rc = cr_db_exec(db, NULL, err,
+			    "UPDATE jobs SET status = 'done', progress = 100, lease_until = NULL,"
+			    " locked_by = NULL, last_error = NULL, finished_at = UTC_TIMESTAMP(6),"
+			    " updated_at = UTC_TIMESTAMP(6)"
+			    " WHERE id = ? AND locked_by = ? AND status = 'running'",
+			    "is", job->id, runner);
+
+	if (rc == 0 && db->affected == 0)
+		return cr_err_set(err, CR_ECONFLICT, "jobs: job %lld: lease lost before it finished",
+				  job->id);
+	return rc;
+}
+
+int
+cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job,
+	    const char *runner, const char *why, struct cr_err *err)
+{
+	char msg[1001];
+	int dead = job->attempts >= cfg->jobs_max_attempts;
+
+	snprintf(msg, sizeof msg, "%s", why ? why : "failed");
+	return cr_db_exec(db, NULL, err,
+			  "UPDATE jobs SET status = ?, lease_until = NULL, locked_by = NULL,"
+			  " last_error = ?, run_after = UTC_TIMESTAMP(6) + INTERVAL ? SECOND,"
+			  " finished_at = IF(? = 'dead', UTC_TIMESTAMP(6), NULL), updated_at = UTC_TIMESTAMP(6)"
+			  " WHERE id = ? AND locked_by = ? AND status = 'running'",
+			  "ssisis", dead ? "dead" : "failed", msg,
+			  dead ? 0LL : cr_job_backoff(cfg, job->attempts), dead ? "dead" : "failed",
+			  job->id, runner);
+}
+
+int
+cr_job_heartbeat(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job,
+		 const char *runner, int progress, struct cr_err *err)
+{
+	int rc;
+
+	if (progress < 0)
+		progress = 0;
+	if (progress > 99)
+		progress = 99;
+	rc = cr_db_exec(db, NULL, err,
+			"UPDATE jobs SET progress = ?, lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND,"
+			" updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND locked_by = ? AND status = 'running'",
+			"iiis", (long long)progress, (long long)cfg->jobs_lease, job->id, runner);
+	if (rc == 0 && db->affected == 0)
+		return cr_err_set(err, CR_ECONFLICT, "jobs: job %lld: lease lost", job->id);
+	return rc;
+}
+
+int
+cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct cr_err *err)
+{
+	/* The attempt did not fail: it was interrupted, so it does not count. */
+	int rc = cr_db_exec(db, NULL, err,
+			    "UPDATE jobs SET status = 'queued', attempts = GREATEST(attempts - 1, 0),"
+			    " lease_until = NULL, locked_by = NULL, run_after = UTC_TIMESTAMP(6),"
+			    " updated_at = UTC_TIMESTAMP(6) WHERE status = 'running' AND locked_by = ?",
+			    "s", runner);
+
+	if (rc == 0 && n)
+		*n = (long long)db->affected;
+	return rc;
+}
+
+int
+cr_job_reap(struct cr_db *db, const struct cr_config *cfg, long long *n, struct cr_err *err)
+{
+	int rc = cr_db_exec(db, NULL, err,
+			    "UPDATE jobs SET status = IF(attempts >= ?, 'dead', 'queued'),"
+			    " last_error = CONCAT('lease of ', IFNULL(locked_by, '?'), ' ran out'),"
+			    " lease_until = NULL, locked_by = NULL, run_after = UTC_TIMESTAMP(6),"
+			    " updated_at = UTC_TIMESTAMP(6)"
+			    " WHERE status = 'running' AND lease_until < UTC_TIMESTAMP(6)",
+			    "i", (long long)cfg->jobs_max_attempts);
+
+	if (rc == 0 && n)
+		*n = (long long)db->affected;
+	return rc;
+}

@@ -1,0 +1,53 @@
+/*
+ * The job queue (table jobs).  A job is claimed in a short transaction with
+ * SELECT ... FOR UPDATE SKIP LOCKED and leased to one runner for
+ * jobs.lease seconds; a lease that runs out (its daemon died) is handed back
+ * to the queue by cr_job_reap, so a job may run more than once after a
+ * crash: every handler must be idempotent.  A failed job is retried after
+ * backoff_base * 2^(attempts-1) seconds (at most backoff_max) and becomes
+ * 'dead' after max_attempts.
+ */
+#ifndef CR_JOBS_H
+#define CR_JOBS_H
+
+#include "db.h"
+
+#define CR_JOB_KIND_MAX 40
+#define CR_RUNNER_MAX 120
+
+struct cr_job {
+	long long id;
+	char kind[CR_JOB_KIND_MAX + 1];
+	char *payload; /* JSON text, owned; freed by cr_job_release */
+	int attempts;  /* including this one */
+};
+
+void cr_job_release(struct cr_job *job);
+
+/*
+ * Queues a job.  With a dedup_key, queueing the same key again returns the
+ * existing job's id instead (idempotent producers).  delay: seconds.
+ */
+int cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const char *dedup_key,
+		   long long delay, long long *id, struct cr_err *err);
+/* Claims the next due job for runner; job->id is 0 when none is due. */
+int cr_job_claim(struct cr_db *db, const struct cr_config *cfg, const char *runner,
+		 struct cr_job *job, struct cr_err *err);
+/* Marks a claimed job done; CR_ECONFLICT if the lease was lost meanwhile. */
+int cr_job_done(struct cr_db *db, const struct cr_job *job, const char *runner, struct cr_err *err);
+/* Records a failure: retried later, or dead after max_attempts. */
+int cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job,
+		const char *runner, const char *why, struct cr_err *err);
+/* Extends the lease of a long job and records its progress (0-100). */
+int cr_job_heartbeat(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job,
+		     const char *runner, int progress, struct cr_err *err);
+/* Hands every job leased to runner back to the queue (graceful stop). */
+int cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct cr_err *err);
+/* Requeues jobs whose lease has run out; *n: how many. */
+int cr_job_reap(struct cr_db *db, const struct cr_config *cfg, long long *n, struct cr_err *err);
+/* The retry delay after the given number of attempts. */
+long long cr_job_backoff(const struct cr_config *cfg, int attempts);
+/* A runner name unique to this process: host:pid:random. */
+void cr_job_runner_name(char out[CR_RUNNER_MAX + 1]);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * Logging to standard error, one line per event:
+ *   2026-11-24T18:00:00Z certrenewd[123] warn: db: insert credit: ...
+ * Never pass a secret (password, token, key) to these functions.
+ */
+#ifndef CR_LOG_H
+#define CR_LOG_H
+
+enum cr_log_level { CR_LOG_DEBUG, CR_LOG_INFO, CR_LOG_WARN, CR_LOG_ERROR };
+
+/* Sets the program name shown in each line and the lowest level written. */
+void cr_log_init(const char *prog, enum cr_log_level level);
+void cr_log_set_level(enum cr_log_level level);
+/* Parses "debug", "info", "warn", "error"; returns -1 if unknown. */
+int cr_log_level_parse(const char *s);
+void cr_log(enum cr_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define cr_debug(...) cr_log(CR_LOG_DEBUG, __VA_ARGS__)
+#define cr_info(...) cr_log(CR_LOG_INFO, __VA_ARGS__)
+#define cr_warn(...) cr_log(CR_LOG_WARN, __VA_ARGS__)
+#define cr_error(...) cr_log(CR_LOG_ERROR, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,241 @@
+#include <stdarg.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../log.h"
+#include "../utf8.h"
+#include "http.h"
+
+const char *
+cr_req_param(struct cr_req *r, const char *name)
+{
+	const char *v = FCGX_GetParam(name, r->fr->envp);
+
+	return v ? v : "";
+}
+
+int
+cr_req_cookie(struct cr_req *r, const char *name, char *out, size_t outlen)
+{
+	const char *c = cr_req_param(r, "HTTP_COOKIE");
+	size_t n = strlen(name);
+
+	while (*c) {
+		while (*c == ' ' || *c == ';')
+			c++;
+		if (strncmp(c, name, n) == 0 && c[n] == '=') {
+			const char *v = c + n + 1;
+			size_t len = strcspn(v, ";");
+
+			if (len >= outlen)
+				return -1;
+			memcpy(out, v, len);
+			out[len] = '\0';
+			return 0;
+		}
+		c += strcspn(c, ";");
+	}
+	return -1;
+}
+
+struct cr_db *
+cr_req_db(struct cr_req *r)
+{
+	struct cr_web *w = r->web;
+	struct cr_err err;
+
+	if (!w->db_open) {
+		if (cr_db_open(&w->db, w->cfg, &err) != 0) {
+			cr_warn("%s", err.msg);
+			cr_reply_error(r, 503, "db_unavailable", NULL, "数据库暂时不可用，请稍后再试");
+			return NULL;
+		}
+		w->db_open = 1;
+	}
+	return &w->db;
+}
+
+void
+cr_req_header(struct cr_req *r, const char *fmt, ...)
+{
+	size_t room = sizeof r->headers - r->headers_len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(r->headers + r->headers_len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n + 2 >= room) {
+		r->headers[r->headers_len] = '\0';
+		cr_error("http: response headers full");
+		return;
+	}
+	r->headers_len += n;
+	memcpy(r->headers + r->headers_len, "\r\n", 3);
+	r->headers_len += 2;
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Status";
+	}
+}
+
+void
+cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size_t len)
+{
+	if (r->status != 0) {
+		cr_error("http: %s %s answered twice", r->method, r->path);
+		return;
+	}
+	r->status = status;
+	FCGX_FPrintF(r->fr->out,
+		     "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+		     "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s\r\n",
+		     status, reason(status), ctype, len, r->headers);
+	if (len && strcmp(r->method, "HEAD") != 0)
+		FCGX_PutStr(body, (int)len, r->fr->out);
+}
+
+void
+cr_reply_json(struct cr_req *r, int status, json_t *obj)
+{
+	char *s = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+
+	json_decref(obj);
+	if (s == NULL) {
+		static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误\"}}";
+
+		cr_reply(r, 500, "application/json", oom, sizeof oom - 1);
+		return;
+	}
+	cr_reply(r, status, "application/json", s, strlen(s));
+	free(s);
+}
+
+void
+cr_reply_error(struct cr_req *r, int status, const char *code, const char *field, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	json_t *e;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	e = json_pack("{s:s, s:s}", "code", code, "message", msg);
+	if (e && field && *field)
+		json_object_set_new(e, "field", json_string(field));
+	cr_reply_json(r, status, json_pack("{s:o}", "error", e));
+}
+
+void
+cr_reply_cr_err(struct cr_req *r, const struct cr_err *err)
+{
+	const char *f = err->field[0] ? err->field : NULL;
+
+	switch (err->code) {
+	case CR_EINVAL:
+		cr_reply_error(r, 400, "invalid_input", f, "%s", err->msg);
+		break;
+	case CR_ENOTFOUND:
+		cr_reply_error(r, 404, "not_found", f, "未找到");
+		break;
+	case CR_ECONFLICT:
+		cr_reply_error(r, 409, "conflict", f, "%s", err->msg);
+		break;
+	case CR_ETOOBIG:
+		cr_reply_error(r, 413, "body_too_large", f, "内容过大");
+		break;
+	case CR_ETHROTTLED:
+		cr_reply_error(r, 429, "too_many_attempts", f, "尝试次数过多，请稍后再试");
+		break;
+	case CR_EDB:
+	case CR_ERETRY:
+		cr_reply_error(r, 503, "db_unavailable", NULL, "数据库暂时不可用，请稍后再试");
+		break;
+	default:
+		cr_reply_error(r, 500, "internal", NULL, "服务器内部错误");
+		break;
+	}
+}
+
+json_t *
+cr_req_json(struct cr_req *r)
+{
+	const char *ct = cr_req_param(r, "CONTENT_TYPE");
+	json_error_t jerr;
+	json_t *j;
+
+	if (r->body_len == 0)
+		return json_object();
+	/* A cross-site form cannot send application/json without a preflight. */
+	if (strncmp(ct, "application/json", 16) != 0 || (ct[16] != '\0' && ct[16] != ';')) {
+		cr_reply_error(r, 415, "unsupported_media_type", NULL,
+			       "请求内容须为 JSON（Content-Type: application/json）");
+		return NULL;
+	}
+	j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (j == NULL) {
+		cr_reply_error(r, 400, "invalid_json", NULL, "请求内容不是有效的 JSON（第 %d 行第 %d 列）",
+			       jerr.line, jerr.column);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		cr_reply_error(r, 400, "invalid_json", NULL, "请求内容须为 JSON 对象");
+		return NULL;
+	}
+	return j;
+}
+
+int
+cr_json_string(struct cr_req *r, json_t *obj, const char *key, int required, long maxchars,
+	       const char **out)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+	long n;
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
+			return 0;
+		cr_reply_error(r, 400, "missing_field", key, "缺少必填项：%s", key);
+		return -1;
+	}
+	if (!json_is_string(v)) {
+		cr_reply_error(r, 400, "invalid_type", key, "%s 必须是字符串", key);
+		return -1;
+	}
+	s = json_string_value(v);
+	n = cr_utf8_chars(s, json_string_length(v));
+	if (n < 0 || strlen(s) != json_string_length(v)) {
+		cr_reply_error(r, 400, "invalid_input", key, "%s 含有无效字符", key);
+		return -1;
+	}
+	if (n > maxchars) {
+		cr_reply_error(r, 400, "too_long", key, "%s 最多 %ld 个字符", key, maxchars);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}

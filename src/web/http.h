@@ -1,0 +1,79 @@
+/*
+ * One FastCGI request as the handlers see it, and the ways to answer it.
+ *
+ * Every answer goes through cr_reply*; a handler answers exactly once.
+ * Errors are JSON: {"error":{"code":"...","message":"...(中文)","field":"..."}}
+ * with a stable code for programs and a Chinese message for people.
+ */
+#ifndef CR_WEB_HTTP_H
+#define CR_WEB_HTTP_H
+
+#include <fcgiapp.h>
+#include <jansson.h>
+#include <stddef.h>
+
+#include "../config.h"
+#include "../db.h"
+#include "../session.h"
+
+struct cr_metrics;
+struct cr_route;
+
+/* What a worker process holds across requests. */
+struct cr_web {
+	const struct cr_config *cfg;
+	struct cr_db db;
+	int db_open;
+	struct cr_metrics *metrics;
+};
+
+#define CR_ROUTE_ARGS 4
+#define CR_ARG_MAX 64
+
+struct cr_req {
+	struct cr_web *web;
+	FCGX_Request *fr;
+	const char *method, *path, *query, *remote_addr;
+	char *body; /* NUL-terminated copy of the request body, or NULL */
+	size_t body_len;
+	const struct cr_route *route;
+	char args[CR_ROUTE_ARGS][CR_ARG_MAX + 1]; /* {placeholders} of the path */
+	int authed;
+	struct cr_session sess;
+	char token[CR_TOKEN_HEX + 1];
+	int status; /* 0 until answered */
+	char headers[1024];
+	size_t headers_len;
+};
+
+/* A FastCGI parameter (REQUEST_METHOD, HTTP_COOKIE, ...) or "" when absent. */
+const char *cr_req_param(struct cr_req *r, const char *name);
+/* The value of cookie name into out (size outlen); 0 or -1 when absent or too long. */
+int cr_req_cookie(struct cr_req *r, const char *name, char *out, size_t outlen);
+/* The database of this worker, connected; NULL (and a 503 sent) when it is down. */
+struct cr_db *cr_req_db(struct cr_req *r);
+/* Adds one response header line ("Name: value"). */
+void cr_req_header(struct cr_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size_t len);
+/* Answers with obj as JSON and drops the reference. */
+void cr_reply_json(struct cr_req *r, int status, json_t *obj);
+void cr_reply_error(struct cr_req *r, int status, const char *code, const char *field,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Answers with the HTTP status and code that fit a core error. */
+void cr_reply_cr_err(struct cr_req *r, const struct cr_err *err);
+
+/*
+ * Parses the body as a JSON object.  On failure answers 400/415 and
+ * returns NULL.  An empty body gives an empty object.
+ */
+json_t *cr_req_json(struct cr_req *r);
+/*
+ * Reads string member key of obj into *out (borrowed).  required: absent is
+ * an error; maxchars bounds the length in characters.  On failure answers
+ * 400 naming the field and returns -1; absent and optional gives *out NULL.
+ */
+int cr_json_string(struct cr_req *r, json_t *obj, const char *key, int required, long maxchars,
+		   const char **out);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * Request counters and latency histograms shared by all FastCGI workers:
+ * one anonymous shared mapping made by the master before it forks, updated
+ * with atomic adds, read by whichever worker answers GET /metrics.
+ */
+#ifndef CR_WEB_METRICS_H
+#define CR_WEB_METRICS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct cr_metrics;
+
+/* Maps the shared area for nroutes routes (plus one for "unmatched"). */
+struct cr_metrics *cr_metrics_new(int nroutes);
+/* Counts one request of route (or -1: unmatched) answered with status after usec. */
+void cr_metrics_record(struct cr_metrics *m, int route, int status, uint64_t usec);
+/* Appends the Prometheus text to f; name(i) gives the label of route i. */
+void cr_metrics_write(struct cr_metrics *m, FILE *f, const char *(*name)(int));
+
+#endif

@@ -1,0 +1,200 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "../bytes.h"
+#include "../log.h"
+#include "handlers.h"
+#include "router.h"
+
+static const struct cr_route routes[] = {
+    {"GET", "/healthz", cr_h_healthz, CR_WHO_PUBLIC, 0},
+    {"GET", "/metrics", cr_h_metrics, CR_WHO_LOOPBACK, 0},
+    {"POST", "/api/v1/session", cr_h_login, CR_WHO_PUBLIC, 1},
+    {"DELETE", "/api/v1/session", cr_h_logout, CR_WHO_ANY, 0},
+    {"GET", "/api/v1/me", cr_h_me, CR_WHO_ANY, 0},
+};
+
+#define NROUTES ((int)(sizeof routes / sizeof routes[0]))
+
+int
+cr_route_count(void)
+{
+	return NROUTES;
+}
+
+const char *
+cr_route_label(int i)
+{
+	static char labels[NROUTES][128];
+
+	if (i < 0 || i >= NROUTES)
+		return "unmatched";
+	if (labels[i][0] == '\0')
+		snprintf(labels[i], sizeof labels[i], "%s %s", routes[i].method, routes[i].pattern);
+	return labels[i];
+}
+
+int
+cr_route_index(const struct cr_route *route)
+{
+	return route ? (int)(route - routes) : -1;
+}
+
+static int
+arg_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-';
+}
+
+/* Matches path against pattern, filling args; 1 on a match. */
+static int
+match(const char *pattern, const char *path, char args[CR_ROUTE_ARGS][CR_ARG_MAX + 1])
+{
+	int nargs = 0;
+
+	while (*pattern && *path) {
+		if (*pattern == '{') {
+			size_t n = 0;
+
+			while (arg_char(path[n]))
+				n++;
+			if (n == 0 || n > CR_ARG_MAX || (path[n] != '/' && path[n] != '\0') ||
+			    nargs == CR_ROUTE_ARGS)
+				return 0;
+			memcpy(args[nargs], path, n);
+			args[nargs++][n] = '\0';
+			path += n;
+			pattern = strchr(pattern, '}');
+			if (pattern == NULL)
+				return 0;
+			pattern++;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return 0;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+const struct cr_route *
+cr_route_find(const char *method, const char *path, char args[CR_ROUTE_ARGS][CR_ARG_MAX + 1],
+	      int *path_known)
+{
+	char scratch[CR_ROUTE_ARGS][CR_ARG_MAX + 1];
+
+	*path_known = 0;
+	for (int i = 0; i < NROUTES; i++) {
+		if (!match(routes[i].pattern, path, scratch))
+			continue;
+		if (strcmp(routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+			memcpy(args, scratch, sizeof scratch);
+			return &routes[i];
+		}
+		*path_known = 1;
+	}
+	return NULL;
+}
+
+static void
+allow_header(struct cr_req *r)
+{
+	char allow[128] = "", scratch[CR_ROUTE_ARGS][CR_ARG_MAX + 1];
+
+	for (int i = 0; i < NROUTES; i++)
+		if (match(routes[i].pattern, r->path, scratch) &&
+		    strlen(allow) + strlen(routes[i].method) + 3 < sizeof allow) {
+			if (allow[0])
+				strcat(allow, ", ");
+			strcat(allow, routes[i].method);
+		}
+	cr_req_header(r, "Allow: %s", allow);
+}
+
+static int
+is_loopback(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
+}
+
+static int
+changes_state(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
+}
+
+/* Looks the session cookie up; 1 when the request carries a live session. */
+static int
+authenticate(struct cr_req *r, struct cr_db *db)
+{
+	struct cr_err err;
+	int rc;
+
+	if (cr_req_cookie(r, "certrenew_session", r->token, sizeof r->token) != 0)
+		return 0;
+	rc = cr_session_lookup(db, r->web->cfg, r->token, &r->sess, &err);
+	if (rc == CR_ENOTFOUND)
+		return 0;
+	if (rc != 0) {
+		cr_warn("%s", err.msg);
+		return -1;
+	}
+	return 1;
+}
+
+void
+cr_route_dispatch(struct cr_req *r)
+{
+	const struct cr_route *rt;
+	struct cr_db *db;
+	int known, who, a;
+
+	rt = cr_route_find(r->method, r->path, r->args, &known);
+	if (rt == NULL) {
+		if (known) {
+			allow_header(r);
+			cr_reply_error(r, 405, "method_not_allowed", NULL, "不支持该请求方法：%s", r->method);
+		} else {
+			cr_reply_error(r, 404, "not_found", NULL, "未找到：%s", r->path);
+		}
+		return;
+	}
+	r->route = rt;
+	who = rt->who;
+	if (who & CR_WHO_LOOPBACK) {
+		if (!is_loopback(r->remote_addr))
+			cr_reply_error(r, 403, "forbidden", NULL, "仅允许本机访问");
+		else
+			rt->handler(r);
+		return;
+	}
+	if (who & CR_WHO_PUBLIC) {
+		rt->handler(r);
+		return;
+	}
+	if ((db = cr_req_db(r)) == NULL)
+		return;
+	if ((a = authenticate(r, db)) < 0) {
+		cr_reply_error(r, 503, "db_unavailable", NULL, "数据库暂时不可用，请稍后再试");
+		return;
+	}
+	if (a == 0) {
+		cr_reply_error(r, 401, "unauthenticated", NULL, "请先登录");
+		return;
+	}
+	r->authed = 1;
+	if (changes_state(r->method) && !rt->no_csrf) {
+		const char *sent = cr_req_param(r, "HTTP_X_CSRF_TOKEN");
+
+		if (strlen(sent) != CR_CSRF_HEX || !cr_ct_equal(sent, r->sess.csrf, CR_CSRF_HEX)) {
+			cr_reply_error(r, 403, "csrf_failed", NULL, "页面已过期，请刷新后重试");
+			return;
+		}
+	}
+	if (!(who & CR_WHO(r->sess.user.role))) {
+		cr_reply_error(r, 403, "forbidden", NULL, "您的账号无权执行此操作");
+		return;
+	}
+	rt->handler(r);
+}

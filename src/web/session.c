@@ -1,0 +1,109 @@
+/* POST /api/v1/session (login), DELETE /api/v1/session (logout), GET /api/v1/me. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../log.h"
+#include "../password.h"
+#include "handlers.h"
+
+static json_t *
+user_json(const struct cr_user *u)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)u->id, "account", u->login, "name",
+			 u->name, "role", cr_role_name(u->role), "is_staff", !cr_role_is_customer(u->role));
+}
+
+static void
+set_cookie(struct cr_req *r, const char *token, long long max_age)
+{
+	int https = strcmp(cr_req_param(r, "HTTPS"), "on") == 0;
+
+	cr_req_header(r, "Set-Cookie: certrenew_session=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s",
+		      token, max_age, https ? "; Secure" : "");
+}
+
+void
+cr_h_login(struct cr_req *r)
+{
+	char hash[CR_PW_ENCODED_MAX], token[CR_TOKEN_HEX + 1], csrf[CR_CSRF_HEX + 1];
+	const char *account, *password, *ip = r->remote_addr;
+	struct cr_user u;
+	struct cr_err err;
+	struct cr_db *db;
+	long long wait;
+	json_t *body;
+	int rc, ok;
+
+	if ((body = cr_req_json(r)) == NULL)
+		return;
+	if (cr_json_string(r, body, "account", 1, CR_LOGIN_MAX, &account) != 0 ||
+	    cr_json_string(r, body, "password", 1, CR_PW_MAX_LEN, &password) != 0)
+		goto out;
+	if (*account == '\0') {
+		cr_reply_error(r, 400, "missing_field", "account", "请输入账号");
+		goto out;
+	}
+	if (*password == '\0') {
+		cr_reply_error(r, 400, "missing_field", "password", "请输入密码");
+		goto out;
+	}
+	if ((db = cr_req_db(r)) == NULL)
+		goto out;
+	/* The throttle is checked before any hashing, so failed tries cost little. */
+	if (cr_login_throttle(db, account, ip, &wait, &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		goto out;
+	}
+	if (wait > 0) {
+		cr_req_header(r, "Retry-After: %lld", wait);
+		cr_reply_error(r, 429, "too_many_attempts", NULL, "登录失败次数过多，请 %lld 秒后再试", wait);
+		goto out;
+	}
+	rc = cr_user_find(db, account, &u, hash, &err);
+	if (rc != 0 && rc != CR_ENOTFOUND) {
+		cr_reply_cr_err(r, &err);
+		goto out;
+	}
+	if (rc == CR_ENOTFOUND) {
+		cr_password_dummy_verify(password); /* same time as a wrong password */
+		ok = 0;
+	} else {
+		ok = cr_password_verify(hash, password);
+	}
+	if (!ok) {
+		cr_login_failed(db, account, ip, NULL);
+		cr_info("login failed for account '%s' from %s", account, ip);
+		cr_reply_error(r, 401, "invalid_credentials", NULL, "账号或密码错误");
+		goto out;
+	}
+	cr_login_succeeded(db, u.login, NULL);
+	if (cr_session_create(db, r->web->cfg, u.id, ip, token, csrf, &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		goto out;
+	}
+	cr_info("login: %s (%s) from %s", u.login, cr_role_name(u.role), ip);
+	set_cookie(r, token, r->web->cfg->web_session_absolute);
+	cr_reply_json(r, 200, json_pack("{s:o, s:s}", "user", user_json(&u), "csrf_token", csrf));
+out:
+	json_decref(body);
+}
+
+void
+cr_h_logout(struct cr_req *r)
+{
+	struct cr_err err;
+
+	if (cr_session_delete(&r->web->db, r->token, &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		return;
+	}
+	set_cookie(r, "", 0);
+	cr_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void
+cr_h_me(struct cr_req *r)
+{
+	cr_reply_json(r, 200, json_pack("{s:o, s:s}", "user", user_json(&r->sess.user), "csrf_token",
+					r->sess.csrf));
+}

@@ -1,0 +1,148 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../log.h"
+#include "router.h"
+#include "worker.h"
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static uint64_t
+now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Reads the body (bounded by web.max_body); 0, or -1 after answering. */
+static int
+read_body(struct cr_req *r)
+{
+	const char *cl = cr_req_param(r, "CONTENT_LENGTH");
+	unsigned long long len;
+	char *end;
+	size_t got = 0;
+
+	if (*cl == '\0')
+		return 0;
+	errno = 0;
+	len = strtoull(cl, &end, 10);
+	if (errno || *end || cl[0] == '-') {
+		cr_reply_error(r, 400, "bad_request", NULL, "请求头 Content-Length 无效");
+		return -1;
+	}
+	if (len > (unsigned long long)r->web->cfg->web_max_body) {
+		cr_reply_error(r, 413, "body_too_large", NULL, "请求内容过大（最多 %lld 字节）",
+			       (long long)r->web->cfg->web_max_body);
+		return -1;
+	}
+	if (len == 0)
+		return 0;
+	if ((r->body = malloc(len + 1)) == NULL) {
+		cr_reply_error(r, 503, "busy", NULL, "服务器繁忙，请稍后再试");
+		return -1;
+	}
+	while (got < len) {
+		int n = FCGX_GetStr(r->body + got, (int)(len - got), r->fr->in);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	if (got != len) {
+		cr_reply_error(r, 400, "bad_request", NULL, "请求内容不完整");
+		return -1;
+	}
+	r->body[len] = '\0';
+	r->body_len = len;
+	return 0;
+}
+
+static void
+serve(struct cr_web *web, FCGX_Request *fr)
+{
+	struct cr_req r;
+	uint64_t t0 = now_usec();
+	const char *p;
+
+	memset(&r, 0, sizeof r);
+	r.web = web;
+	r.fr = fr;
+	r.method = cr_req_param(&r, "REQUEST_METHOD");
+	r.path = cr_req_param(&r, "DOCUMENT_URI");
+	if (*r.path == '\0' && (p = FCGX_GetParam("SCRIPT_NAME", fr->envp)) != NULL)
+		r.path = p;
+	r.query = cr_req_param(&r, "QUERY_STRING");
+	r.remote_addr = cr_req_param(&r, "REMOTE_ADDR");
+	if (read_body(&r) == 0)
+		cr_route_dispatch(&r);
+	if (r.status == 0) {
+		cr_error("http: %s %s: handler gave no answer", r.method, r.path);
+		cr_reply_error(&r, 500, "internal", NULL, "服务器内部错误");
+	}
+	cr_metrics_record(web->metrics, cr_route_index(r.route), r.status, now_usec() - t0);
+	free(r.body);
+}
+
+int
+cr_worker_main(const struct cr_config *cfg, int listen_fd, struct cr_metrics *m)
+{
+	struct cr_web web = {.cfg = cfg, .metrics = m};
+	struct sigaction sa;
+	FCGX_Request fr;
+	sigset_t all;
+	int errors = 0;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term; /* no SA_RESTART: a blocked accept() returns */
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL); /* the master decides what ^C means */
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		cr_error("fcgi: cannot initialise the request");
+		return 1;
+	}
+	while (!stopping) {
+		int rc = FCGX_Accept_r(&fr);
+
+		if (rc < 0) {
+			if (stopping)
+				break;
+			if (rc == -EINTR)
+				continue;
+			cr_error("fcgi: accept: %s", strerror(-rc));
+			if (++errors > 100)
+				return 1;
+			usleep(10000);
+			continue;
+		}
+		errors = 0;
+		serve(&web, &fr);
+		FCGX_Finish_r(&fr);
+	}
+	FCGX_Free(&fr, 0);
+	if (web.db_open)
+		cr_db_close(&web.db);
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* Configuration: defaults, good files, and every kind of bad line naming file, line and key. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/config.h"
+#include "tap.h"
+
+static char path[] = "/tmp/cr-test-config-XXXXXX";
+
+static int
+load(const char *text, struct cr_config *cfg, struct cr_err *err)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+	return cr_config_load(cfg, path, err);
+}
+
+static void
+bad(const char *text, int line, const char *needle, const char *name)
+{
+	struct cr_config cfg;
+	struct cr_err err;
+	char want[64];
+	int rc = load(text, &cfg, &err);
+
+	snprintf(want, sizeof want, ":%d:", line);
+	ok(rc == CR_EINVAL && strstr(err.msg, want) && strstr(err.msg, needle), "%s: %s", name, err.msg);
+	ok(cfg.web_max_body == 1024 * 1024, "%s: defaults kept after the error", name);
+	cr_config_release(&cfg);
+}
+
+int
+main(void)
+{
+	struct cr_config cfg;
+	struct cr_err err;
+	int fd = mkstemp(path);
+
+	close(fd);
+	cr_config_defaults(&cfg);
+	ok(cfg.price_base_per_year == 20000 && cfg.price_addon_per_year == 10000, "price defaults");
+	ok(cfg.jobs_max_attempts == 5 && cfg.order_max_years == 5, "job and order defaults");
+	ok(cfg.attachments_max_bytes == 10 * 1024 * 1024, "attachments.max_bytes is 10 MiB");
+	is_str(cfg.ca_validity_from, "issue", "ca.validity_from default");
+	ok(cr_config_web_workers(&cfg) >= 2, "workers 0 means two per core");
+	cr_config_release(&cfg);
+
+	ok(load("; comment\n[web]\nworkers = 3\nmax_body = 64K\nsocket_mode = 0600\n[db]\nname = x\n",
+		&cfg, &err) == 0, "a good file loads");
+	ok(cfg.web_workers == 3 && cfg.web_max_body == 65536 && cfg.web_socket_mode == 0600,
+	   "integers, sizes and octal modes parse");
+	is_str(cfg.db_name, "x", "strings are kept");
+	ok(cr_config_web_workers(&cfg) == 3, "explicit worker count");
+	cr_config_release(&cfg);
+
+	bad("[web]\nworkerz = 3\n", 2, "[web] workerz: unknown option", "unknown key");
+	bad("[wab]\nworkers = 3\n", 2, "unknown option", "unknown section");
+	bad("[web]\n\nworkers = lots\n", 3, "not an integer", "not a number");
+	bad("[web]\nworkers = 100000\n", 2, "out of bounds", "out of bounds");
+	bad("[web]\nworkers = 3x\n", 2, "trailing", "trailing garbage");
+	bad("[web]\nmax_body = 10Q\n", 2, "not a size", "bad size suffix");
+	bad("[log]\nlevel = loud\n", 2, "not one of", "enum value");
+	bad("[ca]\nvalidity_from = tomorrow\n", 2, "issue|old_expiry", "validity_from");
+	bad("[web\nworkers = 3\n", 1, "", "broken section header");
+	bad("[web]\njust words\n", 2, "", "line without '='");
+
+	ok(cr_config_load(&cfg, "/nonexistent/certrenew.conf", &err) == CR_EIO &&
+	   strstr(err.msg, "/nonexistent/certrenew.conf"), "a missing file names itself");
+	cr_config_release(&cfg);
+	unlink(path);
+	return tap_done();
+}
