@@ -1,0 +1,154 @@
+"""Helpers for the integration tests: TAP output, an HTTP client for the API
+through nginx, certrenewctl and SQL against the running local stack.
+
+The stack comes from contrib/dev.sh, which passes CR_BASE, CR_TOP, CR_CONF and
+CR_BUILD in the environment."""
+import http.cookiejar
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+BASE = os.environ.get("CR_BASE", "http://127.0.0.1:8080")
+TOP = os.environ.get("CR_TOP", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+CONF = os.environ.get("CR_CONF", os.path.join(TOP, "run", "certrenew.conf"))
+BUILD = os.environ.get("CR_BUILD", os.path.join(TOP, "run", "build"))
+RUN = os.path.join(TOP, "run")
+PW = "demo-password-1"
+
+_n = 0
+_failed = 0
+
+
+def ok(cond, name, diag=None):
+    global _n, _failed
+    _n += 1
+    print("%sok %d - %s" % ("" if cond else "not ", _n, name))
+    if not cond:
+        _failed += 1
+        if diag is not None:
+            for line in str(diag).splitlines()[:20]:
+                print("#   " + line)
+    sys.stdout.flush()
+    return bool(cond)
+
+
+def done():
+    print("1..%d" % _n)
+    sys.exit(1 if _failed else 0)
+
+
+def bail(why):
+    print("Bail out! %s" % why)
+    sys.exit(1)
+
+
+class Client:
+    """One browser: a cookie jar and the CSRF token from login."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.csrf = None
+
+    def raw(self, method, path, body=None, ctype="application/json", headers=None, csrf=True):
+        h = dict(headers or {})
+        if body is not None and ctype:
+            h["Content-Type"] = ctype
+        if csrf and self.csrf and method not in ("GET", "HEAD"):
+            h["X-CSRF-Token"] = self.csrf
+        if isinstance(body, str):
+            body = body.encode()
+        req = urllib.request.Request(BASE + path, data=body, method=method, headers=h)
+        try:
+            with self.op.open(req, timeout=30) as r:
+                return r.status, r.read(), r.headers
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), e.headers
+
+    def json(self, method, path, obj=None, **kw):
+        """Returns (status, parsed body or None)."""
+        body = json.dumps(obj) if obj is not None else None
+        st, data, _ = self.raw(method, path, body, **kw)
+        try:
+            return st, json.loads(data) if data.strip() else None
+        except ValueError:
+            return st, {"_raw": data[:300]}
+
+    def login(self, account, password=PW):
+        st, r = self.json("POST", "/api/v1/session", {"account": account, "password": password})
+        if st == 200:
+            self.csrf = r["csrf_token"]
+        return st, r
+
+    def cookie(self, name="certrenew_session"):
+        for c in self.jar:
+            if c.name == name:
+                return c
+        return None
+
+
+def error_of(body):
+    return (body or {}).get("error") or {}
+
+
+def ctl(*args, conf=None, stdin=None):
+    return subprocess.run([os.path.join(BUILD, "certrenewctl"), "-c", conf or CONF, *args],
+                          input=stdin, capture_output=True, text=True, timeout=300)
+
+
+def conf_value(section, key):
+    cur = None
+    with open(CONF, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("["):
+                cur = line.strip("[]")
+            elif "=" in line and cur == section and line.split("=", 1)[0].strip() == key:
+                return line.split("=", 1)[1].strip()
+    return None
+
+
+def sql(query):
+    """Runs SQL as the application's user; returns rows as lists of strings."""
+    p = subprocess.run(["mariadb", "--socket", conf_value("db", "socket"), "-u", conf_value("db", "user"),
+                        "-p" + conf_value("db", "password"), "-N", "-B", conf_value("db", "name"), "-e", query],
+                       capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        raise RuntimeError("sql failed: %s" % p.stderr)
+    return [line.split("\t") for line in p.stdout.splitlines()]
+
+
+def wait_for(pred, secs=30, step=0.2):
+    end = time.time() + secs
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return pred()
+
+
+def children(pid):
+    """Pids of the direct children of pid."""
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return sorted(int(x) for x in out.split())
+
+
+def read_pid(path):
+    try:
+        with open(path) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def healthy():
+    try:
+        with urllib.request.urlopen(BASE + "/healthz", timeout=5) as r:
+            return r.status == 200
+    except Exception:
+        return False

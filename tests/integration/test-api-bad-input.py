@@ -1,0 +1,78 @@
+"""Hostile and broken requests: each gets a clear JSON error with the right status,
+and the workers keep serving (no worker dies)."""
+import os
+import subprocess
+
+from crtest import *
+
+if not healthy():
+    bail("the stack is not running (contrib/dev.sh up)")
+
+master = read_pid(os.path.join(RUN, "certrenew-fcgi.pid"))
+workers_before = children(master)
+c = Client()
+
+
+def expect(st, body, status, code, name, field=None):
+    e = error_of(body)
+    good = st == status and e.get("code") == code and bool(e.get("message"))
+    if field is not None:
+        good = good and e.get("field") == field
+    ok(good, "%s: %d %s" % (name, status, code), (st, body))
+
+
+st, body, _ = c.raw("POST", "/api/v1/session", "{bad json")
+expect(st, json.loads(body), 400, "invalid_json", "malformed JSON")
+ok("JSON" in error_of(json.loads(body)).get("message", ""), "the message says what is wrong")
+st, body, _ = c.raw("POST", "/api/v1/session", '{"account":"a","account":"b","password":"x"}')
+expect(st, json.loads(body), 400, "invalid_json", "duplicate keys")
+st, body, _ = c.raw("POST", "/api/v1/session", '["account","password"]')
+expect(st, json.loads(body), 400, "invalid_json", "an array instead of an object")
+st, body, _ = c.raw("POST", "/api/v1/session", b'{"account":"\xff\xfe","password":"x"}')
+expect(st, json.loads(body), 400, "invalid_json", "invalid UTF-8")
+st, body = c.json("POST", "/api/v1/session", {"account": 12345, "password": "x"})
+expect(st, body, 400, "invalid_type", "account as a number", field="account")
+st, body = c.json("POST", "/api/v1/session", {"account": "x", "password": ["x"]})
+expect(st, body, 400, "invalid_type", "password as an array", field="password")
+st, body = c.json("POST", "/api/v1/session", {"account": "x"})
+expect(st, body, 400, "missing_field", "password missing", field="password")
+st, body = c.json("POST", "/api/v1/session", {"account": "", "password": "x"})
+expect(st, body, 400, "missing_field", "empty account", field="account")
+st, body = c.json("POST", "/api/v1/session", {"account": "长" * 101, "password": "x"})
+expect(st, body, 400, "too_long", "account over 100 characters", field="account")
+st, body = c.json("POST", "/api/v1/session", {"account": "x", "password": "p" * 300})
+expect(st, body, 400, "too_long", "password over 256 characters", field="password")
+st, body = c.json("POST", "/api/v1/session", {"account": "a\u0000b", "password": "x"})
+ok(st == 400 and error_of(body).get("code") in ("invalid_json", "invalid_input"), "NUL inside a string: 400", body)
+st, body, _ = c.raw("POST", "/api/v1/session", "account=x&password=y", ctype="application/x-www-form-urlencoded")
+expect(st, json.loads(body), 415, "unsupported_media_type", "a form post instead of JSON")
+st, body, _ = c.raw("POST", "/api/v1/session", '{"account":"x","password":"y"}', ctype="text/plain")
+expect(st, json.loads(body), 415, "unsupported_media_type", "text/plain (a cross-site form's type)")
+deep = "[" * 5000 + "]" * 5000
+st, body, _ = c.raw("POST", "/api/v1/session", '{"account":' + deep + "}")
+ok(st == 400, "deeply nested JSON: 400", (st, body[:200]))
+
+big = '{"account":"x","password":"' + "p" * (2 * 1024 * 1024) + '"}'
+p = subprocess.run(["curl", "-s", "-o", "-", "-w", "\n%{http_code}", "-H", "Content-Type: application/json",
+                    "--data-binary", "@-", BASE + "/api/v1/session"], input=big.encode(), capture_output=True, timeout=60)
+data, _, code = p.stdout.rpartition(b"\n")
+expect(int(code), json.loads(data), 413, "body_too_large", "a 2 MiB body")
+
+st, body = c.json("GET", "/api/v1/no-such-thing")
+expect(st, body, 404, "not_found", "unknown route")
+st, body = c.json("GET", "/api/v2/me")
+expect(st, body, 404, "not_found", "unknown API version")
+st, body, hd = c.raw("PUT", "/api/v1/me", "{}")
+expect(st, json.loads(body), 405, "method_not_allowed", "wrong method")
+ok(hd.get("Allow") == "GET", "405 says which methods are allowed", hd.get("Allow"))
+st, body, hd = c.raw("PATCH", "/api/v1/session", "{}")
+ok(st == 405 and set(hd.get("Allow", "").split(", ")) == {"POST", "DELETE"}, "Allow lists every method of a path",
+   hd.get("Allow"))
+st, body = c.json("GET", "/api/v1/me?x=%27%20OR%201%3D1%20--")
+ok(st == 401, "SQL-looking query strings change nothing")
+
+for i in range(50):
+    c.raw("POST", "/api/v1/session", "{" * (i + 1))
+ok(healthy(), "after all that /healthz still answers 200")
+ok(children(master) == workers_before, "no worker died or was restarted", (workers_before, children(master)))
+done()
