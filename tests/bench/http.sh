@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# HTTP benchmark through nginx (wrk -t2 -c64): the static login page,
+# /healthz and an authenticated GET /api/v1/me, in one run on the same stack.
+# Prints figures; never fails for being slow.  Run by contrib/dev.sh bench.
+set -euo pipefail
+base=${CR_BASE:-http://127.0.0.1:8080}
+secs=${BENCH_SECONDS:-10}
+conns=${BENCH_CONNECTIONS:-64}
+
+cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+	-d '{"account":"我是测试企业","password":"demo-password-1"}' "$base/api/v1/session" |
+	sed -n 's/^Set-Cookie: \(certrenew_session=[0-9a-f]*\).*/\1/p')
+[ -n "$cookie" ] || { echo "bench: login failed" >&2; exit 1; }
+
+# name path [header]
+run() {
+	local out rps p99
+	if [ -n "${3:-}" ]; then
+		out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency -H "$3" "$base$2")
+	else
+		out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$base$2")
+	fi
+	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+	errs=$(awk '/Non-2xx or 3xx responses:/ {print $5} /Socket errors:/ {print "socket-errors"}' <<<"$out" | tr '\n' ' ')
+	printf '%-28s %12s req/s   p99 %9s   %s\n' "$1" "$rps" "$p99" "${errs:-}"
+	echo "$rps" >"$tmp/$1"
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "wrk -t2 -c$conns -d${secs}s through nginx at $base ($(nproc) cores)"
+run static "/"
+run healthz "/healthz"
+run me "/api/v1/me" "Cookie: $cookie"
+awk -v s="$(cat "$tmp/static")" -v m="$(cat "$tmp/me")" -v h="$(cat "$tmp/healthz")" 'BEGIN {
+	printf "GET /api/v1/me is %.1f%% of the static page (goal: at least 10%%); /healthz %.1f%%\n", 100*m/s, 100*h/s }'
