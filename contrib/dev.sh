@@ -25,6 +25,7 @@ packages=(gcc make autoconf automake pkg-config libc6-dev
 	libfcgi-dev libmariadb-dev libuv1-dev libxml2-dev libssl-dev libjansson-dev libinih-dev libargon2-dev
 	mariadb-server mariadb-client nginx curl python3 openssl ca-certificates procps)
 bench_packages=(wrk)
+e2e_packages=(chromium fonts-noto-cjk)
 
 install_packages() {
 	local missing=() p
@@ -247,18 +248,43 @@ sanitizer_unit_tests() {
 		make -C "$asan" -j"$(nproc)" check
 }
 
+e2e_setup() {
+	install_packages "${e2e_packages[@]}"
+	command -v node >/dev/null && command -v npm >/dev/null || install_packages nodejs npm
+	if [ ! -d "$top/tests/e2e/node_modules/playwright-core" ]; then
+		log "npm install playwright-core (the browser is Debian's chromium)"
+		(cd "$top/tests/e2e" && npm install --no-audit --no-fund --no-package-lock >"$run/log/npm.log" 2>&1) ||
+			die "npm install failed; see $run/log/npm.log"
+	fi
+}
+
+# Runs a make target, keeping its output for the tally.
+checked() {
+	local out=$run/log/check-$1.log
+	shift
+	"$@" 2>&1 | tee "$out"
+	return "${PIPESTATUS[0]}"
+}
+
 test_all() {
-	local failed=0
+	local failed=0 env
 	up
+	e2e_setup
+	env=(CR_BASE="http://127.0.0.1:$port" CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build")
+	rm -f "$run"/log/check-*.log
 	log "unit tests"
-	make -C "$build" -j"$(nproc)" check || failed=1
+	checked unit make -C "$build" -j"$(nproc)" check || failed=1
 	log "integration tests against http://127.0.0.1:$port/"
-	CR_BASE="http://127.0.0.1:$port" CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" \
-		make -C "$build" integration || failed=1
+	checked integration env "${env[@]}" make -C "$build" integration || failed=1
+	log "browser tests (headless chromium)"
+	checked e2e env "${env[@]}" make -C "$build" e2e || failed=1
 	log "unit tests again with AddressSanitizer and UndefinedBehaviorSanitizer"
-	sanitizer_unit_tests || failed=1
+	checked asan sanitizer_unit_tests || failed=1
+	# One closing line for the whole run.
+	awk '/^# PASS:/ {p += $3} /^# (FAIL|ERROR|XPASS):/ {f += $3} END {printf "%d passed, %d failed\n", p, f}' \
+		"$run"/log/check-*.log
 	if [ "$failed" != 0 ]; then
-		log "FAILED: see the logs above and $build/tests/"
+		log "FAILED: see the logs above, $build/tests/ and $run/log/"
 		exit 1
 	fi
 	log "all tests passed"
