@@ -1,0 +1,38 @@
+/*
+ * Uploaded documents: judged by content, never by name or Content-Type.
+ *  - JPEG: SOI marker, then well-formed segments up to a frame header
+ *    (SOF0-SOF15) that parses (precision, size, components), a scan, and
+ *    an EOI marker after it.
+ *  - PDF: "%PDF-1.x" or "%PDF-2.0" within the first 1024 bytes, "%%EOF"
+ *    within the last 1024, and a cross-reference table or stream reached
+ *    through "startxref" (or, for files whose offset is off, present).
+ * And their storage: outside the web root under a random name, written
+ * to a temporary file and renamed, so a reader never sees half a file.
+ */
+#ifndef CR_UPLOAD_H
+#define CR_UPLOAD_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+enum cr_doc_type { CR_DOC_NONE, CR_DOC_JPEG, CR_DOC_PDF };
+
+/* The type of data, or CR_DOC_NONE with a Chinese reason in err. */
+enum cr_doc_type cr_upload_sniff(const void *data, size_t len, struct cr_err *err);
+const char *cr_doc_content_type(enum cr_doc_type t);
+const char *cr_doc_extension(enum cr_doc_type t);
+
+/*
+ * Stores data under dir as <2 hex>/<32 hex>; writes the relative name
+ * (36 chars + NUL) to name and the SHA-256 (hex) to sha.
+ */
+int cr_upload_store(const char *dir, const void *data, size_t len, char name[40], char sha[65],
+		    struct cr_err *err);
+/* Removes a stored file (a relative name from cr_upload_store); missing is fine. */
+void cr_upload_remove(const char *dir, const char *name);
+/* Reads a stored file whole (at most max bytes); caller frees *data. */
+int cr_upload_read(const char *dir, const char *name, size_t max, char **data, size_t *len,
+		   struct cr_err *err);
+
+#endif
