@@ -99,6 +99,7 @@ failed_dir = $run/bank/failed
 
 [attachments]
 dir = $run/data/attachments
+max_bytes = 10M
 CONF
 	mv "$conf.tmp" "$conf"
 	umask 022
@@ -148,12 +149,14 @@ SQL
 }
 
 nginx_up() {
-	local user_line="" max_body
+	local user_line="" max_body upload_max
 	mkdir -p "$run/nginx/tmp"
 	[ "$(id -u)" = 0 ] && user_line="user root;"
 	max_body=$(awk -F' *= *' '/^max_body/ {print $2}' "$conf")
+	upload_max=$(awk -F' *= *' '/^max_bytes/ {print $2}' "$conf")
 	sed -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|g" -e "s|@WWW@|$top/www|g" \
 		-e "s|@FCGI_SOCKET@|$run/fcgi.sock|g" -e "s|@USER_LINE@|$user_line|g" -e "s|@MAX_BODY@|${max_body:-1M}|g" \
+		-e "s|@UPLOAD_MAX@|${upload_max:-10M}|g" \
 		"$top/conf/nginx.conf.in" >"$run/nginx/nginx.conf"
 	nginx -t -p "$run/nginx" -c "$run/nginx/nginx.conf" >"$run/log/nginx-test.log" 2>&1 ||
 		{ cat "$run/log/nginx-test.log" >&2; die "nginx configuration refused"; }

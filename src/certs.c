@@ -1,7 +1,10 @@
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "certs.h"
+#include "renewal.h"
 
 int
 cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *x, long long *id,
@@ -42,5 +45,107 @@ cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *
 		return rc;
 	*id = cr_res_i64(&res, 0, 0);
 	cr_res_release(&res);
+	return 0;
+}
+
+static const char *const cert_labels[][2] = {
+    {"active", "有效"}, {"superseded", "已更新"}, {"expired", "已过期"}, {"revoked", "已吊销"},
+    {"awaiting_csr", "待提交证书请求"}, {"issued", "已签发"}, {"installed", "已写入"},
+};
+
+static const char *
+cert_label(const char *status)
+{
+	for (size_t i = 0; i < sizeof cert_labels / sizeof cert_labels[0]; i++)
+		if (strcmp(cert_labels[i][0], status) == 0)
+			return cert_labels[i][1];
+	return status;
+}
+
+static json_t *
+nullable_int(const char *s)
+{
+	return s ? json_integer(strtoll(s, NULL, 10)) : json_null();
+}
+
+static json_t *
+nullable_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+int
+cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, json_t **out,
+	      struct cr_err *err)
+{
+	struct cr_res res;
+	json_t *arr;
+	time_t now = time(NULL);
+	int rc;
+
+	rc = cr_db_exec(db, &res, err,
+			"SELECT c.id, c.serial, c.subject, DATE_FORMAT(c.not_before, '%Y-%m-%dT%H:%i:%SZ'),"
+			" DATE_FORMAT(c.not_after, '%Y-%m-%dT%H:%i:%SZ'), c.token, c.trading_centre_id, c.status,"
+			" c.renews_id, c.not_after, a.id, t.name"
+			" FROM certificates c"
+			" LEFT JOIN applications a ON a.open_certificate_id = c.id"
+			" LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
+			" WHERE c.account_id = ? ORDER BY c.trading_centre_id IS NOT NULL, c.token, c.not_after DESC, c.id",
+			"i", account_id);
+	if (rc != 0)
+		return rc;
+	if ((arr = json_array()) == NULL) {
+		cr_res_release(&res);
+		return cr_err_set(err, CR_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < res.nrows; i++) {
+		char reason[256];
+		const char *status = cr_res_str(&res, i, 7), *open = cr_res_str(&res, i, 10);
+		int renewable = cr_renewable(cfg, status, cr_time_parse(cr_res_str(&res, i, 9)), now, reason,
+					     sizeof reason);
+		json_t *c;
+
+		if (renewable && open) {
+			renewable = 0;
+			snprintf(reason, sizeof reason, "已有进行中的续期申请（编号 %s）", open);
+		}
+		c = json_pack("{s:I, s:o, s:s, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:b, s:o, s:o}", "id",
+			      (json_int_t)cr_res_i64(&res, i, 0), "serial", nullable_str(cr_res_str(&res, i, 1)),
+			      "subject", cr_res_str(&res, i, 2), "not_before", nullable_str(cr_res_str(&res, i, 3)),
+			      "not_after", nullable_str(cr_res_str(&res, i, 4)), "token", cr_res_str(&res, i, 5),
+			      "trading_centre_id", nullable_int(cr_res_str(&res, i, 6)), "status", status,
+			      "status_label", cert_label(status), "renews_id", nullable_int(cr_res_str(&res, i, 8)),
+			      "renewable", renewable, "open_application_id", nullable_int(open),
+			      "trading_centre", nullable_str(cr_res_str(&res, i, 11)));
+		if (c && !renewable)
+			json_object_set_new(c, "renewable_reason", json_string(reason));
+		json_array_append_new(arr, c);
+	}
+	cr_res_release(&res);
+	*out = arr;
+	return 0;
+}
+
+int
+cr_cert_check_renewable(struct cr_db *db, const struct cr_config *cfg, long long account_id,
+			long long certificate_id, struct cr_err *err)
+{
+	struct cr_res res;
+	char reason[256];
+	int rc, ok;
+
+	rc = cr_db_exec(db, &res, err, "SELECT status, not_after FROM certificates WHERE id = ? AND account_id = ?",
+			"ii", certificate_id, account_id);
+	if (rc != 0)
+		return rc;
+	if (res.nrows == 0) {
+		cr_res_release(&res);
+		return cr_err_field(err, CR_EINVAL, "certificate_id", "请选择您账号下的一张证书");
+	}
+	ok = cr_renewable(cfg, cr_res_str(&res, 0, 0), cr_time_parse(cr_res_str(&res, 0, 1)), time(NULL), reason,
+			  sizeof reason);
+	cr_res_release(&res);
+	if (!ok)
+		return cr_err_field(err, CR_EINVAL, "certificate_id", "%s", reason);
 	return 0;
 }

@@ -3,6 +3,8 @@
 #define CR_CERTS_H
 
 #include "db.h"
+#include <jansson.h>
+
 #include "x509.h"
 
 /*
@@ -15,3 +17,18 @@ int cr_cert_import(struct cr_db *db, long long account_id, const char *token, X5
 		   long long *id, int *created, struct cr_x509_info *info, struct cr_err *err);
 
 #endif
+
+/*
+ * The certificates of account_id as a JSON array (SPEC 10: id, serial,
+ * subject, not_before, not_after, token, trading_centre_id, status,
+ * renews_id, renewable, renewable_reason, open_application_id).
+ */
+int cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, json_t **out,
+		  struct cr_err *err);
+/*
+ * Checks that certificate_id belongs to account_id and can be renewed now
+ * (not counting an open application); CR_ENOTFOUND or CR_EINVAL (field
+ * "certificate_id", Chinese reason).
+ */
+int cr_cert_check_renewable(struct cr_db *db, const struct cr_config *cfg, long long account_id,
+			    long long certificate_id, struct cr_err *err);

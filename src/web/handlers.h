@@ -12,4 +12,24 @@ void cr_h_me(struct cr_req *r);
 void cr_h_healthz(struct cr_req *r);
 void cr_h_metrics(struct cr_req *r);
 
+/* applications.c */
+void cr_h_app_list(struct cr_req *r);
+void cr_h_app_create(struct cr_req *r);
+void cr_h_app_get(struct cr_req *r);
+void cr_h_app_patch(struct cr_req *r);
+void cr_h_app_delete(struct cr_req *r);
+void cr_h_app_submit(struct cr_req *r);
+void cr_h_app_cancel(struct cr_req *r);
+void cr_h_attachment_put(struct cr_req *r);
+void cr_h_attachment_get(struct cr_req *r);
+/* certificates.c */
+void cr_h_certificates(struct cr_req *r);
+void cr_h_trading_centres(struct cr_req *r);
+
+/* Helpers for handlers (applications.c). */
+/* r->args[i] as a positive id; 0 after answering 404. */
+long long cr_req_id(struct cr_req *r, int i);
+/* The query parameter name into out ("" when absent). */
+void cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen);
+
 #endif

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -244,5 +245,47 @@ cr_json_string(struct cr_req *r, json_t *obj, const char *key, int required, lon
 		return -1;
 	}
 	*out = s;
+	return 0;
+}
+
+int
+cr_req_read_body(struct cr_req *r, long long limit)
+{
+	const char *cl = cr_req_param(r, "CONTENT_LENGTH");
+	unsigned long long len;
+	char *end;
+	size_t got = 0;
+
+	if (*cl == '\0')
+		return 0;
+	errno = 0;
+	len = strtoull(cl, &end, 10);
+	if (errno || *end || cl[0] == '-') {
+		cr_reply_error(r, 400, "bad_request", NULL, "请求头 Content-Length 无效");
+		return -1;
+	}
+	if (len > (unsigned long long)limit) {
+		cr_reply_error(r, 413, "body_too_large", NULL, "请求内容过大（最多 %lld 字节）", limit);
+		return -1;
+	}
+	if (len == 0)
+		return 0;
+	if ((r->body = malloc(len + 1)) == NULL) {
+		cr_reply_error(r, 503, "busy", NULL, "服务器繁忙，请稍后再试");
+		return -1;
+	}
+	while (got < len) {
+		int n = FCGX_GetStr(r->body + got, (int)(len - got), r->fr->in);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	if (got != len) {
+		cr_reply_error(r, 400, "bad_request", NULL, "请求内容不完整");
+		return -1;
+	}
+	r->body[len] = '\0';
+	r->body_len = len;
 	return 0;
 }

@@ -64,6 +64,11 @@ void cr_reply_error(struct cr_req *r, int status, const char *code, const char *
 void cr_reply_cr_err(struct cr_req *r, const struct cr_err *err);
 
 /*
+ * Reads the request body whole, refusing (413, before reading) one over
+ * limit bytes; 0, or -1 after answering.
+ */
+int cr_req_read_body(struct cr_req *r, long long limit);
+/*
  * Parses the body as a JSON object.  On failure answers 400/415 and
  * returns NULL.  An empty body gives an empty object.
  */

@@ -7,11 +7,22 @@
 #include "router.h"
 
 static const struct cr_route routes[] = {
-    {"GET", "/healthz", cr_h_healthz, CR_WHO_PUBLIC, 0},
-    {"GET", "/metrics", cr_h_metrics, CR_WHO_LOOPBACK, 0},
-    {"POST", "/api/v1/session", cr_h_login, CR_WHO_PUBLIC, 1},
-    {"DELETE", "/api/v1/session", cr_h_logout, CR_WHO_ANY, 0},
-    {"GET", "/api/v1/me", cr_h_me, CR_WHO_ANY, 0},
+    {"GET", "/healthz", cr_h_healthz, CR_WHO_PUBLIC, 0, 0},
+    {"GET", "/metrics", cr_h_metrics, CR_WHO_LOOPBACK, 0, 0},
+    {"POST", "/api/v1/session", cr_h_login, CR_WHO_PUBLIC, 1, 0},
+    {"DELETE", "/api/v1/session", cr_h_logout, CR_WHO_ANY, 0, 0},
+    {"GET", "/api/v1/me", cr_h_me, CR_WHO_ANY, 0, 0},
+    {"GET", "/api/v1/certificates", cr_h_certificates, CR_WHO_CUSTOMER, 0, 0},
+    {"GET", "/api/v1/trading-centres", cr_h_trading_centres, CR_WHO_ANY, 0, 0},
+    {"GET", "/api/v1/applications", cr_h_app_list, CR_WHO_CUSTOMER, 0, 0},
+    {"POST", "/api/v1/applications", cr_h_app_create, CR_WHO_CUSTOMER, 0, 0},
+    {"GET", "/api/v1/applications/{id}", cr_h_app_get, CR_WHO_ANY, 0, 0},
+    {"PATCH", "/api/v1/applications/{id}", cr_h_app_patch, CR_WHO_CUSTOMER, 0, 0},
+    {"DELETE", "/api/v1/applications/{id}", cr_h_app_delete, CR_WHO_CUSTOMER, 0, 0},
+    {"POST", "/api/v1/applications/{id}/submit", cr_h_app_submit, CR_WHO_CUSTOMER, 0, 0},
+    {"POST", "/api/v1/applications/{id}/cancel", cr_h_app_cancel, CR_WHO_CUSTOMER, 0, 0},
+    {"PUT", "/api/v1/applications/{id}/attachments/{kind}", cr_h_attachment_put, CR_WHO_CUSTOMER, 0, 1},
+    {"GET", "/api/v1/applications/{id}/attachments/{kind}", cr_h_attachment_get, CR_WHO_ANY, 0, 0},
 };
 
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
@@ -118,6 +129,15 @@ is_loopback(const char *addr)
 	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
 }
 
+/* Uploads may be as large as attachments.max_bytes; everything else web.max_body. */
+static int
+read_body(struct cr_req *r)
+{
+	const struct cr_config *cfg = r->web->cfg;
+
+	return cr_req_read_body(r, r->route->upload ? cfg->attachments_max_bytes : cfg->web_max_body);
+}
+
 static int
 changes_state(const char *method)
 {
@@ -170,7 +190,8 @@ cr_route_dispatch(struct cr_req *r)
 		return;
 	}
 	if (who & CR_WHO_PUBLIC) {
-		rt->handler(r);
+		if (read_body(r) == 0)
+			rt->handler(r);
 		return;
 	}
 	if ((db = cr_req_db(r)) == NULL)
@@ -196,5 +217,6 @@ cr_route_dispatch(struct cr_req *r)
 		cr_reply_error(r, 403, "forbidden", NULL, "您的账号无权执行此操作");
 		return;
 	}
-	rt->handler(r);
+	if (read_body(r) == 0)
+		rt->handler(r);
 }

@@ -29,6 +29,7 @@ struct cr_route {
 	cr_handler handler;
 	int who;
 	int no_csrf; /* state-changing route that needs no CSRF token (login) */
+	int upload;  /* body bounded by attachments.max_bytes instead of web.max_body */
 };
 
 /* Number of routes, and the label of route i for metrics ("GET /api/v1/me"). */

@@ -28,50 +28,6 @@ now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Reads the body (bounded by web.max_body); 0, or -1 after answering. */
-static int
-read_body(struct cr_req *r)
-{
-	const char *cl = cr_req_param(r, "CONTENT_LENGTH");
-	unsigned long long len;
-	char *end;
-	size_t got = 0;
-
-	if (*cl == '\0')
-		return 0;
-	errno = 0;
-	len = strtoull(cl, &end, 10);
-	if (errno || *end || cl[0] == '-') {
-		cr_reply_error(r, 400, "bad_request", NULL, "请求头 Content-Length 无效");
-		return -1;
-	}
-	if (len > (unsigned long long)r->web->cfg->web_max_body) {
-		cr_reply_error(r, 413, "body_too_large", NULL, "请求内容过大（最多 %lld 字节）",
-			       (long long)r->web->cfg->web_max_body);
-		return -1;
-	}
-	if (len == 0)
-		return 0;
-	if ((r->body = malloc(len + 1)) == NULL) {
-		cr_reply_error(r, 503, "busy", NULL, "服务器繁忙，请稍后再试");
-		return -1;
-	}
-	while (got < len) {
-		int n = FCGX_GetStr(r->body + got, (int)(len - got), r->fr->in);
-
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	if (got != len) {
-		cr_reply_error(r, 400, "bad_request", NULL, "请求内容不完整");
-		return -1;
-	}
-	r->body[len] = '\0';
-	r->body_len = len;
-	return 0;
-}
-
 static void
 serve(struct cr_web *web, FCGX_Request *fr)
 {
@@ -88,8 +44,7 @@ serve(struct cr_web *web, FCGX_Request *fr)
 		r.path = p;
 	r.query = cr_req_param(&r, "QUERY_STRING");
 	r.remote_addr = cr_req_param(&r, "REMOTE_ADDR");
-	if (read_body(&r) == 0)
-		cr_route_dispatch(&r);
+	cr_route_dispatch(&r);
 	if (r.status == 0) {
 		cr_error("http: %s %s: handler gave no answer", r.method, r.path);
 		cr_reply_error(&r, 500, "internal", NULL, "服务器内部错误");
