@@ -152,3 +152,81 @@ def healthy():
             return r.status == 200
     except Exception:
         return False
+
+
+def fixture(name):
+    with open(os.path.join(TOP, "tests", "fixtures", name), "rb") as f:
+        return f.read()
+
+
+def make_pdf(pages=1, text="certrenew test"):
+    """A small, well-formed PDF with a correct cross-reference table."""
+    objs = ["<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Pages/Kids[%s]/Count %d>>" % (" ".join("%d 0 R" % (3 + i) for i in range(pages)), pages)]
+    for i in range(pages):
+        objs.append("<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents %d 0 R>>" % (3 + pages + i))
+    for i in range(pages):
+        stream = "BT /F1 12 Tf 72 720 Td (%s %d) Tj ET" % (text, i + 1)
+        objs.append("<</Length %d>>\nstream\n%s\nendstream" % (len(stream), stream))
+    out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for i, o in enumerate(objs):
+        offsets.append(len(out))
+        out += ("%d 0 obj\n%s\nendobj\n" % (i + 1, o)).encode()
+    x = len(out)
+    out += ("xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)).encode()
+    for off in offsets:
+        out += ("%010d 00000 n \n" % off).encode()
+    out += ("trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)).encode()
+    return out
+
+
+def uscc(seed):
+    import random as _r
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    r = _r.Random(seed)
+    body = "91620100" + "".join(r.choice(chars) for _ in range(9))
+    s = sum(chars.index(c) * x for c, x in zip(body, w))
+    return body + chars[(31 - s % 31) % 31]
+
+
+def id_card(seed):
+    import random as _r
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    r = _r.Random(seed)
+    body = "620102" + "19%02d%02d%02d" % (r.randint(60, 99), r.randint(1, 12), r.randint(1, 28)) + "%03d" % r.randint(1, 999)
+    return body + "10X98765432"[sum(int(c) * x for c, x in zip(body, w)) % 11]
+
+
+def new_cert(account="我是测试企业", token="primary", days=30, subject=None):
+    """Imports a certificate of account's, from a CA made here, expiring in days; returns its id."""
+    import tempfile
+    d = tempfile.mkdtemp(prefix="cr-cert-")
+    subj = subject or "/C=CN/O=%s/CN=%s" % (account, account)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", d + "/k.pem", "-out", d + "/c.pem", "-days", str(days), "-subj", subj, "-utf8",
+                    "-addext", "basicConstraints=critical,CA:FALSE"], check=True, capture_output=True)
+    p = ctl("cert", "import", "--account", account, "--token", token, d + "/c.pem")
+    if p.returncode != 0:
+        raise RuntimeError("cert import: " + p.stderr)
+    return json.loads(p.stdout.strip().splitlines()[-1])["id"]
+
+
+KINDS = ["business_license", "bank_account_permit", "company_seal", "legal_person_seal", "application_form",
+         "responsibility_letter", "power_of_attorney"]
+
+
+def step1(cert_id, seed=1, **kw):
+    d = {"company_name": "我是测试企业", "license_no": uscc(seed), "applicant_name": "李四", "id_card_no": id_card(seed),
+         "phone": "13912345678", "email": "lisi@example.com", "department": "招投标部", "certificate_id": cert_id}
+    d.update(kw)
+    return d
+
+
+def step3(centres=(), years=1, **kw):
+    d = {"license_type": "three_in_one", "trading_centre_ids": list(centres), "payer_name": "我是测试企业",
+         "years": years, "invoice_type": "normal", "invoice": {"title": "我是测试企业", "tax_no": uscc(7)},
+         "delivery": {"method": "pickup"}}
+    d.update(kw)
+    return d
