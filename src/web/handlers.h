@@ -22,6 +22,8 @@ void cr_h_app_submit(struct cr_req *r);
 void cr_h_app_cancel(struct cr_req *r);
 void cr_h_attachment_put(struct cr_req *r);
 void cr_h_attachment_get(struct cr_req *r);
+/* settings.c */
+void cr_h_settings(struct cr_req *r);
 /* certificates.c */
 void cr_h_certificates(struct cr_req *r);
 void cr_h_trading_centres(struct cr_req *r);

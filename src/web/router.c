@@ -14,6 +14,7 @@ static const struct cr_route routes[] = {
     {"GET", "/api/v1/me", cr_h_me, CR_WHO_ANY, 0, 0},
     {"GET", "/api/v1/certificates", cr_h_certificates, CR_WHO_CUSTOMER, 0, 0},
     {"GET", "/api/v1/trading-centres", cr_h_trading_centres, CR_WHO_ANY, 0, 0},
+    {"GET", "/api/v1/settings", cr_h_settings, CR_WHO_ANY, 0, 0},
     {"GET", "/api/v1/applications", cr_h_app_list, CR_WHO_CUSTOMER, 0, 0},
     {"POST", "/api/v1/applications", cr_h_app_create, CR_WHO_CUSTOMER, 0, 0},
     {"GET", "/api/v1/applications/{id}", cr_h_app_get, CR_WHO_ANY, 0, 0},

@@ -51,3 +51,41 @@ async function run(main) {
 }
 
 module.exports = { BASE, ok, run, shot };
+
+const { execFileSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const TOP = process.env.CR_TOP || path.resolve(__dirname, "..", "..");
+
+// A certificate of account's expiring in days, imported with certrenewctl; returns its id.
+function importCert(account, days, token) {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "cr-e2e-"));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+    "-keyout", d + "/k.pem", "-out", d + "/c.pem", "-days", String(days), "-utf8",
+    "-subj", `/C=CN/O=${account}/CN=${account}`, "-addext", "basicConstraints=critical,CA:FALSE"], { stdio: "pipe" });
+  const out = execFileSync(path.join(TOP, "contrib", "dev.sh"),
+    ["ctl", "cert", "import", "--account", account, "--token", token || "primary", d + "/c.pem"], { encoding: "utf8" });
+  return JSON.parse(out.trim().split("\n").pop()).id;
+}
+
+function uscc(seed) {
+  const chars = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  let body = "91620100";
+  for (let i = 0; i < 9; i++) body += chars[(seed * 7 + i * 13) % 31];
+  let s = 0;
+  for (let i = 0; i < 17; i++) s += chars.indexOf(body[i]) * w[i];
+  return body + chars[(31 - (s % 31)) % 31];
+}
+
+async function login(page, account) {
+  await page.goto(BASE + "/");
+  await page.fill("#account", account);
+  await page.fill("#password", "demo-password-1");
+  await page.press("#password", "Enter");
+}
+
+module.exports.importCert = importCert;
+module.exports.uscc = uscc;
+module.exports.login = login;
+module.exports.TOP = TOP;

@@ -1,5 +1,6 @@
 // The login page in a real browser: a wrong password shows a Chinese error next to the
-// form, every demo account logs in, a reload keeps the session, logout ends it.
+// form, every demo account logs in (customers land on 我的证书), a reload keeps the
+// session, logout ends it.
 "use strict";
 const { BASE, ok, run, shot } = require("./lib");
 
@@ -34,14 +35,20 @@ run(async (browser) => {
     await page.fill("#account", account);
     await page.fill("#password", "demo-password-1");
     await page.press("#password", "Enter");
-    await page.waitForSelector("#signed-in:not([hidden])", { timeout: 10000 });
-    ok((await page.locator("#role").textContent()) === label, `${account} logs in as ${label}`);
+    if (label === "企业用户" || label === "个人用户") {
+      await page.waitForURL(/\/portal\.html/, { timeout: 10000 });
+      await page.locator("#account-name").filter({ hasText: /./ }).waitFor({ timeout: 10000 });
+      ok(page.url().includes("/portal.html"), `${account} (${label}) logs in and lands on 我的证书`);
+    } else {
+      await page.waitForSelector("#signed-in:not([hidden])", { timeout: 10000 });
+      ok((await page.locator("#role").textContent()) === label, `${account} logs in as ${label}`);
+    }
     if (account === "我是测试企业") {
       await shot(page, "login-signed-in");
       await page.reload();
-      await page.waitForSelector("#signed-in:not([hidden])", { timeout: 10000 });
+      await page.waitForSelector("#cert-table", { timeout: 10000 });
       ok(true, "after a reload the session is still there");
-      await page.click("#logout-button");
+      await page.click("#logout");
       await page.waitForSelector("#login-form:not([hidden])");
       const me = await page.evaluate(async () => (await fetch("/api/v1/me")).status);
       ok(me === 401, "logout ends the session on the server", me);

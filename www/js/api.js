@@ -34,8 +34,8 @@ const Api = {
     try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
     if (!res.ok) {
       const err = (data && data.error) || {};
-      throw { status: res.status, code: err.code || "http_" + res.status,
-              message: err.message || "服务器暂时无法处理请求（" + res.status + "）", field: err.field };
+      throw Object.assign({}, err, { status: res.status, code: err.code || "http_" + res.status,
+              message: err.message || "服务器暂时无法处理请求（" + res.status + "）" });
     }
     return data;
   },

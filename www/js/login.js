@@ -44,6 +44,10 @@
       const r = await Api.call("POST", "/api/v1/session", { account, password });
       Api.rememberCsrf(r.csrf_token);
       form.password.value = "";
+      if (!r.user.is_staff) {
+        location.href = "/portal.html";
+        return;
+      }
       showUser(r.user);
     } catch (e) {
       showError(e.field, e.message);
@@ -64,6 +68,9 @@
   /* Already logged in (a reload)? */
   Api.call("GET", "/api/v1/me").then((r) => {
     Api.rememberCsrf(r.csrf_token);
-    showUser(r.user);
-  }, () => {});
+    if (!r.user.is_staff) location.href = "/portal.html";
+    else showUser(r.user);
+  }, () => {
+    if (/[?&]expired=1/.test(location.search)) formError.textContent = "登录已过期，请重新登录";
+  });
 })();
