@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HTTP benchmark through nginx (wrk -t2 -c64): the static login page,
-# /healthz and an authenticated GET /api/v1/me, in one run on the same stack.
+# /healthz, an authenticated GET /api/v1/me and the applications list, in one
+# run on the same stack.
 # Prints figures; never fails for being slow.  Run by contrib/dev.sh bench.
 set -euo pipefail
 base=${CR_BASE:-http://127.0.0.1:8080}
@@ -22,7 +23,7 @@ run() {
 	fi
 	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-	errs=$(awk '/Non-2xx or 3xx responses:/ {print $5} /Socket errors:/ {print "socket-errors"}' <<<"$out" | tr '\n' ' ')
+	errs=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr -s ' ' | tr '\n' ' ' || true)
 	printf '%-28s %12s req/s   p99 %9s   %s\n' "$1" "$rps" "$p99" "${errs:-}"
 	echo "$rps" >"$tmp/$1"
 }
@@ -33,5 +34,8 @@ echo "wrk -t2 -c$conns -d${secs}s through nginx at $base ($(nproc) cores)"
 run static "/"
 run healthz "/healthz"
 run me "/api/v1/me" "Cookie: $cookie"
-awk -v s="$(cat "$tmp/static")" -v m="$(cat "$tmp/me")" -v h="$(cat "$tmp/healthz")" 'BEGIN {
-	printf "GET /api/v1/me is %.1f%% of the static page (goal: at least 10%%); /healthz %.1f%%\n", 100*m/s, 100*h/s }'
+run applications "/api/v1/applications?period=all" "Cookie: $cookie"
+count=$(curl -s -H "Cookie: $cookie" "$base/api/v1/applications?period=all" | grep -o '"id":' | wc -l)
+awk -v s="$(cat "$tmp/static")" -v m="$(cat "$tmp/me")" -v h="$(cat "$tmp/healthz")" -v a="$(cat "$tmp/applications")" -v n="$count" 'BEGIN {
+	printf "GET /api/v1/me is %.1f%% of the static page (goal: at least 10%%); /healthz %.1f%%\n", 100*m/s, 100*h/s
+	printf "GET /api/v1/applications (%d applications) is %.1f%% of the static page (goal: at least 6%%)\n", n, 100*a/s }'

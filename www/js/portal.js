@@ -242,7 +242,8 @@
     for (const [key, label, ph, type] of STEP1) {
       let value = app ? app[key] : "";
       if (!app && key === "company_name" && me.role === "enterprise") value = me.name;
-      grid.append(field(key, label, h("input", { id: "f-" + key, name: key, type, placeholder: ph, value: value || "",
+      const optional = me.role !== "enterprise" && (key === "company_name" || key === "license_no");
+      grid.append(field(key, label, h("input", { id: "f-" + key, name: key, type, placeholder: optional ? "个人用户选填" : ph, value: value || "",
         autocomplete: key === "email" ? "email" : key === "phone" ? "tel" : "off" })));
     }
     const sel = h("select", { id: "f-certificate_id", name: "certificate_id" },
