@@ -3,6 +3,9 @@
 #include <string.h>
 
 #include "applications.h"
+#include "audit.h"
+#include "messages.h"
+#include "orders.h"
 #include "certs.h"
 #include "idcheck.h"
 #include "log.h"
@@ -380,13 +383,13 @@ editable(const struct app *a, struct cr_err *err)
 }
 
 int
-cr_app_create(struct cr_db *db, const struct cr_config *cfg, long long account_id, int enterprise, json_t *in,
-	      long long *id, struct cr_err *err)
+cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, json_t *in, long long *id,
+	      struct cr_err *err)
 {
+	long long account_id = actor->id;
 	struct app a;
 	int rc, centres_given, cert_given;
 
-	(void)enterprise;
 	memset(&a, 0, sizeof a);
 	a.years = 1;
 	if ((rc = app_merge(db, cfg, &a, in, &centres_given, &cert_given, err)) != 0)
@@ -409,7 +412,9 @@ cr_app_create(struct cr_db *db, const struct cr_config *cfg, long long account_i
 		goto fail;
 	a.id = (long long)db->insert_id;
 	if ((rc = app_store(db, &a, err)) != 0 || (centres_given && (rc = store_centres(db, &a, err)) != 0) ||
-	    (rc = event(db, a.id, account_id, NULL, "draft", NULL, err)) != 0)
+	    (rc = event(db, a.id, account_id, NULL, "draft", NULL, err)) != 0 ||
+	    (rc = cr_audit(db, actor, "application.create", "application", a.id, NULL,
+			   json_pack("{s:s, s:I}", "status", "draft", "certificate_id", (json_int_t)a.certificate_id), err)) != 0)
 		goto fail;
 	if ((rc = cr_db_commit(db, err)) != 0)
 		goto fail;
@@ -539,6 +544,7 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct app *a, int
 {
 	json_t *o = json_object(), *inv = json_object(), *del = json_object(), *tc = json_array(), *att = json_object();
 	int enterprise = account_is_enterprise(db, a->account_id);
+	struct cr_prices prices;
 	struct cr_res res;
 	long long price;
 
@@ -559,9 +565,14 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct app *a, int
 	for (int i = 0; i < a->ncentres; i++)
 		json_array_append_new(tc, json_integer(a->centres[i]));
 	json_object_set_new(o, "trading_centre_ids", tc);
-	price = cr_price_fen(cfg, a->years, a->ncentres);
+	cr_prices_load(db, cfg, &prices);
+	price = cr_price_fen(&prices, a->years, a->ncentres);
 	json_object_set_new(o, "price_fen", price >= 0 ? json_integer(price) : json_null());
-	json_object_set_new(o, "order_no", json_null());
+	if (cr_db_exec(db, &res, NULL, "SELECT order_no, status FROM orders WHERE application_id = ?", "i", a->id) == 0) {
+		json_object_set_new(o, "order_no", res.nrows ? json_string(cr_res_str(&res, 0, 0)) : json_null());
+		json_object_set_new(o, "order_status", res.nrows ? json_string(cr_res_str(&res, 0, 1)) : json_null());
+		cr_res_release(&res);
+	}
 	json_object_set_new(o, "reject_reason", str_or_null(a->reject_reason, a->has_reject));
 	json_object_set_new(o, "created_at", json_string(a->created));
 	json_object_set_new(o, "updated_at", json_string(a->updated));
@@ -627,6 +638,7 @@ int
 cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
 	    const char *status, json_t **out, struct cr_err *err)
 {
+	struct cr_prices prices;
 	struct cr_res res;
 	json_t *arr;
 	long long days;
@@ -653,8 +665,9 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 	if (rc != 0)
 		return rc;
 	arr = json_array();
+	cr_prices_load(db, cfg, &prices);
 	for (size_t i = 0; i < res.nrows; i++) {
-		long long price = cr_price_fen(cfg, cr_res_i64(&res, i, 4), cr_res_i64(&res, i, 8));
+		long long price = cr_price_fen(&prices, cr_res_i64(&res, i, 4), cr_res_i64(&res, i, 8));
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I}", "id",
 				      (json_int_t)cr_res_i64(&res, i, 0), "status", cr_res_str(&res, i, 1), "status_label",
 				      cr_app_status_label(cr_res_str(&res, i, 1)), "company_name", cr_res_str(&res, i, 2),
@@ -671,26 +684,37 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 	return 0;
 }
 
+/* Moves a to status to, with its event and audit row; reason is the rejection's. */
 static int
-set_status(struct cr_db *db, struct app *a, const char *to, long long actor, const char *note, struct cr_err *err)
+set_status(struct cr_db *db, struct app *a, const char *to, const struct cr_actor *actor, const char *reason,
+	   struct cr_err *err)
 {
+	char action[40];
 	int rc = cr_db_exec(db, NULL, err,
 			    "UPDATE applications SET status = ?, updated_at = UTC_TIMESTAMP(6),"
 			    " submitted_at = IF(? = 'submitted', UTC_TIMESTAMP(6), submitted_at),"
-			    " reject_reason = IF(? = 'submitted', NULL, reject_reason) WHERE id = ?",
-			    "sssi", to, to, to, a->id);
+			    " reject_reason = IF(? = 'submitted', NULL, IF(? = 'rejected', ?, reject_reason)) WHERE id = ?",
+			    "sssssi", to, to, to, to, reason, a->id);
 
 	if (rc == CR_ECONFLICT)
 		return open_conflict(db, a->certificate_id, err);
 	if (rc == 0)
-		rc = event(db, a->id, actor, a->status, to, note, err);
+		rc = event(db, a->id, actor->id, a->status, to, reason, err);
+	snprintf(action, sizeof action, "application.%s", strcmp(to, "submitted") == 0 ? "submit" :
+		 strcmp(to, "cancelled") == 0 ? "cancel" : strcmp(to, "approved") == 0 ? "approve" :
+		 strcmp(to, "rejected") == 0 ? "reject" : to);
+	if (rc == 0)
+		rc = cr_audit(db, actor, action, "application", a->id, json_pack("{s:s}", "status", a->status),
+			      reason ? json_pack("{s:s, s:s}", "status", to, "reason", reason) : json_pack("{s:s}", "status", to),
+			      err);
 	return rc;
 }
 
 int
-cr_app_submit(struct cr_db *db, const struct cr_config *cfg, long long account_id, int enterprise, long long id,
-	      long long actor, json_t **missing, struct cr_err *err)
+cr_app_submit(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, int enterprise, long long id,
+	      json_t **missing, struct cr_err *err)
 {
+	long long account_id = actor->id;
 	struct app a;
 	json_t *m;
 	int rc;
@@ -725,8 +749,9 @@ fail:
 }
 
 int
-cr_app_cancel(struct cr_db *db, long long account_id, long long id, long long actor, struct cr_err *err)
+cr_app_cancel(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err)
 {
+	long long account_id = actor->id;
 	struct app a;
 	int rc;
 
@@ -747,8 +772,10 @@ fail:
 }
 
 int
-cr_app_delete(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id, struct cr_err *err)
+cr_app_delete(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
+	      struct cr_err *err)
 {
+	long long account_id = actor->id;
 	struct cr_res files;
 	struct app a;
 	int rc;
@@ -764,6 +791,8 @@ cr_app_delete(struct cr_db *db, const struct cr_config *cfg, long long account_i
 	if ((rc = cr_db_exec(db, &files, err, "SELECT stored_name FROM attachments WHERE application_id = ?", "i", id)) != 0)
 		goto fail;
 	if ((rc = cr_db_exec(db, NULL, err, "DELETE FROM applications WHERE id = ?", "i", id)) != 0 ||
+	    (rc = cr_audit(db, actor, "application.delete", "application", id, json_pack("{s:s}", "status", "draft"), NULL,
+			   err)) != 0 ||
 	    (rc = cr_db_commit(db, err)) != 0) {
 		cr_res_release(&files);
 		goto fail;
@@ -864,4 +893,97 @@ cr_app_attachment(struct cr_db *db, const struct cr_config *cfg, long long accou
 			    err);
 	cr_res_release(&res);
 	return rc;
+}
+
+int
+cr_review_approve(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
+		  char order_no[9], long long *amount, struct cr_err *err)
+{
+	struct app a;
+	int rc;
+
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	if ((rc = app_load(db, 0, id, 1, &a, err)) != 0)
+		goto fail;
+	if (strcmp(a.status, "submitted") != 0) {
+		rc = cr_err_set(err, CR_ECONFLICT, "申请当前状态为“%s”，只能审核待审核的申请", cr_app_status_label(a.status));
+		goto fail;
+	}
+	if ((rc = cr_order_create(db, cfg, actor, id, order_no, amount, err)) != 0 ||
+	    (rc = set_status(db, &a, "approved", actor, NULL, err)) != 0)
+		goto fail;
+	return cr_db_commit(db, err);
+fail:
+	cr_db_rollback(db);
+	return rc;
+}
+
+int
+cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason, struct cr_err *err)
+{
+	char title[80], link[40];
+	struct app a;
+	int rc;
+
+	if ((rc = cr_check_text(reason ? reason : "", "reason", "驳回原因", 500, 1, err)) != 0)
+		return rc;
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	if ((rc = app_load(db, 0, id, 1, &a, err)) != 0)
+		goto fail;
+	if (strcmp(a.status, "submitted") != 0) {
+		rc = cr_err_set(err, CR_ECONFLICT, "申请当前状态为“%s”，只能审核待审核的申请", cr_app_status_label(a.status));
+		goto fail;
+	}
+	snprintf(title, sizeof title, "申请 #%lld 已驳回", id);
+	snprintf(link, sizeof link, "#/applications/%lld", id);
+	if ((rc = set_status(db, &a, "rejected", actor, reason, err)) != 0 ||
+	    (rc = cr_message_post(db, a.account_id, "rejected", title, reason, link, err)) != 0)
+		goto fail;
+	return cr_db_commit(db, err);
+fail:
+	cr_db_rollback(db);
+	return rc;
+}
+
+int
+cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, json_t **out, struct cr_err *err)
+{
+	struct cr_prices prices;
+	struct cr_res res;
+	json_t *items;
+	int rc;
+
+	if (status == NULL || *status == '\0')
+		status = "submitted";
+	if (strcmp(cr_app_status_label(status), status) == 0)
+		return cr_err_field(err, CR_EINVAL, "status", "未知的申请状态：%s", status);
+	/* Oldest first: whoever has waited longest is reviewed first. */
+	rc = cr_db_exec(db, &res, err,
+			"SELECT a.id, a.status, a.company_name, a.applicant_name, u.login, u.role,"
+			" DATE_FORMAT(IFNULL(a.submitted_at, a.created_at), '%Y-%m-%dT%H:%i:%SZ'),"
+			" TIMESTAMPDIFF(SECOND, IFNULL(a.submitted_at, a.created_at), UTC_TIMESTAMP(6)), a.years,"
+			" (SELECT COUNT(*) FROM application_centres c WHERE c.application_id = a.id)"
+			" FROM applications a JOIN users u ON u.id = a.account_id WHERE a.status = ?"
+			" ORDER BY IFNULL(a.submitted_at, a.created_at), a.id LIMIT 500",
+			"s", status);
+	if (rc != 0)
+		return rc;
+	cr_prices_load(db, cfg, &prices);
+	items = json_array();
+	for (size_t i = 0; i < res.nrows; i++) {
+		long long price = cr_price_fen(&prices, cr_res_i64(&res, i, 8), cr_res_i64(&res, i, 9));
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)cr_res_i64(&res, i, 0),
+				      "status", cr_res_str(&res, i, 1), "status_label", cr_app_status_label(cr_res_str(&res, i, 1)),
+				      "company_name", cr_res_str(&res, i, 2), "applicant_name", cr_res_str(&res, i, 3),
+				      "account", cr_res_str(&res, i, 4), "account_role", cr_res_str(&res, i, 5),
+				      "submitted_at", cr_res_str(&res, i, 6), "waited_seconds", (json_int_t)cr_res_i64(&res, i, 7));
+
+		json_object_set_new(o, "price_fen", price >= 0 ? json_integer(price) : json_null());
+		json_array_append_new(items, o);
+	}
+	cr_res_release(&res);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
 }

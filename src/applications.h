@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "audit.h"
 #include "db.h"
 
 /* Attachment kinds, in the wizard's order. */
@@ -28,8 +29,9 @@ extern const int cr_attachment_kind_count;
 /* The Chinese label of an application status ("待审核"), or the status itself. */
 const char *cr_app_status_label(const char *status);
 
-int cr_app_create(struct cr_db *db, const struct cr_config *cfg, long long account_id, int enterprise,
-		  json_t *in, long long *id, struct cr_err *err);
+/* Customer actions take the customer as actor (actor->id is the account). */
+int cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, json_t *in,
+		  long long *id, struct cr_err *err);
 int cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
 		 json_t *in, struct cr_err *err);
 /* The full application (SPEC 10 fields, plus missing, history, required_attachments). */
@@ -39,11 +41,11 @@ int cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_
 int cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
 		const char *status, json_t **out, struct cr_err *err);
 /* Submits (from draft or rejected); CR_EINVAL with "missing" when incomplete. */
-int cr_app_submit(struct cr_db *db, const struct cr_config *cfg, long long account_id, int enterprise,
-		  long long id, long long actor, json_t **missing, struct cr_err *err);
-int cr_app_cancel(struct cr_db *db, long long account_id, long long id, long long actor, struct cr_err *err);
+int cr_app_submit(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, int enterprise,
+		  long long id, json_t **missing, struct cr_err *err);
+int cr_app_cancel(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err);
 /* Deletes a draft with its attachments (files removed after the commit). */
-int cr_app_delete(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
+int cr_app_delete(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
 		  struct cr_err *err);
 /* Stores an uploaded document (already read whole); replaces the kind's previous file. */
 int cr_app_attach(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
@@ -51,5 +53,18 @@ int cr_app_attach(struct cr_db *db, const struct cr_config *cfg, long long accou
 /* Reads an attachment back; *data is the caller's to free. */
 int cr_app_attachment(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
 		      const char *kind, char **data, size_t *len, char ctype[41], struct cr_err *err);
+
+/*
+ * Review (staff): approve a submitted application, creating its order with
+ * the amount fixed now (order_no, amount); reject it with a reason (1..500
+ * characters).  Both post a message to the customer and are audited.
+ */
+int cr_review_approve(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
+		      char order_no[9], long long *amount, struct cr_err *err);
+int cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason,
+		     struct cr_err *err);
+/* Applications in status (default submitted), oldest first, with how long each has waited. */
+int cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, json_t **out,
+		    struct cr_err *err);
 
 #endif

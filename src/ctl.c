@@ -6,6 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "certs.h"
 #include "ctl.h"
 #include "daemon/jobkinds.h"
@@ -338,5 +339,35 @@ cr_ctl_config(const struct cr_config *cfg, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	cr_config_dump(cfg);
+	return 0;
+}
+
+int
+cr_ctl_audit(const struct cr_config *cfg, int argc, char **argv)
+{
+	long long rows, broken;
+	struct cr_db db;
+	struct cr_err err;
+	int rc;
+
+	if (argc != 2 || strcmp(argv[1], "verify") != 0) {
+		fprintf(stderr, "usage: certrenewctl audit verify\n");
+		return 2;
+	}
+	if (open_db(&db, cfg) != 0)
+		return 1;
+	rc = cr_audit_verify(&db, &rows, &broken, &err);
+	cr_db_close(&db);
+	if (rc == CR_ECONFLICT) {
+		print_json(json_pack("{s:b, s:I, s:I, s:s}", "ok", 0, "rows", (json_int_t)rows, "broken_id",
+				     (json_int_t)broken, "error", err.msg));
+		fprintf(stderr, "certrenewctl: %s\n", err.msg);
+		return 1;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "certrenewctl: %s\n", err.msg);
+		return 1;
+	}
+	print_json(json_pack("{s:b, s:I}", "ok", 1, "rows", (json_int_t)rows));
 	return 0;
 }

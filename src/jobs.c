@@ -197,3 +197,15 @@ cr_job_reap(struct cr_db *db, const struct cr_config *cfg, long long *n, struct 
 		*n = (long long)db->affected;
 	return rc;
 }
+
+int
+cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err)
+{
+	int rc = cr_db_exec(db, NULL, err,
+			    "DELETE FROM jobs WHERE status = 'done' AND finished_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT 10000",
+			    "i", days);
+
+	if (rc == 0 && n)
+		*n = (long long)db->affected;
+	return rc;
+}

@@ -45,6 +45,8 @@ int cr_job_heartbeat(struct cr_db *db, const struct cr_config *cfg, const struct
 int cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct cr_err *err);
 /* Requeues jobs whose lease has run out; *n: how many. */
 int cr_job_reap(struct cr_db *db, const struct cr_config *cfg, long long *n, struct cr_err *err);
+/* Deletes done jobs finished more than days ago (the queue's history is kept that long). */
+int cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err);
 /* The retry delay after the given number of attempts. */
 long long cr_job_backoff(const struct cr_config *cfg, int attempts);
 /* A runner name unique to this process: host:pid:random. */

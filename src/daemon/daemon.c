@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <uv.h>
 
 #include "../db.h"
@@ -11,6 +12,7 @@
 #include "jobkinds.h"
 
 #define REAP_EVERY_MS 15000
+#define SCHEDULE_EVERY_MS 60000
 
 struct daemon;
 
@@ -25,10 +27,10 @@ struct daemon {
 	uv_loop_t *loop;
 	const struct cr_config *cfg;
 	char runner[CR_RUNNER_MAX + 1];
-	uv_timer_t poll, reaper, grace;
+	uv_timer_t poll, reaper, grace, schedule;
 	uv_signal_t sigterm, sigint;
-	uv_work_t reap_work;
-	int reaping;
+	uv_work_t reap_work, schedule_work;
+	int reaping, scheduling;
 	struct slot *slots;
 	int nslots, running;
 	volatile int stopping;
@@ -164,6 +166,8 @@ reap_work(uv_work_t *w)
 		cr_warn("jobs: reap: %s", err.msg);
 	else if (n > 0)
 		cr_warn("jobs: %lld job(s) whose lease ran out handed back to the queue", n);
+	if (cr_job_purge(db, 7, &n, &err) != 0)
+		cr_warn("jobs: purge: %s", err.msg);
 }
 
 static void
@@ -187,6 +191,49 @@ on_reap(uv_timer_t *t)
 	d->reaping = 1;
 	d->reap_work.data = d;
 	uv_queue_work(d->loop, &d->reap_work, reap_work, after_reap);
+}
+
+/*
+ * Queues the periodic jobs.  The dedup key names the minute, so several
+ * daemons queue each periodic job once per minute between them.
+ */
+static void
+schedule_work(uv_work_t *w)
+{
+	struct daemon *d = w->data;
+	struct cr_db *db = pool_db(d->cfg);
+	struct cr_err err;
+	char key[64];
+	time_t minute = time(NULL) / 60;
+
+	if (db == NULL)
+		return;
+	snprintf(key, sizeof key, "expire_orders:%lld", (long long)minute);
+	if (cr_job_enqueue(db, "expire_orders", "{}", key, 0, NULL, &err) != 0)
+		cr_warn("jobs: schedule expire_orders: %s", err.msg);
+}
+
+static void
+after_schedule(uv_work_t *w, int status)
+{
+	struct daemon *d = w->data;
+
+	(void)status;
+	d->scheduling = 0;
+	if (d->stopping && d->running == 0)
+		finish(d);
+}
+
+static void
+on_schedule(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	if (d->scheduling || d->stopping)
+		return;
+	d->scheduling = 1;
+	d->schedule_work.data = d;
+	uv_queue_work(d->loop, &d->schedule_work, schedule_work, after_schedule);
 }
 
 /* Hands back what this daemon still holds; runs on the loop thread at the very end. */
@@ -217,12 +264,13 @@ close_cb(uv_handle_t *h)
 static void
 finish(struct daemon *d)
 {
-	if (d->reaping)
-		return; /* after_reap calls again */
+	if (d->reaping || d->scheduling)
+		return; /* after_reap / after_schedule call again */
 	release_all(d);
 	uv_close((uv_handle_t *)&d->poll, close_cb);
 	uv_close((uv_handle_t *)&d->reaper, close_cb);
 	uv_close((uv_handle_t *)&d->grace, close_cb);
+	uv_close((uv_handle_t *)&d->schedule, close_cb);
 	uv_close((uv_handle_t *)&d->sigterm, close_cb);
 	uv_close((uv_handle_t *)&d->sigint, close_cb);
 }
@@ -249,7 +297,8 @@ on_signal(uv_signal_t *h, int sig)
 	d->stopping = 1;
 	uv_timer_stop(&d->poll);
 	uv_timer_stop(&d->reaper);
-	if (d->running == 0 && !d->reaping) {
+	uv_timer_stop(&d->schedule);
+	if (d->running == 0 && !d->reaping && !d->scheduling) {
 		finish(d);
 		return;
 	}
@@ -265,8 +314,8 @@ cr_daemon_run(const struct cr_config *cfg)
 	d.cfg = cfg;
 	d.nslots = (int)cfg->jobs_workers;
 	cr_job_runner_name(d.runner);
-	/* One pool thread per job slot plus one for the reaper; before the pool starts. */
-	snprintf(pool, sizeof pool, "%d", d.nslots + 1);
+	/* One pool thread per job slot plus the reaper's and the scheduler's; before the pool starts. */
+	snprintf(pool, sizeof pool, "%d", d.nslots + 2);
 	setenv("UV_THREADPOOL_SIZE", pool, 1);
 	if ((d.slots = calloc(d.nslots, sizeof *d.slots)) == NULL)
 		return 1;
@@ -276,14 +325,16 @@ cr_daemon_run(const struct cr_config *cfg)
 	uv_timer_init(d.loop, &d.poll);
 	uv_timer_init(d.loop, &d.reaper);
 	uv_timer_init(d.loop, &d.grace);
+	uv_timer_init(d.loop, &d.schedule);
 	uv_signal_init(d.loop, &d.sigterm);
 	uv_signal_init(d.loop, &d.sigint);
-	d.poll.data = d.reaper.data = d.grace.data = &d;
+	d.poll.data = d.reaper.data = d.grace.data = d.schedule.data = &d;
 	d.sigterm.data = d.sigint.data = &d;
 	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
 	uv_signal_start(&d.sigint, on_signal, SIGINT);
 	uv_timer_start(&d.poll, on_poll, 0, (uint64_t)cfg->jobs_poll_ms);
 	uv_timer_start(&d.reaper, on_reap, 0, REAP_EVERY_MS);
+	uv_timer_start(&d.schedule, on_schedule, 1000, SCHEDULE_EVERY_MS);
 	cr_info("running as %s with %d job slots", d.runner, d.nslots);
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	uv_loop_close(d.loop);

@@ -2,6 +2,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../log.h"
+#include "../orders.h"
 #include "jobkinds.h"
 
 /*
@@ -40,8 +42,21 @@ probe(struct cr_jobctx *ctx, struct cr_err *err)
 	return 0;
 }
 
+/* expire_orders: unpaid orders past order.ttl_days become expired (idempotent). */
+static int
+expire_orders(struct cr_jobctx *ctx, struct cr_err *err)
+{
+	long long n;
+	int rc = cr_orders_expire(ctx->db, &n, err);
+
+	if (rc == 0 && n > 0)
+		cr_info("orders: %lld unpaid order(s) expired", n);
+	return rc;
+}
+
 static const struct cr_jobkind kinds[] = {
     {"probe", probe},
+    {"expire_orders", expire_orders},
 };
 
 const struct cr_jobkind *

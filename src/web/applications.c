@@ -96,8 +96,9 @@ cr_h_app_create(struct cr_req *r)
 
 	if ((in = cr_req_json(r)) == NULL)
 		return;
-	if (cr_app_create(&r->web->db, r->web->cfg, r->sess.user.id, r->sess.user.role == CR_ROLE_ENTERPRISE, in, &id,
-			  &err) != 0)
+	struct cr_actor actor = cr_req_actor(r);
+
+	if (cr_app_create(&r->web->db, r->web->cfg, &actor, in, &id, &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else
 		reply_app(r, 201, id);
@@ -135,9 +136,11 @@ cr_h_app_delete(struct cr_req *r)
 	long long id = cr_req_id(r, 0);
 	struct cr_err err;
 
+	struct cr_actor actor = cr_req_actor(r);
+
 	if (!id)
 		return;
-	if (cr_app_delete(&r->web->db, r->web->cfg, r->sess.user.id, id, &err) != 0)
+	if (cr_app_delete(&r->web->db, r->web->cfg, &actor, id, &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else
 		cr_reply_json(r, 200, json_pack("{s:b}", "deleted", 1));
@@ -150,10 +153,12 @@ cr_h_app_submit(struct cr_req *r)
 	json_t *missing = NULL, *e;
 	struct cr_err err;
 
+	struct cr_actor actor = cr_req_actor(r);
+
 	if (!id)
 		return;
-	if (cr_app_submit(&r->web->db, r->web->cfg, r->sess.user.id, r->sess.user.role == CR_ROLE_ENTERPRISE, id,
-			  r->sess.user.id, &missing, &err) == 0) {
+	if (cr_app_submit(&r->web->db, r->web->cfg, &actor, r->sess.user.role == CR_ROLE_ENTERPRISE, id, &missing,
+			  &err) == 0) {
 		reply_app(r, 200, id);
 		return;
 	}
@@ -172,9 +177,11 @@ cr_h_app_cancel(struct cr_req *r)
 	long long id = cr_req_id(r, 0);
 	struct cr_err err;
 
+	struct cr_actor actor = cr_req_actor(r);
+
 	if (!id)
 		return;
-	if (cr_app_cancel(&r->web->db, r->sess.user.id, id, r->sess.user.id, &err) != 0)
+	if (cr_app_cancel(&r->web->db, &actor, id, &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else
 		reply_app(r, 200, id);

@@ -28,6 +28,31 @@ void cr_h_settings(struct cr_req *r);
 void cr_h_certificates(struct cr_req *r);
 void cr_h_trading_centres(struct cr_req *r);
 
+/* review.c */
+void cr_h_review_queue(struct cr_req *r);
+void cr_h_review_approve(struct cr_req *r);
+void cr_h_review_reject(struct cr_req *r);
+/* orders.c */
+void cr_h_orders(struct cr_req *r);
+void cr_h_order(struct cr_req *r);
+void cr_h_messages(struct cr_req *r);
+void cr_h_messages_read(struct cr_req *r);
+/* invoices.c */
+void cr_h_invoices(struct cr_req *r);
+void cr_h_invoices_csv(struct cr_req *r);
+void cr_h_invoice_issue(struct cr_req *r);
+/* admin.c */
+void cr_h_admin_users(struct cr_req *r);
+void cr_h_admin_user_add(struct cr_req *r);
+void cr_h_admin_user_password(struct cr_req *r);
+void cr_h_admin_user_unlock(struct cr_req *r);
+void cr_h_admin_prices(struct cr_req *r);
+void cr_h_admin_prices_set(struct cr_req *r);
+void cr_h_admin_centres(struct cr_req *r);
+void cr_h_admin_centre_add(struct cr_req *r);
+void cr_h_admin_centre_update(struct cr_req *r);
+void cr_h_admin_audit(struct cr_req *r);
+
 /* Helpers for handlers (applications.c). */
 /* r->args[i] as a positive id; 0 after answering 404. */
 long long cr_req_id(struct cr_req *r, int i);

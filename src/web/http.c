@@ -8,6 +8,14 @@
 #include "../utf8.h"
 #include "http.h"
 
+struct cr_actor
+cr_req_actor(struct cr_req *r)
+{
+	struct cr_actor a = {r->authed ? r->sess.user.id : 0, r->authed ? r->sess.user.login : "anonymous", r->remote_addr};
+
+	return a;
+}
+
 const char *
 cr_req_param(struct cr_req *r, const char *name)
 {

@@ -14,6 +14,7 @@
 
 #include "../config.h"
 #include "../db.h"
+#include "../audit.h"
 #include "../session.h"
 
 struct cr_metrics;
@@ -46,6 +47,8 @@ struct cr_req {
 	size_t headers_len;
 };
 
+/* Who is acting, for the audit log: the logged-in user and the client address. */
+struct cr_actor cr_req_actor(struct cr_req *r);
 /* A FastCGI parameter (REQUEST_METHOD, HTTP_COOKIE, ...) or "" when absent. */
 const char *cr_req_param(struct cr_req *r, const char *name);
 /* The value of cookie name into out (size outlen); 0 or -1 when absent or too long. */

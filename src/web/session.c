@@ -71,13 +71,25 @@ cr_h_login(struct cr_req *r)
 		ok = cr_password_verify(hash, password);
 	}
 	if (!ok) {
+		struct cr_actor anon = {0, "anonymous", ip};
+
 		cr_login_failed(db, account, ip, NULL);
+		cr_audit_s(db, &anon, "login.failure", "account", account, NULL, NULL, NULL);
 		cr_info("login failed for account '%s' from %s", account, ip);
 		cr_reply_error(r, 401, "invalid_credentials", NULL, "账号或密码错误");
 		goto out;
 	}
 	cr_login_succeeded(db, u.login, NULL);
-	if (cr_session_create(db, r->web->cfg, u.id, ip, token, csrf, &err) != 0) {
+	if ((rc = cr_db_begin(db, &err)) == 0) {
+		struct cr_actor who = {u.id, u.login, ip};
+
+		if ((rc = cr_session_create(db, r->web->cfg, u.id, ip, token, csrf, &err)) == 0 &&
+		    (rc = cr_audit(db, &who, "login.success", "user", u.id, NULL, NULL, &err)) == 0)
+			rc = cr_db_commit(db, &err);
+		else
+			cr_db_rollback(db);
+	}
+	if (rc != 0) {
 		cr_reply_cr_err(r, &err);
 		goto out;
 	}
@@ -91,8 +103,10 @@ out:
 void
 cr_h_logout(struct cr_req *r)
 {
+	struct cr_actor who = cr_req_actor(r);
 	struct cr_err err;
 
+	cr_audit(&r->web->db, &who, "logout", "user", r->sess.user.id, NULL, NULL, NULL);
 	if (cr_session_delete(&r->web->db, r->token, &err) != 0) {
 		cr_reply_cr_err(r, &err);
 		return;

@@ -1,5 +1,6 @@
 /* GET /api/v1/settings: what the pages need to know of the configuration (prices, bounds, kinds). */
 #include "../applications.h"
+#include "../price.h"
 #include "handlers.h"
 
 void
@@ -7,15 +8,17 @@ cr_h_settings(struct cr_req *r)
 {
 	const struct cr_config *cfg = r->web->cfg;
 	json_t *kinds = json_array();
+	struct cr_prices p;
 
 	for (int k = 0; k < cr_attachment_kind_count; k++)
 		json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "kind", cr_attachment_kinds[k].kind, "label",
 						       cr_attachment_kinds[k].label, "separate_only",
 						       cr_attachment_kinds[k].separate_only));
+	cr_prices_load(&r->web->db, cfg, &p);
 	cr_reply_json(r, 200,
 		      json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}}", "base_per_year_fen",
-				(json_int_t)cfg->price_base_per_year, "addon_per_year_fen",
-				(json_int_t)cfg->price_addon_per_year, "max_years", (json_int_t)cfg->order_max_years,
+				(json_int_t)p.base_per_year, "addon_per_year_fen",
+				(json_int_t)p.addon_per_year, "max_years", (json_int_t)cfg->order_max_years,
 				"renew_before_days", (json_int_t)cfg->ca_renew_before_days, "renew_after_days",
 				(json_int_t)cfg->ca_renew_after_days, "validity_from", cfg->ca_validity_from,
 				"attachment_max_bytes", (json_int_t)cfg->attachments_max_bytes, "attachment_kinds", kinds,

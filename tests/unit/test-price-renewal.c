@@ -12,14 +12,18 @@ main(void)
 	char buf[256];
 	time_t now = cr_time_parse("2026-11-24 12:00:00"), day = 86400;
 
+	struct cr_prices p;
+
 	cr_config_defaults(&cfg);
-	ok(cr_price_fen(&cfg, 1, 0) == 20000, "one year, no add-on: 200.00");
-	ok(cr_price_fen(&cfg, 2, 2) == 80000, "two years, two add-ons: 800.00");
-	ok(cr_price_fen(&cfg, 5, 8) == 5 * (20000 + 8 * 10000), "five years, all eight centres");
-	ok(cr_price_fen(&cfg, 0, 0) == -1 && cr_price_fen(&cfg, 6, 0) == -1, "years outside 1..max_years refused");
-	ok(cr_price_fen(&cfg, 1, -1) == -1, "negative add-ons refused");
+	cr_prices_load(NULL, &cfg, &p);
+	ok(cr_price_fen(&p, 1, 0) == 20000, "one year, no add-on: 200.00");
+	ok(cr_price_fen(&p, 2, 2) == 80000, "two years, two add-ons: 800.00");
+	ok(cr_price_fen(&p, 5, 8) == 5 * (20000 + 8 * 10000), "five years, all eight centres");
+	ok(cr_price_fen(&p, 0, 0) == -1 && cr_price_fen(&p, 6, 0) == -1, "years outside 1..max_years refused");
+	ok(cr_price_fen(&p, 1, -1) == -1, "negative add-ons refused");
 	cfg.price_base_per_year = 12345;
-	ok(cr_price_fen(&cfg, 3, 1) == 3 * (12345 + 10000), "prices follow the configuration");
+	cr_prices_load(NULL, &cfg, &p);
+	ok(cr_price_fen(&p, 3, 1) == 3 * (12345 + 10000), "prices follow the configuration");
 	cr_price_format(20000, buf, sizeof buf);
 	is_str(buf, "200.00", "20000 fen is 200.00");
 	cr_price_format(5, buf, sizeof buf);

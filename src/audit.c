@@ -1,0 +1,170 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "audit.h"
+#include "bytes.h"
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+static char *
+canonical(const char *prev, const char *at, long long actor_id, const char *actor, const char *action,
+	  const char *otype, const char *oid, const char *ip, const char *before, const char *after)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "%s|%s|%lld|%s|%s|%s|%s|%s|%s|%s", prev, at, actor_id, actor, action, otype, oid, ip,
+		     before ? before : "", after ? after : "") < 0)
+		return NULL;
+	return s;
+}
+
+static int audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
+			const char *object_id, json_t *before, json_t *after, struct cr_err *err);
+
+int
+cr_audit_s(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
+	   const char *object_id, json_t *before, json_t *after, struct cr_err *err)
+{
+	int rc;
+
+	if (db->in_tx)
+		return audit_append(db, actor, action, object_type, object_id, before, after, err);
+	/* On its own: the head's lock must last until the row is in. */
+	if ((rc = cr_db_begin(db, err)) != 0) {
+		json_decref(before);
+		json_decref(after);
+		return rc;
+	}
+	rc = audit_append(db, actor, action, object_type, object_id, before, after, err);
+	if (rc == 0)
+		return cr_db_commit(db, err);
+	cr_db_rollback(db);
+	return rc;
+}
+
+static int
+audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
+	     const char *object_id, json_t *before, json_t *after, struct cr_err *err)
+{
+	char at[32], prev[65], hash[65], *b = NULL, *a = NULL, *text;
+	struct cr_res res;
+	struct timeval tv;
+	struct tm tm;
+	long long aid = actor ? actor->id : 0;
+	const char *aname = actor && actor->name ? actor->name : "system", *ip = actor && actor->ip ? actor->ip : "";
+	int rc;
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(at + 19, sizeof at - 19, ".%06ld", (long)tv.tv_usec);
+	if ((rc = cr_db_exec(db, &res, err, "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE", "")) != 0) {
+		json_decref(before);
+		json_decref(after);
+		return rc;
+	}
+	snprintf(prev, sizeof prev, "%s", res.nrows ? cr_res_str(&res, 0, 0) : ZERO_HASH);
+	cr_res_release(&res);
+	if (before)
+		b = json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
+	if (after)
+		a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+	text = canonical(prev, at, aid, aname, action, object_type, object_id, ip, b, a);
+	if (text == NULL) {
+		rc = cr_err_set(err, CR_ENOMEM, "audit: out of memory");
+		goto out;
+	}
+	cr_sha256_hex(hash, text, strlen(text));
+	free(text);
+	rc = cr_db_exec(db, NULL, err,
+			"INSERT INTO audit_log (at, actor_id, actor, action, object_type, object_id, ip, before_state,"
+			" after_state, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"sIsssssssss", at, aid ? &aid : NULL, aname, action, object_type, object_id, ip, b, a, prev, hash);
+	if (rc == 0)
+		rc = cr_db_exec(db, NULL, err, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", "is",
+				(long long)db->insert_id, hash);
+out:
+	free(b);
+	free(a);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+int
+cr_audit(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
+	 long long object_id, json_t *before, json_t *after, struct cr_err *err)
+{
+	char id[24];
+
+	snprintf(id, sizeof id, "%lld", object_id);
+	return cr_audit_s(db, actor, action, object_type, id, before, after, err);
+}
+
+int
+cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct cr_err *err)
+{
+	char prev[65] = ZERO_HASH, hash[65];
+	long long last = 0;
+	struct cr_res res;
+	int rc;
+
+	*rows = *broken = 0;
+	for (;;) {
+		/* In pages, so memory stays flat however long the log is. */
+		rc = cr_db_exec(db, &res, err,
+				"SELECT id, at, IFNULL(actor_id, 0), actor, action, object_type, object_id, ip,"
+				" before_state, after_state, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
+				"i", last);
+		if (rc != 0)
+			return rc;
+		if (res.nrows == 0) {
+			cr_res_release(&res);
+			break;
+		}
+		for (size_t i = 0; i < res.nrows; i++) {
+			long long id = cr_res_i64(&res, i, 0);
+			char *text = canonical(cr_res_str(&res, i, 10), cr_res_str(&res, i, 1), cr_res_i64(&res, i, 2),
+					       cr_res_str(&res, i, 3), cr_res_str(&res, i, 4), cr_res_str(&res, i, 5),
+					       cr_res_str(&res, i, 6), cr_res_str(&res, i, 7), cr_res_str(&res, i, 8),
+					       cr_res_str(&res, i, 9));
+
+			if (text == NULL) {
+				cr_res_release(&res);
+				return cr_err_set(err, CR_ENOMEM, "audit: out of memory");
+			}
+			cr_sha256_hex(hash, text, strlen(text));
+			free(text);
+			if (strcmp(cr_res_str(&res, i, 10), prev) != 0) {
+				*broken = id;
+				cr_res_release(&res);
+				return cr_err_set(err, CR_ECONFLICT,
+						  "audit: row %lld does not follow row %lld (a row was removed or changed)", id,
+						  last);
+			}
+			if (strcmp(hash, cr_res_str(&res, i, 11)) != 0) {
+				*broken = id;
+				cr_res_release(&res);
+				return cr_err_set(err, CR_ECONFLICT, "audit: row %lld was changed (its hash does not match)", id);
+			}
+			memcpy(prev, hash, sizeof prev);
+			last = id;
+			(*rows)++;
+		}
+		cr_res_release(&res);
+	}
+	rc = cr_db_exec(db, &res, err, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", "");
+	if (rc != 0)
+		return rc;
+	if (res.nrows && (cr_res_i64(&res, 0, 0) != last || strcmp(cr_res_str(&res, 0, 1), prev) != 0)) {
+		*broken = cr_res_i64(&res, 0, 0);
+		cr_res_release(&res);
+		return cr_err_set(err, CR_ECONFLICT, "audit: the log ends at row %lld but its head says row %lld (rows removed at the end)",
+				  last, *broken);
+	}
+	cr_res_release(&res);
+	return 0;
+}

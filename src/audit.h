@@ -1,0 +1,36 @@
+/*
+ * The audit log (SPEC 4): one row per state change and staff action, each
+ * hash-chained to the one before:
+ *   hash = SHA-256(prev_hash "|" at "|" actor_id "|" actor "|" action "|"
+ *                  object_type "|" object_id "|" ip "|" before "|" after)
+ * Appends lock the single audit_head row, so they are serial and the chain
+ * has no forks; call cr_audit inside the transaction of the change it
+ * records, so both commit or neither does (outside one, it opens its own).
+ */
+#ifndef CR_AUDIT_H
+#define CR_AUDIT_H
+
+#include <jansson.h>
+
+#include "db.h"
+
+struct cr_actor {
+	long long id; /* 0: the system (daemon, command line) */
+	const char *name;
+	const char *ip;
+};
+
+/* before/after: JSON objects or NULL; their references are taken (freed here). */
+int cr_audit(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
+	     long long object_id, json_t *before, json_t *after, struct cr_err *err);
+/* As cr_audit with a textual object id (an account name, an order number). */
+int cr_audit_s(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
+	       const char *object_id, json_t *before, json_t *after, struct cr_err *err);
+/*
+ * Recomputes the whole chain.  Returns 0 when intact (*rows: rows checked),
+ * or CR_ECONFLICT with *broken the id of the first broken row and the reason
+ * in err.
+ */
+int cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct cr_err *err);
+
+#endif

@@ -1,0 +1,184 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "invoices.h"
+#include "messages.h"
+
+static int
+check_status(const char **status, struct cr_err *err)
+{
+	if (*status && **status == '\0')
+		*status = NULL;
+	if (*status && strcmp(*status, "pending") != 0 && strcmp(*status, "issued") != 0)
+		return cr_err_field(err, CR_EINVAL, "status", "status 只能是 pending（待开具）或 issued（已开具）");
+	return 0;
+}
+
+#define INVOICE_QUERY                                                                                           \
+	"SELECT i.id, o.order_no, o.amount_fen, i.invoice_type, i.title, i.tax_no, i.address, i.phone, i.bank,"  \
+	" i.bank_account, i.delivery_method, i.delivery_address, i.status, i.invoice_no,"                       \
+	" DATE_FORMAT(i.issued_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(o.paid_at, '%Y-%m-%dT%H:%i:%SZ'), u.login" \
+	" FROM invoices i JOIN orders o ON o.id = i.order_id JOIN users u ON u.id = o.account_id"               \
+	" WHERE o.status IN ('paid', 'issuing', 'completed') AND (? IS NULL OR i.status = ?)"                   \
+	" ORDER BY i.status = 'issued', o.paid_at, i.id LIMIT 5000"
+
+int
+cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_err *err)
+{
+	static const char *const keys[] = {"id", "order_no", "amount_fen", "invoice_type", "title", "tax_no", "address",
+					   "phone", "bank", "bank_account", "delivery_method", "delivery_address",
+					   "status", "invoice_no", "issued_at", "paid_at", "account"};
+	struct cr_res res;
+	json_t *items;
+	int rc;
+
+	if ((rc = check_status(&status, err)) != 0)
+		return rc;
+	if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY, "ss", status, status)) != 0)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < res.nrows; i++) {
+		json_t *o = json_object();
+
+		for (unsigned c = 0; c < res.ncols; c++) {
+			const char *v = cr_res_str(&res, i, c);
+
+			if (c == 0 || c == 2)
+				json_object_set_new(o, keys[c], json_integer(cr_res_i64(&res, i, c)));
+			else
+				json_object_set_new(o, keys[c], v ? json_string(v) : json_null());
+		}
+		json_array_append_new(items, o);
+	}
+	cr_res_release(&res);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+int
+cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, const char *invoice_no,
+		 struct cr_err *err)
+{
+	struct cr_res res;
+	char title[120];
+	size_t n = invoice_no ? strlen(invoice_no) : 0;
+	int rc;
+
+	if (n == 0 || n > 40)
+		return cr_err_field(err, CR_EINVAL, "invoice_no", "请填写发票号码（最多 40 位）");
+	for (size_t i = 0; i < n; i++)
+		if (!((invoice_no[i] >= '0' && invoice_no[i] <= '9') || (invoice_no[i] >= 'A' && invoice_no[i] <= 'Z') ||
+		      (invoice_no[i] >= 'a' && invoice_no[i] <= 'z') || invoice_no[i] == '-'))
+			return cr_err_field(err, CR_EINVAL, "invoice_no", "发票号码只能包含字母、数字和连字符");
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	rc = cr_db_exec(db, &res, err,
+			"SELECT i.status, o.status, o.order_no, o.account_id FROM invoices i JOIN orders o ON o.id = i.order_id"
+			" WHERE i.id = ? FOR UPDATE",
+			"i", id);
+	if (rc != 0)
+		goto fail;
+	if (res.nrows == 0) {
+		cr_res_release(&res);
+		rc = cr_err_set(err, CR_ENOTFOUND, "no such invoice");
+		goto fail;
+	}
+	if (strcmp(cr_res_str(&res, 0, 0), "pending") != 0 ||
+	    (strcmp(cr_res_str(&res, 0, 1), "paid") != 0 && strcmp(cr_res_str(&res, 0, 1), "issuing") != 0 &&
+	     strcmp(cr_res_str(&res, 0, 1), "completed") != 0)) {
+		rc = cr_err_set(err, CR_ECONFLICT, strcmp(cr_res_str(&res, 0, 0), "pending") != 0 ? "该发票已开具"
+													: "订单尚未付款，不能开具发票");
+		cr_res_release(&res);
+		goto fail;
+	}
+	snprintf(title, sizeof title, "订单 %s 的发票已开具：%s", cr_res_str(&res, 0, 2), invoice_no);
+	rc = cr_db_exec(db, NULL, err,
+			"UPDATE invoices SET status = 'issued', invoice_no = ?, issued_at = UTC_TIMESTAMP(6), issued_by = ?"
+			" WHERE id = ?",
+			"sii", invoice_no, actor->id, id);
+	if (rc == CR_ECONFLICT)
+		rc = cr_err_field(err, CR_ECONFLICT, "invoice_no", "发票号码 %s 已被使用", invoice_no);
+	if (rc == 0)
+		rc = cr_audit(db, actor, "invoice.issue", "invoice", id, json_pack("{s:s}", "status", "pending"),
+			      json_pack("{s:s, s:s, s:s}", "status", "issued", "invoice_no", invoice_no, "order_no",
+					cr_res_str(&res, 0, 2)),
+			      err);
+	if (rc == 0)
+		rc = cr_message_post(db, cr_res_i64(&res, 0, 3), "invoice", title, "", "#/orders", err);
+	cr_res_release(&res);
+	if (rc != 0)
+		goto fail;
+	return cr_db_commit(db, err);
+fail:
+	cr_db_rollback(db);
+	return rc;
+}
+
+/* Appends one CSV cell: quoted when needed, and a leading =+-@ defused so Excel does not run it. */
+static void
+cell(FILE *f, const char *v, int last)
+{
+	v = v ? v : "";
+	if (*v == '=' || *v == '+' || *v == '-' || *v == '@')
+		fputc('\'', f);
+	if (strpbrk(v, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *v; v++) {
+			if (*v == '"')
+				fputc('"', f);
+			fputc(*v, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(v, f);
+	}
+	fputs(last ? "\r\n" : ",", f);
+}
+
+int
+cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, struct cr_err *err)
+{
+	static const char *const head[] = {"编号", "订单号", "金额（元）", "发票类型", "发票抬头", "纳税人识别号", "地址",
+					   "电话", "开户银行", "银行账号", "领取方式", "邮寄地址", "状态", "发票号码",
+					   "开具时间", "付款时间", "账号"};
+	struct cr_res res;
+	FILE *f;
+	int rc;
+
+	if ((rc = check_status(&status, err)) != 0)
+		return rc;
+	if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY, "ss", status, status)) != 0)
+		return rc;
+	if ((f = open_memstream(csv, len)) == NULL) {
+		cr_res_release(&res);
+		return cr_err_set(err, CR_ENOMEM, "out of memory");
+	}
+	fputs("\xEF\xBB\xBF", f); /* BOM: Excel then reads UTF-8 */
+	for (unsigned c = 0; c < 17; c++)
+		cell(f, head[c], c == 16);
+	for (size_t i = 0; i < res.nrows; i++) {
+		for (unsigned c = 0; c < res.ncols; c++) {
+			char money[32];
+			const char *v = cr_res_str(&res, i, c);
+
+			if (c == 2) {
+				long long fen = cr_res_i64(&res, i, c);
+
+				snprintf(money, sizeof money, "%lld.%02lld", fen / 100, fen % 100);
+				v = money;
+			} else if (c == 3) {
+				v = strcmp(v, "special") == 0 ? "专票" : "普票";
+			} else if (c == 10) {
+				v = strcmp(v, "courier") == 0 ? "邮寄" : "现场领取";
+			} else if (c == 12) {
+				v = strcmp(v, "issued") == 0 ? "已开具" : "待开具";
+			}
+			cell(f, v, c == res.ncols - 1);
+		}
+	}
+	cr_res_release(&res);
+	if (fclose(f) != 0)
+		return cr_err_set(err, CR_ENOMEM, "out of memory");
+	return 0;
+}

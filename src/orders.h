@@ -1,0 +1,32 @@
+/*
+ * Orders (SPEC 4, 5, 10): made when a reviewer approves an application,
+ * with the amount fixed then, an order number from the order_no_seq
+ * SEQUENCE plus a Damm digit, the new certificates it will issue (status
+ * awaiting_csr), and the invoice request; unpaid ones expire after
+ * order.ttl_days.
+ */
+#ifndef CR_ORDERS_H
+#define CR_ORDERS_H
+
+#include <jansson.h>
+
+#include "audit.h"
+#include "db.h"
+
+/* Status label in Chinese ("等待付款"). */
+const char *cr_order_status_label(const char *status);
+/*
+ * Creates the order of application app_id inside the caller's transaction
+ * (the application row already locked).  Writes order_no and amount.
+ */
+int cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long app_id,
+		    char order_no[9], long long *amount, struct cr_err *err);
+/* The orders of account_id (0: all, for staff). */
+int cr_orders_list(struct cr_db *db, long long account_id, json_t **out, struct cr_err *err);
+/* One order by number, SPEC 10 fields plus bank details; CR_ENOTFOUND for another account's. */
+int cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *order_no,
+		 json_t **out, struct cr_err *err);
+/* Expires orders unpaid past their time; *n: how many.  Idempotent. */
+int cr_orders_expire(struct cr_db *db, long long *n, struct cr_err *err);
+
+#endif
