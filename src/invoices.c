@@ -119,20 +119,22 @@ fail:
 static void
 cell(FILE *f, const char *v, int last)
 {
+	int defuse, quote;
+
 	v = v ? v : "";
-	if (*v == '=' || *v == '+' || *v == '-' || *v == '@')
+	defuse = *v == '=' || *v == '+' || *v == '-' || *v == '@';
+	quote = strpbrk(v, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', f);
+	if (defuse)
 		fputc('\'', f);
-	if (strpbrk(v, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *v; v++) {
-			if (*v == '"')
-				fputc('"', f);
-			fputc(*v, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(v, f);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', f);
+		fputc(*v, f);
 	}
+	if (quote)
+		fputc('"', f);
 	fputs(last ? "\r\n" : ",", f);
 }
 
