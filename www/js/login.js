@@ -1,9 +1,8 @@
-/* The login page: logs in through POST /api/v1/session and shows who is logged in. */
+/* The login page: logs in through POST /api/v1/session, then on to the customer portal or the staff pages. */
 "use strict";
 
 (function () {
   const form = document.getElementById("login-form");
-  const signedIn = document.getElementById("signed-in");
   const button = document.getElementById("login-button");
   const formError = document.getElementById("form-error");
 
@@ -24,13 +23,6 @@
     }
   }
 
-  function showUser(user) {
-    document.getElementById("who").textContent = user.name;
-    document.getElementById("role").textContent = Api.roleLabel(user.role);
-    form.hidden = true;
-    signedIn.hidden = false;
-  }
-
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clearErrors();
@@ -44,11 +36,7 @@
       const r = await Api.call("POST", "/api/v1/session", { account, password });
       Api.rememberCsrf(r.csrf_token);
       form.password.value = "";
-      if (!r.user.is_staff) {
-        location.href = "/portal.html";
-        return;
-      }
-      showUser(r.user);
+      location.href = r.user.is_staff ? "/staff.html" : "/portal.html";
     } catch (e) {
       showError(e.field, e.message);
     } finally {
@@ -57,19 +45,10 @@
     }
   });
 
-  document.getElementById("logout-button").addEventListener("click", async () => {
-    try { await Api.call("DELETE", "/api/v1/session"); } catch (e) { /* already gone */ }
-    Api.rememberCsrf("");
-    signedIn.hidden = true;
-    form.hidden = false;
-    form.account.focus();
-  });
-
   /* Already logged in (a reload)? */
   Api.call("GET", "/api/v1/me").then((r) => {
     Api.rememberCsrf(r.csrf_token);
-    if (!r.user.is_staff) location.href = "/portal.html";
-    else showUser(r.user);
+    location.href = r.user.is_staff ? "/staff.html" : "/portal.html";
   }, () => {
     if (/[?&]expired=1/.test(location.search)) formError.textContent = "登录已过期，请重新登录";
   });

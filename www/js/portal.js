@@ -3,84 +3,15 @@
 "use strict";
 
 (function () {
-  const view = document.getElementById("view");
   let me = null;
   let settings = null;
   let centres = [];
 
-  /* ---------- small helpers ---------- */
-
-  function h(tag, attrs, ...kids) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else if (k === "class") el.className = v;
-      else if (k === "text") el.textContent = v;
-      else el.setAttribute(k, v === true ? "" : v);
-    }
-    for (const kid of kids.flat()) {
-      if (kid === null || kid === undefined || kid === false) continue;
-      el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-    }
-    return el;
-  }
-
-  /* Appends kids, skipping null/undefined/false (DOM append would print "null"). */
-  function add(el, ...kids) {
-    for (const k of kids.flat()) if (k !== null && k !== undefined && k !== false) el.append(k);
-    return el;
-  }
-
-  function fen(v) {
-    if (v === null || v === undefined) return "—";
-    const a = Math.abs(v);
-    return (v < 0 ? "-" : "") + Math.floor(a / 100) + "." + String(a % 100).padStart(2, "0");
-  }
-
-  const dateFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
-  const timeFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
-  const date = (iso) => (iso ? dateFmt.format(new Date(iso)).replace(/\//g, "-") : "—");
-  const datetime = (iso) => (iso ? timeFmt.format(new Date(iso)).replace(/\//g, "-") : "—");
-
-  function cn(subject) {
-    const m = /(?:^|,)CN=([^,]*)/.exec(subject || "");
-    return m ? m[1] : subject;
-  }
-
-  function toast(msg) {
-    const t = document.getElementById("toast");
-    t.textContent = msg;
-    t.hidden = false;
-    clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => (t.hidden = true), 3500);
-  }
-
-  async function call(method, path, body) {
-    try {
-      return await Api.call(method, path, body);
-    } catch (e) {
-      if (e.status === 401) {
-        location.href = "/?expired=1";
-        await new Promise(() => {});
-      }
-      throw e;
-    }
-  }
-
-  function render(...nodes) {
-    view.replaceChildren(...nodes);
-    window.scrollTo(0, 0);
-  }
-
-  function failPage(e) {
-    render(h("div", { class: "panel" }, h("p", { class: "form-error" }, e.message || "加载失败"),
-      h("a", { href: "#/" }, "返回我的证书")));
-  }
+  const { h, add, fen, date, datetime, cn, toast, call, render, failPage } = UI;
 
   const statusClass = (s) => "badge badge-" + s;
   const tokenLabel = (c) => (c.trading_centre ? c.trading_centre : c.token === "secondary" ? "副锁" : "主锁");
-  const orderLabels = { awaiting_payment: "等待付款", partially_paid: "部分付款", paid: "已付款", issuing: "签发中", completed: "已完成", expired: "已过期", cancelled: "已取消" };
+  const orderLabels = UI.orderLabels;
 
   function navActive(name) {
     document.querySelectorAll("[data-nav]").forEach((a) => a.classList.toggle("active", a.dataset.nav === name));
@@ -592,6 +523,37 @@
       h("div", { class: "actions" }, h("a", { class: "button primary", href: "#/orders" }, "确定"))));
   }
 
+  /* ---------- messages ---------- */
+
+  async function refreshUnread() {
+    try {
+      const m = await call("GET", "/api/v1/messages");
+      const b = document.getElementById("unread");
+      b.textContent = m.unread;
+      b.hidden = !m.unread;
+      return m;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  async function messages() {
+    navActive("messages");
+    const m = await refreshUnread();
+    if (!m) return failPage({ message: "消息加载失败" });
+    render(h("section", { class: "panel" }, h("h2", {}, "消息"),
+      m.items.length
+        ? h("ul", { class: "messages", id: "messages" }, m.items.map((x) => h("li", { class: x.unread ? "unread" : "" },
+            h("div", { class: "when" }, datetime(x.at)),
+            h("div", {}, x.link ? h("a", { href: x.link }, x.title) : h("strong", {}, x.title)),
+            x.body ? h("div", { class: "muted" }, x.body) : null)))
+        : h("p", { class: "muted" }, "暂无消息。")));
+    if (m.unread) {
+      try { await call("POST", "/api/v1/messages/read", {}); } catch (e) { /* stays unread */ }
+      document.getElementById("unread").hidden = true;
+    }
+  }
+
   /* ---------- routing ---------- */
 
   function route() {
@@ -602,28 +564,18 @@
     if ((m = /^#\/applications\/(\d+)$/.exec(hash))) return detail(Number(m[1]));
     if ((m = /^#\/orders\/(\d{8})$/.exec(hash))) return payPage(m[1]);
     if (hash === "#/orders") return orders();
+    if (hash === "#/messages") return messages();
     return certsPage();
   }
 
   async function boot() {
-    try {
-      const r = await Api.call("GET", "/api/v1/me");
-      me = r.user;
-      Api.rememberCsrf(r.csrf_token);
-    } catch (e) {
-      location.href = "/";
+    me = await UI.whoami();
+    if (me.is_staff) {
+      location.href = "/staff.html";
       return;
     }
     document.getElementById("account-name").textContent = me.name;
-    document.getElementById("logout").addEventListener("click", async () => {
-      try { await Api.call("DELETE", "/api/v1/session"); } catch (e) { /* already gone */ }
-      Api.rememberCsrf("");
-      location.href = "/";
-    });
-    if (me.is_staff) {
-      render(h("section", { class: "panel" }, h("p", {}, "您使用的是工作人员账号。客户页面仅对企业和个人用户开放。"), h("a", { href: "/" }, "返回")));
-      return;
-    }
+    UI.bindLogout(document.getElementById("logout"));
     try {
       [settings, centres] = await Promise.all([call("GET", "/api/v1/settings"), call("GET", "/api/v1/trading-centres").then((r) => r.items)]);
     } catch (e) {
@@ -631,6 +583,7 @@
     }
     window.addEventListener("hashchange", route);
     route();
+    refreshUnread();
   }
 
   boot();

@@ -1,0 +1,304 @@
+/* Staff pages, by role: 审核 (reviewer), 发票 (finance), 用户 / 价格 / 交易中心 / 审计日志 (admin).
+   Hash routes: #/review[?status=]  #/review/ID  #/invoices  #/users  #/prices  #/centres  #/audit */
+"use strict";
+
+(function () {
+  const { h, add, fen, date, datetime, toast, call, render, failPage, statusLabels, orderLabels } = UI;
+  let me = null;
+  let settings = null;
+  let centres = [];
+
+  const NAV = {
+    reviewer: [["#/review", "审核队列"]],
+    finance: [["#/invoices", "发票"]],
+    admin: [["#/review", "申请一览"], ["#/users", "用户"], ["#/prices", "价格"], ["#/centres", "交易中心"], ["#/audit", "审计日志"], ["#/invoices", "发票"]],
+  };
+  const COMMON_REASONS = ["营业执照扫描件不清晰", "公章扫描件不清晰或未加盖鲜章", "申请表信息与营业执照不一致", "授权委托书缺少法人签字", "付款人与单位名称不一致"];
+
+  function waited(sec) {
+    if (sec < 60) return "刚刚";
+    const m = Math.floor(sec / 60), hrs = Math.floor(m / 60), days = Math.floor(hrs / 24);
+    if (days) return days + " 天 " + (hrs % 24) + " 小时";
+    if (hrs) return hrs + " 小时 " + (m % 60) + " 分";
+    return m + " 分钟";
+  }
+
+  function nav(active) {
+    const el = document.getElementById("staff-nav");
+    el.replaceChildren(...(NAV[me.role] || []).map(([href, label]) =>
+      h("a", { href, class: active && href.startsWith(active) ? "active" : "" }, label)));
+  }
+
+  /* ---------- review ---------- */
+
+  async function queue(status) {
+    nav("#/review");
+    let q;
+    try { q = await call("GET", "/api/v1/review/applications?status=" + status); } catch (e) { return failPage(e); }
+    const tabs = h("div", { class: "toolbar" }, ["submitted", "rejected", "approved", "cancelled"].map((s) =>
+      h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/review?status=" + s }, statusLabels[s])));
+    render(h("section", { class: "panel" },
+      h("h2", {}, status === "submitted" ? "待审核的申请（等待最久的在前）" : "申请：" + statusLabels[status]),
+      tabs,
+      q.items.length
+        ? h("table", { class: "table", id: "queue" },
+            h("thead", {}, h("tr", {}, ["编号", "企业名称", "申请人", "账号", "提交时间", "已等待", "金额", ""].map((t) => h("th", {}, t)))),
+            h("tbody", {}, q.items.map((a) => h("tr", { "data-app": a.id },
+              h("td", { "data-label": "编号" }, "#" + a.id),
+              h("td", { "data-label": "企业名称" }, a.company_name || "—"),
+              h("td", { "data-label": "申请人" }, a.applicant_name),
+              h("td", { "data-label": "账号" }, a.account),
+              h("td", { "data-label": "提交时间" }, datetime(a.submitted_at)),
+              h("td", { "data-label": "已等待" }, waited(a.waited_seconds)),
+              h("td", { "data-label": "金额" }, fen(a.price_fen)),
+              h("td", {}, h("a", { href: "#/review/" + a.id }, status === "submitted" && me.role === "reviewer" ? "审核" : "查看"))))))
+        : h("p", { class: "muted" }, "没有申请。")));
+  }
+
+  function attachmentView(app, kind) {
+    const url = "/api/v1/applications/" + app.id + "/attachments/" + kind.kind;
+    const a = app.attachments[kind.kind];
+    if (!a) return h("div", { class: "doc missing" }, h("div", { class: "doc-title" }, kind.label), h("p", { class: "muted" }, "未上传"));
+    return h("div", { class: "doc", "data-kind": kind.kind },
+      h("div", { class: "doc-title" }, kind.label, " ", h("a", { href: url, target: "_blank", rel: "noopener", class: "small" }, "新窗口打开")),
+      a.content_type === "image/jpeg"
+        ? h("img", { class: "doc-img", src: url, alt: kind.label })
+        : h("iframe", { class: "doc-pdf", src: url, title: kind.label }));
+  }
+
+  async function reviewPage(id) {
+    nav("#/review");
+    let app;
+    try { app = await call("GET", "/api/v1/applications/" + id); } catch (e) { return failPage(e); }
+    const row = (label, value) => [h("dt", {}, label), h("dd", {}, value === null || value === undefined || value === "" ? "—" : String(value))];
+    const centreNames = app.trading_centre_ids.map((cid) => (centres.find((c) => c.id === cid) || { name: "#" + cid }).name);
+    const kinds = settings.attachment_kinds.filter((k) => app.attachments[k.kind] || app.required_attachments.includes(k.kind));
+    const reason = h("textarea", { id: "reason", rows: 3, maxlength: 500, placeholder: "驳回原因（客户会看到）" });
+    const err = h("p", { class: "form-error", role: "alert" });
+    const canDecide = app.status === "submitted" && me.role === "reviewer";
+
+    async function decide(what) {
+      err.textContent = "";
+      try {
+        if (what === "approve") {
+          const r = await call("POST", "/api/v1/review/applications/" + app.id + "/approve", {});
+          toast("已通过，订单号 " + r.order_no + "，金额 " + fen(r.amount_fen) + " 元");
+        } else {
+          if (!reason.value.trim()) { err.textContent = "请选择或填写驳回原因"; reason.focus(); return; }
+          await call("POST", "/api/v1/review/applications/" + app.id + "/reject", { reason: reason.value.trim() });
+          toast("已驳回");
+        }
+        reviewPage(app.id);
+      } catch (e) {
+        err.textContent = e.message;
+      }
+    }
+
+    render(h("section", { class: "panel", id: "review" },
+      h("div", { class: "detail-head" }, h("h2", {}, "申请 #" + app.id), h("span", { class: "badge badge-" + app.status, id: "review-status" }, app.status_label),
+        app.order_no ? h("span", {}, "订单号 ", h("strong", { id: "review-order" }, app.order_no)) : null),
+      app.reject_reason ? h("div", { class: "notice notice-error" }, "驳回原因：", app.reject_reason) : null,
+      h("div", { class: "cols" },
+        h("dl", { class: "dl" },
+          row("单位名称", app.company_name), row("营业执照号", app.license_no), row("营业执照类型", app.license_type === "separate" ? "非三证合一" : "三证合一"),
+          row("姓名", app.applicant_name), row("身份证号", app.id_card_no), row("电话", app.phone), row("电子邮箱", app.email), row("部门", app.department)),
+        h("dl", { class: "dl" },
+          row("地州市证书", centreNames.join("、") || "无"), row("付款人", app.payer_name), row("开通年限", app.years + " 年"),
+          row("订单金额", fen(app.price_fen) + " 元"), row("发票", (app.invoice_type === "special" ? "专票" : "普票") + "：" + (app.invoice.title || "")),
+          row("提交时间", datetime(app.submitted_at)))),
+      h("h3", {}, "附件"),
+      h("div", { class: "docs" }, kinds.map((k) => attachmentView(app, k))),
+      canDecide ? h("div", { class: "decide" },
+        h("h3", {}, "审核"),
+        h("div", { class: "reasons" }, COMMON_REASONS.map((r) => h("button", { type: "button", class: "small", onclick: () => { reason.value = r; } }, r))),
+        reason, err,
+        h("div", { class: "actions" },
+          h("a", { class: "button", href: "#/review" }, "返回"),
+          h("button", { type: "button", id: "reject", onclick: () => decide("reject") }, "驳回"),
+          h("button", { type: "button", class: "primary", id: "approve", onclick: () => decide("approve") }, "审核通过")))
+        : h("div", { class: "actions" }, h("a", { class: "button", href: "#/review" }, "返回"))));
+  }
+
+  /* ---------- finance: invoices ---------- */
+
+  async function invoices(status) {
+    nav("#/invoices");
+    let list;
+    try { list = await call("GET", "/api/v1/invoices?status=" + status); } catch (e) { return failPage(e); }
+    const tabs = h("div", { class: "toolbar" },
+      [["pending", "待开具"], ["issued", "已开具"]].map(([s, l]) => h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/invoices?status=" + s }, l)),
+      h("span", { class: "spacer" }),
+      h("a", { class: "button small", href: "/api/v1/invoices.csv?status=" + status, download: "invoices.csv" }, "导出 CSV"));
+    const rows = list.items.map((i) => {
+      const input = h("input", { type: "text", placeholder: "发票号码", maxlength: 40, class: "inline-input", "aria-label": "发票号码" });
+      const err = h("span", { class: "field-error" });
+      return h("tr", { "data-invoice": i.id },
+        h("td", { "data-label": "订单号" }, i.order_no),
+        h("td", { "data-label": "金额" }, fen(i.amount_fen)),
+        h("td", { "data-label": "类型" }, i.invoice_type === "special" ? "专票" : "普票"),
+        h("td", { "data-label": "抬头" }, i.title, h("div", { class: "muted small" }, i.tax_no),
+          i.invoice_type === "special" ? h("div", { class: "muted small" }, [i.address, i.phone, i.bank, i.bank_account].join(" ")) : null),
+        h("td", { "data-label": "领取" }, i.delivery_method === "courier" ? "邮寄：" + i.delivery_address : "现场领取"),
+        h("td", { "data-label": "状态" }, i.status === "issued" ? "已开具 " + i.invoice_no : [input, " ",
+          h("button", { type: "button", class: "small", onclick: async () => {
+            err.textContent = "";
+            try { await call("POST", "/api/v1/invoices/" + i.id + "/issue", { invoice_no: input.value.trim() }); toast("已开具"); invoices(status); }
+            catch (e) { err.textContent = e.message; }
+          } }, "开具"), err]));
+    });
+    render(h("section", { class: "panel" }, h("h2", {}, "发票"), tabs,
+      rows.length ? h("table", { class: "table", id: "invoices" },
+        h("thead", {}, h("tr", {}, ["订单号", "金额", "类型", "抬头", "领取方式", "状态"].map((t) => h("th", {}, t)))), h("tbody", {}, rows))
+        : h("p", { class: "muted" }, "没有发票申请（订单付款后出现在这里）。")));
+  }
+
+  /* ---------- admin ---------- */
+
+  async function users() {
+    nav("#/users");
+    let list;
+    try { list = await call("GET", "/api/v1/admin/users"); } catch (e) { return failPage(e); }
+    const form = h("form", { class: "inline-form", id: "new-user", novalidate: true },
+      h("input", { name: "account", placeholder: "账号", maxlength: 100 }),
+      h("input", { name: "name", placeholder: "姓名", maxlength: 200 }),
+      h("select", { name: "role" }, [["reviewer", "审核员"], ["finance", "财务"], ["admin", "管理员"], ["enterprise", "企业用户"], ["individual", "个人用户"]].map(([v, l]) => h("option", { value: v }, l))),
+      h("input", { name: "password", type: "password", placeholder: "初始密码（至少 8 位）", autocomplete: "new-password" }),
+      h("button", { type: "submit", class: "primary small" }, "添加用户"),
+      h("p", { class: "form-error", role: "alert" }));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const d = Object.fromEntries(new FormData(form));
+      try { await call("POST", "/api/v1/admin/users", d); toast("已添加 " + d.account); users(); }
+      catch (e) { form.querySelector(".form-error").textContent = e.message; }
+    });
+    const roleLabel = (r) => Api.roleLabel(r);
+    render(h("section", { class: "panel" }, h("h2", {}, "用户"), form,
+      h("table", { class: "table", id: "users" },
+        h("thead", {}, h("tr", {}, ["账号", "姓名", "角色", "最近失败登录", ""].map((t) => h("th", {}, t)))),
+        h("tbody", {}, list.items.map((u) => h("tr", { "data-user": u.id },
+          h("td", { "data-label": "账号" }, u.account), h("td", { "data-label": "姓名" }, u.name), h("td", { "data-label": "角色" }, roleLabel(u.role)),
+          h("td", { "data-label": "失败登录" }, u.recent_failures ? u.recent_failures + (u.throttled ? "（已限制）" : "") : "—"),
+          h("td", {},
+            u.recent_failures ? h("button", { type: "button", class: "small", onclick: async () => {
+              try { await call("POST", "/api/v1/admin/users/" + u.id + "/unlock", {}); toast("已解除限制"); users(); } catch (e) { toast(e.message); }
+            } }, "解除限制") : null, " ",
+            h("button", { type: "button", class: "small", onclick: async () => {
+              const pw = prompt("为 " + u.account + " 设置新密码（至少 8 位）：");
+              if (!pw) return;
+              try { await call("POST", "/api/v1/admin/users/" + u.id + "/password", { password: pw }); toast("密码已重置"); } catch (e) { toast(e.message); }
+            } }, "重置密码"))))))));
+  }
+
+  async function prices() {
+    nav("#/prices");
+    let p;
+    try { p = await call("GET", "/api/v1/admin/prices"); } catch (e) { return failPage(e); }
+    const toFen = (v) => Math.round(Number(v) * 100);
+    const form = h("form", { class: "wizard", id: "prices", novalidate: true },
+      h("div", { class: "grid2" },
+        h("div", { class: "field" }, h("label", { for: "base" }, "证书年费（元/年）"), h("input", { id: "base", type: "text", value: fen(p.base_per_year_fen) })),
+        h("div", { class: "field" }, h("label", { for: "addon" }, "地州市证书年费（元/年/个）"), h("input", { id: "addon", type: "text", value: fen(p.addon_per_year_fen) }))),
+      h("p", { class: "hint" }, "新价格只影响之后审核通过的订单；已生成的订单金额不变。"),
+      h("p", { class: "form-error", role: "alert" }),
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "保存")));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const b = form.querySelector("#base").value.trim(), a = form.querySelector("#addon").value.trim();
+      if (!/^\d+(\.\d{1,2})?$/.test(b) || !/^\d+(\.\d{1,2})?$/.test(a)) {
+        form.querySelector(".form-error").textContent = "请填写金额，如 200.00";
+        return;
+      }
+      try { await call("PUT", "/api/v1/admin/prices", { base_per_year_fen: toFen(b), addon_per_year_fen: toFen(a) }); toast("价格已保存"); prices(); }
+      catch (e) { form.querySelector(".form-error").textContent = e.message; }
+    });
+    render(h("section", { class: "panel" }, h("h2", {}, "价格"), form));
+  }
+
+  async function centresPage() {
+    nav("#/centres");
+    let list;
+    try { list = await call("GET", "/api/v1/admin/trading-centres"); } catch (e) { return failPage(e); }
+    const form = h("form", { class: "inline-form", novalidate: true },
+      h("input", { name: "name", placeholder: "交易中心名称", maxlength: 100 }), h("button", { type: "submit", class: "primary small" }, "添加"),
+      h("p", { class: "form-error", role: "alert" }));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try { await call("POST", "/api/v1/admin/trading-centres", { name: form.name.value.trim() }); centresPage(); }
+      catch (e) { form.querySelector(".form-error").textContent = e.message; }
+    });
+    render(h("section", { class: "panel" }, h("h2", {}, "交易中心"), form,
+      h("table", { class: "table" }, h("tbody", {}, list.items.map((c) => h("tr", {},
+        h("td", {}, c.name), h("td", {}, c.active ? "启用" : "已停用"),
+        h("td", {}, h("button", { type: "button", class: "small", onclick: async () => {
+          try { await call("PATCH", "/api/v1/admin/trading-centres/" + c.id, { active: !c.active }); centresPage(); } catch (e) { toast(e.message); }
+        } }, c.active ? "停用" : "启用"))))))));
+  }
+
+  async function audit(params) {
+    nav("#/audit");
+    const q = new URLSearchParams(params);
+    let list;
+    try { list = await call("GET", "/api/v1/admin/audit?" + q.toString()); } catch (e) { return failPage(e); }
+    const input = (name, ph) => h("input", { name, placeholder: ph, value: q.get(name) || "", class: "inline-input" });
+    const form = h("form", { class: "inline-form", id: "audit-filter" },
+      input("actor", "操作人"), input("action", "动作（如 application.）"), input("object_type", "对象类型"), input("object_id", "对象编号"),
+      h("input", { name: "from", type: "date", value: q.get("from") || "", "aria-label": "起始日期" }),
+      h("input", { name: "to", type: "date", value: q.get("to") || "", "aria-label": "截止日期" }),
+      h("button", { type: "submit", class: "small primary" }, "筛选"));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const p = new URLSearchParams();
+      for (const [k, v] of new FormData(form)) if (v) p.set(k, v);
+      location.hash = "#/audit?" + p.toString();
+    });
+    const short = (o) => (o ? JSON.stringify(o) : "");
+    const last = list.items.length ? list.items[list.items.length - 1].id : 0;
+    const more = new URLSearchParams(q);
+    more.set("before_id", last);
+    render(h("section", { class: "panel" }, h("h2", {}, "审计日志"), form,
+      h("table", { class: "table", id: "audit" },
+        h("thead", {}, h("tr", {}, ["#", "时间", "操作人", "动作", "对象", "之前", "之后", "地址"].map((t) => h("th", {}, t)))),
+        h("tbody", {}, list.items.map((a) => h("tr", {},
+          h("td", {}, a.id), h("td", {}, a.at.slice(0, 19) + " UTC"), h("td", {}, a.actor), h("td", {}, a.action),
+          h("td", {}, a.object_type + " " + a.object_id), h("td", { class: "small" }, short(a.before)), h("td", { class: "small" }, short(a.after)),
+          h("td", { class: "small" }, a.ip))))),
+      list.items.length === 100 ? h("a", { class: "button small", href: "#/audit?" + more.toString() }, "更早的记录") : null));
+  }
+
+  /* ---------- routing ---------- */
+
+  function route() {
+    const hash = location.hash || "";
+    const [path, query] = hash.split("?");
+    const params = new URLSearchParams(query || "");
+    let m;
+    if ((m = /^#\/review\/(\d+)$/.exec(path))) return reviewPage(Number(m[1]));
+    if (path === "#/review") return queue(params.get("status") || "submitted");
+    if (path === "#/invoices") return invoices(params.get("status") || "pending");
+    if (path === "#/users") return users();
+    if (path === "#/prices") return prices();
+    if (path === "#/centres") return centresPage();
+    if (path === "#/audit") return audit(params);
+    const home = (NAV[me.role] || [["#/review"]])[0][0];
+    location.replace(home);
+  }
+
+  async function boot() {
+    me = await UI.whoami();
+    if (!me.is_staff) {
+      location.href = "/portal.html";
+      return;
+    }
+    document.getElementById("account-name").textContent = me.name + "（" + Api.roleLabel(me.role) + "）";
+    UI.bindLogout(document.getElementById("logout"));
+    try {
+      [settings, centres] = await Promise.all([call("GET", "/api/v1/settings"), call("GET", "/api/v1/trading-centres").then((r) => r.items)]);
+    } catch (e) {
+      return failPage(e);
+    }
+    window.addEventListener("hashchange", route);
+    route();
+  }
+
+  boot();
+})();
