@@ -10,6 +10,7 @@
 #include "idcheck.h"
 #include "log.h"
 #include "price.h"
+#include "timefmt.h"
 #include "upload.h"
 #include "utf8.h"
 
@@ -371,6 +372,9 @@ store_centres(struct cr_db *db, const struct app *a, struct cr_err *err)
 	for (int i = 0; rc == 0 && i < a->ncentres; i++)
 		rc = cr_db_exec(db, NULL, err, "INSERT INTO application_centres (application_id, centre_id) VALUES (?, ?)",
 				"ii", a->id, a->centres[i]);
+	if (rc == 0)
+		rc = cr_db_exec(db, NULL, err, "UPDATE applications SET addons = ? WHERE id = ?", "ii",
+				(long long)a->ncentres, a->id);
 	return rc;
 }
 
@@ -638,7 +642,6 @@ int
 cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
 	    const char *status, json_t **out, struct cr_err *err)
 {
-	struct cr_prices prices;
 	struct cr_res res;
 	json_t *arr;
 	long long days;
@@ -654,29 +657,35 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 		return cr_err_field(err, CR_EINVAL, "status", "未知的申请状态：%s", status);
 	if (status && (*status == '\0' || strcmp(status, "all") == 0))
 		status = NULL;
+	/* One round trip: the price is computed here from the prices in force. */
 	rc = cr_db_exec(db, &res, err,
 			"SELECT a.id, a.status, a.company_name, a.applicant_name, a.years,"
-			" DATE_FORMAT(a.created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(a.updated_at, '%Y-%m-%dT%H:%i:%SZ'),"
-			" a.certificate_id, (SELECT COUNT(*) FROM application_centres c WHERE c.application_id = a.id),"
-			" a.reject_reason"
-			" FROM applications a WHERE a.account_id = ? AND a.created_at > UTC_TIMESTAMP() - INTERVAL ? DAY"
+			" a.created_at, a.updated_at, a.certificate_id,"
+			" a.years * (IFNULL(p.base_per_year, ?) + IFNULL(p.addon_per_year, ?) * a.addons), a.reject_reason"
+			" FROM applications a LEFT JOIN prices p ON p.id = 1"
+			" WHERE a.account_id = ? AND a.created_at > UTC_TIMESTAMP() - INTERVAL ? DAY"
 			" AND (? IS NULL OR a.status = ?) ORDER BY a.id DESC LIMIT 500",
-			"iiss", account_id, days, status, status);
+			"iiiiss", (long long)cfg->price_base_per_year, (long long)cfg->price_addon_per_year, account_id, days,
+			status, status);
 	if (rc != 0)
 		return rc;
 	arr = json_array();
-	cr_prices_load(db, cfg, &prices);
 	for (size_t i = 0; i < res.nrows; i++) {
-		long long price = cr_price_fen(&prices, cr_res_i64(&res, i, 4), cr_res_i64(&res, i, 8));
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I}", "id",
+		const char *reason = cr_res_str(&res, i, 9);
+		char created[21], updated[21];
+		json_t *o;
+
+		cr_time_iso(cr_res_str(&res, i, 5), created);
+		cr_time_iso(cr_res_str(&res, i, 6), updated);
+		o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:o}", "id",
 				      (json_int_t)cr_res_i64(&res, i, 0), "status", cr_res_str(&res, i, 1), "status_label",
 				      cr_app_status_label(cr_res_str(&res, i, 1)), "company_name", cr_res_str(&res, i, 2),
 				      "applicant_name", cr_res_str(&res, i, 3), "years", (json_int_t)cr_res_i64(&res, i, 4),
-				      "created_at", cr_res_str(&res, i, 5), "updated_at", cr_res_str(&res, i, 6),
-				      "certificate_id", (json_int_t)cr_res_i64(&res, i, 7));
+				      "created_at", created, "updated_at", updated,
+				      "certificate_id", (json_int_t)cr_res_i64(&res, i, 7), "price_fen",
+				      (json_int_t)cr_res_i64(&res, i, 8), "reject_reason",
+				      reason ? json_string(reason) : json_null());
 
-		json_object_set_new(o, "price_fen", price >= 0 ? json_integer(price) : json_null());
-		json_object_set_new(o, "reject_reason", str_or_null(cr_res_str(&res, i, 9), cr_res_str(&res, i, 9) != NULL));
 		json_array_append_new(arr, o);
 	}
 	cr_res_release(&res);

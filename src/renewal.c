@@ -2,20 +2,7 @@
 #include <string.h>
 
 #include "renewal.h"
-
-time_t
-cr_time_parse(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof tm);
-	if (s == NULL || sscanf(s, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-				&tm.tm_min, &tm.tm_sec) != 6)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return timegm(&tm);
-}
+#include "timefmt.h"
 
 /* The date in Asia/Shanghai (UTC+8, no daylight saving) as YYYY-MM-DD. */
 static void

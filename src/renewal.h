@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "timefmt.h"
 
 /*
  * 1 when a certificate in status (active, expired, issued, installed ...)
@@ -17,7 +18,5 @@
  */
 int cr_renewable(const struct cr_config *cfg, const char *status, time_t not_after, time_t now,
 		 char *reason, size_t reasonlen);
-/* Parses "YYYY-MM-DD HH:MM:SS" (UTC); -1 on error. */
-time_t cr_time_parse(const char *s);
 
 #endif

@@ -169,6 +169,8 @@ ok(st == 200 and aid in [a["id"] for a in body["items"]], "the list of the last 
 row = [a for a in body["items"] if a["id"] == aid][0]
 ok(row["company_name"] == "我是测试企业" and row["applicant_name"] == "李四" and row["status_label"] == "待审核",
    "with 企业名称, 申请人 and 状态", row)
+ok(row["price_fen"] == app["price_fen"] and row["created_at"].endswith("Z") and "T" in row["created_at"],
+   "and the same price as the application (%s) and ISO times" % app["price_fen"], row)
 st, body = cust.json("GET", "/api/v1/applications?status=draft")
 ok(st == 200 and aid not in [a["id"] for a in body["items"]], "the status filter works")
 st, body = cust.json("GET", "/api/v1/applications?period=all&status=submitted")

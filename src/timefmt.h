@@ -1,0 +1,12 @@
+/* Times as the database gives them (UTC "YYYY-MM-DD HH:MM:SS[.ffffff]") and as the API shows them. */
+#ifndef CR_TIMEFMT_H
+#define CR_TIMEFMT_H
+
+#include <time.h>
+
+/* Parses "YYYY-MM-DD HH:MM:SS" (UTC); -1 on error. */
+time_t cr_time_parse(const char *s);
+/* "2026-11-24 19:41:56.123456" -> "2026-11-24T19:41:56Z" (out: 21 bytes); "" for NULL. */
+void cr_time_iso(const char *db, char out[21]);
+
+#endif
