@@ -26,6 +26,7 @@ packages=(gcc make autoconf automake pkg-config libc6-dev
 	mariadb-server mariadb-client nginx curl python3 openssl ca-certificates procps)
 bench_packages=(wrk)
 e2e_packages=(chromium fonts-noto-cjk)
+fuzz_packages=(clang libclang-rt-14-dev)
 
 install_packages() {
 	local missing=() p
@@ -283,6 +284,9 @@ test_all() {
 	checked e2e env "${env[@]}" make -C "$build" e2e || failed=1
 	log "unit tests again with AddressSanitizer and UndefinedBehaviorSanitizer"
 	checked asan sanitizer_unit_tests || failed=1
+	log "fuzzing (libFuzzer, ${FUZZ_SECONDS:-20} s a target)"
+	install_packages "${fuzz_packages[@]}"
+	checked fuzz make -C "$build" fuzz || failed=1
 	# One closing line for the whole run.
 	awk '/^# PASS:/ {p += $3} /^# (FAIL|ERROR|XPASS):/ {f += $3} END {printf "%d passed, %d failed\n", p, f}' \
 		"$run"/log/check-*.log

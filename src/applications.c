@@ -102,24 +102,6 @@ struct app {
 	int ncentres;
 };
 
-static int
-enum_has(const char *choices, const char *v)
-{
-	size_t n = strlen(v);
-
-	for (const char *p = choices; *p;) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-
-		if (len == n && strncmp(p, v, n) == 0)
-			return 1;
-		if (!bar)
-			break;
-		p = bar + 1;
-	}
-	return 0;
-}
-
 /* Validates v for field i; writes the canonical form into out. Empty is always fine here. */
 static int
 field_check(int i, const char *v, char out[FIELD_BYTES], struct cr_err *err)
@@ -140,7 +122,7 @@ field_check(int i, const char *v, char out[FIELD_BYTES], struct cr_err *err)
 	case F_EMAIL: return cr_check_email(v, f->name, err);
 	case F_TAXNO: return cr_check_tax_no(v, f->name, out, FIELD_BYTES, err);
 	case F_ENUM:
-		if (!enum_has(f->choices, v))
+		if (!cr_choice_has(f->choices, v))
 			return cr_err_field(err, CR_EINVAL, f->name, "%s的取值无效（可选：%s）", f->label, f->choices);
 		return 0;
 	case F_ACCOUNT: {

@@ -98,8 +98,8 @@ int_slot(struct cr_config *cfg, const struct opt *o)
 	return (int64_t *)((char *)cfg + o->off);
 }
 
-static int
-enum_ok(const char *choices, const char *v)
+int
+cr_choice_has(const char *choices, const char *v)
 {
 	size_t n = strlen(v);
 
@@ -126,7 +126,7 @@ opt_set(struct cr_config *cfg, const struct opt *o, const char *v, char *why, si
 	switch (o->type) {
 	case OPT_STR:
 	case OPT_ENUM:
-		if (o->type == OPT_ENUM && !enum_ok(o->choices, v)) {
+		if (o->type == OPT_ENUM && !cr_choice_has(o->choices, v)) {
 			snprintf(why, whylen, "'%s' is not one of %s", v, o->choices);
 			return -1;
 		}

@@ -94,6 +94,8 @@ int cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err);
 void cr_config_release(struct cr_config *cfg);
 /* The number of FastCGI workers to start (resolves 0 to two per core). */
 int cr_config_web_workers(const struct cr_config *cfg);
+/* 1 when v is one of the '|'-separated choices ("issue|old_expiry"). */
+int cr_choice_has(const char *choices, const char *v);
 /* Writes every option with its value as INI (secrets masked) to stdout. */
 void cr_config_dump(const struct cr_config *cfg);
 

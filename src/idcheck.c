@@ -107,15 +107,16 @@ all_digits(const char *s, size_t n)
 int
 cr_check_phone(const char *s, const char *field, char *out, size_t outlen, struct cr_err *err)
 {
-	char v[40], *p = v;
+	char v[40], local[48], *p = v;
+	int intl = 0;
 	size_t n;
 
 	if (squeeze(s, v, sizeof v, 1) != 0)
 		return cr_err_field(err, CR_EINVAL, field, "电话号码过长");
 	if (strncmp(p, "+86", 3) == 0)
-		p += 3;
+		p += 3, intl = 1;
 	else if (strncmp(p, "0086", 4) == 0)
-		p += 4;
+		p += 4, intl = 1;
 	if (*p == '-')
 		p++;
 	n = strlen(p);
@@ -125,17 +126,22 @@ cr_check_phone(const char *s, const char *field, char *out, size_t outlen, struc
 			snprintf(out, outlen, "%s", p);
 		return 0;
 	}
-	/* Landline: 0 + 2-3 digit area code, 7-8 digit number, optional extension. */
-	if (p[0] == '0') {
+	/* Written internationally, a landline drops its trunk 0 (+86 931 2909277). */
+	if (intl && p[0] >= '2' && p[0] <= '9') {
+		snprintf(local, sizeof local, "0%s", p);
+		p = local;
+		n = strlen(p);
+	}
+	/* Landline: 0 + area code (010, 02x, or 0 + three digits), 7-8 digit number, optional extension. */
+	if (p[0] == '0' && p[1] >= '1' && p[1] <= '9') {
 		const char *dash = strchr(p, '-');
-		char num[40];
+		char num[48];
 		size_t area, rest;
 
 		if (dash) {
 			area = (size_t)(dash - p);
 			snprintf(num, sizeof num, "%s", dash + 1);
 		} else {
-			/* Without a dash: area code of 3 digits (010, 02x) or 4 digits. */
 			area = (p[1] == '1' || p[1] == '2') ? 3 : 4;
 			if (n <= area)
 				goto bad;

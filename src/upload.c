@@ -36,10 +36,11 @@ jpeg_ok(const unsigned char *p, size_t len, struct cr_err *err)
 		if (seglen < 2 || i + seglen > len)
 			return cr_err_set(err, CR_EINVAL, "JPEG 文件不完整或已损坏");
 		if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-			unsigned prec = p[i + 2], h, w, nc;
+			unsigned prec, h, w, nc;
 
 			if (seglen < 8)
 				return cr_err_set(err, CR_EINVAL, "JPEG 帧头损坏");
+			prec = p[i + 2];
 			h = (unsigned)p[i + 3] << 8 | p[i + 4];
 			w = (unsigned)p[i + 5] << 8 | p[i + 6];
 			nc = p[i + 7];
@@ -80,7 +81,7 @@ pdf_ok(const unsigned char *p, size_t len, struct cr_err *err)
 	size_t tail = len > 1024 ? len - 1024 : 0;
 	const unsigned char *sx, *q;
 	unsigned long long off;
-	char *end;
+	int digits;
 
 	if (memrmem(p + tail, len - tail, "%%EOF") == NULL)
 		return cr_err_set(err, CR_EINVAL, "PDF 文件不完整（缺少 %%%%EOF 结束标记）");
@@ -90,9 +91,14 @@ pdf_ok(const unsigned char *p, size_t len, struct cr_err *err)
 	q = sx + 9;
 	while (q < p + len && (*q == ' ' || *q == '\r' || *q == '\n'))
 		q++;
-	errno = 0;
-	off = strtoull((const char *)q, &end, 10);
-	if ((const unsigned char *)end == q || errno != 0 || off >= len)
+	/* The data need not end in a NUL: read the digits within bounds. */
+	off = 0;
+	digits = 0;
+	while (q < p + len && *q >= '0' && *q <= '9' && digits < 19) {
+		off = off * 10 + (unsigned long long)(*q++ - '0');
+		digits++;
+	}
+	if (digits == 0 || off >= len)
 		return cr_err_set(err, CR_EINVAL, "PDF 文件损坏（交叉引用位置无效）");
 	/* At the offset: a table ("xref") or a stream object ("N G obj"). */
 	q = p + off;

@@ -75,6 +75,11 @@ main(void)
 	ok(cr_check_phone("010-62345678", "phone", out, sizeof out, &err) == 0, "Beijing landline");
 	ok(cr_check_phone("0931-2909277-8012", "phone", out, sizeof out, &err) == 0, "landline with extension");
 	ok(cr_check_phone("4001020005", "phone", NULL, 0, &err) == CR_EINVAL, "a 400 service number is no contact phone");
+	ok(cr_check_phone("+86 931 2909277", "phone", out, sizeof out, &err) == 0 && strcmp(out, "09312909277") == 0,
+	   "an international landline gets its trunk 0 back: %s", out);
+	ok(cr_check_phone("+8600869 4 13 5678", "phone", NULL, 0, &err) == CR_EINVAL,
+	   "an area code cannot start 00 (found by the fuzzer)");
+	ok(cr_check_phone("0093-12909277", "phone", NULL, 0, &err) == CR_EINVAL, "nor with a dash");
 	ok(cr_check_phone("12912345678", "phone", NULL, 0, &err) == CR_EINVAL, "mobile starting 12 refused");
 	ok(cr_check_phone("1391234567", "phone", NULL, 0, &err) == CR_EINVAL, "10-digit mobile refused");
 	ok(cr_check_phone("139123456789", "phone", NULL, 0, &err) == CR_EINVAL, "12-digit mobile refused");

@@ -81,6 +81,19 @@ main(void)
 		}
 	ok(cr_upload_sniff(buf, len, &err) == CR_DOC_NONE && strstr(err.msg, "帧头"), "a broken frame header: %s", err.msg);
 	ok(cr_upload_sniff("\xFF\xD8\xFF\xE0garbage-after-the-marker-bytes", 32, &err) == CR_DOC_NONE, "JPEG magic and garbage");
+	{
+		/* Found by the fuzzer: a frame header whose length ends the file. */
+		unsigned char *tiny = malloc(6);
+
+		memcpy(tiny, "\xFF\xD8\xFF\xC2\x00\x02", 6);
+		ok(cr_upload_sniff(tiny, 6, &err) == CR_DOC_NONE, "a frame header cut short is refused without reading past it");
+		free(tiny);
+		/* A file that ends in the digits of startxref (no NUL after them). */
+		tiny = malloc(30);
+		memcpy(tiny, "%PDF-1.4\n%%EOF\nstartxref\n1234", 30);
+		ok(cr_upload_sniff(tiny, 30, &err) == CR_DOC_NONE, "digits at the very end are read within bounds");
+		free(tiny);
+	}
 	free(buf);
 
 	plen = make_pdf(pdf, sizeof pdf, 0);

@@ -292,7 +292,7 @@
     document.getElementById("account-name").textContent = me.name + "（" + Api.roleLabel(me.role) + "）";
     UI.bindLogout(document.getElementById("logout"));
     try {
-      [settings, centres] = await Promise.all([call("GET", "/api/v1/settings"), call("GET", "/api/v1/trading-centres").then((r) => r.items)]);
+      ({ settings, centres } = await UI.loadRefData());
     } catch (e) {
       return failPage(e);
     }

@@ -97,5 +97,11 @@ const UI = (function () {
     });
   }
 
-  return { h, add, fen, date, datetime, cn, toast, call, render, failPage, statusLabels, orderLabels, whoami, bindLogout };
+  /* What both kinds of pages need first: the settings and the trading centres. */
+  async function loadRefData() {
+    const [settings, centres] = await Promise.all([call("GET", "/api/v1/settings"), call("GET", "/api/v1/trading-centres")]);
+    return { settings, centres: centres.items };
+  }
+
+  return { loadRefData, h, add, fen, date, datetime, cn, toast, call, render, failPage, statusLabels, orderLabels, whoami, bindLogout };
 })();
