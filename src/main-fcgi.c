@@ -1,5 +1,6 @@
 /* certrenew-fcgi: the preforking FastCGI application. */
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,11 @@ main(int argc, char **argv)
 	unlink(cfg->web_socket);
 	if (FCGX_Init() != 0 || (fd = FCGX_OpenSocket(cfg->web_socket, (int)cfg->web_backlog)) < 0) {
 		cr_error("fcgi: cannot listen on %s", cfg->web_socket);
+		return 1;
+	}
+	/* Workers wait for connections with epoll; accept() itself must never block. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+		cr_error("fcgi: cannot make %s non-blocking", cfg->web_socket);
 		return 1;
 	}
 	if (chmod(cfg->web_socket, (mode_t)cfg->web_socket_mode) != 0) {

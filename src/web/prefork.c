@@ -210,7 +210,7 @@ stop_step(struct master *mm)
 		if (s->state != RUNNING && s->state != DRAINING)
 			continue;
 		alive++;
-		/* Again each second: a signal landing just before accept() is otherwise missed. */
+		/* Again each second, in case a worker was between signal checks. */
 		kill(s->pid, now() > mm->stop_deadline ? SIGKILL : SIGTERM);
 	}
 	return alive == 0;

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -58,13 +59,20 @@ cr_worker_main(const struct cr_config *cfg, int listen_fd, struct cr_metrics *m)
 {
 	struct cr_web web = {.cfg = cfg, .metrics = m};
 	struct sigaction sa;
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
 	FCGX_Request fr;
 	sigset_t all;
-	int errors = 0;
+	int errors = 0, ep;
 
+	/*
+	 * SA_RESTART: a request in flight is never cut by the signal.  An idle
+	 * worker waits in epoll_wait, which the signal always interrupts.
+	 */
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_term; /* no SA_RESTART: a blocked accept() returns */
+	sa.sa_handler = on_term;
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGINT, &sa, NULL); /* the master decides what ^C means */
 	sigaction(SIGHUP, &sa, NULL);
@@ -74,18 +82,29 @@ cr_worker_main(const struct cr_config *cfg, int listen_fd, struct cr_metrics *m)
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
 		cr_error("fcgi: cannot initialise the request");
 		return 1;
 	}
+	/* EPOLLEXCLUSIVE: a new connection wakes one idle worker, not all of them. */
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) != 0) {
+		cr_error("fcgi: epoll: %s", strerror(errno));
+		return 1;
+	}
 	while (!stopping) {
-		int rc = FCGX_Accept_r(&fr);
+		int rc;
 
+		/* The listening socket is non-blocking; wait here, where a signal is noticed. */
+		if (epoll_wait(ep, &ev, 1, 1000) <= 0)
+			continue;
+		if (stopping)
+			break;
+		rc = FCGX_Accept_r(&fr);
 		if (rc < 0) {
 			if (stopping)
 				break;
-			if (rc == -EINTR)
-				continue;
+			if (rc == -EINTR || rc == -EAGAIN || rc == -EWOULDBLOCK)
+				continue; /* another worker took the connection */
 			cr_error("fcgi: accept: %s", strerror(-rc));
 			if (++errors > 100)
 				return 1;
@@ -97,6 +116,7 @@ cr_worker_main(const struct cr_config *cfg, int listen_fd, struct cr_metrics *m)
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Free(&fr, 0);
+	close(ep);
 	if (web.db_open)
 		cr_db_close(&web.db);
 	return 0;

@@ -1,0 +1,92 @@
+"""certrenew-fcgi drains on SIGTERM: a request already being read when the signal
+comes is answered in full, then the master and its workers exit and the socket is
+gone.  Talks FastCGI directly to a second instance on its own socket."""
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+from crtest import *  # noqa: E402
+
+if not healthy():
+    bail("the stack is not running (contrib/dev.sh up)")
+
+
+def record(rtype, content, rid=1):
+    return struct.pack("!BBHHBx", 1, rtype, rid, len(content), 0) + content
+
+
+def params(pairs):
+    out = b""
+    for k, v in pairs.items():
+        k, v = k.encode(), v.encode()
+        out += bytes([len(k)]) if len(k) < 128 else struct.pack("!I", len(k) | 0x80000000)
+        out += bytes([len(v)]) if len(v) < 128 else struct.pack("!I", len(v) | 0x80000000)
+        out += k + v
+    return out
+
+
+def read_response(s):
+    """STDOUT records until END_REQUEST; returns the bytes written to stdout."""
+    data, buf = b"", b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return data
+        buf += chunk
+        while len(buf) >= 8:
+            _, rtype, _, clen, plen = struct.unpack("!BBHHB", buf[:7])
+            if len(buf) < 8 + clen + plen:
+                break
+            content = buf[8:8 + clen]
+            buf = buf[8 + clen + plen:]
+            if rtype == 6:
+                data += content
+            elif rtype == 3:
+                return data
+
+
+conf = os.path.join(RUN, "certrenew-drain.conf")
+sock = os.path.join(RUN, "fcgi-drain.sock")
+with open(CONF, encoding="utf-8") as f:
+    text = f.read()
+text = text.replace("socket = %s" % os.path.join(RUN, "fcgi.sock"), "socket = %s" % sock)
+text = text.replace("workers = 0", "workers = 2\ndrain_timeout = 10")
+with open(conf, "w", encoding="utf-8") as f:
+    f.write(text)
+log = open(os.path.join(RUN, "log", "certrenew-fcgi-drain.log"), "a")
+master = subprocess.Popen([os.path.join(BUILD, "certrenew-fcgi"), "-c", conf], stdout=log, stderr=log)
+ok(wait_for(lambda: os.path.exists(sock) and len(children(master.pid)) == 2, 10), "a second certrenew-fcgi starts")
+
+body = json.dumps({"account": "我是测试企业", "password": "not-the-password"}).encode()
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sock)
+s.sendall(record(1, struct.pack("!HB5x", 1, 0)))
+s.sendall(record(4, params({"REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/v1/session", "QUERY_STRING": "",
+                            "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)),
+                            "REMOTE_ADDR": "192.0.2.7"})) + record(4, b""))
+s.sendall(record(5, body[:10]))  # half the body: the worker is now inside this request
+time.sleep(0.3)
+t0 = time.time()
+master.send_signal(signal.SIGTERM)
+time.sleep(0.5)
+ok(master.poll() is None, "the master waits for the request in flight")
+s.sendall(record(5, body[10:]) + record(5, b""))
+resp = read_response(s)
+s.close()
+ok(b"Status: 401" in resp and b"invalid_credentials" in resp, "the request in flight is answered in full", resp[:200])
+try:
+    rc = master.wait(15)
+except subprocess.TimeoutExpired:
+    rc = None
+ok(rc == 0 and time.time() - t0 < 12, "then the master exits cleanly (%.1f s)" % (time.time() - t0), rc)
+ok(not os.path.exists(sock), "and removes its socket")
+ok(not children(master.pid), "no worker is left behind")
+sql("DELETE FROM login_failures WHERE ip = '192.0.2.7'")
+log.close()
+os.unlink(conf)
+done()
