@@ -1,9 +1,11 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bytes.h"
@@ -238,4 +240,54 @@ cr_upload_read(const char *dir, const char *name, size_t max, char **data, size_
 	}
 	*len = got;
 	return 0;
+}
+
+int
+cr_upload_sweep(const char *dir, long min_age, int (*keep)(const char *name, void *arg), void *arg,
+		struct cr_err *err)
+{
+	time_t now = time(NULL);
+	struct dirent *de, *fe;
+	int removed = 0;
+	DIR *d, *sub;
+
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : cr_err_set(err, CR_EIO, "upload: %s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		char subdir[4200];
+
+		/* Only our own two-hex-digit folders. */
+		if (strlen(de->d_name) != 2 || strspn(de->d_name, "0123456789abcdef") != 2)
+			continue;
+		snprintf(subdir, sizeof subdir, "%s/%s", dir, de->d_name);
+		if ((sub = opendir(subdir)) == NULL)
+			continue;
+		while ((fe = readdir(sub)) != NULL) {
+			char name[80], path[4300];
+			struct stat st;
+
+			size_t len = strlen(fe->d_name);
+			int tmp;
+
+			/* Ours are 32 hex digits, and .tmp while being written; anything else is left alone. */
+			if (strspn(fe->d_name, "0123456789abcdef") != 32 ||
+			    !(len == 32 || (len == 36 && strcmp(fe->d_name + 32, ".tmp") == 0)))
+				continue;
+			tmp = len == 36;
+			snprintf(name, sizeof name, "%.2s/%.36s", de->d_name, fe->d_name);
+			snprintf(path, sizeof path, "%s/%s", dir, name);
+			if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || now - st.st_mtime < min_age)
+				continue;
+			/* An old .tmp is a write that never finished: no row can name it. */
+			if (!tmp && keep(name, arg))
+				continue;
+			if (unlink(path) == 0) {
+				cr_info("upload: removed orphan %s", name);
+				removed++;
+			}
+		}
+		closedir(sub);
+	}
+	closedir(d);
+	return removed;
 }

@@ -31,6 +31,14 @@ int cr_upload_store(const char *dir, const void *data, size_t len, char name[40]
 		    struct cr_err *err);
 /* Removes a stored file (a relative name from cr_upload_store); missing is fine. */
 void cr_upload_remove(const char *dir, const char *name);
+/*
+ * Calls keep(name, arg) for every stored file older than min_age seconds
+ * (a name relative to dir); removes those for which it returns 0.  Returns
+ * how many were removed, or a negative code.  Files written but never
+ * recorded (a crash between the two) are found this way.
+ */
+int cr_upload_sweep(const char *dir, long min_age, int (*keep)(const char *name, void *arg), void *arg,
+		    struct cr_err *err);
 /* Reads a stored file whole (at most max bytes); caller frees *data. */
 int cr_upload_read(const char *dir, const char *name, size_t max, char **data, size_t *len,
 		   struct cr_err *err);

@@ -194,8 +194,8 @@ on_reap(uv_timer_t *t)
 }
 
 /*
- * Queues the periodic jobs.  The dedup key names the minute, so several
- * daemons queue each periodic job once per minute between them.
+ * Queues the periodic jobs.  The dedup key names the minute (the day for the
+ * upload sweep), so several daemons queue each one once between them.
  */
 static void
 schedule_work(uv_work_t *w)
@@ -211,6 +211,9 @@ schedule_work(uv_work_t *w)
 	snprintf(key, sizeof key, "expire_orders:%lld", (long long)minute);
 	if (cr_job_enqueue(db, "expire_orders", "{}", key, 0, NULL, &err) != 0)
 		cr_warn("jobs: schedule expire_orders: %s", err.msg);
+	snprintf(key, sizeof key, "sweep_uploads:%lld", (long long)(minute / (24 * 60)));
+	if (cr_job_enqueue(db, "sweep_uploads", "{}", key, 0, NULL, &err) != 0)
+		cr_warn("jobs: schedule sweep_uploads: %s", err.msg);
 }
 
 static void

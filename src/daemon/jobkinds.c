@@ -4,6 +4,7 @@
 
 #include "../log.h"
 #include "../orders.h"
+#include "../upload.h"
 #include "jobkinds.h"
 
 /*
@@ -54,9 +55,41 @@ expire_orders(struct cr_jobctx *ctx, struct cr_err *err)
 	return rc;
 }
 
+/* Keeps a stored file that an attachment row names (or when the database cannot tell). */
+static int
+referenced(const char *name, void *arg)
+{
+	struct cr_db *db = arg;
+	struct cr_res res;
+	int found;
+
+	if (cr_db_exec(db, &res, NULL, "SELECT 1 FROM attachments WHERE stored_name = ? LIMIT 1", "s", name) != 0)
+		return 1;
+	found = res.nrows > 0;
+	cr_res_release(&res);
+	return found;
+}
+
+/*
+ * sweep_uploads: removes stored files no attachment names, older than an
+ * hour (an upload writes its file before the row commits).  Idempotent.
+ */
+static int
+sweep_uploads(struct cr_jobctx *ctx, struct cr_err *err)
+{
+	int n = cr_upload_sweep(ctx->cfg->attachments_dir, 3600, referenced, ctx->db, err);
+
+	if (n < 0)
+		return n;
+	if (n > 0)
+		cr_info("uploads: %d orphan file(s) removed", n);
+	return 0;
+}
+
 static const struct cr_jobkind kinds[] = {
     {"probe", probe},
     {"expire_orders", expire_orders},
+    {"sweep_uploads", sweep_uploads},
 };
 
 const struct cr_jobkind *

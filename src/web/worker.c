@@ -50,6 +50,11 @@ serve(struct cr_web *web, FCGX_Request *fr)
 		cr_error("http: %s %s: handler gave no answer", r.method, r.path);
 		cr_reply_error(&r, 500, "internal", NULL, "服务器内部错误");
 	}
+	if (web->db_open && web->db.in_tx) {
+		/* A handler that left a transaction open must not hand it to the next request. */
+		cr_error("http: %s %s: transaction left open; rolled back", r.method, r.path);
+		cr_db_rollback(&web->db);
+	}
 	cr_metrics_record(web->metrics, cr_route_index(r.route), r.status, now_usec() - t0);
 	free(r.body);
 }

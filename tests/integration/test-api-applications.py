@@ -202,4 +202,24 @@ ok(st == 200 and names and not any(os.path.exists(os.path.join(files_dir, n)) fo
    "deleting a draft removes it and its files", body)
 st, body = cust.json("GET", "/api/v1/applications/%d" % app2["id"])
 ok(st == 404, "a deleted draft is gone")
+
+# Files a crash left behind (written, never recorded) are swept; recorded ones stay.
+import secrets, time as _t
+kept = sql("SELECT stored_name FROM attachments ORDER BY id DESC LIMIT 1")[0][0]
+orphan = secrets.token_hex(16)
+os.makedirs(os.path.join(files_dir, orphan[:2]), exist_ok=True)
+paths = [os.path.join(files_dir, orphan[:2], orphan), os.path.join(files_dir, orphan[:2], secrets.token_hex(16) + ".tmp"),
+         os.path.join(files_dir, orphan[:2], secrets.token_hex(16))]
+for i, pth in enumerate(paths):
+    open(pth, "wb").write(b"x")
+    if i < 2:
+        os.utime(pth, (_t.time() - 7200, _t.time() - 7200))
+os.utime(os.path.join(files_dir, kept), (_t.time() - 7200, _t.time() - 7200))
+p = ctl("jobs", "add", "sweep_uploads", "{}")
+jid = json.loads(p.stdout)["id"]
+ok(wait_for(lambda: sql("SELECT status FROM jobs WHERE id = %d" % jid)[0][0] == "done", 30), "the upload sweep runs")
+ok(not os.path.exists(paths[0]) and not os.path.exists(paths[1]), "old orphan files and unfinished writes are removed")
+ok(os.path.exists(paths[2]) and os.path.exists(os.path.join(files_dir, kept)),
+   "a fresh file (maybe an upload in progress) and every recorded file stay")
+os.unlink(paths[2])
 done()
