@@ -374,7 +374,7 @@ cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_act
 {
 	long long account_id = actor->id;
 	struct app a;
-	int rc, centres_given, cert_given;
+	int rc, centres_given = 0, cert_given = 0;
 
 	memset(&a, 0, sizeof a);
 	a.years = 1;
@@ -416,7 +416,7 @@ cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long account_id
 	     struct cr_err *err)
 {
 	struct app a;
-	int rc, centres_given, cert_given;
+	int rc, centres_given = 0, cert_given = 0;
 	long long old_cert;
 
 	if ((rc = cr_db_begin(db, err)) != 0)
