@@ -26,7 +26,7 @@ packages=(gcc make autoconf automake pkg-config libc6-dev
 	mariadb-server mariadb-client nginx curl python3 openssl ca-certificates procps)
 bench_packages=(wrk)
 e2e_packages=(chromium fonts-noto-cjk)
-fuzz_packages=(clang libclang-rt-14-dev)
+fuzz_packages=(clang libclang-rt-14-dev valgrind)
 
 install_packages() {
 	local missing=() p
@@ -262,6 +262,23 @@ e2e_setup() {
 	fi
 }
 
+# Every unit test program once more under valgrind (memory errors, definite leaks).
+valgrind_unit_tests() {
+	local t pass=0 fail=0
+	for t in "$build"/tests/unit/test-*; do
+		case $t in *.o | *.log | *.trs) continue ;; esac
+		[ -x "$t" ] || continue
+		if CR_SRCDIR="$top" valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
+			"$t" >"$run/log/valgrind-$(basename "$t").log" 2>&1; then
+			pass=$((pass + 1)); echo "PASS: valgrind $(basename "$t")"
+		else
+			fail=$((fail + 1)); echo "FAIL: valgrind $(basename "$t") (see $run/log/valgrind-$(basename "$t").log)"
+		fi
+	done
+	printf '# PASS:  %d\n# FAIL:  %d\n' "$pass" "$fail"
+	[ "$fail" = 0 ]
+}
+
 # Runs a make target, keeping its output for the tally.
 checked() {
 	local out=$run/log/check-$1.log
@@ -284,8 +301,10 @@ test_all() {
 	checked e2e env "${env[@]}" make -C "$build" e2e || failed=1
 	log "unit tests again with AddressSanitizer and UndefinedBehaviorSanitizer"
 	checked asan sanitizer_unit_tests || failed=1
-	log "fuzzing (libFuzzer, ${FUZZ_SECONDS:-20} s a target)"
 	install_packages "${fuzz_packages[@]}"
+	log "unit tests again under valgrind"
+	checked valgrind valgrind_unit_tests || failed=1
+	log "fuzzing (libFuzzer, ${FUZZ_SECONDS:-20} s a target)"
 	checked fuzz make -C "$build" fuzz || failed=1
 	# One closing line for the whole run.
 	awk '/^# PASS:/ {p += $3} /^# (FAIL|ERROR|XPASS):/ {f += $3} END {printf "%d passed, %d failed\n", p, f}' \
