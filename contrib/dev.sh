@@ -260,7 +260,7 @@ e2e_setup() {
 		# Debian 12's own Node.js is 18; playwright-core after 1.61 needs 20.
 		local pkg=()
 		[ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ] && pkg=(playwright-core@1.61.0)
-		(cd "$top/tests/e2e" && npm install --no-audit --no-fund --no-package-lock "${pkg[@]}" >"$run/log/npm.log" 2>&1) ||
+		(cd "$top/tests/e2e" && npm install --no-audit --no-fund --no-package-lock --no-save "${pkg[@]}" >"$run/log/npm.log" 2>&1) ||
 			die "npm install failed; see $run/log/npm.log"
 	fi
 }
