@@ -739,10 +739,20 @@ fail:
 	return rc;
 }
 
-int
-cr_app_cancel(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err)
+/* A step run inside a transition's transaction (approve makes the order, reject posts the message). */
+typedef int (*app_step)(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct app *a,
+			void *arg, struct cr_err *err);
+
+/*
+ * Moves application id (of account_id, or any for 0) from one of the
+ * '|'-separated statuses from to status to, in one transaction with its
+ * event, audit row and step.  refusal says why another status cannot move.
+ */
+static int
+transition(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long account_id,
+	   long long id, const char *from, const char *to, const char *reason, const char *refusal, app_step step,
+	   void *arg, struct cr_err *err)
 {
-	long long account_id = actor->id;
 	struct app a;
 	int rc;
 
@@ -750,16 +760,24 @@ cr_app_cancel(struct cr_db *db, const struct cr_actor *actor, long long id, stru
 		return rc;
 	if ((rc = app_load(db, account_id, id, 1, &a, err)) != 0)
 		goto fail;
-	if (strcmp(a.status, "draft") != 0 && strcmp(a.status, "submitted") != 0 && strcmp(a.status, "rejected") != 0) {
-		rc = cr_err_set(err, CR_ECONFLICT, "申请当前状态为“%s”，不能撤销", cr_app_status_label(a.status));
+	if (!cr_choice_has(from, a.status)) {
+		rc = cr_err_set(err, CR_ECONFLICT, "申请当前状态为“%s”，%s", cr_app_status_label(a.status), refusal);
 		goto fail;
 	}
-	if ((rc = set_status(db, &a, "cancelled", actor, NULL, err)) != 0)
+	if ((step && (rc = step(db, cfg, actor, &a, arg, err)) != 0) ||
+	    (rc = set_status(db, &a, to, actor, reason, err)) != 0)
 		goto fail;
 	return cr_db_commit(db, err);
 fail:
 	cr_db_rollback(db);
 	return rc;
+}
+
+int
+cr_app_cancel(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err)
+{
+	return transition(db, NULL, actor, actor->id, id, "draft|submitted|rejected", "cancelled", NULL, "不能撤销", NULL,
+			  NULL, err);
 }
 
 int
@@ -886,56 +904,52 @@ cr_app_attachment(struct cr_db *db, const struct cr_config *cfg, long long accou
 	return rc;
 }
 
+struct approval {
+	char *order_no;
+	long long *amount;
+};
+
+static int
+make_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct app *a, void *arg,
+	   struct cr_err *err)
+{
+	struct approval *ap = arg;
+
+	return cr_order_create(db, cfg, actor, a->id, ap->order_no, ap->amount, err);
+}
+
 int
 cr_review_approve(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
 		  char order_no[9], long long *amount, struct cr_err *err)
 {
-	struct app a;
-	int rc;
+	struct approval ap = {order_no, amount};
 
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	if ((rc = app_load(db, 0, id, 1, &a, err)) != 0)
-		goto fail;
-	if (strcmp(a.status, "submitted") != 0) {
-		rc = cr_err_set(err, CR_ECONFLICT, "申请当前状态为“%s”，只能审核待审核的申请", cr_app_status_label(a.status));
-		goto fail;
-	}
-	if ((rc = cr_order_create(db, cfg, actor, id, order_no, amount, err)) != 0 ||
-	    (rc = set_status(db, &a, "approved", actor, NULL, err)) != 0)
-		goto fail;
-	return cr_db_commit(db, err);
-fail:
-	cr_db_rollback(db);
-	return rc;
+	return transition(db, cfg, actor, 0, id, "submitted", "approved", NULL, "只能审核待审核的申请", make_order, &ap,
+			  err);
+}
+
+static int
+tell_rejected(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct app *a, void *arg,
+	      struct cr_err *err)
+{
+	char title[80], link[40];
+
+	(void)cfg;
+	(void)actor;
+	snprintf(title, sizeof title, "申请 #%lld 已驳回", a->id);
+	snprintf(link, sizeof link, "#/applications/%lld", a->id);
+	return cr_message_post(db, a->account_id, "rejected", title, arg, link, err);
 }
 
 int
 cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason, struct cr_err *err)
 {
-	char title[80], link[40];
-	struct app a;
 	int rc;
 
 	if ((rc = cr_check_text(reason ? reason : "", "reason", "驳回原因", 500, 1, err)) != 0)
 		return rc;
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	if ((rc = app_load(db, 0, id, 1, &a, err)) != 0)
-		goto fail;
-	if (strcmp(a.status, "submitted") != 0) {
-		rc = cr_err_set(err, CR_ECONFLICT, "申请当前状态为“%s”，只能审核待审核的申请", cr_app_status_label(a.status));
-		goto fail;
-	}
-	snprintf(title, sizeof title, "申请 #%lld 已驳回", id);
-	snprintf(link, sizeof link, "#/applications/%lld", id);
-	if ((rc = set_status(db, &a, "rejected", actor, reason, err)) != 0 ||
-	    (rc = cr_message_post(db, a.account_id, "rejected", title, reason, link, err)) != 0)
-		goto fail;
-	return cr_db_commit(db, err);
-fail:
-	cr_db_rollback(db);
-	return rc;
+	return transition(db, NULL, actor, 0, id, "submitted", "rejected", reason, "只能审核待审核的申请", tell_rejected,
+			  (void *)reason, err);
 }
 
 int
