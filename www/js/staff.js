@@ -256,12 +256,13 @@
     const more = new URLSearchParams(q);
     more.set("before_id", last);
     render(h("section", { class: "panel" }, h("h2", {}, "审计日志"), form,
-      h("table", { class: "table", id: "audit" },
+      h("div", { class: "table-wrap" }, h("table", { class: "table", id: "audit" },
         h("thead", {}, h("tr", {}, ["#", "时间", "操作人", "动作", "对象", "之前", "之后", "地址"].map((t) => h("th", {}, t)))),
         h("tbody", {}, list.items.map((a) => h("tr", {},
-          h("td", {}, a.id), h("td", {}, a.at.slice(0, 19) + " UTC"), h("td", {}, a.actor), h("td", {}, a.action),
-          h("td", {}, a.object_type + " " + a.object_id), h("td", { class: "small" }, short(a.before)), h("td", { class: "small" }, short(a.after)),
-          h("td", { class: "small" }, a.ip))))),
+          h("td", {}, a.id), h("td", { class: "nowrap" }, datetime(a.at.slice(0, 19).replace(" ", "T") + "Z")), h("td", {}, a.actor),
+          h("td", { class: "nowrap" }, a.action), h("td", {}, a.object_type + " " + a.object_id),
+          h("td", { class: "json" }, short(a.before)), h("td", { class: "json" }, short(a.after)),
+          h("td", { class: "small" }, a.ip)))))),
       list.items.length === 100 ? h("a", { class: "button small", href: "#/audit?" + more.toString() }, "更早的记录") : null));
   }
 
