@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "admin.h"
 #include "idcheck.h"
@@ -233,6 +234,18 @@ fail:
 	return rc;
 }
 
+/* "YYYY-MM-DD" */
+static int
+is_date(const char *s)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
+	return end && *end == '\0' && strlen(s) == 10;
+}
+
 static const char *
 blank(const char *s)
 {
@@ -249,6 +262,8 @@ cr_admin_audit(struct cr_db *db, const char *actor, const char *action, const ch
 
 	actor = blank(actor), action = blank(action), object_type = blank(object_type), object_id = blank(object_id);
 	from = blank(from), to = blank(to);
+	if ((from && !is_date(from)) || (to && !is_date(to)))
+		return cr_err_field(err, CR_EINVAL, from && !is_date(from) ? "from" : "to", "日期格式应为 YYYY-MM-DD");
 	rc = cr_db_exec(db, &res, err,
 			"SELECT id, at, actor, action, object_type, object_id, ip, before_state, after_state FROM audit_log"
 			" WHERE (? = 0 OR id < ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR action LIKE CONCAT(?, '%'))"

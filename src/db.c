@@ -335,13 +335,14 @@ out:
 
 static int
 exec_once(struct cr_db *db, struct cr_res *res, const char *sql, const char *types, va_list ap,
-	  unsigned int *eno, struct cr_err *err)
+	  unsigned int *eno, int *sent, struct cr_err *err)
 {
 	struct params p;
 	MYSQL_STMT *st;
 	int rc;
 
 	*eno = 0;
+	*sent = 0;
 	if ((st = stmt_get(db, sql, eno, err)) == NULL)
 		return err ? err->code : CR_EDB;
 	if ((rc = params_bind(&p, types, ap, err)) != 0)
@@ -356,6 +357,7 @@ exec_once(struct cr_db *db, struct cr_res *res, const char *sql, const char *typ
 		rc = cr_err_set(err, CR_EDB, "db: bind: %s", mysql_stmt_error(st));
 		goto out;
 	}
+	*sent = 1;
 	if (mysql_stmt_execute(st) != 0) {
 		*eno = mysql_stmt_errno(st);
 		rc = cr_err_set(err, map_errno(*eno), "db: %.60s: %s", sql, mysql_stmt_error(st));
@@ -379,21 +381,33 @@ cr_db_exec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char 
 {
 	unsigned int eno;
 	va_list ap;
-	int rc;
+	int rc, sent, safe;
 
 	va_start(ap, types);
-	rc = exec_once(db, res, sql, types, ap, &eno, err);
+	rc = exec_once(db, res, sql, types, ap, &eno, &sent, err);
 	va_end(ap);
-	if (rc == 0 || !lost_connection(eno) || db->in_tx) {
-		if (rc != 0 && lost_connection(eno))
-			db->in_tx = 0; /* the server rolled it back */
+	if (rc == 0 || !lost_connection(eno))
 		return rc;
+	/*
+	 * Running it again is safe only if it cannot have run: it was never
+	 * sent, the server was gone before it arrived, or it only reads.  A
+	 * write lost mid-flight is reported, not repeated.
+	 */
+	safe = !db->in_tx && (!sent || eno == CR_SERVER_GONE_ERROR || strncmp(sql, "SELECT ", 7) == 0);
+	if (!safe) {
+		/* The next statement starts on a new connection; an open transaction is gone. */
+		cache_clear(db);
+		if (db->my)
+			mysql_close(db->my);
+		db->my = NULL;
+		db->in_tx = 0;
+		return CR_ERETRY;
 	}
 	cr_warn("db: connection lost (%u), reconnecting", eno);
 	if ((rc = reconnect(db, err)) != 0)
 		return CR_ERETRY;
 	va_start(ap, types);
-	rc = exec_once(db, res, sql, types, ap, &eno, err);
+	rc = exec_once(db, res, sql, types, ap, &eno, &sent, err);
 	va_end(ap);
 	return rc;
 }
@@ -474,15 +488,6 @@ cr_res_i64(const struct cr_res *res, size_t row, unsigned col)
 
 	return s ? strtoll(s, NULL, 10) : 0;
 }
-
-unsigned long
-cr_res_len(const struct cr_res *res, size_t row, unsigned col)
-{
-	if (row >= res->nrows || col >= res->ncols)
-		return 0;
-	return res->len[row * res->ncols + col];
-}
-
 void
 cr_res_release(struct cr_res *res)
 {

@@ -70,7 +70,6 @@ int cr_db_script(struct cr_db *db, const char *text, struct cr_err *err);
 const char *cr_res_str(const struct cr_res *res, size_t row, unsigned col);
 /* The cell as an integer; 0 when NULL. */
 long long cr_res_i64(const struct cr_res *res, size_t row, unsigned col);
-unsigned long cr_res_len(const struct cr_res *res, size_t row, unsigned col);
 void cr_res_release(struct cr_res *res);
 
 #endif

@@ -84,9 +84,7 @@ cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, c
 		rc = cr_err_set(err, CR_ENOTFOUND, "no such invoice");
 		goto fail;
 	}
-	if (strcmp(cr_res_str(&res, 0, 0), "pending") != 0 ||
-	    (strcmp(cr_res_str(&res, 0, 1), "paid") != 0 && strcmp(cr_res_str(&res, 0, 1), "issuing") != 0 &&
-	     strcmp(cr_res_str(&res, 0, 1), "completed") != 0)) {
+	if (strcmp(cr_res_str(&res, 0, 0), "pending") != 0 || !cr_choice_has("paid|issuing|completed", cr_res_str(&res, 0, 1))) {
 		rc = cr_err_set(err, CR_ECONFLICT, strcmp(cr_res_str(&res, 0, 0), "pending") != 0 ? "该发票已开具"
 													: "订单尚未付款，不能开具发票");
 		cr_res_release(&res);

@@ -147,26 +147,6 @@ cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *
 			  dead ? 0LL : cr_job_backoff(cfg, job->attempts), dead ? "dead" : "failed",
 			  job->id, runner);
 }
-
-int
-cr_job_heartbeat(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job,
-		 const char *runner, int progress, struct cr_err *err)
-{
-	int rc;
-
-	if (progress < 0)
-		progress = 0;
-	if (progress > 99)
-		progress = 99;
-	rc = cr_db_exec(db, NULL, err,
-			"UPDATE jobs SET progress = ?, lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND,"
-			" updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND locked_by = ? AND status = 'running'",
-			"iiis", (long long)progress, (long long)cfg->jobs_lease, job->id, runner);
-	if (rc == 0 && db->affected == 0)
-		return cr_err_set(err, CR_ECONFLICT, "jobs: job %lld: lease lost", job->id);
-	return rc;
-}
-
 int
 cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct cr_err *err)
 {

@@ -38,9 +38,6 @@ int cr_job_done(struct cr_db *db, const struct cr_job *job, const char *runner, 
 /* Records a failure: retried later, or dead after max_attempts. */
 int cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job,
 		const char *runner, const char *why, struct cr_err *err);
-/* Extends the lease of a long job and records its progress (0-100). */
-int cr_job_heartbeat(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job,
-		     const char *runner, int progress, struct cr_err *err);
 /* Hands every job leased to runner back to the queue (graceful stop). */
 int cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct cr_err *err);
 /* Requeues jobs whose lease has run out; *n: how many. */

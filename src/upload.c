@@ -147,13 +147,6 @@ cr_doc_content_type(enum cr_doc_type t)
 {
 	return t == CR_DOC_JPEG ? "image/jpeg" : t == CR_DOC_PDF ? "application/pdf" : "application/octet-stream";
 }
-
-const char *
-cr_doc_extension(enum cr_doc_type t)
-{
-	return t == CR_DOC_JPEG ? "jpg" : t == CR_DOC_PDF ? "pdf" : "bin";
-}
-
 int
 cr_upload_store(const char *dir, const void *data, size_t len, char name[40], char sha[65],
 		struct cr_err *err)

@@ -21,7 +21,6 @@ enum cr_doc_type { CR_DOC_NONE, CR_DOC_JPEG, CR_DOC_PDF };
 /* The type of data, or CR_DOC_NONE with a Chinese reason in err. */
 enum cr_doc_type cr_upload_sniff(const void *data, size_t len, struct cr_err *err);
 const char *cr_doc_content_type(enum cr_doc_type t);
-const char *cr_doc_extension(enum cr_doc_type t);
 
 /*
  * Stores data under dir as <2 hex>/<32 hex>; writes the relative name

@@ -24,28 +24,6 @@ ssl_reason(void)
 	ERR_clear_error();
 	return r ? r : "unknown OpenSSL error";
 }
-
-X509 *
-cr_x509_from_pem(const char *pem, size_t len, struct cr_err *err)
-{
-	BIO *b;
-	X509 *x;
-
-	if (len > CR_PEM_MAX) {
-		cr_err_set(err, CR_ETOOBIG, "certificate larger than %d bytes", CR_PEM_MAX);
-		return NULL;
-	}
-	if ((b = BIO_new_mem_buf(pem, (int)len)) == NULL) {
-		cr_err_set(err, CR_ENOMEM, "out of memory");
-		return NULL;
-	}
-	x = PEM_read_bio_X509(b, NULL, NULL, NULL);
-	BIO_free(b);
-	if (x == NULL)
-		cr_err_set(err, CR_EINVAL, "not a PEM certificate: %s", ssl_reason());
-	return x;
-}
-
 int
 cr_x509_read_file(const char *path, X509 **out, int max, struct cr_err *err)
 {

@@ -23,8 +23,6 @@ struct cr_x509_info {
 	int is_ca;
 };
 
-/* Parses one PEM certificate (bounded by CR_PEM_MAX); caller frees with X509_free. */
-X509 *cr_x509_from_pem(const char *pem, size_t len, struct cr_err *err);
 /* Reads every certificate in a PEM file (at most max); returns the count or a negative code. */
 int cr_x509_read_file(const char *path, X509 **out, int max, struct cr_err *err);
 int cr_x509_info(X509 *x, struct cr_x509_info *info, struct cr_err *err);

@@ -7,66 +7,13 @@
 #include "../log.h"
 #include "handlers.h"
 
-/* The account a request acts for: the customer's own, or 0 (any) for staff. */
-static long long
-acting_account(struct cr_req *r)
-{
-	return cr_role_is_customer(r->sess.user.role) ? r->sess.user.id : 0;
-}
-
-/* Parses r->args[i] as an id; answers 404 and returns 0 when it is not one. */
-long long
-cr_req_id(struct cr_req *r, int i)
-{
-	const char *s = r->args[i];
-	long long v = 0;
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 18)
-		goto bad;
-	for (size_t k = 0; k < n; k++) {
-		if (s[k] < '0' || s[k] > '9')
-			goto bad;
-		v = v * 10 + (s[k] - '0');
-	}
-	if (v > 0)
-		return v;
-bad:
-	cr_reply_error(r, 404, "not_found", NULL, "未找到");
-	return 0;
-}
-
-/* A query-string parameter (no decoding beyond what plain values need) into out. */
-void
-cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen)
-{
-	size_t n = strlen(name);
-	const char *q = r->query;
-
-	out[0] = '\0';
-	while (q && *q) {
-		if (strncmp(q, name, n) == 0 && q[n] == '=') {
-			size_t len = strcspn(q + n + 1, "&");
-
-			if (len >= outlen)
-				len = outlen - 1;
-			memcpy(out, q + n + 1, len);
-			out[len] = '\0';
-			return;
-		}
-		q = strchr(q, '&');
-		if (q)
-			q++;
-	}
-}
-
 static void
 reply_app(struct cr_req *r, int status, long long id)
 {
 	struct cr_err err;
 	json_t *out;
 
-	if (cr_app_get(&r->web->db, r->web->cfg, acting_account(r), id, &out, &err) != 0)
+	if (cr_app_get(&r->web->db, r->web->cfg, cr_req_account(r), id, &out, &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else
 		cr_reply_json(r, status, out);
@@ -217,7 +164,7 @@ cr_h_attachment_get(struct cr_req *r)
 
 	if (!id)
 		return;
-	if (cr_app_attachment(&r->web->db, r->web->cfg, acting_account(r), id, r->args[1], &data, &len, ctype, &err) != 0) {
+	if (cr_app_attachment(&r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], &data, &len, ctype, &err) != 0) {
 		if (err.code != CR_ENOTFOUND)
 			cr_warn("%s", err.msg);
 		cr_reply_cr_err(r, &err);

@@ -53,10 +53,4 @@ void cr_h_admin_centre_add(struct cr_req *r);
 void cr_h_admin_centre_update(struct cr_req *r);
 void cr_h_admin_audit(struct cr_req *r);
 
-/* Helpers for handlers (applications.c). */
-/* r->args[i] as a positive id; 0 after answering 404. */
-long long cr_req_id(struct cr_req *r, int i);
-/* The query parameter name into out ("" when absent). */
-void cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen);
-
 #endif

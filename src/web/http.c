@@ -297,3 +297,63 @@ cr_req_read_body(struct cr_req *r, long long limit)
 	r->body_len = len;
 	return 0;
 }
+
+long long
+cr_req_account(struct cr_req *r)
+{
+	return cr_role_is_customer(r->sess.user.role) ? r->sess.user.id : 0;
+}
+
+long long
+cr_req_id(struct cr_req *r, int i)
+{
+	const char *s = r->args[i];
+	long long v = 0;
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 18)
+		goto bad;
+	for (size_t k = 0; k < n; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			goto bad;
+		v = v * 10 + (s[k] - '0');
+	}
+	if (v > 0)
+		return v;
+bad:
+	cr_reply_error(r, 404, "not_found", NULL, "未找到");
+	return 0;
+}
+
+static int
+hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+void
+cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen)
+{
+	size_t n = strlen(name), o = 0;
+	const char *q = r->query;
+
+	out[0] = '\0';
+	while (q && *q) {
+		if (strncmp(q, name, n) == 0 && q[n] == '=') {
+			/* Percent-decoded ('+' is a space), cut at outlen - 1 bytes. */
+			for (const char *v = q + n + 1; *v && *v != '&' && o + 1 < outlen; v++) {
+				if (*v == '%' && hexval(v[1]) >= 0 && hexval(v[2]) >= 0) {
+					out[o++] = (char)(hexval(v[1]) << 4 | hexval(v[2]));
+					v += 2;
+				} else {
+					out[o++] = *v == '+' ? ' ' : *v;
+				}
+			}
+			out[o] = '\0';
+			return;
+		}
+		q = strchr(q, '&');
+		if (q)
+			q++;
+	}
+}

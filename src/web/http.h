@@ -53,6 +53,12 @@ struct cr_actor cr_req_actor(struct cr_req *r);
 const char *cr_req_param(struct cr_req *r, const char *name);
 /* The value of cookie name into out (size outlen); 0 or -1 when absent or too long. */
 int cr_req_cookie(struct cr_req *r, const char *name, char *out, size_t outlen);
+/* The account a request acts for: the customer's own, or 0 (any account) for staff. */
+long long cr_req_account(struct cr_req *r);
+/* r->args[i] as a positive id; 0 after answering 404. */
+long long cr_req_id(struct cr_req *r, int i);
+/* Query parameter name, percent-decoded, into out ("" when absent; cut to fit). */
+void cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen);
 /* The database of this worker, connected; NULL (and a 503 sent) when it is down. */
 struct cr_db *cr_req_db(struct cr_req *r);
 /* Adds one response header line ("Name: value"). */

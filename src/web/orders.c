@@ -3,19 +3,13 @@
 #include "../orders.h"
 #include "handlers.h"
 
-static long long
-acting_account(struct cr_req *r)
-{
-	return cr_role_is_customer(r->sess.user.role) ? r->sess.user.id : 0;
-}
-
 void
 cr_h_orders(struct cr_req *r)
 {
 	struct cr_err err;
 	json_t *out;
 
-	if (cr_orders_list(&r->web->db, acting_account(r), &out, &err) != 0)
+	if (cr_orders_list(&r->web->db, cr_req_account(r), &out, &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else
 		cr_reply_json(r, 200, out);
@@ -27,7 +21,7 @@ cr_h_order(struct cr_req *r)
 	struct cr_err err;
 	json_t *out;
 
-	if (cr_order_get(&r->web->db, r->web->cfg, acting_account(r), r->args[0], &out, &err) != 0)
+	if (cr_order_get(&r->web->db, r->web->cfg, cr_req_account(r), r->args[0], &out, &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else
 		cr_reply_json(r, 200, out);

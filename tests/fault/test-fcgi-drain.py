@@ -62,6 +62,22 @@ log = open(os.path.join(RUN, "log", "certrenew-fcgi-drain.log"), "a")
 master = subprocess.Popen([os.path.join(BUILD, "certrenew-fcgi"), "-c", conf], stdout=log, stderr=log)
 ok(wait_for(lambda: os.path.exists(sock) and len(children(master.pid)) == 2, 10), "a second certrenew-fcgi starts")
 
+def get(path, addr):
+    """One whole FastCGI request; returns stdout."""
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(sock)
+    c.sendall(record(1, struct.pack("!HB5x", 1, 0)) +
+              record(4, params({"REQUEST_METHOD": "GET", "DOCUMENT_URI": path, "QUERY_STRING": "", "REMOTE_ADDR": addr})) +
+              record(4, b"") + record(5, b""))
+    out = read_response(c)
+    c.close()
+    return out
+
+
+# The application itself refuses /metrics from anywhere but loopback (nginx does too).
+ok(b"Status: 403" in get("/metrics", "192.0.2.9"), "/metrics from another address: 403 from the application")
+ok(b"Status: 200" in get("/metrics", "127.0.0.1"), "/metrics from loopback: 200")
+
 body = json.dumps({"account": "我是测试企业", "password": "not-the-password"}).encode()
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sock)

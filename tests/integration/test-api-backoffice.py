@@ -220,6 +220,11 @@ ok(st == 200 and len(au["items"]) == 1 and au["items"][0]["actor"] == "reviewer"
 st, au = adm.json("GET", "/api/v1/admin/audit?actor=admin&action=prices")
 ok(st == 200 and au["items"] and au["items"][0]["before"]["base_per_year_fen"] == 25000,
    "before and after are kept", au["items"][:1])
+st, au = adm.json("GET", "/api/v1/admin/audit?actor=%E6%88%91%E6%98%AF%E6%B5%8B%E8%AF%95%E4%BC%81%E4%B8%9A&action=application.submit")
+ok(st == 200 and au["items"] and all(x["actor"] == "我是测试企业" for x in au["items"]),
+   "filters arrive percent-encoded and are decoded (a Chinese account name)", au["items"][:1])
+st, body = adm.json("GET", "/api/v1/admin/audit?from=yesterday")
+ok(st == 400 and error_of(body).get("field") == "from", "a malformed date is refused, naming the filter", body)
 p = ctl("audit", "verify")
 ok(p.returncode == 0 and json.loads(p.stdout)["ok"] is True, "certrenewctl audit verify: the chain holds", p.stdout + p.stderr)
 victim = int(sql("SELECT id FROM audit_log WHERE action = 'application.reject' AND object_id = '%d'" % aid)[0][0])
