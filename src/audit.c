@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "bytes.h"
+#include "json.h"
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -30,7 +31,7 @@ cr_audit_s(struct cr_db *db, const struct cr_actor *actor, const char *action, c
 {
 	int rc;
 
-	if (db->in_tx)
+	if (cr_db_in_tx(db))
 		return audit_append(db, actor, action, object_type, object_id, before, after, err);
 	/* On its own: the head's lock must last until the row is in. */
 	if ((rc = cr_db_begin(db, err)) != 0) {
@@ -85,7 +86,7 @@ audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action,
 			"sIsssssssss", at, aid ? &aid : NULL, aname, action, object_type, object_id, ip, b, a, prev, hash);
 	if (rc == 0)
 		rc = cr_db_exec(db, NULL, err, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", "is",
-				(long long)db->insert_id, hash);
+				cr_db_insert_id(db), hash);
 out:
 	free(b);
 	free(a);
@@ -166,5 +167,60 @@ cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct cr_
 				  last, *broken);
 	}
 	cr_res_release(&res);
+	return 0;
+}
+
+/* "YYYY-MM-DD" */
+static int
+is_date(const char *s)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
+	return end && *end == '\0' && strlen(s) == 10;
+}
+
+static const char *
+blank(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int
+cr_audit_list(struct cr_db *db, const char *actor, const char *action, const char *object_type, const char *object_id,
+	       const char *from, const char *to, long long before_id, json_t **out, struct cr_err *err)
+{
+	struct cr_res res;
+	json_t *items;
+	int rc;
+
+	actor = blank(actor), action = blank(action), object_type = blank(object_type), object_id = blank(object_id);
+	from = blank(from), to = blank(to);
+	if ((from && !is_date(from)) || (to && !is_date(to)))
+		return cr_err_user(err, CR_EINVAL, from && !is_date(from) ? "from" : "to", "日期格式应为 YYYY-MM-DD");
+	rc = cr_db_exec(db, &res, err,
+			"SELECT id, at, actor, action, object_type, object_id, ip, before_state, after_state FROM audit_log"
+			" WHERE (? = 0 OR id < ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR action LIKE CONCAT(?, '%'))"
+			" AND (? IS NULL OR object_type = ?) AND (? IS NULL OR object_id = ?)"
+			" AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < CONCAT(?, ' 99'))"
+			" ORDER BY id DESC LIMIT 100",
+			"iissssssssssss", before_id, before_id, actor, actor, action, action, object_type, object_type,
+			object_id, object_id, from, from, to, to);
+	if (rc != 0)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < res.nrows; i++) {
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)cr_res_i64(&res, i, 0), "at",
+				      cr_res_str(&res, i, 1), "actor", cr_res_str(&res, i, 2), "action", cr_res_str(&res, i, 3),
+				      "object_type", cr_res_str(&res, i, 4), "object_id", cr_res_str(&res, i, 5), "ip",
+				      cr_res_str(&res, i, 6));
+		json_object_set_new(o, "before", cr_json_cell_parsed(&res, i, 7));
+		json_object_set_new(o, "after", cr_json_cell_parsed(&res, i, 8));
+		json_array_append_new(items, o);
+	}
+	cr_res_release(&res);
+	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

@@ -4,6 +4,8 @@
 #include <time.h>
 
 #include "certs.h"
+#include "json.h"
+#include "status.h"
 #include "renewal.h"
 
 int
@@ -16,7 +18,7 @@ cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *
 
 	*created = 0;
 	if (strcmp(token, "primary") != 0 && strcmp(token, "secondary") != 0)
-		return cr_err_field(err, CR_EINVAL, "token", "token must be primary or secondary");
+		return cr_err_user(err, CR_EINVAL, "token", "token must be primary or secondary");
 	if ((rc = cr_x509_info(x, info, err)) != 0)
 		return rc;
 	if (info->is_ca)
@@ -32,7 +34,7 @@ cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *
 			info->not_before, info->not_after, info->not_after, pem, info->sha256);
 	free(pem);
 	if (rc == 0) {
-		*id = (long long)db->insert_id;
+		*id = cr_db_insert_id(db);
 		*created = 1;
 		return 0;
 	}
@@ -48,30 +50,17 @@ cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *
 	return 0;
 }
 
-static const char *const cert_labels[][2] = {
-    {"active", "有效"}, {"superseded", "已更新"}, {"expired", "已过期"}, {"revoked", "已吊销"},
-    {"awaiting_csr", "待提交证书请求"}, {"issued", "已签发"}, {"installed", "已写入"},
-};
-
-static const char *
-cert_label(const char *status)
+int
+cr_certs_count(struct cr_db *db, long long account_id, long long *n, struct cr_err *err)
 {
-	for (size_t i = 0; i < sizeof cert_labels / sizeof cert_labels[0]; i++)
-		if (strcmp(cert_labels[i][0], status) == 0)
-			return cert_labels[i][1];
-	return status;
-}
+	struct cr_res res;
+	int rc = cr_db_exec(db, &res, err, "SELECT COUNT(*) FROM certificates WHERE account_id = ?", "i", account_id);
 
-static json_t *
-nullable_int(const char *s)
-{
-	return s ? json_integer(strtoll(s, NULL, 10)) : json_null();
-}
-
-static json_t *
-nullable_str(const char *s)
-{
-	return s ? json_string(s) : json_null();
+	if (rc != 0)
+		return rc;
+	*n = cr_res_i64(&res, 0, 0);
+	cr_res_release(&res);
+	return 0;
 }
 
 int
@@ -110,13 +99,13 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 			snprintf(reason, sizeof reason, "已有进行中的续期申请（编号 %s）", open);
 		}
 		c = json_pack("{s:I, s:o, s:s, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:b, s:o, s:o}", "id",
-			      (json_int_t)cr_res_i64(&res, i, 0), "serial", nullable_str(cr_res_str(&res, i, 1)),
-			      "subject", cr_res_str(&res, i, 2), "not_before", nullable_str(cr_res_str(&res, i, 3)),
-			      "not_after", nullable_str(cr_res_str(&res, i, 4)), "token", cr_res_str(&res, i, 5),
-			      "trading_centre_id", nullable_int(cr_res_str(&res, i, 6)), "status", status,
-			      "status_label", cert_label(status), "renews_id", nullable_int(cr_res_str(&res, i, 8)),
-			      "renewable", renewable, "open_application_id", nullable_int(open),
-			      "trading_centre", nullable_str(cr_res_str(&res, i, 11)));
+			      (json_int_t)cr_res_i64(&res, i, 0), "serial", cr_json_str(cr_res_str(&res, i, 1)),
+			      "subject", cr_res_str(&res, i, 2), "not_before", cr_json_str(cr_res_str(&res, i, 3)),
+			      "not_after", cr_json_str(cr_res_str(&res, i, 4)), "token", cr_res_str(&res, i, 5),
+			      "trading_centre_id", cr_json_int(cr_res_str(&res, i, 6)), "status", status,
+			      "status_label", cr_status_label(CR_SM_CERTIFICATE, status), "renews_id", cr_json_int(cr_res_str(&res, i, 8)),
+			      "renewable", renewable, "open_application_id", cr_json_int(open),
+			      "trading_centre", cr_json_str(cr_res_str(&res, i, 11)));
 		if (c && !renewable)
 			json_object_set_new(c, "renewable_reason", json_string(reason));
 		json_array_append_new(arr, c);
@@ -140,12 +129,12 @@ cr_cert_check_renewable(struct cr_db *db, const struct cr_config *cfg, long long
 		return rc;
 	if (res.nrows == 0) {
 		cr_res_release(&res);
-		return cr_err_field(err, CR_EINVAL, "certificate_id", "请选择您账号下的一张证书");
+		return cr_err_user(err, CR_EINVAL, "certificate_id", "请选择您账号下的一张证书");
 	}
 	ok = cr_renewable(cfg, cr_res_str(&res, 0, 0), cr_time_parse(cr_res_str(&res, 0, 1)), time(NULL), reason,
 			  sizeof reason);
 	cr_res_release(&res);
 	if (!ok)
-		return cr_err_field(err, CR_EINVAL, "certificate_id", "%s", reason);
+		return cr_err_user(err, CR_EINVAL, "certificate_id", "%s", reason);
 	return 0;
 }

@@ -2,9 +2,9 @@
 #ifndef CR_CERTS_H
 #define CR_CERTS_H
 
-#include "db.h"
 #include <jansson.h>
 
+#include "db.h"
 #include "x509.h"
 
 /*
@@ -15,8 +15,8 @@
  */
 int cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *x,
 		   long long *id, int *created, struct cr_x509_info *info, struct cr_err *err);
-
-#endif
+/* How many certificates account_id holds (any status). */
+int cr_certs_count(struct cr_db *db, long long account_id, long long *n, struct cr_err *err);
 
 /*
  * The certificates of account_id as a JSON array (SPEC 10: id, serial,
@@ -32,3 +32,5 @@ int cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long accou
  */
 int cr_cert_check_renewable(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 			    long long certificate_id, struct cr_err *err);
+
+#endif

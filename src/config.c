@@ -239,6 +239,15 @@ cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err)
 }
 
 void
+cr_config_free(struct cr_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	cr_config_release(cfg);
+	free(cfg);
+}
+
+void
 cr_config_release(struct cr_config *cfg)
 {
 	for (size_t i = 0; i < NOPTS; i++)

@@ -91,7 +91,10 @@ void cr_config_defaults(struct cr_config *cfg);
  * "FILE:LINE: [section] key: reason" and cfg holds the defaults.
  */
 int cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err);
+/* Frees what cfg holds (not cfg itself). */
 void cr_config_release(struct cr_config *cfg);
+/* cr_config_release, then frees a cfg that was allocated (cr_startup_config's). */
+void cr_config_free(struct cr_config *cfg);
 /* The number of FastCGI workers to start (resolves 0 to two per core). */
 int cr_config_web_workers(const struct cr_config *cfg);
 /* 1 when v is one of the '|'-separated choices ("issue|old_expiry"). */

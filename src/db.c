@@ -1,4 +1,5 @@
 #include <errmsg.h>
+#include <mysql.h>
 #include <mysqld_error.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -8,6 +9,20 @@
 #include "log.h"
 
 #define MAX_PARAMS 32
+#define CACHE_SIZE 96
+
+struct cr_db {
+	MYSQL *my;
+	const struct cr_config *cfg;
+	int in_tx;
+	unsigned long long affected;
+	unsigned long long insert_id;
+	unsigned ncache;
+	struct {
+		const char *sql;
+		MYSQL_STMT *st;
+	} cache[CACHE_SIZE];
+};
 
 void
 cr_db_global_init(void)
@@ -53,20 +68,50 @@ db_connect(struct cr_db *db, struct cr_err *err)
 }
 
 int
-cr_db_open(struct cr_db *db, const struct cr_config *cfg, struct cr_err *err)
+cr_db_open(struct cr_db **out, const struct cr_config *cfg, struct cr_err *err)
 {
-	memset(db, 0, sizeof *db);
+	struct cr_db *db = calloc(1, sizeof *db);
+	int rc;
+
+	*out = NULL;
+	if (db == NULL)
+		return cr_err_set(err, CR_ENOMEM, "db: out of memory");
 	db->cfg = cfg;
-	return db_connect(db, err);
+	if ((rc = db_connect(db, err)) != 0) {
+		free(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
 }
 
 void
-cr_db_close(struct cr_db *db)
+cr_db_free(struct cr_db *db)
 {
+	if (db == NULL)
+		return;
 	cache_clear(db);
 	if (db->my)
 		mysql_close(db->my);
-	db->my = NULL;
+	free(db);
+}
+
+long long
+cr_db_affected(const struct cr_db *db)
+{
+	return (long long)db->affected;
+}
+
+long long
+cr_db_insert_id(const struct cr_db *db)
+{
+	return (long long)db->insert_id;
+}
+
+int
+cr_db_in_tx(const struct cr_db *db)
+{
+	return db->in_tx;
 }
 
 static int
@@ -107,42 +152,45 @@ cr_db_ping(struct cr_db *db, struct cr_err *err)
 	return reconnect(db, err);
 }
 
-static MYSQL_STMT *
-stmt_get(struct cr_db *db, const char *sql, unsigned int *eno, struct cr_err *err)
+/* The prepared statement of sql, from the cache or prepared now; 0 or a CR_E* code. */
+static int
+stmt_get(struct cr_db *db, const char *sql, MYSQL_STMT **out, unsigned int *eno, struct cr_err *err)
 {
 	MYSQL_STMT *st;
 	my_bool yes = 1;
+	int rc;
 
 	for (unsigned i = 0; i < db->ncache; i++)
-		if (db->cache[i].sql == sql)
-			return db->cache[i].st;
+		if (db->cache[i].sql == sql) {
+			*out = db->cache[i].st;
+			return 0;
+		}
 	if (db->my == NULL) {
 		*eno = CR_SERVER_GONE_ERROR;
-		cr_err_set(err, CR_ERETRY, "db: not connected");
-		return NULL;
+		return cr_err_set(err, CR_ERETRY, "db: not connected");
 	}
 	if ((st = mysql_stmt_init(db->my)) == NULL) {
 		*eno = mysql_errno(db->my);
-		cr_err_set(err, CR_ENOMEM, "db: statement: %s", mysql_error(db->my));
-		return NULL;
+		return cr_err_set(err, CR_ENOMEM, "db: statement: %s", mysql_error(db->my));
 	}
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		*eno = mysql_stmt_errno(st);
-		cr_err_set(err, map_errno(*eno), "db: prepare %.60s: %s", sql, mysql_stmt_error(st));
+		rc = cr_err_set(err, map_errno(*eno), "db: prepare %.60s: %s", sql, mysql_stmt_error(st));
 		mysql_stmt_close(st);
-		return NULL;
+		return rc;
 	}
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &yes);
-	if (db->ncache == CR_DB_CACHE) {
+	if (db->ncache == CACHE_SIZE) {
 		/* Full: drop the oldest. */
 		mysql_stmt_close(db->cache[0].st);
-		memmove(&db->cache[0], &db->cache[1], sizeof db->cache[0] * (CR_DB_CACHE - 1));
+		memmove(&db->cache[0], &db->cache[1], sizeof db->cache[0] * (CACHE_SIZE - 1));
 		db->ncache--;
 	}
 	db->cache[db->ncache].sql = sql;
 	db->cache[db->ncache].st = st;
 	db->ncache++;
-	return st;
+	*out = st;
+	return 0;
 }
 
 struct params {
@@ -338,13 +386,13 @@ exec_once(struct cr_db *db, struct cr_res *res, const char *sql, const char *typ
 	  unsigned int *eno, int *sent, struct cr_err *err)
 {
 	struct params p;
-	MYSQL_STMT *st;
+	MYSQL_STMT *st = NULL;
 	int rc;
 
 	*eno = 0;
 	*sent = 0;
-	if ((st = stmt_get(db, sql, eno, err)) == NULL)
-		return err ? err->code : CR_EDB;
+	if ((rc = stmt_get(db, sql, &st, eno, err)) != 0)
+		return rc;
 	if ((rc = params_bind(&p, types, ap, err)) != 0)
 		goto out;
 	if (mysql_stmt_param_count(st) != p.n) {
@@ -376,18 +424,17 @@ out:
 }
 
 int
-cr_db_exec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql,
-	   const char *types, ...)
+cr_db_vexec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql, const char *types,
+	    va_list ap)
 {
 	unsigned int eno;
-	va_list ap;
+	va_list again;
 	int rc, sent, safe;
 
-	va_start(ap, types);
+	va_copy(again, ap);
 	rc = exec_once(db, res, sql, types, ap, &eno, &sent, err);
-	va_end(ap);
 	if (rc == 0 || !lost_connection(eno))
-		return rc;
+		goto out;
 	/*
 	 * Running it again is safe only if it cannot have run: it was never
 	 * sent, the server was gone before it arrived, or it only reads.  A
@@ -401,15 +448,49 @@ cr_db_exec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char 
 			mysql_close(db->my);
 		db->my = NULL;
 		db->in_tx = 0;
-		return CR_ERETRY;
+		rc = CR_ERETRY;
+		goto out;
 	}
 	cr_warn("db: connection lost (%u), reconnecting", eno);
-	if ((rc = reconnect(db, err)) != 0)
-		return CR_ERETRY;
+	if (reconnect(db, err) != 0) {
+		rc = CR_ERETRY;
+		goto out;
+	}
+	rc = exec_once(db, res, sql, types, again, &eno, &sent, err);
+out:
+	va_end(again);
+	return rc;
+}
+
+int
+cr_db_exec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
 	va_start(ap, types);
-	rc = exec_once(db, res, sql, types, ap, &eno, &sent, err);
+	rc = cr_db_vexec(db, res, err, sql, types, ap);
 	va_end(ap);
 	return rc;
+}
+
+int
+cr_db_one(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *what, const char *sql,
+	  const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = cr_db_vexec(db, res, err, sql, types, ap);
+	va_end(ap);
+	if (rc != 0)
+		return rc;
+	if (res->nrows == 0) {
+		cr_res_release(res);
+		return cr_err_set(err, CR_ENOTFOUND, "%s not found", what);
+	}
+	return 0;
 }
 
 static int

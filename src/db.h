@@ -19,27 +19,15 @@
 #ifndef CR_DB_H
 #define CR_DB_H
 
-#include <mysql.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
 #include "err.h"
 
-#define CR_DB_CACHE 96
-
-struct cr_db {
-	MYSQL *my;
-	const struct cr_config *cfg;
-	int in_tx;
-	unsigned long long affected;
-	unsigned long long insert_id;
-	unsigned ncache;
-	struct {
-		const char *sql;
-		MYSQL_STMT *st;
-	} cache[CR_DB_CACHE];
-};
+/* One connection with its statement cache; opaque. */
+struct cr_db;
 
 struct cr_res {
 	unsigned ncols;
@@ -51,13 +39,28 @@ struct cr_res {
 /* Once per process, before any thread uses the database. */
 void cr_db_global_init(void);
 
-int cr_db_open(struct cr_db *db, const struct cr_config *cfg, struct cr_err *err);
-void cr_db_close(struct cr_db *db);
+/* Connects; *out is the caller's to free with cr_db_free (NULL on failure). */
+int cr_db_open(struct cr_db **out, const struct cr_config *cfg, struct cr_err *err);
+/* Closes the connection and frees db (NULL is fine). */
+void cr_db_free(struct cr_db *db);
 /* Checks the server answers (reconnecting if needed). */
 int cr_db_ping(struct cr_db *db, struct cr_err *err);
 
 int cr_db_exec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql,
 	       const char *types, ...);
+int cr_db_vexec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql,
+		const char *types, va_list ap);
+/*
+ * As cr_db_exec for a query that must give exactly one row: none is
+ * CR_ENOTFOUND ("<what> not found" in err->msg) and res is then empty.
+ */
+int cr_db_one(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *what, const char *sql,
+	      const char *types, ...);
+/* Of the last statement: rows changed (found, for UPDATE), and the AUTO_INCREMENT id it made. */
+long long cr_db_affected(const struct cr_db *db);
+long long cr_db_insert_id(const struct cr_db *db);
+/* 1 while a transaction begun with cr_db_begin is open. */
+int cr_db_in_tx(const struct cr_db *db);
 
 int cr_db_begin(struct cr_db *db, struct cr_err *err);
 int cr_db_commit(struct cr_db *db, struct cr_err *err);

@@ -34,15 +34,15 @@ cr_check_uscc(const char *s, const char *field, char *out, size_t outlen, struct
 	int sum = 0, check;
 
 	if (squeeze(s, v, sizeof v, 0) != 0 || strlen(v) != 18)
-		return cr_err_field(err, CR_EINVAL, field, "统一社会信用代码应为 18 位");
+		return cr_err_user(err, CR_EINVAL, field, "统一社会信用代码应为 18 位");
 	for (int i = 0; i < 18; i++)
 		if (strchr(uscc_chars, v[i]) == NULL)
-			return cr_err_field(err, CR_EINVAL, field, "统一社会信用代码第 %d 位“%c”不是有效字符", i + 1, v[i]);
+			return cr_err_user(err, CR_EINVAL, field, "统一社会信用代码第 %d 位“%c”不是有效字符", i + 1, v[i]);
 	for (int i = 0; i < 17; i++)
 		sum += (int)(strchr(uscc_chars, v[i]) - uscc_chars) * uscc_weights[i];
 	check = (31 - sum % 31) % 31;
 	if (v[17] != uscc_chars[check])
-		return cr_err_field(err, CR_EINVAL, field, "统一社会信用代码校验位不正确，请核对");
+		return cr_err_user(err, CR_EINVAL, field, "统一社会信用代码校验位不正确，请核对");
 	if (out)
 		snprintf(out, outlen, "%s", v);
 	return 0;
@@ -66,30 +66,30 @@ cr_check_id_card(const char *s, const char *field, char *out, size_t outlen, str
 	char v[32];
 
 	if (squeeze(s, v, sizeof v, 0) != 0 || strlen(v) != 18)
-		return cr_err_field(err, CR_EINVAL, field, "身份证号应为 18 位");
+		return cr_err_user(err, CR_EINVAL, field, "身份证号应为 18 位");
 	for (int i = 0; i < 17; i++)
 		if (!isdigit((unsigned char)v[i]))
-			return cr_err_field(err, CR_EINVAL, field, "身份证号前 17 位应为数字");
+			return cr_err_user(err, CR_EINVAL, field, "身份证号前 17 位应为数字");
 	if (!isdigit((unsigned char)v[17]) && v[17] != 'X')
-		return cr_err_field(err, CR_EINVAL, field, "身份证号最后一位应为数字或 X");
+		return cr_err_user(err, CR_EINVAL, field, "身份证号最后一位应为数字或 X");
 	if (v[0] < '1' || v[0] > '9')
-		return cr_err_field(err, CR_EINVAL, field, "身份证号地区码不正确");
+		return cr_err_user(err, CR_EINVAL, field, "身份证号地区码不正确");
 	y = (v[6] - '0') * 1000 + (v[7] - '0') * 100 + (v[8] - '0') * 10 + (v[9] - '0');
 	m = (v[10] - '0') * 10 + (v[11] - '0');
 	d = (v[12] - '0') * 10 + (v[13] - '0');
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	if (m < 1 || m > 12 || y < 1900)
-		return cr_err_field(err, CR_EINVAL, field, "身份证号中的出生日期不正确");
+		return cr_err_user(err, CR_EINVAL, field, "身份证号中的出生日期不正确");
 	dim = mdays[m - 1] + (m == 2 && leap(y));
 	if (d < 1 || d > dim)
-		return cr_err_field(err, CR_EINVAL, field, "身份证号中的出生日期不正确");
+		return cr_err_user(err, CR_EINVAL, field, "身份证号中的出生日期不正确");
 	if (y * 10000 + m * 100 + d > (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday)
-		return cr_err_field(err, CR_EINVAL, field, "身份证号中的出生日期晚于今天");
+		return cr_err_user(err, CR_EINVAL, field, "身份证号中的出生日期晚于今天");
 	for (int i = 0; i < 17; i++)
 		sum += (v[i] - '0') * w[i];
 	if (v[17] != checks[sum % 11])
-		return cr_err_field(err, CR_EINVAL, field, "身份证号校验位不正确，请核对");
+		return cr_err_user(err, CR_EINVAL, field, "身份证号校验位不正确，请核对");
 	if (out)
 		snprintf(out, outlen, "%s", v);
 	return 0;
@@ -112,7 +112,7 @@ cr_check_phone(const char *s, const char *field, char *out, size_t outlen, struc
 	size_t n;
 
 	if (squeeze(s, v, sizeof v, 1) != 0)
-		return cr_err_field(err, CR_EINVAL, field, "电话号码过长");
+		return cr_err_user(err, CR_EINVAL, field, "电话号码过长");
 	if (strncmp(p, "+86", 3) == 0)
 		p += 3, intl = 1;
 	else if (strncmp(p, "0086", 4) == 0)
@@ -166,7 +166,7 @@ cr_check_phone(const char *s, const char *field, char *out, size_t outlen, struc
 		}
 	}
 bad:
-	return cr_err_field(err, CR_EINVAL, field, "请填写正确的手机号（11 位）或固定电话（如 0931-2909277）");
+	return cr_err_user(err, CR_EINVAL, field, "请填写正确的手机号（11 位）或固定电话（如 0931-2909277）");
 }
 
 int
@@ -189,7 +189,7 @@ cr_check_email(const char *s, const char *field, struct cr_err *err)
 			goto bad;
 	return 0;
 bad:
-	return cr_err_field(err, CR_EINVAL, field, "请填写正确的电子邮箱，如 name@example.com");
+	return cr_err_user(err, CR_EINVAL, field, "请填写正确的电子邮箱，如 name@example.com");
 }
 
 int
@@ -212,7 +212,7 @@ cr_check_tax_no(const char *s, const char *field, char *out, size_t outlen, stru
 		snprintf(out, outlen, "%s", v);
 	return 0;
 bad:
-	return cr_err_field(err, CR_EINVAL, field, "纳税人识别号应为 15、17、18 或 20 位字母和数字");
+	return cr_err_user(err, CR_EINVAL, field, "纳税人识别号应为 15、17、18 或 20 位字母和数字");
 }
 
 int
@@ -222,12 +222,12 @@ cr_check_text(const char *s, const char *field, const char *label, long maxchars
 	long n = cr_utf8_chars(s, strlen(s));
 
 	if (n < 0 || !cr_utf8_printable(s))
-		return cr_err_field(err, CR_EINVAL, field, "%s含有无效字符", label);
+		return cr_err_user(err, CR_EINVAL, field, "%s含有无效字符", label);
 	if (n == 0 && required)
-		return cr_err_field(err, CR_EINVAL, field, "请填写%s", label);
+		return cr_err_user(err, CR_EINVAL, field, "请填写%s", label);
 	if (n > maxchars)
-		return cr_err_field(err, CR_EINVAL, field, "%s最多 %ld 个字符", label, maxchars);
+		return cr_err_user(err, CR_EINVAL, field, "%s最多 %ld 个字符", label, maxchars);
 	if (n > 0 && (s[0] == ' ' || s[strlen(s) - 1] == ' '))
-		return cr_err_field(err, CR_EINVAL, field, "%s首尾不能有空格", label);
+		return cr_err_user(err, CR_EINVAL, field, "%s首尾不能有空格", label);
 	return 0;
 }

@@ -3,6 +3,9 @@
 #include <string.h>
 
 #include "invoices.h"
+#include "json.h"
+#include "price.h"
+#include "status.h"
 #include "messages.h"
 
 static int
@@ -10,8 +13,8 @@ check_status(const char **status, struct cr_err *err)
 {
 	if (*status && **status == '\0')
 		*status = NULL;
-	if (*status && strcmp(*status, "pending") != 0 && strcmp(*status, "issued") != 0)
-		return cr_err_field(err, CR_EINVAL, "status", "status 只能是 pending（待开具）或 issued（已开具）");
+	if (*status && !cr_status_known(CR_SM_INVOICE, *status))
+		return cr_err_user(err, CR_EINVAL, "status", "status 只能是 pending（待开具）或 issued（已开具）");
 	return 0;
 }
 
@@ -47,7 +50,7 @@ cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_e
 			if (c == 0 || c == 2)
 				json_object_set_new(o, keys[c], json_integer(cr_res_i64(&res, i, c)));
 			else
-				json_object_set_new(o, keys[c], v ? json_string(v) : json_null());
+				json_object_set_new(o, keys[c], cr_json_str(v));
 		}
 		json_array_append_new(items, o);
 	}
@@ -66,11 +69,11 @@ cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	int rc;
 
 	if (n == 0 || n > 40)
-		return cr_err_field(err, CR_EINVAL, "invoice_no", "请填写发票号码（最多 40 位）");
+		return cr_err_user(err, CR_EINVAL, "invoice_no", "请填写发票号码（最多 40 位）");
 	for (size_t i = 0; i < n; i++)
 		if (!((invoice_no[i] >= '0' && invoice_no[i] <= '9') || (invoice_no[i] >= 'A' && invoice_no[i] <= 'Z') ||
 		      (invoice_no[i] >= 'a' && invoice_no[i] <= 'z') || invoice_no[i] == '-'))
-			return cr_err_field(err, CR_EINVAL, "invoice_no", "发票号码只能包含字母、数字和连字符");
+			return cr_err_user(err, CR_EINVAL, "invoice_no", "发票号码只能包含字母、数字和连字符");
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
 	rc = cr_db_exec(db, &res, err,
@@ -85,7 +88,7 @@ cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, c
 		goto fail;
 	}
 	if (strcmp(cr_res_str(&res, 0, 0), "pending") != 0 || !cr_choice_has("paid|issuing|completed", cr_res_str(&res, 0, 1))) {
-		rc = cr_err_set(err, CR_ECONFLICT, strcmp(cr_res_str(&res, 0, 0), "pending") != 0 ? "该发票已开具"
+		rc = cr_err_user(err, CR_ECONFLICT, NULL, strcmp(cr_res_str(&res, 0, 0), "pending") != 0 ? "该发票已开具"
 													: "订单尚未付款，不能开具发票");
 		cr_res_release(&res);
 		goto fail;
@@ -96,7 +99,7 @@ cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, c
 			" WHERE id = ?",
 			"sii", invoice_no, actor->id, id);
 	if (rc == CR_ECONFLICT)
-		rc = cr_err_field(err, CR_ECONFLICT, "invoice_no", "发票号码 %s 已被使用", invoice_no);
+		rc = cr_err_user(err, CR_ECONFLICT, "invoice_no", "发票号码 %s 已被使用", invoice_no);
 	if (rc == 0)
 		rc = cr_audit(db, actor, "invoice.issue", "invoice", id, json_pack("{s:s}", "status", "pending"),
 			      json_pack("{s:s, s:s, s:s}", "status", "issued", "invoice_no", invoice_no, "order_no",
@@ -163,16 +166,14 @@ cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, s
 			const char *v = cr_res_str(&res, i, c);
 
 			if (c == 2) {
-				long long fen = cr_res_i64(&res, i, c);
-
-				snprintf(money, sizeof money, "%lld.%02lld", fen / 100, fen % 100);
+				cr_price_format(cr_res_i64(&res, i, c), money, sizeof money);
 				v = money;
 			} else if (c == 3) {
 				v = strcmp(v, "special") == 0 ? "专票" : "普票";
 			} else if (c == 10) {
 				v = strcmp(v, "courier") == 0 ? "邮寄" : "现场领取";
 			} else if (c == 12) {
-				v = strcmp(v, "issued") == 0 ? "已开具" : "待开具";
+				v = cr_status_label(CR_SM_INVOICE, v);
 			}
 			cell(f, v, c == res.ncols - 1);
 		}

@@ -5,6 +5,7 @@
 
 #include "bytes.h"
 #include "jobs.h"
+#include "json.h"
 #include "log.h"
 
 void
@@ -45,7 +46,7 @@ cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const ch
 	int rc;
 
 	if (strlen(kind) == 0 || strlen(kind) > CR_JOB_KIND_MAX)
-		return cr_err_field(err, CR_EINVAL, "kind", "job kind must be 1 to %d characters",
+		return cr_err_user(err, CR_EINVAL, "kind", "job kind must be 1 to %d characters",
 				    CR_JOB_KIND_MAX);
 	rc = cr_db_exec(db, NULL, err,
 			"INSERT INTO jobs (kind, payload, dedup_key, run_after, created_at, updated_at)"
@@ -54,7 +55,7 @@ cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const ch
 			"sssi", kind, payload ? payload : "{}", dedup_key, delay);
 	if (rc == 0) {
 		if (id)
-			*id = (long long)db->insert_id;
+			*id = cr_db_insert_id(db);
 		return 0;
 	}
 	if (rc != CR_ECONFLICT || dedup_key == NULL)
@@ -124,7 +125,7 @@ cr_job_done(struct cr_db *db, const struct cr_job *job, const char *runner, stru
 			    " WHERE id = ? AND locked_by = ? AND status = 'running'",
 			    "is", job->id, runner);
 
-	if (rc == 0 && db->affected == 0)
+	if (rc == 0 && cr_db_affected(db) == 0)
 		return cr_err_set(err, CR_ECONFLICT, "jobs: job %lld: lease lost before it finished",
 				  job->id);
 	return rc;
@@ -158,7 +159,7 @@ cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct
 			    "s", runner);
 
 	if (rc == 0 && n)
-		*n = (long long)db->affected;
+		*n = cr_db_affected(db);
 	return rc;
 }
 
@@ -174,7 +175,7 @@ cr_job_reap(struct cr_db *db, const struct cr_config *cfg, long long *n, struct 
 			    "i", (long long)cfg->jobs_max_attempts);
 
 	if (rc == 0 && n)
-		*n = (long long)db->affected;
+		*n = cr_db_affected(db);
 	return rc;
 }
 
@@ -186,6 +187,60 @@ cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err)
 			    "i", days);
 
 	if (rc == 0 && n)
-		*n = (long long)db->affected;
+		*n = cr_db_affected(db);
 	return rc;
+}
+
+/* The kinds certrenewd runs; daemon/jobkinds.c has a handler for each (checked at its start and in a test). */
+const char *const cr_job_kinds[] = {"probe", "expire_orders", "sweep_uploads", NULL};
+
+int
+cr_job_kind_known(const char *kind)
+{
+	for (int i = 0; cr_job_kinds[i]; i++)
+		if (strcmp(cr_job_kinds[i], kind) == 0)
+			return 1;
+	return 0;
+}
+
+int
+cr_jobs_list(struct cr_db *db, const char *status, long long limit, json_t **out, struct cr_err *err)
+{
+	struct cr_res res;
+	json_t *items;
+	int rc;
+
+	rc = cr_db_exec(db, &res, err,
+			"SELECT id, kind, status, attempts, progress, DATE_FORMAT(run_after, '%Y-%m-%dT%H:%i:%SZ'),"
+			" DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%SZ'), locked_by, last_error FROM jobs"
+			" WHERE ? IS NULL OR status = ? ORDER BY id DESC LIMIT ?",
+			"ssi", status, status, limit);
+	if (rc != 0)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < res.nrows; i++)
+		json_array_append_new(
+		    items, json_pack("{s:I, s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)cr_res_i64(&res, i, 0),
+				     "kind", cr_res_str(&res, i, 1), "status", cr_res_str(&res, i, 2), "attempts",
+				     (json_int_t)cr_res_i64(&res, i, 3), "progress", (json_int_t)cr_res_i64(&res, i, 4),
+				     "run_after", cr_res_str(&res, i, 5), "updated_at", cr_res_str(&res, i, 6),
+				     "locked_by", cr_json_cell(&res, i, 7), "last_error", cr_json_cell(&res, i, 8)));
+	cr_res_release(&res);
+	*out = items;
+	return 0;
+}
+
+int
+cr_jobs_count(struct cr_db *db, json_t **out, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc = cr_db_exec(db, &res, err, "SELECT status, COUNT(*) FROM jobs GROUP BY status", "");
+
+	if (rc != 0)
+		return rc;
+	*out = json_object();
+	for (size_t i = 0; i < res.nrows; i++)
+		json_object_set_new(*out, cr_res_str(&res, i, 0), json_integer(cr_res_i64(&res, i, 1)));
+	cr_res_release(&res);
+	return 0;
 }

@@ -10,6 +10,8 @@
 #ifndef CR_JOBS_H
 #define CR_JOBS_H
 
+#include <jansson.h>
+
 #include "db.h"
 
 #define CR_JOB_KIND_MAX 40
@@ -46,6 +48,13 @@ int cr_job_reap(struct cr_db *db, const struct cr_config *cfg, long long *n, str
 int cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err);
 /* The retry delay after the given number of attempts. */
 long long cr_job_backoff(const struct cr_config *cfg, int attempts);
+/* The kinds of job there are (NULL-terminated), and whether kind is one of them. */
+extern const char *const cr_job_kinds[];
+int cr_job_kind_known(const char *kind);
+/* The newest jobs (status NULL: any), as a JSON array of {id, kind, status, attempts, ...}. */
+int cr_jobs_list(struct cr_db *db, const char *status, long long limit, json_t **out, struct cr_err *err);
+/* {"queued": N, "running": N, ...}: how many jobs are in each status. */
+int cr_jobs_count(struct cr_db *db, json_t **out, struct cr_err *err);
 /* A runner name unique to this process: host:pid:random. */
 void cr_job_runner_name(char out[CR_RUNNER_MAX + 1]);
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctl.h"
+#include "ctl/ctl.h"
 #include "db.h"
 #include "startup.h"
 
@@ -56,8 +56,7 @@ main(int argc, char **argv)
 		cfg = cr_startup_config("certrenewctl", conf);
 		cr_db_global_init();
 		rc = commands[k].run(cfg, argc - i, argv + i);
-		cr_config_release(cfg);
-		free(cfg);
+		cr_config_free(cfg);
 		return rc;
 	}
 	fprintf(stderr, "certrenewctl: unknown command '%s'\n", argv[i]);

@@ -41,7 +41,6 @@ main(int argc, char **argv)
 		return 1;
 	rc = cr_daemon_run(cfg);
 	unlink(pidfile);
-	cr_config_release(cfg);
-	free(cfg);
+	cr_config_free(cfg);
 	return rc;
 }

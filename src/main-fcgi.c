@@ -10,8 +10,8 @@
 #include "db.h"
 #include "log.h"
 #include "startup.h"
-#include "web/metrics.h"
-#include "web/prefork.h"
+#include "fcgi/metrics.h"
+#include "fcgi/prefork.h"
 #include "web/router.h"
 
 static void
@@ -63,7 +63,6 @@ main(int argc, char **argv)
 	rc = cr_prefork_run(&cfg, fd, m);
 	close(fd);
 	unlink(cfg->web_socket);
-	cr_config_release(cfg);
-	free(cfg);
+	cr_config_free(cfg);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "bytes.h"
+#include "file.h"
 #include "log.h"
 #include "migrate.h"
 
@@ -27,40 +28,13 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *
-read_file(const char *path, struct cr_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	char *buf;
-
-	if (f == NULL) {
-		cr_err_set(err, CR_EIO, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) != 0 || st.st_size > MAX_SQL) {
-		fclose(f);
-		cr_err_set(err, CR_ETOOBIG, "%s: unreadable or larger than %d bytes", path, MAX_SQL);
-		return NULL;
-	}
-	if ((buf = malloc(st.st_size + 1)) == NULL ||
-	    fread(buf, 1, st.st_size, f) != (size_t)st.st_size) {
-		free(buf);
-		fclose(f);
-		cr_err_set(err, CR_EIO, "%s: read failed", path);
-		return NULL;
-	}
-	buf[st.st_size] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Applies one file unless already recorded. */
 static int
 apply(struct cr_db *db, const char *dir, const char *name, int *applied, struct cr_err *err)
 {
 	char path[4096], sha[65];
 	struct cr_res res;
+	size_t len;
 	char *sql;
 	int rc;
 
@@ -68,11 +42,11 @@ apply(struct cr_db *db, const char *dir, const char *name, int *applied, struct 
 	if (rc != 0)
 		return rc;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((sql = read_file(path, err)) == NULL) {
+	if ((rc = cr_file_read(path, MAX_SQL, &sql, &len, err)) != 0) {
 		cr_res_release(&res);
-		return err ? err->code : CR_EIO;
+		return rc;
 	}
-	cr_sha256_hex(sha, sql, strlen(sql));
+	cr_sha256_hex(sha, sql, len);
 	if (res.nrows > 0) {
 		if (strcmp(cr_res_str(&res, 0, 0), sha) != 0)
 			cr_warn("migrate: %s changed since it was applied; not applied again", name);

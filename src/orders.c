@@ -6,21 +6,9 @@
 #include "messages.h"
 #include "orderno.h"
 #include "orders.h"
+#include "json.h"
 #include "price.h"
-
-static const char *const labels[][2] = {
-    {"awaiting_payment", "等待付款"}, {"partially_paid", "部分付款"}, {"paid", "已付款"}, {"issuing", "签发中"},
-    {"completed", "已完成"}, {"expired", "已过期"}, {"cancelled", "已取消"},
-};
-
-const char *
-cr_order_status_label(const char *status)
-{
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(labels[i][0], status) == 0)
-			return labels[i][1];
-	return status;
-}
+#include "status.h"
 
 /* A new certificate of the order, awaiting the key's request. */
 static int
@@ -36,7 +24,7 @@ new_certificate(struct cr_db *db, const struct cr_actor *actor, long long accoun
 			"isIsIi", account, token, centre ? &centre : NULL, subject, renews ? &renews : NULL, order_id);
 	if (rc != 0)
 		return rc;
-	id = (long long)db->insert_id;
+	id = cr_db_insert_id(db);
 	return cr_audit(db, actor, "certificate.create", "certificate", id, NULL,
 			json_pack("{s:s, s:s, s:I, s:o}", "status", "awaiting_csr", "token", token, "order_id",
 				  (json_int_t)order_id, "trading_centre_id", centre ? json_integer(centre) : json_null()),
@@ -50,22 +38,18 @@ cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_a
 	struct cr_res app, centres, seq;
 	struct cr_prices prices;
 	long long account, cert, years, order_id, ncentres;
-	char title[200], body[400];
+	char title[200], body[400], money[32];
 	const char *token, *subject;
 	int rc;
 
-	rc = cr_db_exec(db, &app, err,
-			"SELECT a.account_id, a.certificate_id, a.years, a.payer_name, a.invoice_type, a.invoice_title,"
+	rc = cr_db_one(db, &app, err, "application",
+		       "SELECT a.account_id, a.certificate_id, a.years, a.payer_name, a.invoice_type, a.invoice_title,"
 			" a.invoice_tax_no, a.invoice_address, a.invoice_phone, a.invoice_bank, a.invoice_bank_account,"
 			" a.delivery_method, a.delivery_address, c.token, c.subject"
 			" FROM applications a JOIN certificates c ON c.id = a.certificate_id WHERE a.id = ?",
 			"i", app_id);
 	if (rc != 0)
 		return rc;
-	if (app.nrows == 0) {
-		cr_res_release(&app);
-		return cr_err_set(err, CR_ENOTFOUND, "orders: application %lld not found", app_id);
-	}
 	if ((rc = cr_db_exec(db, &centres, err, "SELECT centre_id FROM application_centres WHERE application_id = ?", "i",
 			     app_id)) != 0)
 		goto out_app;
@@ -96,7 +80,7 @@ cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_a
 			(long long)cfg->order_ttl_days);
 	if (rc != 0)
 		goto out;
-	order_id = (long long)db->insert_id;
+	order_id = cr_db_insert_id(db);
 	rc = cr_audit_s(db, actor, "order.create", "order", order_no, NULL,
 			json_pack("{s:s, s:I, s:I, s:s, s:I}", "status", "awaiting_payment", "amount_fen", (json_int_t)*amount,
 				  "application_id", (json_int_t)app_id, "payer_name", cr_res_str(&app, 0, 3), "years",
@@ -131,8 +115,9 @@ cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_a
 	if (rc != 0)
 		goto out;
 	snprintf(title, sizeof title, "审核通过：订单号 %s", order_no);
-	snprintf(body, sizeof body, "您的证书更新申请已审核通过。订单金额 %lld.%02lld 元，请在 %lld 天内付款，转账时务必在备注栏填写订单号 %s。",
-		 *amount / 100, *amount % 100, (long long)cfg->order_ttl_days, order_no);
+	cr_price_format(*amount, money, sizeof money);
+	snprintf(body, sizeof body, "您的证书更新申请已审核通过。订单金额 %s 元，请在 %lld 天内付款，转账时务必在备注栏填写订单号 %s。",
+		 money, (long long)cfg->order_ttl_days, order_no);
 	{
 		char link[40];
 
@@ -152,7 +137,7 @@ order_json(struct cr_res *res, size_t i)
 	const char *status = cr_res_str(res, i, 1);
 
 	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:I, s:s, s:s, s:I, s:s}", "order_no", cr_res_str(res, i, 0),
-			 "status", status, "status_label", cr_order_status_label(status), "amount_fen",
+			 "status", status, "status_label", cr_status_label(CR_SM_ORDER, status), "amount_fen",
 			 (json_int_t)cr_res_i64(res, i, 2), "paid_fen", (json_int_t)cr_res_i64(res, i, 3), "payer_name",
 			 cr_res_str(res, i, 4), "payer_mismatch", (int)cr_res_i64(res, i, 5), "application_id",
 			 (json_int_t)cr_res_i64(res, i, 6), "created_at", cr_res_str(res, i, 7), "expires_at",
@@ -197,16 +182,12 @@ cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id
 
 	if (!cr_orderno_valid(order_no))
 		return cr_err_set(err, CR_ENOTFOUND, "no such order");
-	rc = cr_db_exec(db, &res, err,
-			"SELECT " ORDER_COLUMNS " FROM orders o JOIN applications a ON a.id = o.application_id"
-			" JOIN users u ON u.id = o.account_id WHERE o.order_no = ? AND (o.account_id = ? OR ? = 0)",
-			"sii", order_no, account_id, account_id);
+	rc = cr_db_one(db, &res, err, "order",
+		       "SELECT " ORDER_COLUMNS " FROM orders o JOIN applications a ON a.id = o.application_id"
+		       " JOIN users u ON u.id = o.account_id WHERE o.order_no = ? AND (o.account_id = ? OR ? = 0)",
+		       "sii", order_no, account_id, account_id);
 	if (rc != 0)
 		return rc;
-	if (res.nrows == 0) {
-		cr_res_release(&res);
-		return cr_err_set(err, CR_ENOTFOUND, "no such order");
-	}
 	o = order_json(&res, 0);
 	order_id = cr_res_i64(&res, 0, 11);
 	cr_res_release(&res);
@@ -224,23 +205,16 @@ cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id
 	}
 	certs = json_array();
 	for (size_t i = 0; i < res.nrows; i++) {
-		const char *s;
-		json_t *c = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)cr_res_i64(&res, i, 0), "token",
-				      cr_res_str(&res, i, 1), "status", cr_res_str(&res, i, 3), "subject", cr_res_str(&res, i, 5));
+		const char *status = cr_res_str(&res, i, 3);
 
-		s = cr_res_str(&res, i, 2);
-		json_object_set_new(c, "trading_centre_id", s ? json_integer(strtoll(s, NULL, 10)) : json_null());
-		s = cr_res_str(&res, i, 4);
-		json_object_set_new(c, "renews_id", s ? json_integer(strtoll(s, NULL, 10)) : json_null());
-		s = cr_res_str(&res, i, 6);
-		json_object_set_new(c, "serial", s ? json_string(s) : json_null());
-		s = cr_res_str(&res, i, 7);
-		json_object_set_new(c, "not_before", s ? json_string(s) : json_null());
-		s = cr_res_str(&res, i, 8);
-		json_object_set_new(c, "not_after", s ? json_string(s) : json_null());
-		s = cr_res_str(&res, i, 9);
-		json_object_set_new(c, "trading_centre", s ? json_string(s) : json_null());
-		json_array_append_new(certs, c);
+		json_array_append_new(
+		    certs, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+				     (json_int_t)cr_res_i64(&res, i, 0), "token", cr_res_str(&res, i, 1), "status", status,
+				     "status_label", cr_status_label(CR_SM_CERTIFICATE, status), "subject",
+				     cr_res_str(&res, i, 5), "trading_centre_id", cr_json_cell_int(&res, i, 2), "renews_id",
+				     cr_json_cell_int(&res, i, 4), "serial", cr_json_cell(&res, i, 6), "not_before",
+				     cr_json_cell(&res, i, 7), "not_after", cr_json_cell(&res, i, 8), "trading_centre",
+				     cr_json_cell(&res, i, 9)));
 	}
 	cr_res_release(&res);
 	json_object_set_new(o, "certificates", certs);

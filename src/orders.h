@@ -13,8 +13,6 @@
 #include "audit.h"
 #include "db.h"
 
-/* Status label in Chinese ("等待付款"). */
-const char *cr_order_status_label(const char *status);
 /*
  * Creates the order of application app_id inside the caller's transaction
  * (the application row already locked).  Writes order_no and amount.

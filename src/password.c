@@ -39,9 +39,9 @@ cr_password_check(const char *pw, struct cr_err *err)
 	size_t n = strlen(pw);
 
 	if (n < CR_PW_MIN_LEN)
-		return cr_err_field(err, CR_EINVAL, "password", "密码至少 %d 个字符", CR_PW_MIN_LEN);
+		return cr_err_user(err, CR_EINVAL, "password", "密码至少 %d 个字符", CR_PW_MIN_LEN);
 	if (n > CR_PW_MAX_LEN)
-		return cr_err_field(err, CR_EINVAL, "password", "密码最多 %d 个字符", CR_PW_MAX_LEN);
+		return cr_err_user(err, CR_EINVAL, "password", "密码最多 %d 个字符", CR_PW_MAX_LEN);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 #include <stdio.h>
 
+#include "audit.h"
 #include "price.h"
 
 void
@@ -23,9 +24,9 @@ int
 cr_prices_set(struct cr_db *db, long long base, long long addon, long long by, struct cr_err *err)
 {
 	if (base < 0 || base > 100000000)
-		return cr_err_field(err, CR_EINVAL, "base_per_year_fen", "年费应在 0 到 1000000.00 元之间");
+		return cr_err_user(err, CR_EINVAL, "base_per_year_fen", "年费应在 0 到 1000000.00 元之间");
 	if (addon < 0 || addon > 100000000)
-		return cr_err_field(err, CR_EINVAL, "addon_per_year_fen", "地州市证书年费应在 0 到 1000000.00 元之间");
+		return cr_err_user(err, CR_EINVAL, "addon_per_year_fen", "地州市证书年费应在 0 到 1000000.00 元之间");
 	return cr_db_exec(db, NULL, err,
 			  "INSERT INTO prices (id, base_per_year, addon_per_year, updated_at, updated_by)"
 			  " VALUES (1, ?, ?, UTC_TIMESTAMP(6), ?) ON DUPLICATE KEY UPDATE base_per_year = VALUES(base_per_year),"
@@ -47,4 +48,34 @@ cr_price_format(long long fen, char *out, size_t outlen)
 {
 	snprintf(out, outlen, "%s%lld.%02lld", fen < 0 ? "-" : "", (fen < 0 ? -fen : fen) / 100,
 		 (fen < 0 ? -fen : fen) % 100);
+}
+
+int
+cr_prices_update(struct cr_db *db, const struct cr_actor *actor, long long base, long long addon,
+		    struct cr_err *err)
+{
+	struct cr_res res;
+	json_t *before = NULL;
+	int rc;
+
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	if (cr_db_exec(db, &res, NULL, "SELECT base_per_year, addon_per_year FROM prices WHERE id = 1 FOR UPDATE", "") == 0) {
+		if (res.nrows)
+			before = json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)cr_res_i64(&res, 0, 0),
+					   "addon_per_year_fen", (json_int_t)cr_res_i64(&res, 0, 1));
+		cr_res_release(&res);
+	}
+	if ((rc = cr_prices_set(db, base, addon, actor->id, err)) != 0) {
+		json_decref(before);
+		cr_db_rollback(db);
+		return rc;
+	}
+	if ((rc = cr_audit(db, actor, "prices.update", "prices", 1, before,
+			   json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)base, "addon_per_year_fen",
+				     (json_int_t)addon), err)) != 0) {
+		cr_db_rollback(db);
+		return rc;
+	}
+	return cr_db_commit(db, err);
 }

@@ -10,6 +10,7 @@
 
 #include "bytes.h"
 #include "log.h"
+#include "file.h"
 #include "upload.h"
 
 static int
@@ -22,7 +23,7 @@ jpeg_ok(const unsigned char *p, size_t len, struct cr_err *err)
 		unsigned marker, seglen;
 
 		if (p[i] != 0xFF)
-			return cr_err_set(err, CR_EINVAL, "JPEG 文件结构损坏（第 %zu 字节）", i);
+			return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件结构损坏（第 %zu 字节）", i);
 		while (i < len && p[i] == 0xFF) /* fill bytes */
 			i++;
 		if (i >= len)
@@ -31,36 +32,36 @@ jpeg_ok(const unsigned char *p, size_t len, struct cr_err *err)
 		if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7))
 			continue; /* no length */
 		if (marker == 0xD9)
-			return cr_err_set(err, CR_EINVAL, "JPEG 文件在图像数据之前结束");
+			return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件在图像数据之前结束");
 		if (i + 2 > len)
 			break;
 		seglen = (unsigned)p[i] << 8 | p[i + 1];
 		if (seglen < 2 || i + seglen > len)
-			return cr_err_set(err, CR_EINVAL, "JPEG 文件不完整或已损坏");
+			return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件不完整或已损坏");
 		if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
 			unsigned prec, h, w, nc;
 
 			if (seglen < 8)
-				return cr_err_set(err, CR_EINVAL, "JPEG 帧头损坏");
+				return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 帧头损坏");
 			prec = p[i + 2];
 			h = (unsigned)p[i + 3] << 8 | p[i + 4];
 			w = (unsigned)p[i + 5] << 8 | p[i + 6];
 			nc = p[i + 7];
 			if ((prec != 8 && prec != 12 && prec != 16) || h == 0 || w == 0 || nc < 1 || nc > 4 ||
 			    seglen != 8 + 3 * nc)
-				return cr_err_set(err, CR_EINVAL, "JPEG 帧头损坏（尺寸或颜色分量无效）");
+				return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 帧头损坏（尺寸或颜色分量无效）");
 			frame = 1;
 		}
 		if (marker == 0xDA) { /* start of scan: entropy-coded data follows */
 			if (!frame)
-				return cr_err_set(err, CR_EINVAL, "JPEG 文件缺少帧头");
+				return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件缺少帧头");
 			if (memmem(p + i + seglen, len - i - seglen, "\xFF\xD9", 2) == NULL)
-				return cr_err_set(err, CR_EINVAL, "JPEG 文件不完整（缺少结束标记）");
+				return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件不完整（缺少结束标记）");
 			return 0;
 		}
 		i += seglen;
 	}
-	return cr_err_set(err, CR_EINVAL, "JPEG 文件不完整或已损坏");
+	return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件不完整或已损坏");
 }
 
 /* Last occurrence of needle in hay[0..len). */
@@ -86,10 +87,10 @@ pdf_ok(const unsigned char *p, size_t len, struct cr_err *err)
 	int digits;
 
 	if (memrmem(p + tail, len - tail, "%%EOF") == NULL)
-		return cr_err_set(err, CR_EINVAL, "PDF 文件不完整（缺少 %%%%EOF 结束标记）");
+		return cr_err_user(err, CR_EBADFILE, NULL, "PDF 文件不完整（缺少 %%%%EOF 结束标记）");
 	sx = memrmem(p + tail, len - tail, "startxref");
 	if (sx == NULL)
-		return cr_err_set(err, CR_EINVAL, "PDF 文件不完整（缺少交叉引用表）");
+		return cr_err_user(err, CR_EBADFILE, NULL, "PDF 文件不完整（缺少交叉引用表）");
 	q = sx + 9;
 	while (q < p + len && (*q == ' ' || *q == '\r' || *q == '\n'))
 		q++;
@@ -101,7 +102,7 @@ pdf_ok(const unsigned char *p, size_t len, struct cr_err *err)
 		digits++;
 	}
 	if (digits == 0 || off >= len)
-		return cr_err_set(err, CR_EINVAL, "PDF 文件损坏（交叉引用位置无效）");
+		return cr_err_user(err, CR_EBADFILE, NULL, "PDF 文件损坏（交叉引用位置无效）");
 	/* At the offset: a table ("xref") or a stream object ("N G obj"). */
 	q = p + off;
 	while (q < p + len && (*q == ' ' || *q == '\r' || *q == '\n'))
@@ -117,7 +118,7 @@ pdf_ok(const unsigned char *p, size_t len, struct cr_err *err)
 	/* Offsets are often a few bytes off in real files; readers repair that. */
 	if (memmem(p, len, "\nxref", 5) || memmem(p, len, "\rxref", 5) || memmem(p, len, "/XRef", 5))
 		return 0;
-	return cr_err_set(err, CR_EINVAL, "PDF 文件损坏（找不到交叉引用表）");
+	return cr_err_user(err, CR_EBADFILE, NULL, "PDF 文件损坏（找不到交叉引用表）");
 }
 
 enum cr_doc_type
@@ -128,7 +129,7 @@ cr_upload_sniff(const void *data, size_t len, struct cr_err *err)
 	const unsigned char *pdf;
 
 	if (len == 0) {
-		cr_err_set(err, CR_EINVAL, "文件为空");
+		cr_err_user(err, CR_EBADFILE, NULL, "文件为空");
 		return CR_DOC_NONE;
 	}
 	if (len >= 4 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
@@ -138,7 +139,7 @@ cr_upload_sniff(const void *data, size_t len, struct cr_err *err)
 	    ((pdf[5] == '1' && pdf[6] == '.' && pdf[7] >= '0' && pdf[7] <= '7') ||
 	     (pdf[5] == '2' && pdf[6] == '.' && pdf[7] == '0')))
 		return pdf_ok(p, len, err) == 0 ? CR_DOC_PDF : CR_DOC_NONE;
-	cr_err_set(err, CR_EINVAL, "只接受 JPG 图片或 PDF 文件（按文件内容判断，不看文件名）");
+	cr_err_user(err, CR_EBADFILE, NULL, "只接受 JPG 图片或 PDF 文件（按文件内容判断，不看文件名）");
 	return CR_DOC_NONE;
 }
 
@@ -204,35 +205,9 @@ int
 cr_upload_read(const char *dir, const char *name, size_t max, char **data, size_t *len, struct cr_err *err)
 {
 	char path[4200];
-	struct stat st;
-	size_t got = 0;
-	int fd;
 
-	*data = NULL;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return cr_err_set(err, CR_EIO, "upload: %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || (size_t)st.st_size > max || (*data = malloc(st.st_size + 1)) == NULL) {
-		close(fd);
-		return cr_err_set(err, CR_EIO, "upload: %s: unreadable or too large", path);
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, *data + got, st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != (size_t)st.st_size) {
-		free(*data);
-		*data = NULL;
-		return cr_err_set(err, CR_EIO, "upload: %s: short read", path);
-	}
-	*len = got;
-	return 0;
+	return cr_file_read(path, max, data, len, err);
 }
 
 int

@@ -2,6 +2,9 @@
 #ifndef CR_USERS_H
 #define CR_USERS_H
 
+#include <jansson.h>
+
+#include "audit.h"
 #include "db.h"
 
 enum cr_role { CR_ROLE_ENTERPRISE, CR_ROLE_INDIVIDUAL, CR_ROLE_REVIEWER, CR_ROLE_FINANCE, CR_ROLE_ADMIN };
@@ -39,7 +42,23 @@ int cr_user_set_password(struct cr_db *db, const char *login, const char *passwo
  */
 int cr_user_find(struct cr_db *db, const char *login, struct cr_user *u, char *hash,
 		 struct cr_err *err);
+/* 1 when account id is an enterprise (0 for individuals, staff, or when the database cannot tell). */
+int cr_user_is_enterprise(struct cr_db *db, long long id);
 /* Checks a login name's shape; 0 or CR_EINVAL naming field "account". */
 int cr_user_check_login(const char *login, struct cr_err *err);
+
+/*
+ * Staff administration (role admin), each change audited by actor.
+ * {"items":[{id, account, name, role, disabled, created_at, recent_failures, throttled}]}.
+ */
+int cr_users_list(struct cr_db *db, json_t **out, struct cr_err *err);
+/* cr_user_add with the role by name (refused with a Chinese reason when unknown), audited. */
+int cr_user_create(struct cr_db *db, const struct cr_actor *actor, const char *login, const char *name,
+		   const char *role, const char *password, long long *id, struct cr_err *err);
+/* Sets a new password; also ends the user's sessions and lifts a login slowdown. */
+int cr_user_reset_password(struct cr_db *db, const struct cr_actor *actor, long long id, const char *password,
+			   struct cr_err *err);
+/* Clears the failed logins of an account, lifting its slowdown. */
+int cr_user_unlock(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err);
 
 #endif

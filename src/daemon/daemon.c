@@ -44,15 +44,8 @@ pool_db(const struct cr_config *cfg)
 {
 	struct cr_err err;
 
-	if (thread_db)
-		return thread_db;
-	if ((thread_db = calloc(1, sizeof *thread_db)) == NULL)
-		return NULL;
-	if (cr_db_open(thread_db, cfg, &err) != 0) {
+	if (thread_db == NULL && cr_db_open(&thread_db, cfg, &err) != 0)
 		cr_warn("%s", err.msg);
-		free(thread_db);
-		thread_db = NULL;
-	}
 	return thread_db;
 }
 
@@ -243,7 +236,7 @@ on_schedule(uv_timer_t *t)
 static void
 release_all(struct daemon *d)
 {
-	struct cr_db db;
+	struct cr_db *db;
 	struct cr_err err;
 	long long n = 0;
 
@@ -251,11 +244,11 @@ release_all(struct daemon *d)
 		cr_warn("%s; jobs still leased will be reaped when their lease runs out", err.msg);
 		return;
 	}
-	if (cr_job_release_runner(&db, d->runner, &n, &err) != 0)
+	if (cr_job_release_runner(db, d->runner, &n, &err) != 0)
 		cr_warn("jobs: release: %s", err.msg);
 	else if (n > 0)
 		cr_info("jobs: %lld running job(s) handed back to the queue", n);
-	cr_db_close(&db);
+	cr_db_free(db);
 }
 
 static void
@@ -314,6 +307,8 @@ cr_daemon_run(const struct cr_config *cfg)
 	static struct daemon d;
 	char pool[16];
 
+	if (cr_jobkinds_check() != 0)
+		return 1;
 	d.cfg = cfg;
 	d.nslots = (int)cfg->jobs_workers;
 	cr_job_runner_name(d.runner);

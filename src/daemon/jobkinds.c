@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../attachments.h"
 #include "../log.h"
 #include "../orders.h"
 #include "../upload.h"
@@ -55,21 +56,6 @@ expire_orders(struct cr_jobctx *ctx, struct cr_err *err)
 	return rc;
 }
 
-/* Keeps a stored file that an attachment row names (or when the database cannot tell). */
-static int
-referenced(const char *name, void *arg)
-{
-	struct cr_db *db = arg;
-	struct cr_res res;
-	int found;
-
-	if (cr_db_exec(db, &res, NULL, "SELECT 1 FROM attachments WHERE stored_name = ? LIMIT 1", "s", name) != 0)
-		return 1;
-	found = res.nrows > 0;
-	cr_res_release(&res);
-	return found;
-}
-
 /*
  * sweep_uploads: removes stored files no attachment names, older than an
  * hour (an upload writes its file before the row commits).  Idempotent.
@@ -77,7 +63,7 @@ referenced(const char *name, void *arg)
 static int
 sweep_uploads(struct cr_jobctx *ctx, struct cr_err *err)
 {
-	int n = cr_upload_sweep(ctx->cfg->attachments_dir, 3600, referenced, ctx->db, err);
+	int n = cr_upload_sweep(ctx->cfg->attachments_dir, 3600, cr_attachment_referenced, ctx->db, err);
 
 	if (n < 0)
 		return n;
@@ -91,6 +77,24 @@ static const struct cr_jobkind kinds[] = {
     {"expire_orders", expire_orders},
     {"sweep_uploads", sweep_uploads},
 };
+
+int
+cr_jobkinds_check(void)
+{
+	int bad = 0;
+
+	for (int i = 0; cr_job_kinds[i]; i++)
+		if (cr_jobkind_find(cr_job_kinds[i]) == NULL) {
+			cr_error("jobs: kind '%s' has no handler", cr_job_kinds[i]);
+			bad = 1;
+		}
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (!cr_job_kind_known(kinds[i].name)) {
+			cr_error("jobs: handler '%s' is not a known kind", kinds[i].name);
+			bad = 1;
+		}
+	return bad ? -1 : 0;
+}
 
 const struct cr_jobkind *
 cr_jobkind_find(const char *name)

@@ -22,6 +22,8 @@ struct cr_jobkind {
 	int (*run)(struct cr_jobctx *ctx, struct cr_err *err);
 };
 
+/* 0 when every kind of cr_job_kinds has a handler here and every handler a kind; else -1, logged. */
+int cr_jobkinds_check(void);
 /* The kind called name, or NULL. */
 const struct cr_jobkind *cr_jobkind_find(const char *name);
 

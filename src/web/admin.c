@@ -1,30 +1,18 @@
 /* The administrator's API under /api/v1/admin/: users, prices, trading centres, audit log. */
 #include <stdlib.h>
-#include <string.h>
 
-#include "../admin.h"
+#include "../centres.h"
 #include "../price.h"
 #include "handlers.h"
-
-static void
-done(struct cr_req *r, int rc, const struct cr_err *err, json_t *ok)
-{
-	if (rc != 0) {
-		json_decref(ok);
-		cr_reply_cr_err(r, err);
-	} else {
-		cr_reply_json(r, 200, ok);
-	}
-}
 
 void
 cr_h_admin_users(struct cr_req *r)
 {
 	struct cr_err err;
 	json_t *out = NULL;
-	int rc = cr_admin_users(&r->web->db, &out, &err);
+	int rc = cr_users_list(r->web->db, &out, &err);
 
-	done(r, rc, &err, out);
+	cr_reply_result(r, rc, &err, 200, out);
 }
 
 void
@@ -35,17 +23,15 @@ cr_h_admin_user_add(struct cr_req *r)
 	struct cr_err err;
 	long long id = 0;
 	json_t *in;
+	int rc;
 
 	if ((in = cr_req_json(r)) == NULL)
 		return;
 	if (cr_json_string(r, in, "account", 1, 100, &account) == 0 && cr_json_string(r, in, "name", 0, 200, &name) == 0 &&
 	    cr_json_string(r, in, "role", 1, 20, &role) == 0 && cr_json_string(r, in, "password", 1, 256, &password) == 0) {
-		int rc = cr_admin_user_add(&r->web->db, &actor, account, name, role, password, &id, &err);
-
-		if (rc == 0)
-			cr_reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "account", account, "role", role));
-		else
-			cr_reply_cr_err(r, &err);
+		rc = cr_user_create(r->web->db, &actor, account, name, role, password, &id, &err);
+		cr_reply_result(r, rc, &err, 201,
+				rc ? NULL : json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "account", account, "role", role));
 	}
 	json_decref(in);
 }
@@ -58,13 +44,13 @@ cr_h_admin_user_password(struct cr_req *r)
 	const char *password;
 	struct cr_err err;
 	json_t *in;
+	int rc;
 
 	if (!id || (in = cr_req_json(r)) == NULL)
 		return;
 	if (cr_json_string(r, in, "password", 1, 256, &password) == 0) {
-		int rc = cr_admin_user_password(&r->web->db, &actor, id, password, &err);
-
-		done(r, rc, &err, json_pack("{s:b}", "ok", 1));
+		rc = cr_user_reset_password(r->web->db, &actor, id, password, &err);
+		cr_reply_result(r, rc, &err, 200, json_pack("{s:b}", "ok", 1));
 	}
 	json_decref(in);
 }
@@ -79,8 +65,8 @@ cr_h_admin_user_unlock(struct cr_req *r)
 
 	if (!id)
 		return;
-	rc = cr_admin_user_unlock(&r->web->db, &actor, id, &err);
-	done(r, rc, &err, json_pack("{s:b}", "ok", 1));
+	rc = cr_user_unlock(r->web->db, &actor, id, &err);
+	cr_reply_result(r, rc, &err, 200, json_pack("{s:b}", "ok", 1));
 }
 
 void
@@ -88,7 +74,7 @@ cr_h_admin_prices(struct cr_req *r)
 {
 	struct cr_prices p;
 
-	cr_prices_load(&r->web->db, r->web->cfg, &p);
+	cr_prices_load(r->web->db, r->web->cfg, &p);
 	cr_reply_json(r, 200, json_pack("{s:I, s:I, s:I}", "base_per_year_fen", (json_int_t)p.base_per_year,
 					"addon_per_year_fen", (json_int_t)p.addon_per_year, "max_years",
 					(json_int_t)p.max_years));
@@ -100,22 +86,18 @@ cr_h_admin_prices_set(struct cr_req *r)
 	struct cr_actor actor = cr_req_actor(r);
 	json_t *in, *b, *a;
 	struct cr_err err;
-	int rc;
 
 	if ((in = cr_req_json(r)) == NULL)
 		return;
 	b = json_object_get(in, "base_per_year_fen");
 	a = json_object_get(in, "addon_per_year_fen");
-	if (!json_is_integer(b) || !json_is_integer(a)) {
+	if (!json_is_integer(b) || !json_is_integer(a))
 		cr_reply_error(r, 400, "invalid_type", !json_is_integer(b) ? "base_per_year_fen" : "addon_per_year_fen",
 			       "价格须为整数（单位：分）");
-	} else {
-		rc = cr_admin_prices_set(&r->web->db, &actor, json_integer_value(b), json_integer_value(a), &err);
-		if (rc == 0)
-			cr_h_admin_prices(r);
-		else
-			cr_reply_cr_err(r, &err);
-	}
+	else if (cr_prices_update(r->web->db, &actor, json_integer_value(b), json_integer_value(a), &err) != 0)
+		cr_reply_cr_err(r, &err);
+	else
+		cr_h_admin_prices(r);
 	json_decref(in);
 }
 
@@ -124,9 +106,9 @@ cr_h_admin_centres(struct cr_req *r)
 {
 	struct cr_err err;
 	json_t *out = NULL;
-	int rc = cr_admin_centres(&r->web->db, &out, &err);
+	int rc = cr_centres_all(r->web->db, &out, &err);
 
-	done(r, rc, &err, out);
+	cr_reply_result(r, rc, &err, 200, out);
 }
 
 void
@@ -135,16 +117,16 @@ cr_h_admin_centre_add(struct cr_req *r)
 	struct cr_actor actor = cr_req_actor(r);
 	const char *name;
 	struct cr_err err;
-	long long id;
+	long long id = 0;
 	json_t *in;
+	int rc;
 
 	if ((in = cr_req_json(r)) == NULL)
 		return;
 	if (cr_json_string(r, in, "name", 1, 100, &name) == 0) {
-		if (cr_admin_centre_add(&r->web->db, &actor, name, &id, &err) == 0)
-			cr_reply_json(r, 201, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name", name, "active", 1));
-		else
-			cr_reply_cr_err(r, &err);
+		rc = cr_centre_add(r->web->db, &actor, name, &id, &err);
+		cr_reply_result(r, rc, &err, 201,
+				rc ? NULL : json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name", name, "active", 1));
 	}
 	json_decref(in);
 }
@@ -157,6 +139,7 @@ cr_h_admin_centre_update(struct cr_req *r)
 	const char *name;
 	struct cr_err err;
 	json_t *in, *active;
+	int rc;
 
 	if (!id || (in = cr_req_json(r)) == NULL)
 		return;
@@ -164,9 +147,8 @@ cr_h_admin_centre_update(struct cr_req *r)
 	if (active && !json_is_boolean(active)) {
 		cr_reply_error(r, 400, "invalid_type", "active", "active 须为 true 或 false");
 	} else if (cr_json_string(r, in, "name", 0, 100, &name) == 0) {
-		int rc = cr_admin_centre_update(&r->web->db, &actor, id, name, active ? json_is_true(active) : -1, &err);
-
-		done(r, rc, &err, json_pack("{s:b}", "ok", 1));
+		rc = cr_centre_update(r->web->db, &actor, id, name, active ? json_is_true(active) : -1, &err);
+		cr_reply_result(r, rc, &err, 200, json_pack("{s:b}", "ok", 1));
 	}
 	json_decref(in);
 }
@@ -186,6 +168,6 @@ cr_h_admin_audit(struct cr_req *r)
 	cr_req_query(r, "from", from, sizeof from);
 	cr_req_query(r, "to", to, sizeof to);
 	cr_req_query(r, "before_id", before, sizeof before);
-	rc = cr_admin_audit(&r->web->db, actor, action, otype, oid, from, to, strtoll(before, NULL, 10), &out, &err);
-	done(r, rc, &err, out);
+	rc = cr_audit_list(r->web->db, actor, action, otype, oid, from, to, strtoll(before, NULL, 10), &out, &err);
+	cr_reply_result(r, rc, &err, 200, out);
 }

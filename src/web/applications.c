@@ -1,22 +1,20 @@
 /* The renewal wizard's API: /api/v1/applications[/{id}[/submit|/cancel|/attachments/{kind}]]. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../applications.h"
-#include "../log.h"
+#include "../attachments.h"
 #include "handlers.h"
 
+/* Answers with the application as it is now (after a change). */
 static void
 reply_app(struct cr_req *r, int status, long long id)
 {
 	struct cr_err err;
-	json_t *out;
+	json_t *out = NULL;
+	int rc = cr_app_get(r->web->db, r->web->cfg, cr_req_account(r), id, &out, &err);
 
-	if (cr_app_get(&r->web->db, r->web->cfg, cr_req_account(r), id, &out, &err) != 0)
-		cr_reply_cr_err(r, &err);
-	else
-		cr_reply_json(r, status, out);
+	cr_reply_result(r, rc, &err, status, out);
 }
 
 void
@@ -24,28 +22,26 @@ cr_h_app_list(struct cr_req *r)
 {
 	char period[16], status[32];
 	struct cr_err err;
-	json_t *out;
+	json_t *out = NULL;
+	int rc;
 
 	cr_req_query(r, "period", period, sizeof period);
 	cr_req_query(r, "status", status, sizeof status);
-	if (cr_app_list(&r->web->db, r->web->cfg, r->sess.user.id, period, status, &out, &err) != 0)
-		cr_reply_cr_err(r, &err);
-	else
-		cr_reply_json(r, 200, out);
+	rc = cr_app_list(r->web->db, r->web->cfg, r->sess.user.id, period, status, &out, &err);
+	cr_reply_result(r, rc, &err, 200, out);
 }
 
 void
 cr_h_app_create(struct cr_req *r)
 {
+	struct cr_actor actor = cr_req_actor(r);
 	struct cr_err err;
 	long long id;
 	json_t *in;
 
 	if ((in = cr_req_json(r)) == NULL)
 		return;
-	struct cr_actor actor = cr_req_actor(r);
-
-	if (cr_app_create(&r->web->db, r->web->cfg, &actor, in, &id, &err) != 0)
+	if (cr_app_create(r->web->db, r->web->cfg, &actor, in, &id, &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else
 		reply_app(r, 201, id);
@@ -70,7 +66,7 @@ cr_h_app_patch(struct cr_req *r)
 
 	if (!id || (in = cr_req_json(r)) == NULL)
 		return;
-	if (cr_app_patch(&r->web->db, r->web->cfg, r->sess.user.id, id, in, &err) != 0)
+	if (cr_app_patch(r->web->db, r->web->cfg, r->sess.user.id, id, in, &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else
 		reply_app(r, 200, id);
@@ -81,54 +77,41 @@ void
 cr_h_app_delete(struct cr_req *r)
 {
 	long long id = cr_req_id(r, 0);
-	struct cr_err err;
-
 	struct cr_actor actor = cr_req_actor(r);
+	struct cr_err err;
+	int rc;
 
 	if (!id)
 		return;
-	if (cr_app_delete(&r->web->db, r->web->cfg, &actor, id, &err) != 0)
-		cr_reply_cr_err(r, &err);
-	else
-		cr_reply_json(r, 200, json_pack("{s:b}", "deleted", 1));
+	rc = cr_app_delete(r->web->db, r->web->cfg, &actor, id, &err);
+	cr_reply_result(r, rc, &err, 200, json_pack("{s:b}", "deleted", 1));
 }
 
 void
 cr_h_app_submit(struct cr_req *r)
 {
 	long long id = cr_req_id(r, 0);
-	json_t *missing = NULL, *e;
-	struct cr_err err;
-
 	struct cr_actor actor = cr_req_actor(r);
+	struct cr_err err;
 
 	if (!id)
 		return;
-	if (cr_app_submit(&r->web->db, r->web->cfg, &actor, r->sess.user.role == CR_ROLE_ENTERPRISE, id, &missing,
-			  &err) == 0) {
-		reply_app(r, 200, id);
-		return;
-	}
-	if (missing == NULL) {
+	if (cr_app_submit(r->web->db, r->web->cfg, &actor, r->sess.user.role == CR_ROLE_ENTERPRISE, id, &err) != 0)
 		cr_reply_cr_err(r, &err);
-		return;
-	}
-	e = json_pack("{s:s, s:s, s:s, s:o}", "code", "incomplete", "message", err.msg, "field", err.field, "missing",
-		      missing);
-	cr_reply_json(r, 422, json_pack("{s:o}", "error", e));
+	else
+		reply_app(r, 200, id);
 }
 
 void
 cr_h_app_cancel(struct cr_req *r)
 {
 	long long id = cr_req_id(r, 0);
-	struct cr_err err;
-
 	struct cr_actor actor = cr_req_actor(r);
+	struct cr_err err;
 
 	if (!id)
 		return;
-	if (cr_app_cancel(&r->web->db, &actor, id, &err) != 0)
+	if (cr_app_cancel(r->web->db, &actor, id, &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else
 		reply_app(r, 200, id);
@@ -139,19 +122,14 @@ cr_h_attachment_put(struct cr_req *r)
 {
 	long long id = cr_req_id(r, 0);
 	struct cr_err err;
-	json_t *out;
+	json_t *out = NULL;
 	int rc;
 
 	if (!id)
 		return;
-	rc = cr_app_attach(&r->web->db, r->web->cfg, r->sess.user.id, id, r->args[1], r->body ? r->body : "",
-			   r->body_len, &out, &err);
-	if (rc == 0)
-		cr_reply_json(r, 201, out);
-	else if (rc == CR_EINVAL && strncmp(err.field, "attachments.", 12) == 0)
-		cr_reply_error(r, 422, "invalid_file", err.field, "%s", err.msg);
-	else
-		cr_reply_cr_err(r, &err);
+	rc = cr_attachment_put(r->web->db, r->web->cfg, r->sess.user.id, id, r->args[1], r->body ? r->body : "",
+			       r->body_len, &out, &err);
+	cr_reply_result(r, rc, &err, 201, out);
 }
 
 void
@@ -164,9 +142,8 @@ cr_h_attachment_get(struct cr_req *r)
 
 	if (!id)
 		return;
-	if (cr_app_attachment(&r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], &data, &len, ctype, &err) != 0) {
-		if (err.code != CR_ENOTFOUND)
-			cr_warn("%s", err.msg);
+	if (cr_attachment_get(r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], &data, &len, ctype, &err) !=
+	    0) {
 		cr_reply_cr_err(r, &err);
 		return;
 	}

@@ -7,6 +7,7 @@
 #include "../log.h"
 #include "../utf8.h"
 #include "http.h"
+#include "router.h"
 
 struct cr_actor
 cr_req_actor(struct cr_req *r)
@@ -49,20 +50,22 @@ cr_req_cookie(struct cr_req *r, const char *name, char *out, size_t outlen)
 }
 
 struct cr_db *
+cr_web_db(struct cr_web *w, struct cr_err *err)
+{
+	if (w->db == NULL && cr_db_open(&w->db, w->cfg, err) != 0)
+		return NULL;
+	return w->db;
+}
+
+struct cr_db *
 cr_req_db(struct cr_req *r)
 {
-	struct cr_web *w = r->web;
+	struct cr_db *db;
 	struct cr_err err;
 
-	if (!w->db_open) {
-		if (cr_db_open(&w->db, w->cfg, &err) != 0) {
-			cr_warn("%s", err.msg);
-			cr_reply_error(r, 503, "db_unavailable", NULL, "数据库暂时不可用，请稍后再试");
-			return NULL;
-		}
-		w->db_open = 1;
-	}
-	return &w->db;
+	if ((db = cr_web_db(r->web, &err)) == NULL)
+		cr_reply_cr_err(r, &err);
+	return db;
 }
 
 void
@@ -119,6 +122,9 @@ cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size
 		return;
 	}
 	r->status = status;
+	if (status >= 500)
+		cr_error("http: %s %s: %d: %s", r->method, r->route ? r->route->pattern : r->path, status,
+			 r->why ? r->why : reason(status));
 	/* libfcgi's own printf knows no %zu: format here. */
 	n = snprintf(head, sizeof head,
 		     "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
@@ -147,50 +153,87 @@ cr_reply_json(struct cr_req *r, int status, json_t *obj)
 	free(s);
 }
 
+/* {"code", "message", "field"?, "fields"?}: the error object of an answer. */
+static json_t *
+error_object(const char *code, const char *field, const char *msg)
+{
+	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
+
+	if (e && field && *field) {
+		json_object_set_new(e, "field", json_string(field));
+		json_object_set_new(e, "fields", json_pack("[{s:s, s:s}]", "field", field, "message", msg));
+	}
+	return e;
+}
+
 void
 cr_reply_error(struct cr_req *r, int status, const char *code, const char *field, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
-	json_t *e;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	e = json_pack("{s:s, s:s}", "code", code, "message", msg);
-	if (e && field && *field)
-		json_object_set_new(e, "field", json_string(field));
-	cr_reply_json(r, status, json_pack("{s:o}", "error", e));
+	cr_reply_json(r, status, json_pack("{s:o}", "error", error_object(code, field, msg)));
 }
+
+/* How each core error is answered when the core gave no message for people. */
+static const struct {
+	int code, status;
+	const char *name, *text;
+} answers[] = {
+    {CR_EINVAL, 400, "invalid_input", "输入有误，请检查后重试"},
+    {CR_ENOTFOUND, 404, "not_found", "未找到"},
+    {CR_ECONFLICT, 409, "conflict", "操作与当前状态冲突，请刷新后重试"},
+    {CR_EAUTH, 401, "invalid_credentials", "账号或密码错误"},
+    {CR_ETOOBIG, 413, "body_too_large", "内容过大"},
+    {CR_ETHROTTLED, 429, "too_many_attempts", "尝试次数过多，请稍后再试"},
+    {CR_EINCOMPLETE, 422, "incomplete", "信息不完整"},
+    {CR_EBADFILE, 422, "invalid_file", "文件无效"},
+    {CR_EDB, 503, "db_unavailable", "数据库暂时不可用，请稍后再试"},
+    {CR_ERETRY, 503, "db_unavailable", "数据库暂时不可用，请稍后再试"},
+};
 
 void
 cr_reply_cr_err(struct cr_req *r, const struct cr_err *err)
 {
-	const char *f = err->field[0] ? err->field : NULL;
+	int status = 500;
+	const char *name = "internal", *text = "服务器内部错误";
+	json_t *e;
 
-	switch (err->code) {
-	case CR_EINVAL:
-		cr_reply_error(r, 400, "invalid_input", f, "%s", err->msg);
-		break;
-	case CR_ENOTFOUND:
-		cr_reply_error(r, 404, "not_found", f, "未找到");
-		break;
-	case CR_ECONFLICT:
-		cr_reply_error(r, 409, "conflict", f, "%s", err->msg);
-		break;
-	case CR_ETOOBIG:
-		cr_reply_error(r, 413, "body_too_large", f, "内容过大");
-		break;
-	case CR_ETHROTTLED:
-		cr_reply_error(r, 429, "too_many_attempts", f, "尝试次数过多，请稍后再试");
-		break;
-	case CR_EDB:
-	case CR_ERETRY:
-		cr_reply_error(r, 503, "db_unavailable", NULL, "数据库暂时不可用，请稍后再试");
-		break;
-	default:
-		cr_reply_error(r, 500, "internal", NULL, "服务器内部错误");
-		break;
+	for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++)
+		if (answers[i].code == err->code) {
+			status = answers[i].status;
+			name = answers[i].name;
+			text = answers[i].text;
+		}
+	/* "Not found" says nothing more, so that it never tells whose an object is. */
+	if (err->user[0] && status < 500 && err->code != CR_ENOTFOUND)
+		text = err->user;
+	e = error_object(name, err->field, text);
+	if (e && err->nfields > 0) {
+		json_t *fields = json_array();
+
+		for (int i = 0; i < err->nfields; i++)
+			json_array_append_new(fields, json_pack("{s:s, s:s}", "field", err->fields[i].field, "message",
+								err->fields[i].user));
+		if (err->code == CR_EINCOMPLETE)
+			json_object_set(e, "missing", fields);
+		json_object_set_new(e, "fields", fields);
+	}
+	r->why = err->msg;
+	cr_reply_json(r, status, json_pack("{s:o}", "error", e));
+}
+
+void
+cr_reply_result(struct cr_req *r, int rc, const struct cr_err *err, int status, json_t *out)
+{
+	if (rc != 0) {
+		json_decref(out);
+		cr_reply_cr_err(r, err);
+	} else {
+		cr_reply_json(r, status, out);
 	}
 }
 

@@ -2,8 +2,12 @@
  * One FastCGI request as the handlers see it, and the ways to answer it.
  *
  * Every answer goes through cr_reply*; a handler answers exactly once.
- * Errors are JSON: {"error":{"code":"...","message":"...(中文)","field":"..."}}
- * with a stable code for programs and a Chinese message for people.
+ * Errors are JSON:
+ *   {"error":{"code":"...","message":"...(中文)","field":"...","fields":[{"field","message"}...]}}
+ * with a stable code for programs and a Chinese message for people; fields
+ * names every invalid field of the request (field/message are the first).
+ * Every 5xx answer is logged once, where it is given, with the method, the
+ * route and the reason.
  */
 #ifndef CR_WEB_HTTP_H
 #define CR_WEB_HTTP_H
@@ -23,8 +27,7 @@ struct cr_route;
 /* What a worker process holds across requests. */
 struct cr_web {
 	const struct cr_config *cfg;
-	struct cr_db db;
-	int db_open;
+	struct cr_db *db; /* NULL until connected */
 	struct cr_metrics *metrics;
 };
 
@@ -42,7 +45,8 @@ struct cr_req {
 	int authed;
 	struct cr_session sess;
 	char token[CR_TOKEN_HEX + 1];
-	int status; /* 0 until answered */
+	int status;	       /* 0 until answered */
+	const char *why;       /* for the log of a 5xx answer: the error behind it */
 	char headers[1024];
 	size_t headers_len;
 };
@@ -61,6 +65,8 @@ long long cr_req_id(struct cr_req *r, int i);
 void cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen);
 /* The database of this worker, connected; NULL (and a 503 sent) when it is down. */
 struct cr_db *cr_req_db(struct cr_req *r);
+/* The same without answering: NULL when it is down (err says why; may be NULL). */
+struct cr_db *cr_web_db(struct cr_web *w, struct cr_err *err);
 /* Adds one response header line ("Name: value"). */
 void cr_req_header(struct cr_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -69,8 +75,13 @@ void cr_reply(struct cr_req *r, int status, const char *ctype, const char *body,
 void cr_reply_json(struct cr_req *r, int status, json_t *obj);
 void cr_reply_error(struct cr_req *r, int status, const char *code, const char *field,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* Answers with the HTTP status and code that fit a core error. */
+/* Answers with the HTTP status, code and Chinese message that fit a core error. */
 void cr_reply_cr_err(struct cr_req *r, const struct cr_err *err);
+/*
+ * The end of most handlers: rc 0 answers out (a new reference, taken) with
+ * status; otherwise out is dropped and err answered.
+ */
+void cr_reply_result(struct cr_req *r, int rc, const struct cr_err *err, int status, json_t *out);
 
 /*
  * Reads the request body whole, refusing (413, before reading) one over

@@ -9,13 +9,12 @@ cr_h_invoices(struct cr_req *r)
 {
 	char status[16];
 	struct cr_err err;
-	json_t *out;
+	json_t *out = NULL;
+	int rc;
 
 	cr_req_query(r, "status", status, sizeof status);
-	if (cr_invoices_list(&r->web->db, status, &out, &err) != 0)
-		cr_reply_cr_err(r, &err);
-	else
-		cr_reply_json(r, 200, out);
+	rc = cr_invoices_list(r->web->db, status, &out, &err);
+	cr_reply_result(r, rc, &err, 200, out);
 }
 
 void
@@ -26,7 +25,7 @@ cr_h_invoices_csv(struct cr_req *r)
 	size_t len;
 
 	cr_req_query(r, "status", status, sizeof status);
-	if (cr_invoices_csv(&r->web->db, status, &csv, &len, &err) != 0) {
+	if (cr_invoices_csv(r->web->db, status, &csv, &len, &err) != 0) {
 		cr_reply_cr_err(r, &err);
 		return;
 	}
@@ -43,15 +42,14 @@ cr_h_invoice_issue(struct cr_req *r)
 	const char *no;
 	struct cr_err err;
 	json_t *in;
+	int rc;
 
 	if (!id || (in = cr_req_json(r)) == NULL)
 		return;
 	if (cr_json_string(r, in, "invoice_no", 1, 40, &no) == 0) {
-		if (cr_invoice_issue(&r->web->db, &actor, id, no, &err) != 0)
-			cr_reply_cr_err(r, &err);
-		else
-			cr_reply_json(r, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "issued",
-							"invoice_no", no));
+		rc = cr_invoice_issue(r->web->db, &actor, id, no, &err);
+		cr_reply_result(r, rc, &err, 200,
+				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "issued", "invoice_no", no));
 	}
 	json_decref(in);
 }

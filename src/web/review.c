@@ -1,5 +1,5 @@
 /* The reviewer's API: /api/v1/review/applications[?status=], …/{id}/approve, …/{id}/reject. */
-#include "../applications.h"
+#include "../review.h"
 #include "handlers.h"
 
 void
@@ -7,29 +7,28 @@ cr_h_review_queue(struct cr_req *r)
 {
 	char status[32];
 	struct cr_err err;
-	json_t *out;
+	json_t *out = NULL;
+	int rc;
 
 	cr_req_query(r, "status", status, sizeof status);
-	if (cr_review_queue(&r->web->db, r->web->cfg, status, &out, &err) != 0)
-		cr_reply_cr_err(r, &err);
-	else
-		cr_reply_json(r, 200, out);
+	rc = cr_review_queue(r->web->db, r->web->cfg, status, &out, &err);
+	cr_reply_result(r, rc, &err, 200, out);
 }
 
 void
 cr_h_review_approve(struct cr_req *r)
 {
-	long long id = cr_req_id(r, 0), amount;
+	long long id = cr_req_id(r, 0), amount = 0;
 	struct cr_actor actor = cr_req_actor(r);
 	struct cr_err err;
-	char no[9];
+	char no[9] = "";
+	int rc;
 
 	if (!id)
 		return;
-	if (cr_review_approve(&r->web->db, r->web->cfg, &actor, id, no, &amount, &err) != 0)
-		cr_reply_cr_err(r, &err);
-	else
-		cr_reply_json(r, 200, json_pack("{s:s, s:I}", "order_no", no, "amount_fen", (json_int_t)amount));
+	rc = cr_review_approve(r->web->db, r->web->cfg, &actor, id, no, &amount, &err);
+	cr_reply_result(r, rc, &err, 200,
+			rc ? NULL : json_pack("{s:s, s:I}", "order_no", no, "amount_fen", (json_int_t)amount));
 }
 
 void
@@ -40,15 +39,15 @@ cr_h_review_reject(struct cr_req *r)
 	const char *reason;
 	struct cr_err err;
 	json_t *in;
+	int rc;
 
 	if (!id || (in = cr_req_json(r)) == NULL)
 		return;
 	if (cr_json_string(r, in, "reason", 1, 500, &reason) == 0) {
-		if (cr_review_reject(&r->web->db, &actor, id, reason, &err) != 0)
-			cr_reply_cr_err(r, &err);
-		else
-			cr_reply_json(r, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "rejected",
-							"reject_reason", reason));
+		rc = cr_review_reject(r->web->db, &actor, id, reason, &err);
+		cr_reply_result(r, rc, &err, 200,
+				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "rejected", "reject_reason",
+					  reason));
 	}
 	json_decref(in);
 }

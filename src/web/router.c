@@ -165,7 +165,7 @@ changes_state(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
 }
 
-/* Looks the session cookie up; 1 when the request carries a live session. */
+/* Looks the session cookie up; 1 when the request carries a live session, -1 after answering an error. */
 static int
 authenticate(struct cr_req *r, struct cr_db *db)
 {
@@ -178,7 +178,7 @@ authenticate(struct cr_req *r, struct cr_db *db)
 	if (rc == CR_ENOTFOUND)
 		return 0;
 	if (rc != 0) {
-		cr_warn("%s", err.msg);
+		cr_reply_cr_err(r, &err);
 		return -1;
 	}
 	return 1;
@@ -217,10 +217,8 @@ cr_route_dispatch(struct cr_req *r)
 	}
 	if ((db = cr_req_db(r)) == NULL)
 		return;
-	if ((a = authenticate(r, db)) < 0) {
-		cr_reply_error(r, 503, "db_unavailable", NULL, "数据库暂时不可用，请稍后再试");
+	if ((a = authenticate(r, db)) < 0)
 		return;
-	}
 	if (a == 0) {
 		cr_reply_error(r, 401, "unauthenticated", NULL, "请先登录");
 		return;

@@ -106,8 +106,8 @@ cr_h_logout(struct cr_req *r)
 	struct cr_actor who = cr_req_actor(r);
 	struct cr_err err;
 
-	cr_audit(&r->web->db, &who, "logout", "user", r->sess.user.id, NULL, NULL, NULL);
-	if (cr_session_delete(&r->web->db, r->token, &err) != 0) {
+	cr_audit(r->web->db, &who, "logout", "user", r->sess.user.id, NULL, NULL, NULL);
+	if (cr_session_delete(r->web->db, r->token, &err) != 0) {
 		cr_reply_cr_err(r, &err);
 		return;
 	}

@@ -3,8 +3,8 @@
  * one anonymous shared mapping made by the master before it forks, updated
  * with atomic adds, read by whichever worker answers GET /metrics.
  */
-#ifndef CR_WEB_METRICS_H
-#define CR_WEB_METRICS_H
+#ifndef CR_FCGI_METRICS_H
+#define CR_FCGI_METRICS_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* A FastCGI worker process: accepts requests on the shared socket until told to stop. */
-#ifndef CR_WEB_WORKER_H
-#define CR_WEB_WORKER_H
+#ifndef CR_FCGI_WORKER_H
+#define CR_FCGI_WORKER_H
 
 #include "../config.h"
 #include "metrics.h"

@@ -1,13 +1,19 @@
+/*
+ * certrenewctl demo-data: demo data for the local stack (SPEC section 3):
+ * the five demo accounts with password demo-password-1, and certificates
+ * for the customers signed by a local demo CA kept under data_dir/demo-ca.
+ * Safe to run again: what exists is left as it is.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "certs.h"
-#include "demo.h"
-#include "log.h"
-#include "users.h"
-#include "x509.h"
+#include "../certs.h"
+#include "../log.h"
+#include "../users.h"
+#include "../x509.h"
+#include "ctl.h"
 
 #define DEMO_PASSWORD "demo-password-1"
 
@@ -35,6 +41,7 @@ static int
 demo_ca(const struct cr_config *cfg, X509 **ca, EVP_PKEY **key, struct cr_err *err)
 {
 	char dir[4096], cert_path[4200], key_path[4200];
+	struct cr_err why;
 	struct stat st;
 	int rc;
 
@@ -47,10 +54,9 @@ demo_ca(const struct cr_config *cfg, X509 **ca, EVP_PKEY **key, struct cr_err *e
 		return cr_err_set(err, CR_EIO, "%s: %s", dir, strerror(errno));
 	if ((*key = cr_x509_key_new()) == NULL)
 		return cr_err_set(err, CR_EIO, "demo CA: cannot make a key");
-	*ca = cr_x509_sign(*key, "certrenew demo", "certrenew 演示 CA（仅供本地测试）", NULL, *key, -1,
-			   3650, 1, err);
+	*ca = cr_x509_sign(*key, "certrenew demo", "certrenew 演示 CA（仅供本地测试）", NULL, *key, -1, 3650, 1, &why);
 	if (*ca == NULL)
-		return err->code;
+		return cr_err_set(err, why.code, "demo CA: %s", why.msg);
 	if ((rc = cr_x509_write(key_path, NULL, *key, err)) != 0 ||
 	    (rc = cr_x509_write(cert_path, *ca, NULL, err)) != 0)
 		return rc;
@@ -62,19 +68,14 @@ static int
 demo_certs(struct cr_db *db, const struct demo_account *a, long long uid, X509 *ca, EVP_PKEY *cakey,
 	   struct cr_err *err)
 {
-	struct cr_res res;
+	long long held;
 	int rc;
 
-	rc = cr_db_exec(db, &res, err, "SELECT COUNT(*) FROM certificates WHERE account_id = ?", "i", uid);
-	if (rc != 0)
+	if ((rc = cr_certs_count(db, uid, &held, err)) != 0 || held > 0)
 		return rc;
-	if (cr_res_i64(&res, 0, 0) > 0) {
-		cr_res_release(&res);
-		return 0;
-	}
-	cr_res_release(&res);
 	for (int i = 0; i < 2 && a->certs[i].token; i++) {
 		struct cr_x509_info info;
+		struct cr_err why;
 		EVP_PKEY *k = cr_x509_key_new();
 		long long id;
 		int created;
@@ -83,10 +84,10 @@ demo_certs(struct cr_db *db, const struct demo_account *a, long long uid, X509 *
 		if (k == NULL)
 			return cr_err_set(err, CR_EIO, "demo: cannot make a key");
 		x = cr_x509_sign(k, a->name, a->name, ca, cakey, a->certs[i].expires_in_days - 365,
-				 a->certs[i].expires_in_days, 0, err);
+				 a->certs[i].expires_in_days, 0, &why);
 		EVP_PKEY_free(k);
 		if (x == NULL)
-			return err->code;
+			return cr_err_set(err, why.code, "demo: %s", why.msg);
 		rc = cr_cert_import(db, uid, a->certs[i].token, x, &id, &created, &info, err);
 		X509_free(x);
 		if (rc != 0)
@@ -97,8 +98,8 @@ demo_certs(struct cr_db *db, const struct demo_account *a, long long uid, X509 *
 	return 0;
 }
 
-int
-cr_demo_data(struct cr_db *db, const struct cr_config *cfg, struct cr_err *err)
+static int
+demo_data(struct cr_db *db, const struct cr_config *cfg, struct cr_err *err)
 {
 	EVP_PKEY *cakey = NULL;
 	X509 *ca = NULL;
@@ -126,4 +127,20 @@ out:
 	X509_free(ca);
 	EVP_PKEY_free(cakey);
 	return rc;
+}
+
+int
+cr_ctl_demo_data(const struct cr_config *cfg, int argc, char **argv)
+{
+	struct cr_db *db;
+	struct cr_err err;
+
+	(void)argc;
+	(void)argv;
+	if ((db = cr_ctl_db(cfg)) == NULL)
+		return 1;
+	if (demo_data(db, cfg, &err) != 0)
+		return cr_ctl_fail(db, &err);
+	cr_db_free(db);
+	return 0;
 }

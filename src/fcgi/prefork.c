@@ -189,8 +189,7 @@ reload(struct master *mm)
 	}
 	if (strcmp(next->web_socket, (*mm->cfg)->web_socket) != 0)
 		cr_warn("reload: web.socket changed; it takes effect at the next start");
-	cr_config_release(*mm->cfg);
-	free(*mm->cfg);
+	cr_config_free(*mm->cfg);
 	*mm->cfg = next;
 	mm->gen++;
 	cr_info("reload: configuration read again; replacing workers one by one");

@@ -9,8 +9,8 @@
  *    one at a time (a new one starts before an old one is told to stop),
  *    so capacity never drops.
  */
-#ifndef CR_WEB_PREFORK_H
-#define CR_WEB_PREFORK_H
+#ifndef CR_FCGI_PREFORK_H
+#define CR_FCGI_PREFORK_H
 
 #include "../config.h"
 #include "metrics.h"

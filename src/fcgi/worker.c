@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "../log.h"
-#include "router.h"
+#include "../web/router.h"
 #include "worker.h"
 
 static volatile sig_atomic_t stopping;
@@ -47,13 +47,13 @@ serve(struct cr_web *web, FCGX_Request *fr)
 	r.remote_addr = cr_req_param(&r, "REMOTE_ADDR");
 	cr_route_dispatch(&r);
 	if (r.status == 0) {
-		cr_error("http: %s %s: handler gave no answer", r.method, r.path);
+		r.why = "the handler gave no answer";
 		cr_reply_error(&r, 500, "internal", NULL, "服务器内部错误");
 	}
-	if (web->db_open && web->db.in_tx) {
+	if (web->db && cr_db_in_tx(web->db)) {
 		/* A handler that left a transaction open must not hand it to the next request. */
 		cr_error("http: %s %s: transaction left open; rolled back", r.method, r.path);
-		cr_db_rollback(&web->db);
+		cr_db_rollback(web->db);
 	}
 	cr_metrics_record(web->metrics, cr_route_index(r.route), r.status, now_usec() - t0);
 	free(r.body);
@@ -122,7 +122,6 @@ cr_worker_main(const struct cr_config *cfg, int listen_fd, struct cr_metrics *m)
 	}
 	FCGX_Free(&fr, 0);
 	close(ep);
-	if (web.db_open)
-		cr_db_close(&web.db);
+	cr_db_free(web.db);
 	return 0;
 }

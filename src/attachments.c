@@ -1,0 +1,206 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "applications.h"
+#include "attachments.h"
+#include "upload.h"
+
+const struct cr_attachment_kind cr_attachment_kinds[] = {
+    {"business_license", "企业营业执照（副本）", 0},
+    {"bank_account_permit", "开户银行许可证（副本）", 0},
+    {"company_seal", "企业公章扫描件", 0},
+    {"legal_person_seal", "法人章扫描件", 0},
+    {"application_form", "企业数字证书申请表", 0},
+    {"responsibility_letter", "数字证书责任书", 0},
+    {"power_of_attorney", "授权委托书", 0},
+    {"org_code_cert", "组织机构代码证（副本）", 1},
+    {"tax_registration_cert", "税务登记证（副本）", 1},
+};
+const int cr_attachment_kind_count = sizeof cr_attachment_kinds / sizeof cr_attachment_kinds[0];
+
+static const struct cr_attachment_kind *
+find_kind(const char *kind)
+{
+	for (int k = 0; k < cr_attachment_kind_count; k++)
+		if (strcmp(cr_attachment_kinds[k].kind, kind) == 0)
+			return &cr_attachment_kinds[k];
+	return NULL;
+}
+
+int
+cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_kind *k, const char *license_type)
+{
+	const char *req = cfg->attachments_required;
+	size_t n = strlen(k->kind);
+
+	if (k->separate_only && strcmp(license_type, "separate") != 0)
+		return 0;
+	if (strcmp(req, "all") == 0)
+		return 1;
+	for (const char *p = req; (p = strstr(p, k->kind)) != NULL; p += n)
+		if ((p == req || p[-1] == ',' || p[-1] == ' ') && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+json_t *
+cr_attachments_required_json(const struct cr_config *cfg, const char *license_type)
+{
+	json_t *req = json_array();
+
+	for (int k = 0; k < cr_attachment_kind_count; k++)
+		if (cr_attachment_required(cfg, &cr_attachment_kinds[k], license_type))
+			json_array_append_new(req, json_string(cr_attachment_kinds[k].kind));
+	return req;
+}
+
+int
+cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long app_id, const char *license_type,
+		       struct cr_err *acc)
+{
+	struct cr_err one;
+	struct cr_res res;
+	int rc;
+
+	if ((rc = cr_db_exec(db, &res, &one, "SELECT kind FROM attachments WHERE application_id = ?", "i", app_id)) != 0)
+		return rc;
+	for (int k = 0; k < cr_attachment_kind_count; k++) {
+		const struct cr_attachment_kind *kind = &cr_attachment_kinds[k];
+		char field[CR_ERR_FIELD_MAX];
+		int have = 0;
+
+		if (!cr_attachment_required(cfg, kind, license_type))
+			continue;
+		for (size_t r = 0; r < res.nrows && !have; r++)
+			have = strcmp(cr_res_str(&res, r, 0), kind->kind) == 0;
+		if (have)
+			continue;
+		snprintf(field, sizeof field, "attachments.%s", kind->kind);
+		cr_err_user(&one, CR_EINCOMPLETE, field, "请上传%s", kind->label);
+		cr_err_add(acc, &one);
+	}
+	cr_res_release(&res);
+	return 0;
+}
+
+json_t *
+cr_attachments_json(struct cr_db *db, long long app_id)
+{
+	json_t *att = json_object();
+	struct cr_res res;
+
+	if (cr_db_exec(db, &res, NULL,
+		       "SELECT kind, sha256, bytes, content_type, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ')"
+		       " FROM attachments WHERE application_id = ?",
+		       "i", app_id) != 0)
+		return att;
+	for (size_t r = 0; r < res.nrows; r++)
+		json_object_set_new(att, cr_res_str(&res, r, 0),
+				    json_pack("{s:s, s:I, s:s, s:s}", "sha256", cr_res_str(&res, r, 1), "bytes",
+					      (json_int_t)cr_res_i64(&res, r, 2), "content_type", cr_res_str(&res, r, 3),
+					      "uploaded_at", cr_res_str(&res, r, 4)));
+	cr_res_release(&res);
+	return att;
+}
+
+int
+cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id, const char *kind,
+		  const void *data, size_t len, json_t **out, struct cr_err *err)
+{
+	char name[40], sha[65], old[80] = "", field[CR_ERR_FIELD_MAX];
+	struct cr_err why;
+	enum cr_doc_type t;
+	struct cr_res res;
+	struct cr_app a;
+	int rc;
+
+	if (find_kind(kind) == NULL)
+		return cr_err_user(err, CR_ENOTFOUND, "kind", "未知的附件类型：%s", kind);
+	/* Ownership and state first, so nothing is stored for a request that cannot succeed. */
+	if ((rc = cr_app_load(db, account_id, id, 0, &a, err)) != 0 || (rc = cr_app_editable(&a, err)) != 0)
+		return rc;
+	if ((t = cr_upload_sniff(data, len, &why)) == CR_DOC_NONE) {
+		snprintf(field, sizeof field, "attachments.%s", kind);
+		return cr_err_user(err, CR_EBADFILE, field, "%s", why.user);
+	}
+	if ((rc = cr_upload_store(cfg->attachments_dir, data, len, name, sha, err)) != 0)
+		return rc;
+	if ((rc = cr_db_begin(db, err)) != 0)
+		goto fail_file;
+	if ((rc = cr_app_load(db, account_id, id, 1, &a, err)) != 0 || (rc = cr_app_editable(&a, err)) != 0)
+		goto fail_tx;
+	if ((rc = cr_db_exec(db, &res, err,
+			     "SELECT stored_name FROM attachments WHERE application_id = ? AND kind = ? FOR UPDATE", "is",
+			     id, kind)) != 0)
+		goto fail_tx;
+	if (res.nrows)
+		snprintf(old, sizeof old, "%s", cr_res_str(&res, 0, 0));
+	cr_res_release(&res);
+	rc = cr_db_exec(db, NULL, err,
+			"INSERT INTO attachments (application_id, kind, content_type, bytes, sha256, stored_name, created_at)"
+			" VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE content_type = VALUES(content_type),"
+			" bytes = VALUES(bytes), sha256 = VALUES(sha256), stored_name = VALUES(stored_name),"
+			" created_at = VALUES(created_at)",
+			"ississ", id, kind, cr_doc_content_type(t), (long long)len, sha, name);
+	if (rc != 0)
+		goto fail_tx;
+	rc = cr_db_exec(db, NULL, err, "UPDATE applications SET updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "i", id);
+	if (rc != 0 || (rc = cr_db_commit(db, err)) != 0)
+		goto fail_tx;
+	if (old[0])
+		cr_upload_remove(cfg->attachments_dir, old);
+	*out = json_pack("{s:s, s:s, s:I, s:s}", "kind", kind, "sha256", sha, "bytes", (json_int_t)len, "content_type",
+			 cr_doc_content_type(t));
+	return 0;
+fail_tx:
+	cr_db_rollback(db);
+fail_file:
+	cr_upload_remove(cfg->attachments_dir, name);
+	return rc;
+}
+
+int
+cr_attachment_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id, const char *kind,
+		  char **data, size_t *len, char ctype[41], struct cr_err *err)
+{
+	struct cr_res res;
+	int rc;
+
+	rc = cr_db_one(db, &res, err, "attachment",
+		       "SELECT t.stored_name, t.content_type FROM attachments t JOIN applications a ON a.id = t.application_id"
+		       " WHERE t.application_id = ? AND t.kind = ? AND (a.account_id = ? OR ? = 0)",
+		       "isii", id, kind, account_id, account_id);
+	if (rc != 0)
+		return rc;
+	snprintf(ctype, 41, "%s", cr_res_str(&res, 0, 1));
+	rc = cr_upload_read(cfg->attachments_dir, cr_res_str(&res, 0, 0), (size_t)cfg->attachments_max_bytes, data, len,
+			    err);
+	cr_res_release(&res);
+	return rc;
+}
+
+int
+cr_attachment_files(struct cr_db *db, long long app_id, struct cr_res *names, struct cr_err *err)
+{
+	return cr_db_exec(db, names, err, "SELECT stored_name FROM attachments WHERE application_id = ?", "i", app_id);
+}
+
+void
+cr_attachment_files_remove(const struct cr_config *cfg, const struct cr_res *names)
+{
+	for (size_t i = 0; i < names->nrows; i++)
+		cr_upload_remove(cfg->attachments_dir, cr_res_str(names, i, 0));
+}
+
+int
+cr_attachment_referenced(const char *name, void *db)
+{
+	struct cr_res res;
+	int found;
+
+	if (cr_db_exec(db, &res, NULL, "SELECT 1 FROM attachments WHERE stored_name = ? LIMIT 1", "s", name) != 0)
+		return 1;
+	found = res.nrows > 0;
+	cr_res_release(&res);
+	return found;
+}

@@ -1,0 +1,34 @@
+/*
+ * certrenewctl's commands, one file per command group.  Each takes its
+ * arguments after the command name, prints results on stdout (one JSON
+ * object a line where a program reads them) and messages on stderr, and
+ * returns the exit status (0 done, 1 failed, 2 bad usage).
+ */
+#ifndef CR_CTL_CTL_H
+#define CR_CTL_CTL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "../config.h"
+#include "../db.h"
+
+int cr_ctl_migrate(const struct cr_config *cfg, int argc, char **argv);
+int cr_ctl_user(const struct cr_config *cfg, int argc, char **argv);
+int cr_ctl_demo_data(const struct cr_config *cfg, int argc, char **argv);
+int cr_ctl_jobs(const struct cr_config *cfg, int argc, char **argv);
+int cr_ctl_cert(const struct cr_config *cfg, int argc, char **argv);
+int cr_ctl_audit(const struct cr_config *cfg, int argc, char **argv);
+int cr_ctl_config(const struct cr_config *cfg, int argc, char **argv);
+
+/* Helpers of the commands (common.c). */
+/* Connects, or says why on stderr and returns NULL. */
+struct cr_db *cr_ctl_db(const struct cr_config *cfg);
+/* Prints err's message on stderr, frees db (may be NULL) and returns 1. */
+int cr_ctl_fail(struct cr_db *db, const struct cr_err *err);
+/* Prints j as one compact line on stdout and drops the reference. */
+void cr_ctl_print(json_t *j);
+/* Reads a password: without echo from a terminal, else the first line of stdin; 0 or -1 when empty. */
+int cr_ctl_read_password(char *buf, size_t len);
+
+#endif

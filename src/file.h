@@ -1,0 +1,16 @@
+/* Whole files, read at once with a bound. */
+#ifndef CR_FILE_H
+#define CR_FILE_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/*
+ * Reads path whole into *data (NUL-terminated, the caller's to free) and
+ * its length into *len.  A file over max bytes is CR_ETOOBIG; one that
+ * cannot be opened or read is CR_EIO.  *data is NULL on failure.
+ */
+int cr_file_read(const char *path, size_t max, char **data, size_t *len, struct cr_err *err);
+
+#endif
