@@ -1,12 +1,7 @@
 /* Talks to the certrenew JSON API: session cookie, CSRF token, Chinese error messages. */
-"use strict";
 
-const Api = {
+export const Api = {
   csrf: sessionStorage.getItem("certrenew_csrf") || "",
-
-  roleLabel(role) {
-    return { enterprise: "企业用户", individual: "个人用户", reviewer: "审核员", finance: "财务", admin: "管理员" }[role] || role;
-  },
 
   rememberCsrf(token) {
     this.csrf = token || "";
@@ -14,7 +9,7 @@ const Api = {
     else sessionStorage.removeItem("certrenew_csrf");
   },
 
-  /* Resolves to the parsed body; rejects with {status, code, message, field}. */
+  /* Resolves to the parsed body; rejects with {status, code, message, field, fields}. */
   async call(method, path, body) {
     const headers = {};
     const init = { method, headers, credentials: "same-origin" };
@@ -40,3 +35,6 @@ const Api = {
     return data;
   },
 };
+
+/* Also reachable from the browser's console and from scripts that drive the page (the browser tests). */
+globalThis.Api = Api;

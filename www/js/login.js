@@ -1,7 +1,7 @@
 /* The login page: logs in through POST /api/v1/session, then on to the customer portal or the staff pages. */
-"use strict";
+import { Api } from "./api.js";
 
-(function () {
+{
   const form = document.getElementById("login-form");
   const button = document.getElementById("login-button");
   const formError = document.getElementById("form-error");
@@ -52,4 +52,4 @@
   }, () => {
     if (/[?&]expired=1/.test(location.search)) formError.textContent = "登录已过期，请重新登录";
   });
-})();
+}

@@ -1,10 +1,11 @@
 /* Staff pages, by role: 审核 (reviewer), 发票 (finance), 用户 / 价格 / 交易中心 / 审计日志 (admin).
    Hash routes: #/review[?status=]  #/review/ID  #/invoices  #/users  #/prices  #/centres  #/audit */
-"use strict";
+import { call, datetime, failPage, fen, h, label, loadRefData, render, toast, whoami } from "./ui.js";
+import { mountHeader, setAccountName } from "./header.js";
 
-(function () {
-  const { h, add, fen, date, datetime, toast, call, render, failPage, statusLabels, orderLabels } = UI;
+{
   let me = null;
+  let navEl = null;
   let settings = null;
   let centres = [];
 
@@ -24,8 +25,7 @@
   }
 
   function nav(active) {
-    const el = document.getElementById("staff-nav");
-    el.replaceChildren(...(NAV[me.role] || []).map(([href, label]) =>
+    navEl.replaceChildren(...(NAV[me.role] || []).map(([href, label]) =>
       h("a", { href, class: active && href.startsWith(active) ? "active" : "" }, label)));
   }
 
@@ -36,9 +36,9 @@
     let q;
     try { q = await call("GET", "/api/v1/review/applications?status=" + status); } catch (e) { return failPage(e); }
     const tabs = h("div", { class: "toolbar" }, ["submitted", "rejected", "approved", "cancelled"].map((s) =>
-      h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/review?status=" + s }, statusLabels[s])));
+      h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/review?status=" + s }, label("application", s))));
     render(h("section", { class: "panel" },
-      h("h2", {}, status === "submitted" ? "待审核的申请（等待最久的在前）" : "申请：" + statusLabels[status]),
+      h("h2", {}, status === "submitted" ? "待审核的申请（等待最久的在前）" : "申请：" + label("application", status)),
       tabs,
       q.items.length
         ? h("table", { class: "table", id: "queue" },
@@ -161,7 +161,7 @@
     const form = h("form", { class: "inline-form", id: "new-user", novalidate: true },
       h("input", { name: "account", placeholder: "账号", maxlength: 100 }),
       h("input", { name: "name", placeholder: "姓名", maxlength: 200 }),
-      h("select", { name: "role" }, [["reviewer", "审核员"], ["finance", "财务"], ["admin", "管理员"], ["enterprise", "企业用户"], ["individual", "个人用户"]].map(([v, l]) => h("option", { value: v }, l))),
+      h("select", { name: "role" }, ["reviewer", "finance", "admin", "enterprise", "individual"].map((v) => h("option", { value: v }, label("role", v)))),
       h("input", { name: "password", type: "password", placeholder: "初始密码（至少 8 位）", autocomplete: "new-password" }),
       h("button", { type: "submit", class: "primary small" }, "添加用户"),
       h("p", { class: "form-error", role: "alert" }));
@@ -171,7 +171,7 @@
       try { await call("POST", "/api/v1/admin/users", d); toast("已添加 " + d.account); users(); }
       catch (e) { form.querySelector(".form-error").textContent = e.message; }
     });
-    const roleLabel = (r) => Api.roleLabel(r);
+    const roleLabel = (r) => label("role", r);
     render(h("section", { class: "panel" }, h("h2", {}, "用户"), form,
       h("table", { class: "table", id: "users" },
         h("thead", {}, h("tr", {}, ["账号", "姓名", "角色", "最近失败登录", ""].map((t) => h("th", {}, t)))),
@@ -285,21 +285,21 @@
   }
 
   async function boot() {
-    me = await UI.whoami();
+    navEl = mountHeader("数字证书服务系统 · 工作台", "staff-nav");
+    me = await whoami();
     if (!me.is_staff) {
       location.href = "/portal.html";
       return;
     }
-    document.getElementById("account-name").textContent = me.name + "（" + Api.roleLabel(me.role) + "）";
-    UI.bindLogout(document.getElementById("logout"));
     try {
-      ({ settings, centres } = await UI.loadRefData());
+      ({ settings, centres } = await loadRefData());
     } catch (e) {
       return failPage(e);
     }
+    setAccountName(me.name + "（" + label("role", me.role) + "）");
     window.addEventListener("hashchange", route);
     route();
   }
 
   boot();
-})();
+}

@@ -1,0 +1,82 @@
+/* 我的证书: the account's certificates and its renewal applications. */
+import { call, cn, date, failPage, fen, h, labels, render, toast } from "../ui.js";
+import { navActive, statusClass, tokenLabel } from "./context.js";
+
+export async function certsPage() {
+  navActive("certs");
+  const period = sessionStorage.getItem("cr_period") || "3m";
+  const status = sessionStorage.getItem("cr_status") || "";
+  let certs, apps;
+  try {
+    [certs, apps] = await Promise.all([
+      call("GET", "/api/v1/certificates"),
+      call("GET", "/api/v1/applications?period=" + period + (status ? "&status=" + status : "")),
+    ]);
+  } catch (e) {
+    return failPage(e);
+  }
+  const certRows = certs.items.map((c) =>
+    h("tr", { "data-cert": c.id },
+      h("td", { "data-label": "证书" }, cn(c.subject)),
+      h("td", { "data-label": "类型" }, tokenLabel(c)),
+      h("td", { "data-label": "有效期至" }, date(c.not_after)),
+      h("td", { "data-label": "状态" }, h("span", { class: "badge badge-cert-" + c.status }, c.status_label)),
+      h("td", { "data-label": "操作" },
+        c.renewable
+          ? h("a", { class: "button primary small", href: "#/apply/new?cert=" + c.id }, "续期")
+          : h("span", { class: "muted small" }, c.renewable_reason || "",
+              c.open_application_id ? [" ", h("a", { href: "#/applications/" + c.open_application_id }, "查看申请")] : null))));
+
+  const selected = new Set();
+  const appRows = apps.items.map((a) => {
+    const editable = a.status === "draft" || a.status === "rejected";
+    return h("tr", { "data-app": a.id },
+      h("td", { class: "check" }, h("input", { type: "checkbox", "aria-label": "选择申请 " + a.id,
+        onchange: (ev) => (ev.target.checked ? selected.add(a) : selected.delete(a)) })),
+      h("td", { "data-label": "企业名称" }, a.company_name || "—"),
+      h("td", { "data-label": "申请人" }, a.applicant_name || "—"),
+      h("td", { "data-label": "状态" }, h("span", { class: statusClass(a.status) }, a.status_label)),
+      h("td", { "data-label": "金额" }, fen(a.price_fen)),
+      h("td", { "data-label": "详情" },
+        h("a", { href: "#/applications/" + a.id }, "查看详情"),
+        editable ? [" · ", h("a", { href: "#/apply/" + a.id + "/1" }, a.status === "draft" ? "继续填写" : "修改")] : null));
+  });
+
+  async function removeSelected() {
+    if (!selected.size) return toast("请先勾选要删除的申请");
+    const drafts = [...selected].filter((a) => a.status === "draft");
+    if (drafts.length < selected.size) return toast("只能删除草稿；已提交的申请请在详情中撤销");
+    if (!confirm("确定删除选中的 " + drafts.length + " 份草稿？")) return;
+    for (const a of drafts) {
+      try { await call("DELETE", "/api/v1/applications/" + a.id); } catch (e) { toast(e.message); }
+    }
+    certsPage();
+  }
+
+  const periodSel = h("select", { "aria-label": "时间范围", onchange: (ev) => { sessionStorage.setItem("cr_period", ev.target.value); certsPage(); } },
+    h("option", { value: "3m", selected: period === "3m" }, "最近三个月"),
+    h("option", { value: "all", selected: period === "all" }, "全部"));
+  const statusSel = h("select", { "aria-label": "状态", onchange: (ev) => { sessionStorage.setItem("cr_status", ev.target.value); certsPage(); } },
+    [["", "全部状态"], ...labels("application")].map(([v, l]) => h("option", { value: v, selected: status === v }, l)));
+
+  render(
+    h("section", { class: "panel" },
+      h("h2", {}, "我的数字证书"),
+      certs.items.length
+        ? h("table", { class: "table", id: "cert-table" },
+            h("thead", {}, h("tr", {}, ["证书", "类型", "有效期至", "状态", "操作"].map((t) => h("th", {}, t)))),
+            h("tbody", {}, certRows))
+        : h("p", { class: "muted" }, "您的账号下还没有证书。")),
+    h("section", { class: "panel" },
+      h("h2", {}, "证书更新申请"),
+      h("div", { class: "toolbar" },
+        h("a", { class: "button primary", href: "#/apply/new", id: "add-app" }, "+ 添加"),
+        h("button", { type: "button", onclick: certsPage }, "刷新"),
+        h("button", { type: "button", onclick: removeSelected }, "删除"),
+        h("span", { class: "spacer" }), periodSel, statusSel),
+      apps.items.length
+        ? h("table", { class: "table", id: "app-table" },
+            h("thead", {}, h("tr", {}, h("th", { class: "check" }, ""), ["企业名称", "申请人", "状态", "金额", "详情"].map((t) => h("th", {}, t)))),
+            h("tbody", {}, appRows))
+        : h("p", { class: "muted" }, "没有符合条件的申请。点“添加”开始续期。")));
+}

@@ -1,0 +1,48 @@
+/* 订单信息 (#/orders) and the payment page of one order (#/orders/NO). */
+import { call, failPage, fen, h, render } from "../ui.js";
+import { ctx, navActive } from "./context.js";
+
+export async function orders() {
+  navActive("orders");
+  let list;
+  try {
+    list = await call("GET", "/api/v1/orders");
+  } catch (e) {
+    if (e.status === 404) list = { items: [] };
+    else return failPage(e);
+  }
+  const items = list.items || list.orders || [];
+  render(h("section", { class: "panel" },
+    h("h2", {}, "订单信息"),
+    items.length
+      ? h("table", { class: "table", id: "order-table" },
+          h("thead", {}, h("tr", {}, ["订单名称", "订单号", "订单价格", "订单状态", ""].map((t) => h("th", {}, t)))),
+          h("tbody", {}, items.map((o) => h("tr", {},
+            h("td", { "data-label": "订单名称" }, (o.company_name || ctx.me.name) + "的证书更新申请订单"),
+            h("td", { "data-label": "订单号" }, o.order_no),
+            h("td", { "data-label": "订单价格" }, fen(o.amount_fen)),
+            h("td", { "data-label": "订单状态" }, h("span", { class: "badge badge-" + o.status }, o.status_label || o.status)),
+            h("td", {}, h("a", { href: "#/orders/" + o.order_no }, ["awaiting_payment", "partially_paid"].includes(o.status) ? "支付订单" : "查看"))))))
+      : h("p", { class: "muted" }, "暂无订单。申请审核通过后，订单会出现在这里。"),
+    h("p", { class: "hint" }, "备注：请务必保证付款人信息和向银行转账人一致。")));
+}
+
+export async function payPage(no) {
+  navActive("orders");
+  let o;
+  try { o = await call("GET", "/api/v1/orders/" + encodeURIComponent(no)); } catch (e) { return failPage(e); }
+  const bank = o.bank || {};
+  const outstanding = (o.amount_fen || 0) - (o.paid_fen || 0);
+  render(h("section", { class: "panel", id: "pay" },
+    h("h2", {}, "支付订单"),
+    h("dl", { class: "dl" },
+      h("dt", {}, "订单名称"), h("dd", {}, (o.company_name || ctx.me.name) + "的证书更新申请订单"),
+      h("dt", {}, "订单金额"), h("dd", {}, h("strong", {}, fen(o.amount_fen)), " 元", o.paid_fen ? "（已付 " + fen(o.paid_fen) + " 元，尚需 " + fen(outstanding) + " 元）" : ""),
+      h("dt", {}, "订单号"), h("dd", {}, h("strong", { class: "order-no", id: "order-no" }, o.order_no), h("div", { class: "warn" }, "*请您付款时务必在备注栏填写此8位订单号！")),
+      h("dt", {}, "订单状态"), h("dd", {}, o.status_label || o.status),
+      h("dt", {}, "收款户名"), h("dd", {}, bank.account_name || "—"),
+      h("dt", {}, "付款账户"), h("dd", {}, bank.account || "—"),
+      h("dt", {}, "开户行"), h("dd", {}, bank.bank_name || "—"),
+      h("dt", {}, "付款人"), h("dd", {}, o.payer_name || "—", h("div", { class: "muted small" }, "请务必保证付款人信息和向银行转账人一致。"))),
+    h("div", { class: "actions" }, h("a", { class: "button primary", href: "#/orders" }, "确定"))));
+}
