@@ -27,6 +27,7 @@ packages=(gcc make autoconf automake pkg-config libc6-dev
 bench_packages=(wrk)
 e2e_packages=(chromium fonts-noto-cjk)
 fuzz_packages=(clang libclang-rt-14-dev valgrind)
+format_packages=(clang-format)
 
 install_packages() {
 	local missing=() p
@@ -282,6 +283,22 @@ valgrind_unit_tests() {
 	[ "$fail" = 0 ]
 }
 
+# Every C file of ours is as clang-format (.clang-format) would write it.
+format_check() {
+	local files
+	mapfile -t files < <(cd "$top" && find src tests -name '*.[ch]' -not -path '*/node_modules/*' | sort)
+	if (cd "$top" && clang-format --dry-run --Werror "${files[@]}") >"$run/log/format.log" 2>&1; then
+		echo "PASS: clang-format: ${#files[@]} C files formatted"
+		printf '# PASS:  1\n# FAIL:  0\n'
+	else
+		echo "FAIL: clang-format: $(grep -c 'warning:' "$run/log/format.log") places differ (see $run/log/format.log;"
+		echo "      'clang-format -i' on the files named there fixes them)"
+		grep -o '^[^:]*:[0-9]*' "$run/log/format.log" | sort -u | head -20 | sed 's/^/#   /'
+		printf '# PASS:  0\n# FAIL:  1\n'
+		return 1
+	fi
+}
+
 # Runs a make target, keeping its output for the tally.
 checked() {
 	local out=$run/log/check-$1.log
@@ -296,6 +313,9 @@ test_all() {
 	e2e_setup
 	env=(CR_BASE="http://127.0.0.1:$port" CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build")
 	rm -f "$run"/log/check-*.log
+	install_packages "${format_packages[@]}"
+	log "source format (clang-format)"
+	checked format format_check || failed=1
 	log "unit tests"
 	checked unit make -C "$build" -j"$(nproc)" check || failed=1
 	log "integration tests against http://127.0.0.1:$port/"

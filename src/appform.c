@@ -43,8 +43,8 @@ static const struct field fields[CR_FORM_FIELDS] = {
 };
 
 /* Members that are not text fields of the table. */
-static const char *const known_top[] = {"certificate_id", "years", "trading_centre_ids", "invoice", "delivery",
-					"id", "status", NULL};
+static const char *const known_top[] = {
+    "certificate_id", "years", "trading_centre_ids", "invoice", "delivery", "id", "status", NULL};
 
 static int
 check_account(const struct field *f, const char *v, struct cr_err *err)
@@ -83,7 +83,8 @@ field_check(int i, const char *v, char out[CR_FORM_BYTES], struct cr_err *err)
 	case F_TAXNO: return cr_check_tax_no(v, f->name, out, CR_FORM_BYTES, err);
 	case F_ENUM:
 		if (!cr_choice_has(f->choices, v))
-			return cr_err_user(err, CR_EINVAL, f->name, "%s的取值无效（可选：%s）", f->label, f->choices);
+			return cr_err_user(err, CR_EINVAL, f->name, "%s的取值无效（可选：%s）", f->label,
+			                   f->choices);
 		return 0;
 	case F_ACCOUNT: return check_account(f, v, err);
 	}
@@ -117,8 +118,8 @@ merge_field(struct cr_form *form, int i, json_t *obj, struct cr_err *one)
 
 /* Reads a JSON integer member; absent leaves *v. */
 static int
-int_member(json_t *in, const char *key, const char *label, long long lo, long long hi, long long *v, int *given,
-	   struct cr_err *one)
+int_member(json_t *in, const char *key, const char *label, long long lo, long long hi, long long *v,
+           int *given, struct cr_err *one)
 {
 	json_t *j = json_object_get(in, key);
 
@@ -170,7 +171,7 @@ merge_centres(struct cr_db *db, struct cr_form *form, json_t *v, struct cr_err *
 
 int
 cr_form_merge(struct cr_db *db, const struct cr_config *cfg, struct cr_form *form, json_t *in,
-	      struct cr_form_given *given, struct cr_err *err)
+              struct cr_form_given *given, struct cr_err *err)
 {
 	struct cr_err one;
 	const char *key;
@@ -198,7 +199,8 @@ cr_form_merge(struct cr_db *db, const struct cr_config *cfg, struct cr_form *for
 
 		if (fields[i].obj && obj && !json_is_object(obj) && !json_is_null(obj)) {
 			/* Reported once, at the object's first field. */
-			if (i == 0 || fields[i - 1].obj == NULL || strcmp(fields[i - 1].obj, fields[i].obj) != 0) {
+			if (i == 0 || fields[i - 1].obj == NULL ||
+			    strcmp(fields[i - 1].obj, fields[i].obj) != 0) {
 				cr_err_user(&one, CR_EINVAL, fields[i].obj, "%s 必须是对象", fields[i].obj);
 				bad = 1;
 				cr_err_add(err, &one);
@@ -210,12 +212,13 @@ cr_form_merge(struct cr_db *db, const struct cr_config *cfg, struct cr_form *for
 			cr_err_add(err, &one);
 		}
 	}
-	if (int_member(in, "years", "开通年限", 1, cfg->order_max_years, &form->years, &years_given, &one) != 0) {
+	if (int_member(in, "years", "开通年限", 1, cfg->order_max_years, &form->years, &years_given, &one) !=
+	    0) {
 		bad = 1;
 		cr_err_add(err, &one);
 	}
 	if (int_member(in, "certificate_id", "待更新数字证书", 1, INT64_MAX, &form->certificate_id,
-		       &given->certificate_id, &one) != 0) {
+	               &given->certificate_id, &one) != 0) {
 		bad = 1;
 		cr_err_add(err, &one);
 	}
@@ -264,7 +267,9 @@ cr_form_to_json(const struct cr_form *form, json_t *o)
 	json_t *inv = json_object(), *del = json_object();
 
 	for (int i = 0; i < CR_FORM_FIELDS; i++) {
-		json_t *target = fields[i].obj == NULL ? o : strcmp(fields[i].obj, "invoice") == 0 ? inv : del;
+		json_t *target = fields[i].obj == NULL                   ? o
+		                 : strcmp(fields[i].obj, "invoice") == 0 ? inv
+		                                                         : del;
 		const char *v = cr_form_value(form, i);
 
 		json_object_set_new(target, fields[i].key, v ? json_string(v) : json_null());

@@ -47,7 +47,7 @@ struct cr_form_given {
  * caller discards it.
  */
 int cr_form_merge(struct cr_db *db, const struct cr_config *cfg, struct cr_form *form, json_t *in,
-		  struct cr_form_given *given, struct cr_err *err);
+                  struct cr_form_given *given, struct cr_err *err);
 /* Adds to acc (code CR_EINCOMPLETE) every field still empty that a submit needs. */
 void cr_form_missing(const struct cr_form *form, int enterprise, struct cr_err *acc);
 /* Sets the text fields in o (top-level members, "invoice" and "delivery" objects). */

@@ -11,12 +11,12 @@
 #include "timefmt.h"
 #include "users.h"
 
-#define APP_COLUMNS                                                                                      \
-	"id, account_id, status, certificate_id, years, reject_reason,"                                  \
-	" DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%SZ'),"  \
-	" DATE_FORMAT(submitted_at, '%Y-%m-%dT%H:%i:%SZ'),"                                              \
-	" company_name, license_no, applicant_name, id_card_no, phone, email, department, license_type," \
-	" payer_name, invoice_type, invoice_title, invoice_tax_no, invoice_address, invoice_phone,"      \
+#define APP_COLUMNS                                                                                          \
+	"id, account_id, status, certificate_id, years, reject_reason,"                                      \
+	" DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%SZ'),"     \
+	" DATE_FORMAT(submitted_at, '%Y-%m-%dT%H:%i:%SZ'),"                                                  \
+	" company_name, license_no, applicant_name, id_card_no, phone, email, department, license_type,"     \
+	" payer_name, invoice_type, invoice_title, invoice_tax_no, invoice_address, invoice_phone,"          \
 	" invoice_bank, invoice_bank_account, delivery_method, delivery_address"
 #define APP_PREFIX 9 /* columns before the form's fields, which follow in the form's order */
 
@@ -31,7 +31,8 @@ copy_cell(char *dst, size_t len, const struct cr_res *res, unsigned col, int *pr
 }
 
 int
-cr_app_load(struct cr_db *db, long long account_id, long long id, int lock, struct cr_app *a, struct cr_err *err)
+cr_app_load(struct cr_db *db, long long account_id, long long id, int lock, struct cr_app *a,
+            struct cr_err *err)
 {
 	struct cr_form *f = &a->form;
 	struct cr_res res;
@@ -40,12 +41,14 @@ cr_app_load(struct cr_db *db, long long account_id, long long id, int lock, stru
 	memset(a, 0, sizeof *a);
 	if (lock)
 		rc = cr_db_one(db, &res, err, "application",
-			       "SELECT " APP_COLUMNS " FROM applications WHERE id = ? AND (account_id = ? OR ? = 0) FOR UPDATE",
-			       "iii", id, account_id, account_id);
+		               "SELECT " APP_COLUMNS
+		               " FROM applications WHERE id = ? AND (account_id = ? OR ? = 0) FOR UPDATE",
+		               "iii", id, account_id, account_id);
 	else
 		rc = cr_db_one(db, &res, err, "application",
-			       "SELECT " APP_COLUMNS " FROM applications WHERE id = ? AND (account_id = ? OR ? = 0)", "iii",
-			       id, account_id, account_id);
+		               "SELECT " APP_COLUMNS
+		               " FROM applications WHERE id = ? AND (account_id = ? OR ? = 0)",
+		               "iii", id, account_id, account_id);
 	if (rc != 0)
 		return rc;
 	a->id = cr_res_i64(&res, 0, 0);
@@ -60,8 +63,9 @@ cr_app_load(struct cr_db *db, long long account_id, long long id, int lock, stru
 	for (int i = 0; i < CR_FORM_FIELDS; i++)
 		copy_cell(f->f[i], CR_FORM_BYTES, &res, APP_PREFIX + i, NULL);
 	cr_res_release(&res);
-	rc = cr_db_exec(db, &res, err, "SELECT centre_id FROM application_centres WHERE application_id = ? ORDER BY centre_id",
-			"i", id);
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT centre_id FROM application_centres WHERE application_id = ? ORDER BY centre_id", "i", id);
 	if (rc != 0)
 		return rc;
 	for (size_t i = 0; i < res.nrows && i < CR_FORM_MAX_CENTRES; i++)
@@ -77,13 +81,14 @@ open_conflict(struct cr_db *db, long long cert, struct cr_err *err)
 	struct cr_res res;
 	long long other = 0;
 
-	if (cr_db_exec(db, &res, NULL, "SELECT id FROM applications WHERE open_certificate_id = ?", "i", cert) == 0) {
+	if (cr_db_exec(db, &res, NULL, "SELECT id FROM applications WHERE open_certificate_id = ?", "i",
+	               cert) == 0) {
 		if (res.nrows)
 			other = cr_res_i64(&res, 0, 0);
 		cr_res_release(&res);
 	}
-	return cr_err_user(err, CR_ECONFLICT, "certificate_id", "该证书已有进行中的续期申请（编号 %lld），请先完成或撤销该申请",
-			   other);
+	return cr_err_user(err, CR_ECONFLICT, "certificate_id",
+	                   "该证书已有进行中的续期申请（编号 %lld），请先完成或撤销该申请", other);
 }
 
 static int
@@ -95,14 +100,15 @@ app_store(struct cr_db *db, const struct cr_app *a, struct cr_err *err)
 
 	for (int i = 0; i < CR_FORM_FIELDS; i++)
 		v[i] = cr_form_value(f, i);
-	rc = cr_db_exec(db, NULL, err,
-			"UPDATE applications SET certificate_id = ?, years = ?, company_name = ?, license_no = ?,"
-			" applicant_name = ?, id_card_no = ?, phone = ?, email = ?, department = ?, license_type = ?,"
-			" payer_name = ?, invoice_type = ?, invoice_title = ?, invoice_tax_no = ?, invoice_address = ?,"
-			" invoice_phone = ?, invoice_bank = ?, invoice_bank_account = ?, delivery_method = ?,"
-			" delivery_address = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
-			"iissssssssssssssssssi", f->certificate_id, f->years, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
-			v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], a->id);
+	rc = cr_db_exec(
+	    db, NULL, err,
+	    "UPDATE applications SET certificate_id = ?, years = ?, company_name = ?, license_no = ?,"
+	    " applicant_name = ?, id_card_no = ?, phone = ?, email = ?, department = ?, license_type = ?,"
+	    " payer_name = ?, invoice_type = ?, invoice_title = ?, invoice_tax_no = ?, invoice_address = ?,"
+	    " invoice_phone = ?, invoice_bank = ?, invoice_bank_account = ?, delivery_method = ?,"
+	    " delivery_address = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
+	    "iissssssssssssssssssi", f->certificate_id, f->years, v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+	    v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], a->id);
 	if (rc == CR_ECONFLICT)
 		return open_conflict(db, f->certificate_id, err);
 	return rc;
@@ -112,14 +118,16 @@ static int
 store_centres(struct cr_db *db, const struct cr_app *a, struct cr_err *err)
 {
 	const struct cr_form *f = &a->form;
-	int rc = cr_db_exec(db, NULL, err, "DELETE FROM application_centres WHERE application_id = ?", "i", a->id);
+	int rc =
+	    cr_db_exec(db, NULL, err, "DELETE FROM application_centres WHERE application_id = ?", "i", a->id);
 
 	for (int i = 0; rc == 0 && i < f->ncentres; i++)
-		rc = cr_db_exec(db, NULL, err, "INSERT INTO application_centres (application_id, centre_id) VALUES (?, ?)",
-				"ii", a->id, f->centres[i]);
+		rc = cr_db_exec(db, NULL, err,
+		                "INSERT INTO application_centres (application_id, centre_id) VALUES (?, ?)",
+		                "ii", a->id, f->centres[i]);
 	if (rc == 0)
-		rc = cr_db_exec(db, NULL, err, "UPDATE applications SET addons = ? WHERE id = ?", "ii", (long long)f->ncentres,
-				a->id);
+		rc = cr_db_exec(db, NULL, err, "UPDATE applications SET addons = ? WHERE id = ?", "ii",
+		                (long long)f->ncentres, a->id);
 	return rc;
 }
 
@@ -127,10 +135,11 @@ static int
 event(struct cr_db *db, long long app, long long actor, const char *from, const char *to, const char *note,
       struct cr_err *err)
 {
-	return cr_db_exec(db, NULL, err,
-			  "INSERT INTO application_events (application_id, at, actor_id, status_from, status_to, note)"
-			  " VALUES (?, UTC_TIMESTAMP(6), ?, ?, ?, ?)",
-			  "iisss", app, actor, from, to, note);
+	return cr_db_exec(
+	    db, NULL, err,
+	    "INSERT INTO application_events (application_id, at, actor_id, status_from, status_to, note)"
+	    " VALUES (?, UTC_TIMESTAMP(6), ?, ?, ?, ?)",
+	    "iisss", app, actor, from, to, note);
 }
 
 int
@@ -139,7 +148,7 @@ cr_app_editable(const struct cr_app *a, struct cr_err *err)
 	if (strcmp(a->status, "draft") == 0 || strcmp(a->status, "rejected") == 0)
 		return 0;
 	return cr_err_user(err, CR_ECONFLICT, NULL, "申请当前状态为“%s”，不能修改",
-			   cr_status_label(CR_SM_APPLICATION, a->status));
+	                   cr_status_label(CR_SM_APPLICATION, a->status));
 }
 
 static int
@@ -152,8 +161,8 @@ names_field(const struct cr_err *err, const char *field)
 }
 
 int
-cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, json_t *in, long long *id,
-	      struct cr_err *err)
+cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, json_t *in,
+              long long *id, struct cr_err *err)
 {
 	long long account_id = actor->id;
 	struct cr_form_given given;
@@ -178,9 +187,9 @@ cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_act
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
 	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO applications (account_id, certificate_id, created_at, updated_at)"
-			" VALUES (?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
-			"ii", account_id, a.form.certificate_id);
+	                "INSERT INTO applications (account_id, certificate_id, created_at, updated_at)"
+	                " VALUES (?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+	                "ii", account_id, a.form.certificate_id);
 	if (rc == CR_ECONFLICT) {
 		cr_db_rollback(db);
 		return open_conflict(db, a.form.certificate_id, err);
@@ -191,8 +200,9 @@ cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_act
 	if ((rc = app_store(db, &a, err)) != 0 || (given.centres && (rc = store_centres(db, &a, err)) != 0) ||
 	    (rc = event(db, a.id, account_id, NULL, "draft", NULL, err)) != 0 ||
 	    (rc = cr_audit(db, actor, "application.create", "application", a.id, NULL,
-			   json_pack("{s:s, s:I}", "status", "draft", "certificate_id", (json_int_t)a.form.certificate_id),
-			   err)) != 0)
+	                   json_pack("{s:s, s:I}", "status", "draft", "certificate_id",
+	                             (json_int_t)a.form.certificate_id),
+	                   err)) != 0)
 		goto fail;
 	if ((rc = cr_db_commit(db, err)) != 0)
 		goto fail;
@@ -205,7 +215,7 @@ fail:
 
 int
 cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id, json_t *in,
-	     struct cr_err *err)
+             struct cr_err *err)
 {
 	struct cr_form_given given;
 	struct cr_app a;
@@ -247,7 +257,8 @@ license_type(const struct cr_app *a)
 
 /* Everything still missing before a submit, into acc (CR_EINCOMPLETE items). */
 static int
-app_missing(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a, int enterprise, struct cr_err *acc)
+app_missing(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a, int enterprise,
+            struct cr_err *acc)
 {
 	cr_form_missing(&a->form, enterprise, acc);
 	return cr_attachments_missing(db, cfg, a->id, a->form.f[CR_FORM_LICENSE_TYPE], acc);
@@ -259,7 +270,8 @@ missing_json(const struct cr_err *acc)
 	json_t *m = json_array();
 
 	for (int i = 0; i < acc->nfields; i++)
-		json_array_append_new(m, json_pack("{s:s, s:s}", "field", acc->fields[i].field, "message", acc->fields[i].user));
+		json_array_append_new(m, json_pack("{s:s, s:s}", "field", acc->fields[i].field, "message",
+		                                   acc->fields[i].user));
 	return m;
 }
 
@@ -270,16 +282,17 @@ history_json(struct cr_db *db, long long id)
 	struct cr_res res;
 
 	if (cr_db_exec(db, &res, NULL,
-		       "SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%SZ'), status_from, status_to, note"
-		       " FROM application_events WHERE application_id = ? ORDER BY id",
-		       "i", id) != 0)
+	               "SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%SZ'), status_from, status_to, note"
+	               " FROM application_events WHERE application_id = ? ORDER BY id",
+	               "i", id) != 0)
 		return h;
 	for (size_t r = 0; r < res.nrows; r++) {
 		const char *to = cr_res_str(&res, r, 2);
 
-		json_array_append_new(h, json_pack("{s:s, s:o, s:s, s:s, s:o}", "at", cr_res_str(&res, r, 0), "from",
-						   cr_json_cell(&res, r, 1), "to", to, "label",
-						   cr_status_label(CR_SM_APPLICATION, to), "note", cr_json_cell(&res, r, 3)));
+		json_array_append_new(h, json_pack("{s:s, s:o, s:s, s:s, s:o}", "at", cr_res_str(&res, r, 0),
+		                                   "from", cr_json_cell(&res, r, 1), "to", to, "label",
+		                                   cr_status_label(CR_SM_APPLICATION, to), "note",
+		                                   cr_json_cell(&res, r, 3)));
 	}
 	cr_res_release(&res);
 	return h;
@@ -307,9 +320,12 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 	cr_prices_load(db, cfg, &prices);
 	price = cr_price_fen(&prices, f->years, f->ncentres);
 	json_object_set_new(o, "price_fen", price >= 0 ? json_integer(price) : json_null());
-	if (cr_db_exec(db, &res, NULL, "SELECT order_no, status FROM orders WHERE application_id = ?", "i", a->id) == 0) {
-		json_object_set_new(o, "order_no", res.nrows ? json_string(cr_res_str(&res, 0, 0)) : json_null());
-		json_object_set_new(o, "order_status", res.nrows ? json_string(cr_res_str(&res, 0, 1)) : json_null());
+	if (cr_db_exec(db, &res, NULL, "SELECT order_no, status FROM orders WHERE application_id = ?", "i",
+	               a->id) == 0) {
+		json_object_set_new(o, "order_no",
+		                    res.nrows ? json_string(cr_res_str(&res, 0, 0)) : json_null());
+		json_object_set_new(o, "order_status",
+		                    res.nrows ? json_string(cr_res_str(&res, 0, 1)) : json_null());
 		cr_res_release(&res);
 	}
 	json_object_set_new(o, "reject_reason", a->has_reject ? json_string(a->reject_reason) : json_null());
@@ -327,7 +343,7 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 
 int
 cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id, json_t **out,
-	   struct cr_err *err)
+           struct cr_err *err)
 {
 	struct cr_app a;
 	int rc;
@@ -340,7 +356,7 @@ cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, 
 
 int
 cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
-	    const char *status, json_t **out, struct cr_err *err)
+            const char *status, json_t **out, struct cr_err *err)
 {
 	struct cr_prices prices;
 	struct cr_res res;
@@ -360,13 +376,13 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 		status = NULL;
 	/* One round trip: the prices in force come with the rows, the price is computed here. */
 	rc = cr_db_exec(db, &res, err,
-			"SELECT a.id, a.status, a.company_name, a.applicant_name, a.years,"
-			" a.created_at, a.updated_at, a.certificate_id, a.addons, a.reject_reason,"
-			" p.base_per_year, p.addon_per_year"
-			" FROM applications a LEFT JOIN prices p ON p.id = 1"
-			" WHERE a.account_id = ? AND a.created_at > UTC_TIMESTAMP() - INTERVAL ? DAY"
-			" AND (? IS NULL OR a.status = ?) ORDER BY a.id DESC LIMIT 500",
-			"iiss", account_id, days, status, status);
+	                "SELECT a.id, a.status, a.company_name, a.applicant_name, a.years,"
+	                " a.created_at, a.updated_at, a.certificate_id, a.addons, a.reject_reason,"
+	                " p.base_per_year, p.addon_per_year"
+	                " FROM applications a LEFT JOIN prices p ON p.id = 1"
+	                " WHERE a.account_id = ? AND a.created_at > UTC_TIMESTAMP() - INTERVAL ? DAY"
+	                " AND (? IS NULL OR a.status = ?) ORDER BY a.id DESC LIMIT 500",
+	                "iiss", account_id, days, status, status);
 	if (rc != 0)
 		return rc;
 	cr_prices_load(NULL, cfg, &prices);
@@ -385,12 +401,13 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 		cr_time_iso(cr_res_str(&res, i, 6), updated);
 		json_array_append_new(
 		    arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:o, s:o}", "id",
-				   (json_int_t)cr_res_i64(&res, i, 0), "status", st, "status_label",
-				   cr_status_label(CR_SM_APPLICATION, st), "company_name", cr_res_str(&res, i, 2),
-				   "applicant_name", cr_res_str(&res, i, 3), "years", (json_int_t)cr_res_i64(&res, i, 4),
-				   "created_at", created, "updated_at", updated, "certificate_id",
-				   (json_int_t)cr_res_i64(&res, i, 7), "price_fen", price >= 0 ? json_integer(price) : json_null(),
-				   "reject_reason", cr_json_cell(&res, i, 9)));
+		                   (json_int_t)cr_res_i64(&res, i, 0), "status", st, "status_label",
+		                   cr_status_label(CR_SM_APPLICATION, st), "company_name",
+		                   cr_res_str(&res, i, 2), "applicant_name", cr_res_str(&res, i, 3), "years",
+		                   (json_int_t)cr_res_i64(&res, i, 4), "created_at", created, "updated_at",
+		                   updated, "certificate_id", (json_int_t)cr_res_i64(&res, i, 7), "price_fen",
+		                   price >= 0 ? json_integer(price) : json_null(), "reject_reason",
+		                   cr_json_cell(&res, i, 9)));
 	}
 	cr_res_release(&res);
 	*out = json_pack("{s:o}", "items", arr);
@@ -402,8 +419,10 @@ static const char *
 action_of(const char *to)
 {
 	static const char *const actions[][2] = {
-	    {"submitted", "application.submit"}, {"cancelled", "application.cancel"},
-	    {"approved", "application.approve"}, {"rejected", "application.reject"},
+	    {"submitted", "application.submit"},
+	    {"cancelled", "application.cancel"},
+	    {"approved", "application.approve"},
+	    {"rejected", "application.reject"},
 	};
 
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
@@ -414,30 +433,32 @@ action_of(const char *to)
 
 /* Moves a to status to, with its event and audit row; reason is the rejection's. */
 static int
-set_status(struct cr_db *db, struct cr_app *a, const char *to, const struct cr_actor *actor, const char *reason,
-	   struct cr_err *err)
+set_status(struct cr_db *db, struct cr_app *a, const char *to, const struct cr_actor *actor,
+           const char *reason, struct cr_err *err)
 {
-	int rc = cr_db_exec(db, NULL, err,
-			    "UPDATE applications SET status = ?, updated_at = UTC_TIMESTAMP(6),"
-			    " submitted_at = IF(? = 'submitted', UTC_TIMESTAMP(6), submitted_at),"
-			    " reject_reason = IF(? = 'submitted', NULL, IF(? = 'rejected', ?, reject_reason)) WHERE id = ?",
-			    "sssssi", to, to, to, to, reason, a->id);
+	int rc = cr_db_exec(
+	    db, NULL, err,
+	    "UPDATE applications SET status = ?, updated_at = UTC_TIMESTAMP(6),"
+	    " submitted_at = IF(? = 'submitted', UTC_TIMESTAMP(6), submitted_at),"
+	    " reject_reason = IF(? = 'submitted', NULL, IF(? = 'rejected', ?, reject_reason)) WHERE id = ?",
+	    "sssssi", to, to, to, to, reason, a->id);
 
 	if (rc == CR_ECONFLICT)
 		return open_conflict(db, a->form.certificate_id, err);
 	if (rc == 0)
 		rc = event(db, a->id, actor->id, a->status, to, reason, err);
 	if (rc == 0)
-		rc = cr_audit(db, actor, action_of(to), "application", a->id, json_pack("{s:s}", "status", a->status),
-			      reason ? json_pack("{s:s, s:s}", "status", to, "reason", reason)
-				     : json_pack("{s:s}", "status", to),
-			      err);
+		rc = cr_audit(db, actor, action_of(to), "application", a->id,
+		              json_pack("{s:s}", "status", a->status),
+		              reason ? json_pack("{s:s, s:s}", "status", to, "reason", reason)
+		                     : json_pack("{s:s}", "status", to),
+		              err);
 	return rc;
 }
 
 int
-cr_app_transition(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long account_id,
-		  long long id, const struct cr_app_move *mv, struct cr_err *err)
+cr_app_transition(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
+                  long long account_id, long long id, const struct cr_app_move *mv, struct cr_err *err)
 {
 	struct cr_app a;
 	int rc;
@@ -448,7 +469,7 @@ cr_app_transition(struct cr_db *db, const struct cr_config *cfg, const struct cr
 		goto fail;
 	if (!cr_choice_has(mv->from, a.status)) {
 		rc = cr_err_user(err, CR_ECONFLICT, NULL, "申请当前状态为“%s”，%s",
-				 cr_status_label(CR_SM_APPLICATION, a.status), mv->refusal);
+		                 cr_status_label(CR_SM_APPLICATION, a.status), mv->refusal);
 		goto fail;
 	}
 	if ((mv->step && (rc = mv->step(db, cfg, actor, &a, mv->arg, err)) != 0) ||
@@ -463,7 +484,7 @@ fail:
 /* Submit's step: the certificate is still renewable and nothing is missing. */
 static int
 check_complete(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct cr_app *a,
-	       void *arg, struct cr_err *err)
+               void *arg, struct cr_err *err)
 {
 	int enterprise = *(int *)arg, rc;
 	struct cr_err acc;
@@ -485,10 +506,11 @@ check_complete(struct cr_db *db, const struct cr_config *cfg, const struct cr_ac
 }
 
 int
-cr_app_submit(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, int enterprise, long long id,
-	      struct cr_err *err)
+cr_app_submit(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, int enterprise,
+              long long id, struct cr_err *err)
 {
-	struct cr_app_move mv = {"draft|rejected", "submitted", "不能提交", NULL, check_complete, &enterprise};
+	struct cr_app_move mv = {"draft|rejected", "submitted", "不能提交", NULL,
+	                         check_complete,   &enterprise};
 
 	return cr_app_transition(db, cfg, actor, actor->id, id, &mv, err);
 }
@@ -503,8 +525,8 @@ cr_app_cancel(struct cr_db *db, const struct cr_actor *actor, long long id, stru
 
 /* Delete's step: the row goes (its attachments and events with it); the files' names are kept for after. */
 static int
-remove_draft(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct cr_app *a, void *arg,
-	     struct cr_err *err)
+remove_draft(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct cr_app *a,
+             void *arg, struct cr_err *err)
 {
 	struct cr_res *files = arg;
 	int rc;
@@ -513,8 +535,8 @@ remove_draft(struct cr_db *db, const struct cr_config *cfg, const struct cr_acto
 	if ((rc = cr_attachment_files(db, a->id, files, err)) != 0)
 		return rc;
 	if ((rc = cr_db_exec(db, NULL, err, "DELETE FROM applications WHERE id = ?", "i", a->id)) != 0 ||
-	    (rc = cr_audit(db, actor, "application.delete", "application", a->id, json_pack("{s:s}", "status", "draft"),
-			   NULL, err)) != 0) {
+	    (rc = cr_audit(db, actor, "application.delete", "application", a->id,
+	                   json_pack("{s:s}", "status", "draft"), NULL, err)) != 0) {
 		cr_res_release(files);
 		return rc;
 	}
@@ -523,10 +545,11 @@ remove_draft(struct cr_db *db, const struct cr_config *cfg, const struct cr_acto
 
 int
 cr_app_delete(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
-	      struct cr_err *err)
+              struct cr_err *err)
 {
 	struct cr_res files = {0};
-	struct cr_app_move mv = {"draft", NULL, "只能删除草稿；已提交的申请请使用“撤销”", NULL, remove_draft, &files};
+	struct cr_app_move mv = {"draft", NULL,         "只能删除草稿；已提交的申请请使用“撤销”",
+	                         NULL,    remove_draft, &files};
 	int rc = cr_app_transition(db, cfg, actor, actor->id, id, &mv, err);
 
 	/* The files go only once the rows are gone for good. */

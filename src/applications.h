@@ -33,17 +33,17 @@ struct cr_app {
  * FOR UPDATE inside the caller's transaction.
  */
 int cr_app_load(struct cr_db *db, long long account_id, long long id, int lock, struct cr_app *a,
-		struct cr_err *err);
+                struct cr_err *err);
 /* 0 when a may still be edited (draft or rejected), else CR_ECONFLICT saying why. */
 int cr_app_editable(const struct cr_app *a, struct cr_err *err);
 
 /* A step run inside a transition's transaction, before the status changes. */
 typedef int (*cr_app_step)(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
-			   struct cr_app *a, void *arg, struct cr_err *err);
+                           struct cr_app *a, void *arg, struct cr_err *err);
 
 struct cr_app_move {
 	const char *from;    /* '|'-separated statuses it may leave */
-	const char *to;	     /* the new status; NULL: the step removed the application */
+	const char *to;      /* the new status; NULL: the step removed the application */
 	const char *refusal; /* why another status cannot move ("不能撤销") */
 	const char *reason;  /* the rejection's reason, or NULL */
 	cr_app_step step;    /* or NULL */
@@ -55,25 +55,25 @@ struct cr_app_move {
  * transaction with its step, event and audit row.
  */
 int cr_app_transition(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
-		      long long account_id, long long id, const struct cr_app_move *mv, struct cr_err *err);
+                      long long account_id, long long id, const struct cr_app_move *mv, struct cr_err *err);
 
 /* Customer actions take the customer as actor (actor->id is the account). */
 int cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, json_t *in,
-		  long long *id, struct cr_err *err);
+                  long long *id, struct cr_err *err);
 int cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
-		 json_t *in, struct cr_err *err);
+                 json_t *in, struct cr_err *err);
 /* The full application (SPEC 10 fields, plus missing, history, required_attachments). */
 int cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
-	       json_t **out, struct cr_err *err);
+               json_t **out, struct cr_err *err);
 /* period: "3m" or "all"; status: NULL/"" for all, or one status. */
 int cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
-		const char *status, json_t **out, struct cr_err *err);
+                const char *status, json_t **out, struct cr_err *err);
 /* Submits (from draft or rejected); CR_EINCOMPLETE naming every missing field or attachment. */
 int cr_app_submit(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, int enterprise,
-		  long long id, struct cr_err *err);
+                  long long id, struct cr_err *err);
 int cr_app_cancel(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err);
 /* Deletes a draft with its attachments (files removed after the commit). */
 int cr_app_delete(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
-		  struct cr_err *err);
+                  struct cr_err *err);
 
 #endif

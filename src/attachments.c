@@ -28,7 +28,8 @@ find_kind(const char *kind)
 }
 
 int
-cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_kind *k, const char *license_type)
+cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_kind *k,
+                       const char *license_type)
 {
 	const char *req = cfg->attachments_required;
 	size_t n = strlen(k->kind);
@@ -38,7 +39,8 @@ cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_k
 	if (strcmp(req, "all") == 0)
 		return 1;
 	for (const char *p = req; (p = strstr(p, k->kind)) != NULL; p += n)
-		if ((p == req || p[-1] == ',' || p[-1] == ' ') && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+		if ((p == req || p[-1] == ',' || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
 			return 1;
 	return 0;
 }
@@ -55,14 +57,15 @@ cr_attachments_required_json(const struct cr_config *cfg, const char *license_ty
 }
 
 int
-cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long app_id, const char *license_type,
-		       struct cr_err *acc)
+cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long app_id,
+                       const char *license_type, struct cr_err *acc)
 {
 	struct cr_err one;
 	struct cr_res res;
 	int rc;
 
-	if ((rc = cr_db_exec(db, &res, &one, "SELECT kind FROM attachments WHERE application_id = ?", "i", app_id)) != 0)
+	if ((rc = cr_db_exec(db, &res, &one, "SELECT kind FROM attachments WHERE application_id = ?", "i",
+	                     app_id)) != 0)
 		return rc;
 	for (int k = 0; k < cr_attachment_kind_count; k++) {
 		const struct cr_attachment_kind *kind = &cr_attachment_kinds[k];
@@ -89,23 +92,24 @@ cr_attachments_json(struct cr_db *db, long long app_id)
 	json_t *att = json_object();
 	struct cr_res res;
 
-	if (cr_db_exec(db, &res, NULL,
-		       "SELECT kind, sha256, bytes, content_type, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ')"
-		       " FROM attachments WHERE application_id = ?",
-		       "i", app_id) != 0)
+	if (cr_db_exec(
+	        db, &res, NULL,
+	        "SELECT kind, sha256, bytes, content_type, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ')"
+	        " FROM attachments WHERE application_id = ?",
+	        "i", app_id) != 0)
 		return att;
 	for (size_t r = 0; r < res.nrows; r++)
 		json_object_set_new(att, cr_res_str(&res, r, 0),
-				    json_pack("{s:s, s:I, s:s, s:s}", "sha256", cr_res_str(&res, r, 1), "bytes",
-					      (json_int_t)cr_res_i64(&res, r, 2), "content_type", cr_res_str(&res, r, 3),
-					      "uploaded_at", cr_res_str(&res, r, 4)));
+		                    json_pack("{s:s, s:I, s:s, s:s}", "sha256", cr_res_str(&res, r, 1),
+		                              "bytes", (json_int_t)cr_res_i64(&res, r, 2), "content_type",
+		                              cr_res_str(&res, r, 3), "uploaded_at", cr_res_str(&res, r, 4)));
 	cr_res_release(&res);
 	return att;
 }
 
 int
-cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id, const char *kind,
-		  const void *data, size_t len, json_t **out, struct cr_err *err)
+cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
+                  const char *kind, const void *data, size_t len, json_t **out, struct cr_err *err)
 {
 	char name[40], sha[65], old[80] = "", field[CR_ERR_FIELD_MAX];
 	struct cr_err why;
@@ -129,28 +133,32 @@ cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long accou
 		goto fail_file;
 	if ((rc = cr_app_load(db, account_id, id, 1, &a, err)) != 0 || (rc = cr_app_editable(&a, err)) != 0)
 		goto fail_tx;
-	if ((rc = cr_db_exec(db, &res, err,
-			     "SELECT stored_name FROM attachments WHERE application_id = ? AND kind = ? FOR UPDATE", "is",
-			     id, kind)) != 0)
+	if ((rc = cr_db_exec(
+	         db, &res, err,
+	         "SELECT stored_name FROM attachments WHERE application_id = ? AND kind = ? FOR UPDATE", "is",
+	         id, kind)) != 0)
 		goto fail_tx;
 	if (res.nrows)
 		snprintf(old, sizeof old, "%s", cr_res_str(&res, 0, 0));
 	cr_res_release(&res);
 	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO attachments (application_id, kind, content_type, bytes, sha256, stored_name, created_at)"
-			" VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE content_type = VALUES(content_type),"
-			" bytes = VALUES(bytes), sha256 = VALUES(sha256), stored_name = VALUES(stored_name),"
-			" created_at = VALUES(created_at)",
-			"ississ", id, kind, cr_doc_content_type(t), (long long)len, sha, name);
+	                "INSERT INTO attachments (application_id, kind, content_type, bytes, sha256, "
+	                "stored_name, created_at)"
+	                " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE content_type = "
+	                "VALUES(content_type),"
+	                " bytes = VALUES(bytes), sha256 = VALUES(sha256), stored_name = VALUES(stored_name),"
+	                " created_at = VALUES(created_at)",
+	                "ississ", id, kind, cr_doc_content_type(t), (long long)len, sha, name);
 	if (rc != 0)
 		goto fail_tx;
-	rc = cr_db_exec(db, NULL, err, "UPDATE applications SET updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "i", id);
+	rc = cr_db_exec(db, NULL, err, "UPDATE applications SET updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
+	                "i", id);
 	if (rc != 0 || (rc = cr_db_commit(db, err)) != 0)
 		goto fail_tx;
 	if (old[0])
 		cr_upload_remove(cfg->attachments_dir, old);
-	*out = json_pack("{s:s, s:s, s:I, s:s}", "kind", kind, "sha256", sha, "bytes", (json_int_t)len, "content_type",
-			 cr_doc_content_type(t));
+	*out = json_pack("{s:s, s:s, s:I, s:s}", "kind", kind, "sha256", sha, "bytes", (json_int_t)len,
+	                 "content_type", cr_doc_content_type(t));
 	return 0;
 fail_tx:
 	cr_db_rollback(db);
@@ -160,21 +168,22 @@ fail_file:
 }
 
 int
-cr_attachment_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id, const char *kind,
-		  char **data, size_t *len, char ctype[41], struct cr_err *err)
+cr_attachment_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
+                  const char *kind, char **data, size_t *len, char ctype[41], struct cr_err *err)
 {
 	struct cr_res res;
 	int rc;
 
 	rc = cr_db_one(db, &res, err, "attachment",
-		       "SELECT t.stored_name, t.content_type FROM attachments t JOIN applications a ON a.id = t.application_id"
-		       " WHERE t.application_id = ? AND t.kind = ? AND (a.account_id = ? OR ? = 0)",
-		       "isii", id, kind, account_id, account_id);
+	               "SELECT t.stored_name, t.content_type FROM attachments t JOIN applications a ON a.id "
+	               "= t.application_id"
+	               " WHERE t.application_id = ? AND t.kind = ? AND (a.account_id = ? OR ? = 0)",
+	               "isii", id, kind, account_id, account_id);
 	if (rc != 0)
 		return rc;
 	snprintf(ctype, 41, "%s", cr_res_str(&res, 0, 1));
-	rc = cr_upload_read(cfg->attachments_dir, cr_res_str(&res, 0, 0), (size_t)cfg->attachments_max_bytes, data, len,
-			    err);
+	rc = cr_upload_read(cfg->attachments_dir, cr_res_str(&res, 0, 0), (size_t)cfg->attachments_max_bytes,
+	                    data, len, err);
 	cr_res_release(&res);
 	return rc;
 }
@@ -182,7 +191,8 @@ cr_attachment_get(struct cr_db *db, const struct cr_config *cfg, long long accou
 int
 cr_attachment_files(struct cr_db *db, long long app_id, struct cr_res *names, struct cr_err *err)
 {
-	return cr_db_exec(db, names, err, "SELECT stored_name FROM attachments WHERE application_id = ?", "i", app_id);
+	return cr_db_exec(db, names, err, "SELECT stored_name FROM attachments WHERE application_id = ?", "i",
+	                  app_id);
 }
 
 void
@@ -198,7 +208,8 @@ cr_attachment_referenced(const char *name, void *db)
 	struct cr_res res;
 	int found;
 
-	if (cr_db_exec(db, &res, NULL, "SELECT 1 FROM attachments WHERE stored_name = ? LIMIT 1", "s", name) != 0)
+	if (cr_db_exec(db, &res, NULL, "SELECT 1 FROM attachments WHERE stored_name = ? LIMIT 1", "s",
+	               name) != 0)
 		return 1;
 	found = res.nrows > 0;
 	cr_res_release(&res);

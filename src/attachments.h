@@ -24,12 +24,13 @@ extern const struct cr_attachment_kind cr_attachment_kinds[];
 extern const int cr_attachment_kind_count;
 
 /* 1 when kind k must be uploaded before a submit (attachments.required and the licence type). */
-int cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_kind *k, const char *license_type);
+int cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_kind *k,
+                           const char *license_type);
 /* The required kinds as a JSON array of names. */
 json_t *cr_attachments_required_json(const struct cr_config *cfg, const char *license_type);
 /* Adds to acc (CR_EINCOMPLETE, field "attachments.KIND") every required kind not uploaded. */
-int cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long app_id, const char *license_type,
-			   struct cr_err *acc);
+int cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long app_id,
+                           const char *license_type, struct cr_err *acc);
 /* {kind: {sha256, bytes, content_type, uploaded_at}} of app_id; an empty object when it has none. */
 json_t *cr_attachments_json(struct cr_db *db, long long app_id);
 
@@ -40,10 +41,10 @@ json_t *cr_attachments_json(struct cr_db *db, long long app_id);
  * sha256, bytes, content_type}.
  */
 int cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long app_id,
-		      const char *kind, const void *data, size_t len, json_t **out, struct cr_err *err);
+                      const char *kind, const void *data, size_t len, json_t **out, struct cr_err *err);
 /* Reads an attachment back; *data is the caller's to free; ctype its media type. */
 int cr_attachment_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long app_id,
-		      const char *kind, char **data, size_t *len, char ctype[41], struct cr_err *err);
+                      const char *kind, char **data, size_t *len, char ctype[41], struct cr_err *err);
 /* The stored names of app_id's files (one column), to remove once their rows are gone. */
 int cr_attachment_files(struct cr_db *db, long long app_id, struct cr_res *names, struct cr_err *err);
 void cr_attachment_files_remove(const struct cr_config *cfg, const struct cr_res *names);

@@ -12,22 +12,23 @@
 
 static char *
 canonical(const char *prev, const char *at, long long actor_id, const char *actor, const char *action,
-	  const char *otype, const char *oid, const char *ip, const char *before, const char *after)
+          const char *otype, const char *oid, const char *ip, const char *before, const char *after)
 {
 	char *s = NULL;
 
 	if (asprintf(&s, "%s|%s|%lld|%s|%s|%s|%s|%s|%s|%s", prev, at, actor_id, actor, action, otype, oid, ip,
-		     before ? before : "", after ? after : "") < 0)
+	             before ? before : "", after ? after : "") < 0)
 		return NULL;
 	return s;
 }
 
-static int audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
-			const char *object_id, json_t *before, json_t *after, struct cr_err *err);
+static int audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action,
+                        const char *object_type, const char *object_id, json_t *before, json_t *after,
+                        struct cr_err *err);
 
 int
 cr_audit_s(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
-	   const char *object_id, json_t *before, json_t *after, struct cr_err *err)
+           const char *object_id, json_t *before, json_t *after, struct cr_err *err)
 {
 	int rc;
 
@@ -48,21 +49,23 @@ cr_audit_s(struct cr_db *db, const struct cr_actor *actor, const char *action, c
 
 static int
 audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
-	     const char *object_id, json_t *before, json_t *after, struct cr_err *err)
+             const char *object_id, json_t *before, json_t *after, struct cr_err *err)
 {
 	char at[32], prev[65], hash[65], *b = NULL, *a = NULL, *text;
 	struct cr_res res;
 	struct timeval tv;
 	struct tm tm;
 	long long aid = actor ? actor->id : 0;
-	const char *aname = actor && actor->name ? actor->name : "system", *ip = actor && actor->ip ? actor->ip : "";
+	const char *aname = actor && actor->name ? actor->name : "system",
+	           *ip = actor && actor->ip ? actor->ip : "";
 	int rc;
 
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm);
 	snprintf(at + 19, sizeof at - 19, ".%06ld", (long)tv.tv_usec);
-	if ((rc = cr_db_exec(db, &res, err, "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE", "")) != 0) {
+	if ((rc = cr_db_exec(db, &res, err, "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+	                     "")) != 0) {
 		json_decref(before);
 		json_decref(after);
 		return rc;
@@ -80,13 +83,16 @@ audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action,
 	}
 	cr_sha256_hex(hash, text, strlen(text));
 	free(text);
-	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO audit_log (at, actor_id, actor, action, object_type, object_id, ip, before_state,"
-			" after_state, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			"sIsssssssss", at, aid ? &aid : NULL, aname, action, object_type, object_id, ip, b, a, prev, hash);
+	rc = cr_db_exec(
+	    db, NULL, err,
+	    "INSERT INTO audit_log (at, actor_id, actor, action, object_type, object_id, ip, before_state,"
+	    " after_state, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "sIsssssssss", at, aid ? &aid : NULL, aname, action, object_type, object_id, ip, b, a, prev,
+	    hash);
 	if (rc == 0)
-		rc = cr_db_exec(db, NULL, err, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", "is",
-				cr_db_insert_id(db), hash);
+		rc =
+		    cr_db_exec(db, NULL, err, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1",
+		               "is", cr_db_insert_id(db), hash);
 out:
 	free(b);
 	free(a);
@@ -97,7 +103,7 @@ out:
 
 int
 cr_audit(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
-	 long long object_id, json_t *before, json_t *after, struct cr_err *err)
+         long long object_id, json_t *before, json_t *after, struct cr_err *err)
 {
 	char id[24];
 
@@ -116,10 +122,12 @@ cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct cr_
 	*rows = *broken = 0;
 	for (;;) {
 		/* In pages, so memory stays flat however long the log is. */
-		rc = cr_db_exec(db, &res, err,
-				"SELECT id, at, IFNULL(actor_id, 0), actor, action, object_type, object_id, ip,"
-				" before_state, after_state, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
-				"i", last);
+		rc = cr_db_exec(
+		    db, &res, err,
+		    "SELECT id, at, IFNULL(actor_id, 0), actor, action, object_type, object_id, ip,"
+		    " before_state, after_state, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id "
+		    "LIMIT 1000",
+		    "i", last);
 		if (rc != 0)
 			return rc;
 		if (res.nrows == 0) {
@@ -128,10 +136,11 @@ cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct cr_
 		}
 		for (size_t i = 0; i < res.nrows; i++) {
 			long long id = cr_res_i64(&res, i, 0);
-			char *text = canonical(cr_res_str(&res, i, 10), cr_res_str(&res, i, 1), cr_res_i64(&res, i, 2),
-					       cr_res_str(&res, i, 3), cr_res_str(&res, i, 4), cr_res_str(&res, i, 5),
-					       cr_res_str(&res, i, 6), cr_res_str(&res, i, 7), cr_res_str(&res, i, 8),
-					       cr_res_str(&res, i, 9));
+			char *text =
+			    canonical(cr_res_str(&res, i, 10), cr_res_str(&res, i, 1), cr_res_i64(&res, i, 2),
+			              cr_res_str(&res, i, 3), cr_res_str(&res, i, 4), cr_res_str(&res, i, 5),
+			              cr_res_str(&res, i, 6), cr_res_str(&res, i, 7), cr_res_str(&res, i, 8),
+			              cr_res_str(&res, i, 9));
 
 			if (text == NULL) {
 				cr_res_release(&res);
@@ -142,14 +151,17 @@ cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct cr_
 			if (strcmp(cr_res_str(&res, i, 10), prev) != 0) {
 				*broken = id;
 				cr_res_release(&res);
-				return cr_err_set(err, CR_ECONFLICT,
-						  "audit: row %lld does not follow row %lld (a row was removed or changed)", id,
-						  last);
+				return cr_err_set(
+				    err, CR_ECONFLICT,
+				    "audit: row %lld does not follow row %lld (a row was removed or changed)",
+				    id, last);
 			}
 			if (strcmp(hash, cr_res_str(&res, i, 11)) != 0) {
 				*broken = id;
 				cr_res_release(&res);
-				return cr_err_set(err, CR_ECONFLICT, "audit: row %lld was changed (its hash does not match)", id);
+				return cr_err_set(err, CR_ECONFLICT,
+				                  "audit: row %lld was changed (its hash does not match)",
+				                  id);
 			}
 			memcpy(prev, hash, sizeof prev);
 			last = id;
@@ -163,8 +175,10 @@ cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct cr_
 	if (res.nrows && (cr_res_i64(&res, 0, 0) != last || strcmp(cr_res_str(&res, 0, 1), prev) != 0)) {
 		*broken = cr_res_i64(&res, 0, 0);
 		cr_res_release(&res);
-		return cr_err_set(err, CR_ECONFLICT, "audit: the log ends at row %lld but its head says row %lld (rows removed at the end)",
-				  last, *broken);
+		return cr_err_set(
+		    err, CR_ECONFLICT,
+		    "audit: the log ends at row %lld but its head says row %lld (rows removed at the end)",
+		    last, *broken);
 	}
 	cr_res_release(&res);
 	return 0;
@@ -189,33 +203,39 @@ blank(const char *s)
 }
 
 int
-cr_audit_list(struct cr_db *db, const char *actor, const char *action, const char *object_type, const char *object_id,
-	       const char *from, const char *to, long long before_id, json_t **out, struct cr_err *err)
+cr_audit_list(struct cr_db *db, const char *actor, const char *action, const char *object_type,
+              const char *object_id, const char *from, const char *to, long long before_id, json_t **out,
+              struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *items;
 	int rc;
 
-	actor = blank(actor), action = blank(action), object_type = blank(object_type), object_id = blank(object_id);
+	actor = blank(actor), action = blank(action), object_type = blank(object_type),
+	object_id = blank(object_id);
 	from = blank(from), to = blank(to);
 	if ((from && !is_date(from)) || (to && !is_date(to)))
-		return cr_err_user(err, CR_EINVAL, from && !is_date(from) ? "from" : "to", "日期格式应为 YYYY-MM-DD");
+		return cr_err_user(err, CR_EINVAL, from && !is_date(from) ? "from" : "to",
+		                   "日期格式应为 YYYY-MM-DD");
 	rc = cr_db_exec(db, &res, err,
-			"SELECT id, at, actor, action, object_type, object_id, ip, before_state, after_state FROM audit_log"
-			" WHERE (? = 0 OR id < ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR action LIKE CONCAT(?, '%'))"
-			" AND (? IS NULL OR object_type = ?) AND (? IS NULL OR object_id = ?)"
-			" AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < CONCAT(?, ' 99'))"
-			" ORDER BY id DESC LIMIT 100",
-			"iissssssssssss", before_id, before_id, actor, actor, action, action, object_type, object_type,
-			object_id, object_id, from, from, to, to);
+	                "SELECT id, at, actor, action, object_type, object_id, ip, before_state, after_state "
+	                "FROM audit_log"
+	                " WHERE (? = 0 OR id < ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR action LIKE "
+	                "CONCAT(?, '%'))"
+	                " AND (? IS NULL OR object_type = ?) AND (? IS NULL OR object_id = ?)"
+	                " AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < CONCAT(?, ' 99'))"
+	                " ORDER BY id DESC LIMIT 100",
+	                "iissssssssssss", before_id, before_id, actor, actor, action, action, object_type,
+	                object_type, object_id, object_id, from, from, to, to);
 	if (rc != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++) {
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)cr_res_i64(&res, i, 0), "at",
-				      cr_res_str(&res, i, 1), "actor", cr_res_str(&res, i, 2), "action", cr_res_str(&res, i, 3),
-				      "object_type", cr_res_str(&res, i, 4), "object_id", cr_res_str(&res, i, 5), "ip",
-				      cr_res_str(&res, i, 6));
+		json_t *o =
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)cr_res_i64(&res, i, 0),
+		              "at", cr_res_str(&res, i, 1), "actor", cr_res_str(&res, i, 2), "action",
+		              cr_res_str(&res, i, 3), "object_type", cr_res_str(&res, i, 4), "object_id",
+		              cr_res_str(&res, i, 5), "ip", cr_res_str(&res, i, 6));
 		json_object_set_new(o, "before", cr_json_cell_parsed(&res, i, 7));
 		json_object_set_new(o, "after", cr_json_cell_parsed(&res, i, 8));
 		json_array_append_new(items, o);

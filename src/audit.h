@@ -22,10 +22,10 @@ struct cr_actor {
 
 /* before/after: JSON objects or NULL; their references are taken (freed here). */
 int cr_audit(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
-	     long long object_id, json_t *before, json_t *after, struct cr_err *err);
+             long long object_id, json_t *before, json_t *after, struct cr_err *err);
 /* As cr_audit with a textual object id (an account name, an order number). */
 int cr_audit_s(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
-	       const char *object_id, json_t *before, json_t *after, struct cr_err *err);
+               const char *object_id, json_t *before, json_t *after, struct cr_err *err);
 /*
  * Recomputes the whole chain.  Returns 0 when intact (*rows: rows checked),
  * or CR_ECONFLICT with *broken the id of the first broken row and the reason
@@ -38,7 +38,7 @@ int cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct
  * days).  {"items":[...]}, a new reference.
  */
 int cr_audit_list(struct cr_db *db, const char *actor, const char *action, const char *object_type,
-		  const char *object_id, const char *from, const char *to, long long before_id, json_t **out,
-		  struct cr_err *err);
+                  const char *object_id, const char *from, const char *to, long long before_id, json_t **out,
+                  struct cr_err *err);
 
 #endif

@@ -8,14 +8,15 @@ cr_centres_active(struct cr_db *db, json_t **out, struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *items;
-	int rc = cr_db_exec(db, &res, err, "SELECT id, name FROM trading_centres WHERE active = 1 ORDER BY sort, id", "");
+	int rc = cr_db_exec(db, &res, err,
+	                    "SELECT id, name FROM trading_centres WHERE active = 1 ORDER BY sort, id", "");
 
 	if (rc != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
-		json_array_append_new(items, json_pack("{s:I, s:s}", "id", (json_int_t)cr_res_i64(&res, i, 0), "name",
-						       cr_res_str(&res, i, 1)));
+		json_array_append_new(items, json_pack("{s:I, s:s}", "id", (json_int_t)cr_res_i64(&res, i, 0),
+		                                       "name", cr_res_str(&res, i, 1)));
 	cr_res_release(&res);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
@@ -26,16 +27,17 @@ cr_centres_all(struct cr_db *db, json_t **out, struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *items;
-	int rc = cr_db_exec(db, &res, err, "SELECT id, name, sort, active FROM trading_centres ORDER BY sort, id", "");
+	int rc = cr_db_exec(db, &res, err,
+	                    "SELECT id, name, sort, active FROM trading_centres ORDER BY sort, id", "");
 
 	if (rc != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
-		json_array_append_new(items, json_pack("{s:I, s:s, s:I, s:b}", "id", (json_int_t)cr_res_i64(&res, i, 0),
-						       "name", cr_res_str(&res, i, 1), "sort",
-						       (json_int_t)cr_res_i64(&res, i, 2), "active",
-						       (int)cr_res_i64(&res, i, 3)));
+		json_array_append_new(
+		    items, json_pack("{s:I, s:s, s:I, s:b}", "id", (json_int_t)cr_res_i64(&res, i, 0), "name",
+		                     cr_res_str(&res, i, 1), "sort", (json_int_t)cr_res_i64(&res, i, 2),
+		                     "active", (int)cr_res_i64(&res, i, 3)));
 	cr_res_release(&res);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
@@ -45,7 +47,8 @@ int
 cr_centre_is_active(struct cr_db *db, long long id, int *active, struct cr_err *err)
 {
 	struct cr_res res;
-	int rc = cr_db_exec(db, &res, err, "SELECT 1 FROM trading_centres WHERE id = ? AND active = 1", "i", id);
+	int rc =
+	    cr_db_exec(db, &res, err, "SELECT 1 FROM trading_centres WHERE id = ? AND active = 1", "i", id);
 
 	if (rc != 0)
 		return rc;
@@ -55,7 +58,8 @@ cr_centre_is_active(struct cr_db *db, long long id, int *active, struct cr_err *
 }
 
 int
-cr_centre_add(struct cr_db *db, const struct cr_actor *actor, const char *name, long long *id, struct cr_err *err)
+cr_centre_add(struct cr_db *db, const struct cr_actor *actor, const char *name, long long *id,
+              struct cr_err *err)
 {
 	int rc;
 
@@ -64,14 +68,15 @@ cr_centre_add(struct cr_db *db, const struct cr_actor *actor, const char *name, 
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
 	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO trading_centres (name, sort) SELECT ?, IFNULL(MAX(sort), 0) + 1 FROM trading_centres",
-			"s", name);
+	                "INSERT INTO trading_centres (name, sort) SELECT ?, IFNULL(MAX(sort), 0) + 1 FROM "
+	                "trading_centres",
+	                "s", name);
 	if (rc == CR_ECONFLICT)
 		rc = cr_err_user(err, CR_ECONFLICT, "name", "交易中心已存在：%s", name);
 	if (rc == 0) {
 		*id = cr_db_insert_id(db);
 		rc = cr_audit(db, actor, "trading_centre.create", "trading_centre", *id, NULL,
-			      json_pack("{s:s}", "name", name), err);
+		              json_pack("{s:s}", "name", name), err);
 	}
 	if (rc != 0) {
 		cr_db_rollback(db);
@@ -82,7 +87,7 @@ cr_centre_add(struct cr_db *db, const struct cr_actor *actor, const char *name, 
 
 int
 cr_centre_update(struct cr_db *db, const struct cr_actor *actor, long long id, const char *name, int active,
-		 struct cr_err *err)
+                 struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *before;
@@ -93,13 +98,16 @@ cr_centre_update(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
 	if ((rc = cr_db_one(db, &res, err, "trading centre",
-			    "SELECT name, active FROM trading_centres WHERE id = ? FOR UPDATE", "i", id)) != 0)
+	                    "SELECT name, active FROM trading_centres WHERE id = ? FOR UPDATE", "i", id)) !=
+	    0)
 		goto fail;
-	before = json_pack("{s:s, s:b}", "name", cr_res_str(&res, 0, 0), "active", (int)cr_res_i64(&res, 0, 1));
+	before =
+	    json_pack("{s:s, s:b}", "name", cr_res_str(&res, 0, 0), "active", (int)cr_res_i64(&res, 0, 1));
 	cr_res_release(&res);
-	rc = cr_db_exec(db, NULL, err,
-			"UPDATE trading_centres SET name = IFNULL(?, name), active = IF(? < 0, active, ?) WHERE id = ?",
-			"siii", name, (long long)active, (long long)active, id);
+	rc = cr_db_exec(
+	    db, NULL, err,
+	    "UPDATE trading_centres SET name = IFNULL(?, name), active = IF(? < 0, active, ?) WHERE id = ?",
+	    "siii", name, (long long)active, (long long)active, id);
 	if (rc == CR_ECONFLICT)
 		rc = cr_err_user(err, CR_ECONFLICT, "name", "交易中心已存在：%s", name);
 	if (rc != 0) {
@@ -107,9 +115,9 @@ cr_centre_update(struct cr_db *db, const struct cr_actor *actor, long long id, c
 		goto fail;
 	}
 	rc = cr_audit(db, actor, "trading_centre.update", "trading_centre", id, before,
-		      json_pack("{s:o, s:o}", "name", name ? json_string(name) : json_null(), "active",
-				active < 0 ? json_null() : json_boolean(active)),
-		      err);
+	              json_pack("{s:o, s:o}", "name", name ? json_string(name) : json_null(), "active",
+	                        active < 0 ? json_null() : json_boolean(active)),
+	              err);
 	if (rc != 0)
 		goto fail;
 	return cr_db_commit(db, err);

@@ -20,9 +20,9 @@ int cr_centres_all(struct cr_db *db, json_t **out, struct cr_err *err);
 int cr_centre_is_active(struct cr_db *db, long long id, int *active, struct cr_err *err);
 /* Adds a centre at the end of the order; CR_ECONFLICT when the name exists. */
 int cr_centre_add(struct cr_db *db, const struct cr_actor *actor, const char *name, long long *id,
-		  struct cr_err *err);
+                  struct cr_err *err);
 /* name NULL: unchanged; active -1: unchanged. */
-int cr_centre_update(struct cr_db *db, const struct cr_actor *actor, long long id, const char *name, int active,
-		     struct cr_err *err);
+int cr_centre_update(struct cr_db *db, const struct cr_actor *actor, long long id, const char *name,
+                     int active, struct cr_err *err);
 
 #endif

@@ -1,16 +1,16 @@
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "certs.h"
 #include "json.h"
-#include "status.h"
 #include "renewal.h"
+#include "status.h"
 
 int
 cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *x, long long *id,
-	       int *created, struct cr_x509_info *info, struct cr_err *err)
+               int *created, struct cr_x509_info *info, struct cr_err *err)
 {
 	struct cr_res res;
 	char *pem;
@@ -22,16 +22,15 @@ cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *
 	if ((rc = cr_x509_info(x, info, err)) != 0)
 		return rc;
 	if (info->is_ca)
-		return cr_err_set(err, CR_EINVAL, "%s is a CA certificate, not a customer's",
-				  info->subject);
+		return cr_err_set(err, CR_EINVAL, "%s is a CA certificate, not a customer's", info->subject);
 	if ((pem = cr_x509_pem(x)) == NULL)
 		return cr_err_set(err, CR_ENOMEM, "out of memory");
 	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO certificates (account_id, token, serial, subject, issuer,"
-			" not_before, not_after, status, pem, sha256)"
-			" VALUES (?, ?, ?, ?, ?, ?, ?, IF(? < UTC_TIMESTAMP(), 'expired', 'active'), ?, ?)",
-			"isssssssss", account_id, token, info->serial, info->subject, info->issuer,
-			info->not_before, info->not_after, info->not_after, pem, info->sha256);
+	                "INSERT INTO certificates (account_id, token, serial, subject, issuer,"
+	                " not_before, not_after, status, pem, sha256)"
+	                " VALUES (?, ?, ?, ?, ?, ?, ?, IF(? < UTC_TIMESTAMP(), 'expired', 'active'), ?, ?)",
+	                "isssssssss", account_id, token, info->serial, info->subject, info->issuer,
+	                info->not_before, info->not_after, info->not_after, pem, info->sha256);
 	free(pem);
 	if (rc == 0) {
 		*id = cr_db_insert_id(db);
@@ -40,9 +39,8 @@ cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *
 	}
 	if (rc != CR_ECONFLICT)
 		return rc;
-	rc = cr_db_exec(db, &res, err,
-			"SELECT id FROM certificates WHERE account_id = ? AND sha256 = ?", "is",
-			account_id, info->sha256);
+	rc = cr_db_exec(db, &res, err, "SELECT id FROM certificates WHERE account_id = ? AND sha256 = ?",
+	                "is", account_id, info->sha256);
 	if (rc != 0)
 		return rc;
 	*id = cr_res_i64(&res, 0, 0);
@@ -54,7 +52,8 @@ int
 cr_certs_count(struct cr_db *db, long long account_id, long long *n, struct cr_err *err)
 {
 	struct cr_res res;
-	int rc = cr_db_exec(db, &res, err, "SELECT COUNT(*) FROM certificates WHERE account_id = ?", "i", account_id);
+	int rc = cr_db_exec(db, &res, err, "SELECT COUNT(*) FROM certificates WHERE account_id = ?", "i",
+	                    account_id);
 
 	if (rc != 0)
 		return rc;
@@ -65,22 +64,24 @@ cr_certs_count(struct cr_db *db, long long account_id, long long *n, struct cr_e
 
 int
 cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, json_t **out,
-	      struct cr_err *err)
+              struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *arr;
 	time_t now = time(NULL);
 	int rc;
 
-	rc = cr_db_exec(db, &res, err,
-			"SELECT c.id, c.serial, c.subject, DATE_FORMAT(c.not_before, '%Y-%m-%dT%H:%i:%SZ'),"
-			" DATE_FORMAT(c.not_after, '%Y-%m-%dT%H:%i:%SZ'), c.token, c.trading_centre_id, c.status,"
-			" c.renews_id, c.not_after, a.id, t.name"
-			" FROM certificates c"
-			" LEFT JOIN applications a ON a.open_certificate_id = c.id"
-			" LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
-			" WHERE c.account_id = ? ORDER BY c.trading_centre_id IS NOT NULL, c.token, c.not_after DESC, c.id",
-			"i", account_id);
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT c.id, c.serial, c.subject, DATE_FORMAT(c.not_before, '%Y-%m-%dT%H:%i:%SZ'),"
+	    " DATE_FORMAT(c.not_after, '%Y-%m-%dT%H:%i:%SZ'), c.token, c.trading_centre_id, c.status,"
+	    " c.renews_id, c.not_after, a.id, t.name"
+	    " FROM certificates c"
+	    " LEFT JOIN applications a ON a.open_certificate_id = c.id"
+	    " LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
+	    " WHERE c.account_id = ? ORDER BY c.trading_centre_id IS NOT NULL, c.token, c.not_after DESC, "
+	    "c.id",
+	    "i", account_id);
 	if (rc != 0)
 		return rc;
 	if ((arr = json_array()) == NULL) {
@@ -91,21 +92,22 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 		char reason[256];
 		const char *status = cr_res_str(&res, i, 7), *open = cr_res_str(&res, i, 10);
 		int renewable = cr_renewable(cfg, status, cr_time_parse(cr_res_str(&res, i, 9)), now, reason,
-					     sizeof reason);
+		                             sizeof reason);
 		json_t *c;
 
 		if (renewable && open) {
 			renewable = 0;
 			snprintf(reason, sizeof reason, "已有进行中的续期申请（编号 %s）", open);
 		}
-		c = json_pack("{s:I, s:o, s:s, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:b, s:o, s:o}", "id",
-			      (json_int_t)cr_res_i64(&res, i, 0), "serial", cr_json_str(cr_res_str(&res, i, 1)),
-			      "subject", cr_res_str(&res, i, 2), "not_before", cr_json_str(cr_res_str(&res, i, 3)),
-			      "not_after", cr_json_str(cr_res_str(&res, i, 4)), "token", cr_res_str(&res, i, 5),
-			      "trading_centre_id", cr_json_int(cr_res_str(&res, i, 6)), "status", status,
-			      "status_label", cr_status_label(CR_SM_CERTIFICATE, status), "renews_id", cr_json_int(cr_res_str(&res, i, 8)),
-			      "renewable", renewable, "open_application_id", cr_json_int(open),
-			      "trading_centre", cr_json_str(cr_res_str(&res, i, 11)));
+		c = json_pack(
+		    "{s:I, s:o, s:s, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:b, s:o, s:o}", "id",
+		    (json_int_t)cr_res_i64(&res, i, 0), "serial", cr_json_str(cr_res_str(&res, i, 1)),
+		    "subject", cr_res_str(&res, i, 2), "not_before", cr_json_str(cr_res_str(&res, i, 3)),
+		    "not_after", cr_json_str(cr_res_str(&res, i, 4)), "token", cr_res_str(&res, i, 5),
+		    "trading_centre_id", cr_json_int(cr_res_str(&res, i, 6)), "status", status,
+		    "status_label", cr_status_label(CR_SM_CERTIFICATE, status), "renews_id",
+		    cr_json_int(cr_res_str(&res, i, 8)), "renewable", renewable, "open_application_id",
+		    cr_json_int(open), "trading_centre", cr_json_str(cr_res_str(&res, i, 11)));
 		if (c && !renewable)
 			json_object_set_new(c, "renewable_reason", json_string(reason));
 		json_array_append_new(arr, c);
@@ -117,22 +119,23 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 
 int
 cr_cert_check_renewable(struct cr_db *db, const struct cr_config *cfg, long long account_id,
-			long long certificate_id, struct cr_err *err)
+                        long long certificate_id, struct cr_err *err)
 {
 	struct cr_res res;
 	char reason[256];
 	int rc, ok;
 
-	rc = cr_db_exec(db, &res, err, "SELECT status, not_after FROM certificates WHERE id = ? AND account_id = ?",
-			"ii", certificate_id, account_id);
+	rc = cr_db_exec(db, &res, err,
+	                "SELECT status, not_after FROM certificates WHERE id = ? AND account_id = ?", "ii",
+	                certificate_id, account_id);
 	if (rc != 0)
 		return rc;
 	if (res.nrows == 0) {
 		cr_res_release(&res);
 		return cr_err_user(err, CR_EINVAL, "certificate_id", "请选择您账号下的一张证书");
 	}
-	ok = cr_renewable(cfg, cr_res_str(&res, 0, 0), cr_time_parse(cr_res_str(&res, 0, 1)), time(NULL), reason,
-			  sizeof reason);
+	ok = cr_renewable(cfg, cr_res_str(&res, 0, 0), cr_time_parse(cr_res_str(&res, 0, 1)), time(NULL),
+	                  reason, sizeof reason);
 	cr_res_release(&res);
 	if (!ok)
 		return cr_err_user(err, CR_EINVAL, "certificate_id", "%s", reason);

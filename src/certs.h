@@ -13,8 +13,8 @@
  * Importing the same certificate again for the same account returns the
  * existing id (*created = 0).
  */
-int cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *x,
-		   long long *id, int *created, struct cr_x509_info *info, struct cr_err *err);
+int cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *x, long long *id,
+                   int *created, struct cr_x509_info *info, struct cr_err *err);
 /* How many certificates account_id holds (any status). */
 int cr_certs_count(struct cr_db *db, long long account_id, long long *n, struct cr_err *err);
 
@@ -24,13 +24,13 @@ int cr_certs_count(struct cr_db *db, long long account_id, long long *n, struct 
  * renews_id, renewable, renewable_reason, open_application_id).
  */
 int cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, json_t **out,
-		  struct cr_err *err);
+                  struct cr_err *err);
 /*
  * Checks that certificate_id belongs to account_id and can be renewed now
  * (not counting an open application); CR_ENOTFOUND or CR_EINVAL (field
  * "certificate_id", Chinese reason).
  */
 int cr_cert_check_renewable(struct cr_db *db, const struct cr_config *cfg, long long account_id,
-			    long long certificate_id, struct cr_err *err);
+                            long long certificate_id, struct cr_err *err);
 
 #endif

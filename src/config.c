@@ -16,9 +16,9 @@ struct opt {
 	enum opt_type type;
 	size_t off;
 	const char *def;
-	int64_t min, max;	/* integers: bounds */
-	const char *choices;	/* OPT_ENUM: values separated by '|' */
-	int secret;		/* never printed */
+	int64_t min, max;    /* integers: bounds */
+	const char *choices; /* OPT_ENUM: values separated by '|' */
+	int secret;          /* never printed */
 };
 
 #define O(f) offsetof(struct cr_config, f)
@@ -144,7 +144,7 @@ opt_set(struct cr_config *cfg, const struct opt *o, const char *v, char *why, si
 		n = strtoll(v, &end, o->type == OPT_OCTAL ? 8 : 10);
 		if (end == v || errno != 0) {
 			snprintf(why, whylen, "'%s' is not %s", v,
-				 o->type == OPT_OCTAL ? "an octal mode" : "an integer");
+			         o->type == OPT_OCTAL ? "an octal mode" : "an integer");
 			return -1;
 		}
 		if (o->type == OPT_SIZE && *end) {
@@ -168,8 +168,8 @@ opt_set(struct cr_config *cfg, const struct opt *o, const char *v, char *why, si
 			return -1;
 		}
 		if (n < o->min || n > o->max) {
-			snprintf(why, whylen, "%lld is out of bounds (%lld to %lld)", n,
-				 (long long)o->min, (long long)o->max);
+			snprintf(why, whylen, "%lld is out of bounds (%lld to %lld)", n, (long long)o->min,
+			         (long long)o->max);
 			return -1;
 		}
 		*int_slot(cfg, o) = n;
@@ -286,8 +286,7 @@ cr_config_dump(const struct cr_config *cfg)
 		else if (o->type == OPT_STR || o->type == OPT_ENUM)
 			printf("%s = %s\n", o->key, *str_slot((struct cr_config *)cfg, o));
 		else if (o->type == OPT_OCTAL)
-			printf("%s = %04llo\n", o->key,
-			       (long long)*int_slot((struct cr_config *)cfg, o));
+			printf("%s = %04llo\n", o->key, (long long)*int_slot((struct cr_config *)cfg, o));
 		else
 			printf("%s = %lld\n", o->key, (long long)*int_slot((struct cr_config *)cfg, o));
 	}

@@ -54,12 +54,12 @@ db_connect(struct cr_db *db, struct cr_err *err)
 	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->my, MYSQL_INIT_COMMAND, init);
-	if (mysql_real_connect(db->my, cfg->db_host[0] ? cfg->db_host : NULL, cfg->db_user,
-			       cfg->db_password, cfg->db_name, (unsigned int)cfg->db_port,
-			       cfg->db_socket[0] ? cfg->db_socket : NULL,
-			       CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL) {
+	if (mysql_real_connect(db->my, cfg->db_host[0] ? cfg->db_host : NULL, cfg->db_user, cfg->db_password,
+	                       cfg->db_name, (unsigned int)cfg->db_port,
+	                       cfg->db_socket[0] ? cfg->db_socket : NULL,
+	                       CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL) {
 		cr_err_set(err, CR_EDB, "db: connect to %s: %s",
-			   cfg->db_socket[0] ? cfg->db_socket : cfg->db_host, mysql_error(db->my));
+		           cfg->db_socket[0] ? cfg->db_socket : cfg->db_host, mysql_error(db->my));
 		mysql_close(db->my);
 		db->my = NULL;
 		return CR_EDB;
@@ -247,8 +247,7 @@ params_bind(struct params *p, const char *types, va_list ap, struct cr_err *err)
 			b->buffer_length = p->len[p->n];
 			b->length = &p->len[p->n];
 			break;
-		default:
-			return cr_err_set(err, CR_EINVAL, "db: bad parameter type '%c'", *t);
+		default: return cr_err_set(err, CR_EINVAL, "db: bad parameter type '%c'", *t);
 		}
 		p->n++;
 	}
@@ -275,7 +274,7 @@ fetch_all(MYSQL_STMT *st, struct cr_res *res, struct cr_err *err)
 	if (mysql_stmt_store_result(st) != 0) {
 		mysql_free_result(meta);
 		return cr_err_set(err, map_errno(mysql_stmt_errno(st)), "db: store result: %s",
-				  mysql_stmt_error(st));
+		                  mysql_stmt_error(st));
 	}
 	ncols = mysql_num_fields(meta);
 	fields = mysql_fetch_fields(meta);
@@ -314,7 +313,7 @@ fetch_all(MYSQL_STMT *st, struct cr_res *res, struct cr_err *err)
 			break;
 		if (f == 1) {
 			rc = cr_err_set(err, map_errno(mysql_stmt_errno(st)), "db: fetch: %s",
-					mysql_stmt_error(st));
+			                mysql_stmt_error(st));
 			goto out;
 		}
 		if (res->nrows == cap) {
@@ -383,7 +382,7 @@ out:
 
 static int
 exec_once(struct cr_db *db, struct cr_res *res, const char *sql, const char *types, va_list ap,
-	  unsigned int *eno, int *sent, struct cr_err *err)
+          unsigned int *eno, int *sent, struct cr_err *err)
 {
 	struct params p;
 	MYSQL_STMT *st = NULL;
@@ -397,7 +396,7 @@ exec_once(struct cr_db *db, struct cr_res *res, const char *sql, const char *typ
 		goto out;
 	if (mysql_stmt_param_count(st) != p.n) {
 		rc = cr_err_set(err, CR_EINVAL, "db: %.60s: %lu parameters, %u given", sql,
-				mysql_stmt_param_count(st), p.n);
+		                mysql_stmt_param_count(st), p.n);
 		goto out;
 	}
 	if (p.n && mysql_stmt_bind_param(st, p.bind) != 0) {
@@ -425,7 +424,7 @@ out:
 
 int
 cr_db_vexec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql, const char *types,
-	    va_list ap)
+            va_list ap)
 {
 	unsigned int eno;
 	va_list again;
@@ -476,7 +475,7 @@ cr_db_exec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char 
 
 int
 cr_db_one(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *what, const char *sql,
-	  const char *types, ...)
+          const char *types, ...)
 {
 	va_list ap;
 	int rc;

@@ -32,8 +32,8 @@ struct cr_db;
 struct cr_res {
 	unsigned ncols;
 	size_t nrows;
-	char **cell;	     /* nrows * ncols, row-major; NULL for SQL NULL */
-	unsigned long *len;  /* byte length of each cell */
+	char **cell;        /* nrows * ncols, row-major; NULL for SQL NULL */
+	unsigned long *len; /* byte length of each cell */
 };
 
 /* Once per process, before any thread uses the database. */
@@ -46,16 +46,16 @@ void cr_db_free(struct cr_db *db);
 /* Checks the server answers (reconnecting if needed). */
 int cr_db_ping(struct cr_db *db, struct cr_err *err);
 
-int cr_db_exec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql,
-	       const char *types, ...);
-int cr_db_vexec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql,
-		const char *types, va_list ap);
+int cr_db_exec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql, const char *types,
+               ...);
+int cr_db_vexec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql, const char *types,
+                va_list ap);
 /*
  * As cr_db_exec for a query that must give exactly one row: none is
  * CR_ENOTFOUND ("<what> not found" in err->msg) and res is then empty.
  */
 int cr_db_one(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *what, const char *sql,
-	      const char *types, ...);
+              const char *types, ...);
 /* Of the last statement: rows changed (found, for UPDATE), and the AUTO_INCREMENT id it made. */
 long long cr_db_affected(const struct cr_db *db);
 long long cr_db_insert_id(const struct cr_db *db);

@@ -23,15 +23,15 @@
 
 enum {
 	CR_OK = 0,
-	CR_EINVAL = -1,	      /* bad input */
+	CR_EINVAL = -1,       /* bad input */
 	CR_ENOTFOUND = -2,    /* no such object */
 	CR_ECONFLICT = -3,    /* duplicate or wrong state */
-	CR_EAUTH = -4,	      /* bad credentials */
+	CR_EAUTH = -4,        /* bad credentials */
 	CR_ETHROTTLED = -5,   /* too many attempts, try later */
-	CR_EDB = -6,	      /* database error */
-	CR_EIO = -7,	      /* file or system error */
-	CR_ENOMEM = -8,	      /* out of memory */
-	CR_ERETRY = -9,	      /* transient (deadlock, lost connection): try again */
+	CR_EDB = -6,          /* database error */
+	CR_EIO = -7,          /* file or system error */
+	CR_ENOMEM = -8,       /* out of memory */
+	CR_ERETRY = -9,       /* transient (deadlock, lost connection): try again */
 	CR_ETOOBIG = -10,     /* input over its bound */
 	CR_EINCOMPLETE = -11, /* an object lacks what the action needs (fields[]: what is missing) */
 	CR_EBADFILE = -12,    /* an uploaded file is not what it claims to be */
@@ -42,13 +42,13 @@ enum {
 
 struct cr_err_item {
 	char field[CR_ERR_FIELD_MAX]; /* JSON name: "phone", "invoice.tax_no", "attachments.company_seal" */
-	char user[192];		      /* Chinese, for people */
+	char user[192];               /* Chinese, for people */
 };
 
 struct cr_err {
 	int code;
-	char msg[512];		      /* for logs (see above) */
-	char user[512];		      /* for people, or "" */
+	char msg[512];                /* for logs (see above) */
+	char user[512];               /* for people, or "" */
 	char field[CR_ERR_FIELD_MAX]; /* first field at fault, or "" */
 	int nfields;
 	struct cr_err_item fields[CR_ERR_FIELDS];

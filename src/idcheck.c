@@ -37,7 +37,8 @@ cr_check_uscc(const char *s, const char *field, char *out, size_t outlen, struct
 		return cr_err_user(err, CR_EINVAL, field, "统一社会信用代码应为 18 位");
 	for (int i = 0; i < 18; i++)
 		if (strchr(uscc_chars, v[i]) == NULL)
-			return cr_err_user(err, CR_EINVAL, field, "统一社会信用代码第 %d 位“%c”不是有效字符", i + 1, v[i]);
+			return cr_err_user(err, CR_EINVAL, field, "统一社会信用代码第 %d 位“%c”不是有效字符",
+			                   i + 1, v[i]);
 	for (int i = 0; i < 17; i++)
 		sum += (int)(strchr(uscc_chars, v[i]) - uscc_chars) * uscc_weights[i];
 	check = (31 - sum % 31) % 31;
@@ -158,7 +159,8 @@ cr_check_phone(const char *s, const char *field, char *out, size_t outlen, struc
 					goto bad;
 			}
 			rest = strlen(num);
-			if ((rest == 7 || rest == 8) && all_digits(num, rest) && num[0] != '0' && num[0] != '1') {
+			if ((rest == 7 || rest == 8) && all_digits(num, rest) && num[0] != '0' &&
+			    num[0] != '1') {
 				if (out)
 					snprintf(out, outlen, "%s", p);
 				return 0;
@@ -217,7 +219,7 @@ bad:
 
 int
 cr_check_text(const char *s, const char *field, const char *label, long maxchars, int required,
-	      struct cr_err *err)
+              struct cr_err *err)
 {
 	long n = cr_utf8_chars(s, strlen(s));
 

@@ -15,13 +15,14 @@
 int cr_check_uscc(const char *s, const char *field, char *out, size_t outlen, struct cr_err *err);
 /* Resident identity card number, GB 11643-1999: 18 characters, real birth date, check digit. */
 int cr_check_id_card(const char *s, const char *field, char *out, size_t outlen, struct cr_err *err);
-/* Mainland mobile (1[3-9] + 9 digits, optional +86) or landline (0 + area code, 7-8 digits, optional extension). */
+/* Mainland mobile (1[3-9] + 9 digits, optional +86) or landline (0 + area code, 7-8 digits, optional
+ * extension). */
 int cr_check_phone(const char *s, const char *field, char *out, size_t outlen, struct cr_err *err);
 int cr_check_email(const char *s, const char *field, struct cr_err *err);
 /* Taxpayer identification number: a USCC, or 15, 17 or 20 letters and digits. */
 int cr_check_tax_no(const char *s, const char *field, char *out, size_t outlen, struct cr_err *err);
 /* Text of 1..maxchars characters (0..maxchars when optional), printable UTF-8, trimmed. */
 int cr_check_text(const char *s, const char *field, const char *label, long maxchars, int required,
-		  struct cr_err *err);
+                  struct cr_err *err);
 
 #endif

@@ -4,9 +4,9 @@
 
 #include "invoices.h"
 #include "json.h"
+#include "messages.h"
 #include "price.h"
 #include "status.h"
-#include "messages.h"
 
 static int
 check_status(const char **status, struct cr_err *err)
@@ -14,24 +14,28 @@ check_status(const char **status, struct cr_err *err)
 	if (*status && **status == '\0')
 		*status = NULL;
 	if (*status && !cr_status_known(CR_SM_INVOICE, *status))
-		return cr_err_user(err, CR_EINVAL, "status", "status 只能是 pending（待开具）或 issued（已开具）");
+		return cr_err_user(err, CR_EINVAL, "status",
+		                   "status 只能是 pending（待开具）或 issued（已开具）");
 	return 0;
 }
 
-#define INVOICE_QUERY                                                                                           \
-	"SELECT i.id, o.order_no, o.amount_fen, i.invoice_type, i.title, i.tax_no, i.address, i.phone, i.bank,"  \
-	" i.bank_account, i.delivery_method, i.delivery_address, i.status, i.invoice_no,"                       \
-	" DATE_FORMAT(i.issued_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(o.paid_at, '%Y-%m-%dT%H:%i:%SZ'), u.login" \
-	" FROM invoices i JOIN orders o ON o.id = i.order_id JOIN users u ON u.id = o.account_id"               \
-	" WHERE o.status IN ('paid', 'issuing', 'completed') AND (? IS NULL OR i.status = ?)"                   \
+#define INVOICE_QUERY                                                                                        \
+	"SELECT i.id, o.order_no, o.amount_fen, i.invoice_type, i.title, i.tax_no, i.address, i.phone, "     \
+	"i.bank,"                                                                                            \
+	" i.bank_account, i.delivery_method, i.delivery_address, i.status, i.invoice_no,"                    \
+	" DATE_FORMAT(i.issued_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(o.paid_at, '%Y-%m-%dT%H:%i:%SZ'), "    \
+	"u.login"                                                                                            \
+	" FROM invoices i JOIN orders o ON o.id = i.order_id JOIN users u ON u.id = o.account_id"            \
+	" WHERE o.status IN ('paid', 'issuing', 'completed') AND (? IS NULL OR i.status = ?)"                \
 	" ORDER BY i.status = 'issued', o.paid_at, i.id LIMIT 5000"
 
 int
 cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_err *err)
 {
-	static const char *const keys[] = {"id", "order_no", "amount_fen", "invoice_type", "title", "tax_no", "address",
-					   "phone", "bank", "bank_account", "delivery_method", "delivery_address",
-					   "status", "invoice_no", "issued_at", "paid_at", "account"};
+	static const char *const keys[] = {
+	    "id",      "order_no",   "amount_fen", "invoice_type", "title",           "tax_no",
+	    "address", "phone",      "bank",       "bank_account", "delivery_method", "delivery_address",
+	    "status",  "invoice_no", "issued_at",  "paid_at",      "account"};
 	struct cr_res res;
 	json_t *items;
 	int rc;
@@ -61,7 +65,7 @@ cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_e
 
 int
 cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, const char *invoice_no,
-		 struct cr_err *err)
+                 struct cr_err *err)
 {
 	struct cr_res res;
 	char title[120];
@@ -71,15 +75,18 @@ cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	if (n == 0 || n > 40)
 		return cr_err_user(err, CR_EINVAL, "invoice_no", "请填写发票号码（最多 40 位）");
 	for (size_t i = 0; i < n; i++)
-		if (!((invoice_no[i] >= '0' && invoice_no[i] <= '9') || (invoice_no[i] >= 'A' && invoice_no[i] <= 'Z') ||
+		if (!((invoice_no[i] >= '0' && invoice_no[i] <= '9') ||
+		      (invoice_no[i] >= 'A' && invoice_no[i] <= 'Z') ||
 		      (invoice_no[i] >= 'a' && invoice_no[i] <= 'z') || invoice_no[i] == '-'))
-			return cr_err_user(err, CR_EINVAL, "invoice_no", "发票号码只能包含字母、数字和连字符");
+			return cr_err_user(err, CR_EINVAL, "invoice_no",
+			                   "发票号码只能包含字母、数字和连字符");
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
 	rc = cr_db_exec(db, &res, err,
-			"SELECT i.status, o.status, o.order_no, o.account_id FROM invoices i JOIN orders o ON o.id = i.order_id"
-			" WHERE i.id = ? FOR UPDATE",
-			"i", id);
+	                "SELECT i.status, o.status, o.order_no, o.account_id FROM invoices i JOIN orders o "
+	                "ON o.id = i.order_id"
+	                " WHERE i.id = ? FOR UPDATE",
+	                "i", id);
 	if (rc != 0)
 		goto fail;
 	if (res.nrows == 0) {
@@ -87,24 +94,29 @@ cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, c
 		rc = cr_err_set(err, CR_ENOTFOUND, "no such invoice");
 		goto fail;
 	}
-	if (strcmp(cr_res_str(&res, 0, 0), "pending") != 0 || !cr_choice_has("paid|issuing|completed", cr_res_str(&res, 0, 1))) {
-		rc = cr_err_user(err, CR_ECONFLICT, NULL, strcmp(cr_res_str(&res, 0, 0), "pending") != 0 ? "该发票已开具"
-													: "订单尚未付款，不能开具发票");
+	if (strcmp(cr_res_str(&res, 0, 0), "pending") != 0 ||
+	    !cr_choice_has("paid|issuing|completed", cr_res_str(&res, 0, 1))) {
+		rc = cr_err_user(err, CR_ECONFLICT, NULL,
+		                 strcmp(cr_res_str(&res, 0, 0), "pending") != 0
+		                     ? "该发票已开具"
+		                     : "订单尚未付款，不能开具发票");
 		cr_res_release(&res);
 		goto fail;
 	}
 	snprintf(title, sizeof title, "订单 %s 的发票已开具：%s", cr_res_str(&res, 0, 2), invoice_no);
 	rc = cr_db_exec(db, NULL, err,
-			"UPDATE invoices SET status = 'issued', invoice_no = ?, issued_at = UTC_TIMESTAMP(6), issued_by = ?"
-			" WHERE id = ?",
-			"sii", invoice_no, actor->id, id);
+	                "UPDATE invoices SET status = 'issued', invoice_no = ?, issued_at = "
+	                "UTC_TIMESTAMP(6), issued_by = ?"
+	                " WHERE id = ?",
+	                "sii", invoice_no, actor->id, id);
 	if (rc == CR_ECONFLICT)
 		rc = cr_err_user(err, CR_ECONFLICT, "invoice_no", "发票号码 %s 已被使用", invoice_no);
 	if (rc == 0)
-		rc = cr_audit(db, actor, "invoice.issue", "invoice", id, json_pack("{s:s}", "status", "pending"),
-			      json_pack("{s:s, s:s, s:s}", "status", "issued", "invoice_no", invoice_no, "order_no",
-					cr_res_str(&res, 0, 2)),
-			      err);
+		rc = cr_audit(db, actor, "invoice.issue", "invoice", id,
+		              json_pack("{s:s}", "status", "pending"),
+		              json_pack("{s:s, s:s, s:s}", "status", "issued", "invoice_no", invoice_no,
+		                        "order_no", cr_res_str(&res, 0, 2)),
+		              err);
 	if (rc == 0)
 		rc = cr_message_post(db, cr_res_i64(&res, 0, 3), "invoice", title, "", "#/orders", err);
 	cr_res_release(&res);
@@ -142,9 +154,10 @@ cell(FILE *f, const char *v, int last)
 int
 cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, struct cr_err *err)
 {
-	static const char *const head[] = {"编号", "订单号", "金额（元）", "发票类型", "发票抬头", "纳税人识别号", "地址",
-					   "电话", "开户银行", "银行账号", "领取方式", "邮寄地址", "状态", "发票号码",
-					   "开具时间", "付款时间", "账号"};
+	static const char *const head[] = {"编号",         "订单号",   "金额（元）", "发票类型", "发票抬头",
+	                                   "纳税人识别号", "地址",     "电话",       "开户银行", "银行账号",
+	                                   "领取方式",     "邮寄地址", "状态",       "发票号码", "开具时间",
+	                                   "付款时间",     "账号"};
 	struct cr_res res;
 	FILE *f;
 	int rc;

@@ -14,7 +14,7 @@
 /* status: "pending", "issued" or NULL/"" for both. */
 int cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_err *err);
 int cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, const char *invoice_no,
-		     struct cr_err *err);
+                     struct cr_err *err);
 /* The same rows as CSV; *csv is the caller's to free. */
 int cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, struct cr_err *err);
 

@@ -40,19 +40,19 @@ cr_job_runner_name(char out[CR_RUNNER_MAX + 1])
 
 int
 cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const char *dedup_key,
-	       long long delay, long long *id, struct cr_err *err)
+               long long delay, long long *id, struct cr_err *err)
 {
 	struct cr_res res;
 	int rc;
 
 	if (strlen(kind) == 0 || strlen(kind) > CR_JOB_KIND_MAX)
 		return cr_err_user(err, CR_EINVAL, "kind", "job kind must be 1 to %d characters",
-				    CR_JOB_KIND_MAX);
+		                   CR_JOB_KIND_MAX);
 	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO jobs (kind, payload, dedup_key, run_after, created_at, updated_at)"
-			" VALUES (?, ?, ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, UTC_TIMESTAMP(6),"
-			" UTC_TIMESTAMP(6))",
-			"sssi", kind, payload ? payload : "{}", dedup_key, delay);
+	                "INSERT INTO jobs (kind, payload, dedup_key, run_after, created_at, updated_at)"
+	                " VALUES (?, ?, ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, UTC_TIMESTAMP(6),"
+	                " UTC_TIMESTAMP(6))",
+	                "sssi", kind, payload ? payload : "{}", dedup_key, delay);
 	if (rc == 0) {
 		if (id)
 			*id = cr_db_insert_id(db);
@@ -71,7 +71,7 @@ cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const ch
 
 int
 cr_job_claim(struct cr_db *db, const struct cr_config *cfg, const char *runner, struct cr_job *job,
-	     struct cr_err *err)
+             struct cr_err *err)
 {
 	struct cr_res res;
 	int rc;
@@ -80,10 +80,10 @@ cr_job_claim(struct cr_db *db, const struct cr_config *cfg, const char *runner, 
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
 	rc = cr_db_exec(db, &res, err,
-			"SELECT id, kind, payload, attempts FROM jobs"
-			" WHERE status IN ('queued', 'failed') AND run_after <= UTC_TIMESTAMP(6)"
-			" ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED",
-			"");
+	                "SELECT id, kind, payload, attempts FROM jobs"
+	                " WHERE status IN ('queued', 'failed') AND run_after <= UTC_TIMESTAMP(6)"
+	                " ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+	                "");
 	if (rc != 0)
 		goto fail;
 	if (res.nrows == 0) {
@@ -100,10 +100,10 @@ cr_job_claim(struct cr_db *db, const struct cr_config *cfg, const char *runner, 
 		goto fail;
 	}
 	rc = cr_db_exec(db, NULL, err,
-			"UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ?,"
-			" lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, updated_at = UTC_TIMESTAMP(6)"
-			" WHERE id = ?",
-			"sii", runner, (long long)cfg->jobs_lease, job->id);
+	                "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ?,"
+	                " lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, updated_at = UTC_TIMESTAMP(6)"
+	                " WHERE id = ?",
+	                "sii", runner, (long long)cfg->jobs_lease, job->id);
 	if (rc != 0)
 		goto fail;
 	if ((rc = cr_db_commit(db, err)) != 0)
@@ -119,44 +119,44 @@ int
 cr_job_done(struct cr_db *db, const struct cr_job *job, const char *runner, struct cr_err *err)
 {
 	int rc = cr_db_exec(db, NULL, err,
-			    "UPDATE jobs SET status = 'done', progress = 100, lease_until = NULL,"
-			    " locked_by = NULL, last_error = NULL, finished_at = UTC_TIMESTAMP(6),"
-			    " updated_at = UTC_TIMESTAMP(6)"
-			    " WHERE id = ? AND locked_by = ? AND status = 'running'",
-			    "is", job->id, runner);
+	                    "UPDATE jobs SET status = 'done', progress = 100, lease_until = NULL,"
+	                    " locked_by = NULL, last_error = NULL, finished_at = UTC_TIMESTAMP(6),"
+	                    " updated_at = UTC_TIMESTAMP(6)"
+	                    " WHERE id = ? AND locked_by = ? AND status = 'running'",
+	                    "is", job->id, runner);
 
 	if (rc == 0 && cr_db_affected(db) == 0)
 		return cr_err_set(err, CR_ECONFLICT, "jobs: job %lld: lease lost before it finished",
-				  job->id);
+		                  job->id);
 	return rc;
 }
 
 int
-cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job,
-	    const char *runner, const char *why, struct cr_err *err)
+cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job, const char *runner,
+            const char *why, struct cr_err *err)
 {
 	char msg[1001];
 	int dead = job->attempts >= cfg->jobs_max_attempts;
 
 	snprintf(msg, sizeof msg, "%s", why ? why : "failed");
-	return cr_db_exec(db, NULL, err,
-			  "UPDATE jobs SET status = ?, lease_until = NULL, locked_by = NULL,"
-			  " last_error = ?, run_after = UTC_TIMESTAMP(6) + INTERVAL ? SECOND,"
-			  " finished_at = IF(? = 'dead', UTC_TIMESTAMP(6), NULL), updated_at = UTC_TIMESTAMP(6)"
-			  " WHERE id = ? AND locked_by = ? AND status = 'running'",
-			  "ssisis", dead ? "dead" : "failed", msg,
-			  dead ? 0LL : cr_job_backoff(cfg, job->attempts), dead ? "dead" : "failed",
-			  job->id, runner);
+	return cr_db_exec(
+	    db, NULL, err,
+	    "UPDATE jobs SET status = ?, lease_until = NULL, locked_by = NULL,"
+	    " last_error = ?, run_after = UTC_TIMESTAMP(6) + INTERVAL ? SECOND,"
+	    " finished_at = IF(? = 'dead', UTC_TIMESTAMP(6), NULL), updated_at = UTC_TIMESTAMP(6)"
+	    " WHERE id = ? AND locked_by = ? AND status = 'running'",
+	    "ssisis", dead ? "dead" : "failed", msg, dead ? 0LL : cr_job_backoff(cfg, job->attempts),
+	    dead ? "dead" : "failed", job->id, runner);
 }
 int
 cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct cr_err *err)
 {
 	/* The attempt did not fail: it was interrupted, so it does not count. */
 	int rc = cr_db_exec(db, NULL, err,
-			    "UPDATE jobs SET status = 'queued', attempts = GREATEST(attempts - 1, 0),"
-			    " lease_until = NULL, locked_by = NULL, run_after = UTC_TIMESTAMP(6),"
-			    " updated_at = UTC_TIMESTAMP(6) WHERE status = 'running' AND locked_by = ?",
-			    "s", runner);
+	                    "UPDATE jobs SET status = 'queued', attempts = GREATEST(attempts - 1, 0),"
+	                    " lease_until = NULL, locked_by = NULL, run_after = UTC_TIMESTAMP(6),"
+	                    " updated_at = UTC_TIMESTAMP(6) WHERE status = 'running' AND locked_by = ?",
+	                    "s", runner);
 
 	if (rc == 0 && n)
 		*n = cr_db_affected(db);
@@ -167,12 +167,12 @@ int
 cr_job_reap(struct cr_db *db, const struct cr_config *cfg, long long *n, struct cr_err *err)
 {
 	int rc = cr_db_exec(db, NULL, err,
-			    "UPDATE jobs SET status = IF(attempts >= ?, 'dead', 'queued'),"
-			    " last_error = CONCAT('lease of ', IFNULL(locked_by, '?'), ' ran out'),"
-			    " lease_until = NULL, locked_by = NULL, run_after = UTC_TIMESTAMP(6),"
-			    " updated_at = UTC_TIMESTAMP(6)"
-			    " WHERE status = 'running' AND lease_until < UTC_TIMESTAMP(6)",
-			    "i", (long long)cfg->jobs_max_attempts);
+	                    "UPDATE jobs SET status = IF(attempts >= ?, 'dead', 'queued'),"
+	                    " last_error = CONCAT('lease of ', IFNULL(locked_by, '?'), ' ran out'),"
+	                    " lease_until = NULL, locked_by = NULL, run_after = UTC_TIMESTAMP(6),"
+	                    " updated_at = UTC_TIMESTAMP(6)"
+	                    " WHERE status = 'running' AND lease_until < UTC_TIMESTAMP(6)",
+	                    "i", (long long)cfg->jobs_max_attempts);
 
 	if (rc == 0 && n)
 		*n = cr_db_affected(db);
@@ -183,15 +183,17 @@ int
 cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err)
 {
 	int rc = cr_db_exec(db, NULL, err,
-			    "DELETE FROM jobs WHERE status = 'done' AND finished_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT 10000",
-			    "i", days);
+	                    "DELETE FROM jobs WHERE status = 'done' AND finished_at < UTC_TIMESTAMP(6) - "
+	                    "INTERVAL ? DAY LIMIT 10000",
+	                    "i", days);
 
 	if (rc == 0 && n)
 		*n = cr_db_affected(db);
 	return rc;
 }
 
-/* The kinds certrenewd runs; daemon/jobkinds.c has a handler for each (checked at its start and in a test). */
+/* The kinds certrenewd runs; daemon/jobkinds.c has a handler for each (checked at its start and in a test).
+ */
 const char *const cr_job_kinds[] = {"probe", "expire_orders", "sweep_uploads", NULL};
 
 int
@@ -210,21 +212,24 @@ cr_jobs_list(struct cr_db *db, const char *status, long long limit, json_t **out
 	json_t *items;
 	int rc;
 
-	rc = cr_db_exec(db, &res, err,
-			"SELECT id, kind, status, attempts, progress, DATE_FORMAT(run_after, '%Y-%m-%dT%H:%i:%SZ'),"
-			" DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%SZ'), locked_by, last_error FROM jobs"
-			" WHERE ? IS NULL OR status = ? ORDER BY id DESC LIMIT ?",
-			"ssi", status, status, limit);
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT id, kind, status, attempts, progress, DATE_FORMAT(run_after, '%Y-%m-%dT%H:%i:%SZ'),"
+	    " DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%SZ'), locked_by, last_error FROM jobs"
+	    " WHERE ? IS NULL OR status = ? ORDER BY id DESC LIMIT ?",
+	    "ssi", status, status, limit);
 	if (rc != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
 		json_array_append_new(
-		    items, json_pack("{s:I, s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)cr_res_i64(&res, i, 0),
-				     "kind", cr_res_str(&res, i, 1), "status", cr_res_str(&res, i, 2), "attempts",
-				     (json_int_t)cr_res_i64(&res, i, 3), "progress", (json_int_t)cr_res_i64(&res, i, 4),
-				     "run_after", cr_res_str(&res, i, 5), "updated_at", cr_res_str(&res, i, 6),
-				     "locked_by", cr_json_cell(&res, i, 7), "last_error", cr_json_cell(&res, i, 8)));
+		    items,
+		    json_pack("{s:I, s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o}", "id",
+		              (json_int_t)cr_res_i64(&res, i, 0), "kind", cr_res_str(&res, i, 1), "status",
+		              cr_res_str(&res, i, 2), "attempts", (json_int_t)cr_res_i64(&res, i, 3),
+		              "progress", (json_int_t)cr_res_i64(&res, i, 4), "run_after",
+		              cr_res_str(&res, i, 5), "updated_at", cr_res_str(&res, i, 6), "locked_by",
+		              cr_json_cell(&res, i, 7), "last_error", cr_json_cell(&res, i, 8)));
 	cr_res_release(&res);
 	*out = items;
 	return 0;

@@ -31,15 +31,15 @@ void cr_job_release(struct cr_job *job);
  * existing job's id instead (idempotent producers).  delay: seconds.
  */
 int cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const char *dedup_key,
-		   long long delay, long long *id, struct cr_err *err);
+                   long long delay, long long *id, struct cr_err *err);
 /* Claims the next due job for runner; job->id is 0 when none is due. */
-int cr_job_claim(struct cr_db *db, const struct cr_config *cfg, const char *runner,
-		 struct cr_job *job, struct cr_err *err);
+int cr_job_claim(struct cr_db *db, const struct cr_config *cfg, const char *runner, struct cr_job *job,
+                 struct cr_err *err);
 /* Marks a claimed job done; CR_ECONFLICT if the lease was lost meanwhile. */
 int cr_job_done(struct cr_db *db, const struct cr_job *job, const char *runner, struct cr_err *err);
 /* Records a failure: retried later, or dead after max_attempts. */
-int cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job,
-		const char *runner, const char *why, struct cr_err *err);
+int cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job, const char *runner,
+                const char *why, struct cr_err *err);
 /* Hands every job leased to runner back to the queue (graceful stop). */
 int cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct cr_err *err);
 /* Requeues jobs whose lease has run out; *n: how many. */

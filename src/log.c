@@ -46,8 +46,7 @@ cr_log(enum cr_log_level level, const char *fmt, ...)
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	n = snprintf(line, sizeof line, "%s %s[%ld] %s: ", ts, log_prog, (long)getpid(),
-		     level_names[level]);
+	n = snprintf(line, sizeof line, "%s %s[%ld] %s: ", ts, log_prog, (long)getpid(), level_names[level]);
 	va_start(ap, fmt);
 	if (n > 0 && (size_t)n < sizeof line)
 		vsnprintf(line + n, sizeof line - n, fmt, ap);

@@ -18,7 +18,8 @@ static const struct {
     {"demo-data", cr_ctl_demo_data, "load the demo accounts and certificates (local stack only)"},
     {"jobs", cr_ctl_jobs, "list jobs [--status S] | jobs add KIND [PAYLOAD]"},
     {"cert", cr_ctl_cert, "cert import --account NAME [--token primary|secondary] FILE.pem..."},
-    {"audit", cr_ctl_audit, "audit verify: recompute the audit log's hash chain, naming the first broken row"},
+    {"audit", cr_ctl_audit,
+     "audit verify: recompute the audit log's hash chain, naming the first broken row"},
     {"config", cr_ctl_config, "print the configuration in use (secrets masked)"},
 };
 

@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "db.h"
-#include "log.h"
-#include "startup.h"
 #include "fcgi/metrics.h"
 #include "fcgi/prefork.h"
+#include "log.h"
+#include "startup.h"
 #include "web/router.h"
 
 static void

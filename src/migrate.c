@@ -64,9 +64,10 @@ apply(struct cr_db *db, const char *dir, const char *name, int *applied, struct 
 		snprintf(why, sizeof why, "%s", err ? err->msg : "failed");
 		return cr_err_set(err, rc, "migrate: %s: %s", name, why);
 	}
-	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO schema_migrations (name, sha256, applied_at) VALUES (?, ?, UTC_TIMESTAMP())",
-			"ss", name, sha);
+	rc = cr_db_exec(
+	    db, NULL, err,
+	    "INSERT INTO schema_migrations (name, sha256, applied_at) VALUES (?, ?, UTC_TIMESTAMP())", "ss",
+	    name, sha);
 	if (rc == 0)
 		(*applied)++;
 	return rc;
@@ -83,10 +84,10 @@ cr_migrate(struct cr_db *db, const char *dir, int *applied, struct cr_err *err)
 
 	*applied = 0;
 	rc = cr_db_script(db,
-			  "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			  " name VARCHAR(200) PRIMARY KEY, sha256 CHAR(64) NOT NULL,"
-			  " applied_at DATETIME NOT NULL) ENGINE=InnoDB",
-			  err);
+	                  "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                  " name VARCHAR(200) PRIMARY KEY, sha256 CHAR(64) NOT NULL,"
+	                  " applied_at DATETIME NOT NULL) ENGINE=InnoDB",
+	                  err);
 	if (rc != 0)
 		return rc;
 	if ((d = opendir(dir)) == NULL)

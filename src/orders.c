@@ -3,37 +3,41 @@
 #include <string.h>
 
 #include "certs.h"
+#include "json.h"
 #include "messages.h"
 #include "orderno.h"
 #include "orders.h"
-#include "json.h"
 #include "price.h"
 #include "status.h"
 
 /* A new certificate of the order, awaiting the key's request. */
 static int
-new_certificate(struct cr_db *db, const struct cr_actor *actor, long long account, const char *token, long long centre,
-		const char *subject, long long renews, long long order_id, struct cr_err *err)
+new_certificate(struct cr_db *db, const struct cr_actor *actor, long long account, const char *token,
+                long long centre, const char *subject, long long renews, long long order_id,
+                struct cr_err *err)
 {
 	long long id;
 	int rc;
 
 	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO certificates (account_id, token, trading_centre_id, subject, status, renews_id, order_id)"
-			" VALUES (?, ?, ?, ?, 'awaiting_csr', ?, ?)",
-			"isIsIi", account, token, centre ? &centre : NULL, subject, renews ? &renews : NULL, order_id);
+	                "INSERT INTO certificates (account_id, token, trading_centre_id, subject, status, "
+	                "renews_id, order_id)"
+	                " VALUES (?, ?, ?, ?, 'awaiting_csr', ?, ?)",
+	                "isIsIi", account, token, centre ? &centre : NULL, subject, renews ? &renews : NULL,
+	                order_id);
 	if (rc != 0)
 		return rc;
 	id = cr_db_insert_id(db);
 	return cr_audit(db, actor, "certificate.create", "certificate", id, NULL,
-			json_pack("{s:s, s:s, s:I, s:o}", "status", "awaiting_csr", "token", token, "order_id",
-				  (json_int_t)order_id, "trading_centre_id", centre ? json_integer(centre) : json_null()),
-			err);
+	                json_pack("{s:s, s:s, s:I, s:o}", "status", "awaiting_csr", "token", token,
+	                          "order_id", (json_int_t)order_id, "trading_centre_id",
+	                          centre ? json_integer(centre) : json_null()),
+	                err);
 }
 
 int
 cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long app_id,
-		char order_no[9], long long *amount, struct cr_err *err)
+                char order_no[9], long long *amount, struct cr_err *err)
 {
 	struct cr_res app, centres, seq;
 	struct cr_prices prices;
@@ -42,16 +46,18 @@ cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_a
 	const char *token, *subject;
 	int rc;
 
-	rc = cr_db_one(db, &app, err, "application",
-		       "SELECT a.account_id, a.certificate_id, a.years, a.payer_name, a.invoice_type, a.invoice_title,"
-			" a.invoice_tax_no, a.invoice_address, a.invoice_phone, a.invoice_bank, a.invoice_bank_account,"
-			" a.delivery_method, a.delivery_address, c.token, c.subject"
-			" FROM applications a JOIN certificates c ON c.id = a.certificate_id WHERE a.id = ?",
-			"i", app_id);
+	rc = cr_db_one(
+	    db, &app, err, "application",
+	    "SELECT a.account_id, a.certificate_id, a.years, a.payer_name, a.invoice_type, a.invoice_title,"
+	    " a.invoice_tax_no, a.invoice_address, a.invoice_phone, a.invoice_bank, a.invoice_bank_account,"
+	    " a.delivery_method, a.delivery_address, c.token, c.subject"
+	    " FROM applications a JOIN certificates c ON c.id = a.certificate_id WHERE a.id = ?",
+	    "i", app_id);
 	if (rc != 0)
 		return rc;
-	if ((rc = cr_db_exec(db, &centres, err, "SELECT centre_id FROM application_centres WHERE application_id = ?", "i",
-			     app_id)) != 0)
+	if ((rc = cr_db_exec(db, &centres, err,
+	                     "SELECT centre_id FROM application_centres WHERE application_id = ?", "i",
+	                     app_id)) != 0)
 		goto out_app;
 	account = cr_res_i64(&app, 0, 0);
 	cert = cr_res_i64(&app, 0, 1);
@@ -73,19 +79,20 @@ cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_a
 		goto out;
 	}
 	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO orders (order_no, application_id, account_id, amount_fen, payer_name, years, created_at,"
-			" expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6),"
-			" UTC_TIMESTAMP(6) + INTERVAL ? DAY, UTC_TIMESTAMP(6))",
-			"siiisii", order_no, app_id, account, *amount, cr_res_str(&app, 0, 3), years,
-			(long long)cfg->order_ttl_days);
+	                "INSERT INTO orders (order_no, application_id, account_id, amount_fen, payer_name, "
+	                "years, created_at,"
+	                " expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6),"
+	                " UTC_TIMESTAMP(6) + INTERVAL ? DAY, UTC_TIMESTAMP(6))",
+	                "siiisii", order_no, app_id, account, *amount, cr_res_str(&app, 0, 3), years,
+	                (long long)cfg->order_ttl_days);
 	if (rc != 0)
 		goto out;
 	order_id = cr_db_insert_id(db);
 	rc = cr_audit_s(db, actor, "order.create", "order", order_no, NULL,
-			json_pack("{s:s, s:I, s:I, s:s, s:I}", "status", "awaiting_payment", "amount_fen", (json_int_t)*amount,
-				  "application_id", (json_int_t)app_id, "payer_name", cr_res_str(&app, 0, 3), "years",
-				  (json_int_t)years),
-			err);
+	                json_pack("{s:s, s:I, s:I, s:s, s:I}", "status", "awaiting_payment", "amount_fen",
+	                          (json_int_t)*amount, "application_id", (json_int_t)app_id, "payer_name",
+	                          cr_res_str(&app, 0, 3), "years", (json_int_t)years),
+	                err);
 	if (rc != 0)
 		goto out;
 	/* The renewal of the certificate itself, then one per add-on trading centre. */
@@ -96,28 +103,35 @@ cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_a
 		struct cr_res old;
 
 		if (cr_db_exec(db, &old, NULL,
-			       "SELECT id FROM certificates WHERE account_id = ? AND trading_centre_id = ? AND token = ?"
-			       " AND status IN ('active', 'expired', 'issued', 'installed') ORDER BY not_after DESC LIMIT 1",
-			       "iis", account, centre, token) == 0) {
+		               "SELECT id FROM certificates WHERE account_id = ? AND trading_centre_id = ? "
+		               "AND token = ?"
+		               " AND status IN ('active', 'expired', 'issued', 'installed') ORDER BY "
+		               "not_after DESC LIMIT 1",
+		               "iis", account, centre, token) == 0) {
 			if (old.nrows)
 				renews = cr_res_i64(&old, 0, 0);
 			cr_res_release(&old);
 		}
-		if ((rc = new_certificate(db, actor, account, token, centre, subject, renews, order_id, err)) != 0)
+		if ((rc = new_certificate(db, actor, account, token, centre, subject, renews, order_id,
+		                          err)) != 0)
 			goto out;
 	}
-	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO invoices (order_id, invoice_type, title, tax_no, address, phone, bank, bank_account,"
-			" delivery_method, delivery_address) VALUES (?, IFNULL(?, 'normal'), ?, ?, ?, ?, ?, ?, IFNULL(?, 'pickup'), ?)",
-			"isssssssss", order_id, cr_res_str(&app, 0, 4), cr_res_str(&app, 0, 5), cr_res_str(&app, 0, 6),
-			cr_res_str(&app, 0, 7), cr_res_str(&app, 0, 8), cr_res_str(&app, 0, 9), cr_res_str(&app, 0, 10),
-			cr_res_str(&app, 0, 11), cr_res_str(&app, 0, 12));
+	rc = cr_db_exec(
+	    db, NULL, err,
+	    "INSERT INTO invoices (order_id, invoice_type, title, tax_no, address, phone, bank, bank_account,"
+	    " delivery_method, delivery_address) VALUES (?, IFNULL(?, 'normal'), ?, ?, ?, ?, ?, ?, IFNULL(?, "
+	    "'pickup'), ?)",
+	    "isssssssss", order_id, cr_res_str(&app, 0, 4), cr_res_str(&app, 0, 5), cr_res_str(&app, 0, 6),
+	    cr_res_str(&app, 0, 7), cr_res_str(&app, 0, 8), cr_res_str(&app, 0, 9), cr_res_str(&app, 0, 10),
+	    cr_res_str(&app, 0, 11), cr_res_str(&app, 0, 12));
 	if (rc != 0)
 		goto out;
 	snprintf(title, sizeof title, "审核通过：订单号 %s", order_no);
 	cr_price_format(*amount, money, sizeof money);
-	snprintf(body, sizeof body, "您的证书更新申请已审核通过。订单金额 %s 元，请在 %lld 天内付款，转账时务必在备注栏填写订单号 %s。",
-		 money, (long long)cfg->order_ttl_days, order_no);
+	snprintf(body, sizeof body,
+	         "您的证书更新申请已审核通过。订单金额 %s 元，请在 %lld "
+	         "天内付款，转账时务必在备注栏填写订单号 %s。",
+	         money, (long long)cfg->order_ttl_days, order_no);
 	{
 		char link[40];
 
@@ -136,18 +150,19 @@ order_json(struct cr_res *res, size_t i)
 {
 	const char *status = cr_res_str(res, i, 1);
 
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:I, s:s, s:s, s:I, s:s}", "order_no", cr_res_str(res, i, 0),
-			 "status", status, "status_label", cr_status_label(CR_SM_ORDER, status), "amount_fen",
-			 (json_int_t)cr_res_i64(res, i, 2), "paid_fen", (json_int_t)cr_res_i64(res, i, 3), "payer_name",
-			 cr_res_str(res, i, 4), "payer_mismatch", (int)cr_res_i64(res, i, 5), "application_id",
-			 (json_int_t)cr_res_i64(res, i, 6), "created_at", cr_res_str(res, i, 7), "expires_at",
-			 cr_res_str(res, i, 8), "years", (json_int_t)cr_res_i64(res, i, 9), "company_name",
-			 cr_res_str(res, i, 10));
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:I, s:s, s:s, s:I, s:s}", "order_no",
+	                 cr_res_str(res, i, 0), "status", status, "status_label",
+	                 cr_status_label(CR_SM_ORDER, status), "amount_fen",
+	                 (json_int_t)cr_res_i64(res, i, 2), "paid_fen", (json_int_t)cr_res_i64(res, i, 3),
+	                 "payer_name", cr_res_str(res, i, 4), "payer_mismatch", (int)cr_res_i64(res, i, 5),
+	                 "application_id", (json_int_t)cr_res_i64(res, i, 6), "created_at",
+	                 cr_res_str(res, i, 7), "expires_at", cr_res_str(res, i, 8), "years",
+	                 (json_int_t)cr_res_i64(res, i, 9), "company_name", cr_res_str(res, i, 10));
 }
 
 #define ORDER_COLUMNS                                                                                        \
-	"o.order_no, o.status, o.amount_fen, o.paid_fen, o.payer_name, o.payer_mismatch, o.application_id,"   \
-	" DATE_FORMAT(o.created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(o.expires_at, '%Y-%m-%dT%H:%i:%SZ'),"   \
+	"o.order_no, o.status, o.amount_fen, o.paid_fen, o.payer_name, o.payer_mismatch, o.application_id,"  \
+	" DATE_FORMAT(o.created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(o.expires_at, '%Y-%m-%dT%H:%i:%SZ')," \
 	" o.years, IF(a.company_name = '', u.display_name, a.company_name), o.id"
 
 int
@@ -157,10 +172,12 @@ cr_orders_list(struct cr_db *db, long long account_id, json_t **out, struct cr_e
 	json_t *items;
 	int rc;
 
-	rc = cr_db_exec(db, &res, err,
-			"SELECT " ORDER_COLUMNS " FROM orders o JOIN applications a ON a.id = o.application_id"
-			" JOIN users u ON u.id = o.account_id WHERE o.account_id = ? OR ? = 0 ORDER BY o.id DESC LIMIT 500",
-			"ii", account_id, account_id);
+	rc =
+	    cr_db_exec(db, &res, err,
+	               "SELECT " ORDER_COLUMNS " FROM orders o JOIN applications a ON a.id = o.application_id"
+	               " JOIN users u ON u.id = o.account_id WHERE o.account_id = ? OR ? = 0 ORDER BY o.id "
+	               "DESC LIMIT 500",
+	               "ii", account_id, account_id);
 	if (rc != 0)
 		return rc;
 	items = json_array();
@@ -172,8 +189,8 @@ cr_orders_list(struct cr_db *db, long long account_id, json_t **out, struct cr_e
 }
 
 int
-cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *order_no, json_t **out,
-	     struct cr_err *err)
+cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *order_no,
+             json_t **out, struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *o, *certs;
@@ -182,23 +199,27 @@ cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id
 
 	if (!cr_orderno_valid(order_no))
 		return cr_err_set(err, CR_ENOTFOUND, "no such order");
-	rc = cr_db_one(db, &res, err, "order",
-		       "SELECT " ORDER_COLUMNS " FROM orders o JOIN applications a ON a.id = o.application_id"
-		       " JOIN users u ON u.id = o.account_id WHERE o.order_no = ? AND (o.account_id = ? OR ? = 0)",
-		       "sii", order_no, account_id, account_id);
+	rc = cr_db_one(
+	    db, &res, err, "order",
+	    "SELECT " ORDER_COLUMNS " FROM orders o JOIN applications a ON a.id = o.application_id"
+	    " JOIN users u ON u.id = o.account_id WHERE o.order_no = ? AND (o.account_id = ? OR ? = 0)",
+	    "sii", order_no, account_id, account_id);
 	if (rc != 0)
 		return rc;
 	o = order_json(&res, 0);
 	order_id = cr_res_i64(&res, 0, 11);
 	cr_res_release(&res);
-	json_object_set_new(o, "bank", json_pack("{s:s, s:s, s:s}", "account_name", cfg->bank_account_name, "account",
-						 cfg->bank_account, "bank_name", cfg->bank_name));
-	rc = cr_db_exec(db, &res, err,
-			"SELECT c.id, c.token, c.trading_centre_id, c.status, c.renews_id, c.subject, c.serial,"
-			" DATE_FORMAT(c.not_before, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(c.not_after, '%Y-%m-%dT%H:%i:%SZ'), t.name"
-			" FROM certificates c LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
-			" WHERE c.order_id = ? ORDER BY c.trading_centre_id IS NOT NULL, c.trading_centre_id",
-			"i", order_id);
+	json_object_set_new(o, "bank",
+	                    json_pack("{s:s, s:s, s:s}", "account_name", cfg->bank_account_name, "account",
+	                              cfg->bank_account, "bank_name", cfg->bank_name));
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT c.id, c.token, c.trading_centre_id, c.status, c.renews_id, c.subject, c.serial,"
+	    " DATE_FORMAT(c.not_before, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(c.not_after, "
+	    "'%Y-%m-%dT%H:%i:%SZ'), t.name"
+	    " FROM certificates c LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
+	    " WHERE c.order_id = ? ORDER BY c.trading_centre_id IS NOT NULL, c.trading_centre_id",
+	    "i", order_id);
 	if (rc != 0) {
 		json_decref(o);
 		return rc;
@@ -208,13 +229,14 @@ cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id
 		const char *status = cr_res_str(&res, i, 3);
 
 		json_array_append_new(
-		    certs, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-				     (json_int_t)cr_res_i64(&res, i, 0), "token", cr_res_str(&res, i, 1), "status", status,
-				     "status_label", cr_status_label(CR_SM_CERTIFICATE, status), "subject",
-				     cr_res_str(&res, i, 5), "trading_centre_id", cr_json_cell_int(&res, i, 2), "renews_id",
-				     cr_json_cell_int(&res, i, 4), "serial", cr_json_cell(&res, i, 6), "not_before",
-				     cr_json_cell(&res, i, 7), "not_after", cr_json_cell(&res, i, 8), "trading_centre",
-				     cr_json_cell(&res, i, 9)));
+		    certs,
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+		              (json_int_t)cr_res_i64(&res, i, 0), "token", cr_res_str(&res, i, 1), "status",
+		              status, "status_label", cr_status_label(CR_SM_CERTIFICATE, status), "subject",
+		              cr_res_str(&res, i, 5), "trading_centre_id", cr_json_cell_int(&res, i, 2),
+		              "renews_id", cr_json_cell_int(&res, i, 4), "serial", cr_json_cell(&res, i, 6),
+		              "not_before", cr_json_cell(&res, i, 7), "not_after", cr_json_cell(&res, i, 8),
+		              "trading_centre", cr_json_cell(&res, i, 9)));
 	}
 	cr_res_release(&res);
 	json_object_set_new(o, "certificates", certs);
@@ -233,9 +255,10 @@ cr_orders_expire(struct cr_db *db, long long *n, struct cr_err *err)
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
 	rc = cr_db_exec(db, &res, err,
-			"SELECT id, order_no, account_id, application_id FROM orders"
-			" WHERE status = 'awaiting_payment' AND expires_at < UTC_TIMESTAMP(6) ORDER BY id LIMIT 500 FOR UPDATE",
-			"");
+	                "SELECT id, order_no, account_id, application_id FROM orders"
+	                " WHERE status = 'awaiting_payment' AND expires_at < UTC_TIMESTAMP(6) ORDER BY id "
+	                "LIMIT 500 FOR UPDATE",
+	                "");
 	if (rc != 0)
 		goto fail;
 	for (size_t i = 0; i < res.nrows && rc == 0; i++) {
@@ -243,18 +266,22 @@ cr_orders_expire(struct cr_db *db, long long *n, struct cr_err *err)
 		char title[120];
 
 		snprintf(title, sizeof title, "订单 %s 已过期", no);
-		rc = cr_db_exec(db, NULL, err, "UPDATE orders SET status = 'expired', updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
-				"i", cr_res_i64(&res, i, 0));
+		rc = cr_db_exec(
+		    db, NULL, err,
+		    "UPDATE orders SET status = 'expired', updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "i",
+		    cr_res_i64(&res, i, 0));
 		/* The certificate is free for a new application again. */
 		if (rc == 0)
 			rc = cr_db_exec(db, NULL, err, "UPDATE applications SET closed = 1 WHERE id = ?", "i",
-					cr_res_i64(&res, i, 3));
+			                cr_res_i64(&res, i, 3));
 		if (rc == 0)
-			rc = cr_audit_s(db, &sys, "order.expire", "order", no, json_pack("{s:s}", "status", "awaiting_payment"),
-					json_pack("{s:s}", "status", "expired"), err);
+			rc = cr_audit_s(db, &sys, "order.expire", "order", no,
+			                json_pack("{s:s}", "status", "awaiting_payment"),
+			                json_pack("{s:s}", "status", "expired"), err);
 		if (rc == 0)
 			rc = cr_message_post(db, cr_res_i64(&res, i, 2), "expired", title,
-					     "订单超过付款期限未付款，已过期。如需续期请重新提交申请。", "#/orders", err);
+			                     "订单超过付款期限未付款，已过期。如需续期请重新提交申请。",
+			                     "#/orders", err);
 		if (rc == 0)
 			(*n)++;
 	}

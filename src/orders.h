@@ -17,13 +17,13 @@
  * Creates the order of application app_id inside the caller's transaction
  * (the application row already locked).  Writes order_no and amount.
  */
-int cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long app_id,
-		    char order_no[9], long long *amount, struct cr_err *err);
+int cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
+                    long long app_id, char order_no[9], long long *amount, struct cr_err *err);
 /* The orders of account_id (0: all, for staff). */
 int cr_orders_list(struct cr_db *db, long long account_id, json_t **out, struct cr_err *err);
 /* One order by number, SPEC 10 fields plus bank details; CR_ENOTFOUND for another account's. */
 int cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *order_no,
-		 json_t **out, struct cr_err *err);
+                 json_t **out, struct cr_err *err);
 /* Expires orders unpaid past their time; *n: how many.  Idempotent. */
 int cr_orders_expire(struct cr_db *db, long long *n, struct cr_err *err);
 

@@ -18,8 +18,8 @@ cr_password_hash(const char *pw, char out[CR_PW_ENCODED_MAX], struct cr_err *err
 
 	if (cr_random(salt, sizeof salt) != 0)
 		return cr_err_set(err, CR_EIO, "password: no random bytes");
-	rc = argon2id_hash_encoded(T_COST, M_COST, PARALLEL, pw, strlen(pw), salt, sizeof salt,
-				   HASH_LEN, out, CR_PW_ENCODED_MAX);
+	rc = argon2id_hash_encoded(T_COST, M_COST, PARALLEL, pw, strlen(pw), salt, sizeof salt, HASH_LEN, out,
+	                           CR_PW_ENCODED_MAX);
 	if (rc != ARGON2_OK)
 		return cr_err_set(err, CR_EIO, "password: %s", argon2_error_message(rc));
 	return 0;
@@ -49,9 +49,8 @@ void
 cr_password_dummy_verify(const char *pw)
 {
 	/* A real hash of a random password, so the work equals a real verify. */
-	static const char dummy[] =
-	    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
-	    "Rc1q2oO7KC9r0s0BfEeK2bHuKfIc2V3m6m0q3oN6fWk";
+	static const char dummy[] = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+	                            "Rc1q2oO7KC9r0s0BfEeK2bHuKfIc2V3m6m0q3oN6fWk";
 
 	(void)cr_password_verify(dummy, pw);
 }

@@ -11,7 +11,8 @@ cr_prices_load(struct cr_db *db, const struct cr_config *cfg, struct cr_prices *
 	p->base_per_year = cfg->price_base_per_year;
 	p->addon_per_year = cfg->price_addon_per_year;
 	p->max_years = cfg->order_max_years;
-	if (db && cr_db_exec(db, &res, NULL, "SELECT base_per_year, addon_per_year FROM prices WHERE id = 1", "") == 0) {
+	if (db && cr_db_exec(db, &res, NULL, "SELECT base_per_year, addon_per_year FROM prices WHERE id = 1",
+	                     "") == 0) {
 		if (res.nrows) {
 			p->base_per_year = cr_res_i64(&res, 0, 0);
 			p->addon_per_year = cr_res_i64(&res, 0, 1);
@@ -26,12 +27,15 @@ cr_prices_set(struct cr_db *db, long long base, long long addon, long long by, s
 	if (base < 0 || base > 100000000)
 		return cr_err_user(err, CR_EINVAL, "base_per_year_fen", "年费应在 0 到 1000000.00 元之间");
 	if (addon < 0 || addon > 100000000)
-		return cr_err_user(err, CR_EINVAL, "addon_per_year_fen", "地州市证书年费应在 0 到 1000000.00 元之间");
+		return cr_err_user(err, CR_EINVAL, "addon_per_year_fen",
+		                   "地州市证书年费应在 0 到 1000000.00 元之间");
 	return cr_db_exec(db, NULL, err,
-			  "INSERT INTO prices (id, base_per_year, addon_per_year, updated_at, updated_by)"
-			  " VALUES (1, ?, ?, UTC_TIMESTAMP(6), ?) ON DUPLICATE KEY UPDATE base_per_year = VALUES(base_per_year),"
-			  " addon_per_year = VALUES(addon_per_year), updated_at = VALUES(updated_at), updated_by = VALUES(updated_by)",
-			  "iii", base, addon, by);
+	                  "INSERT INTO prices (id, base_per_year, addon_per_year, updated_at, updated_by)"
+	                  " VALUES (1, ?, ?, UTC_TIMESTAMP(6), ?) ON DUPLICATE KEY UPDATE base_per_year = "
+	                  "VALUES(base_per_year),"
+	                  " addon_per_year = VALUES(addon_per_year), updated_at = VALUES(updated_at), "
+	                  "updated_by = VALUES(updated_by)",
+	                  "iii", base, addon, by);
 }
 
 long long
@@ -47,12 +51,12 @@ void
 cr_price_format(long long fen, char *out, size_t outlen)
 {
 	snprintf(out, outlen, "%s%lld.%02lld", fen < 0 ? "-" : "", (fen < 0 ? -fen : fen) / 100,
-		 (fen < 0 ? -fen : fen) % 100);
+	         (fen < 0 ? -fen : fen) % 100);
 }
 
 int
 cr_prices_update(struct cr_db *db, const struct cr_actor *actor, long long base, long long addon,
-		    struct cr_err *err)
+                 struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *before = NULL;
@@ -60,10 +64,12 @@ cr_prices_update(struct cr_db *db, const struct cr_actor *actor, long long base,
 
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
-	if (cr_db_exec(db, &res, NULL, "SELECT base_per_year, addon_per_year FROM prices WHERE id = 1 FOR UPDATE", "") == 0) {
+	if (cr_db_exec(db, &res, NULL,
+	               "SELECT base_per_year, addon_per_year FROM prices WHERE id = 1 FOR UPDATE", "") == 0) {
 		if (res.nrows)
-			before = json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)cr_res_i64(&res, 0, 0),
-					   "addon_per_year_fen", (json_int_t)cr_res_i64(&res, 0, 1));
+			before =
+			    json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)cr_res_i64(&res, 0, 0),
+			              "addon_per_year_fen", (json_int_t)cr_res_i64(&res, 0, 1));
 		cr_res_release(&res);
 	}
 	if ((rc = cr_prices_set(db, base, addon, actor->id, err)) != 0) {
@@ -72,8 +78,9 @@ cr_prices_update(struct cr_db *db, const struct cr_actor *actor, long long base,
 		return rc;
 	}
 	if ((rc = cr_audit(db, actor, "prices.update", "prices", 1, before,
-			   json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)base, "addon_per_year_fen",
-				     (json_int_t)addon), err)) != 0) {
+	                   json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)base,
+	                             "addon_per_year_fen", (json_int_t)addon),
+	                   err)) != 0) {
 		cr_db_rollback(db);
 		return rc;
 	}

@@ -18,7 +18,7 @@ void cr_prices_load(struct cr_db *db, const struct cr_config *cfg, struct cr_pri
 int cr_prices_set(struct cr_db *db, long long base, long long addon, long long by, struct cr_err *err);
 /* cr_prices_set in its own transaction, audited by actor (before and after). */
 int cr_prices_update(struct cr_db *db, const struct cr_actor *actor, long long base, long long addon,
-		     struct cr_err *err);
+                     struct cr_err *err);
 /* years × (base_per_year + addon_per_year × addons); -1 when out of range. */
 long long cr_price_fen(const struct cr_prices *p, long long years, long long addons);
 /* "200.00" from 20000 fen (out at least 24 bytes). */

@@ -17,7 +17,7 @@ cn_date(time_t t, char out[16])
 
 int
 cr_renewable(const struct cr_config *cfg, const char *status, time_t not_after, time_t now, char *reason,
-	     size_t reasonlen)
+             size_t reasonlen)
 {
 	time_t from = not_after - cfg->ca_renew_before_days * 86400;
 	time_t until = not_after + cfg->ca_renew_after_days * 86400;
@@ -48,7 +48,7 @@ cr_renewable(const struct cr_config *cfg, const char *status, time_t not_after, 
 	if (now > until) {
 		cn_date(not_after, d1);
 		snprintf(reason, reasonlen, "证书已于 %s 过期超过 %lld 天，无法在线续期，请联系客服", d1,
-			 (long long)cfg->ca_renew_after_days);
+		         (long long)cfg->ca_renew_after_days);
 		return 0;
 	}
 	reason[0] = '\0';

@@ -16,7 +16,7 @@
  * expiring at not_after can be renewed at now; otherwise 0 with the
  * reason, in Chinese, in reason.
  */
-int cr_renewable(const struct cr_config *cfg, const char *status, time_t not_after, time_t now,
-		 char *reason, size_t reasonlen);
+int cr_renewable(const struct cr_config *cfg, const char *status, time_t not_after, time_t now, char *reason,
+                 size_t reasonlen);
 
 #endif

@@ -14,8 +14,8 @@ struct approval {
 };
 
 static int
-make_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct cr_app *a, void *arg,
-	   struct cr_err *err)
+make_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct cr_app *a,
+           void *arg, struct cr_err *err)
 {
 	struct approval *ap = arg;
 
@@ -24,7 +24,7 @@ make_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor 
 
 int
 cr_review_approve(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
-		  char order_no[9], long long *amount, struct cr_err *err)
+                  char order_no[9], long long *amount, struct cr_err *err)
 {
 	struct approval ap = {order_no, amount};
 	struct cr_app_move mv = {"submitted", "approved", "只能审核待审核的申请", NULL, make_order, &ap};
@@ -33,8 +33,8 @@ cr_review_approve(struct cr_db *db, const struct cr_config *cfg, const struct cr
 }
 
 static int
-tell_rejected(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct cr_app *a, void *arg,
-	      struct cr_err *err)
+tell_rejected(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct cr_app *a,
+              void *arg, struct cr_err *err)
 {
 	char title[80], link[40];
 
@@ -46,9 +46,11 @@ tell_rejected(struct cr_db *db, const struct cr_config *cfg, const struct cr_act
 }
 
 int
-cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason, struct cr_err *err)
+cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason,
+                 struct cr_err *err)
 {
-	struct cr_app_move mv = {"submitted", "rejected", "只能审核待审核的申请", reason, tell_rejected, (void *)reason};
+	struct cr_app_move mv = {"submitted", "rejected",    "只能审核待审核的申请",
+	                         reason,      tell_rejected, (void *)reason};
 	int rc;
 
 	if ((rc = cr_check_text(reason ? reason : "", "reason", "驳回原因", 500, 1, err)) != 0)
@@ -57,7 +59,8 @@ cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, c
 }
 
 int
-cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, json_t **out, struct cr_err *err)
+cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, json_t **out,
+                struct cr_err *err)
 {
 	struct cr_prices prices;
 	struct cr_res res;
@@ -70,12 +73,13 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 		return cr_err_user(err, CR_EINVAL, "status", "未知的申请状态：%s", status);
 	/* Oldest first: whoever has waited longest is reviewed first. */
 	rc = cr_db_exec(db, &res, err,
-			"SELECT a.id, a.status, a.company_name, a.applicant_name, u.login, u.role,"
-			" DATE_FORMAT(IFNULL(a.submitted_at, a.created_at), '%Y-%m-%dT%H:%i:%SZ'),"
-			" TIMESTAMPDIFF(SECOND, IFNULL(a.submitted_at, a.created_at), UTC_TIMESTAMP(6)), a.years, a.addons"
-			" FROM applications a JOIN users u ON u.id = a.account_id WHERE a.status = ?"
-			" ORDER BY IFNULL(a.submitted_at, a.created_at), a.id LIMIT 500",
-			"s", status);
+	                "SELECT a.id, a.status, a.company_name, a.applicant_name, u.login, u.role,"
+	                " DATE_FORMAT(IFNULL(a.submitted_at, a.created_at), '%Y-%m-%dT%H:%i:%SZ'),"
+	                " TIMESTAMPDIFF(SECOND, IFNULL(a.submitted_at, a.created_at), UTC_TIMESTAMP(6)), "
+	                "a.years, a.addons"
+	                " FROM applications a JOIN users u ON u.id = a.account_id WHERE a.status = ?"
+	                " ORDER BY IFNULL(a.submitted_at, a.created_at), a.id LIMIT 500",
+	                "s", status);
 	if (rc != 0)
 		return rc;
 	cr_prices_load(db, cfg, &prices);
@@ -85,13 +89,14 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 		const char *st = cr_res_str(&res, i, 1);
 
 		json_array_append_new(
-		    items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o}", "id",
-				     (json_int_t)cr_res_i64(&res, i, 0), "status", st, "status_label",
-				     cr_status_label(CR_SM_APPLICATION, st), "company_name", cr_res_str(&res, i, 2),
-				     "applicant_name", cr_res_str(&res, i, 3), "account", cr_res_str(&res, i, 4),
-				     "account_role", cr_res_str(&res, i, 5), "submitted_at", cr_res_str(&res, i, 6),
-				     "waited_seconds", (json_int_t)cr_res_i64(&res, i, 7), "price_fen",
-				     price >= 0 ? json_integer(price) : json_null()));
+		    items,
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o}", "id",
+		              (json_int_t)cr_res_i64(&res, i, 0), "status", st, "status_label",
+		              cr_status_label(CR_SM_APPLICATION, st), "company_name", cr_res_str(&res, i, 2),
+		              "applicant_name", cr_res_str(&res, i, 3), "account", cr_res_str(&res, i, 4),
+		              "account_role", cr_res_str(&res, i, 5), "submitted_at", cr_res_str(&res, i, 6),
+		              "waited_seconds", (json_int_t)cr_res_i64(&res, i, 7), "price_fen",
+		              price >= 0 ? json_integer(price) : json_null()));
 	}
 	cr_res_release(&res);
 	*out = json_pack("{s:o}", "items", items);

@@ -5,7 +5,7 @@
 #include "session.h"
 
 #define THROTTLE_WINDOW 900 /* seconds */
-#define THROTTLE_FREE 5	    /* failures before waiting */
+#define THROTTLE_FREE 5     /* failures before waiting */
 #define THROTTLE_MAX_WAIT 900
 
 void
@@ -30,7 +30,7 @@ token_hash(const char *token, uint8_t hash[32])
 
 int
 cr_session_create(struct cr_db *db, const struct cr_config *cfg, long long user_id, const char *ip,
-		  char token[CR_TOKEN_HEX + 1], char csrf[CR_CSRF_HEX + 1], struct cr_err *err)
+                  char token[CR_TOKEN_HEX + 1], char csrf[CR_CSRF_HEX + 1], struct cr_err *err)
 {
 	uint8_t raw[32], hash[32];
 	int rc;
@@ -42,20 +42,20 @@ cr_session_create(struct cr_db *db, const struct cr_config *cfg, long long user_
 	cr_session_csrf(token, csrf);
 	/* Old sessions of this user that ran out are of no use to anyone. */
 	cr_db_exec(db, NULL, NULL,
-		   "DELETE FROM sessions WHERE user_id = ? AND (expires_at <= UTC_TIMESTAMP()"
-		   " OR last_seen < UTC_TIMESTAMP() - INTERVAL ? SECOND)",
-		   "ii", user_id, (long long)cfg->web_session_idle);
+	           "DELETE FROM sessions WHERE user_id = ? AND (expires_at <= UTC_TIMESTAMP()"
+	           " OR last_seen < UTC_TIMESTAMP() - INTERVAL ? SECOND)",
+	           "ii", user_id, (long long)cfg->web_session_idle);
 	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at, ip)"
-			" VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(),"
-			" UTC_TIMESTAMP() + INTERVAL ? SECOND, ?)",
-			"biis", hash, sizeof hash, user_id, (long long)cfg->web_session_absolute, ip);
+	                "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at, ip)"
+	                " VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(),"
+	                " UTC_TIMESTAMP() + INTERVAL ? SECOND, ?)",
+	                "biis", hash, sizeof hash, user_id, (long long)cfg->web_session_absolute, ip);
 	return rc;
 }
 
 int
-cr_session_lookup(struct cr_db *db, const struct cr_config *cfg, const char *token,
-		  struct cr_session *s, struct cr_err *err)
+cr_session_lookup(struct cr_db *db, const struct cr_config *cfg, const char *token, struct cr_session *s,
+                  struct cr_err *err)
 {
 	struct cr_res res;
 	uint8_t hash[32];
@@ -64,12 +64,12 @@ cr_session_lookup(struct cr_db *db, const struct cr_config *cfg, const char *tok
 	if (token_hash(token, hash) != 0)
 		return cr_err_set(err, CR_ENOTFOUND, "session: malformed token");
 	rc = cr_db_exec(db, &res, err,
-			"SELECT u.id, u.login, u.display_name, u.role,"
-			" TIMESTAMPDIFF(SECOND, s.last_seen, UTC_TIMESTAMP())"
-			" FROM sessions s JOIN users u ON u.id = s.user_id"
-			" WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP()"
-			" AND s.last_seen > UTC_TIMESTAMP() - INTERVAL ? SECOND AND u.disabled = 0",
-			"bi", hash, sizeof hash, (long long)cfg->web_session_idle);
+	                "SELECT u.id, u.login, u.display_name, u.role,"
+	                " TIMESTAMPDIFF(SECOND, s.last_seen, UTC_TIMESTAMP())"
+	                " FROM sessions s JOIN users u ON u.id = s.user_id"
+	                " WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP()"
+	                " AND s.last_seen > UTC_TIMESTAMP() - INTERVAL ? SECOND AND u.disabled = 0",
+	                "bi", hash, sizeof hash, (long long)cfg->web_session_idle);
 	if (rc != 0)
 		return rc;
 	if (res.nrows == 0) {
@@ -86,8 +86,8 @@ cr_session_lookup(struct cr_db *db, const struct cr_config *cfg, const char *tok
 	/* Writing on every request would cost a commit per request; a minute is fine-grained enough. */
 	if (s->idle >= 60)
 		cr_db_exec(db, NULL, NULL,
-			   "UPDATE sessions SET last_seen = UTC_TIMESTAMP() WHERE token_hash = ?", "b",
-			   hash, sizeof hash);
+		           "UPDATE sessions SET last_seen = UTC_TIMESTAMP() WHERE token_hash = ?", "b", hash,
+		           sizeof hash);
 	return 0;
 }
 
@@ -98,13 +98,11 @@ cr_session_delete(struct cr_db *db, const char *token, struct cr_err *err)
 
 	if (token_hash(token, hash) != 0)
 		return 0;
-	return cr_db_exec(db, NULL, err, "DELETE FROM sessions WHERE token_hash = ?", "b", hash,
-			  sizeof hash);
+	return cr_db_exec(db, NULL, err, "DELETE FROM sessions WHERE token_hash = ?", "b", hash, sizeof hash);
 }
 
 int
-cr_login_throttle(struct cr_db *db, const char *account, const char *ip, long long *wait,
-		  struct cr_err *err)
+cr_login_throttle(struct cr_db *db, const char *account, const char *ip, long long *wait, struct cr_err *err)
 {
 	struct cr_res res;
 	int rc;
@@ -112,12 +110,12 @@ cr_login_throttle(struct cr_db *db, const char *account, const char *ip, long lo
 	*wait = 0;
 	/* For the account and the address: failures in the window, seconds since the last. */
 	rc = cr_db_exec(db, &res, err,
-			"SELECT COUNT(*), TIMESTAMPDIFF(SECOND, MAX(at), UTC_TIMESTAMP(6))"
-			" FROM login_failures WHERE account = ? AND at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND"
-			" UNION ALL "
-			"SELECT COUNT(*), TIMESTAMPDIFF(SECOND, MAX(at), UTC_TIMESTAMP(6))"
-			" FROM login_failures WHERE ip = ? AND at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND",
-			"sisi", account, (long long)THROTTLE_WINDOW, ip, (long long)THROTTLE_WINDOW);
+	                "SELECT COUNT(*), TIMESTAMPDIFF(SECOND, MAX(at), UTC_TIMESTAMP(6))"
+	                " FROM login_failures WHERE account = ? AND at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND"
+	                " UNION ALL "
+	                "SELECT COUNT(*), TIMESTAMPDIFF(SECOND, MAX(at), UTC_TIMESTAMP(6))"
+	                " FROM login_failures WHERE ip = ? AND at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND",
+	                "sisi", account, (long long)THROTTLE_WINDOW, ip, (long long)THROTTLE_WINDOW);
 	if (rc != 0)
 		return rc;
 	for (size_t r = 0; r < res.nrows; r++) {
@@ -140,8 +138,8 @@ int
 cr_login_failed(struct cr_db *db, const char *account, const char *ip, struct cr_err *err)
 {
 	return cr_db_exec(db, NULL, err,
-			  "INSERT INTO login_failures (account, ip, at) VALUES (?, ?, UTC_TIMESTAMP(6))",
-			  "ss", account, ip);
+	                  "INSERT INTO login_failures (account, ip, at) VALUES (?, ?, UTC_TIMESTAMP(6))",
+	                  "ss", account, ip);
 }
 
 int

@@ -24,15 +24,14 @@ struct cr_session {
 };
 
 /* Creates a session for user_id; writes the cookie token (hex) and csrf token. */
-int cr_session_create(struct cr_db *db, const struct cr_config *cfg, long long user_id,
-		      const char *ip, char token[CR_TOKEN_HEX + 1], char csrf[CR_CSRF_HEX + 1],
-		      struct cr_err *err);
+int cr_session_create(struct cr_db *db, const struct cr_config *cfg, long long user_id, const char *ip,
+                      char token[CR_TOKEN_HEX + 1], char csrf[CR_CSRF_HEX + 1], struct cr_err *err);
 /*
  * Looks the cookie token up; CR_ENOTFOUND when unknown, expired or idle too
  * long.  Refreshes last_seen at most once a minute.
  */
-int cr_session_lookup(struct cr_db *db, const struct cr_config *cfg, const char *token,
-		      struct cr_session *s, struct cr_err *err);
+int cr_session_lookup(struct cr_db *db, const struct cr_config *cfg, const char *token, struct cr_session *s,
+                      struct cr_err *err);
 int cr_session_delete(struct cr_db *db, const char *token, struct cr_err *err);
 /* Derives the CSRF token of a session token. */
 void cr_session_csrf(const char *token, char csrf[CR_CSRF_HEX + 1]);
@@ -42,7 +41,7 @@ void cr_session_csrf(const char *token, char csrf[CR_CSRF_HEX + 1]);
  * before another try for this account or address (0: go ahead).
  */
 int cr_login_throttle(struct cr_db *db, const char *account, const char *ip, long long *wait,
-		      struct cr_err *err);
+                      struct cr_err *err);
 int cr_login_failed(struct cr_db *db, const char *account, const char *ip, struct cr_err *err);
 /* A successful login clears the account's failures. */
 int cr_login_succeeded(struct cr_db *db, const char *account, struct cr_err *err);

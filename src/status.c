@@ -7,7 +7,8 @@ struct label {
 };
 
 static const struct label application[] = {
-    {"draft", "草稿"}, {"submitted", "待审核"}, {"approved", "审核通过"}, {"rejected", "已驳回"}, {"cancelled", "已撤销"}, {NULL, NULL},
+    {"draft", "草稿"},      {"submitted", "待审核"}, {"approved", "审核通过"},
+    {"rejected", "已驳回"}, {"cancelled", "已撤销"}, {NULL, NULL},
 };
 static const struct label order[] = {
     {"awaiting_payment", "等待付款"},
@@ -20,8 +21,14 @@ static const struct label order[] = {
     {NULL, NULL},
 };
 static const struct label certificate[] = {
-    {"active", "有效"},	     {"superseded", "已更新"}, {"expired", "已过期"},   {"revoked", "已吊销"},
-    {"awaiting_csr", "待提交证书请求"}, {"issued", "已签发"},	{"installed", "已写入"}, {NULL, NULL},
+    {"active", "有效"},
+    {"superseded", "已更新"},
+    {"expired", "已过期"},
+    {"revoked", "已吊销"},
+    {"awaiting_csr", "待提交证书请求"},
+    {"issued", "已签发"},
+    {"installed", "已写入"},
+    {NULL, NULL},
 };
 static const struct label invoice[] = {
     {"pending", "待开具"},
@@ -29,7 +36,8 @@ static const struct label invoice[] = {
     {NULL, NULL},
 };
 static const struct label role[] = {
-    {"enterprise", "企业用户"}, {"individual", "个人用户"}, {"reviewer", "审核员"}, {"finance", "财务"}, {"admin", "管理员"}, {NULL, NULL},
+    {"enterprise", "企业用户"}, {"individual", "个人用户"}, {"reviewer", "审核员"},
+    {"finance", "财务"},        {"admin", "管理员"},        {NULL, NULL},
 };
 
 static const struct {

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "bytes.h"
-#include "log.h"
 #include "file.h"
+#include "log.h"
 #include "upload.h"
 
 static int
@@ -49,7 +49,8 @@ jpeg_ok(const unsigned char *p, size_t len, struct cr_err *err)
 			nc = p[i + 7];
 			if ((prec != 8 && prec != 12 && prec != 16) || h == 0 || w == 0 || nc < 1 || nc > 4 ||
 			    seglen != 8 + 3 * nc)
-				return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 帧头损坏（尺寸或颜色分量无效）");
+				return cr_err_user(err, CR_EBADFILE, NULL,
+				                   "JPEG 帧头损坏（尺寸或颜色分量无效）");
 			frame = 1;
 		}
 		if (marker == 0xDA) { /* start of scan: entropy-coded data follows */
@@ -146,11 +147,13 @@ cr_upload_sniff(const void *data, size_t len, struct cr_err *err)
 const char *
 cr_doc_content_type(enum cr_doc_type t)
 {
-	return t == CR_DOC_JPEG ? "image/jpeg" : t == CR_DOC_PDF ? "application/pdf" : "application/octet-stream";
+	return t == CR_DOC_JPEG  ? "image/jpeg"
+	       : t == CR_DOC_PDF ? "application/pdf"
+	                         : "application/octet-stream";
 }
 int
 cr_upload_store(const char *dir, const void *data, size_t len, char name[40], char sha[65],
-		struct cr_err *err)
+                struct cr_err *err)
 {
 	char sub[4096], path[4200], tmp[4300];
 	unsigned char rnd[16];
@@ -212,7 +215,7 @@ cr_upload_read(const char *dir, const char *name, size_t max, char **data, size_
 
 int
 cr_upload_sweep(const char *dir, long min_age, int (*keep)(const char *name, void *arg), void *arg,
-		struct cr_err *err)
+                struct cr_err *err)
 {
 	time_t now = time(NULL);
 	struct dirent *de, *fe;
@@ -237,7 +240,8 @@ cr_upload_sweep(const char *dir, long min_age, int (*keep)(const char *name, voi
 			size_t len = strlen(fe->d_name);
 			int tmp;
 
-			/* Ours are 32 hex digits, and .tmp while being written; anything else is left alone. */
+			/* Ours are 32 hex digits, and .tmp while being written; anything else is left alone.
+			 */
 			if (strspn(fe->d_name, "0123456789abcdef") != 32 ||
 			    !(len == 32 || (len == 36 && strcmp(fe->d_name + 32, ".tmp") == 0)))
 				continue;

@@ -27,7 +27,7 @@ const char *cr_doc_content_type(enum cr_doc_type t);
  * (36 chars + NUL) to name and the SHA-256 (hex) to sha.
  */
 int cr_upload_store(const char *dir, const void *data, size_t len, char name[40], char sha[65],
-		    struct cr_err *err);
+                    struct cr_err *err);
 /* Removes a stored file (a relative name from cr_upload_store); missing is fine. */
 void cr_upload_remove(const char *dir, const char *name);
 /*
@@ -37,9 +37,9 @@ void cr_upload_remove(const char *dir, const char *name);
  * recorded (a crash between the two) are found this way.
  */
 int cr_upload_sweep(const char *dir, long min_age, int (*keep)(const char *name, void *arg), void *arg,
-		    struct cr_err *err);
+                    struct cr_err *err);
 /* Reads a stored file whole (at most max bytes); caller frees *data. */
 int cr_upload_read(const char *dir, const char *name, size_t max, char **data, size_t *len,
-		   struct cr_err *err);
+                   struct cr_err *err);
 
 #endif

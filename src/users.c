@@ -7,8 +7,8 @@
 #include "users.h"
 #include "utf8.h"
 
-static const char *const role_names[CR_ROLE_COUNT] = {"enterprise", "individual", "reviewer",
-						       "finance", "admin"};
+static const char *const role_names[CR_ROLE_COUNT] = {"enterprise", "individual", "reviewer", "finance",
+                                                      "admin"};
 
 const char *
 cr_role_name(enum cr_role role)
@@ -61,8 +61,8 @@ cr_user_check_login(const char *login, struct cr_err *err)
 }
 
 int
-cr_user_add(struct cr_db *db, const char *login, const char *name, enum cr_role role,
-	    const char *password, long long *id, struct cr_err *err)
+cr_user_add(struct cr_db *db, const char *login, const char *name, enum cr_role role, const char *password,
+            long long *id, struct cr_err *err)
 {
 	char hash[CR_PW_ENCODED_MAX];
 	int rc;
@@ -74,8 +74,8 @@ cr_user_add(struct cr_db *db, const char *login, const char *name, enum cr_role 
 	if ((rc = cr_password_hash(password, hash, err)) != 0)
 		return rc;
 	rc = cr_db_exec(db, NULL, err,
-			"INSERT INTO users (login, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
-			"ssss", login, name && *name ? name : login, cr_role_name(role), hash);
+	                "INSERT INTO users (login, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
+	                "ssss", login, name && *name ? name : login, cr_role_name(role), hash);
 	if (rc == CR_ECONFLICT)
 		return cr_err_user(err, CR_ECONFLICT, "account", "账号已存在: %s", login);
 	if (rc == 0 && id)
@@ -92,7 +92,7 @@ cr_user_set_password(struct cr_db *db, const char *login, const char *password, 
 	if ((rc = cr_password_check(password, err)) != 0 || (rc = cr_password_hash(password, hash, err)) != 0)
 		return rc;
 	rc = cr_db_exec(db, NULL, err, "UPDATE users SET password_hash = ? WHERE login = ?", "ss", hash,
-			login);
+	                login);
 	if (rc == 0 && cr_db_affected(db) == 0)
 		return cr_err_user(err, CR_ENOTFOUND, "account", "no such account: %s", login);
 	return rc;
@@ -105,9 +105,9 @@ cr_user_find(struct cr_db *db, const char *login, struct cr_user *u, char *hash,
 	int rc;
 
 	rc = cr_db_one(db, &res, err, "account",
-		       "SELECT id, login, display_name, role, password_hash FROM users"
-			" WHERE login = ? AND disabled = 0",
-			"s", login);
+	               "SELECT id, login, display_name, role, password_hash FROM users"
+	               " WHERE login = ? AND disabled = 0",
+	               "s", login);
 	if (rc != 0)
 		return rc;
 	u->id = cr_res_i64(&res, 0, 0);
@@ -127,23 +127,26 @@ cr_users_list(struct cr_db *db, json_t **out, struct cr_err *err)
 	json_t *items;
 	int rc;
 
-	rc = cr_db_exec(db, &res, err,
-			"SELECT u.id, u.login, u.display_name, u.role, u.disabled, DATE_FORMAT(u.created_at, '%Y-%m-%dT%H:%i:%SZ'),"
-			" (SELECT COUNT(*) FROM login_failures f WHERE f.account = u.login"
-			" AND f.at > UTC_TIMESTAMP(6) - INTERVAL 15 MINUTE)"
-			" FROM users u ORDER BY u.role = 'enterprise' OR u.role = 'individual', u.id LIMIT 2000",
-			"");
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT u.id, u.login, u.display_name, u.role, u.disabled, DATE_FORMAT(u.created_at, "
+	    "'%Y-%m-%dT%H:%i:%SZ'),"
+	    " (SELECT COUNT(*) FROM login_failures f WHERE f.account = u.login"
+	    " AND f.at > UTC_TIMESTAMP(6) - INTERVAL 15 MINUTE)"
+	    " FROM users u ORDER BY u.role = 'enterprise' OR u.role = 'individual', u.id LIMIT 2000",
+	    "");
 	if (rc != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
 		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:I, s:b}", "id",
-						       (json_int_t)cr_res_i64(&res, i, 0), "account", cr_res_str(&res, i, 1),
-						       "name", cr_res_str(&res, i, 2), "role", cr_res_str(&res, i, 3),
-						       "disabled", (int)cr_res_i64(&res, i, 4), "created_at",
-						       cr_res_str(&res, i, 5), "recent_failures",
-						       (json_int_t)cr_res_i64(&res, i, 6), "throttled",
-						       cr_res_i64(&res, i, 6) >= 5));
+		                                       (json_int_t)cr_res_i64(&res, i, 0), "account",
+		                                       cr_res_str(&res, i, 1), "name", cr_res_str(&res, i, 2),
+		                                       "role", cr_res_str(&res, i, 3), "disabled",
+		                                       (int)cr_res_i64(&res, i, 4), "created_at",
+		                                       cr_res_str(&res, i, 5), "recent_failures",
+		                                       (json_int_t)cr_res_i64(&res, i, 6), "throttled",
+		                                       cr_res_i64(&res, i, 6) >= 5));
 	cr_res_release(&res);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
@@ -151,19 +154,20 @@ cr_users_list(struct cr_db *db, json_t **out, struct cr_err *err)
 
 int
 cr_user_create(struct cr_db *db, const struct cr_actor *actor, const char *login, const char *name,
-		  const char *role, const char *password, long long *id, struct cr_err *err)
+               const char *role, const char *password, long long *id, struct cr_err *err)
 {
 	int r = role ? cr_role_parse(role) : -1, rc;
 
 	if (r < 0)
-		return cr_err_user(err, CR_EINVAL, "role", "角色无效（可选：enterprise individual reviewer finance admin）");
+		return cr_err_user(err, CR_EINVAL, "role",
+		                   "角色无效（可选：enterprise individual reviewer finance admin）");
 	if (name && *name && (rc = cr_check_text(name, "name", "姓名", CR_NAME_MAX, 0, err)) != 0)
 		return rc;
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
 	if ((rc = cr_user_add(db, login, name, (enum cr_role)r, password, id, err)) != 0 ||
 	    (rc = cr_audit(db, actor, "user.create", "user", *id, NULL,
-			   json_pack("{s:s, s:s}", "account", login, "role", role), err)) != 0) {
+	                   json_pack("{s:s, s:s}", "account", login, "role", role), err)) != 0) {
 		cr_db_rollback(db);
 		return rc;
 	}
@@ -185,7 +189,7 @@ login_of(struct cr_db *db, long long id, char *login, size_t len, struct cr_err 
 
 int
 cr_user_reset_password(struct cr_db *db, const struct cr_actor *actor, long long id, const char *password,
-		       struct cr_err *err)
+                       struct cr_err *err)
 {
 	char login[4 * CR_LOGIN_MAX + 1];
 	int rc;
@@ -197,9 +201,10 @@ cr_user_reset_password(struct cr_db *db, const struct cr_actor *actor, long long
 	/* A reset also ends the user's sessions and lifts a slowdown. */
 	if ((rc = cr_user_set_password(db, login, password, err)) != 0 ||
 	    (rc = cr_db_exec(db, NULL, err, "DELETE FROM sessions WHERE user_id = ?", "i", id)) != 0 ||
-	    (rc = cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", login)) != 0 ||
-	    (rc = cr_audit(db, actor, "user.password_reset", "user", id, NULL, json_pack("{s:s}", "account", login),
-			   err)) != 0) {
+	    (rc = cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", login)) !=
+	        0 ||
+	    (rc = cr_audit(db, actor, "user.password_reset", "user", id, NULL,
+	                   json_pack("{s:s}", "account", login), err)) != 0) {
 		cr_db_rollback(db);
 		return rc;
 	}
@@ -216,9 +221,12 @@ cr_user_unlock(struct cr_db *db, const struct cr_actor *actor, long long id, str
 		return rc;
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
-	if ((rc = cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", login)) != 0 ||
+	if ((rc = cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", login)) !=
+	        0 ||
 	    (rc = cr_audit(db, actor, "user.unlock", "user", id, NULL,
-			   json_pack("{s:s, s:I}", "account", login, "failures_cleared", (json_int_t)cr_db_affected(db)), err)) != 0) {
+	                   json_pack("{s:s, s:I}", "account", login, "failures_cleared",
+	                             (json_int_t)cr_db_affected(db)),
+	                   err)) != 0) {
 		cr_db_rollback(db);
 		return rc;
 	}

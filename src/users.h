@@ -9,7 +9,7 @@
 
 enum cr_role { CR_ROLE_ENTERPRISE, CR_ROLE_INDIVIDUAL, CR_ROLE_REVIEWER, CR_ROLE_FINANCE, CR_ROLE_ADMIN };
 #define CR_ROLE_COUNT 5
-#define CR_LOGIN_MAX 100   /* characters */
+#define CR_LOGIN_MAX 100 /* characters */
 #define CR_NAME_MAX 200
 
 struct cr_user {
@@ -32,16 +32,14 @@ int cr_role_is_customer(enum cr_role role);
  * login exists.  Sets *id.
  */
 int cr_user_add(struct cr_db *db, const char *login, const char *name, enum cr_role role,
-		const char *password, long long *id, struct cr_err *err);
+                const char *password, long long *id, struct cr_err *err);
 /* Replaces the password of login. */
-int cr_user_set_password(struct cr_db *db, const char *login, const char *password,
-			 struct cr_err *err);
+int cr_user_set_password(struct cr_db *db, const char *login, const char *password, struct cr_err *err);
 /*
  * Looks login up and fills u and the stored hash (CR_PW_ENCODED_MAX);
  * CR_ENOTFOUND when missing or disabled.
  */
-int cr_user_find(struct cr_db *db, const char *login, struct cr_user *u, char *hash,
-		 struct cr_err *err);
+int cr_user_find(struct cr_db *db, const char *login, struct cr_user *u, char *hash, struct cr_err *err);
 /* 1 when account id is an enterprise (0 for individuals, staff, or when the database cannot tell). */
 int cr_user_is_enterprise(struct cr_db *db, long long id);
 /* Checks a login name's shape; 0 or CR_EINVAL naming field "account". */
@@ -54,10 +52,10 @@ int cr_user_check_login(const char *login, struct cr_err *err);
 int cr_users_list(struct cr_db *db, json_t **out, struct cr_err *err);
 /* cr_user_add with the role by name (refused with a Chinese reason when unknown), audited. */
 int cr_user_create(struct cr_db *db, const struct cr_actor *actor, const char *login, const char *name,
-		   const char *role, const char *password, long long *id, struct cr_err *err);
+                   const char *role, const char *password, long long *id, struct cr_err *err);
 /* Sets a new password; also ends the user's sessions and lifts a login slowdown. */
 int cr_user_reset_password(struct cr_db *db, const struct cr_actor *actor, long long id, const char *password,
-			   struct cr_err *err);
+                           struct cr_err *err);
 /* Clears the failed logins of an account, lifting its slowdown. */
 int cr_user_unlock(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err);
 

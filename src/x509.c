@@ -157,8 +157,8 @@ add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 }
 
 X509 *
-cr_x509_sign(EVP_PKEY *pub, const char *org, const char *cn, X509 *issuer, EVP_PKEY *ikey,
-	     int from_days, int to_days, int ca, struct cr_err *err)
+cr_x509_sign(EVP_PKEY *pub, const char *org, const char *cn, X509 *issuer, EVP_PKEY *ikey, int from_days,
+             int to_days, int ca, struct cr_err *err)
 {
 	X509 *x = X509_new();
 	X509_NAME *name = X509_NAME_new();
@@ -227,8 +227,7 @@ cr_x509_write(const char *path, X509 *x, EVP_PKEY *key, struct cr_err *err)
 }
 
 int
-cr_x509_load_pair(const char *cert_path, const char *key_path, X509 **x, EVP_PKEY **key,
-		  struct cr_err *err)
+cr_x509_load_pair(const char *cert_path, const char *key_path, X509 **x, EVP_PKEY **key, struct cr_err *err)
 {
 	FILE *f;
 
@@ -251,7 +250,7 @@ cr_x509_load_pair(const char *cert_path, const char *key_path, X509 **x, EVP_PKE
 		*x = NULL;
 		*key = NULL;
 		return cr_err_set(err, CR_EINVAL, "%s / %s: not a PEM certificate and key: %s", cert_path,
-				  key_path, ssl_reason());
+		                  key_path, ssl_reason());
 	}
 	return 0;
 }

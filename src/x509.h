@@ -19,7 +19,7 @@ struct cr_x509_info {
 	char serial[80];     /* lower-case hex */
 	char not_before[20]; /* "YYYY-MM-DD HH:MM:SS" UTC */
 	char not_after[20];
-	char sha256[65];     /* of the DER encoding */
+	char sha256[65]; /* of the DER encoding */
 	int is_ca;
 };
 
@@ -38,11 +38,11 @@ EVP_PKEY *cr_x509_key_new(void);
  * ca selects CA or end-entity extensions.
  */
 X509 *cr_x509_sign(EVP_PKEY *pub, const char *org, const char *cn, X509 *issuer, EVP_PKEY *ikey,
-		   int from_days, int to_days, int ca, struct cr_err *err);
+                   int from_days, int to_days, int ca, struct cr_err *err);
 /* Writes a PEM certificate or private key (mode 0600 for keys). */
 int cr_x509_write(const char *path, X509 *x, EVP_PKEY *key, struct cr_err *err);
 /* Loads a PEM certificate and private key pair. */
 int cr_x509_load_pair(const char *cert_path, const char *key_path, X509 **x, EVP_PKEY **key,
-		      struct cr_err *err);
+                      struct cr_err *err);
 
 #endif

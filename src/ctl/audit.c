@@ -23,7 +23,7 @@ cr_ctl_audit(const struct cr_config *cfg, int argc, char **argv)
 	cr_db_free(db);
 	if (rc == CR_ECONFLICT) {
 		cr_ctl_print(json_pack("{s:b, s:I, s:I, s:s}", "ok", 0, "rows", (json_int_t)rows, "broken_id",
-				       (json_int_t)broken, "error", err.msg));
+		                       (json_int_t)broken, "error", err.msg));
 		fprintf(stderr, "certrenewctl: %s\n", err.msg);
 		return 1;
 	}

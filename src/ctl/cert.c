@@ -28,9 +28,10 @@ import_file(struct cr_db *db, long long account, const char *token, const char *
 			fprintf(stderr, "certrenewctl: %s: %s\n", path, err.msg);
 			rc = 1;
 		} else {
-			cr_ctl_print(json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)id, "serial",
-					       info.serial, "subject", info.subject, "not_after", info.not_after, "token",
-					       token, "file", path, "created", created));
+			cr_ctl_print(json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)id,
+			                       "serial", info.serial, "subject", info.subject, "not_after",
+			                       info.not_after, "token", token, "file", path, "created",
+			                       created));
 		}
 		X509_free(x[k]);
 	}
@@ -41,8 +42,8 @@ int
 cr_ctl_cert(const struct cr_config *cfg, int argc, char **argv)
 {
 	static const struct option lo[] = {{"account", required_argument, NULL, 'a'},
-					   {"token", required_argument, NULL, 't'},
-					   {NULL, 0, NULL, 0}};
+	                                   {"token", required_argument, NULL, 't'},
+	                                   {NULL, 0, NULL, 0}};
 	const char *account = NULL, *token = "primary";
 	struct cr_user u;
 	struct cr_db *db;
@@ -50,7 +51,8 @@ cr_ctl_cert(const struct cr_config *cfg, int argc, char **argv)
 	int ch, rc = 0;
 
 	if (argc < 2 || strcmp(argv[1], "import") != 0) {
-		fprintf(stderr, "usage: certrenewctl cert import --account NAME [--token primary|secondary] FILE.pem...\n");
+		fprintf(stderr, "usage: certrenewctl cert import --account NAME [--token primary|secondary] "
+		                "FILE.pem...\n");
 		return 2;
 	}
 	optind = 2;

@@ -54,7 +54,8 @@ demo_ca(const struct cr_config *cfg, X509 **ca, EVP_PKEY **key, struct cr_err *e
 		return cr_err_set(err, CR_EIO, "%s: %s", dir, strerror(errno));
 	if ((*key = cr_x509_key_new()) == NULL)
 		return cr_err_set(err, CR_EIO, "demo CA: cannot make a key");
-	*ca = cr_x509_sign(*key, "certrenew demo", "certrenew 演示 CA（仅供本地测试）", NULL, *key, -1, 3650, 1, &why);
+	*ca = cr_x509_sign(*key, "certrenew demo", "certrenew 演示 CA（仅供本地测试）", NULL, *key, -1, 3650,
+	                   1, &why);
 	if (*ca == NULL)
 		return cr_err_set(err, why.code, "demo CA: %s", why.msg);
 	if ((rc = cr_x509_write(key_path, NULL, *key, err)) != 0 ||
@@ -66,7 +67,7 @@ demo_ca(const struct cr_config *cfg, X509 **ca, EVP_PKEY **key, struct cr_err *e
 
 static int
 demo_certs(struct cr_db *db, const struct demo_account *a, long long uid, X509 *ca, EVP_PKEY *cakey,
-	   struct cr_err *err)
+           struct cr_err *err)
 {
 	long long held;
 	int rc;
@@ -84,7 +85,7 @@ demo_certs(struct cr_db *db, const struct demo_account *a, long long uid, X509 *
 		if (k == NULL)
 			return cr_err_set(err, CR_EIO, "demo: cannot make a key");
 		x = cr_x509_sign(k, a->name, a->name, ca, cakey, a->certs[i].expires_in_days - 365,
-				 a->certs[i].expires_in_days, 0, &why);
+		                 a->certs[i].expires_in_days, 0, &why);
 		EVP_PKEY_free(k);
 		if (x == NULL)
 			return cr_err_set(err, why.code, "demo: %s", why.msg);
@@ -92,8 +93,8 @@ demo_certs(struct cr_db *db, const struct demo_account *a, long long uid, X509 *
 		X509_free(x);
 		if (rc != 0)
 			return rc;
-		cr_info("demo: certificate %lld (%s key) for %s, expires %s", id, a->certs[i].token,
-			a->login, info.not_after);
+		cr_info("demo: certificate %lld (%s key) for %s, expires %s", id, a->certs[i].token, a->login,
+		        info.not_after);
 	}
 	return 0;
 }

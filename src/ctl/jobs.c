@@ -41,9 +41,9 @@ int
 cr_ctl_jobs(const struct cr_config *cfg, int argc, char **argv)
 {
 	static const struct option lo[] = {{"status", required_argument, NULL, 's'},
-					   {"limit", required_argument, NULL, 'l'},
-					   {"count", required_argument, NULL, 'n'},
-					   {NULL, 0, NULL, 0}};
+	                                   {"limit", required_argument, NULL, 'l'},
+	                                   {"count", required_argument, NULL, 'n'},
+	                                   {NULL, 0, NULL, 0}};
 	const char *status = NULL, *kind, *payload;
 	long long limit = 100, count = 1;
 	struct cr_db *db;
@@ -68,7 +68,7 @@ cr_ctl_jobs(const struct cr_config *cfg, int argc, char **argv)
 	}
 	if (add ? optind < argc - 2 || optind > argc - 1 : optind != argc) {
 		fprintf(stderr, "usage: certrenewctl jobs [--status S] [--limit N]\n"
-				"       certrenewctl jobs add [--count N] KIND [PAYLOAD-JSON]\n");
+		                "       certrenewctl jobs add [--count N] KIND [PAYLOAD-JSON]\n");
 		return 2;
 	}
 	if (!add) {

@@ -11,8 +11,8 @@ int
 cr_ctl_user(const struct cr_config *cfg, int argc, char **argv)
 {
 	static const struct option lo[] = {{"role", required_argument, NULL, 'r'},
-					   {"name", required_argument, NULL, 'n'},
-					   {NULL, 0, NULL, 0}};
+	                                   {"name", required_argument, NULL, 'n'},
+	                                   {NULL, 0, NULL, 0}};
 	const char *role = NULL, *name = NULL;
 	char pw[CR_PW_MAX_LEN + 2];
 	struct cr_db *db;
@@ -21,9 +21,10 @@ cr_ctl_user(const struct cr_config *cfg, int argc, char **argv)
 	int ch, r = -1, rc = 0;
 
 	if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "passwd") != 0)) {
-		fprintf(stderr, "usage: certrenewctl user add --role ROLE [--name NAME] LOGIN  (password on stdin)\n"
-				"       certrenewctl user passwd LOGIN  (password on stdin)\n"
-				"roles: enterprise individual reviewer finance admin\n");
+		fprintf(stderr,
+		        "usage: certrenewctl user add --role ROLE [--name NAME] LOGIN  (password on stdin)\n"
+		        "       certrenewctl user passwd LOGIN  (password on stdin)\n"
+		        "roles: enterprise individual reviewer finance admin\n");
 		return 2;
 	}
 	optind = 2;
@@ -40,7 +41,8 @@ cr_ctl_user(const struct cr_config *cfg, int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(argv[1], "add") == 0 && (role == NULL || (r = cr_role_parse(role)) < 0)) {
-		fprintf(stderr, "certrenewctl: user add: --role must be one of enterprise individual reviewer finance admin\n");
+		fprintf(stderr, "certrenewctl: user add: --role must be one of enterprise individual "
+		                "reviewer finance admin\n");
 		return 2;
 	}
 	if (cr_ctl_read_password(pw, sizeof pw) != 0) {
@@ -53,7 +55,8 @@ cr_ctl_user(const struct cr_config *cfg, int argc, char **argv)
 		if (cr_user_add(db, argv[optind], name, (enum cr_role)r, pw, &id, &err) != 0)
 			rc = cr_ctl_fail(NULL, &err);
 		else
-			cr_ctl_print(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "account", argv[optind], "role", role));
+			cr_ctl_print(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "account",
+			                       argv[optind], "role", role));
 	} else {
 		if (cr_user_set_password(db, argv[optind], pw, &err) != 0)
 			rc = cr_ctl_fail(NULL, &err);

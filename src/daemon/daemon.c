@@ -277,7 +277,7 @@ on_grace(uv_timer_t *t)
 	struct daemon *d = t->data;
 
 	cr_warn("stop: %d job(s) still running after %d s; handing them back and exiting", d->running,
-		CR_DAEMON_GRACE);
+	        CR_DAEMON_GRACE);
 	release_all(d);
 	exit(0);
 }

@@ -29,8 +29,8 @@ probe(struct cr_jobctx *ctx, struct cr_err *err)
 	if (sleep_ms < 0 || sleep_ms > 600000)
 		return cr_err_set(err, CR_EINVAL, "probe: sleep_ms out of bounds");
 	rc = cr_db_exec(ctx->db, NULL, err,
-			"INSERT INTO job_probe_runs (job_id, runner, at) VALUES (?, ?, UTC_TIMESTAMP(6))",
-			"is", ctx->job->id, ctx->runner);
+	                "INSERT INTO job_probe_runs (job_id, runner, at) VALUES (?, ?, UTC_TIMESTAMP(6))",
+	                "is", ctx->job->id, ctx->runner);
 	if (rc != 0)
 		return rc;
 	for (long long slept = 0; slept < sleep_ms; slept += 50) {
@@ -40,7 +40,7 @@ probe(struct cr_jobctx *ctx, struct cr_err *err)
 	}
 	if (ctx->job->attempts <= fail_times)
 		return cr_err_set(err, CR_EIO, "probe: failing attempt %d of %lld on purpose",
-				  ctx->job->attempts, fail_times);
+		                  ctx->job->attempts, fail_times);
 	return 0;
 }
 

@@ -7,7 +7,8 @@
 static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503};
 #define NSTATUS (sizeof statuses / sizeof statuses[0] + 1) /* last: any other */
 /* Upper bounds of the latency buckets, microseconds; the last bucket is +Inf. */
-static const uint64_t bounds[] = {500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 5000000};
+static const uint64_t bounds[] = {500,   1000,   2500,   5000,   10000,   25000,
+                                  50000, 100000, 250000, 500000, 1000000, 5000000};
 #define NBUCKET (sizeof bounds / sizeof bounds[0] + 1)
 
 struct route_stats {
@@ -62,7 +63,8 @@ void
 cr_metrics_write(struct cr_metrics *m, FILE *f, const char *(*name)(int))
 {
 	fputs("# HELP certrenew_http_requests_total HTTP requests by route and status.\n"
-	      "# TYPE certrenew_http_requests_total counter\n", f);
+	      "# TYPE certrenew_http_requests_total counter\n",
+	      f);
 	for (int r = 0; r <= m->nroutes; r++) {
 		const char *n = r < m->nroutes ? name(r) : "unmatched";
 
@@ -72,15 +74,17 @@ cr_metrics_write(struct cr_metrics *m, FILE *f, const char *(*name)(int))
 			if (v == 0)
 				continue;
 			if (i < NSTATUS - 1)
-				fprintf(f, "certrenew_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n", n,
-					statuses[i], (unsigned long long)v);
+				fprintf(f, "certrenew_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
+				        n, statuses[i], (unsigned long long)v);
 			else
-				fprintf(f, "certrenew_http_requests_total{route=\"%s\",status=\"other\"} %llu\n", n,
-					(unsigned long long)v);
+				fprintf(f,
+				        "certrenew_http_requests_total{route=\"%s\",status=\"other\"} %llu\n",
+				        n, (unsigned long long)v);
 		}
 	}
 	fputs("# HELP certrenew_http_request_duration_seconds Time to answer a request.\n"
-	      "# TYPE certrenew_http_request_duration_seconds histogram\n", f);
+	      "# TYPE certrenew_http_request_duration_seconds histogram\n",
+	      f);
 	for (int r = 0; r <= m->nroutes; r++) {
 		const char *n = r < m->nroutes ? name(r) : "unmatched";
 		uint64_t count = __atomic_load_n(&m->r[r].count, __ATOMIC_RELAXED), cum = 0;
@@ -90,15 +94,19 @@ cr_metrics_write(struct cr_metrics *m, FILE *f, const char *(*name)(int))
 		for (size_t i = 0; i < NBUCKET; i++) {
 			cum += __atomic_load_n(&m->r[r].bucket[i], __ATOMIC_RELAXED);
 			if (i < NBUCKET - 1)
-				fprintf(f, "certrenew_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-					n, bounds[i] / 1e6, (unsigned long long)cum);
+				fprintf(f,
+				        "certrenew_http_request_duration_seconds_bucket{route=\"%s\",le=\"%"
+				        "g\"} %llu\n",
+				        n, bounds[i] / 1e6, (unsigned long long)cum);
 			else
-				fprintf(f, "certrenew_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
-					n, (unsigned long long)cum);
+				fprintf(f,
+				        "certrenew_http_request_duration_seconds_bucket{route=\"%s\",le=\"+"
+				        "Inf\"} %llu\n",
+				        n, (unsigned long long)cum);
 		}
 		fprintf(f, "certrenew_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", n,
-			__atomic_load_n(&m->r[r].sum_usec, __ATOMIC_RELAXED) / 1e6);
+		        __atomic_load_n(&m->r[r].sum_usec, __ATOMIC_RELAXED) / 1e6);
 		fprintf(f, "certrenew_http_request_duration_seconds_count{route=\"%s\"} %llu\n", n,
-			(unsigned long long)count);
+		        (unsigned long long)count);
 	}
 }

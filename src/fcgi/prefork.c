@@ -103,7 +103,7 @@ reap(struct master *mm)
 			s->next_start = now() + (wait > MAX_BACKOFF ? MAX_BACKOFF : wait);
 			if (s->fails > 1)
 				cr_warn("prefork: worker keeps dying; next start in %ld s",
-					(long)(s->next_start - now()));
+				        (long)(s->next_start - now()));
 		} else {
 			s->fails = 0;
 			s->next_start = now();

@@ -1,8 +1,8 @@
 #include <errno.h>
 #include <signal.h>
-#include <sys/epoll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 

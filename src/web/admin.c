@@ -27,11 +27,15 @@ cr_h_admin_user_add(struct cr_req *r)
 
 	if ((in = cr_req_json(r)) == NULL)
 		return;
-	if (cr_json_string(r, in, "account", 1, 100, &account) == 0 && cr_json_string(r, in, "name", 0, 200, &name) == 0 &&
-	    cr_json_string(r, in, "role", 1, 20, &role) == 0 && cr_json_string(r, in, "password", 1, 256, &password) == 0) {
+	if (cr_json_string(r, in, "account", 1, 100, &account) == 0 &&
+	    cr_json_string(r, in, "name", 0, 200, &name) == 0 &&
+	    cr_json_string(r, in, "role", 1, 20, &role) == 0 &&
+	    cr_json_string(r, in, "password", 1, 256, &password) == 0) {
 		rc = cr_user_create(r->web->db, &actor, account, name, role, password, &id, &err);
 		cr_reply_result(r, rc, &err, 201,
-				rc ? NULL : json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "account", account, "role", role));
+		                rc ? NULL
+		                   : json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "account", account,
+		                               "role", role));
 	}
 	json_decref(in);
 }
@@ -75,9 +79,10 @@ cr_h_admin_prices(struct cr_req *r)
 	struct cr_prices p;
 
 	cr_prices_load(r->web->db, r->web->cfg, &p);
-	cr_reply_json(r, 200, json_pack("{s:I, s:I, s:I}", "base_per_year_fen", (json_int_t)p.base_per_year,
-					"addon_per_year_fen", (json_int_t)p.addon_per_year, "max_years",
-					(json_int_t)p.max_years));
+	cr_reply_json(r, 200,
+	              json_pack("{s:I, s:I, s:I}", "base_per_year_fen", (json_int_t)p.base_per_year,
+	                        "addon_per_year_fen", (json_int_t)p.addon_per_year, "max_years",
+	                        (json_int_t)p.max_years));
 }
 
 void
@@ -92,9 +97,11 @@ cr_h_admin_prices_set(struct cr_req *r)
 	b = json_object_get(in, "base_per_year_fen");
 	a = json_object_get(in, "addon_per_year_fen");
 	if (!json_is_integer(b) || !json_is_integer(a))
-		cr_reply_error(r, 400, "invalid_type", !json_is_integer(b) ? "base_per_year_fen" : "addon_per_year_fen",
-			       "价格须为整数（单位：分）");
-	else if (cr_prices_update(r->web->db, &actor, json_integer_value(b), json_integer_value(a), &err) != 0)
+		cr_reply_error(r, 400, "invalid_type",
+		               !json_is_integer(b) ? "base_per_year_fen" : "addon_per_year_fen",
+		               "价格须为整数（单位：分）");
+	else if (cr_prices_update(r->web->db, &actor, json_integer_value(b), json_integer_value(a), &err) !=
+	         0)
 		cr_reply_cr_err(r, &err);
 	else
 		cr_h_admin_prices(r);
@@ -125,8 +132,10 @@ cr_h_admin_centre_add(struct cr_req *r)
 		return;
 	if (cr_json_string(r, in, "name", 1, 100, &name) == 0) {
 		rc = cr_centre_add(r->web->db, &actor, name, &id, &err);
-		cr_reply_result(r, rc, &err, 201,
-				rc ? NULL : json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name", name, "active", 1));
+		cr_reply_result(
+		    r, rc, &err, 201,
+		    rc ? NULL
+		       : json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name", name, "active", 1));
 	}
 	json_decref(in);
 }
@@ -168,6 +177,7 @@ cr_h_admin_audit(struct cr_req *r)
 	cr_req_query(r, "from", from, sizeof from);
 	cr_req_query(r, "to", to, sizeof to);
 	cr_req_query(r, "before_id", before, sizeof before);
-	rc = cr_audit_list(r->web->db, actor, action, otype, oid, from, to, strtoll(before, NULL, 10), &out, &err);
+	rc = cr_audit_list(r->web->db, actor, action, otype, oid, from, to, strtoll(before, NULL, 10), &out,
+	                   &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }

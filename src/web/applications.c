@@ -96,7 +96,8 @@ cr_h_app_submit(struct cr_req *r)
 
 	if (!id)
 		return;
-	if (cr_app_submit(r->web->db, r->web->cfg, &actor, r->sess.user.role == CR_ROLE_ENTERPRISE, id, &err) != 0)
+	if (cr_app_submit(r->web->db, r->web->cfg, &actor, r->sess.user.role == CR_ROLE_ENTERPRISE, id,
+	                  &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else
 		reply_app(r, 200, id);
@@ -127,8 +128,8 @@ cr_h_attachment_put(struct cr_req *r)
 
 	if (!id)
 		return;
-	rc = cr_attachment_put(r->web->db, r->web->cfg, r->sess.user.id, id, r->args[1], r->body ? r->body : "",
-			       r->body_len, &out, &err);
+	rc = cr_attachment_put(r->web->db, r->web->cfg, r->sess.user.id, id, r->args[1],
+	                       r->body ? r->body : "", r->body_len, &out, &err);
 	cr_reply_result(r, rc, &err, 201, out);
 }
 
@@ -142,13 +143,13 @@ cr_h_attachment_get(struct cr_req *r)
 
 	if (!id)
 		return;
-	if (cr_attachment_get(r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], &data, &len, ctype, &err) !=
-	    0) {
+	if (cr_attachment_get(r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], &data, &len, ctype,
+	                      &err) != 0) {
 		cr_reply_cr_err(r, &err);
 		return;
 	}
 	cr_req_header(r, "Content-Disposition: inline; filename=\"%s.%s\"", r->args[1],
-		      strcmp(ctype, "application/pdf") == 0 ? "pdf" : "jpg");
+	              strcmp(ctype, "application/pdf") == 0 ? "pdf" : "jpg");
 	cr_reply(r, 200, ctype, data, len);
 	free(data);
 }

@@ -1,7 +1,7 @@
 #include <errno.h>
 #include <stdarg.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../log.h"
@@ -12,7 +12,8 @@
 struct cr_actor
 cr_req_actor(struct cr_req *r)
 {
-	struct cr_actor a = {r->authed ? r->sess.user.id : 0, r->authed ? r->sess.user.login : "anonymous", r->remote_addr};
+	struct cr_actor a = {r->authed ? r->sess.user.id : 0, r->authed ? r->sess.user.login : "anonymous",
+	                     r->remote_addr};
 
 	return a;
 }
@@ -124,14 +125,15 @@ cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size
 	r->status = status;
 	if (status >= 500)
 		cr_error("http: %s %s: %d: %s", r->method, r->route ? r->route->pattern : r->path, status,
-			 r->why ? r->why : reason(status));
+		         r->why ? r->why : reason(status));
 	/* libfcgi's own printf knows no %zu: format here. */
 	n = snprintf(head, sizeof head,
-		     "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-		     "Cache-Control: no-store\r\n%s\r\n",
-		     status, reason(status), ctype, len, r->headers);
+	             "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+	             "Cache-Control: no-store\r\n%s\r\n",
+	             status, reason(status), ctype, len, r->headers);
 	if (n < 0 || (size_t)n >= sizeof head)
-		n = snprintf(head, sizeof head, "Status: 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+		n = snprintf(head, sizeof head,
+		             "Status: 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
 	FCGX_PutStr(head, n, r->fr->out);
 	if (len && strcmp(r->method, "HEAD") != 0)
 		FCGX_PutStr(body, (int)len, r->fr->out);
@@ -144,7 +146,8 @@ cr_reply_json(struct cr_req *r, int status, json_t *obj)
 
 	json_decref(obj);
 	if (s == NULL) {
-		static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误\"}}";
+		static const char oom[] =
+		    "{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误\"}}";
 
 		cr_reply(r, 500, "application/json", oom, sizeof oom - 1);
 		return;
@@ -216,8 +219,8 @@ cr_reply_cr_err(struct cr_req *r, const struct cr_err *err)
 		json_t *fields = json_array();
 
 		for (int i = 0; i < err->nfields; i++)
-			json_array_append_new(fields, json_pack("{s:s, s:s}", "field", err->fields[i].field, "message",
-								err->fields[i].user));
+			json_array_append_new(fields, json_pack("{s:s, s:s}", "field", err->fields[i].field,
+			                                        "message", err->fields[i].user));
 		if (err->code == CR_EINCOMPLETE)
 			json_object_set(e, "missing", fields);
 		json_object_set_new(e, "fields", fields);
@@ -249,13 +252,13 @@ cr_req_json(struct cr_req *r)
 	/* A cross-site form cannot send application/json without a preflight. */
 	if (strncmp(ct, "application/json", 16) != 0 || (ct[16] != '\0' && ct[16] != ';')) {
 		cr_reply_error(r, 415, "unsupported_media_type", NULL,
-			       "请求内容须为 JSON（Content-Type: application/json）");
+		               "请求内容须为 JSON（Content-Type: application/json）");
 		return NULL;
 	}
 	j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (j == NULL) {
 		cr_reply_error(r, 400, "invalid_json", NULL, "请求内容不是有效的 JSON（第 %d 行第 %d 列）",
-			       jerr.line, jerr.column);
+		               jerr.line, jerr.column);
 		return NULL;
 	}
 	if (!json_is_object(j)) {
@@ -267,8 +270,7 @@ cr_req_json(struct cr_req *r)
 }
 
 int
-cr_json_string(struct cr_req *r, json_t *obj, const char *key, int required, long maxchars,
-	       const char **out)
+cr_json_string(struct cr_req *r, json_t *obj, const char *key, int required, long maxchars, const char **out)
 {
 	json_t *v = json_object_get(obj, key);
 	const char *s;
@@ -371,7 +373,10 @@ bad:
 static int
 hexval(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
 }
 
 void

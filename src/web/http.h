@@ -16,9 +16,9 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "../audit.h"
 #include "../config.h"
 #include "../db.h"
-#include "../audit.h"
 #include "../session.h"
 
 struct cr_metrics;
@@ -45,8 +45,8 @@ struct cr_req {
 	int authed;
 	struct cr_session sess;
 	char token[CR_TOKEN_HEX + 1];
-	int status;	       /* 0 until answered */
-	const char *why;       /* for the log of a 5xx answer: the error behind it */
+	int status;      /* 0 until answered */
+	const char *why; /* for the log of a 5xx answer: the error behind it */
 	char headers[1024];
 	size_t headers_len;
 };
@@ -73,8 +73,8 @@ void cr_req_header(struct cr_req *r, const char *fmt, ...) __attribute__((format
 void cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size_t len);
 /* Answers with obj as JSON and drops the reference. */
 void cr_reply_json(struct cr_req *r, int status, json_t *obj);
-void cr_reply_error(struct cr_req *r, int status, const char *code, const char *field,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void cr_reply_error(struct cr_req *r, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Answers with the HTTP status, code and Chinese message that fit a core error. */
 void cr_reply_cr_err(struct cr_req *r, const struct cr_err *err);
 /*
@@ -99,6 +99,6 @@ json_t *cr_req_json(struct cr_req *r);
  * 400 naming the field and returns -1; absent and optional gives *out NULL.
  */
 int cr_json_string(struct cr_req *r, json_t *obj, const char *key, int required, long maxchars,
-		   const char **out);
+                   const char **out);
 
 #endif

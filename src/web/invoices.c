@@ -48,8 +48,9 @@ cr_h_invoice_issue(struct cr_req *r)
 		return;
 	if (cr_json_string(r, in, "invoice_no", 1, 40, &no) == 0) {
 		rc = cr_invoice_issue(r->web->db, &actor, id, no, &err);
-		cr_reply_result(r, rc, &err, 200,
-				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "issued", "invoice_no", no));
+		cr_reply_result(
+		    r, rc, &err, 200,
+		    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "issued", "invoice_no", no));
 	}
 	json_decref(in);
 }

@@ -1,6 +1,6 @@
 /* Orders and messages: /api/v1/orders[/{order_no}], /api/v1/messages[/read]. */
-#include "../messages.h"
 #include "../orders.h"
+#include "../messages.h"
 #include "handlers.h"
 
 void

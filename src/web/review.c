@@ -28,7 +28,8 @@ cr_h_review_approve(struct cr_req *r)
 		return;
 	rc = cr_review_approve(r->web->db, r->web->cfg, &actor, id, no, &amount, &err);
 	cr_reply_result(r, rc, &err, 200,
-			rc ? NULL : json_pack("{s:s, s:I}", "order_no", no, "amount_fen", (json_int_t)amount));
+	                rc ? NULL
+	                   : json_pack("{s:s, s:I}", "order_no", no, "amount_fen", (json_int_t)amount));
 }
 
 void
@@ -46,8 +47,8 @@ cr_h_review_reject(struct cr_req *r)
 	if (cr_json_string(r, in, "reason", 1, 500, &reason) == 0) {
 		rc = cr_review_reject(r->web->db, &actor, id, reason, &err);
 		cr_reply_result(r, rc, &err, 200,
-				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "rejected", "reject_reason",
-					  reason));
+		                json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "rejected",
+		                          "reject_reason", reason));
 	}
 	json_decref(in);
 }

@@ -28,7 +28,8 @@ static const struct cr_route routes[] = {
     {"GET", "/api/v1/orders/{no}", cr_h_order, CR_WHO_CUSTOMER | CR_WHO_STAFF, 0, 0},
     {"GET", "/api/v1/messages", cr_h_messages, CR_WHO_CUSTOMER, 0, 0},
     {"POST", "/api/v1/messages/read", cr_h_messages_read, CR_WHO_CUSTOMER, 0, 0},
-    {"GET", "/api/v1/review/applications", cr_h_review_queue, CR_WHO(CR_ROLE_REVIEWER) | CR_WHO(CR_ROLE_ADMIN), 0, 0},
+    {"GET", "/api/v1/review/applications", cr_h_review_queue,
+     CR_WHO(CR_ROLE_REVIEWER) | CR_WHO(CR_ROLE_ADMIN), 0, 0},
     {"POST", "/api/v1/review/applications/{id}/approve", cr_h_review_approve, CR_WHO(CR_ROLE_REVIEWER), 0, 0},
     {"POST", "/api/v1/review/applications/{id}/reject", cr_h_review_reject, CR_WHO(CR_ROLE_REVIEWER), 0, 0},
     {"GET", "/api/v1/invoices", cr_h_invoices, CR_WHO(CR_ROLE_FINANCE) | CR_WHO(CR_ROLE_ADMIN), 0, 0},
@@ -110,8 +111,7 @@ match(const char *pattern, const char *path, char args[CR_ROUTE_ARGS][CR_ARG_MAX
 }
 
 const struct cr_route *
-cr_route_find(const char *method, const char *path, char args[CR_ROUTE_ARGS][CR_ARG_MAX + 1],
-	      int *path_known)
+cr_route_find(const char *method, const char *path, char args[CR_ROUTE_ARGS][CR_ARG_MAX + 1], int *path_known)
 {
 	char scratch[CR_ROUTE_ARGS][CR_ARG_MAX + 1];
 

@@ -42,7 +42,7 @@ int cr_route_index(const struct cr_route *route);
  * *path_known set when the path exists for another method.
  */
 const struct cr_route *cr_route_find(const char *method, const char *path,
-				     char args[CR_ROUTE_ARGS][CR_ARG_MAX + 1], int *path_known);
+                                     char args[CR_ROUTE_ARGS][CR_ARG_MAX + 1], int *path_known);
 void cr_route_dispatch(struct cr_req *r);
 
 #endif

@@ -10,7 +10,7 @@ static json_t *
 user_json(const struct cr_user *u)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)u->id, "account", u->login, "name",
-			 u->name, "role", cr_role_name(u->role), "is_staff", !cr_role_is_customer(u->role));
+	                 u->name, "role", cr_role_name(u->role), "is_staff", !cr_role_is_customer(u->role));
 }
 
 static void
@@ -19,7 +19,7 @@ set_cookie(struct cr_req *r, const char *token, long long max_age)
 	int https = strcmp(cr_req_param(r, "HTTPS"), "on") == 0;
 
 	cr_req_header(r, "Set-Cookie: certrenew_session=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s",
-		      token, max_age, https ? "; Secure" : "");
+	              token, max_age, https ? "; Secure" : "");
 }
 
 void
@@ -118,6 +118,6 @@ cr_h_logout(struct cr_req *r)
 void
 cr_h_me(struct cr_req *r)
 {
-	cr_reply_json(r, 200, json_pack("{s:o, s:s}", "user", user_json(&r->sess.user), "csrf_token",
-					r->sess.csrf));
+	cr_reply_json(r, 200,
+	              json_pack("{s:o, s:s}", "user", user_json(&r->sess.user), "csrf_token", r->sess.csrf));
 }

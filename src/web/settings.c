@@ -12,17 +12,18 @@ cr_h_settings(struct cr_req *r)
 	struct cr_prices p;
 
 	for (int k = 0; k < cr_attachment_kind_count; k++)
-		json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "kind", cr_attachment_kinds[k].kind, "label",
-						       cr_attachment_kinds[k].label, "separate_only",
-						       cr_attachment_kinds[k].separate_only));
+		json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "kind", cr_attachment_kinds[k].kind,
+		                                       "label", cr_attachment_kinds[k].label, "separate_only",
+		                                       cr_attachment_kinds[k].separate_only));
 	cr_prices_load(r->web->db, cfg, &p);
 	cr_reply_json(r, 200,
-		      json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o}", "base_per_year_fen",
-				(json_int_t)p.base_per_year, "addon_per_year_fen", (json_int_t)p.addon_per_year,
-				"max_years", (json_int_t)cfg->order_max_years, "renew_before_days",
-				(json_int_t)cfg->ca_renew_before_days, "renew_after_days",
-				(json_int_t)cfg->ca_renew_after_days, "validity_from", cfg->ca_validity_from,
-				"attachment_max_bytes", (json_int_t)cfg->attachments_max_bytes, "attachment_kinds", kinds,
-				"bank", "account_name", cfg->bank_account_name, "account", cfg->bank_account, "bank_name",
-				cfg->bank_name, "status_labels", cr_status_labels_json()));
+	              json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o}",
+	                        "base_per_year_fen", (json_int_t)p.base_per_year, "addon_per_year_fen",
+	                        (json_int_t)p.addon_per_year, "max_years", (json_int_t)cfg->order_max_years,
+	                        "renew_before_days", (json_int_t)cfg->ca_renew_before_days,
+	                        "renew_after_days", (json_int_t)cfg->ca_renew_after_days, "validity_from",
+	                        cfg->ca_validity_from, "attachment_max_bytes",
+	                        (json_int_t)cfg->attachments_max_bytes, "attachment_kinds", kinds, "bank",
+	                        "account_name", cfg->bank_account_name, "account", cfg->bank_account,
+	                        "bank_name", cfg->bank_name, "status_labels", cr_status_labels_json()));
 }

@@ -25,9 +25,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A canonical form that was accepted must be accepted again, unchanged. */
 	if (cr_check_uscc(s, "f", out, sizeof out, &err) == 0 && cr_check_uscc(out, "f", NULL, 0, &err) != 0)
 		__builtin_trap();
-	if (cr_check_id_card(s, "f", out, sizeof out, &err) == 0 && cr_check_id_card(out, "f", NULL, 0, &err) != 0)
+	if (cr_check_id_card(s, "f", out, sizeof out, &err) == 0 &&
+	    cr_check_id_card(out, "f", NULL, 0, &err) != 0)
 		__builtin_trap();
-	if (cr_check_phone(s, "f", out, sizeof out, &err) == 0 && cr_check_phone(out, "f", NULL, 0, &err) != 0)
+	if (cr_check_phone(s, "f", out, sizeof out, &err) == 0 &&
+	    cr_check_phone(out, "f", NULL, 0, &err) != 0)
 		__builtin_trap();
 	(void)cr_check_email(s, "f", &err);
 	(void)cr_check_tax_no(s, "f", out, sizeof out, &err);

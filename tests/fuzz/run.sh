@@ -2,30 +2,74 @@
 # Builds the libFuzzer targets with clang and runs each for FUZZ_SECONDS (default 20)
 # from its seed corpus, printing TAP.  A crash fails the run and leaves the input in
 # run/fuzz/<target>/.
+#
+# The library's sources and flags come from the Makefile (CR_LIB_SOURCES, CR_LIB_CFLAGS,
+# CR_LIB_LIBS in the test environment): every source is built once, instrumented, into an
+# archive, and each target links what it uses from it.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/run/fuzz
 secs=${FUZZ_SECONDS:-20}
-mkdir -p "$out"
-flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -I"$top/src")
-declare -A sources=(
-	[upload]="src/upload.c src/bytes.c src/log.c src/err.c"
-	[idcheck]="src/idcheck.c src/utf8.c src/orderno.c src/err.c"
-)
+mkdir -p "$out/obj"
+: "${CR_LIB_SOURCES:?run through make fuzz, which names the library sources}"
+flags=(-g -O1 -fno-sanitize-recover=undefined -D_GNU_SOURCE -DSCHEMA_DIR='"/nonexistent"'
+	-DDEFAULT_CONF='"/nonexistent"' -I"$top/src")
+# shellcheck disable=SC2206
+libcflags=(${CR_LIB_CFLAGS:-})
+# shellcheck disable=SC2206
+libs=(${CR_LIB_LIBS:-})
+targets=()
+for f in "$top"/tests/fuzz/fuzz-*.c; do
+	t=$(basename "$f" .c)
+	targets+=("${t#fuzz-}")
+done
+
+objs=()
+build_failed=0
+rm -f "$out/build-lib.log"
+running=0
+for s in $CR_LIB_SOURCES; do
+	case $s in *.c) ;; *) continue ;; esac
+	o=$out/obj/$(echo "$s" | tr / _).o
+	objs+=("$o")
+	# Rebuilt when its source or any header is newer (headers are few; this stays simple).
+	if [ ! -f "$o" ] || [ "$top/$s" -nt "$o" ] || [ -n "$(find "$top/src" -name '*.h' -newer "$o" | head -1)" ]; then
+		clang "${flags[@]}" -fsanitize=fuzzer-no-link,address,undefined "${libcflags[@]}" -c "$top/$s" -o "$o" \
+			2>>"$out/build-lib.log" || { rm -f "$o"; echo "$s" >>"$out/build-lib.log"; } &
+		running=$((running + 1))
+		if [ "$running" -ge "$(nproc)" ]; then
+			wait -n
+			running=$((running - 1))
+		fi
+	fi
+done
+wait
+for o in "${objs[@]}"; do
+	[ -f "$o" ] || build_failed=1
+done
+rm -f "$out/libcertrenew-fuzz.a"
+if [ "$build_failed" = 0 ]; then
+	ar rcs "$out/libcertrenew-fuzz.a" "${objs[@]}" 2>>"$out/build-lib.log" || build_failed=1
+fi
+
 n=0
 failed=0
-for t in upload idcheck; do
+for t in "${targets[@]}"; do
 	n=$((n + 1))
-	srcs=()
-	for s in ${sources[$t]}; do srcs+=("$top/$s"); done
-	if ! clang "${flags[@]}" -o "$out/fuzz-$t" "$top/tests/fuzz/fuzz-$t.c" "${srcs[@]}" -lcrypto 2>"$out/build-$t.log"; then
+	if [ "$build_failed" != 0 ]; then
+		echo "not ok $n - fuzz-$t: the library does not build with clang"
+		sed 's/^/#   /' "$out/build-lib.log" | head -20
+		failed=1
+		continue
+	fi
+	if ! clang "${flags[@]}" -fsanitize=fuzzer,address,undefined -o "$out/fuzz-$t" "$top/tests/fuzz/fuzz-$t.c" \
+		"$out/libcertrenew-fuzz.a" "${libs[@]}" 2>"$out/build-$t.log"; then
 		echo "not ok $n - fuzz-$t builds"; sed 's/^/#   /' "$out/build-$t.log" | head -20; failed=1; continue
 	fi
 	mkdir -p "$out/$t" "$out/$t-corpus"
 	cp -n "$top/tests/fuzz/corpus/$t/"* "$out/$t-corpus/" 2>/dev/null || true
 	if (cd "$out/$t" && "$out/fuzz-$t" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=1024 \
 		"$out/$t-corpus" >"$out/fuzz-$t.log" 2>&1); then
-		execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$out/fuzz-$t.log" | awk '{print $2}')
 		runs=$(grep -Eo '#[0-9]+' "$out/fuzz-$t.log" | tail -1)
 		echo "ok $n - fuzz-$t: no crash in ${secs}s (${runs:-?} runs)"
 	else

@@ -20,7 +20,8 @@ main(void)
 	cr_sha256_hex(sha, "abc", 3);
 	is_str(sha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA-256 of abc");
 	ok(cr_ct_equal("abcd", "abcd", 4) && !cr_ct_equal("abcd", "abce", 4), "constant-time compare");
-	ok(cr_random(r1, 32) == 0 && cr_random(r2, 32) == 0 && memcmp(r1, r2, 32) != 0, "random bytes differ");
+	ok(cr_random(r1, 32) == 0 && cr_random(r2, 32) == 0 && memcmp(r1, r2, 32) != 0,
+	   "random bytes differ");
 
 	cr_session_csrf("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", csrf1);
 	cr_session_csrf("00112233445566778899aabbccddeeff00112233445566778899aabbccddeef0", csrf2);

@@ -49,8 +49,9 @@ main(void)
 	ok(cr_config_web_workers(&cfg) >= 2, "workers 0 means two per core");
 	cr_config_release(&cfg);
 
-	ok(load("; comment\n[web]\nworkers = 3\nmax_body = 64K\nsocket_mode = 0600\n[db]\nname = x\n",
-		&cfg, &err) == 0, "a good file loads");
+	ok(load("; comment\n[web]\nworkers = 3\nmax_body = 64K\nsocket_mode = 0600\n[db]\nname = x\n", &cfg,
+	        &err) == 0,
+	   "a good file loads");
 	ok(cfg.web_workers == 3 && cfg.web_max_body == 65536 && cfg.web_socket_mode == 0600,
 	   "integers, sizes and octal modes parse");
 	is_str(cfg.db_name, "x", "strings are kept");
@@ -69,7 +70,8 @@ main(void)
 	bad("[web]\njust words\n", 2, "", "line without '='");
 
 	ok(cr_config_load(&cfg, "/nonexistent/certrenew.conf", &err) == CR_EIO &&
-	   strstr(err.msg, "/nonexistent/certrenew.conf"), "a missing file names itself");
+	       strstr(err.msg, "/nonexistent/certrenew.conf"),
+	   "a missing file names itself");
 	cr_config_release(&cfg);
 	unlink(path);
 	return tap_done();

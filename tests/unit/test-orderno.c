@@ -11,7 +11,8 @@ main(void)
 	char no[9], v[9];
 	long long singles = 0, missed_single = 0, swaps = 0, missed_swap = 0;
 
-	ok(cr_orderno_make(22, no) == 0 && strlen(no) == 8 && strncmp(no, "0000022", 7) == 0, "zero-padded: %s", no);
+	ok(cr_orderno_make(22, no) == 0 && strlen(no) == 8 && strncmp(no, "0000022", 7) == 0,
+	   "zero-padded: %s", no);
 	ok(cr_orderno_valid(no), "its own number validates");
 	ok(cr_orderno_make(1, no) == 0 && cr_orderno_valid(no), "the first number");
 	ok(cr_orderno_make(9999999, no) == 0 && cr_orderno_valid(no), "the last number");

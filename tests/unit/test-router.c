@@ -34,7 +34,8 @@ main(void)
 	ok(r == NULL, "long garbage path does not match");
 	ok(cr_route_count() >= 5, "route table has the foundation routes");
 	ok(strcmp(cr_route_label(cr_route_index(cr_route_find("GET", "/api/v1/me", args, &known))),
-		  "GET /api/v1/me") == 0, "metrics label");
+	          "GET /api/v1/me") == 0,
+	   "metrics label");
 	ok(strcmp(cr_route_label(-1), "unmatched") == 0, "unmatched label");
 	return tap_done();
 }

@@ -31,7 +31,7 @@ static size_t
 make_pdf(char *out, size_t room, int xref_stream)
 {
 	const char *objs[] = {"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
-			      "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"};
+	                      "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"};
 	size_t off[3], n = 0;
 
 	n += snprintf(out + n, room - n, "%%PDF-1.7\n%%\xe2\xe3\xcf\xd3\n");
@@ -42,7 +42,9 @@ make_pdf(char *out, size_t room, int xref_stream)
 	if (xref_stream) {
 		size_t x = n;
 
-		n += snprintf(out + n, room - n, "4 0 obj\n<</Type/XRef/Size 5/W[1 2 0]/Root 1 0 R/Length 0>>\nstream\n\nendstream\nendobj\n");
+		n += snprintf(out + n, room - n,
+		              "4 0 obj\n<</Type/XRef/Size 5/W[1 2 0]/Root 1 0 R/Length "
+		              "0>>\nstream\n\nendstream\nendobj\n");
 		n += snprintf(out + n, room - n, "startxref\n%zu\n%%%%EOF\n", x);
 		return n;
 	}
@@ -52,7 +54,8 @@ make_pdf(char *out, size_t room, int xref_stream)
 		n += snprintf(out + n, room - n, "xref\n0 4\n0000000000 65535 f \n");
 		for (int i = 0; i < 3; i++)
 			n += snprintf(out + n, room - n, "%010zu 00000 n \n", off[i]);
-		n += snprintf(out + n, room - n, "trailer\n<</Size 4/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", x);
+		n += snprintf(out + n, room - n, "trailer\n<</Size 4/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n",
+		              x);
 	}
 	return n;
 }
@@ -70,7 +73,8 @@ main(void)
 	buf = slurp("scan-progressive-gray.jpg", &plen);
 	ok(cr_upload_sniff(buf, plen, &err) == CR_DOC_JPEG, "a progressive greyscale JPEG");
 	free(buf);
-	ok(cr_upload_sniff(jpg, len / 2, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"), "a truncated JPEG: %s", err.msg);
+	ok(cr_upload_sniff(jpg, len / 2, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"),
+	   "a truncated JPEG: %s", err.msg);
 	ok(cr_upload_sniff(jpg, 40, &err) == CR_DOC_NONE, "only the first 40 bytes of a JPEG");
 	buf = malloc(len);
 	memcpy(buf, jpg, len);
@@ -79,19 +83,23 @@ main(void)
 			buf[i + 9] = 9; /* nine colour components */
 			break;
 		}
-	ok(cr_upload_sniff(buf, len, &err) == CR_DOC_NONE && strstr(err.msg, "帧头"), "a broken frame header: %s", err.msg);
-	ok(cr_upload_sniff("\xFF\xD8\xFF\xE0garbage-after-the-marker-bytes", 32, &err) == CR_DOC_NONE, "JPEG magic and garbage");
+	ok(cr_upload_sniff(buf, len, &err) == CR_DOC_NONE && strstr(err.msg, "帧头"),
+	   "a broken frame header: %s", err.msg);
+	ok(cr_upload_sniff("\xFF\xD8\xFF\xE0garbage-after-the-marker-bytes", 32, &err) == CR_DOC_NONE,
+	   "JPEG magic and garbage");
 	{
 		/* Found by the fuzzer: a frame header whose length ends the file. */
 		unsigned char *tiny = malloc(6);
 
 		memcpy(tiny, "\xFF\xD8\xFF\xC2\x00\x02", 6);
-		ok(cr_upload_sniff(tiny, 6, &err) == CR_DOC_NONE, "a frame header cut short is refused without reading past it");
+		ok(cr_upload_sniff(tiny, 6, &err) == CR_DOC_NONE,
+		   "a frame header cut short is refused without reading past it");
 		free(tiny);
 		/* A file that ends in the digits of startxref (no NUL after them). */
 		tiny = malloc(30);
 		memcpy(tiny, "%PDF-1.4\n%%EOF\nstartxref\n1234", 30);
-		ok(cr_upload_sniff(tiny, 30, &err) == CR_DOC_NONE, "digits at the very end are read within bounds");
+		ok(cr_upload_sniff(tiny, 30, &err) == CR_DOC_NONE,
+		   "digits at the very end are read within bounds");
 		free(tiny);
 	}
 	free(buf);
@@ -100,7 +108,8 @@ main(void)
 	ok(cr_upload_sniff(pdf, plen, &err) == CR_DOC_PDF, "a PDF with an xref table");
 	plen = make_pdf(pdf, sizeof pdf, 1);
 	ok(cr_upload_sniff(pdf, plen, &err) == CR_DOC_PDF, "a PDF with an xref stream");
-	ok(cr_upload_sniff(pdf, plen - 7, &err) == CR_DOC_NONE && strstr(err.msg, "EOF"), "a truncated PDF: %s", err.msg);
+	ok(cr_upload_sniff(pdf, plen - 7, &err) == CR_DOC_NONE && strstr(err.msg, "EOF"),
+	   "a truncated PDF: %s", err.msg);
 	ok(cr_upload_sniff("%PDF-1.4\nrandom bytes and nothing else at all", 44, &err) == CR_DOC_NONE,
 	   "a file that only starts like a PDF");
 	ok(cr_upload_sniff("%PDF-1.4\n%%EOF\n", 15, &err) == CR_DOC_NONE && strstr(err.msg, "交叉引用"),
@@ -108,17 +117,22 @@ main(void)
 	ok(cr_upload_sniff("%PDF-9.9\n", 9, &err) == CR_DOC_NONE, "an unknown PDF version");
 	ok(cr_upload_sniff("MZ\x90\x00\x03\x00\x00\x00", 8, &err) == CR_DOC_NONE && strstr(err.msg, "JPG"),
 	   "a Windows executable: %s", err.msg);
-	ok(cr_upload_sniff("\x7f" "ELF\x02\x01\x01", 7, &err) == CR_DOC_NONE, "an ELF executable");
+	ok(cr_upload_sniff("\x7f"
+	                   "ELF\x02\x01\x01",
+	                   7, &err) == CR_DOC_NONE,
+	   "an ELF executable");
 	ok(cr_upload_sniff("\x89PNG\r\n\x1a\n", 8, &err) == CR_DOC_NONE, "a PNG is not accepted");
 	ok(cr_upload_sniff("", 0, &err) == CR_DOC_NONE && strstr(err.msg, "空"), "an empty file");
 	ok(strcmp(cr_doc_content_type(CR_DOC_JPEG), "image/jpeg") == 0 &&
-	   strcmp(cr_doc_content_type(CR_DOC_PDF), "application/pdf") == 0, "content types");
+	       strcmp(cr_doc_content_type(CR_DOC_PDF), "application/pdf") == 0,
+	   "content types");
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	ok(cr_upload_store(dir, jpg, len, name, sha, &err) == 0 && strlen(name) == 35 && strlen(sha) == 64,
 	   "store writes a randomly named file: %s", name);
-	ok(cr_upload_read(dir, name, 1 << 20, &back, &plen, &err) == 0 && plen == len && memcmp(back, jpg, len) == 0,
+	ok(cr_upload_read(dir, name, 1 << 20, &back, &plen, &err) == 0 && plen == len &&
+	       memcmp(back, jpg, len) == 0,
 	   "and reads it back byte for byte");
 	free(back);
 	ok(cr_upload_read(dir, name, 10, &back, &plen, &err) != 0, "a read bounded below the size fails");
