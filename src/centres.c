@@ -78,11 +78,7 @@ cr_centre_add(struct cr_db *db, const struct cr_actor *actor, const char *name, 
 		rc = cr_audit(db, actor, "trading_centre.create", "trading_centre", *id, NULL,
 		              json_pack("{s:s}", "name", name), err);
 	}
-	if (rc != 0) {
-		cr_db_rollback(db);
-		return rc;
-	}
-	return cr_db_commit(db, err);
+	return cr_db_end(db, rc, err);
 }
 
 int
@@ -118,9 +114,7 @@ cr_centre_update(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	              json_pack("{s:o, s:o}", "name", name ? json_string(name) : json_null(), "active",
 	                        active < 0 ? json_null() : json_boolean(active)),
 	              err);
-	if (rc != 0)
-		goto fail;
-	return cr_db_commit(db, err);
+	return cr_db_end(db, rc, err);
 fail:
 	cr_db_rollback(db);
 	return rc;

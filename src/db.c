@@ -533,6 +533,15 @@ cr_db_rollback(struct cr_db *db)
 }
 
 int
+cr_db_end(struct cr_db *db, int rc, struct cr_err *err)
+{
+	if (rc == 0 && (rc = cr_db_commit(db, err)) == 0)
+		return 0;
+	cr_db_rollback(db);
+	return rc;
+}
+
+int
 cr_db_script(struct cr_db *db, const char *text, struct cr_err *err)
 {
 	int status;

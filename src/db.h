@@ -66,6 +66,11 @@ int cr_db_begin(struct cr_db *db, struct cr_err *err);
 int cr_db_commit(struct cr_db *db, struct cr_err *err);
 /* Never fails from the caller's view; a lost connection is dropped. */
 void cr_db_rollback(struct cr_db *db);
+/*
+ * Ends the transaction of a change that returned rc: commits when rc is 0
+ * (the commit's own failure is returned), else rolls back and returns rc.
+ */
+int cr_db_end(struct cr_db *db, int rc, struct cr_err *err);
 
 /* Runs a multi-statement SQL script (migrations); not prepared, not cached. */
 int cr_db_script(struct cr_db *db, const char *text, struct cr_err *err);

@@ -120,9 +120,7 @@ cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	if (rc == 0)
 		rc = cr_message_post(db, cr_res_i64(&res, 0, 3), "invoice", title, "", "#/orders", err);
 	cr_res_release(&res);
-	if (rc != 0)
-		goto fail;
-	return cr_db_commit(db, err);
+	return cr_db_end(db, rc, err);
 fail:
 	cr_db_rollback(db);
 	return rc;

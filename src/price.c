@@ -74,15 +74,11 @@ cr_prices_update(struct cr_db *db, const struct cr_actor *actor, long long base,
 	}
 	if ((rc = cr_prices_set(db, base, addon, actor->id, err)) != 0) {
 		json_decref(before);
-		cr_db_rollback(db);
-		return rc;
+		return cr_db_end(db, rc, err);
 	}
-	if ((rc = cr_audit(db, actor, "prices.update", "prices", 1, before,
-	                   json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)base,
-	                             "addon_per_year_fen", (json_int_t)addon),
-	                   err)) != 0) {
-		cr_db_rollback(db);
-		return rc;
-	}
-	return cr_db_commit(db, err);
+	rc = cr_audit(db, actor, "prices.update", "prices", 1, before,
+	              json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)base, "addon_per_year_fen",
+	                        (json_int_t)addon),
+	              err);
+	return cr_db_end(db, rc, err);
 }

@@ -165,13 +165,11 @@ cr_user_create(struct cr_db *db, const struct cr_actor *actor, const char *login
 		return rc;
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
-	if ((rc = cr_user_add(db, login, name, (enum cr_role)r, password, id, err)) != 0 ||
-	    (rc = cr_audit(db, actor, "user.create", "user", *id, NULL,
-	                   json_pack("{s:s, s:s}", "account", login, "role", role), err)) != 0) {
-		cr_db_rollback(db);
-		return rc;
-	}
-	return cr_db_commit(db, err);
+	rc = cr_user_add(db, login, name, (enum cr_role)r, password, id, err);
+	if (rc == 0)
+		rc = cr_audit(db, actor, "user.create", "user", *id, NULL,
+		              json_pack("{s:s, s:s}", "account", login, "role", role), err);
+	return cr_db_end(db, rc, err);
 }
 
 static int
@@ -199,16 +197,15 @@ cr_user_reset_password(struct cr_db *db, const struct cr_actor *actor, long long
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
 	/* A reset also ends the user's sessions and lifts a slowdown. */
-	if ((rc = cr_user_set_password(db, login, password, err)) != 0 ||
-	    (rc = cr_db_exec(db, NULL, err, "DELETE FROM sessions WHERE user_id = ?", "i", id)) != 0 ||
-	    (rc = cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", login)) !=
-	        0 ||
-	    (rc = cr_audit(db, actor, "user.password_reset", "user", id, NULL,
-	                   json_pack("{s:s}", "account", login), err)) != 0) {
-		cr_db_rollback(db);
-		return rc;
-	}
-	return cr_db_commit(db, err);
+	rc = cr_user_set_password(db, login, password, err);
+	if (rc == 0)
+		rc = cr_db_exec(db, NULL, err, "DELETE FROM sessions WHERE user_id = ?", "i", id);
+	if (rc == 0)
+		rc = cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", login);
+	if (rc == 0)
+		rc = cr_audit(db, actor, "user.password_reset", "user", id, NULL,
+		              json_pack("{s:s}", "account", login), err);
+	return cr_db_end(db, rc, err);
 }
 
 int
@@ -221,14 +218,11 @@ cr_user_unlock(struct cr_db *db, const struct cr_actor *actor, long long id, str
 		return rc;
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
-	if ((rc = cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", login)) !=
-	        0 ||
-	    (rc = cr_audit(db, actor, "user.unlock", "user", id, NULL,
-	                   json_pack("{s:s, s:I}", "account", login, "failures_cleared",
-	                             (json_int_t)cr_db_affected(db)),
-	                   err)) != 0) {
-		cr_db_rollback(db);
-		return rc;
-	}
-	return cr_db_commit(db, err);
+	rc = cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", login);
+	if (rc == 0)
+		rc = cr_audit(db, actor, "user.unlock", "user", id, NULL,
+		              json_pack("{s:s, s:I}", "account", login, "failures_cleared",
+		                        (json_int_t)cr_db_affected(db)),
+		              err);
+	return cr_db_end(db, rc, err);
 }
