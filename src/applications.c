@@ -322,10 +322,8 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 	json_object_set_new(o, "price_fen", price >= 0 ? json_integer(price) : json_null());
 	if (cr_db_exec(db, &res, NULL, "SELECT order_no, status FROM orders WHERE application_id = ?", "i",
 	               a->id) == 0) {
-		json_object_set_new(o, "order_no",
-		                    res.nrows ? json_string(cr_res_str(&res, 0, 0)) : json_null());
-		json_object_set_new(o, "order_status",
-		                    res.nrows ? json_string(cr_res_str(&res, 0, 1)) : json_null());
+		json_object_set_new(o, "order_no", cr_json_cell(&res, 0, 0));
+		json_object_set_new(o, "order_status", cr_json_cell(&res, 0, 1));
 		cr_res_release(&res);
 	}
 	json_object_set_new(o, "reject_reason", a->has_reject ? json_string(a->reject_reason) : json_null());

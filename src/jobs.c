@@ -249,3 +249,11 @@ cr_jobs_count(struct cr_db *db, json_t **out, struct cr_err *err)
 	cr_res_release(&res);
 	return 0;
 }
+
+int
+cr_job_probe_record(struct cr_db *db, long long job_id, const char *runner, struct cr_err *err)
+{
+	return cr_db_exec(db, NULL, err,
+	                  "INSERT INTO job_probe_runs (job_id, runner, at) VALUES (?, ?, UTC_TIMESTAMP(6))",
+	                  "is", job_id, runner);
+}

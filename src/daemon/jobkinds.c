@@ -28,9 +28,7 @@ probe(struct cr_jobctx *ctx, struct cr_err *err)
 	}
 	if (sleep_ms < 0 || sleep_ms > 600000)
 		return cr_err_set(err, CR_EINVAL, "probe: sleep_ms out of bounds");
-	rc = cr_db_exec(ctx->db, NULL, err,
-	                "INSERT INTO job_probe_runs (job_id, runner, at) VALUES (?, ?, UTC_TIMESTAMP(6))",
-	                "is", ctx->job->id, ctx->runner);
+	rc = cr_job_probe_record(ctx->db, ctx->job->id, ctx->runner, err);
 	if (rc != 0)
 		return rc;
 	for (long long slept = 0; slept < sleep_ms; slept += 50) {

@@ -324,6 +324,7 @@ cr_req_read_body(struct cr_req *r, long long limit)
 	if (len == 0)
 		return 0;
 	if ((r->body = malloc(len + 1)) == NULL) {
+		r->why = "out of memory for the request body";
 		cr_reply_error(r, 503, "busy", NULL, "服务器繁忙，请稍后再试");
 		return -1;
 	}

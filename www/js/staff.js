@@ -1,6 +1,6 @@
 /* Staff pages, by role: 审核 (reviewer), 发票 (finance), 用户 / 价格 / 交易中心 / 审计日志 (admin).
    Hash routes: #/review[?status=]  #/review/ID  #/invoices  #/users  #/prices  #/centres  #/audit */
-import { call, datetime, failPage, fen, h, label, loadRefData, render, toast, whoami } from "./ui.js";
+import { call, datetime, failPage, fen, h, label, labels, loadRefData, render, toast, whoami } from "./ui.js";
 import { mountHeader, setAccountName } from "./header.js";
 
 {
@@ -126,7 +126,7 @@ import { mountHeader, setAccountName } from "./header.js";
     let list;
     try { list = await call("GET", "/api/v1/invoices?status=" + status); } catch (e) { return failPage(e); }
     const tabs = h("div", { class: "toolbar" },
-      [["pending", "待开具"], ["issued", "已开具"]].map(([s, l]) => h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/invoices?status=" + s }, l)),
+      labels("invoice").map(([s, l]) => h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/invoices?status=" + s }, l)),
       h("span", { class: "spacer" }),
       h("a", { class: "button small", href: "/api/v1/invoices.csv?status=" + status, download: "invoices.csv" }, "导出 CSV"));
     const rows = list.items.map((i) => {
@@ -139,7 +139,7 @@ import { mountHeader, setAccountName } from "./header.js";
         h("td", { "data-label": "抬头" }, i.title, h("div", { class: "muted small" }, i.tax_no),
           i.invoice_type === "special" ? h("div", { class: "muted small" }, [i.address, i.phone, i.bank, i.bank_account].join(" ")) : null),
         h("td", { "data-label": "领取" }, i.delivery_method === "courier" ? "邮寄：" + i.delivery_address : "现场领取"),
-        h("td", { "data-label": "状态" }, i.status === "issued" ? "已开具 " + i.invoice_no : [input, " ",
+        h("td", { "data-label": "状态" }, i.status === "issued" ? label("invoice", i.status) + " " + i.invoice_no : [input, " ",
           h("button", { type: "button", class: "small", onclick: async () => {
             err.textContent = "";
             try { await call("POST", "/api/v1/invoices/" + i.id + "/issue", { invoice_no: input.value.trim() }); toast("已开具"); invoices(status); }
