@@ -66,6 +66,8 @@ static const struct opt opts[] = {
     {"bank", "archive_dir", OPT_STR, O(bank_archive_dir), "/var/lib/certrenew/bank/archive", 0, 0, NULL, 0},
     {"bank", "failed_dir", OPT_STR, O(bank_failed_dir), "/var/lib/certrenew/bank/failed", 0, 0, NULL, 0},
     {"bank", "import_interval", OPT_INT, O(bank_import_interval), "1200", 10, 86400, NULL, 0},
+    {"bank", "max_file", OPT_SIZE, O(bank_max_file), "200M", 1 * KIB, 4 * GIB, NULL, 0},
+    {"bank", "batch", OPT_INT, O(bank_batch), "500", 1, 100000, NULL, 0},
 
     {"price", "base_per_year", OPT_INT, O(price_base_per_year), "20000", 0, 100000000, NULL, 0},
     {"price", "addon_per_year", OPT_INT, O(price_addon_per_year), "10000", 0, 100000000, NULL, 0},

@@ -62,6 +62,8 @@ struct cr_config {
 	char *bank_archive_dir;
 	char *bank_failed_dir;
 	int64_t bank_import_interval;
+	int64_t bank_max_file; /* bytes: the largest statement read */
+	int64_t bank_batch;    /* credits booked per transaction */
 
 	/* [price] */
 	int64_t price_base_per_year;

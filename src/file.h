@@ -12,5 +12,7 @@
  * cannot be opened or read is CR_EIO.  *data is NULL on failure.
  */
 int cr_file_read(const char *path, size_t max, char **data, size_t *len, struct cr_err *err);
+/* The SHA-256 of path as 64 hex digits, read in pieces; CR_ETOOBIG past max bytes. */
+int cr_file_sha256(const char *path, long long max, char hex[65], struct cr_err *err);
 
 #endif

@@ -18,6 +18,8 @@ static const struct {
     {"demo-data", cr_ctl_demo_data, "load the demo accounts and certificates (local stack only)"},
     {"jobs", cr_ctl_jobs, "list jobs [--status S] | jobs add KIND [PAYLOAD]"},
     {"cert", cr_ctl_cert, "cert import --account NAME [--token primary|secondary] FILE.pem..."},
+    {"import-statement", cr_ctl_import_statement,
+     "import-statement [--dry-run] FILE...: import bank statements (camt.052/053/054), one JSON line a file"},
     {"audit", cr_ctl_audit,
      "audit verify: recompute the audit log's hash chain, naming the first broken row"},
     {"config", cr_ctl_config, "print the configuration in use (secrets masked)"},
@@ -28,7 +30,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: certrenewctl [-c FILE] COMMAND [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(stderr, "  %-10s %s\n", commands[i].name, commands[i].help);
+		fprintf(stderr, "  %-17s %s\n", commands[i].name, commands[i].help);
 	exit(2);
 }
 

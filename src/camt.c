@@ -1,0 +1,473 @@
+#include <libxml/xmlreader.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "camt.h"
+
+#define NS_PREFIX "urn:iso:std:iso:20022:tech:xsd:camt.05"
+
+/* The three messages: root child, its statement element, the namespace's number. */
+static const struct {
+	const char *message, *statement;
+	char number;
+} messages[] = {
+    {"BkToCstmrAcctRpt", "Rpt", '2'},
+    {"BkToCstmrStmt", "Stmt", '3'},
+    {"BkToCstmrDbtCdtNtfctn", "Ntfctn", '4'},
+};
+
+struct reader {
+	xmlTextReaderPtr r;
+	cr_credit_fn fn;
+	void *arg;
+	struct cr_statement_info *info;
+	struct cr_err *err;
+	int msg; /* index into messages, -1 until the root's child is seen */
+	char account[CR_CREDIT_REF_MAX + 1];
+	int statements;
+	char xml_error[256]; /* libxml2's first complaint */
+	int xml_error_line;
+	struct cr_credit c; /* scratch: one record at a time */
+};
+
+int
+cr_camt_sniff(const void *head, size_t len)
+{
+	const unsigned char *p = head;
+	size_t i = 0;
+
+	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		i = 3;
+	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+		i++;
+	return i < len && p[i] == '<';
+}
+
+int
+cr_camt_amount(const char *s, long long *fen, int *sub_fen)
+{
+	long long whole = 0;
+	int frac = 0, nfrac = 0, digits = 0, rest = 0;
+	const char *p = s;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (++digits > 15)
+			return -1; /* 10^13 yuan: not a transfer */
+		whole = whole * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (++nfrac > 5)
+				return -1;
+			if (nfrac <= 2)
+				frac = frac * 10 + (*p - '0');
+			else if (*p != '0')
+				rest = 1;
+		}
+		if (nfrac == 0)
+			return -1; /* "12." is not a schema decimal */
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p != '\0')
+		return -1;
+	if (nfrac == 1)
+		frac *= 10;
+	*fen = whole * 100 + frac;
+	*sub_fen = rest;
+	return 0;
+}
+
+/* The first element child of n called name, or NULL. */
+static xmlNodePtr
+child(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* The element at path ("Refs/AcctSvcrRef") below n, or NULL. */
+static xmlNodePtr
+path(xmlNodePtr n, const char *p)
+{
+	char part[64];
+
+	while (n && *p) {
+		size_t k = strcspn(p, "/");
+
+		if (k >= sizeof part)
+			return NULL;
+		memcpy(part, p, k);
+		part[k] = '\0';
+		n = child(n, part);
+		p += k;
+		if (*p == '/')
+			p++;
+	}
+	return n;
+}
+
+/* The text of n, trimmed, into out (cut at a UTF-8 character to fit); "" for NULL. */
+static void
+text(xmlNodePtr n, char *out, size_t len)
+{
+	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+	const char *s = (const char *)t, *e;
+	size_t k;
+
+	out[0] = '\0';
+	if (t == NULL)
+		return;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		e--;
+	k = (size_t)(e - s);
+	if (k >= len) {
+		k = len - 1;
+		while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+	}
+	memcpy(out, s, k);
+	out[k] = '\0';
+	xmlFree(t);
+}
+
+/* Appends the text of n to the record's remittance text. */
+static void
+add_text(struct cr_credit *c, xmlNodePtr n)
+{
+	char t[1024];
+	size_t have = strlen(c->text);
+
+	text(n, t, sizeof t);
+	if (t[0] == '\0' || have + strlen(t) + 4 > sizeof c->text)
+		return;
+	if (have)
+		strcat(c->text, " | ");
+	strcat(c->text, t);
+}
+
+/* Refuses the file: a Chinese reason for finance, an English one for the log, both with the line. */
+static int
+refuse(struct reader *rd, long line, const char *user, const char *log)
+{
+	cr_err_user(rd->err, CR_EINVAL, NULL, "第 %ld 行：%s", line, user);
+	if (rd->err)
+		snprintf(rd->err->msg, sizeof rd->err->msg, "line %ld: %s", line, log);
+	return CR_EINVAL;
+}
+
+/* An amount element: value and currency, both required. */
+static int
+amount(struct reader *rd, xmlNodePtr n, long long *fen, int *sub_fen, char ccy[4])
+{
+	char v[64];
+	xmlChar *c;
+	int ok;
+
+	text(n, v, sizeof v);
+	if (cr_camt_amount(v, fen, sub_fen) != 0)
+		return refuse(rd, xmlGetLineNo(n), "金额格式无效（应为不带符号的小数，最多 5 位小数）",
+		              "amount is not a schema decimal");
+	c = xmlGetProp(n, BAD_CAST "Ccy");
+	ok = c && strlen((const char *)c) == 3;
+	if (ok)
+		memcpy(ccy, c, 4);
+	xmlFree(c);
+	if (!ok)
+		return refuse(rd, xmlGetLineNo(n), "金额缺少币种（Ccy）", "amount without a currency");
+	return 0;
+}
+
+static void
+date_of(xmlNodePtr n, char out[11])
+{
+	char t[40];
+
+	text(n ? (child(n, "Dt") ? child(n, "Dt") : child(n, "DtTm")) : NULL, t, sizeof t);
+	snprintf(out, 11, "%.10s", t);
+}
+
+/* The id of an account element (Acct, DbtrAcct): IBAN, else Othr/Id. */
+static void
+account_id(xmlNodePtr acct, char *out, size_t len)
+{
+	xmlNodePtr id = child(acct, "Id");
+
+	text(child(id, "IBAN") ? child(id, "IBAN") : path(id, "Othr/Id"), out, len);
+}
+
+/* Fills what one transaction adds to the entry's record. */
+static void
+tx_details(struct cr_credit *c, xmlNodePtr tx)
+{
+	xmlNodePtr n, dbtr;
+	char e2e[CR_CREDIT_REF_MAX + 1];
+
+	text(path(tx, "Refs/AcctSvcrRef"), c->ref, sizeof c->ref);
+	text(path(tx, "Refs/EndToEndId"), e2e, sizeof e2e);
+	if (e2e[0] && strcmp(e2e, "NOTPROVIDED") != 0)
+		snprintf(c->end_to_end, sizeof c->end_to_end, "%s", e2e);
+	for (n = child(tx, "RmtInf") ? child(tx, "RmtInf")->children : NULL; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "Ustrd") == 0)
+			add_text(c, n);
+		else if (strcmp((const char *)n->name, "Strd") == 0)
+			add_text(c, path(n, "CdtrRefInf/Ref"));
+	}
+	add_text(c, child(tx, "AddtlTxInf"));
+	if (c->end_to_end[0]) {
+		xmlNodePtr e = path(tx, "Refs/EndToEndId");
+
+		add_text(c, e);
+	}
+	dbtr = path(tx, "RltdPties/Dbtr");
+	text(child(dbtr, "Nm") ? child(dbtr, "Nm") : path(dbtr, "Pty/Nm"), c->debtor_name,
+	     sizeof c->debtor_name);
+	n = path(tx, "RltdPties/DbtrAcct");
+	if (n)
+		account_id(n, c->debtor_account, sizeof c->debtor_account);
+}
+
+/* The transactions of an entry: TxDtls directly under NtryDtls or in its Btch. */
+static int
+collect_tx(xmlNodePtr ntry, xmlNodePtr *out, int max)
+{
+	int n = 0;
+
+	for (xmlNodePtr d = ntry->children; d; d = d->next) {
+		if (d->type != XML_ELEMENT_NODE || strcmp((const char *)d->name, "NtryDtls") != 0)
+			continue;
+		for (xmlNodePtr t = d->children; t; t = t->next)
+			if (t->type == XML_ELEMENT_NODE && strcmp((const char *)t->name, "TxDtls") == 0 &&
+			    n < max)
+				out[n++] = t;
+	}
+	return n;
+}
+
+/* The amount of a transaction: TxDtls/Amt (v3 on) or TxDtls/AmtDtls/TxAmt/Amt (v2); NULL when none. */
+static xmlNodePtr
+tx_amount(xmlNodePtr tx)
+{
+	xmlNodePtr a = child(tx, "Amt");
+
+	return a ? a : path(tx, "AmtDtls/TxAmt/Amt");
+}
+
+static int
+entry(struct reader *rd, xmlNodePtr ntry)
+{
+	struct cr_credit *c = &rd->c;
+	xmlNodePtr txs[1000], sts;
+	char ind[8], rvsl[8];
+	long long fen;
+	int sub, ntx, split, rc;
+	char ccy[4];
+
+	rd->info->entries++;
+	if (child(ntry, "Amt") == NULL)
+		return refuse(rd, xmlGetLineNo(ntry), "记录缺少金额（Amt）", "entry without an amount");
+	if ((rc = amount(rd, child(ntry, "Amt"), &fen, &sub, ccy)) != 0)
+		return rc;
+	ntx = collect_tx(ntry, txs, 1000);
+	/* A batch is split only when every transaction has its own amount. */
+	split = ntx > 1;
+	for (int i = 0; i < ntx && split; i++)
+		split = tx_amount(txs[i]) != NULL;
+	for (int i = 0; i < (split ? ntx : 1); i++) {
+		memset(c, 0, sizeof *c);
+		snprintf(c->account, sizeof c->account, "%s", rd->account);
+		c->entry = rd->info->entries;
+		c->line = xmlGetLineNo(ntry);
+		c->tx = i + 1;
+		c->ntx = split ? ntx : 1;
+		c->amount_fen = fen;
+		c->sub_fen = sub;
+		memcpy(c->currency, ccy, 4);
+		text(child(ntry, "CdtDbtInd"), ind, sizeof ind);
+		text(child(ntry, "RvslInd"), rvsl, sizeof rvsl);
+		c->reversal = strcmp(rvsl, "true") == 0 || strcmp(rvsl, "1") == 0;
+		sts = child(ntry, "Sts");
+		text(child(sts, "Cd") ? child(sts, "Cd") : sts, c->status, sizeof c->status);
+		if (c->status[0] == '\0')
+			snprintf(c->status, sizeof c->status, "BOOK");
+		date_of(child(ntry, "BookgDt"), c->booking_date);
+		date_of(child(ntry, "ValDt"), c->value_date);
+		text(child(ntry, "AcctSvcrRef"), c->entry_ref, sizeof c->entry_ref);
+		if (split) {
+			if ((rc = amount(rd, tx_amount(txs[i]), &c->amount_fen, &c->sub_fen, c->currency)) !=
+			    0)
+				return rc;
+			if (child(txs[i], "CdtDbtInd"))
+				text(child(txs[i], "CdtDbtInd"), ind, sizeof ind);
+			tx_details(c, txs[i]);
+		} else {
+			for (int k = 0; k < ntx; k++)
+				tx_details(c, txs[k]);
+		}
+		if (strcmp(ind, "CRDT") != 0 && strcmp(ind, "DBIT") != 0)
+			return refuse(rd, xmlGetLineNo(ntry), "借贷标志（CdtDbtInd）应为 CRDT 或 DBIT",
+			              "bad CdtDbtInd");
+		c->credit = strcmp(ind, "CRDT") == 0;
+		if (c->ref[0] == '\0' && c->ntx == 1)
+			snprintf(c->ref, sizeof c->ref, "%s", c->entry_ref);
+		add_text(c, child(ntry, "AddtlNtryInf"));
+		rd->info->transactions++;
+		if ((rc = rd->fn(c, rd->arg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Checks the root: Document in a camt.05X.001.NN namespace, NN >= 02. */
+static int
+root(struct reader *rd)
+{
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(rd->r);
+	const char *name = (const char *)xmlTextReaderConstLocalName(rd->r);
+	long line = xmlTextReaderGetParserLineNumber(rd->r);
+	int version;
+
+	if (strcmp(name, "Document") != 0 || ns == NULL || strncmp(ns, NS_PREFIX, strlen(NS_PREFIX)) != 0)
+		return refuse(rd, line, "不是 ISO 20022 camt.052/053/054 对账单（根元素或命名空间不符）",
+		              "not a camt document (root or namespace)");
+	if (strchr("234", ns[strlen(NS_PREFIX)]) == NULL ||
+	    strncmp(ns + strlen(NS_PREFIX) + 1, ".001.", 5) != 0)
+		return refuse(rd, line, "只支持 camt.052、camt.053 和 camt.054 对账单",
+		              "not camt.052/053/054");
+	version = atoi(ns + strlen(NS_PREFIX) + 6);
+	if (version < 2)
+		return refuse(rd, line, "camt 版本 01 不受支持（支持 02 及以上版本）", "camt version 01");
+	snprintf(rd->info->kind, sizeof rd->info->kind, "%.15s", strstr(ns, "camt."));
+	return 0;
+}
+
+static int
+message(struct reader *rd)
+{
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(rd->r);
+	const char *name = (const char *)xmlTextReaderConstLocalName(rd->r);
+
+	for (int i = 0; i < 3; i++)
+		if (strcmp(name, messages[i].message) == 0 && ns &&
+		    ns[strlen(NS_PREFIX)] == messages[i].number) {
+			rd->msg = i;
+			return 0;
+		}
+	return refuse(rd, xmlTextReaderGetParserLineNumber(rd->r), "对账单内容与其命名空间不符",
+	              "message element does not match the namespace");
+}
+
+static void
+on_error(void *arg, const char *msg, xmlParserSeverities severity, xmlTextReaderLocatorPtr loc)
+{
+	struct reader *rd = arg;
+
+	if (severity != XML_PARSER_SEVERITY_ERROR || rd->xml_error[0])
+		return;
+	snprintf(rd->xml_error, sizeof rd->xml_error, "%s", msg);
+	rd->xml_error[strcspn(rd->xml_error, "\n")] = '\0';
+	rd->xml_error_line = xmlTextReaderLocatorLineNumber(loc);
+}
+
+/* Expands the element the reader is on; NULL (after refusing) when it cannot. */
+static xmlNodePtr
+expand(struct reader *rd)
+{
+	xmlNodePtr n = xmlTextReaderExpand(rd->r);
+
+	if (n == NULL)
+		refuse(rd, xmlTextReaderGetParserLineNumber(rd->r), "文件结构损坏（XML 不完整）",
+		       "cannot expand an element");
+	return n;
+}
+
+static int
+walk(struct reader *rd)
+{
+	int rc, ret = xmlTextReaderRead(rd->r);
+
+	while (ret == 1) {
+		int type = xmlTextReaderNodeType(rd->r), depth = xmlTextReaderDepth(rd->r);
+		const char *name = (const char *)xmlTextReaderConstLocalName(rd->r);
+		xmlNodePtr n;
+
+		if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE ||
+		    type == XML_READER_TYPE_ENTITY)
+			return refuse(rd, xmlTextReaderGetParserLineNumber(rd->r),
+			              "文件含有 DTD 或实体声明，出于安全原因不予接受",
+			              "DTD or entity in the file");
+		if (type == XML_READER_TYPE_ELEMENT) {
+			if (depth == 0 && (rc = root(rd)) != 0)
+				return rc;
+			if (depth == 1 && (rc = message(rd)) != 0)
+				return rc;
+			if (depth == 2 && rd->msg >= 0 && strcmp(name, messages[rd->msg].statement) == 0) {
+				rd->statements++;
+				rd->account[0] = '\0';
+			}
+			/* An account or an entry: expanded alone, read, then skipped with its subtree. */
+			if (depth == 3 && rd->statements &&
+			    (strcmp(name, "Acct") == 0 || strcmp(name, "Ntry") == 0)) {
+				if ((n = expand(rd)) == NULL)
+					return CR_EINVAL;
+				if (strcmp(name, "Acct") == 0)
+					account_id(n, rd->account, sizeof rd->account);
+				else if ((rc = entry(rd, n)) != 0)
+					return rc;
+				ret = xmlTextReaderNext(rd->r);
+				continue;
+			}
+		}
+		ret = xmlTextReaderRead(rd->r);
+	}
+	if (ret < 0 || rd->xml_error[0])
+		return cr_err_user(rd->err, CR_EINVAL, NULL, "第 %d 行：XML 格式错误（%s）",
+		                   rd->xml_error_line, rd->xml_error[0] ? rd->xml_error : "文件不完整");
+	if (rd->statements == 0)
+		return refuse(rd, xmlTextReaderGetParserLineNumber(rd->r),
+		              "文件中没有对账单（Stmt、Rpt 或 Ntfctn）", "no statement in the file");
+	return 0;
+}
+
+int
+cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_statement_info *info, struct cr_err *err)
+{
+	struct cr_statement_info scratch;
+	struct reader *rd = calloc(1, sizeof *rd);
+	int rc;
+
+	if (info == NULL)
+		info = &scratch;
+	memset(info, 0, sizeof *info);
+	if (rd == NULL)
+		return cr_err_set(err, CR_ENOMEM, "camt: out of memory");
+	rd->fn = fn;
+	rd->arg = arg;
+	rd->info = info;
+	rd->err = err;
+	rd->msg = -1;
+	/* No network, no DTD loading, no entity substitution: the defaults without NOENT/DTDLOAD, plus NONET.
+	 */
+	if ((rd->r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA)) == NULL) {
+		free(rd);
+		return cr_err_user(err, CR_EIO, NULL, "无法读取文件");
+	}
+	xmlTextReaderSetErrorHandler(rd->r, on_error, rd);
+	rc = walk(rd);
+	xmlFreeTextReader(rd->r);
+	free(rd);
+	return rc;
+}

@@ -1,0 +1,78 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "messages.h"
+#include "payments.h"
+#include "price.h"
+
+int
+cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, long long credit_id, long long order_id,
+                 long long amount_fen, int payer_mismatch, struct cr_err *err)
+{
+	char no[9], status[20], title[120], body[400], paid_s[32], owed_s[32];
+	long long account, amount, paid, now_paid;
+	const char *to;
+	struct cr_res res;
+	int rc;
+
+	rc = cr_db_one(
+	    db, &res, err, "order",
+	    "SELECT order_no, account_id, status, amount_fen, paid_fen FROM orders WHERE id = ? FOR UPDATE",
+	    "i", order_id);
+	if (rc != 0)
+		return rc;
+	snprintf(no, sizeof no, "%s", cr_res_str(&res, 0, 0));
+	account = cr_res_i64(&res, 0, 1);
+	snprintf(status, sizeof status, "%s", cr_res_str(&res, 0, 2));
+	amount = cr_res_i64(&res, 0, 3);
+	paid = cr_res_i64(&res, 0, 4);
+	cr_res_release(&res);
+	if (strcmp(status, "awaiting_payment") != 0 && strcmp(status, "partially_paid") != 0)
+		return cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 当前不在等待付款状态", no);
+	now_paid = paid + amount_fen;
+	to = now_paid >= amount ? "paid" : "partially_paid";
+	/* Conditional on what was read: a concurrent change makes this fail rather than count twice. */
+	rc =
+	    cr_db_exec(db, NULL, err,
+	               "UPDATE orders SET paid_fen = ?, status = ?, payer_mismatch = payer_mismatch OR ?,"
+	               " paid_at = IF(? = 'paid', UTC_TIMESTAMP(6), paid_at), updated_at = UTC_TIMESTAMP(6)"
+	               " WHERE id = ? AND paid_fen = ? AND status = ?",
+	               "isisiis", now_paid, to, (long long)(payer_mismatch != 0), to, order_id, paid, status);
+	if (rc != 0)
+		return rc;
+	if (cr_db_affected(db) != 1)
+		return cr_err_set(err, CR_ECONFLICT, "payments: order %s changed while it was being paid",
+		                  no);
+	rc = cr_db_exec(db, NULL, err,
+	                "INSERT INTO payments (credit_id, order_id, amount_fen, created_at) VALUES (?, ?, ?, "
+	                "UTC_TIMESTAMP(6))",
+	                "iii", credit_id, order_id, amount_fen);
+	if (rc == 0)
+		rc = cr_audit_s(
+		    db, actor, strcmp(to, "paid") == 0 ? "order.paid" : "order.partially_paid", "order", no,
+		    json_pack("{s:s, s:I}", "status", status, "paid_fen", (json_int_t)paid),
+		    json_pack("{s:s, s:I, s:I, s:I, s:b}", "status", to, "paid_fen", (json_int_t)now_paid,
+		              "credit_id", (json_int_t)credit_id, "amount_fen", (json_int_t)amount_fen,
+		              "payer_mismatch", payer_mismatch != 0),
+		    err);
+	if (rc != 0)
+		return rc;
+	cr_price_format(now_paid, paid_s, sizeof paid_s);
+	cr_price_format(amount - now_paid > 0 ? amount - now_paid : 0, owed_s, sizeof owed_s);
+	if (strcmp(to, "paid") == 0) {
+		snprintf(title, sizeof title, "订单 %s 已付款", no);
+		snprintf(body, sizeof body, "我们已收到您的付款 %s 元。新证书签发后会通知您。", paid_s);
+	} else {
+		snprintf(title, sizeof title, "订单 %s 已收到部分付款", no);
+		snprintf(body, sizeof body, "已收到 %s 元，尚需支付 %s 元。转账时请在备注栏填写订单号 %s。",
+		         paid_s, owed_s, no);
+	}
+	{
+		char link[40];
+
+		snprintf(link, sizeof link, "#/orders/%s", no);
+		rc = cr_message_post(db, account, strcmp(to, "paid") == 0 ? "paid" : "partially_paid", title,
+		                     body, link, err);
+	}
+	return rc;
+}

@@ -1,0 +1,495 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "camt.h"
+#include "file.h"
+#include "log.h"
+#include "match.h"
+#include "orderno.h"
+#include "payments.h"
+#include "statements.h"
+
+#define ATTEMPTS 3 /* an import that meets a deadlock starts over (what it booked stays booked) */
+
+/* Occurrences of content keys within one file: two identical payments on one day are two payments. */
+struct seen {
+	struct {
+		unsigned char key[16];
+		int count;
+	} * slot;
+	size_t cap, used;
+};
+
+struct run {
+	struct cr_db *db;
+	const struct cr_config *cfg;
+	const struct cr_actor *actor;
+	int dry_run;
+	long long statement_id;
+	struct cr_import *out;
+	struct cr_err *err;
+	struct seen seen;
+	long long total, done; /* transactions in the file, and handled so far */
+	long long in_batch;
+};
+
+static void
+seen_release(struct seen *s)
+{
+	free(s->slot);
+	memset(s, 0, sizeof *s);
+}
+
+/* The occurrence number of content key k (1 for its first time); 0 when out of memory. */
+static int
+seen_count(struct seen *s, const unsigned char k[16])
+{
+	size_t i;
+
+	if (s->used * 2 >= s->cap) {
+		struct seen grown = {NULL, s->cap ? s->cap * 2 : 1024, 0};
+
+		if ((grown.slot = calloc(grown.cap, sizeof *grown.slot)) == NULL)
+			return 0;
+		for (size_t j = 0; j < s->cap; j++)
+			if (s->slot[j].count) {
+				size_t h;
+
+				memcpy(&h, s->slot[j].key, sizeof h);
+				for (h %= grown.cap; grown.slot[h].count; h = (h + 1) % grown.cap)
+					;
+				grown.slot[h] = s->slot[j];
+				grown.used++;
+			}
+		free(s->slot);
+		*s = grown;
+	}
+	memcpy(&i, k, sizeof i);
+	for (i %= s->cap; s->slot[i].count; i = (i + 1) % s->cap)
+		if (memcmp(s->slot[i].key, k, 16) == 0)
+			return ++s->slot[i].count;
+	memcpy(s->slot[i].key, k, 16);
+	s->slot[i].count = 1;
+	s->used++;
+	return 1;
+}
+
+/* Account numbers compared without spaces and hyphens. */
+static int
+same_account(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ' || *a == '-')
+			a++;
+		while (*b == ' ' || *b == '-')
+			b++;
+		if (*a != *b)
+			return 0;
+		if (*a == '\0')
+			return 1;
+		a++, b++;
+	}
+}
+
+/* Appends a length-prefixed field, so that field boundaries cannot move. */
+static void
+put(char *buf, size_t len, size_t *o, const char *s)
+{
+	int n = snprintf(buf + *o, len - *o, "%zu:%s|", strlen(s), s);
+
+	if (n > 0)
+		*o = *o + (size_t)n < len ? *o + (size_t)n : len - 1;
+}
+
+/* The unique key of a credit (SPEC 7), as 64 hex digits. */
+static int
+credit_key(struct run *run, const struct cr_credit *c, char key[65])
+{
+	char text[CR_CREDIT_TEXT_MAX + 1024], amount[32], occ[16];
+	unsigned char content[32];
+	size_t o = 0;
+
+	snprintf(amount, sizeof amount, "%lld", c->amount_fen);
+	if (c->ref[0] || c->entry_ref[0]) {
+		put(text, sizeof text, &o, "ref");
+		put(text, sizeof text, &o, c->account);
+		put(text, sizeof text, &o, c->ref[0] ? c->ref : c->entry_ref);
+		if (!c->ref[0]) {
+			/* A batch under one entry reference: its transactions by their place. */
+			snprintf(occ, sizeof occ, "%d", c->tx);
+			put(text, sizeof text, &o, occ);
+		}
+	} else {
+		int n;
+
+		put(text, sizeof text, &o, c->booking_date);
+		put(text, sizeof text, &o, amount);
+		put(text, sizeof text, &o, c->text);
+		put(text, sizeof text, &o, c->debtor_name);
+		cr_sha256(content, text, o);
+		if ((n = seen_count(&run->seen, content)) == 0)
+			return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
+		o = 0;
+		put(text, sizeof text, &o, "content");
+		put(text, sizeof text, &o, c->account);
+		cr_hex(key, content, sizeof content); /* borrowed as scratch for the hex */
+		put(text, sizeof text, &o, key);
+		snprintf(occ, sizeof occ, "%d", n);
+		put(text, sizeof text, &o, occ);
+	}
+	cr_sha256_hex(key, text, o);
+	return 0;
+}
+
+static void
+count(struct cr_import *im, const char *status)
+{
+	if (strcmp(status, "matched") == 0)
+		im->matched++;
+	else if (strcmp(status, "partial") == 0)
+		im->partial++;
+	else if (strcmp(status, "overpaid") == 0)
+		im->overpaid++;
+	else if (strcmp(status, "unmatched") == 0)
+		im->unmatched++;
+	else
+		im->needs_review++; /* needs_review, and dismissed since */
+}
+
+static void
+order_of(const struct cr_res *res, size_t i, struct cr_match_order *o)
+{
+	o->id = cr_res_i64(res, i, 0);
+	snprintf(o->order_no, sizeof o->order_no, "%s", cr_res_str(res, i, 1));
+	snprintf(o->status, sizeof o->status, "%s", cr_res_str(res, i, 2));
+	o->amount_fen = cr_res_i64(res, i, 3);
+	o->paid_fen = cr_res_i64(res, i, 4);
+	snprintf(o->payer_name, sizeof o->payer_name, "%s", cr_res_str(res, i, 5));
+}
+
+/* Looks up the orders the rules need and decides; the named ones locked when booking. */
+static int
+decide(struct run *run, const struct cr_credit *c, struct cr_match *m)
+{
+	char cand[CR_MATCH_MAX_CANDIDATES][9];
+	struct cr_match_order named[CR_MATCH_MAX_ORDERS], open[CR_MATCH_MAX_ORDERS];
+	int ncand = cr_match_candidates(c->text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, nopen = 0, rc;
+	struct cr_res res;
+
+	for (int i = 0; i < ncand && nnamed < CR_MATCH_MAX_ORDERS; i++) {
+		if (!cr_orderno_valid(cand[i]))
+			continue;
+		if (run->dry_run)
+			rc = cr_db_exec(run->db, &res, run->err,
+			                "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM "
+			                "orders WHERE order_no = ?",
+			                "s", cand[i]);
+		else
+			rc = cr_db_exec(
+			    run->db, &res, run->err,
+			    "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders"
+			    " WHERE order_no = ? FOR UPDATE",
+			    "s", cand[i]);
+		if (rc != 0)
+			return rc;
+		if (res.nrows)
+			order_of(&res, 0, &named[nnamed++]);
+		cr_res_release(&res);
+	}
+	if (nnamed == 0) {
+		rc = cr_db_exec(run->db, &res, run->err,
+		                "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders"
+		                " WHERE status = 'awaiting_payment' AND amount_fen = ? ORDER BY id LIMIT 16",
+		                "i", c->amount_fen);
+		if (rc != 0)
+			return rc;
+		for (size_t i = 0; i < res.nrows; i++)
+			order_of(&res, i, &open[nopen++]);
+		cr_res_release(&res);
+	}
+	cr_match_decide(c, named, nnamed, open, nopen, m);
+	return 0;
+}
+
+static const char *
+date_or_null(const char *d)
+{
+	return d[0] ? d : NULL;
+}
+
+/* Books one new credit with what it decides; 1 in *dup when its key is there already. */
+static int
+book(struct run *run, const struct cr_credit *c, const char key[65], const struct cr_match *m, int *dup)
+{
+	const char *status = cr_match_result_name(m->result);
+	long long credit_id, suggested = m->suggested_order_id;
+	int rc;
+
+	*dup = 0;
+	rc = cr_db_exec(
+	    run->db, NULL, run->err,
+	    "INSERT INTO credits (credit_key, statement_id, entry_no, account, amount_fen, currency, "
+	    "booking_date,"
+	    " value_date, acct_svcr_ref, end_to_end_id, remittance, debtor_name, debtor_account, reversal,"
+	    " status, suggested_order_id, surplus_fen, payer_mismatch, reason, created_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+	    "siisisssssssssiIiis", key, run->statement_id, (long long)c->entry, c->account, c->amount_fen,
+	    c->currency, date_or_null(c->booking_date), date_or_null(c->value_date),
+	    c->ref[0] ? c->ref : c->entry_ref, c->end_to_end, c->text, c->debtor_name, c->debtor_account,
+	    (long long)c->reversal, status, suggested ? &suggested : NULL, m->surplus_fen,
+	    (long long)m->payer_mismatch, m->reason);
+	if (rc == CR_ECONFLICT) {
+		*dup = 1; /* booked meanwhile by another import */
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	credit_id = cr_db_insert_id(run->db);
+	for (int i = 0; i < m->nalloc; i++)
+		if ((rc = cr_payment_apply(run->db, run->actor, credit_id, m->alloc[i].order_id,
+		                           m->alloc[i].amount_fen, m->payer_mismatch, run->err)) != 0)
+			return rc;
+	return cr_audit(run->db, run->actor, "credit.book", "credit", credit_id, NULL,
+	                json_pack("{s:s, s:I, s:I, s:s, s:o}", "status", status, "amount_fen",
+	                          (json_int_t)c->amount_fen, "statement_id", (json_int_t)run->statement_id,
+	                          "reason", m->reason, "suggested_order_id",
+	                          suggested ? json_integer(suggested) : json_null()),
+	                run->err);
+}
+
+static int
+save_progress(struct run *run, const char *status)
+{
+	const struct cr_import *im = run->out;
+	long long progress = run->total ? run->done * 100 / run->total : 100;
+
+	if (strcmp(status, "running") == 0 && progress > 99)
+		progress = 99;
+	return cr_db_exec(
+	    run->db, NULL, run->err,
+	    "UPDATE statements SET status = ?, progress = ?, entries = ?, credits = ?, matched = ?,"
+	    " partial = ?, overpaid = ?, needs_review = ?, unmatched = ?, duplicate = ?, ignored = ?,"
+	    " kind = ?, error = NULL, updated_at = UTC_TIMESTAMP(6),"
+	    " finished_at = IF(? = 'done', UTC_TIMESTAMP(6), NULL) WHERE id = ?",
+	    "siiiiiiiiiissi", status, progress, im->entries, im->credits, im->matched, im->partial,
+	    im->overpaid, im->needs_review, im->unmatched, im->duplicate, im->ignored, im->kind, status,
+	    run->statement_id);
+}
+
+/* Called for every transaction of the file in the booking pass. */
+static int
+on_credit(const struct cr_credit *c, void *arg)
+{
+	struct run *run = arg;
+	struct cr_import *im = run->out;
+	struct cr_match m;
+	struct cr_res res;
+	char key[65];
+	int rc, dup;
+
+	run->done++;
+	if (c->credit)
+		im->credits++;
+	if (!c->credit || strcmp(c->status, "BOOK") != 0 || strcmp(c->currency, "CNY") != 0 ||
+	    !same_account(c->account, run->cfg->bank_account)) {
+		im->ignored++;
+		return 0;
+	}
+	if ((rc = credit_key(run, c, key)) != 0)
+		return rc;
+	if ((rc = cr_db_exec(run->db, &res, run->err,
+	                     "SELECT statement_id, status FROM credits WHERE credit_key = ?", "s", key)) != 0)
+		return rc;
+	if (res.nrows) {
+		/* Booked before: by this statement in an interrupted run (counted as it was decided), or by
+		 * another. */
+		if (!run->dry_run && cr_res_i64(&res, 0, 0) == run->statement_id)
+			count(im, cr_res_str(&res, 0, 1));
+		else
+			im->duplicate++;
+		cr_res_release(&res);
+		return 0;
+	}
+	cr_res_release(&res);
+	if ((rc = decide(run, c, &m)) != 0)
+		return rc;
+	if (!run->dry_run) {
+		if ((rc = book(run, c, key, &m, &dup)) != 0)
+			return rc;
+		if (dup) {
+			im->duplicate++;
+			return 0;
+		}
+	}
+	count(im, cr_match_result_name(m.result));
+	if (!run->dry_run && ++run->in_batch >= run->cfg->bank_batch) {
+		/* A batch is done: it commits with the progress; the next begins. */
+		run->in_batch = 0;
+		if ((rc = save_progress(run, "running")) != 0 ||
+		    (rc = cr_db_commit(run->db, run->err)) != 0 || (rc = cr_db_begin(run->db, run->err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The validation pass counts what is there; nothing else. */
+static int
+on_validate(const struct cr_credit *c, void *arg)
+{
+	(void)c;
+	(void)arg;
+	return 0;
+}
+
+/* The statements row of this file: found (and reused unless done), or made. */
+static int
+statement_row(struct run *run, const char *name, const char *source, const char *sha, int *done)
+{
+	struct cr_res res;
+	long long by = run->actor ? run->actor->id : 0;
+	int rc;
+
+	*done = 0;
+	if ((rc = cr_db_exec(run->db, &res, run->err,
+	                     "SELECT id, status FROM statements WHERE file_sha256 = ?", "s", sha)) != 0)
+		return rc;
+	if (res.nrows) {
+		run->statement_id = cr_res_i64(&res, 0, 0);
+		*done = strcmp(cr_res_str(&res, 0, 1), "done") == 0;
+		cr_res_release(&res);
+		return 0;
+	}
+	cr_res_release(&res);
+	rc = cr_db_exec(run->db, NULL, run->err,
+	                "INSERT INTO statements (file_sha256, source, file_name, status, created_by, "
+	                "created_at, updated_at)"
+	                " VALUES (?, ?, ?, 'running', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+	                "sssI", sha, source, name, by ? &by : NULL);
+	if (rc == 0)
+		run->statement_id = cr_db_insert_id(run->db);
+	return rc;
+}
+
+static int
+record_failure(struct run *run, const char *why)
+{
+	return cr_db_exec(
+	    run->db, NULL, NULL,
+	    "UPDATE statements SET status = 'failed', error = LEFT(?, 1000), updated_at = UTC_TIMESTAMP(6)"
+	    " WHERE id = ?",
+	    "si", why, run->statement_id);
+}
+
+/* Takes the file's lock (one import of a file at a time, across processes); 1 when taken. */
+static int
+lock_file(struct cr_db *db, const char *sha, int take, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc, got;
+
+	if (take)
+		rc = cr_db_exec(db, &res, err, "SELECT GET_LOCK(CONCAT('certrenew-statement-', ?), 0)", "s",
+		                sha);
+	else
+		rc = cr_db_exec(db, &res, err, "SELECT RELEASE_LOCK(CONCAT('certrenew-statement-', ?))", "s",
+		                sha);
+	if (rc != 0)
+		return rc;
+	got = cr_res_i64(&res, 0, 0) == 1;
+	cr_res_release(&res);
+	return got;
+}
+
+/* One booking pass over the file, in batches; 0 when every credit is in. */
+static int
+book_file(struct run *run, const char *path, struct cr_statement_info *info)
+{
+	struct cr_import *im = run->out;
+	int rc;
+
+	im->entries = im->credits = im->matched = im->partial = im->overpaid = 0;
+	im->needs_review = im->unmatched = im->duplicate = im->ignored = 0;
+	seen_release(&run->seen);
+	run->done = run->in_batch = 0;
+	if (run->dry_run)
+		return cr_camt_read(path, on_credit, run, info, run->err);
+	if ((rc = cr_db_begin(run->db, run->err)) != 0)
+		return rc;
+	rc = cr_camt_read(path, on_credit, run, info, run->err);
+	im->entries = info->entries;
+	if (rc == 0)
+		rc = save_progress(run, "done");
+	return cr_db_end(run->db, rc, run->err);
+}
+
+int
+cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *path, const char *name,
+                    const char *source, int dry_run, const struct cr_actor *actor, struct cr_import *out,
+                    struct cr_err *err)
+{
+	struct run run = {db, cfg, actor, dry_run, 0, out, err, {NULL, 0, 0}, 0, 0, 0};
+	struct cr_statement_info info;
+	int rc, done, locked = 0;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = cr_file_sha256(path, cfg->bank_max_file, out->file_sha256, err)) != 0)
+		return rc == CR_ETOOBIG ? cr_err_user(err, CR_ETOOBIG, NULL, "文件过大（最多 %lld 字节）",
+		                                      (long long)cfg->bank_max_file)
+		                        : rc;
+	if (!dry_run) {
+		if ((rc = lock_file(db, out->file_sha256, 1, err)) < 0)
+			return rc;
+		if (rc == 0) {
+			out->skipped = 1; /* another import of this very file is running */
+			return 0;
+		}
+		locked = 1;
+		if ((rc = statement_row(&run, name, source, out->file_sha256, &done)) != 0)
+			goto out;
+		out->statement_id = run.statement_id;
+		if (done) {
+			out->skipped = 1;
+			goto out;
+		}
+	}
+	/* Pass 1: the whole file is valid, or nothing of it is booked. */
+	if ((rc = cr_camt_read(path, on_validate, NULL, &info, err)) != 0) {
+		if (!dry_run)
+			record_failure(&run, err->user[0] ? err->user : err->msg);
+		goto out;
+	}
+	snprintf(out->kind, sizeof out->kind, "%s", info.kind);
+	run.total = info.transactions;
+	/* Pass 2: booking, started over from the top after a deadlock. */
+	for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+		if ((rc = book_file(&run, path, &info)) != CR_ERETRY)
+			break;
+		cr_warn("statements: %s: %s; starting over (attempt %d)", name, err->msg, attempt + 1);
+	}
+	out->entries = info.entries;
+	if (rc != 0 && !dry_run)
+		record_failure(&run, err->msg);
+out:
+	seen_release(&run.seen);
+	if (locked)
+		lock_file(db, out->file_sha256, 0, NULL);
+	return rc;
+}
+
+json_t *
+cr_import_json(const struct cr_import *im)
+{
+	json_t *j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "file_sha256",
+	                      im->file_sha256, "kind", im->kind, "skipped", im->skipped, "entries",
+	                      (json_int_t)im->entries, "credits", (json_int_t)im->credits, "matched",
+	                      (json_int_t)im->matched, "partial", (json_int_t)im->partial, "overpaid",
+	                      (json_int_t)im->overpaid, "needs_review", (json_int_t)im->needs_review,
+	                      "unmatched", (json_int_t)im->unmatched, "duplicate", (json_int_t)im->duplicate,
+	                      "ignored", (json_int_t)im->ignored);
+
+	if (j && im->statement_id)
+		json_object_set_new(j, "statement_id", json_integer(im->statement_id));
+	return j;
+}

@@ -1,0 +1,47 @@
+/*
+ * Importing a bank statement (SPEC 7): the one import behind the command
+ * line, the upload job and the inbox.
+ *
+ * A file is read twice: once to validate it whole (a refused file books
+ * nothing), once to book.  Each credit of the agency's account in CNY is
+ * keyed (account + AcctSvcrRef, else the SHA-256 of its content plus an
+ * occurrence number) and booked once: the key is unique in MariaDB, so a
+ * re-import, an overlapping statement or two imports at once book nothing
+ * twice.  Credits are booked bank.batch to a transaction, with their
+ * matching (match.c), the payments they make (payments.c) and their audit
+ * rows; a crash between batches, re-run, ends as one clean import would.
+ * A file whose SHA-256 was imported already is skipped.
+ */
+#ifndef CR_STATEMENTS_H
+#define CR_STATEMENTS_H
+
+#include <jansson.h>
+
+#include "audit.h"
+#include "config.h"
+#include "db.h"
+
+/* The counts of SPEC 7: every transaction read falls in exactly one of matched .. ignored. */
+struct cr_import {
+	char file_sha256[65];
+	char kind[16];
+	int skipped; /* the file was imported before (or is being imported right now) */
+	long long statement_id;
+	long long entries, credits;
+	long long matched, partial, overpaid, needs_review, unmatched, duplicate, ignored;
+};
+
+/*
+ * Imports the statement at path (name: how to call it in the list, e.g. the
+ * uploaded file's name).  source: "cli", "upload" or "inbox".  dry_run:
+ * read, match and count without writing anything.  A refused file is
+ * CR_EINVAL with the line in err (user: Chinese, msg: English) and is
+ * recorded as failed.
+ */
+int cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *path, const char *name,
+                        const char *source, int dry_run, const struct cr_actor *actor, struct cr_import *out,
+                        struct cr_err *err);
+/* The counts as JSON (SPEC 7's names): a new reference. */
+json_t *cr_import_json(const struct cr_import *im);
+
+#endif
