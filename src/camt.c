@@ -380,6 +380,8 @@ on_error(void *arg, const char *msg, xmlParserSeverities severity, xmlTextReader
 	snprintf(rd->xml_error, sizeof rd->xml_error, "%s", msg);
 	rd->xml_error[strcspn(rd->xml_error, "\n")] = '\0';
 	rd->xml_error_line = xmlTextReaderLocatorLineNumber(loc);
+	if (rd->xml_error_line <= 0)
+		rd->xml_error_line = xmlTextReaderGetParserLineNumber(rd->r);
 }
 
 /* Expands the element the reader is on; NULL (after refusing) when it cannot. */
@@ -442,11 +444,43 @@ walk(struct reader *rd)
 	return 0;
 }
 
+/*
+ * A DOCTYPE (with its entities) can only stand in the prolog, before the
+ * root element: looked for in the file's first bytes, so that even a file
+ * libxml2 would stop on (an entity bomb) is refused with the real reason.
+ */
+static int
+prolog_has_dtd(const char *path, long *line)
+{
+	char head[65536], *root, *dtd;
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	*line = 1;
+	if (f == NULL)
+		return 0;
+	n = fread(head, 1, sizeof head - 1, f);
+	fclose(f);
+	head[n] = '\0';
+	if ((dtd = strstr(head, "<!DOCTYPE")) == NULL && (dtd = strstr(head, "<!ENTITY")) == NULL)
+		return 0;
+	/* The root element: the first '<' followed by a name character. */
+	for (root = head; (root = strchr(root, '<')) != NULL; root++)
+		if (root[1] != '?' && root[1] != '!')
+			break;
+	if (root && root < dtd)
+		return 0;
+	for (const char *p = head; p < dtd; p++)
+		*line += *p == '\n';
+	return 1;
+}
+
 int
 cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_statement_info *info, struct cr_err *err)
 {
 	struct cr_statement_info scratch;
 	struct reader *rd = calloc(1, sizeof *rd);
+	long line;
 	int rc;
 
 	if (info == NULL)
@@ -459,6 +493,12 @@ cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_statement_i
 	rd->info = info;
 	rd->err = err;
 	rd->msg = -1;
+	if (prolog_has_dtd(path, &line)) {
+		rc = refuse(rd, line, "文件含有 DTD 或实体声明，出于安全原因不予接受",
+		            "DTD or entity in the file");
+		free(rd);
+		return rc;
+	}
 	/* No network, no DTD loading, no entity substitution: the defaults without NOENT/DTDLOAD, plus NONET.
 	 */
 	if ((rd->r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA)) == NULL) {

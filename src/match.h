@@ -16,6 +16,7 @@
 
 #define CR_MATCH_MAX_ORDERS 16
 #define CR_MATCH_MAX_CANDIDATES 32
+#define CR_MATCH_MAX_OPEN 2000 /* open orders of one amount considered for a suggestion */
 
 struct cr_match_order {
 	long long id;

@@ -33,6 +33,7 @@ struct run {
 	struct seen seen;
 	long long total, done; /* transactions in the file, and handled so far */
 	long long in_batch;
+	struct cr_match_order *open; /* CR_MATCH_MAX_OPEN of them: scratch for decide() */
 };
 
 static void
@@ -174,7 +175,7 @@ static int
 decide(struct run *run, const struct cr_credit *c, struct cr_match *m)
 {
 	char cand[CR_MATCH_MAX_CANDIDATES][9];
-	struct cr_match_order named[CR_MATCH_MAX_ORDERS], open[CR_MATCH_MAX_ORDERS];
+	struct cr_match_order named[CR_MATCH_MAX_ORDERS], *open = run->open;
 	int ncand = cr_match_candidates(c->text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, nopen = 0, rc;
 	struct cr_res res;
 
@@ -199,13 +200,14 @@ decide(struct run *run, const struct cr_credit *c, struct cr_match *m)
 		cr_res_release(&res);
 	}
 	if (nnamed == 0) {
-		rc = cr_db_exec(run->db, &res, run->err,
-		                "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders"
-		                " WHERE status = 'awaiting_payment' AND amount_fen = ? ORDER BY id LIMIT 16",
-		                "i", c->amount_fen);
+		rc =
+		    cr_db_exec(run->db, &res, run->err,
+		               "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders"
+		               " WHERE status = 'awaiting_payment' AND amount_fen = ? ORDER BY id LIMIT 2000",
+		               "i", c->amount_fen);
 		if (rc != 0)
 			return rc;
-		for (size_t i = 0; i < res.nrows; i++)
+		for (size_t i = 0; i < res.nrows && i < CR_MATCH_MAX_OPEN; i++)
 			order_of(&res, i, &open[nopen++]);
 		cr_res_release(&res);
 	}
@@ -235,7 +237,7 @@ book(struct run *run, const struct cr_credit *c, const char key[65], const struc
 	    " value_date, acct_svcr_ref, end_to_end_id, remittance, debtor_name, debtor_account, reversal,"
 	    " status, suggested_order_id, surplus_fen, payer_mismatch, reason, created_at)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-	    "siisisssssssssiIiis", key, run->statement_id, (long long)c->entry, c->account, c->amount_fen,
+	    "siisissssssssisIiis", key, run->statement_id, (long long)c->entry, c->account, c->amount_fen,
 	    c->currency, date_or_null(c->booking_date), date_or_null(c->value_date),
 	    c->ref[0] ? c->ref : c->entry_ref, c->end_to_end, c->text, c->debtor_name, c->debtor_account,
 	    (long long)c->reversal, status, suggested ? &suggested : NULL, m->surplus_fen,
@@ -429,21 +431,23 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
                     const char *source, int dry_run, const struct cr_actor *actor, struct cr_import *out,
                     struct cr_err *err)
 {
-	struct run run = {db, cfg, actor, dry_run, 0, out, err, {NULL, 0, 0}, 0, 0, 0};
+	struct run run = {db, cfg, actor, dry_run, 0, out, err, {NULL, 0, 0}, 0, 0, 0, NULL};
 	struct cr_statement_info info;
 	int rc, done, locked = 0;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = cr_file_sha256(path, cfg->bank_max_file, out->file_sha256, err)) != 0)
-		return rc == CR_ETOOBIG ? cr_err_user(err, CR_ETOOBIG, NULL, "文件过大（最多 %lld 字节）",
-		                                      (long long)cfg->bank_max_file)
-		                        : rc;
+	if ((run.open = calloc(CR_MATCH_MAX_OPEN, sizeof *run.open)) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "statements: out of memory");
+	if ((rc = cr_file_sha256(path, cfg->bank_max_file, out->file_sha256, err)) != 0) {
+		if (rc == CR_ETOOBIG)
+			cr_err_user(err, CR_ETOOBIG, NULL, "文件过大（最多 %lld 字节）",
+			            (long long)cfg->bank_max_file);
+		goto out;
+	}
 	if (!dry_run) {
-		if ((rc = lock_file(db, out->file_sha256, 1, err)) < 0)
-			return rc;
-		if (rc == 0) {
-			out->skipped = 1; /* another import of this very file is running */
-			return 0;
+		if ((rc = lock_file(db, out->file_sha256, 1, err)) <= 0) {
+			out->skipped = rc == 0; /* another import of this very file is running */
+			goto out;
 		}
 		locked = 1;
 		if ((rc = statement_row(&run, name, source, out->file_sha256, &done)) != 0)
@@ -473,6 +477,7 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
 		record_failure(&run, err->msg);
 out:
 	seen_release(&run.seen);
+	free(run.open);
 	if (locked)
 		lock_file(db, out->file_sha256, 0, NULL);
 	return rc;
