@@ -257,3 +257,38 @@ def submitted_application(cust, seed=1, centres=(), years=1, **step3_kw):
     if st != 200:
         raise RuntimeError("submit: %s %s" % (st, app))
     return app
+
+
+def approved_order(cust, rev, seed=1, centres=(), years=1):
+    """A submitted application of the customer's, approved; returns the order's JSON."""
+    app = submitted_application(cust, seed=seed, centres=centres, years=years)
+    st, r = rev.json("POST", "/api/v1/review/applications/%d/approve" % app["id"], {})
+    if st != 200:
+        raise RuntimeError("approve: %s %s" % (st, r))
+    st, o = cust.json("GET", "/api/v1/orders/%s" % r["order_no"])
+    return o
+
+
+def statement(*credits, debits=(), batch=False, message="053", version=8, seed=None, account=None):
+    """Writes a camt statement with contrib/camt-gen.py; credits are (fen, remittance, debtor[, ref]).
+    Returns the file's path."""
+    import tempfile
+    fd, path = tempfile.mkstemp(prefix="cr-stmt-", suffix=".xml")
+    os.close(fd)
+    args = [sys.executable, os.path.join(TOP, "contrib", "camt-gen.py"), "--account",
+            account or conf_value("bank", "account"), "--message", message, "--version", str(version),
+            "--seed", str(seed if seed is not None else int(time.time() * 1000) % 1000000000), "-o", path]
+    for c in credits:
+        args += ["--credit", ":".join(str(x) for x in c)]
+    for d in debits:
+        args += ["--debit", "%d:%s" % d]
+    if batch:
+        args.append("--batch")
+    subprocess.run(args, check=True)
+    return path
+
+
+def import_statement(*paths, dry_run=False):
+    """certrenewctl import-statement: (exit status, [one dict a file], stderr)."""
+    p = ctl("import-statement", *(["--dry-run"] if dry_run else []), *paths)
+    return p.returncode, [json.loads(line) for line in p.stdout.splitlines() if line.strip()], p.stderr
