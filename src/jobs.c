@@ -194,7 +194,8 @@ cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err)
 
 /* The kinds certrenewd runs; daemon/jobkinds.c has a handler for each (checked at its start and in a test).
  */
-const char *const cr_job_kinds[] = {"probe", "expire_orders", "sweep_uploads", NULL};
+const char *const cr_job_kinds[] = {"probe",        "expire_orders",    "sweep_uploads",
+                                    "import_inbox", "import_statement", NULL};
 
 int
 cr_job_kind_known(const char *kind)
@@ -256,4 +257,19 @@ cr_job_probe_record(struct cr_db *db, long long job_id, const char *runner, stru
 	return cr_db_exec(db, NULL, err,
 	                  "INSERT INTO job_probe_runs (job_id, runner, at) VALUES (?, ?, UTC_TIMESTAMP(6))",
 	                  "is", job_id, runner);
+}
+
+int
+cr_job_heartbeat(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job, const char *runner,
+                 int progress, struct cr_err *err)
+{
+	int rc =
+	    cr_db_exec(db, NULL, err,
+	               "UPDATE jobs SET lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, progress = ?,"
+	               " updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND locked_by = ? AND status = 'running'",
+	               "iiis", (long long)cfg->jobs_lease, (long long)progress, job->id, runner);
+
+	if (rc == 0 && cr_db_affected(db) == 0)
+		return cr_err_set(err, CR_ECONFLICT, "jobs: job %lld: lease lost while it ran", job->id);
+	return rc;
 }

@@ -35,6 +35,12 @@ int cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, cons
 /* Claims the next due job for runner; job->id is 0 when none is due. */
 int cr_job_claim(struct cr_db *db, const struct cr_config *cfg, const char *runner, struct cr_job *job,
                  struct cr_err *err);
+/*
+ * A long job's sign of life: renews its lease and records its progress
+ * (0-100); CR_ECONFLICT when the lease was lost (another runner has it now).
+ */
+int cr_job_heartbeat(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job,
+                     const char *runner, int progress, struct cr_err *err);
 /* Marks a claimed job done; CR_ECONFLICT if the lease was lost meanwhile. */
 int cr_job_done(struct cr_db *db, const struct cr_job *job, const char *runner, struct cr_err *err);
 /* Records a failure: retried later, or dead after max_attempts. */

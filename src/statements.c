@@ -5,11 +5,13 @@
 #include "bytes.h"
 #include "camt.h"
 #include "file.h"
+#include "json.h"
 #include "log.h"
 #include "match.h"
 #include "orderno.h"
 #include "payments.h"
 #include "statements.h"
+#include "status.h"
 
 #define ATTEMPTS 3 /* an import that meets a deadlock starts over (what it booked stays booked) */
 
@@ -25,6 +27,7 @@ struct seen {
 struct run {
 	struct cr_db *db;
 	const struct cr_config *cfg;
+	const struct cr_import_opts *opts;
 	const struct cr_actor *actor;
 	int dry_run;
 	long long statement_id;
@@ -34,6 +37,7 @@ struct run {
 	long long total, done; /* transactions in the file, and handled so far */
 	long long in_batch;
 	struct cr_match_order *open; /* CR_MATCH_MAX_OPEN of them: scratch for decide() */
+	int stopped;                 /* on_batch said stop: not a failure of the file */
 };
 
 static void
@@ -329,8 +333,15 @@ on_credit(const struct cr_credit *c, void *arg)
 	if (!run->dry_run && ++run->in_batch >= run->cfg->bank_batch) {
 		/* A batch is done: it commits with the progress; the next begins. */
 		run->in_batch = 0;
-		if ((rc = save_progress(run, "running")) != 0 ||
-		    (rc = cr_db_commit(run->db, run->err)) != 0 || (rc = cr_db_begin(run->db, run->err)) != 0)
+		if ((rc = save_progress(run, "running")) != 0 || (rc = cr_db_commit(run->db, run->err)) != 0)
+			return rc;
+		if (run->opts->on_batch &&
+		    (rc = run->opts->on_batch(run->opts->arg, (int)(run->done * 100 / run->total),
+		                              run->err)) != 0) {
+			run->stopped = 1;
+			return rc;
+		}
+		if ((rc = cr_db_begin(run->db, run->err)) != 0)
 			return rc;
 	}
 	return 0;
@@ -427,11 +438,13 @@ book_file(struct run *run, const char *path, struct cr_statement_info *info)
 }
 
 int
-cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *path, const char *name,
-                    const char *source, int dry_run, const struct cr_actor *actor, struct cr_import *out,
-                    struct cr_err *err)
+cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *path,
+                    const struct cr_import_opts *opts, struct cr_import *out, struct cr_err *err)
 {
-	struct run run = {db, cfg, actor, dry_run, 0, out, err, {NULL, 0, 0}, 0, 0, 0, NULL};
+	struct run run = {db,           cfg, opts, opts->actor, opts->dry_run, 0, out, err,
+	                  {NULL, 0, 0}, 0,   0,    0,           NULL,          0};
+	const char *name = opts->name, *source = opts->source;
+	int dry_run = opts->dry_run;
 	struct cr_statement_info info;
 	int rc, done, locked = 0;
 
@@ -446,7 +459,7 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
 	}
 	if (!dry_run) {
 		if ((rc = lock_file(db, out->file_sha256, 1, err)) <= 0) {
-			out->skipped = rc == 0; /* another import of this very file is running */
+			out->skipped = out->busy = rc == 0; /* another import of this very file is running */
 			goto out;
 		}
 		locked = 1;
@@ -468,12 +481,12 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
 	run.total = info.transactions;
 	/* Pass 2: booking, started over from the top after a deadlock. */
 	for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-		if ((rc = book_file(&run, path, &info)) != CR_ERETRY)
+		if ((rc = book_file(&run, path, &info)) != CR_ERETRY || run.stopped)
 			break;
 		cr_warn("statements: %s: %s; starting over (attempt %d)", name, err->msg, attempt + 1);
 	}
 	out->entries = info.entries;
-	if (rc != 0 && !dry_run)
+	if (rc != 0 && !dry_run && !run.stopped)
 		record_failure(&run, err->msg);
 out:
 	seen_release(&run.seen);
@@ -497,4 +510,99 @@ cr_import_json(const struct cr_import *im)
 	if (j && im->statement_id)
 		json_object_set_new(j, "statement_id", json_integer(im->statement_id));
 	return j;
+}
+
+int
+cr_statement_queue(struct cr_db *db, const char *sha256, const char *name, const char *source,
+                   const struct cr_actor *actor, long long *id, int *done, struct cr_err *err)
+{
+	long long by = actor ? actor->id : 0;
+	struct cr_res res;
+	int rc;
+
+	*done = 0;
+	rc = cr_db_exec(db, NULL, err,
+	                "INSERT INTO statements (file_sha256, source, file_name, status, created_by, "
+	                "created_at, updated_at)"
+	                " VALUES (?, ?, ?, 'queued', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+	                "sssI", sha256, source, name, by ? &by : NULL);
+	if (rc == 0) {
+		*id = cr_db_insert_id(db);
+		return 0;
+	}
+	if (rc != CR_ECONFLICT)
+		return rc;
+	/* The same file came before: its row, queued again unless it was imported. */
+	if ((rc = cr_db_one(db, &res, err, "statement",
+	                    "SELECT id, status FROM statements WHERE file_sha256 = ?", "s", sha256)) != 0)
+		return rc;
+	*id = cr_res_i64(&res, 0, 0);
+	*done = strcmp(cr_res_str(&res, 0, 1), "done") == 0;
+	cr_res_release(&res);
+	if (!*done)
+		rc = cr_db_exec(
+		    db, NULL, err,
+		    "UPDATE statements SET status = 'queued', error = NULL, updated_at = UTC_TIMESTAMP(6)"
+		    " WHERE id = ? AND status <> 'running'",
+		    "i", *id);
+	return rc;
+}
+
+#define STATEMENT_COLUMNS                                                                                    \
+	"id, file_sha256, source, file_name, kind, status, progress, entries, credits, matched, partial,"    \
+	" overpaid, needs_review, unmatched, duplicate, ignored, error,"                                     \
+	" DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%SZ'),"     \
+	" DATE_FORMAT(finished_at, '%Y-%m-%dT%H:%i:%SZ')"
+
+static json_t *
+statement_json(const struct cr_res *res, size_t i)
+{
+	static const char *const counts[] = {"entries",      "credits",   "matched",   "partial", "overpaid",
+	                                     "needs_review", "unmatched", "duplicate", "ignored"};
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:o, s:o}", "id",
+	                      (json_int_t)cr_res_i64(res, i, 0), "file_sha256", cr_res_str(res, i, 1),
+	                      "source", cr_res_str(res, i, 2), "file_name", cr_res_str(res, i, 3), "kind",
+	                      cr_res_str(res, i, 4), "status", cr_res_str(res, i, 5), "progress",
+	                      (json_int_t)cr_res_i64(res, i, 6), "error", cr_json_cell(res, i, 16),
+	                      "created_at", cr_res_str(res, i, 17), "updated_at", cr_json_cell(res, i, 18),
+	                      "finished_at", cr_json_cell(res, i, 19));
+
+	for (unsigned c = 0; o && c < sizeof counts / sizeof counts[0]; c++)
+		json_object_set_new(o, counts[c], json_integer(cr_res_i64(res, i, 7 + c)));
+	if (o)
+		json_object_set_new(o, "status_label",
+		                    json_string(cr_status_label(CR_SM_STATEMENT, cr_res_str(res, i, 5))));
+	return o;
+}
+
+int
+cr_statements_list(struct cr_db *db, json_t **out, struct cr_err *err)
+{
+	struct cr_res res;
+	json_t *items;
+	int rc = cr_db_exec(db, &res, err,
+	                    "SELECT " STATEMENT_COLUMNS " FROM statements ORDER BY id DESC LIMIT 200", "");
+
+	if (rc != 0)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < res.nrows; i++)
+		json_array_append_new(items, statement_json(&res, i));
+	cr_res_release(&res);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+int
+cr_statement_get(struct cr_db *db, long long id, json_t **out, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc = cr_db_one(db, &res, err, "statement",
+	                   "SELECT " STATEMENT_COLUMNS " FROM statements WHERE id = ?", "i", id);
+
+	if (rc != 0)
+		return rc;
+	*out = statement_json(&res, 0);
+	cr_res_release(&res);
+	return 0;
 }

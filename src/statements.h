@@ -25,22 +25,40 @@
 struct cr_import {
 	char file_sha256[65];
 	char kind[16];
-	int skipped; /* the file was imported before (or is being imported right now) */
+	int skipped; /* the file was imported before (or is being imported right now: busy) */
+	int busy;
 	long long statement_id;
 	long long entries, credits;
 	long long matched, partial, overpaid, needs_review, unmatched, duplicate, ignored;
 };
 
+struct cr_import_opts {
+	const char *name;   /* how the list calls it (the uploaded or received file's name) */
+	const char *source; /* "cli", "upload" or "inbox" */
+	int dry_run;        /* read, match and count without writing anything */
+	const struct cr_actor *actor;
+	/*
+	 * Called after each committed batch with the progress (0-100), e.g. to
+	 * renew a job's lease; a non-zero result stops the import there (what is
+	 * committed stays; a later run goes on from it) and is returned.
+	 */
+	int (*on_batch)(void *arg, int progress, struct cr_err *err);
+	void *arg;
+};
+
 /*
- * Imports the statement at path (name: how to call it in the list, e.g. the
- * uploaded file's name).  source: "cli", "upload" or "inbox".  dry_run:
- * read, match and count without writing anything.  A refused file is
- * CR_EINVAL with the line in err (user: Chinese, msg: English) and is
- * recorded as failed.
+ * Imports the statement at path.  A refused file is CR_EINVAL with the line
+ * in err (user: Chinese, msg: English) and is recorded as failed.
  */
-int cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *path, const char *name,
-                        const char *source, int dry_run, const struct cr_actor *actor, struct cr_import *out,
-                        struct cr_err *err);
+int cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *path,
+                        const struct cr_import_opts *opts, struct cr_import *out, struct cr_err *err);
+/* Records a statement received for a later import (an upload): status queued; *id its row. */
+int cr_statement_queue(struct cr_db *db, const char *sha256, const char *name, const char *source,
+                       const struct cr_actor *actor, long long *id, int *done, struct cr_err *err);
+/* The imports, newest first (at most 200): {"items":[...]}. */
+int cr_statements_list(struct cr_db *db, json_t **out, struct cr_err *err);
+/* One import (SPEC 10 fields). */
+int cr_statement_get(struct cr_db *db, long long id, json_t **out, struct cr_err *err);
 /* The counts as JSON (SPEC 7's names): a new reference. */
 json_t *cr_import_json(const struct cr_import *im);
 

@@ -35,6 +35,14 @@ static const struct label invoice[] = {
     {"issued", "已开具"},
     {NULL, NULL},
 };
+static const struct label statement[] = {
+    {"queued", "排队中"}, {"running", "导入中"}, {"done", "已完成"}, {"failed", "失败"}, {NULL, NULL},
+};
+static const struct label credit[] = {
+    {"matched", "已匹配"},      {"partial", "部分付款"}, {"overpaid", "多付"},
+    {"needs_review", "待核实"}, {"unmatched", "未匹配"}, {"dismissed", "已处理"},
+    {"duplicate", "重复"},      {"ignored", "不计入"},   {NULL, NULL},
+};
 static const struct label role[] = {
     {"enterprise", "企业用户"}, {"individual", "个人用户"}, {"reviewer", "审核员"},
     {"finance", "财务"},        {"admin", "管理员"},        {NULL, NULL},
@@ -48,6 +56,8 @@ static const struct {
     [CR_SM_ORDER] = {"order", order},
     [CR_SM_CERTIFICATE] = {"certificate", certificate},
     [CR_SM_INVOICE] = {"invoice", invoice},
+    [CR_SM_STATEMENT] = {"statement", statement},
+    [CR_SM_CREDIT] = {"credit", credit},
     [CR_SM_ROLE] = {"role", role},
 };
 

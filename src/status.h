@@ -13,6 +13,8 @@ enum cr_machine {
 	CR_SM_ORDER,
 	CR_SM_CERTIFICATE,
 	CR_SM_INVOICE,
+	CR_SM_STATEMENT,
+	CR_SM_CREDIT,
 	CR_SM_ROLE, /* not a state machine, but labelled the same way */
 	CR_SM_COUNT
 };

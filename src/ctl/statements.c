@@ -11,13 +11,14 @@ cr_ctl_import_statement(const struct cr_config *cfg, int argc, char **argv)
 {
 	static const struct option lo[] = {{"dry-run", no_argument, NULL, 'n'}, {NULL, 0, NULL, 0}};
 	struct cr_actor actor = {0, "certrenewctl", ""};
+	struct cr_import_opts opts = {NULL, "cli", 0, &actor, NULL, NULL};
 	struct cr_db *db;
 	int ch, dry_run = 0, rc = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "n", lo, NULL)) != -1) {
 		if (ch == 'n')
-			dry_run = 1;
+			opts.dry_run = dry_run = 1;
 		else
 			return 2;
 	}
@@ -33,7 +34,8 @@ cr_ctl_import_statement(const struct cr_config *cfg, int argc, char **argv)
 		struct cr_err err;
 		json_t *j;
 
-		if (cr_statement_import(db, cfg, argv[i], base, "cli", dry_run, &actor, &im, &err) != 0) {
+		opts.name = base;
+		if (cr_statement_import(db, cfg, argv[i], &opts, &im, &err) != 0) {
 			/* The reason in both languages: the log's and the one finance reads. */
 			fprintf(stderr, "certrenewctl: %s: %s%s%s%s\n", argv[i], err.msg,
 			        err.user[0] ? " (" : "", err.user, err.user[0] ? ")" : "");

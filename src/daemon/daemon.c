@@ -1,4 +1,5 @@
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include <uv.h>
 
 #include "../db.h"
+#include "../inbox.h"
 #include "../jobs.h"
 #include "../log.h"
 #include "daemon.h"
@@ -29,11 +31,13 @@ struct daemon {
 	char runner[CR_RUNNER_MAX + 1];
 	uv_timer_t poll, reaper, grace, schedule;
 	uv_signal_t sigterm, sigint;
-	uv_work_t reap_work, schedule_work;
-	int reaping, scheduling;
+	uv_fs_event_t inbox;
+	int watching; /* the inbox watch started */
+	uv_work_t reap_work, schedule_work, arrival_work;
+	int reaping, scheduling, arriving, arrived_again;
 	struct slot *slots;
 	int nslots, running;
-	volatile int stopping;
+	atomic_int stopping; /* read by the pool threads */
 };
 
 static __thread struct cr_db *thread_db;
@@ -62,7 +66,7 @@ run_job(uv_work_t *w)
 	int rc;
 
 	s->got_job = 0;
-	if ((db = pool_db(d->cfg)) == NULL)
+	if (atomic_load(&d->stopping) || (db = pool_db(d->cfg)) == NULL)
 		return;
 	if (cr_job_claim(db, d->cfg, d->runner, &job, &err) != 0) {
 		cr_warn("jobs: claim: %s", err.msg);
@@ -82,7 +86,7 @@ run_job(uv_work_t *w)
 			cr_warn("jobs: job %lld: %s", job.id, err.msg);
 		else
 			cr_debug("jobs: job %lld (%s) done", job.id, job.kind);
-	} else if (rc == CR_ERETRY && d->stopping) {
+	} else if (rc == CR_ERETRY && atomic_load(&d->stopping)) {
 		cr_info("jobs: job %lld (%s) interrupted; handing it back", job.id, job.kind);
 		/* released with the others when the daemon stops */
 	} else {
@@ -105,10 +109,11 @@ after_job(uv_work_t *w, int status)
 	struct slot *s = w->data;
 	struct daemon *d = s->d;
 
+	/* UV_ECANCELED: cancelled before it started (stopping); nothing ran. */
 	(void)status;
 	s->busy = 0;
 	d->running--;
-	if (d->stopping) {
+	if (atomic_load(&d->stopping)) {
 		if (d->running == 0)
 			finish(d);
 		return;
@@ -130,7 +135,11 @@ dispatch(struct daemon *d, int all)
 		s->busy = 1;
 		d->running++;
 		s->work.data = s;
-		uv_queue_work(d->loop, &s->work, run_job, after_job);
+		if (uv_queue_work(d->loop, &s->work, run_job, after_job) != 0) {
+			s->busy = 0;
+			d->running--;
+			return;
+		}
 		if (!all)
 			return;
 	}
@@ -170,7 +179,7 @@ after_reap(uv_work_t *w, int status)
 
 	(void)status;
 	d->reaping = 0;
-	if (d->stopping && d->running == 0)
+	if (atomic_load(&d->stopping) && d->running == 0)
 		finish(d);
 }
 
@@ -179,16 +188,17 @@ on_reap(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
 
-	if (d->reaping || d->stopping)
+	if (d->reaping || atomic_load(&d->stopping))
 		return;
 	d->reaping = 1;
 	d->reap_work.data = d;
-	uv_queue_work(d->loop, &d->reap_work, reap_work, after_reap);
+	if (uv_queue_work(d->loop, &d->reap_work, reap_work, after_reap) != 0)
+		d->reaping = 0;
 }
 
 /*
- * Queues the periodic jobs.  The dedup key names the minute (the day for the
- * upload sweep), so several daemons queue each one once between them.
+ * Queues the periodic jobs (cr_periodic_jobs).  The dedup key names the
+ * interval, so several daemons queue each one once between them.
  */
 static void
 schedule_work(uv_work_t *w)
@@ -196,17 +206,19 @@ schedule_work(uv_work_t *w)
 	struct daemon *d = w->data;
 	struct cr_db *db = pool_db(d->cfg);
 	struct cr_err err;
-	char key[64];
-	time_t minute = time(NULL) / 60;
+	time_t now = time(NULL);
 
 	if (db == NULL)
 		return;
-	snprintf(key, sizeof key, "expire_orders:%lld", (long long)minute);
-	if (cr_job_enqueue(db, "expire_orders", "{}", key, 0, NULL, &err) != 0)
-		cr_warn("jobs: schedule expire_orders: %s", err.msg);
-	snprintf(key, sizeof key, "sweep_uploads:%lld", (long long)(minute / (24 * 60)));
-	if (cr_job_enqueue(db, "sweep_uploads", "{}", key, 0, NULL, &err) != 0)
-		cr_warn("jobs: schedule sweep_uploads: %s", err.msg);
+	for (int i = 0; i < cr_periodic_count; i++) {
+		const struct cr_periodic *p = &cr_periodic_jobs[i];
+		long long every = p->every(d->cfg);
+		char key[80];
+
+		snprintf(key, sizeof key, "%s:%lld", p->kind, (long long)now / (every > 0 ? every : 60));
+		if (cr_job_enqueue(db, p->kind, "{}", key, 0, NULL, &err) != 0)
+			cr_warn("jobs: schedule %s: %s", p->kind, err.msg);
+	}
 }
 
 static void
@@ -216,8 +228,13 @@ after_schedule(uv_work_t *w, int status)
 
 	(void)status;
 	d->scheduling = 0;
-	if (d->stopping && d->running == 0)
-		finish(d);
+	if (atomic_load(&d->stopping)) {
+		if (d->running == 0)
+			finish(d);
+		return;
+	}
+	/* What was just queued runs now, not at the next poll. */
+	dispatch(d, 0);
 }
 
 static void
@@ -225,11 +242,67 @@ on_schedule(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
 
-	if (d->scheduling || d->stopping)
+	if (d->scheduling || atomic_load(&d->stopping))
 		return;
 	d->scheduling = 1;
 	d->schedule_work.data = d;
-	uv_queue_work(d->loop, &d->schedule_work, schedule_work, after_schedule);
+	if (uv_queue_work(d->loop, &d->schedule_work, schedule_work, after_schedule) != 0)
+		d->scheduling = 0;
+}
+
+/* A file landed in the inbox: an import is queued at once (once a second at most, between all daemons). */
+static void
+arrival_work(uv_work_t *w)
+{
+	struct daemon *d = w->data;
+	struct cr_db *db = pool_db(d->cfg);
+	struct cr_err err;
+	char key[64];
+
+	if (db == NULL)
+		return;
+	snprintf(key, sizeof key, "import_inbox:arrival:%lld", (long long)time(NULL));
+	if (cr_job_enqueue(db, "import_inbox", "{}", key, 0, NULL, &err) != 0)
+		cr_warn("jobs: queue import_inbox: %s", err.msg);
+}
+
+static void on_arrival(uv_fs_event_t *h, const char *name, int events, int status);
+
+static void
+after_arrival(uv_work_t *w, int status)
+{
+	struct daemon *d = w->data;
+
+	(void)status;
+	d->arriving = 0;
+	if (atomic_load(&d->stopping)) {
+		if (d->running == 0)
+			finish(d);
+		return;
+	}
+	dispatch(d, 0);
+	if (d->arrived_again) {
+		d->arrived_again = 0;
+		on_arrival(&d->inbox, NULL, 0, 0);
+	}
+}
+
+static void
+on_arrival(uv_fs_event_t *h, const char *name, int events, int status)
+{
+	struct daemon *d = h->data;
+
+	(void)events;
+	if (status < 0 || atomic_load(&d->stopping) || (name && !cr_inbox_name_ok(name)))
+		return;
+	if (d->arriving) {
+		d->arrived_again = 1;
+		return;
+	}
+	d->arriving = 1;
+	d->arrival_work.data = d;
+	if (uv_queue_work(d->loop, &d->arrival_work, arrival_work, after_arrival) != 0)
+		d->arriving = 0;
 }
 
 /* Hands back what this daemon still holds; runs on the loop thread at the very end. */
@@ -260,8 +333,8 @@ close_cb(uv_handle_t *h)
 static void
 finish(struct daemon *d)
 {
-	if (d->reaping || d->scheduling)
-		return; /* after_reap / after_schedule call again */
+	if (d->reaping || d->scheduling || d->arriving)
+		return; /* after_reap / after_schedule / after_arrival call again */
 	release_all(d);
 	uv_close((uv_handle_t *)&d->poll, close_cb);
 	uv_close((uv_handle_t *)&d->reaper, close_cb);
@@ -269,6 +342,8 @@ finish(struct daemon *d)
 	uv_close((uv_handle_t *)&d->schedule, close_cb);
 	uv_close((uv_handle_t *)&d->sigterm, close_cb);
 	uv_close((uv_handle_t *)&d->sigint, close_cb);
+	if (d->watching)
+		uv_close((uv_handle_t *)&d->inbox, close_cb);
 }
 
 static void
@@ -278,8 +353,10 @@ on_grace(uv_timer_t *t)
 
 	cr_warn("stop: %d job(s) still running after %d s; handing them back and exiting", d->running,
 	        CR_DAEMON_GRACE);
+	(void)t;
+	/* The running jobs' leases go back to the queue; the loop ends; the process exits with them. */
 	release_all(d);
-	exit(0);
+	uv_stop(d->loop);
 }
 
 static void
@@ -287,14 +364,21 @@ on_signal(uv_signal_t *h, int sig)
 {
 	struct daemon *d = h->data;
 
-	if (d->stopping)
+	if (atomic_load(&d->stopping))
 		return;
 	cr_info("stop: signal %d; finishing %d running job(s)", sig, d->running);
-	d->stopping = 1;
+	atomic_store(&d->stopping, 1);
 	uv_timer_stop(&d->poll);
 	uv_timer_stop(&d->reaper);
 	uv_timer_stop(&d->schedule);
-	if (d->running == 0 && !d->reaping && !d->scheduling) {
+	if (d->watching)
+		uv_fs_event_stop(&d->inbox);
+	/* Work queued but not started is cancelled (its after_job sees UV_ECANCELED); started work finishes.
+	 */
+	for (int i = 0; i < d->nslots; i++)
+		if (d->slots[i].busy)
+			uv_cancel((uv_req_t *)&d->slots[i].work);
+	if (d->running == 0 && !d->reaping && !d->scheduling && !d->arriving) {
 		finish(d);
 		return;
 	}
@@ -306,37 +390,76 @@ cr_daemon_run(const struct cr_config *cfg)
 {
 	static struct daemon d;
 	char pool[16];
+	int rc;
 
 	if (cr_jobkinds_check() != 0)
 		return 1;
 	d.cfg = cfg;
 	d.nslots = (int)cfg->jobs_workers;
 	cr_job_runner_name(d.runner);
-	/* One pool thread per job slot plus the reaper's and the scheduler's; before the pool starts. */
-	snprintf(pool, sizeof pool, "%d", d.nslots + 2);
+	/* One pool thread per job slot plus the reaper's, the scheduler's and the inbox's; before the pool
+	 * starts. */
+	snprintf(pool, sizeof pool, "%d", d.nslots + 3);
 	setenv("UV_THREADPOOL_SIZE", pool, 1);
 	if ((d.slots = calloc(d.nslots, sizeof *d.slots)) == NULL)
 		return 1;
 	for (int i = 0; i < d.nslots; i++)
 		d.slots[i].d = &d;
 	d.loop = uv_default_loop();
-	uv_timer_init(d.loop, &d.poll);
-	uv_timer_init(d.loop, &d.reaper);
-	uv_timer_init(d.loop, &d.grace);
-	uv_timer_init(d.loop, &d.schedule);
-	uv_signal_init(d.loop, &d.sigterm);
-	uv_signal_init(d.loop, &d.sigint);
 	d.poll.data = d.reaper.data = d.grace.data = d.schedule.data = &d;
-	d.sigterm.data = d.sigint.data = &d;
-	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
-	uv_signal_start(&d.sigint, on_signal, SIGINT);
-	uv_timer_start(&d.poll, on_poll, 0, (uint64_t)cfg->jobs_poll_ms);
-	uv_timer_start(&d.reaper, on_reap, 0, REAP_EVERY_MS);
-	uv_timer_start(&d.schedule, on_schedule, 1000, SCHEDULE_EVERY_MS);
+	d.sigterm.data = d.sigint.data = d.inbox.data = &d;
+	/* Each step undone in reverse order on failure, as libuv's own set-up does. */
+	if ((rc = uv_timer_init(d.loop, &d.poll)) != 0)
+		goto fail_loop;
+	if ((rc = uv_timer_init(d.loop, &d.reaper)) != 0)
+		goto fail_poll;
+	if ((rc = uv_timer_init(d.loop, &d.grace)) != 0)
+		goto fail_reaper;
+	if ((rc = uv_timer_init(d.loop, &d.schedule)) != 0)
+		goto fail_grace;
+	if ((rc = uv_signal_init(d.loop, &d.sigterm)) != 0)
+		goto fail_schedule;
+	if ((rc = uv_signal_init(d.loop, &d.sigint)) != 0)
+		goto fail_sigterm;
+	if ((rc = uv_signal_start(&d.sigterm, on_signal, SIGTERM)) != 0 ||
+	    (rc = uv_signal_start(&d.sigint, on_signal, SIGINT)) != 0 ||
+	    (rc = uv_timer_start(&d.poll, on_poll, 0, (uint64_t)cfg->jobs_poll_ms)) != 0 ||
+	    (rc = uv_timer_start(&d.reaper, on_reap, 0, REAP_EVERY_MS)) != 0 ||
+	    (rc = uv_timer_start(&d.schedule, on_schedule, 1000, SCHEDULE_EVERY_MS)) != 0)
+		goto fail_sigint;
+	/* The inbox is watched when it exists; the timer still imports it when it appears later. */
+	if (uv_fs_event_init(d.loop, &d.inbox) == 0) {
+		if (uv_fs_event_start(&d.inbox, on_arrival, cfg->bank_inbox, 0) == 0)
+			d.watching = 1;
+		else {
+			cr_warn("inbox: cannot watch %s; it is imported every %lld s", cfg->bank_inbox,
+			        (long long)cfg->bank_import_interval);
+			uv_close((uv_handle_t *)&d.inbox, close_cb);
+		}
+	}
 	cr_info("running as %s with %d job slots", d.runner, d.nslots);
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	uv_loop_close(d.loop);
 	free(d.slots);
 	cr_info("stopped");
 	return 0;
+
+fail_sigint:
+	uv_close((uv_handle_t *)&d.sigint, close_cb);
+fail_sigterm:
+	uv_close((uv_handle_t *)&d.sigterm, close_cb);
+fail_schedule:
+	uv_close((uv_handle_t *)&d.schedule, close_cb);
+fail_grace:
+	uv_close((uv_handle_t *)&d.grace, close_cb);
+fail_reaper:
+	uv_close((uv_handle_t *)&d.reaper, close_cb);
+fail_poll:
+	uv_close((uv_handle_t *)&d.poll, close_cb);
+fail_loop:
+	uv_run(d.loop, UV_RUN_DEFAULT); /* lets the closes finish */
+	uv_loop_close(d.loop);
+	free(d.slots);
+	cr_error("start: %s", uv_strerror(rc));
+	return 1;
 }

@@ -1,8 +1,10 @@
 #include <jansson.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../attachments.h"
+#include "../inbox.h"
 #include "../log.h"
 #include "../orders.h"
 #include "../upload.h"
@@ -32,7 +34,7 @@ probe(struct cr_jobctx *ctx, struct cr_err *err)
 	if (rc != 0)
 		return rc;
 	for (long long slept = 0; slept < sleep_ms; slept += 50) {
-		if (*ctx->stopping)
+		if (atomic_load(ctx->stopping))
 			return cr_err_set(err, CR_ERETRY, "probe: interrupted by shutdown");
 		usleep(50000);
 	}
@@ -70,11 +72,106 @@ sweep_uploads(struct cr_jobctx *ctx, struct cr_err *err)
 	return 0;
 }
 
+int
+cr_jobctx_alive(struct cr_jobctx *ctx, int progress, struct cr_err *err)
+{
+	if (atomic_load(ctx->stopping))
+		return cr_err_set(err, CR_ERETRY, "job %lld: the daemon is stopping", ctx->job->id);
+	return cr_job_heartbeat(ctx->db, ctx->cfg, ctx->job, ctx->runner, progress, err);
+}
+
+static int
+on_batch(void *arg, int progress, struct cr_err *err)
+{
+	return cr_jobctx_alive(arg, progress, err);
+}
+
+/*
+ * import_statement: a statement finance uploaded, stored under
+ * data_dir/statements.  Payload: {"path": "...", "name": "..."}.  Its row
+ * (made at the upload) is found by the file's SHA-256.
+ */
+static int
+import_statement(struct cr_jobctx *ctx, struct cr_err *err)
+{
+	json_t *p = json_loads(ctx->job->payload, 0, NULL);
+	const char *path = json_string_value(json_object_get(p, "path"));
+	const char *name = json_string_value(json_object_get(p, "name"));
+	struct cr_actor uploader = {json_integer_value(json_object_get(p, "by")), "upload", ""};
+	struct cr_import_opts opts = {name ? name : "", "upload", 0, &uploader, on_batch, ctx};
+	struct cr_import im;
+	int rc;
+
+	if (path == NULL) {
+		json_decref(p);
+		return cr_err_set(err, CR_EINVAL, "import_statement: no path in the payload");
+	}
+	rc = cr_statement_import(ctx->db, ctx->cfg, path, &opts, &im, err);
+	if (rc == 0 && im.busy)
+		rc = cr_err_set(err, CR_ERETRY, "import_statement: %s is being imported by another runner",
+		                name);
+	else if (rc == 0)
+		cr_info("statements: %s: %lld entries, %lld matched, %lld for review, %lld unmatched", name,
+		        im.entries, im.matched, im.needs_review, im.unmatched);
+	/* A refused file is done with: its row says why; retrying cannot change that. */
+	if (rc == CR_EINVAL || rc == CR_ETOOBIG) {
+		cr_warn("statements: %s refused: %s", name, err->msg);
+		rc = 0;
+	}
+	json_decref(p);
+	return rc;
+}
+
+/* import_inbox: every complete file of the bank inbox (SPEC 3, 7). */
+static int
+import_inbox(struct cr_jobctx *ctx, struct cr_err *err)
+{
+	int files, fresh, rc = cr_inbox_import(ctx->db, ctx->cfg, on_batch, ctx, &files, &fresh, err);
+	char key[64];
+
+	if (rc == 0 && fresh > 0) {
+		/* Files still being written: a look again in a moment, once. */
+		snprintf(key, sizeof key, "import_inbox:settle:%lld",
+		         (long long)time(NULL) / CR_INBOX_SETTLE);
+		rc = cr_job_enqueue(ctx->db, "import_inbox", "{}", key, CR_INBOX_SETTLE + 1, NULL, err);
+	}
+	return rc;
+}
+
 static const struct cr_jobkind kinds[] = {
     {"probe", probe},
     {"expire_orders", expire_orders},
     {"sweep_uploads", sweep_uploads},
+    {"import_inbox", import_inbox},
+    {"import_statement", import_statement},
 };
+
+static long long
+every_minute(const struct cr_config *cfg)
+{
+	(void)cfg;
+	return 60;
+}
+
+static long long
+every_day(const struct cr_config *cfg)
+{
+	(void)cfg;
+	return 24 * 3600;
+}
+
+static long long
+every_import_interval(const struct cr_config *cfg)
+{
+	return cfg->bank_import_interval;
+}
+
+const struct cr_periodic cr_periodic_jobs[] = {
+    {"expire_orders", every_minute},
+    {"sweep_uploads", every_day},
+    {"import_inbox", every_import_interval},
+};
+const int cr_periodic_count = sizeof cr_periodic_jobs / sizeof cr_periodic_jobs[0];
 
 int
 cr_jobkinds_check(void)
