@@ -151,14 +151,15 @@ SQL
 }
 
 nginx_up() {
-	local user_line="" max_body upload_max
+	local user_line="" max_body upload_max statement_max
 	mkdir -p "$run/nginx/tmp"
 	[ "$(id -u)" = 0 ] && user_line="user root;"
 	max_body=$(awk -F' *= *' '/^max_body/ {print $2}' "$conf")
 	upload_max=$(awk -F' *= *' '/^max_bytes/ {print $2}' "$conf")
+	statement_max=$(awk -F' *= *' '/^max_file/ {print $2}' "$conf")
 	sed -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|g" -e "s|@WWW@|$top/www|g" \
 		-e "s|@FCGI_SOCKET@|$run/fcgi.sock|g" -e "s|@USER_LINE@|$user_line|g" -e "s|@MAX_BODY@|${max_body:-1M}|g" \
-		-e "s|@UPLOAD_MAX@|${upload_max:-10M}|g" \
+		-e "s|@UPLOAD_MAX@|${upload_max:-10M}|g" -e "s|@STATEMENT_MAX@|${statement_max:-200M}|g" \
 		"$top/conf/nginx.conf.in" >"$run/nginx/nginx.conf"
 	nginx -t -p "$run/nginx" -c "$run/nginx/nginx.conf" >"$run/log/nginx-test.log" 2>&1 ||
 		{ cat "$run/log/nginx-test.log" >&2; die "nginx configuration refused"; }

@@ -41,6 +41,13 @@ void cr_h_messages_read(struct cr_req *r);
 void cr_h_invoices(struct cr_req *r);
 void cr_h_invoices_csv(struct cr_req *r);
 void cr_h_invoice_issue(struct cr_req *r);
+/* statements.c */
+void cr_h_statements(struct cr_req *r);
+void cr_h_statement(struct cr_req *r);
+void cr_h_statement_upload(struct cr_req *r);
+void cr_h_payments(struct cr_req *r);
+void cr_h_payment_assign(struct cr_req *r);
+void cr_h_payment_dismiss(struct cr_req *r);
 /* admin.c */
 void cr_h_admin_users(struct cr_req *r);
 void cr_h_admin_user_add(struct cr_req *r);

@@ -35,6 +35,12 @@ static const struct cr_route routes[] = {
     {"GET", "/api/v1/invoices", cr_h_invoices, CR_WHO(CR_ROLE_FINANCE) | CR_WHO(CR_ROLE_ADMIN), 0, 0},
     {"GET", "/api/v1/invoices.csv", cr_h_invoices_csv, CR_WHO(CR_ROLE_FINANCE) | CR_WHO(CR_ROLE_ADMIN), 0, 0},
     {"POST", "/api/v1/invoices/{id}/issue", cr_h_invoice_issue, CR_WHO(CR_ROLE_FINANCE), 0, 0},
+    {"GET", "/api/v1/statements", cr_h_statements, CR_WHO(CR_ROLE_FINANCE) | CR_WHO(CR_ROLE_ADMIN), 0, 0},
+    {"POST", "/api/v1/statements", cr_h_statement_upload, CR_WHO(CR_ROLE_FINANCE), 0, CR_BODY_STREAM},
+    {"GET", "/api/v1/statements/{id}", cr_h_statement, CR_WHO(CR_ROLE_FINANCE) | CR_WHO(CR_ROLE_ADMIN), 0, 0},
+    {"GET", "/api/v1/payments", cr_h_payments, CR_WHO(CR_ROLE_FINANCE) | CR_WHO(CR_ROLE_ADMIN), 0, 0},
+    {"POST", "/api/v1/payments/{id}/assign", cr_h_payment_assign, CR_WHO(CR_ROLE_FINANCE), 0, 0},
+    {"POST", "/api/v1/payments/{id}/dismiss", cr_h_payment_dismiss, CR_WHO(CR_ROLE_FINANCE), 0, 0},
     {"GET", "/api/v1/admin/users", cr_h_admin_users, CR_WHO(CR_ROLE_ADMIN), 0, 0},
     {"POST", "/api/v1/admin/users", cr_h_admin_user_add, CR_WHO(CR_ROLE_ADMIN), 0, 0},
     {"POST", "/api/v1/admin/users/{id}/password", cr_h_admin_user_password, CR_WHO(CR_ROLE_ADMIN), 0, 0},
@@ -150,12 +156,15 @@ is_loopback(const char *addr)
 	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
 }
 
-/* Uploads may be as large as attachments.max_bytes; everything else web.max_body. */
+/* Uploads may be as large as attachments.max_bytes; everything else web.max_body; a stream is the handler's.
+ */
 static int
 read_body(struct cr_req *r)
 {
 	const struct cr_config *cfg = r->web->cfg;
 
+	if (r->route->upload == CR_BODY_STREAM)
+		return 0; /* the handler streams it, bounded by its own limit */
 	return cr_req_read_body(r, r->route->upload ? cfg->attachments_max_bytes : cfg->web_max_body);
 }
 

@@ -23,13 +23,16 @@
 
 typedef void (*cr_handler)(struct cr_req *r);
 
+#define CR_BODY_STREAM 2
+
 struct cr_route {
 	const char *method;
 	const char *pattern;
 	cr_handler handler;
 	int who;
 	int no_csrf; /* state-changing route that needs no CSRF token (login) */
-	int upload;  /* body bounded by attachments.max_bytes instead of web.max_body */
+	int upload;  /* body bounded by attachments.max_bytes instead of web.max_body; CR_BODY_STREAM: read by
+	                the handler */
 };
 
 /* Number of routes, and the label of route i for metrics ("GET /api/v1/me"). */

@@ -1,0 +1,222 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "credits.h"
+#include "idcheck.h"
+#include "json.h"
+#include "match.h"
+#include "orderno.h"
+#include "payments.h"
+#include "status.h"
+
+#define CREDIT_COLUMNS                                                                                       \
+	"c.id, c.status, c.amount_fen, c.currency, DATE_FORMAT(c.booking_date, '%Y-%m-%d'), c.remittance,"   \
+	" c.debtor_name, c.debtor_account, c.acct_svcr_ref, c.reason, c.surplus_fen, c.payer_mismatch,"      \
+	" c.reversal, c.statement_id, s.file_name, so.order_no, so.amount_fen, so.status,"                   \
+	" DATE_FORMAT(c.created_at, '%Y-%m-%dT%H:%i:%SZ'),"                                                  \
+	" (SELECT GROUP_CONCAT(o.order_no ORDER BY o.order_no) FROM payments p JOIN orders o ON o.id = "     \
+	"p.order_id"                                                                                         \
+	"  WHERE p.credit_id = c.id)"
+#define CREDIT_FROM                                                                                          \
+	" FROM credits c JOIN statements s ON s.id = c.statement_id"                                         \
+	" LEFT JOIN orders so ON so.id = c.suggested_order_id"
+
+static json_t *
+credit_json(const struct cr_res *res, size_t i)
+{
+	const char *status = cr_res_str(res, i, 1);
+	json_t *o = json_pack(
+	    "{s:I, s:s, s:s, s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:I, s:s, s:s}", "id",
+	    (json_int_t)cr_res_i64(res, i, 0), "status", status, "status_label",
+	    cr_status_label(CR_SM_CREDIT, status), "amount_fen", (json_int_t)cr_res_i64(res, i, 2),
+	    "currency", cr_res_str(res, i, 3), "booking_date", cr_json_cell(res, i, 4), "remittance",
+	    cr_res_str(res, i, 5), "debtor_name", cr_res_str(res, i, 6), "debtor_account",
+	    cr_res_str(res, i, 7), "reference", cr_res_str(res, i, 8), "reason", cr_res_str(res, i, 9),
+	    "surplus_fen", (json_int_t)cr_res_i64(res, i, 10), "payer_mismatch", (int)cr_res_i64(res, i, 11),
+	    "reversal", (int)cr_res_i64(res, i, 12), "statement_id", (json_int_t)cr_res_i64(res, i, 13),
+	    "file_name", cr_res_str(res, i, 14), "created_at", cr_res_str(res, i, 18));
+	const char *paid = cr_res_str(res, i, 19);
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "suggested_order",
+	                    cr_res_str(res, i, 15)
+	                        ? json_pack("{s:s, s:I, s:s, s:s}", "order_no", cr_res_str(res, i, 15),
+	                                    "amount_fen", (json_int_t)cr_res_i64(res, i, 16), "status",
+	                                    cr_res_str(res, i, 17), "status_label",
+	                                    cr_status_label(CR_SM_ORDER, cr_res_str(res, i, 17)))
+	                        : json_null());
+	json_object_set_new(o, "orders", json_array());
+	for (const char *p = paid; p && *p;) {
+		size_t n = strcspn(p, ",");
+		char no[9];
+
+		if (n == 8) {
+			memcpy(no, p, 8);
+			no[8] = '\0';
+			json_array_append_new(json_object_get(o, "orders"), json_string(no));
+		}
+		p += n + (p[n] == ',');
+	}
+	return o;
+}
+
+int
+cr_credits_list(struct cr_db *db, const char *status, json_t **out, struct cr_err *err)
+{
+	struct cr_res res;
+	json_t *items;
+	int open = status == NULL || *status == '\0' || strcmp(status, "open") == 0, rc;
+
+	if (!open && (!cr_status_known(CR_SM_CREDIT, status) || strcmp(status, "duplicate") == 0 ||
+	              strcmp(status, "ignored") == 0))
+		return cr_err_user(err, CR_EINVAL, "status", "未知的状态：%s", status);
+	if (open)
+		rc = cr_db_exec(
+		    db, &res, err,
+		    "SELECT " CREDIT_COLUMNS CREDIT_FROM
+		    " WHERE c.status IN ('needs_review', 'unmatched', 'overpaid') ORDER BY c.id LIMIT 1000",
+		    "");
+	else
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT " CREDIT_COLUMNS CREDIT_FROM
+		                " WHERE c.status = ? ORDER BY c.id DESC LIMIT 1000",
+		                "s", status);
+	if (rc != 0)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < res.nrows; i++)
+		json_array_append_new(items, credit_json(&res, i));
+	cr_res_release(&res);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+static int
+credit_get(struct cr_db *db, long long id, json_t **out, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc = cr_db_one(db, &res, err, "credit", "SELECT " CREDIT_COLUMNS CREDIT_FROM " WHERE c.id = ?",
+	                   "i", id);
+
+	if (rc != 0)
+		return rc;
+	*out = credit_json(&res, 0);
+	cr_res_release(&res);
+	return 0;
+}
+
+/* Locks credit id, which must still be open to a decision (or, with refund, owe one); its status into status.
+ */
+static int
+lock_open_credit(struct cr_db *db, long long id, int refund, struct cr_credit *c, char status[16],
+                 struct cr_err *err)
+{
+	struct cr_res res;
+	int rc = cr_db_one(
+	    db, &res, err, "credit",
+	    "SELECT status, amount_fen, remittance, debtor_name FROM credits WHERE id = ? FOR UPDATE", "i",
+	    id);
+
+	if (rc != 0)
+		return rc;
+	snprintf(status, 16, "%s", cr_res_str(&res, 0, 0));
+	memset(c, 0, sizeof *c);
+	c->amount_fen = cr_res_i64(&res, 0, 1);
+	snprintf(c->text, sizeof c->text, "%s", cr_res_str(&res, 0, 2));
+	snprintf(c->debtor_name, sizeof c->debtor_name, "%s", cr_res_str(&res, 0, 3));
+	cr_res_release(&res);
+	if (strcmp(status, "needs_review") != 0 && strcmp(status, "unmatched") != 0 &&
+	    !(refund && strcmp(status, "overpaid") == 0))
+		return cr_err_user(err, CR_ECONFLICT, NULL, "这笔款项状态为“%s”，不能再指定订单",
+		                   cr_status_label(CR_SM_CREDIT, status));
+	return 0;
+}
+
+int
+cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, const char *order_no,
+                 json_t **out, struct cr_err *err)
+{
+	struct cr_match_order o;
+	struct cr_credit c;
+	struct cr_match m;
+	struct cr_res res;
+	char before[16];
+	int rc;
+
+	if (order_no == NULL || !cr_orderno_valid(order_no))
+		return cr_err_user(err, CR_EINVAL, "order_no", "订单号应为 8 位数字且校验位正确");
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	if ((rc = lock_open_credit(db, id, 0, &c, before, err)) != 0)
+		goto fail;
+	rc = cr_db_exec(db, &res, err,
+	                "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders WHERE "
+	                "order_no = ? FOR UPDATE",
+	                "s", order_no);
+	if (rc != 0)
+		goto fail;
+	if (res.nrows == 0) {
+		cr_res_release(&res);
+		rc = cr_err_user(err, CR_EINVAL, "order_no", "没有订单号为 %s 的订单", order_no);
+		goto fail;
+	}
+	memset(&o, 0, sizeof o);
+	o.id = cr_res_i64(&res, 0, 0);
+	snprintf(o.order_no, sizeof o.order_no, "%s", cr_res_str(&res, 0, 1));
+	snprintf(o.status, sizeof o.status, "%s", cr_res_str(&res, 0, 2));
+	o.amount_fen = cr_res_i64(&res, 0, 3);
+	o.paid_fen = cr_res_i64(&res, 0, 4);
+	snprintf(o.payer_name, sizeof o.payer_name, "%s", cr_res_str(&res, 0, 5));
+	cr_res_release(&res);
+	/* Finance's word settles what made the credit doubtful; the order's state still decides. */
+	cr_match_decide(&c, &o, 1, NULL, 0, &m);
+	if (m.nalloc == 0) {
+		rc = cr_err_user(err, CR_ECONFLICT, "order_no", "%s", m.reason);
+		goto fail;
+	}
+	rc = cr_db_exec(
+	    db, NULL, err,
+	    "UPDATE credits SET status = ?, surplus_fen = ?, payer_mismatch = ?, suggested_order_id = ?,"
+	    " reason = LEFT(CONCAT('财务指定：', ?), 255) WHERE id = ?",
+	    "siiisi", cr_match_result_name(m.result), m.surplus_fen, (long long)m.payer_mismatch, o.id,
+	    m.reason, id);
+	for (int i = 0; rc == 0 && i < m.nalloc; i++)
+		rc = cr_payment_apply(db, actor, id, m.alloc[i].order_id, m.alloc[i].amount_fen,
+		                      m.payer_mismatch, err);
+	if (rc == 0)
+		rc = cr_audit(db, actor, "credit.assign", "credit", id, json_pack("{s:s}", "status", before),
+		              json_pack("{s:s, s:s, s:I}", "status", cr_match_result_name(m.result),
+		                        "order_no", o.order_no, "surplus_fen", (json_int_t)m.surplus_fen),
+		              err);
+	if ((rc = cr_db_end(db, rc, err)) != 0)
+		return rc;
+	return credit_get(db, id, out, err);
+fail:
+	cr_db_rollback(db);
+	return rc;
+}
+
+int
+cr_credit_dismiss(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason,
+                  json_t **out, struct cr_err *err)
+{
+	struct cr_credit c;
+	char before[16];
+	int rc;
+
+	if ((rc = cr_check_text(reason ? reason : "", "reason", "处理说明", 500, 1, err)) != 0)
+		return rc;
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	if ((rc = lock_open_credit(db, id, 1, &c, before, err)) == 0)
+		rc = cr_db_exec(db, NULL, err,
+		                "UPDATE credits SET status = 'dismissed', reason = LEFT(?, 255) WHERE id = ?",
+		                "si", reason, id);
+	if (rc == 0)
+		rc = cr_audit(db, actor, "credit.dismiss", "credit", id, json_pack("{s:s}", "status", before),
+		              json_pack("{s:s, s:s}", "status", "dismissed", "reason", reason), err);
+	if ((rc = cr_db_end(db, rc, err)) != 0)
+		return rc;
+	return credit_get(db, id, out, err);
+}

@@ -1,0 +1,25 @@
+/*
+ * The credits finance resolves (SPEC 7, 10): those left for review,
+ * unmatched, overpaid (a refund owed) or second payments.  Finance assigns
+ * one to an order (the rules of SPEC 7 then apply to that order alone, and
+ * the money goes through payments.c) or dismisses it with a reason; both
+ * audited.  JSON results are new references.
+ */
+#ifndef CR_CREDITS_H
+#define CR_CREDITS_H
+
+#include <jansson.h>
+
+#include "audit.h"
+#include "db.h"
+
+/* status: NULL/"" or "open" (needs_review, unmatched, overpaid), or one stored status. {"items":[...]}. */
+int cr_credits_list(struct cr_db *db, const char *status, json_t **out, struct cr_err *err);
+/* Assigns credit id to order_no; CR_ECONFLICT with the reason when that order cannot take it. */
+int cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, const char *order_no,
+                     json_t **out, struct cr_err *err);
+/* Dismisses credit id (1..500 characters of reason); for an overpaid one: its surplus was refunded. */
+int cr_credit_dismiss(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason,
+                      json_t **out, struct cr_err *err);
+
+#endif
