@@ -1,5 +1,5 @@
 /* 订单信息 (#/orders) and the payment page of one order (#/orders/NO). */
-import { call, failPage, fen, h, render } from "../ui.js";
+import { call, failPage, fen, h, render, toast } from "../ui.js";
 import { ctx, navActive } from "./context.js";
 
 export async function orders() {
@@ -27,14 +27,38 @@ export async function orders() {
     h("p", { class: "hint" }, "备注：请务必保证付款人信息和向银行转账人一致。")));
 }
 
-export async function payPage(no) {
+let watch = null;
+
+/* While an order waits for its money, the page asks again every few seconds and turns to 已付款 by itself. */
+function follow(no, status, paid) {
+  clearTimeout(watch);
+  if (status !== "awaiting_payment" && status !== "partially_paid") return;
+  watch = setTimeout(async () => {
+    if (location.hash !== "#/orders/" + no) return;
+    try {
+      const o = await call("GET", "/api/v1/orders/" + encodeURIComponent(no));
+      if (o.status !== status || o.paid_fen !== paid) {
+        if (o.status !== status) toast("订单状态：" + (o.status_label || o.status));
+        return payPage(no, o);
+      }
+    } catch (e) { /* try again */ }
+    follow(no, status, paid);
+  }, 4000);
+}
+
+export async function payPage(no, known) {
   navActive("orders");
-  let o;
-  try { o = await call("GET", "/api/v1/orders/" + encodeURIComponent(no)); } catch (e) { return failPage(e); }
+  let o = known;
+  if (!o) {
+    try { o = await call("GET", "/api/v1/orders/" + encodeURIComponent(no)); } catch (e) { return failPage(e); }
+  }
   const bank = o.bank || {};
   const outstanding = (o.amount_fen || 0) - (o.paid_fen || 0);
   render(h("section", { class: "panel", id: "pay" },
     h("h2", {}, "支付订单"),
+    o.status === "paid" || o.status === "issuing" || o.status === "completed"
+      ? h("div", { class: "notice", id: "paid-notice" }, h("strong", {}, o.status_label || "已付款"), "：我们已收到您的付款，新证书签发后会通知您。")
+      : null,
     h("dl", { class: "dl" },
       h("dt", {}, "订单名称"), h("dd", {}, (o.company_name || ctx.me.name) + "的证书更新申请订单"),
       h("dt", {}, "订单金额"), h("dd", {}, h("strong", {}, fen(o.amount_fen)), " 元", o.paid_fen ? "（已付 " + fen(o.paid_fen) + " 元，尚需 " + fen(outstanding) + " 元）" : ""),
@@ -45,4 +69,5 @@ export async function payPage(no) {
       h("dt", {}, "开户行"), h("dd", {}, bank.bank_name || "—"),
       h("dt", {}, "付款人"), h("dd", {}, o.payer_name || "—", h("div", { class: "muted small" }, "请务必保证付款人信息和向银行转账人一致。"))),
     h("div", { class: "actions" }, h("a", { class: "button primary", href: "#/orders" }, "确定"))));
+  follow(no, o.status, o.paid_fen);
 }

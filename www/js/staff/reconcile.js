@@ -1,0 +1,130 @@
+/* 对账 for finance: bank statement imports (#/statements: upload, live progress, counts) and the
+   credits to resolve (#/payments: confirm a suggested order, assign by order number, dismiss). */
+import { Api } from "../api.js";
+import { call, date, datetime, failPage, fen, h, label, render, toast } from "../ui.js";
+
+let pollTimer = null;
+
+function stopPolling() {
+  clearTimeout(pollTimer);
+  pollTimer = null;
+}
+
+/* Sends a statement file as it is (raw body), with the upload's progress in bar. */
+function uploadFile(file, bar, err) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/v1/statements?name=" + encodeURIComponent(file.name));
+    xhr.setRequestHeader("Content-Type", "application/xml");
+    xhr.setRequestHeader("X-CSRF-Token", Api.csrf);
+    bar.hidden = false;
+    bar.value = 0;
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total); };
+    xhr.onload = () => {
+      bar.hidden = true;
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+      if (xhr.status === 202 || xhr.status === 200) return resolve(body);
+      err.textContent = (body && body.error && body.error.message) || "上传失败（" + xhr.status + "）";
+      resolve(null);
+    };
+    xhr.onerror = () => { bar.hidden = true; err.textContent = "网络错误，请重试"; resolve(null); };
+    xhr.send(file);
+  });
+}
+
+export async function statementsPage(nav) {
+  nav("#/statements");
+  stopPolling();
+  let list;
+  try { list = await call("GET", "/api/v1/statements"); } catch (e) { return failPage(e); }
+  const input = h("input", { type: "file", id: "statement-file", accept: ".xml,application/xml,text/xml", class: "file-input" });
+  const bar = h("progress", { max: 100, value: 0, hidden: true });
+  const err = h("p", { class: "form-error", role: "alert" });
+  input.addEventListener("change", async () => {
+    if (!input.files.length) return;
+    err.textContent = "";
+    const s = await uploadFile(input.files[0], bar, err);
+    input.value = "";
+    if (s) {
+      toast(s.skipped ? "该对账单已导入过" : "已上传，正在导入");
+      statementsPage(nav);
+    }
+  });
+  const busy = list.items.some((s) => s.status === "queued" || s.status === "running");
+  const count = (s, k) => h("td", { "data-label": label("credit", k) }, s[k] ? String(s[k]) : "—");
+  render(h("section", { class: "panel" },
+    h("h2", {}, "对账单导入"),
+    h("div", { class: "toolbar" },
+      h("label", { class: "button primary", for: "statement-file" }, "上传对账单"), input, bar,
+      h("span", { class: "muted small" }, "ISO 20022 camt.052 / camt.053 / camt.054 XML；银行推送的文件会自动导入")),
+    err,
+    list.items.length
+      ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "statements" },
+          h("thead", {}, h("tr", {}, ["文件", "来源", "状态", "记录", "已匹配", "部分付款", "多付", "待核实", "未匹配", "重复", "不计入", "时间"]
+            .map((t) => h("th", {}, t)))),
+          h("tbody", {}, list.items.map((s) => h("tr", { "data-statement": s.id },
+            h("td", { "data-label": "文件" }, s.file_name || s.file_sha256.slice(0, 12), s.error ? h("div", { class: "field-error" }, s.error) : null),
+            h("td", { "data-label": "来源" }, { cli: "命令行", upload: "上传", inbox: "银行推送" }[s.source] || s.source),
+            h("td", { "data-label": "状态" }, s.status_label,
+              s.status === "running" ? [" ", h("progress", { max: 100, value: s.progress }), " " + s.progress + "%"] : null),
+            h("td", { "data-label": "记录" }, String(s.entries)),
+            count(s, "matched"), count(s, "partial"), count(s, "overpaid"), count(s, "needs_review"), count(s, "unmatched"),
+            count(s, "duplicate"), count(s, "ignored"),
+            h("td", { class: "nowrap", "data-label": "时间" }, datetime(s.created_at)))))))
+      : h("p", { class: "muted" }, "还没有导入过对账单。")));
+  /* While an import is under way the page follows it. */
+  if (busy) pollTimer = setTimeout(() => { if (location.hash.startsWith("#/statements")) statementsPage(nav); }, 1500);
+}
+
+function creditRow(c, refresh, canAct) {
+  const err = h("span", { class: "field-error" });
+  const act = async (path, body, done) => {
+    err.textContent = "";
+    try { await call("POST", "/api/v1/payments/" + c.id + "/" + path, body); toast(done); refresh(); }
+    catch (e) { err.textContent = e.message; }
+  };
+  const orderInput = h("input", { type: "text", inputmode: "numeric", maxlength: 8, placeholder: "订单号", class: "inline-input", "aria-label": "订单号" });
+  const open = c.status === "needs_review" || c.status === "unmatched";
+  const s = c.suggested_order;
+  const actions = [];
+  if (!canAct) {
+    /* Only finance books money; others see the queue. */
+  } else if (open && s && (s.status === "awaiting_payment" || s.status === "partially_paid"))
+    actions.push(h("button", { type: "button", class: "small primary", "data-confirm": s.order_no,
+      onclick: () => act("assign", { order_no: s.order_no }, "已确认：订单 " + s.order_no) }, "确认 " + s.order_no));
+  if (canAct && open)
+    actions.push(h("span", { class: "nowrap" }, orderInput, " ",
+      h("button", { type: "button", class: "small", onclick: () => act("assign", { order_no: orderInput.value.trim() }, "已指定订单") }, "指定")));
+  if (canAct && (open || c.status === "overpaid"))
+    actions.push(h("button", { type: "button", class: "small", onclick: () => {
+      const why = prompt(c.status === "overpaid" ? "退款说明（如：已于某日退回多付款）" : "处理说明（如：非本单位款项，已退回）");
+      if (why) act("dismiss", { reason: why }, "已处理");
+    } }, c.status === "overpaid" ? "已退款" : "其他处理"));
+  return h("tr", { "data-credit": c.id },
+    h("td", { class: "nowrap", "data-label": "记账日" }, c.booking_date ? date(c.booking_date) : "—"),
+    h("td", { "data-label": "金额" }, fen(c.amount_fen), c.surplus_fen ? h("div", { class: "warn small" }, "需退款 " + fen(c.surplus_fen)) : null),
+    h("td", { "data-label": "付款人" }, c.debtor_name || "—", h("div", { class: "muted small" }, c.debtor_account)),
+    h("td", { "data-label": "附言" }, c.remittance || "—"),
+    h("td", { "data-label": "状态" }, h("span", { class: "badge badge-" + c.status }, c.status_label), h("div", { class: "muted small" }, c.reason),
+      c.orders.length ? h("div", { class: "small" }, "订单：" + c.orders.join("、")) : null),
+    h("td", { "data-label": "建议订单" }, s ? [s.order_no, h("div", { class: "muted small" }, fen(s.amount_fen) + " 元 · " + s.status_label)] : "—"),
+    h("td", { "data-label": "操作" }, actions, err));
+}
+
+export async function paymentsPage(nav, status, canAct) {
+  nav("#/payments");
+  stopPolling();
+  let list;
+  try { list = await call("GET", "/api/v1/payments?status=" + encodeURIComponent(status)); } catch (e) { return failPage(e); }
+  const tabs = [["open", "待处理"], ["matched", "已匹配"], ["partial", "部分付款"], ["dismissed", "已处理"]];
+  render(h("section", { class: "panel" },
+    h("h2", {}, "对账：到账款项"),
+    h("div", { class: "toolbar" }, tabs.map(([s, l]) => h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/payments?status=" + s }, l)),
+      h("span", { class: "spacer" }), h("a", { class: "button small", href: "#/statements" }, "对账单导入")),
+    list.items.length
+      ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "credits" },
+          h("thead", {}, h("tr", {}, ["记账日", "金额", "付款人", "附言", "状态", "建议订单", "操作"].map((t) => h("th", {}, t)))),
+          h("tbody", {}, list.items.map((c) => creditRow(c, () => paymentsPage(nav, status, canAct), canAct)))))
+      : h("p", { class: "muted" }, status === "open" ? "没有待处理的款项：所有到账都已自动匹配。" : "没有记录。")));
+}
