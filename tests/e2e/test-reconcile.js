@@ -1,0 +1,92 @@
+// 对账 in real browsers: finance uploads a bank statement and watches it imported; one credit pays an
+// order by its number at once, another with a mistyped number waits with the right order suggested and
+// finance confirms it in one click; the customer's payment page, left open, turns to 已付款 by itself.
+"use strict";
+const { execFileSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { BASE, ok, run, shot, login, TOP } = require("./lib");
+
+// Two approved orders of the demo enterprise, made through the API by the integration helpers.
+function orders() {
+  const py = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(path.join(TOP, "tests", "integration"))})
+from crtest import *
+cust = Client(); cust.login("我是测试企业")
+rev = Client(); rev.login("reviewer")
+tcs = [c["id"] for c in cust.json("GET", "/api/v1/trading-centres")[1]["items"]][:3]
+a = approved_order(cust, rev, seed=61)
+b = approved_order(cust, rev, seed=62, centres=tcs, years=5)
+print(json.dumps([a["order_no"], a["amount_fen"], b["order_no"], b["amount_fen"]]))
+`;
+  return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
+}
+
+// The order number with two neighbouring digits swapped (or one digit changed when they are equal).
+function typo(no) {
+  const d = no.split("");
+  if (d[5] !== d[6]) [d[5], d[6]] = [d[6], d[5]];
+  else d[6] = String((Number(d[6]) + 1) % 10);
+  return d.join("");
+}
+
+run(async (browser) => {
+  const [no1, amount1, no2, amount2] = orders();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cr-e2e-")), "对账单-" + no1 + ".xml");
+  const account = fs.readFileSync(path.join(TOP, "run", "certrenew.conf"), "utf8").match(/^account = (.*)$/m)[1];
+  execFileSync("python3", [path.join(TOP, "contrib", "camt-gen.py"), "--account", account, "--seed", String(Date.now() % 1e9),
+    "--credit", `${amount1}:证书续期 订单号${no1}:我是测试企业:E2E1-${no1}`,
+    "--credit", `${amount2}:订单号${typo(no2)}:我是测试企业:E2E2-${no2}`, "-o", file]);
+  const errors = [];
+
+  // The customer opens the payment page of the second order and leaves it open.
+  const customer = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  customer.on("pageerror", (e) => errors.push(e.message));
+  await login(customer, "我是测试企业");
+  await customer.waitForSelector("#cert-table");
+  await customer.goto(BASE + "/portal.html#/orders/" + no2);
+  await customer.waitForSelector("#pay");
+  ok((await customer.textContent("#pay")).includes("等待付款"), "the customer's payment page says 等待付款");
+
+  // Finance uploads the statement.
+  const finance = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  finance.on("pageerror", (e) => errors.push(e.message));
+  await login(finance, "finance");
+  await finance.waitForSelector("#staff-nav a");
+  ok((await finance.textContent("#staff-nav")).includes("对账"), "finance has 对账 in the navigation");
+  await finance.goto(BASE + "/staff.html#/statements");
+  await finance.waitForSelector("#statement-file", { state: "attached" });
+  await finance.setInputFiles("#statement-file", file);
+  const row = finance.locator("#statements tbody tr", { hasText: path.basename(file) });
+  await row.filter({ hasText: "已完成" }).waitFor({ timeout: 20000 });
+  const text = await row.textContent();
+  ok(text.includes("已完成") && text.includes("上传"), "the upload is imported and shown 已完成", text);
+  await shot(finance, "reconcile-1-imported");
+
+  // The exact payment is booked; the mistyped one waits with the order suggested.
+  await finance.goto(BASE + "/staff.html#/payments");
+  const credit = finance.locator("#credits tbody tr", { hasText: typo(no2) });
+  await credit.waitFor({ timeout: 10000 });
+  ok((await credit.textContent()).includes(no2), "the mistyped credit suggests order " + no2, await credit.textContent());
+  ok(await finance.locator("#credits tbody tr", { hasText: "订单号" + no1 }).count() === 0,
+     "the credit that named its order exactly is not in the queue");
+  await shot(finance, "reconcile-2-queue");
+  await credit.locator(`button[data-confirm="${no2}"]`).click();
+  await credit.waitFor({ state: "detached", timeout: 10000 });
+  ok(true, "one click confirms it and it leaves the queue");
+
+  // The customer's page turns to 已付款 by itself.
+  await customer.waitForSelector("#paid-notice", { timeout: 15000 });
+  ok((await customer.textContent("#paid-notice")).includes("已付款"), "the customer's page turns to 已付款 by itself");
+  await shot(customer, "reconcile-3-customer-paid");
+  await customer.goto(BASE + "/portal.html#/orders/" + no1);
+  await customer.waitForSelector("#paid-notice");
+  ok(true, "the first order is 已付款 too");
+  await customer.click('a[data-nav="messages"]');
+  await customer.waitForSelector("#messages");
+  const msgs = await customer.textContent("#messages");
+  ok(msgs.includes(no1 + " 已付款") && msgs.includes(no2 + " 已付款"), "the message list says 已付款 for both");
+  ok(errors.length === 0, "no script errors", errors.join("\n"));
+});
