@@ -1,4 +1,5 @@
 #include <libxml/xmlreader.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -450,17 +451,13 @@ walk(struct reader *rd)
  * libxml2 would stop on (an entity bomb) is refused with the real reason.
  */
 static int
-prolog_has_dtd(const char *path, long *line)
+prolog_has_dtd(const char *start, size_t len, long *line)
 {
 	char head[65536], *root, *dtd;
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	size_t n = len < sizeof head - 1 ? len : sizeof head - 1;
 
 	*line = 1;
-	if (f == NULL)
-		return 0;
-	n = fread(head, 1, sizeof head - 1, f);
-	fclose(f);
+	memcpy(head, start, n);
 	head[n] = '\0';
 	if ((dtd = strstr(head, "<!DOCTYPE")) == NULL && (dtd = strstr(head, "<!ENTITY")) == NULL)
 		return 0;
@@ -475,8 +472,11 @@ prolog_has_dtd(const char *path, long *line)
 	return 1;
 }
 
-int
-cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_statement_info *info, struct cr_err *err)
+/* Reads with a reader made by open (from a file or memory); the first bytes for the prolog check. */
+static int
+read_with(xmlTextReaderPtr (*open)(const void *src, size_t len), const void *src, size_t srclen,
+          const char *head, size_t headlen, cr_credit_fn fn, void *arg, struct cr_statement_info *info,
+          struct cr_err *err)
 {
 	struct cr_statement_info scratch;
 	struct reader *rd = calloc(1, sizeof *rd);
@@ -493,15 +493,13 @@ cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_statement_i
 	rd->info = info;
 	rd->err = err;
 	rd->msg = -1;
-	if (prolog_has_dtd(path, &line)) {
+	if (prolog_has_dtd(head, headlen, &line)) {
 		rc = refuse(rd, line, "文件含有 DTD 或实体声明，出于安全原因不予接受",
 		            "DTD or entity in the file");
 		free(rd);
 		return rc;
 	}
-	/* No network, no DTD loading, no entity substitution: the defaults without NOENT/DTDLOAD, plus NONET.
-	 */
-	if ((rd->r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA)) == NULL) {
+	if ((rd->r = open(src, srclen)) == NULL) {
 		free(rd);
 		return cr_err_user(err, CR_EIO, NULL, "无法读取文件");
 	}
@@ -510,4 +508,42 @@ cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_statement_i
 	xmlFreeTextReader(rd->r);
 	free(rd);
 	return rc;
+}
+
+/* No network, no DTD loading, no entity substitution: libxml2's defaults without NOENT/DTDLOAD, plus NONET.
+ */
+#define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
+
+static xmlTextReaderPtr
+open_file(const void *path, size_t len)
+{
+	(void)len;
+	return xmlReaderForFile(path, NULL, READER_OPTIONS);
+}
+
+static xmlTextReaderPtr
+open_memory(const void *data, size_t len)
+{
+	return len > INT32_MAX ? NULL : xmlReaderForMemory(data, (int)len, NULL, NULL, READER_OPTIONS);
+}
+
+int
+cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_statement_info *info, struct cr_err *err)
+{
+	char head[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(head, 1, sizeof head, f);
+		fclose(f);
+	}
+	return read_with(open_file, path, 0, head, n, fn, arg, info, err);
+}
+
+int
+cr_camt_read_memory(const void *data, size_t len, cr_credit_fn fn, void *arg, struct cr_statement_info *info,
+                    struct cr_err *err)
+{
+	return read_with(open_memory, data, len, data, len, fn, arg, info, err);
 }
