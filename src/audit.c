@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,4 +244,121 @@ cr_audit_list(struct cr_db *db, const char *actor, const char *action, const cha
 	cr_res_release(&res);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
+}
+
+#define MANY_ROWS 100 /* rows of one multi-row INSERT */
+#define AUDIT_FIELDS 11
+
+/* "INSERT INTO audit_log ... VALUES (...), ..." for rows rows, built once each (the statement cache keys on
+ * it). */
+static const char *
+insert_sql(size_t rows)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static char *sql[MANY_ROWS + 1];
+	const char *head =
+	    "INSERT INTO audit_log (at, actor_id, actor, action, object_type, object_id, ip, before_state,"
+	    " after_state, prev_hash, hash) VALUES ";
+	char *s;
+
+	pthread_mutex_lock(&lock);
+	if (sql[rows] == NULL && (s = malloc(strlen(head) + rows * 26 + 1)) != NULL) {
+		strcpy(s, head);
+		for (size_t i = 0; i < rows; i++)
+			strcat(s, i ? ",(?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?)");
+		sql[rows] = s;
+	}
+	s = sql[rows];
+	pthread_mutex_unlock(&lock);
+	return s;
+}
+
+int
+cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
+              struct cr_audit_row *rows, size_t n, struct cr_err *err)
+{
+	long long aid = actor ? actor->id : 0;
+	const char *aname = actor && actor->name ? actor->name : "system",
+	           *ip = actor && actor->ip ? actor->ip : "";
+	struct cr_db_arg *args = calloc(MANY_ROWS * AUDIT_FIELDS, sizeof *args);
+	char(*at)[32] = calloc(MANY_ROWS, sizeof *at), (*hash)[65] = calloc(MANY_ROWS + 1, sizeof *hash);
+	char *after[MANY_ROWS] = {NULL};
+	struct cr_res res;
+	int rc;
+
+	if (args == NULL || at == NULL || hash == NULL) {
+		rc = cr_err_set(err, CR_ENOMEM, "audit: out of memory");
+		goto out;
+	}
+	/* The head is locked once for the whole batch: the chain grows from it without a fork. */
+	if ((rc = cr_db_exec(db, &res, err, "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+	                     "")) != 0)
+		goto out;
+	snprintf(hash[MANY_ROWS], 65, "%s", res.nrows ? cr_res_str(&res, 0, 0) : ZERO_HASH);
+	cr_res_release(&res);
+	for (size_t done = 0; done < n && rc == 0;) {
+		size_t k = n - done < MANY_ROWS ? n - done : MANY_ROWS;
+		const char *sql = insert_sql(k);
+
+		for (size_t i = 0; i < k; i++) {
+			struct cr_audit_row *row = &rows[done + i];
+			const char *prev = i ? hash[i - 1] : hash[MANY_ROWS];
+			struct cr_db_arg *a = &args[i * AUDIT_FIELDS];
+			struct timeval tv;
+			struct tm tm;
+			char *text;
+
+			gettimeofday(&tv, NULL);
+			gmtime_r(&tv.tv_sec, &tm);
+			strftime(at[i], sizeof at[i], "%Y-%m-%d %H:%M:%S", &tm);
+			snprintf(at[i] + 19, sizeof at[i] - 19, ".%06ld", (long)tv.tv_usec);
+			free(after[i]);
+			after[i] = row->after ? json_dumps(row->after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+			text = canonical(prev, at[i], aid, aname, action, object_type, row->object_id, ip,
+			                 NULL, after[i]);
+			if (text == NULL) {
+				rc = cr_err_set(err, CR_ENOMEM, "audit: out of memory");
+				break;
+			}
+			cr_sha256_hex(hash[i], text, strlen(text));
+			free(text);
+			a[0] = (struct cr_db_arg){'s', 0, at[i]};
+			a[1] = aid ? (struct cr_db_arg){'i', aid, NULL} : (struct cr_db_arg){'n', 0, NULL};
+			a[2] = (struct cr_db_arg){'s', 0, aname};
+			a[3] = (struct cr_db_arg){'s', 0, action};
+			a[4] = (struct cr_db_arg){'s', 0, object_type};
+			a[5] = (struct cr_db_arg){'s', 0, row->object_id};
+			a[6] = (struct cr_db_arg){'s', 0, ip};
+			a[7] = (struct cr_db_arg){'n', 0, NULL};
+			a[8] = (struct cr_db_arg){'s', 0, after[i]};
+			a[9] = (struct cr_db_arg){'s', 0, prev};
+			a[10] = (struct cr_db_arg){'s', 0, hash[i]};
+		}
+		if (rc == 0 && sql == NULL)
+			rc = cr_err_set(err, CR_ENOMEM, "audit: out of memory");
+		if (rc == 0)
+			rc = cr_db_exec_args(db, NULL, err, sql, args, (unsigned)(k * AUDIT_FIELDS));
+		memcpy(hash[MANY_ROWS], hash[k - 1], 65);
+		done += k;
+	}
+	/* Only this transaction writes under the head's lock: the newest row is its last. */
+	if (rc == 0 && (rc = cr_db_exec(db, &res, err, "SELECT MAX(id) FROM audit_log", "")) == 0) {
+		long long last = cr_res_i64(&res, 0, 0);
+
+		cr_res_release(&res);
+		rc =
+		    cr_db_exec(db, NULL, err, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1",
+		               "is", last, hash[MANY_ROWS]);
+	}
+out:
+	for (size_t i = 0; i < MANY_ROWS; i++)
+		free(after[i]);
+	for (size_t i = 0; i < n; i++) {
+		json_decref(rows[i].after);
+		rows[i].after = NULL;
+	}
+	free(args);
+	free(at);
+	free(hash);
+	return rc;
 }

@@ -423,6 +423,74 @@ out:
 }
 
 int
+cr_db_exec_args(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql,
+                const struct cr_db_arg *args, unsigned n)
+{
+	MYSQL_BIND *bind = calloc(n ? n : 1, sizeof *bind);
+	unsigned long *len = calloc(n ? n : 1, sizeof *len);
+	MYSQL_STMT *st = NULL;
+	unsigned int eno = 0;
+	int rc;
+
+	if (bind == NULL || len == NULL) {
+		rc = cr_err_set(err, CR_ENOMEM, "db: out of memory");
+		goto out;
+	}
+	if ((rc = stmt_get(db, sql, &st, &eno, err)) != 0)
+		goto out;
+	for (unsigned k = 0; k < n; k++) {
+		const struct cr_db_arg *a = &args[k];
+
+		if (a->type == 'i') {
+			bind[k].buffer_type = MYSQL_TYPE_LONGLONG;
+			bind[k].buffer = (void *)&a->i;
+		} else if (a->type == 's' && a->s) {
+			bind[k].buffer_type = MYSQL_TYPE_STRING;
+			bind[k].buffer = (void *)a->s;
+			len[k] = strlen(a->s);
+			bind[k].buffer_length = len[k];
+			bind[k].length = &len[k];
+		} else {
+			bind[k].buffer_type = MYSQL_TYPE_NULL;
+		}
+	}
+	if (mysql_stmt_param_count(st) != n) {
+		rc = cr_err_set(err, CR_EINVAL, "db: %.60s: %lu parameters, %u given", sql,
+		                mysql_stmt_param_count(st), n);
+		goto out;
+	}
+	if (n && mysql_stmt_bind_param(st, bind) != 0) {
+		rc = cr_err_set(err, CR_EDB, "db: bind: %s", mysql_stmt_error(st));
+		goto out;
+	}
+	if (mysql_stmt_execute(st) != 0) {
+		eno = mysql_stmt_errno(st);
+		rc = cr_err_set(err, map_errno(eno), "db: %.60s: %s", sql, mysql_stmt_error(st));
+		if (lost_connection(eno)) {
+			/* Inside a transaction: gone with the connection; the caller starts over. */
+			cache_clear(db);
+			mysql_close(db->my);
+			db->my = NULL;
+			db->in_tx = 0;
+			rc = CR_ERETRY;
+		}
+		goto out;
+	}
+	db->affected = mysql_stmt_affected_rows(st);
+	db->insert_id = mysql_stmt_insert_id(st);
+	if (res) {
+		rc = fetch_all(st, res, err);
+	} else {
+		mysql_stmt_store_result(st);
+		mysql_stmt_free_result(st);
+	}
+out:
+	free(bind);
+	free(len);
+	return rc;
+}
+
+int
 cr_db_vexec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql, const char *types,
             va_list ap)
 {

@@ -56,6 +56,23 @@ int cr_db_vexec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const 
  */
 int cr_db_one(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *what, const char *sql,
               const char *types, ...);
+/*
+ * One bound value of cr_db_exec_args, for statements whose number of values
+ * is not known when the code is written (multi-row INSERTs of a batch):
+ * type 'i' (i), 's' (s; NULL gives SQL NULL) or 'n' (SQL NULL).
+ */
+struct cr_db_arg {
+	char type;
+	long long i;
+	const char *s;
+};
+/*
+ * As cr_db_exec with the values in an array.  Meant for statements inside
+ * a transaction (no retry on a lost connection); sql must still be of
+ * static storage (built once, e.g. into a static buffer).
+ */
+int cr_db_exec_args(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql,
+                    const struct cr_db_arg *args, unsigned n);
 /* Of the last statement: rows changed (found, for UPDATE), and the AUTO_INCREMENT id it made. */
 long long cr_db_affected(const struct cr_db *db);
 long long cr_db_insert_id(const struct cr_db *db);
