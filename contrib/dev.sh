@@ -24,7 +24,7 @@ die() { printf '[dev] error: %s\n' "$*" >&2; exit 1; }
 packages=(gcc make autoconf automake pkg-config libc6-dev
 	libfcgi-dev libmariadb-dev libuv1-dev libxml2-dev libssl-dev libjansson-dev libinih-dev libargon2-dev
 	mariadb-server mariadb-client nginx curl python3 openssl ca-certificates procps)
-bench_packages=(wrk)
+bench_packages=(wrk time bc)
 e2e_packages=(chromium fonts-noto-cjk)
 fuzz_packages=(clang libclang-rt-14-dev valgrind)
 format_packages=(clang-format)
@@ -345,6 +345,7 @@ bench() {
 	install_packages "${bench_packages[@]}"
 	CR_BASE="http://127.0.0.1:$port" CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" \
 		bash "$top/tests/bench/http.sh"
+	CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" bash "$top/tests/bench/import.sh"
 }
 
 mkdir -p "$run/log"

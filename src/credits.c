@@ -62,7 +62,8 @@ credit_json(const struct cr_res *res, size_t i)
 }
 
 int
-cr_credits_list(struct cr_db *db, const char *status, json_t **out, struct cr_err *err)
+cr_credits_list(struct cr_db *db, const char *status, long long statement_id, json_t **out,
+                struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *items;
@@ -72,16 +73,18 @@ cr_credits_list(struct cr_db *db, const char *status, json_t **out, struct cr_er
 	              strcmp(status, "ignored") == 0))
 		return cr_err_user(err, CR_EINVAL, "status", "未知的状态：%s", status);
 	if (open)
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT " CREDIT_COLUMNS CREDIT_FROM
+		                " WHERE c.status IN ('needs_review', 'unmatched', 'overpaid') AND (? = 0 OR "
+		                "c.statement_id = ?)"
+		                " ORDER BY c.id DESC LIMIT 1000",
+		                "ii", statement_id, statement_id);
+	else
 		rc = cr_db_exec(
 		    db, &res, err,
 		    "SELECT " CREDIT_COLUMNS CREDIT_FROM
-		    " WHERE c.status IN ('needs_review', 'unmatched', 'overpaid') ORDER BY c.id LIMIT 1000",
-		    "");
-	else
-		rc = cr_db_exec(db, &res, err,
-		                "SELECT " CREDIT_COLUMNS CREDIT_FROM
-		                " WHERE c.status = ? ORDER BY c.id DESC LIMIT 1000",
-		                "s", status);
+		    " WHERE c.status = ? AND (? = 0 OR c.statement_id = ?) ORDER BY c.id DESC LIMIT 1000",
+		    "sii", status, statement_id, statement_id);
 	if (rc != 0)
 		return rc;
 	items = json_array();

@@ -13,8 +13,13 @@
 #include "audit.h"
 #include "db.h"
 
-/* status: NULL/"" or "open" (needs_review, unmatched, overpaid), or one stored status. {"items":[...]}. */
-int cr_credits_list(struct cr_db *db, const char *status, json_t **out, struct cr_err *err);
+/*
+ * status: NULL/"" or "open" (needs_review, unmatched, overpaid), or one
+ * stored status; statement_id: those of one import, or 0 for all.  Newest
+ * first, at most 1000: {"items":[...]}.
+ */
+int cr_credits_list(struct cr_db *db, const char *status, long long statement_id, json_t **out,
+                    struct cr_err *err);
 /* Assigns credit id to order_no; CR_ECONFLICT with the reason when that order cannot take it. */
 int cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, const char *order_no,
                      json_t **out, struct cr_err *err);

@@ -7,6 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "bytes.h"
 #include "inbox.h"
 #include "log.h"
 
@@ -147,4 +150,42 @@ cr_inbox_import(struct cr_db *db, const struct cr_config *cfg, int (*on_batch)(v
 	}
 	closedir(dp);
 	return rc;
+}
+
+int
+cr_inbox_fingerprint(const struct cr_config *cfg, char hex[65])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	struct dirent *d;
+	int n = 0;
+	DIR *dp;
+
+	hex[0] = '\0';
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    (dp = opendir(cfg->bank_inbox)) == NULL) {
+		EVP_MD_CTX_free(ctx);
+		return 0;
+	}
+	while ((d = readdir(dp)) != NULL) {
+		char path[4200], line[4300];
+		struct stat st;
+		int len;
+
+		if (!cr_inbox_name_ok(d->d_name))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", cfg->bank_inbox, d->d_name);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		len = snprintf(line, sizeof line, "%s|%lld|%lld.%09ld\n", d->d_name, (long long)st.st_size,
+		               (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		EVP_DigestUpdate(ctx, line, len > 0 && (size_t)len < sizeof line ? (size_t)len : 0);
+		n++;
+	}
+	closedir(dp);
+	EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	cr_hex(hex, md, mdlen);
+	return n;
 }

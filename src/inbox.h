@@ -19,6 +19,12 @@
 int cr_inbox_import(struct cr_db *db, const struct cr_config *cfg,
                     int (*on_batch)(void *, int, struct cr_err *), void *arg, int *files, int *fresh,
                     struct cr_err *err);
+/*
+ * How many files the inbox holds for an import, and a fingerprint of them
+ * (names, sizes, times): what lands makes a new one, so that each arrival
+ * queues one import while several daemons watching the inbox queue it once.
+ */
+int cr_inbox_fingerprint(const struct cr_config *cfg, char hex[65]);
 /* 1 when name is one the inbox takes (not hidden, not .tmp or .part). */
 int cr_inbox_name_ok(const char *name);
 

@@ -36,9 +36,12 @@ cr_ctl_import_statement(const struct cr_config *cfg, int argc, char **argv)
 
 		opts.name = base;
 		if (cr_statement_import(db, cfg, argv[i], &opts, &im, &err) != 0) {
-			/* The reason in both languages: the log's and the one finance reads. */
-			fprintf(stderr, "certrenewctl: %s: %s%s%s%s\n", argv[i], err.msg,
-			        err.user[0] ? " (" : "", err.user, err.user[0] ? ")" : "");
+			/* The reason in both languages: the log's and the one finance reads (once when they
+			 * are one). */
+			int same = err.user[0] == '\0' || strcmp(err.user, err.msg) == 0;
+
+			fprintf(stderr, "certrenewctl: %s: %s%s%s%s\n", argv[i], err.msg, same ? "" : " (",
+			        same ? "" : err.user, same ? "" : ")");
 			rc = 1;
 			continue;
 		}

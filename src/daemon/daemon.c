@@ -250,18 +250,18 @@ on_schedule(uv_timer_t *t)
 		d->scheduling = 0;
 }
 
-/* A file landed in the inbox: an import is queued at once (once a second at most, between all daemons). */
+/* A file landed in the inbox: an import is queued at once (once per set of files, between all daemons). */
 static void
 arrival_work(uv_work_t *w)
 {
 	struct daemon *d = w->data;
 	struct cr_db *db = pool_db(d->cfg);
 	struct cr_err err;
-	char key[64];
+	char key[100], print[65];
 
-	if (db == NULL)
+	if (db == NULL || cr_inbox_fingerprint(d->cfg, print) == 0)
 		return;
-	snprintf(key, sizeof key, "import_inbox:arrival:%lld", (long long)time(NULL));
+	snprintf(key, sizeof key, "import_inbox:arrival:%s", print);
 	if (cr_job_enqueue(db, "import_inbox", "{}", key, 0, NULL, &err) != 0)
 		cr_warn("jobs: queue import_inbox: %s", err.msg);
 }

@@ -185,13 +185,14 @@ cr_h_statement_upload(struct cr_req *r)
 void
 cr_h_payments(struct cr_req *r)
 {
-	char status[32];
+	char status[32], statement[24];
 	struct cr_err err;
 	json_t *out = NULL;
 	int rc;
 
 	cr_req_query(r, "status", status, sizeof status);
-	rc = cr_credits_list(r->web->db, status, &out, &err);
+	cr_req_query(r, "statement_id", statement, sizeof statement);
+	rc = cr_credits_list(r->web->db, status, strtoll(statement, NULL, 10), &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 
