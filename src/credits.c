@@ -2,18 +2,20 @@
 #include <string.h>
 
 #include "credits.h"
+#include "csv.h"
 #include "idcheck.h"
 #include "json.h"
 #include "match.h"
 #include "orderno.h"
 #include "payments.h"
+#include "price.h"
 #include "status.h"
 
 #define CREDIT_COLUMNS                                                                                       \
 	"c.id, c.status, c.amount_fen, c.currency, DATE_FORMAT(c.booking_date, '%Y-%m-%d'), c.remittance,"   \
 	" c.debtor_name, c.debtor_account, c.acct_svcr_ref, c.reason, c.surplus_fen, c.payer_mismatch,"      \
 	" c.reversal, c.statement_id, s.file_name, so.order_no, so.amount_fen, so.status,"                   \
-	" DATE_FORMAT(c.created_at, '%Y-%m-%dT%H:%i:%SZ'),"                                                  \
+	" DATE_FORMAT(c.created_at, '%Y-%m-%dT%H:%i:%SZ'), c.assigned_by IS NOT NULL,"                       \
 	" (SELECT GROUP_CONCAT(o.order_no ORDER BY o.order_no) FROM payments p JOIN orders o ON o.id = "     \
 	"p.order_id"                                                                                         \
 	"  WHERE p.credit_id = c.id)"
@@ -35,10 +37,11 @@ credit_json(const struct cr_res *res, size_t i)
 	    "surplus_fen", (json_int_t)cr_res_i64(res, i, 10), "payer_mismatch", (int)cr_res_i64(res, i, 11),
 	    "reversal", (int)cr_res_i64(res, i, 12), "statement_id", (json_int_t)cr_res_i64(res, i, 13),
 	    "file_name", cr_res_str(res, i, 14), "created_at", cr_res_str(res, i, 18));
-	const char *paid = cr_res_str(res, i, 19);
+	const char *paid = cr_res_str(res, i, 20);
 
 	if (o == NULL)
 		return NULL;
+	json_object_set_new(o, "assigned", json_boolean(cr_res_i64(res, i, 19)));
 	json_object_set_new(o, "suggested_order",
 	                    cr_res_str(res, i, 15)
 	                        ? json_pack("{s:s, s:I, s:s, s:s}", "order_no", cr_res_str(res, i, 15),
@@ -181,9 +184,10 @@ cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	rc = cr_db_exec(
 	    db, NULL, err,
 	    "UPDATE credits SET status = ?, surplus_fen = ?, payer_mismatch = ?, suggested_order_id = ?,"
-	    " reason = LEFT(CONCAT('财务指定：', ?), 255) WHERE id = ?",
-	    "siiisi", cr_match_result_name(m.result), m.surplus_fen, (long long)m.payer_mismatch, o.id,
-	    m.reason, id);
+	    " reason = LEFT(CONCAT('财务指定：', ?), 255), assigned_by = ?, assigned_at = UTC_TIMESTAMP(6)"
+	    " WHERE id = ?",
+	    "siiisii", cr_match_result_name(m.result), m.surplus_fen, (long long)m.payer_mismatch, o.id,
+	    m.reason, actor ? actor->id : 0, id);
 	for (int i = 0; rc == 0 && i < m.nalloc; i++)
 		rc = cr_payment_apply(db, actor, id, m.alloc[i].order_id, m.alloc[i].amount_fen,
 		                      m.payer_mismatch, err);
@@ -222,4 +226,143 @@ cr_credit_dismiss(struct cr_db *db, const struct cr_actor *actor, long long id, 
 	if ((rc = cr_db_end(db, rc, err)) != 0)
 		return rc;
 	return credit_get(db, id, out, err);
+}
+
+/* The day of a credit: the bank's booking date (a Chinese bank's day), else when it was read, in
+ * Asia/Shanghai. */
+#define CREDIT_DAY "IFNULL(booking_date, DATE(created_at + INTERVAL 8 HOUR))"
+
+static int
+check_day(const char *s, const char *field, struct cr_err *err)
+{
+	int y, m, d;
+	char end;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 || strlen(s) != 10 || m < 1 || m > 12 ||
+	    d < 1 || d > 31)
+		return cr_err_user(err, CR_EINVAL, field, "日期格式应为 YYYY-MM-DD");
+	return 0;
+}
+
+static int
+daily_rows(struct cr_db *db, const char *from, const char *to, struct cr_res *res, struct cr_err *err)
+{
+	int rc;
+
+	if ((rc = check_day(from, "from", err)) != 0 || (rc = check_day(to, "to", err)) != 0)
+		return rc;
+	from = from && *from ? from : NULL;
+	to = to && *to ? to : NULL;
+	return cr_db_exec(
+	    db, res, err,
+	    "SELECT " CREDIT_DAY " AS day, COUNT(*), SUM(amount_fen),"
+	    " SUM(IF(status IN ('matched', 'partial', 'overpaid'), amount_fen - surplus_fen, 0)),"
+	    " SUM(IF(status IN ('needs_review', 'unmatched'), amount_fen, 0)),"
+	    " SUM(IF(status = 'overpaid', surplus_fen, 0)), SUM(IF(status = 'dismissed', amount_fen, 0)),"
+	    " SUM(status IN ('needs_review', 'unmatched'))"
+	    " FROM credits WHERE (? IS NULL OR " CREDIT_DAY " >= ?) AND (? IS NULL OR " CREDIT_DAY " <= ?)"
+	    " GROUP BY day ORDER BY day DESC LIMIT 366",
+	    "ssss", from, from, to, to);
+}
+
+int
+cr_credits_daily(struct cr_db *db, const char *from, const char *to, json_t **out, struct cr_err *err)
+{
+	struct cr_res res;
+	json_t *items;
+	int rc = daily_rows(db, from, to, &res, err);
+
+	if (rc != 0)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < res.nrows; i++)
+		json_array_append_new(items, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "day",
+		                                       cr_res_str(&res, i, 0), "credits",
+		                                       (json_int_t)cr_res_i64(&res, i, 1), "received_fen",
+		                                       (json_int_t)cr_res_i64(&res, i, 2), "matched_fen",
+		                                       (json_int_t)cr_res_i64(&res, i, 3), "open_fen",
+		                                       (json_int_t)cr_res_i64(&res, i, 4), "refund_fen",
+		                                       (json_int_t)cr_res_i64(&res, i, 5), "dismissed_fen",
+		                                       (json_int_t)cr_res_i64(&res, i, 6), "open",
+		                                       (json_int_t)cr_res_i64(&res, i, 7)));
+	cr_res_release(&res);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+int
+cr_credits_daily_csv(struct cr_db *db, const char *from, const char *to, char **csv, size_t *len,
+                     struct cr_err *err)
+{
+	static const char *const head[] = {"日期",       "到账笔数",   "到账金额",       "已匹配金额",
+	                                   "待处理金额", "应退款金额", "已另行处理金额", "待处理笔数"};
+	struct cr_res res;
+	FILE *f;
+	int rc = daily_rows(db, from, to, &res, err);
+
+	if (rc != 0)
+		return rc;
+	if ((f = open_memstream(csv, len)) == NULL) {
+		cr_res_release(&res);
+		return cr_err_set(err, CR_ENOMEM, "out of memory");
+	}
+	cr_csv_bom(f);
+	for (unsigned c = 0; c < 8; c++)
+		cr_csv_cell(f, head[c], c == 7);
+	for (size_t i = 0; i < res.nrows; i++)
+		for (unsigned c = 0; c < 8; c++) {
+			char money[32];
+
+			if (c >= 2 && c <= 6) {
+				cr_price_format(cr_res_i64(&res, i, c), money, sizeof money);
+				cr_csv_cell(f, money, 0);
+			} else {
+				cr_csv_cell(f, cr_res_str(&res, i, c), c == 7);
+			}
+		}
+	cr_res_release(&res);
+	fclose(f);
+	return 0;
+}
+
+int
+cr_credit_unassign(struct cr_db *db, const struct cr_actor *actor, long long id, json_t **out,
+                   struct cr_err *err)
+{
+	struct cr_res res;
+	char before[16];
+	int rc;
+
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	rc =
+	    cr_db_one(db, &res, err, "credit",
+	              "SELECT status, assigned_by IS NOT NULL FROM credits WHERE id = ? FOR UPDATE", "i", id);
+	if (rc != 0)
+		goto fail;
+	snprintf(before, sizeof before, "%s", cr_res_str(&res, 0, 0));
+	if (cr_res_i64(&res, 0, 1) != 1 || !cr_choice_has("matched|partial|overpaid", before)) {
+		cr_res_release(&res);
+		rc = cr_err_user(err, CR_ECONFLICT, NULL, "只能撤销财务手工指定的款项");
+		goto fail;
+	}
+	cr_res_release(&res);
+	if ((rc = cr_payment_undo(db, actor, id, err)) == 0)
+		rc = cr_db_exec(
+		    db, NULL, err,
+		    "UPDATE credits SET status = 'needs_review', surplus_fen = 0, assigned_by = NULL,"
+		    " assigned_at = NULL, reason = '已撤销手工指定，待重新处理' WHERE id = ?",
+		    "i", id);
+	if (rc == 0)
+		rc =
+		    cr_audit(db, actor, "credit.unassign", "credit", id, json_pack("{s:s}", "status", before),
+		             json_pack("{s:s}", "status", "needs_review"), err);
+	if ((rc = cr_db_end(db, rc, err)) != 0)
+		return rc;
+	return credit_get(db, id, out, err);
+fail:
+	cr_db_rollback(db);
+	return rc;
 }

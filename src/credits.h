@@ -27,4 +27,21 @@ int cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long i
 int cr_credit_dismiss(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason,
                       json_t **out, struct cr_err *err);
 
+/*
+ * Undoes a manual assignment while its orders are not issuing yet: the
+ * money is taken back from them and the credit waits for review again.
+ */
+int cr_credit_unassign(struct cr_db *db, const struct cr_actor *actor, long long id, json_t **out,
+                       struct cr_err *err);
+/*
+ * The daily reconciliation (Asia/Shanghai days, from/to "YYYY-MM-DD" or
+ * NULL): credits received, the sums matched, still open, owed back and
+ * dismissed.  {"items":[{day, credits, received_fen, matched_fen, open_fen,
+ * refund_fen, dismissed_fen, open}]}, newest day first.
+ */
+int cr_credits_daily(struct cr_db *db, const char *from, const char *to, json_t **out, struct cr_err *err);
+/* The same as CSV for Excel; *csv is the caller's to free. */
+int cr_credits_daily_csv(struct cr_db *db, const char *from, const char *to, char **csv, size_t *len,
+                         struct cr_err *err);
+
 #endif

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "invoices.h"
 #include "json.h"
 #include "messages.h"
@@ -127,27 +128,6 @@ fail:
 }
 
 /* Appends one CSV cell: quoted when needed, and a leading =+-@ defused so Excel does not run it. */
-static void
-cell(FILE *f, const char *v, int last)
-{
-	int defuse, quote;
-
-	v = v ? v : "";
-	defuse = *v == '=' || *v == '+' || *v == '-' || *v == '@';
-	quote = strpbrk(v, ",\"\r\n") != NULL;
-	if (quote)
-		fputc('"', f);
-	if (defuse)
-		fputc('\'', f);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', f);
-		fputc(*v, f);
-	}
-	if (quote)
-		fputc('"', f);
-	fputs(last ? "\r\n" : ",", f);
-}
 
 int
 cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, struct cr_err *err)
@@ -168,9 +148,9 @@ cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, s
 		cr_res_release(&res);
 		return cr_err_set(err, CR_ENOMEM, "out of memory");
 	}
-	fputs("\xEF\xBB\xBF", f); /* BOM: Excel then reads UTF-8 */
+	cr_csv_bom(f);
 	for (unsigned c = 0; c < 17; c++)
-		cell(f, head[c], c == 16);
+		cr_csv_cell(f, head[c], c == 16);
 	for (size_t i = 0; i < res.nrows; i++) {
 		for (unsigned c = 0; c < res.ncols; c++) {
 			char money[32];
@@ -186,7 +166,7 @@ cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, s
 			} else if (c == 12) {
 				v = cr_status_label(CR_SM_INVOICE, v);
 			}
-			cell(f, v, c == res.ncols - 1);
+			cr_csv_cell(f, v, c == res.ncols - 1);
 		}
 	}
 	cr_res_release(&res);

@@ -76,3 +76,60 @@ cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, long long credi
 	}
 	return rc;
 }
+
+int
+cr_payment_undo(struct cr_db *db, const struct cr_actor *actor, long long credit_id, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc;
+
+	rc = cr_db_exec(db, &res, err,
+	                "SELECT p.id, p.order_id, p.amount_fen, o.order_no, o.status, o.paid_fen, "
+	                "o.amount_fen, o.account_id"
+	                " FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.credit_id = ? ORDER BY "
+	                "o.id FOR UPDATE",
+	                "i", credit_id);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < res.nrows; i++) {
+		long long payment = cr_res_i64(&res, i, 0), order = cr_res_i64(&res, i, 1),
+		          amount = cr_res_i64(&res, i, 2);
+		long long paid = cr_res_i64(&res, i, 5), price = cr_res_i64(&res, i, 6),
+		          now_paid = paid - amount;
+		const char *no = cr_res_str(&res, i, 3), *status = cr_res_str(&res, i, 4);
+		const char *to = now_paid >= price ? "paid"
+		                 : now_paid > 0    ? "partially_paid"
+		                                   : "awaiting_payment";
+		char title[120], link[40];
+
+		if (strcmp(status, "paid") != 0 && strcmp(status, "partially_paid") != 0) {
+			rc = cr_err_user(err, CR_ECONFLICT, NULL,
+			                 "订单 %s 已在签发或已结束，不能撤销这笔付款", no);
+			break;
+		}
+		rc = cr_db_exec(
+		    db, NULL, err,
+		    "UPDATE orders SET paid_fen = ?, status = ?, paid_at = IF(? = 'paid', paid_at, NULL),"
+		    " updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND paid_fen = ? AND status = ?",
+		    "issiis", now_paid, to, to, order, paid, status);
+		if (rc == 0 && cr_db_affected(db) != 1)
+			rc = cr_err_set(err, CR_ECONFLICT, "payments: order %s changed meanwhile", no);
+		if (rc == 0)
+			rc = cr_db_exec(db, NULL, err, "DELETE FROM payments WHERE id = ?", "i", payment);
+		if (rc == 0)
+			rc = cr_audit_s(
+			    db, actor, "order.payment_undone", "order", no,
+			    json_pack("{s:s, s:I}", "status", status, "paid_fen", (json_int_t)paid),
+			    json_pack("{s:s, s:I, s:I}", "status", to, "paid_fen", (json_int_t)now_paid,
+			              "credit_id", (json_int_t)credit_id),
+			    err);
+		snprintf(title, sizeof title, "订单 %s 的一笔付款记录已撤销", no);
+		snprintf(link, sizeof link, "#/orders/%s", no);
+		if (rc == 0)
+			rc = cr_message_post(db, cr_res_i64(&res, i, 7), "payment_undone", title,
+			                     "财务核对后撤销了一笔误记到此订单的付款，如有疑问请联系客服。",
+			                     link, err);
+	}
+	cr_res_release(&res);
+	return rc;
+}

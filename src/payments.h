@@ -20,4 +20,12 @@
 int cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, long long credit_id, long long order_id,
                      long long amount_fen, int payer_mismatch, struct cr_err *err);
 
+/*
+ * Takes back what credit_id paid (a wrong manual assignment), inside the
+ * caller's transaction: each order it reached goes back by that amount
+ * (partially_paid or awaiting_payment), audited, the customer told.
+ * CR_ECONFLICT when an order is issuing or done already.
+ */
+int cr_payment_undo(struct cr_db *db, const struct cr_actor *actor, long long credit_id, struct cr_err *err);
+
 #endif

@@ -1018,3 +1018,34 @@ cr_statement_get(struct cr_db *db, long long id, json_t **out, struct cr_err *er
 	cr_res_release(&res);
 	return 0;
 }
+
+int
+cr_statements_metrics(struct cr_db *db, json_t **out, struct cr_err *err)
+{
+	json_t *imports = json_object(), *open = json_object();
+	struct cr_res res;
+	int rc = cr_db_exec(db, &res, err, "SELECT status, COUNT(*) FROM statements GROUP BY status", "");
+
+	if (rc == 0) {
+		for (size_t i = 0; i < res.nrows; i++)
+			json_object_set_new(imports, cr_res_str(&res, i, 0),
+			                    json_integer(cr_res_i64(&res, i, 1)));
+		cr_res_release(&res);
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT status, COUNT(*) FROM credits WHERE status IN ('needs_review', "
+		                "'unmatched', 'overpaid')"
+		                " GROUP BY status",
+		                "");
+	}
+	if (rc == 0) {
+		for (size_t i = 0; i < res.nrows; i++)
+			json_object_set_new(open, cr_res_str(&res, i, 0),
+			                    json_integer(cr_res_i64(&res, i, 1)));
+		cr_res_release(&res);
+		*out = json_pack("{s:o, s:o}", "imports", imports, "open_credits", open);
+		return 0;
+	}
+	json_decref(imports);
+	json_decref(open);
+	return rc;
+}

@@ -62,4 +62,7 @@ int cr_statement_get(struct cr_db *db, long long id, json_t **out, struct cr_err
 /* The counts as JSON (SPEC 7's names): a new reference. */
 json_t *cr_import_json(const struct cr_import *im);
 
+/* For /metrics: {"imports": {status: n}, "open_credits": {status: n}}. */
+int cr_statements_metrics(struct cr_db *db, json_t **out, struct cr_err *err);
+
 #endif

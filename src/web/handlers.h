@@ -48,6 +48,9 @@ void cr_h_statement_upload(struct cr_req *r);
 void cr_h_payments(struct cr_req *r);
 void cr_h_payment_assign(struct cr_req *r);
 void cr_h_payment_dismiss(struct cr_req *r);
+void cr_h_payment_unassign(struct cr_req *r);
+void cr_h_report_daily(struct cr_req *r);
+void cr_h_report_daily_csv(struct cr_req *r);
 /* admin.c */
 void cr_h_admin_users(struct cr_req *r);
 void cr_h_admin_user_add(struct cr_req *r);

@@ -4,6 +4,7 @@
 
 #include "../fcgi/metrics.h"
 #include "../jobs.h"
+#include "../statements.h"
 #include "handlers.h"
 #include "router.h"
 
@@ -40,6 +41,37 @@ write_jobs(struct cr_req *r, FILE *f)
 	json_decref(counts);
 }
 
+/* Statement imports by status and the credits finance still has to resolve. */
+static void
+write_statements(struct cr_req *r, FILE *f)
+{
+	struct cr_db *db = cr_web_db(r->web, NULL);
+	json_t *m, *group, *n;
+	const char *status;
+
+	if (db == NULL || cr_statements_metrics(db, &m, NULL) != 0)
+		return;
+	fputs("# HELP certrenew_statement_imports Bank statement imports by status.\n"
+	      "# TYPE certrenew_statement_imports gauge\n",
+	      f);
+	group = json_object_get(m, "imports");
+	json_object_foreach(group, status, n)
+	{
+		fprintf(f, "certrenew_statement_imports{status=\"%s\"} %lld\n", status,
+		        (long long)json_integer_value(n));
+	}
+	fputs("# HELP certrenew_open_credits Bank credits waiting for finance, by status.\n"
+	      "# TYPE certrenew_open_credits gauge\n",
+	      f);
+	group = json_object_get(m, "open_credits");
+	json_object_foreach(group, status, n)
+	{
+		fprintf(f, "certrenew_open_credits{status=\"%s\"} %lld\n", status,
+		        (long long)json_integer_value(n));
+	}
+	json_decref(m);
+}
+
 void
 cr_h_metrics(struct cr_req *r)
 {
@@ -54,6 +86,7 @@ cr_h_metrics(struct cr_req *r)
 	}
 	cr_metrics_write(r->web->metrics, f, cr_route_label);
 	write_jobs(r, f);
+	write_statements(r, f);
 	fclose(f);
 	cr_reply(r, 200, "text/plain; version=0.0.4", text, len);
 	free(text);

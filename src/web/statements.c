@@ -233,3 +233,50 @@ cr_h_payment_dismiss(struct cr_req *r)
 	}
 	json_decref(in);
 }
+
+void
+cr_h_payment_unassign(struct cr_req *r)
+{
+	long long id = cr_req_id(r, 0);
+	struct cr_actor actor = cr_req_actor(r);
+	struct cr_err err;
+	json_t *out = NULL;
+	int rc;
+
+	if (!id)
+		return;
+	rc = cr_credit_unassign(r->web->db, &actor, id, &out, &err);
+	cr_reply_result(r, rc, &err, 200, out);
+}
+
+void
+cr_h_report_daily(struct cr_req *r)
+{
+	char from[16], to[16];
+	struct cr_err err;
+	json_t *out = NULL;
+	int rc;
+
+	cr_req_query(r, "from", from, sizeof from);
+	cr_req_query(r, "to", to, sizeof to);
+	rc = cr_credits_daily(r->web->db, from, to, &out, &err);
+	cr_reply_result(r, rc, &err, 200, out);
+}
+
+void
+cr_h_report_daily_csv(struct cr_req *r)
+{
+	char from[16], to[16], *csv = NULL;
+	struct cr_err err;
+	size_t len;
+
+	cr_req_query(r, "from", from, sizeof from);
+	cr_req_query(r, "to", to, sizeof to);
+	if (cr_credits_daily_csv(r->web->db, from, to, &csv, &len, &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		return;
+	}
+	cr_req_header(r, "Content-Disposition: attachment; filename=\"reconciliation.csv\"");
+	cr_reply(r, 200, "text/csv; charset=utf-8", csv, len);
+	free(csv);
+}

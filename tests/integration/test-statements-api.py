@@ -91,12 +91,39 @@ st, body = fin.json("POST", "/api/v1/payments/%d/dismiss" % u2[0]["id"], {"reaso
 ok(st == 200 and body.get("status") == "dismissed", "a stranger's credit is dismissed with a reason", body)
 ok(not any(c["id"] == u2[0]["id"] for c in fin.json("GET", "/api/v1/payments?statement_id=%d" % s["id"])[1]["items"]),
    "and leaves the queue")
+# A manual assignment undone while the order is not issuing: the money goes back to the queue.
+st, body = fin.json("POST", "/api/v1/payments/%d/unassign" % u3[0]["id"], {})
+ok(st == 200 and body.get("status") == "needs_review" and body.get("assigned") is False and body.get("orders") == [],
+   "finance undoes a manual assignment", body)
+o2now = cust.json("GET", "/api/v1/orders/%s" % o2["order_no"])[1]
+ok(o2now["status"] == "awaiting_payment" and o2now["paid_fen"] == 0, "the order waits for its money again", o2now)
+st, body = fin.json("POST", "/api/v1/payments/%d/unassign" % u3[0]["id"], {})
+ok(st == 409, "an assignment is undone once", body)
+u1 = [c for c in fin.json("GET", "/api/v1/payments?status=matched&statement_id=%d" % s["id"])[1]["items"]
+      if c["reference"] == "U1-" + tag]
+st, body = fin.json("POST", "/api/v1/payments/%d/unassign" % u1[0]["id"], {}) if u1 else (0, None)
+ok(st == 409, "a credit matched by its order number is not undone by hand", body)
+st, body = fin.json("POST", "/api/v1/payments/%d/assign" % u3[0]["id"], {"order_no": o2["order_no"]})
+ok(st == 200 and body.get("status") == "matched", "and it can be assigned again", body)
+
+# The daily reconciliation report.
+today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+st, rep = fin.json("GET", "/api/v1/reports/daily?from=%s&to=%s" % (today, today))
+day = rep.get("items", [{}])[0] if st == 200 and rep.get("items") else {}
+ok(day.get("day") == today and day.get("credits", 0) >= 3 and day.get("received_fen", 0) >= day.get("matched_fen", 0) > 0,
+   "the daily report has today: credits received and matched", day)
+st, body, hd = fin.raw("GET", "/api/v1/reports/daily.csv?from=%s&to=%s" % (today, today))
+ok(st == 200 and body.startswith(b"\xef\xbb\xbf") and "日期" in body.decode("utf-8") and today in body.decode("utf-8"),
+   "and as CSV that Excel opens", body[:120])
+st, body = fin.json("GET", "/api/v1/reports/daily?from=yesterday")
+ok(st == 400 and error_of(body).get("field") == "from", "a malformed date is refused", body)
+
 actions = []
 for cid in (u2[0]["id"], u3[0]["id"]):
     st, audit = adm.json("GET", "/api/v1/admin/audit?object_type=credit&object_id=%d" % cid)
     actions += [a["action"] for a in audit.get("items", [])]
-ok(sorted(actions) == ["credit.assign", "credit.book", "credit.book", "credit.dismiss"],
-   "all of it is audited: booked, assigned, dismissed", actions)
+ok(sorted(actions) == ["credit.assign", "credit.assign", "credit.book", "credit.book", "credit.dismiss", "credit.unassign"],
+   "all of it is audited: booked, assigned, undone, dismissed", actions)
 
 # The inbox.
 inbox, archive, failed = (conf_value("bank", k) for k in ("inbox", "archive_dir", "failed_dir"))

@@ -2,7 +2,7 @@
    Hash routes: #/review[?status=]  #/review/ID  #/invoices  #/users  #/prices  #/centres  #/audit */
 import { call, datetime, failPage, fen, h, label, labels, loadRefData, render, toast, whoami } from "./ui.js";
 import { mountHeader, setAccountName } from "./header.js";
-import { paymentsPage, statementsPage } from "./staff/reconcile.js";
+import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
 
 {
   let me = null;
@@ -12,8 +12,8 @@ import { paymentsPage, statementsPage } from "./staff/reconcile.js";
 
   const NAV = {
     reviewer: [["#/review", "审核队列"]],
-    finance: [["#/payments", "对账"], ["#/statements", "对账单导入"], ["#/invoices", "发票"]],
-    admin: [["#/review", "申请一览"], ["#/users", "用户"], ["#/prices", "价格"], ["#/centres", "交易中心"], ["#/audit", "审计日志"], ["#/payments", "对账"], ["#/invoices", "发票"]],
+    finance: [["#/payments", "对账"], ["#/statements", "对账单导入"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
+    admin: [["#/review", "申请一览"], ["#/users", "用户"], ["#/prices", "价格"], ["#/centres", "交易中心"], ["#/audit", "审计日志"], ["#/payments", "对账"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
   };
   const COMMON_REASONS = ["营业执照扫描件不清晰", "公章扫描件不清晰或未加盖鲜章", "申请表信息与营业执照不一致", "授权委托书缺少法人签字", "付款人与单位名称不一致"];
 
@@ -278,6 +278,7 @@ import { paymentsPage, statementsPage } from "./staff/reconcile.js";
     if (path === "#/review") return queue(params.get("status") || "submitted");
     if (path === "#/invoices") return invoices(params.get("status") || "pending");
     if (path === "#/statements") return statementsPage(nav);
+    if (path === "#/report") return reportPage(nav, params.get("from"), params.get("to"));
     if (path === "#/payments") return paymentsPage(nav, params.get("status") || "open", me.role === "finance");
     if (path === "#/users") return users();
     if (path === "#/prices") return prices();

@@ -96,6 +96,10 @@ function creditRow(c, refresh, canAct) {
   if (canAct && open)
     actions.push(h("span", { class: "nowrap" }, orderInput, " ",
       h("button", { type: "button", class: "small", onclick: () => act("assign", { order_no: orderInput.value.trim() }, "已指定订单") }, "指定")));
+  if (canAct && c.assigned && ["matched", "partial", "overpaid"].includes(c.status))
+    actions.push(h("button", { type: "button", class: "small", onclick: () => {
+      if (confirm("撤销这笔款项的手工指定？订单的已付金额会相应减少。")) act("unassign", {}, "已撤销指定");
+    } }, "撤销指定"));
   if (canAct && (open || c.status === "overpaid"))
     actions.push(h("button", { type: "button", class: "small", onclick: () => {
       const why = prompt(c.status === "overpaid" ? "退款说明（如：已于某日退回多付款）" : "处理说明（如：非本单位款项，已退回）");
@@ -127,4 +131,39 @@ export async function paymentsPage(nav, status, canAct) {
           h("thead", {}, h("tr", {}, ["记账日", "金额", "付款人", "附言", "状态", "建议订单", "操作"].map((t) => h("th", {}, t)))),
           h("tbody", {}, list.items.map((c) => creditRow(c, () => paymentsPage(nav, status, canAct), canAct)))))
       : h("p", { class: "muted" }, status === "open" ? "没有待处理的款项：所有到账都已自动匹配。" : "没有记录。")));
+}
+
+/* 对账报表: per day (Asia/Shanghai), what came in, what matched, what is still open or owed back. */
+export async function reportPage(nav, from, to) {
+  nav("#/report");
+  stopPolling();
+  const q = new URLSearchParams();
+  if (from) q.set("from", from);
+  if (to) q.set("to", to);
+  let list;
+  try { list = await call("GET", "/api/v1/reports/daily?" + q.toString()); } catch (e) { return failPage(e); }
+  const form = h("form", { class: "inline-form", id: "report-filter" },
+    h("input", { name: "from", type: "date", value: from || "", "aria-label": "起始日期" }), " 至 ",
+    h("input", { name: "to", type: "date", value: to || "", "aria-label": "截止日期" }),
+    h("button", { type: "submit", class: "small primary" }, "查询"),
+    h("a", { class: "button small", href: "/api/v1/reports/daily.csv?" + q.toString(), download: "reconciliation.csv" }, "导出 CSV"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (v) p.set(k, v);
+    location.hash = "#/report?" + p.toString();
+  });
+  const sum = (k) => list.items.reduce((s, d) => s + d[k], 0);
+  render(h("section", { class: "panel" }, h("h2", {}, "对账报表"), form,
+    list.items.length
+      ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "report" },
+          h("thead", {}, h("tr", {}, ["日期", "到账笔数", "到账金额", "已匹配", "待处理", "应退款", "已另行处理"].map((t) => h("th", {}, t)))),
+          h("tbody", {}, list.items.map((d) => h("tr", {},
+            h("td", { class: "nowrap" }, d.day), h("td", {}, String(d.credits)), h("td", {}, fen(d.received_fen)),
+            h("td", {}, fen(d.matched_fen)), h("td", {}, d.open ? [fen(d.open_fen), h("div", { class: "muted small" }, d.open + " 笔")] : "—"),
+            h("td", {}, d.refund_fen ? fen(d.refund_fen) : "—"), h("td", {}, d.dismissed_fen ? fen(d.dismissed_fen) : "—")))),
+          h("tfoot", {}, h("tr", {}, h("th", {}, "合计"), h("th", {}, String(sum("credits"))), h("th", {}, fen(sum("received_fen"))),
+            h("th", {}, fen(sum("matched_fen"))), h("th", {}, fen(sum("open_fen"))), h("th", {}, fen(sum("refund_fen"))),
+            h("th", {}, fen(sum("dismissed_fen")))))))
+      : h("p", { class: "muted" }, "所选期间没有到账记录。")));
 }
