@@ -77,6 +77,13 @@ run(async (browser) => {
   await credit.waitFor({ state: "detached", timeout: 10000 });
   ok(true, "one click confirms it and it leaves the queue");
 
+  // The day's reconciliation shows what came in.
+  await finance.goto(BASE + "/staff.html#/report");
+  await finance.waitForSelector("#report tbody tr");
+  const report = await finance.textContent("#report");
+  ok(report.includes("合计") && /\d+\.\d\d/.test(report), "对账报表 shows the days with their sums");
+  await shot(finance, "reconcile-4-report");
+
   // The customer's page turns to 已付款 by itself.
   await customer.waitForSelector("#paid-notice", { timeout: 15000 });
   ok((await customer.textContent("#paid-notice")).includes("已付款"), "the customer's page turns to 已付款 by itself");
