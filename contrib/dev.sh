@@ -102,6 +102,11 @@ failed_dir = $run/bank/failed
 [attachments]
 dir = $run/data/attachments
 max_bytes = 10M
+
+[ca]
+cert = $run/data/ca/ca.pem
+key = $run/data/ca/ca.key
+chain = $run/data/ca/root.pem
 CONF
 	mv "$conf.tmp" "$conf"
 	umask 022
@@ -212,6 +217,7 @@ up() {
 	write_conf
 	mysql_up
 	ctl migrate >/dev/null
+	[ -f "$run/data/ca/ca.key" ] || ctl ca init >/dev/null
 	ctl demo-data 2>>"$run/log/demo-data.log"
 	app_up
 	nginx_up

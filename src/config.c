@@ -84,6 +84,9 @@ static const struct opt opts[] = {
     {"ca", "renew_before_days", OPT_INT, O(ca_renew_before_days), "90", 0, 3650, NULL, 0},
     {"ca", "renew_after_days", OPT_INT, O(ca_renew_after_days), "365", 0, 3650, NULL, 0},
     {"ca", "validity_from", OPT_ENUM, O(ca_validity_from), "issue", 0, 0, "issue|old_expiry", 0},
+    {"ca", "chain", OPT_STR, O(ca_chain), "", 0, 0, NULL, 0},
+    {"ca", "policy_oid", OPT_STR, O(ca_policy_oid), "", 0, 0, NULL, 0},
+    {"ca", "crl_url", OPT_STR, O(ca_crl_url), "", 0, 0, NULL, 0},
 };
 
 #define NOPTS (sizeof opts / sizeof opts[0])

@@ -84,6 +84,9 @@ struct cr_config {
 	int64_t ca_renew_before_days;
 	int64_t ca_renew_after_days;
 	char *ca_validity_from;
+	char *ca_chain;      /* PEM file: the CAs above the issuing one (its root), for p7b and verify */
+	char *ca_policy_oid; /* certificatePolicies OID of issued certificates, or "" */
+	char *ca_crl_url;    /* CRL distribution point, or "" */
 };
 
 /* Sets every option to its default. */

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "issue.h"
 #include "messages.h"
 #include "payments.h"
 #include "price.h"
@@ -59,6 +60,9 @@ cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, long long credi
 		return rc;
 	cr_price_format(now_paid, paid_s, sizeof paid_s);
 	cr_price_format(amount - now_paid > 0 ? amount - now_paid : 0, owed_s, sizeof owed_s);
+	/* Paid: the certificates whose requests are in are issued at once. */
+	if (strcmp(to, "paid") == 0 && (rc = cr_issue_enqueue(db, order_id, err)) != 0)
+		return rc;
 	if (strcmp(to, "paid") == 0) {
 		snprintf(title, sizeof title, "订单 %s 已付款", no);
 		snprintf(body, sizeof body, "我们已收到您的付款 %s 元。新证书签发后会通知您。", paid_s);

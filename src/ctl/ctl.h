@@ -21,6 +21,7 @@ int cr_ctl_cert(const struct cr_config *cfg, int argc, char **argv);
 int cr_ctl_audit(const struct cr_config *cfg, int argc, char **argv);
 int cr_ctl_config(const struct cr_config *cfg, int argc, char **argv);
 int cr_ctl_import_statement(const struct cr_config *cfg, int argc, char **argv);
+int cr_ctl_ca(const struct cr_config *cfg, int argc, char **argv);
 
 /* Helpers of the commands (common.c). */
 /* Connects, or says why on stderr and returns NULL. */

@@ -5,6 +5,7 @@
 
 #include "../attachments.h"
 #include "../inbox.h"
+#include "../issue.h"
 #include "../log.h"
 #include "../orders.h"
 #include "../upload.h"
@@ -138,12 +139,38 @@ import_inbox(struct cr_jobctx *ctx, struct cr_err *err)
 	return rc;
 }
 
+/*
+ * issue_order: signs the certificates of a paid order whose requests are in
+ * (SPEC 9).  Payload: {"order_id": N}.  The CA key is read here, in the
+ * daemon, and nowhere else.
+ */
+static int
+issue_order(struct cr_jobctx *ctx, struct cr_err *err)
+{
+	json_t *p = json_loads(ctx->job->payload, 0, NULL);
+	long long order = json_integer_value(json_object_get(p, "order_id"));
+	struct cr_ca ca;
+	int issued, rc;
+
+	json_decref(p);
+	if (order <= 0)
+		return cr_err_set(err, CR_EINVAL, "issue_order: no order_id in the payload");
+	if ((rc = cr_ca_load(&ca, ctx->cfg, 1, err)) != 0)
+		return rc;
+	rc = cr_issue_order(ctx->db, ctx->cfg, &ca, order, &issued, err);
+	cr_ca_release(&ca);
+	if (rc == 0 && issued)
+		cr_info("issue: order %lld: %d certificate(s) issued", order, issued);
+	return rc;
+}
+
 static const struct cr_jobkind kinds[] = {
     {"probe", probe},
     {"expire_orders", expire_orders},
     {"sweep_uploads", sweep_uploads},
     {"import_inbox", import_inbox},
     {"import_statement", import_statement},
+    {"issue_order", issue_order},
 };
 
 static long long

@@ -27,6 +27,9 @@ void cr_h_settings(struct cr_req *r);
 /* certificates.c */
 void cr_h_certificates(struct cr_req *r);
 void cr_h_trading_centres(struct cr_req *r);
+void cr_h_certificate_csr(struct cr_req *r);
+void cr_h_certificate_issued(struct cr_req *r);
+void cr_h_certificate_installed(struct cr_req *r);
 
 /* review.c */
 void cr_h_review_queue(struct cr_req *r);

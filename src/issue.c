@@ -1,0 +1,335 @@
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "csr.h"
+#include "issue.h"
+#include "jobs.h"
+#include "messages.h"
+#include "timefmt.h"
+#include "x509.h"
+
+int
+cr_issue_enqueue(struct cr_db *db, long long order_id, struct cr_err *err)
+{
+	char payload[64], key[80];
+
+	snprintf(payload, sizeof payload, "{\"order_id\":%lld}", order_id);
+	/* The key changes every second: a request arriving later queues its own run. */
+	snprintf(key, sizeof key, "issue_order:%lld:%lld", order_id, (long long)time(NULL));
+	return cr_job_enqueue(db, "issue_order", payload, key, 0, NULL, err);
+}
+
+/* The subject (and old expiry) of the certificate the order renews. */
+static int
+renewed(struct cr_db *db, long long application_id, X509_NAME **subject, time_t *old_expiry,
+        struct cr_err *err)
+{
+	struct cr_res res;
+	X509 *x = NULL;
+	BIO *bio;
+	int rc;
+
+	rc = cr_db_one(
+	    db, &res, err, "renewed certificate",
+	    "SELECT c.pem, c.not_after FROM applications a JOIN certificates c ON c.id = a.certificate_id"
+	    " WHERE a.id = ?",
+	    "i", application_id);
+	if (rc != 0)
+		return rc;
+	if (cr_res_str(&res, 0, 0) && (bio = BIO_new_mem_buf(cr_res_str(&res, 0, 0), -1)) != NULL) {
+		x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+	}
+	*old_expiry = cr_res_str(&res, 0, 1) ? cr_time_parse(cr_res_str(&res, 0, 1)) : 0;
+	cr_res_release(&res);
+	if (x == NULL)
+		return cr_err_set(err, CR_EINVAL,
+		                  "issue: the renewed certificate of application %lld has no PEM",
+		                  application_id);
+	*subject = X509_NAME_dup(X509_get_subject_name(x));
+	X509_free(x);
+	return *subject ? 0 : cr_err_set(err, CR_ENOMEM, "issue: out of memory");
+}
+
+/* Signs and stores one certificate of the order. */
+static int
+issue_one(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, const struct cr_res *c,
+          size_t i, const X509_NAME *subject, time_t not_before, int years, const char *order_no,
+          struct cr_err *err)
+{
+	long long id = cr_res_i64(c, i, 0), renews = cr_res_i64(c, i, 3);
+	const char *csr = cr_res_str(c, i, 4), *centre = cr_res_str(c, i, 2);
+	char *pem = NULL, csr_pem[2 * CR_CSR_MAX], csr_sha[65];
+	struct cr_x509_info info;
+	struct cr_actor sys = {0, "system", ""};
+	X509_REQ *req = NULL;
+	X509 *x = NULL;
+	int rc;
+
+	if ((rc = cr_csr_parse(csr, strlen(csr), &req, csr_pem, sizeof csr_pem, csr_sha, err)) != 0)
+		return rc;
+	x = cr_ca_issue(ca, cfg, subject, centre, X509_REQ_get0_pubkey(req), not_before, years, err);
+	X509_REQ_free(req);
+	if (x == NULL)
+		return err ? err->code : CR_EIO;
+	if ((rc = cr_x509_info(x, &info, err)) != 0 || (pem = cr_x509_pem(x)) == NULL) {
+		X509_free(x);
+		return rc ? rc : cr_err_set(err, CR_ENOMEM, "issue: out of memory");
+	}
+	X509_free(x);
+	rc = cr_db_exec(
+	    db, NULL, err,
+	    "UPDATE certificates SET status = 'issued', serial = ?, issuer = ?, not_before = ?, not_after = "
+	    "?,"
+	    " pem = ?, sha256 = ?, issued_at = UTC_TIMESTAMP(6) WHERE id = ? AND status = 'awaiting_csr'",
+	    "ssssssi", info.serial, info.issuer, info.not_before, info.not_after, pem, info.sha256, id);
+	free(pem);
+	if (rc == 0 && renews)
+		rc = cr_db_exec(db, NULL, err,
+		                "UPDATE certificates SET status = 'superseded' WHERE id = ?"
+		                " AND status IN ('active', 'expired', 'issued', 'installed')",
+		                "i", renews);
+	if (rc == 0)
+		rc = cr_audit(db, &sys, "certificate.issue", "certificate", id,
+		              json_pack("{s:s}", "status", "awaiting_csr"),
+		              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "status", "issued", "order_no",
+		                        order_no, "serial", info.serial, "not_before", info.not_before,
+		                        "not_after", info.not_after, "csr_sha256", csr_sha),
+		              err);
+	return rc;
+}
+
+int
+cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, long long order_id,
+               int *issued, struct cr_err *err)
+{
+	char order_no[9], status[20], title[120], link[40];
+	struct cr_res o, certs = {0};
+	X509_NAME *subject = NULL;
+	time_t now = time(NULL), old_expiry, not_before;
+	long long account, application, left;
+	int years, rc;
+
+	*issued = 0;
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	rc = cr_db_one(
+	    db, &o, err, "order",
+	    "SELECT order_no, account_id, status, years, application_id FROM orders WHERE id = ? FOR UPDATE",
+	    "i", order_id);
+	if (rc != 0)
+		goto fail;
+	snprintf(order_no, sizeof order_no, "%s", cr_res_str(&o, 0, 0));
+	account = cr_res_i64(&o, 0, 1);
+	snprintf(status, sizeof status, "%s", cr_res_str(&o, 0, 2));
+	years = (int)cr_res_i64(&o, 0, 3);
+	application = cr_res_i64(&o, 0, 4);
+	cr_res_release(&o);
+	if (strcmp(status, "paid") != 0 && strcmp(status, "issuing") != 0)
+		return cr_db_end(db, 0, err); /* not paid (yet), or done */
+	if ((rc = renewed(db, application, &subject, &old_expiry, err)) != 0)
+		goto fail;
+	not_before = strcmp(cfg->ca_validity_from, "old_expiry") == 0 && old_expiry > now ? old_expiry : now;
+	rc = cr_db_exec(db, &certs, err,
+	                "SELECT c.id, c.token, t.name, c.renews_id, c.csr FROM certificates c"
+	                " LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
+	                " WHERE c.order_id = ? AND c.status = 'awaiting_csr' AND c.csr IS NOT NULL ORDER BY "
+	                "c.id FOR UPDATE",
+	                "i", order_id);
+	for (size_t i = 0; rc == 0 && i < certs.nrows; i++)
+		if ((rc = issue_one(db, cfg, ca, &certs, i, subject, not_before, years, order_no, err)) == 0)
+			(*issued)++;
+	cr_res_release(&certs);
+	X509_NAME_free(subject);
+	if (rc != 0)
+		goto fail;
+	if ((rc =
+	         cr_db_one(db, &o, err, "order",
+	                   "SELECT COUNT(*) FROM certificates WHERE order_id = ? AND status = 'awaiting_csr'",
+	                   "i", order_id)) != 0)
+		goto fail;
+	left = cr_res_i64(&o, 0, 0);
+	cr_res_release(&o);
+	if (left == 0 || (*issued && strcmp(status, "paid") == 0)) {
+		const char *to = left == 0 ? "completed" : "issuing";
+
+		rc = cr_db_exec(db, NULL, err,
+		                "UPDATE orders SET status = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
+		                "si", to, order_id);
+		if (rc == 0)
+			rc = cr_audit_s(db, NULL,
+			                strcmp(to, "completed") == 0 ? "order.completed" : "order.issuing",
+			                "order", order_no, json_pack("{s:s}", "status", status),
+			                json_pack("{s:s}", "status", to), err);
+	}
+	if (rc == 0 && *issued) {
+		snprintf(title, sizeof title, "订单 %s 的新证书已签发", order_no);
+		snprintf(link, sizeof link, "#/orders/%s", order_no);
+		rc = cr_message_post(db, account, "issued", title,
+		                     left ? "部分证书已签发，其余证书在提交证书请求后签发。"
+		                          : "请在“证书服务”中下载并写入证书。",
+		                     link, err);
+	}
+	return cr_db_end(db, rc, err);
+fail:
+	cr_db_rollback(db);
+	return rc;
+}
+
+int
+cr_issue_submit(struct cr_db *db, const struct cr_actor *actor, long long cert_id, const void *data,
+                size_t len, json_t **out, struct cr_err *err)
+{
+	char pem[2 * CR_CSR_MAX], sha[65], order_status[20], order_no[9];
+	struct cr_err why;
+	X509_REQ *req = NULL;
+	struct cr_res res;
+	long long order;
+	int rc;
+
+	if ((rc = cr_csr_parse(data, len, &req, pem, sizeof pem, sha, &why)) != 0)
+		return rc == CR_EINVAL ? cr_err_user(err, CR_EBADFILE, "csr", "%s", why.user)
+		                       : (*err = why, rc);
+	X509_REQ_free(req);
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	rc = cr_db_one(db, &res, err, "certificate",
+	               "SELECT c.status, o.status, o.id, o.order_no FROM certificates c JOIN orders o ON "
+	               "o.id = c.order_id"
+	               " WHERE c.id = ? AND c.account_id = ? FOR UPDATE",
+	               "ii", cert_id, actor->id);
+	if (rc != 0)
+		goto fail;
+	snprintf(order_status, sizeof order_status, "%s", cr_res_str(&res, 0, 1));
+	order = cr_res_i64(&res, 0, 2);
+	snprintf(order_no, sizeof order_no, "%s", cr_res_str(&res, 0, 3));
+	if (strcmp(cr_res_str(&res, 0, 0), "awaiting_csr") != 0) {
+		cr_res_release(&res);
+		rc = cr_err_user(err, CR_ECONFLICT, NULL, "该证书已签发，不能再提交证书请求");
+		goto fail;
+	}
+	cr_res_release(&res);
+	if (!cr_choice_has("awaiting_payment|partially_paid|paid|issuing", order_status)) {
+		rc = cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 已过期或已取消，不能提交证书请求",
+		                 order_no);
+		goto fail;
+	}
+	rc = cr_db_exec(db, NULL, err, "UPDATE certificates SET csr = ?, csr_sha256 = ? WHERE id = ?", "ssi",
+	                pem, sha, cert_id);
+	if (rc == 0)
+		rc = cr_audit(db, actor, "certificate.csr", "certificate", cert_id, NULL,
+		              json_pack("{s:s, s:s}", "csr_sha256", sha, "order_no", order_no), err);
+	/* Paid already: issued at once. */
+	if (rc == 0 && cr_choice_has("paid|issuing", order_status))
+		rc = cr_issue_enqueue(db, order, err);
+	if ((rc = cr_db_end(db, rc, err)) != 0)
+		return rc;
+	*out = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)cert_id, "status", "awaiting_csr",
+	                 "csr_sha256", sha, "order_no", order_no, "order_status", order_status);
+	return 0;
+fail:
+	cr_db_rollback(db);
+	return rc;
+}
+
+int
+cr_issue_download(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long cert_id,
+                  const char *format, char **data, size_t *len, const char **ctype, struct cr_err *err)
+{
+	struct cr_ca ca = {0};
+	struct cr_res res;
+	X509 *x = NULL;
+	BIO *in = NULL, *out = NULL;
+	BUF_MEM *mem;
+	int rc;
+
+	*data = NULL;
+	if (strcmp(format, "pem") != 0 && strcmp(format, "der") != 0 && strcmp(format, "p7b") != 0)
+		return cr_err_user(err, CR_EINVAL, "format", "format 只能是 pem、der 或 p7b");
+	rc = cr_db_one(db, &res, err, "certificate",
+	               "SELECT pem, status FROM certificates WHERE id = ? AND (account_id = ? OR ? = 0)",
+	               "iii", cert_id, account_id, account_id);
+	if (rc != 0)
+		return rc;
+	if (!cr_choice_has("issued|installed", cr_res_str(&res, 0, 1)) || cr_res_str(&res, 0, 0) == NULL) {
+		cr_res_release(&res);
+		return cr_err_user(err, CR_ECONFLICT, NULL, "证书尚未签发");
+	}
+	if ((in = BIO_new_mem_buf(cr_res_str(&res, 0, 0), -1)) != NULL)
+		x = PEM_read_bio_X509(in, NULL, NULL, NULL);
+	BIO_free(in);
+	cr_res_release(&res);
+	if (x == NULL || (out = BIO_new(BIO_s_mem())) == NULL) {
+		rc = cr_err_set(err, CR_EIO, "issue: certificate %lld does not parse", cert_id);
+		goto out;
+	}
+	if (strcmp(format, "pem") == 0) {
+		*ctype = "application/x-pem-file";
+		rc = PEM_write_bio_X509(out, x) == 1 ? 0 : CR_EIO;
+	} else if (strcmp(format, "der") == 0) {
+		*ctype = "application/pkix-cert";
+		rc = i2d_X509_bio(out, x) == 1 ? 0 : CR_EIO;
+	} else {
+		/* The certificate with its chain: the issuing CA and the CAs above it. */
+		STACK_OF(X509) *certs = sk_X509_new_null();
+		BIO *empty = BIO_new(BIO_s_mem()); /* certificates only: no content */
+		PKCS7 *p7 = NULL;
+
+		*ctype = "application/pkcs7-mime";
+		if ((rc = cr_ca_load(&ca, cfg, 0, err)) == 0 && certs) {
+			sk_X509_push(certs, x);
+			sk_X509_push(certs, ca.cert);
+			for (int i = 0; i < sk_X509_num(ca.chain); i++)
+				sk_X509_push(certs, sk_X509_value(ca.chain, i));
+			p7 = empty ? PKCS7_sign(NULL, NULL, certs, empty,
+			                        PKCS7_DETACHED | PKCS7_NOSMIMECAP | PKCS7_BINARY)
+			           : NULL;
+			rc = p7 && i2d_PKCS7_bio(out, p7) == 1 ? 0 : CR_EIO;
+		}
+		PKCS7_free(p7);
+		BIO_free(empty);
+		sk_X509_free(certs);
+	}
+	if (rc != 0) {
+		if (rc != CR_EIO)
+			goto out; /* the CA's certificates did not load; err says why */
+		rc = cr_err_set(err, CR_EIO, "issue: cannot encode certificate %lld as %s", cert_id, format);
+		goto out;
+	}
+	BIO_get_mem_ptr(out, &mem);
+	if ((*data = malloc(mem->length ? mem->length : 1)) == NULL) {
+		rc = cr_err_set(err, CR_ENOMEM, "issue: out of memory");
+		goto out;
+	}
+	memcpy(*data, mem->data, mem->length);
+	*len = mem->length;
+out:
+	BIO_free(out);
+	X509_free(x);
+	cr_ca_release(&ca);
+	return rc;
+}
+
+int
+cr_issue_installed(struct cr_db *db, const struct cr_actor *actor, long long cert_id, struct cr_err *err)
+{
+	int rc;
+
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	rc = cr_db_exec(db, NULL, err,
+	                "UPDATE certificates SET status = 'installed', installed_at = UTC_TIMESTAMP(6)"
+	                " WHERE id = ? AND account_id = ? AND status = 'issued'",
+	                "ii", cert_id, actor->id);
+	if (rc == 0 && cr_db_affected(db) != 1)
+		rc = cr_err_user(err, CR_ECONFLICT, NULL, "只有已签发的证书可以确认写入");
+	if (rc == 0)
+		rc = cr_audit(db, actor, "certificate.installed", "certificate", cert_id,
+		              json_pack("{s:s}", "status", "issued"),
+		              json_pack("{s:s}", "status", "installed"), err);
+	return cr_db_end(db, rc, err);
+}
