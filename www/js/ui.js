@@ -15,7 +15,7 @@ export function h(tag, attrs, ...kids) {
     else if (k === "text") el.textContent = v;
     else el.setAttribute(k, v === true ? "" : v);
   }
-  for (const kid of kids.flat()) {
+  for (const kid of kids.flat(Infinity)) {
     if (kid === null || kid === undefined || kid === false) continue;
     el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
   }
@@ -24,7 +24,7 @@ export function h(tag, attrs, ...kids) {
 
 /* Appends kids, skipping null/undefined/false (DOM append would print "null"). */
 export function add(el, ...kids) {
-  for (const k of kids.flat()) if (k !== null && k !== undefined && k !== false) el.append(k);
+  for (const k of kids.flat(Infinity)) if (k !== null && k !== undefined && k !== false) el.append(k);
   return el;
 }
 

@@ -1,6 +1,7 @@
 /* 订单信息 (#/orders) and the payment page of one order (#/orders/NO). */
 import { call, failPage, fen, h, render, toast } from "../ui.js";
 import { ctx, navActive } from "./context.js";
+import { serviceSection } from "./service.js";
 
 export async function orders() {
   navActive("orders");
@@ -29,20 +30,24 @@ export async function orders() {
 
 let watch = null;
 
-/* While an order waits for its money, the page asks again every few seconds and turns to 已付款 by itself. */
-function follow(no, status, paid) {
+/* What the page shows that can change by itself: the order's state, what is paid, each certificate's state. */
+const signature = (o) => [o.status, o.paid_fen, ...(o.certificates || []).map((c) => c.status)].join("|");
+
+/* While an order waits for its money or its certificates, the page asks again every few seconds and changes by itself. */
+function follow(no, o) {
   clearTimeout(watch);
-  if (status !== "awaiting_payment" && status !== "partially_paid") return;
+  if (!["awaiting_payment", "partially_paid", "paid", "issuing"].includes(o.status)) return;
+  const was = signature(o);
   watch = setTimeout(async () => {
     if (location.hash !== "#/orders/" + no) return;
     try {
-      const o = await call("GET", "/api/v1/orders/" + encodeURIComponent(no));
-      if (o.status !== status || o.paid_fen !== paid) {
-        if (o.status !== status) toast("订单状态：" + (o.status_label || o.status));
-        return payPage(no, o);
+      const now = await call("GET", "/api/v1/orders/" + encodeURIComponent(no));
+      if (signature(now) !== was) {
+        if (now.status !== o.status) toast("订单状态：" + (now.status_label || now.status));
+        return payPage(no, now);
       }
     } catch (e) { /* try again */ }
-    follow(no, status, paid);
+    follow(no, o);
   }, 4000);
 }
 
@@ -57,7 +62,8 @@ export async function payPage(no, known) {
   render(h("section", { class: "panel", id: "pay" },
     h("h2", {}, "支付订单"),
     o.status === "paid" || o.status === "issuing" || o.status === "completed"
-      ? h("div", { class: "notice", id: "paid-notice" }, h("strong", {}, o.status_label || "已付款"), "：我们已收到您的付款，新证书签发后会通知您。")
+      ? h("div", { class: "notice", id: "paid-notice" }, h("strong", {}, o.status_label || "已付款"),
+          o.status === "completed" ? "：新证书已签发，请在下方“证书服务”中下载并写入证书锁。" : "：我们已收到您的付款，新证书签发后会通知您。")
       : null,
     h("dl", { class: "dl" },
       h("dt", {}, "订单名称"), h("dd", {}, (o.company_name || ctx.me.name) + "的证书更新申请订单"),
@@ -68,6 +74,7 @@ export async function payPage(no, known) {
       h("dt", {}, "付款账户"), h("dd", {}, bank.account || "—"),
       h("dt", {}, "开户行"), h("dd", {}, bank.bank_name || "—"),
       h("dt", {}, "付款人"), h("dd", {}, o.payer_name || "—", h("div", { class: "muted small" }, "请务必保证付款人信息和向银行转账人一致。"))),
-    h("div", { class: "actions" }, h("a", { class: "button primary", href: "#/orders" }, "确定"))));
-  follow(no, o.status, o.paid_fen);
+    h("div", { class: "actions" }, h("a", { class: "button primary", href: "#/orders" }, "确定"))),
+    serviceSection(o, () => payPage(no)));
+  follow(no, o);
 }
