@@ -5,6 +5,7 @@
 
 #include "certs.h"
 #include "json.h"
+#include "messages.h"
 #include "renewal.h"
 #include "status.h"
 
@@ -140,4 +141,53 @@ cr_cert_check_renewable(struct cr_db *db, const struct cr_config *cfg, long long
 	if (!ok)
 		return cr_err_user(err, CR_EINVAL, "certificate_id", "%s", reason);
 	return 0;
+}
+
+int
+cr_certs_remind(struct cr_db *db, const struct cr_config *cfg, long long *n, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc;
+
+	*n = 0;
+	/* Held certificates inside the window, not reminded yet, with no renewal under way. */
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT c.id, c.account_id, DATE_FORMAT(c.not_after + INTERVAL 8 HOUR, '%Y-%m-%d'), c.token, "
+	    "t.name"
+	    " FROM certificates c LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
+	    " WHERE c.status IN ('active', 'issued', 'installed') AND c.reminded_at IS NULL"
+	    " AND c.not_after > UTC_TIMESTAMP() AND c.not_after <= UTC_TIMESTAMP() + INTERVAL ? DAY"
+	    " AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.open_certificate_id = c.id)"
+	    " ORDER BY c.id LIMIT 500",
+	    "i", (long long)cfg->ca_renew_before_days);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < res.nrows; i++) {
+		long long id = cr_res_i64(&res, i, 0);
+		char title[200], link[48];
+
+		if ((rc = cr_db_begin(db, err)) != 0)
+			break;
+		rc = cr_db_exec(db, NULL, err,
+		                "UPDATE certificates SET reminded_at = UTC_TIMESTAMP(6) WHERE id = ? AND "
+		                "reminded_at IS NULL",
+		                "i", id);
+		if (rc == 0 && cr_db_affected(db) == 1) {
+			/* Told once: another daemon that read the same row finds it reminded. */
+			snprintf(title, sizeof title, "您的%s证书将于 %s 到期，可在线续期",
+			         cr_res_str(&res, i, 4)                             ? cr_res_str(&res, i, 4)
+			         : strcmp(cr_res_str(&res, i, 3), "secondary") == 0 ? "副锁"
+			                                                            : "主锁",
+			         cr_res_str(&res, i, 2));
+			snprintf(link, sizeof link, "#/apply/new?cert=%lld", id);
+			rc = cr_message_post(db, cr_res_i64(&res, i, 1), "renewal_reminder", title,
+			                     "为避免影响投标，请在到期前办理证书更新。", link, err);
+			if (rc == 0)
+				(*n)++;
+		}
+		rc = cr_db_end(db, rc, err);
+	}
+	cr_res_release(&res);
+	return rc;
 }

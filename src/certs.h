@@ -33,4 +33,11 @@ int cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long accou
 int cr_cert_check_renewable(struct cr_db *db, const struct cr_config *cfg, long long account_id,
                             long long certificate_id, struct cr_err *err);
 
+/*
+ * Reminds each account once of every certificate it holds inside the
+ * renewal window (ca.renew_before_days before expiry), unless a renewal is
+ * under way, in its messages; *n: how many were reminded.
+ */
+int cr_certs_remind(struct cr_db *db, const struct cr_config *cfg, long long *n, struct cr_err *err);
+
 #endif

@@ -194,8 +194,14 @@ cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err)
 
 /* The kinds certrenewd runs; daemon/jobkinds.c has a handler for each (checked at its start and in a test).
  */
-const char *const cr_job_kinds[] = {
-    "probe", "expire_orders", "sweep_uploads", "import_inbox", "import_statement", "issue_order", NULL};
+const char *const cr_job_kinds[] = {"probe",
+                                    "expire_orders",
+                                    "sweep_uploads",
+                                    "import_inbox",
+                                    "import_statement",
+                                    "issue_order",
+                                    "remind_renewals",
+                                    NULL};
 
 int
 cr_job_kind_known(const char *kind)

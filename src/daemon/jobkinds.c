@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "../attachments.h"
+#include "../certs.h"
 #include "../inbox.h"
 #include "../issue.h"
 #include "../log.h"
@@ -164,6 +165,18 @@ issue_order(struct cr_jobctx *ctx, struct cr_err *err)
 	return rc;
 }
 
+/* remind_renewals: tells each account once of its certificates inside the renewal window (SPEC 9). */
+static int
+remind_renewals(struct cr_jobctx *ctx, struct cr_err *err)
+{
+	long long n;
+	int rc = cr_certs_remind(ctx->db, ctx->cfg, &n, err);
+
+	if (rc == 0 && n > 0)
+		cr_info("certificates: %lld renewal reminder(s) sent", n);
+	return rc;
+}
+
 static const struct cr_jobkind kinds[] = {
     {"probe", probe},
     {"expire_orders", expire_orders},
@@ -171,6 +184,7 @@ static const struct cr_jobkind kinds[] = {
     {"import_inbox", import_inbox},
     {"import_statement", import_statement},
     {"issue_order", issue_order},
+    {"remind_renewals", remind_renewals},
 };
 
 static long long
@@ -178,6 +192,13 @@ every_minute(const struct cr_config *cfg)
 {
 	(void)cfg;
 	return 60;
+}
+
+static long long
+every_hour(const struct cr_config *cfg)
+{
+	(void)cfg;
+	return 3600;
 }
 
 static long long
@@ -197,6 +218,7 @@ const struct cr_periodic cr_periodic_jobs[] = {
     {"expire_orders", every_minute},
     {"sweep_uploads", every_day},
     {"import_inbox", every_import_interval},
+    {"remind_renewals", every_hour},
 };
 const int cr_periodic_count = sizeof cr_periodic_jobs / sizeof cr_periodic_jobs[0];
 

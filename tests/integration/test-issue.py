@@ -143,6 +143,23 @@ subj = openssl("x509", "-in", path, "-noout", "-subject", "-nameopt", "RFC2253,-
 ok("OU=" + tcs[0]["name"] in subj and openssl("verify", "-CAfile", root, "-untrusted", issuing, path).returncode == 0,
    "the add-on certificate carries its trading centre in OU and verifies", subj)
 ok(cust.json("GET", "/api/v1/orders/%s" % o2["order_no"])[1]["status"] == "completed", "that order is 已完成 too")
+# Renewal reminders: once per certificate inside the window.
+near = new_cert(account="zhangsan", days=40)
+far = new_cert(account="zhangsan", days=200)
+
+
+def reminders(cert_id):
+    return [m for m in other.json("GET", "/api/v1/messages")[1]["items"] if m.get("link") == "#/apply/new?cert=%d" % cert_id]
+
+
+p = ctl("jobs", "add", "remind_renewals")
+ok(p.returncode == 0 and wait_for(lambda: len(reminders(near)) == 1, 15), "a certificate inside the window is reminded",
+   p.stdout + p.stderr)
+ok("到期" in reminders(near)[0]["title"] if reminders(near) else False, "with its expiry date", reminders(near))
+ctl("jobs", "add", "remind_renewals")
+time.sleep(3)
+ok(len(reminders(near)) == 1 and not reminders(far), "once, and not one far from expiry")
+
 p = ctl("audit", "verify")
 ok(p.returncode == 0, "the audit chain verifies", p.stdout + p.stderr)
 done()
