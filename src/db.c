@@ -122,14 +122,21 @@ lost_connection(unsigned int e)
 	       e == CR_COMMANDS_OUT_OF_SYNC || e == ER_SERVER_SHUTDOWN;
 }
 
-static int
-reconnect(struct cr_db *db, struct cr_err *err)
+/* Forgets a broken connection: the next statement opens a new one. */
+static void
+drop_connection(struct cr_db *db)
 {
 	cache_clear(db);
 	if (db->my)
 		mysql_close(db->my);
 	db->my = NULL;
 	db->in_tx = 0;
+}
+
+static int
+reconnect(struct cr_db *db, struct cr_err *err)
+{
+	drop_connection(db);
 	return db_connect(db, err);
 }
 
@@ -380,6 +387,24 @@ out:
 	return rc;
 }
 
+/* Executes a bound statement and reads its result (into res when not NULL); *eno the server's error. */
+static int
+run_stmt(struct cr_db *db, MYSQL_STMT *st, struct cr_res *res, const char *sql, unsigned int *eno,
+         struct cr_err *err)
+{
+	if (mysql_stmt_execute(st) != 0) {
+		*eno = mysql_stmt_errno(st);
+		return cr_err_set(err, map_errno(*eno), "db: %.60s: %s", sql, mysql_stmt_error(st));
+	}
+	db->affected = mysql_stmt_affected_rows(st);
+	db->insert_id = mysql_stmt_insert_id(st);
+	if (res)
+		return fetch_all(st, res, err);
+	mysql_stmt_store_result(st);
+	mysql_stmt_free_result(st);
+	return 0;
+}
+
 static int
 exec_once(struct cr_db *db, struct cr_res *res, const char *sql, const char *types, va_list ap,
           unsigned int *eno, int *sent, struct cr_err *err)
@@ -405,19 +430,7 @@ exec_once(struct cr_db *db, struct cr_res *res, const char *sql, const char *typ
 		goto out;
 	}
 	*sent = 1;
-	if (mysql_stmt_execute(st) != 0) {
-		*eno = mysql_stmt_errno(st);
-		rc = cr_err_set(err, map_errno(*eno), "db: %.60s: %s", sql, mysql_stmt_error(st));
-		goto out;
-	}
-	db->affected = mysql_stmt_affected_rows(st);
-	db->insert_id = mysql_stmt_insert_id(st);
-	if (res) {
-		rc = fetch_all(st, res, err);
-	} else {
-		mysql_stmt_store_result(st);
-		mysql_stmt_free_result(st);
-	}
+	rc = run_stmt(db, st, res, sql, eno, err);
 out:
 	return rc;
 }
@@ -463,26 +476,9 @@ cr_db_exec_args(struct cr_db *db, struct cr_res *res, struct cr_err *err, const 
 		rc = cr_err_set(err, CR_EDB, "db: bind: %s", mysql_stmt_error(st));
 		goto out;
 	}
-	if (mysql_stmt_execute(st) != 0) {
-		eno = mysql_stmt_errno(st);
-		rc = cr_err_set(err, map_errno(eno), "db: %.60s: %s", sql, mysql_stmt_error(st));
-		if (lost_connection(eno)) {
-			/* Inside a transaction: gone with the connection; the caller starts over. */
-			cache_clear(db);
-			mysql_close(db->my);
-			db->my = NULL;
-			db->in_tx = 0;
-			rc = CR_ERETRY;
-		}
-		goto out;
-	}
-	db->affected = mysql_stmt_affected_rows(st);
-	db->insert_id = mysql_stmt_insert_id(st);
-	if (res) {
-		rc = fetch_all(st, res, err);
-	} else {
-		mysql_stmt_store_result(st);
-		mysql_stmt_free_result(st);
+	if ((rc = run_stmt(db, st, res, sql, &eno, err)) != 0 && lost_connection(eno)) {
+		drop_connection(db); /* inside a transaction: gone with it; the caller starts over */
+		rc = CR_ERETRY;
 	}
 out:
 	free(bind);
@@ -509,12 +505,7 @@ cr_db_vexec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char
 	 */
 	safe = !db->in_tx && (!sent || eno == CR_SERVER_GONE_ERROR || strncmp(sql, "SELECT ", 7) == 0);
 	if (!safe) {
-		/* The next statement starts on a new connection; an open transaction is gone. */
-		cache_clear(db);
-		if (db->my)
-			mysql_close(db->my);
-		db->my = NULL;
-		db->in_tx = 0;
+		drop_connection(db); /* the next statement starts on a new one; an open transaction is gone */
 		rc = CR_ERETRY;
 		goto out;
 	}

@@ -36,5 +36,36 @@ export const Api = {
   },
 };
 
+/*
+ * Sends a file as the raw request body (uploads: documents, statements, key requests), with the CSRF
+ * token, showing the upload's progress in bar (a <progress>, or null).  Resolves to {status, body, error}:
+ * error is the Chinese message of a refusal, or of the network failing (status 0).
+ */
+export function sendFile(method, path, file, ctype, bar) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    xhr.setRequestHeader("Content-Type", ctype || file.type || "application/octet-stream");
+    if (Api.csrf) xhr.setRequestHeader("X-CSRF-Token", Api.csrf);
+    if (bar) {
+      bar.hidden = false;
+      bar.value = 0;
+      xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total); };
+    }
+    xhr.onload = () => {
+      if (bar) bar.hidden = true;
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+      const ok = xhr.status >= 200 && xhr.status < 300;
+      resolve({ status: xhr.status, body, error: ok ? null : (body && body.error && body.error.message) || "上传失败（" + xhr.status + "）" });
+    };
+    xhr.onerror = () => {
+      if (bar) bar.hidden = true;
+      resolve({ status: 0, body: null, error: "网络错误，请重试" });
+    };
+    xhr.send(file);
+  });
+}
+
 /* Also reachable from the browser's console and from scripts that drive the page (the browser tests). */
 globalThis.Api = Api;

@@ -1,27 +1,15 @@
 /* 证书服务 on an order's page: each new certificate (主锁 and 副锁, each add-on) with what the customer
    can do now — give the key's request (a PKCS#10 file made by the key's tool) from approval on, download
    the issued certificate (PEM, DER, or p7b with the chain), and confirm it was written into the key. */
-import { Api } from "../api.js";
+import { sendFile } from "../api.js";
 import { call, date, h, toast } from "../ui.js";
 import { ctx, tokenLabel } from "./context.js";
 
 /* Sends the request file as it is (PEM or DER); resolves to the answer or null after saying why. */
-function sendRequest(certId, file, err) {
-  return new Promise((resolve) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/v1/certificates/" + certId + "/csr");
-    xhr.setRequestHeader("Content-Type", "application/pkcs10");
-    xhr.setRequestHeader("X-CSRF-Token", Api.csrf);
-    xhr.onload = () => {
-      let body = null;
-      try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
-      if (xhr.status === 200) return resolve(body);
-      err.textContent = (body && body.error && body.error.message) || "提交失败（" + xhr.status + "）";
-      resolve(null);
-    };
-    xhr.onerror = () => { err.textContent = "网络错误，请重试"; resolve(null); };
-    xhr.send(file);
-  });
+async function sendRequest(certId, file, err) {
+  const r = await sendFile("POST", "/api/v1/certificates/" + certId + "/csr", file, "application/pkcs10", null);
+  if (r.error) err.textContent = r.error;
+  return r.error ? null : r.body;
 }
 
 function validityText(o) {

@@ -1,5 +1,5 @@
 /* The three-step renewal wizard: #/apply/new[?cert=ID], #/apply/ID/STEP. */
-import { Api } from "../api.js";
+import { sendFile } from "../api.js";
 import { add, call, cn, date, datetime, failPage, fen, h, render, toast } from "../ui.js";
 import { ctx, navActive, tokenLabel } from "./context.js";
 
@@ -128,25 +128,10 @@ function upload(app, kind, file, slot) {
     err.textContent = "文件过大：" + (file.size / 1048576).toFixed(1) + " MB，单个文件不能超过 " + Math.floor(ctx.settings.attachment_max_bytes / 1048576) + " MB";
     return Promise.resolve(false);
   }
-  return new Promise((resolve) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("PUT", "/api/v1/applications/" + app.id + "/attachments/" + kind);
-    xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
-    xhr.setRequestHeader("X-CSRF-Token", Api.csrf);
-    bar.hidden = false;
-    bar.value = 0;
-    xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total); };
-    xhr.onload = () => {
-      bar.hidden = true;
-      if (xhr.status === 201 || xhr.status === 200) return resolve(true);
-      let msg = "上传失败（" + xhr.status + "）";
-      try { msg = JSON.parse(xhr.responseText).error.message || msg; } catch (e) { /* not JSON */ }
-      if (xhr.status === 413) msg = "文件过大，单个文件不能超过 " + Math.floor(ctx.settings.attachment_max_bytes / 1048576) + " MB";
-      err.textContent = "未接受：" + msg;
-      resolve(false);
-    };
-    xhr.onerror = () => { bar.hidden = true; err.textContent = "网络错误，请重试"; resolve(false); };
-    xhr.send(file);
+  return sendFile("PUT", "/api/v1/applications/" + app.id + "/attachments/" + kind, file, null, bar).then((r) => {
+    if (!r.error) return true;
+    err.textContent = "未接受：" + (r.status === 413 ? "文件过大，单个文件不能超过 " + Math.floor(ctx.settings.attachment_max_bytes / 1048576) + " MB" : r.error);
+    return false;
   });
 }
 

@@ -1,6 +1,6 @@
 /* 对账 for finance: bank statement imports (#/statements: upload, live progress, counts) and the
    credits to resolve (#/payments: confirm a suggested order, assign by order number, dismiss). */
-import { Api } from "../api.js";
+import { sendFile } from "../api.js";
 import { call, date, datetime, failPage, fen, h, label, render, toast } from "../ui.js";
 
 let pollTimer = null;
@@ -11,26 +11,10 @@ function stopPolling() {
 }
 
 /* Sends a statement file as it is (raw body), with the upload's progress in bar. */
-function uploadFile(file, bar, err) {
-  return new Promise((resolve) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/v1/statements?name=" + encodeURIComponent(file.name));
-    xhr.setRequestHeader("Content-Type", "application/xml");
-    xhr.setRequestHeader("X-CSRF-Token", Api.csrf);
-    bar.hidden = false;
-    bar.value = 0;
-    xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total); };
-    xhr.onload = () => {
-      bar.hidden = true;
-      let body = null;
-      try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
-      if (xhr.status === 202 || xhr.status === 200) return resolve(body);
-      err.textContent = (body && body.error && body.error.message) || "上传失败（" + xhr.status + "）";
-      resolve(null);
-    };
-    xhr.onerror = () => { bar.hidden = true; err.textContent = "网络错误，请重试"; resolve(null); };
-    xhr.send(file);
-  });
+async function uploadFile(file, bar, err) {
+  const r = await sendFile("POST", "/api/v1/statements?name=" + encodeURIComponent(file.name), file, "application/xml", bar);
+  if (r.error) err.textContent = r.error;
+  return r.error ? null : r.body;
 }
 
 export async function statementsPage(nav) {
