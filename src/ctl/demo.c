@@ -1,8 +1,7 @@
 /*
  * certrenewctl demo-data: demo data for the local stack (SPEC section 3):
  * the five demo accounts with password demo-password-1, and certificates
- * for the customers signed by the issuing CA (ca.cert / ca.key), or by a
- * local demo CA kept under data_dir/demo-ca when none is configured.
+ * for the customers signed by a local demo CA kept under data_dir/demo-ca.
  * Safe to run again: what exists is left as it is.
  */
 #include <errno.h>
@@ -46,9 +45,6 @@ demo_ca(const struct cr_config *cfg, X509 **ca, EVP_PKEY **key, struct cr_err *e
 	struct stat st;
 	int rc;
 
-	/* The issuing CA in use, when there is one: the demo certificates then chain to its root. */
-	if (cfg->ca_cert[0] && cfg->ca_key[0] && stat(cfg->ca_key, &st) == 0)
-		return cr_x509_load_pair(cfg->ca_cert, cfg->ca_key, ca, key, err);
 	snprintf(dir, sizeof dir, "%s/demo-ca", cfg->paths_data_dir);
 	snprintf(cert_path, sizeof cert_path, "%s/ca.pem", dir);
 	snprintf(key_path, sizeof key_path, "%s/ca.key", dir);
