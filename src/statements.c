@@ -6,6 +6,7 @@
 #include "bytes.h"
 #include "camt.h"
 #include "file.h"
+#include "import.h"
 #include "json.h"
 #include "log.h"
 #include "match.h"
@@ -16,50 +17,8 @@
 
 #define ATTEMPTS 3 /* an import that meets a deadlock starts over (what it booked stays booked) */
 
-/* Occurrences of content keys within one file: two identical payments on one day are two payments. */
-struct seen {
-	struct {
-		unsigned char key[16];
-		int count;
-	} * slot;
-	size_t cap, used;
-};
-
-struct run {
-	struct cr_db *db;
-	const struct cr_config *cfg;
-	const struct cr_import_opts *opts;
-	const struct cr_actor *actor;
-	int dry_run;
-	long long statement_id;
-	struct cr_import *out;
-	struct cr_err *err;
-	struct seen seen;
-	long long total, done; /* transactions in the file, and handled so far */
-	long long in_batch;
-	struct cr_match_order *open; /* CR_MATCH_MAX_OPEN of them: scratch for decide() */
-	int stopped;                 /* on_batch said stop: not a failure of the file */
-	struct pending *pend;        /* the batch being gathered (booking pass) */
-	size_t npend, cap;
-	struct cr_match_order *open_all; /* the orders awaiting payment, by amount, for suggestions */
-	size_t nopen_all;
-	struct cr_match_order *named; /* the orders the batch names, by number, locked */
-	size_t nnamed, named_cap;
-};
-
-/* A credit of the batch, from the file to its booking. */
-struct pending {
-	struct cr_credit c;
-	char key[65];
-	struct cr_match m;
-	long long id; /* its row, once booked */
-	int state;
-};
-
-enum { P_NEW, P_SEEN, P_DUP };
-
 static void
-seen_release(struct seen *s)
+seen_release(struct cr_seen *s)
 {
 	free(s->slot);
 	memset(s, 0, sizeof *s);
@@ -67,12 +26,12 @@ seen_release(struct seen *s)
 
 /* The occurrence number of content key k (1 for its first time); 0 when out of memory. */
 static int
-seen_count(struct seen *s, const unsigned char k[16])
+seen_count(struct cr_seen *s, const unsigned char k[16])
 {
 	size_t i;
 
 	if (s->used * 2 >= s->cap) {
-		struct seen grown = {NULL, s->cap ? s->cap * 2 : 1024, 0};
+		struct cr_seen grown = {NULL, s->cap ? s->cap * 2 : 1024, 0};
 
 		if ((grown.slot = calloc(grown.cap, sizeof *grown.slot)) == NULL)
 			return 0;
@@ -128,7 +87,7 @@ put(char *buf, size_t len, size_t *o, const char *s)
 
 /* The unique key of a credit (SPEC 7), as 64 hex digits. */
 static int
-credit_key(struct run *run, const struct cr_credit *c, char key[65])
+credit_key(struct cr_import_run *run, const struct cr_credit *c, char key[65])
 {
 	char text[CR_CREDIT_TEXT_MAX + 1024], amount[32], occ[16];
 	unsigned char content[32];
@@ -166,123 +125,8 @@ credit_key(struct run *run, const struct cr_credit *c, char key[65])
 	return 0;
 }
 
-static void
-count(struct cr_import *im, const char *status)
-{
-	if (strcmp(status, "matched") == 0)
-		im->matched++;
-	else if (strcmp(status, "partial") == 0)
-		im->partial++;
-	else if (strcmp(status, "overpaid") == 0)
-		im->overpaid++;
-	else if (strcmp(status, "unmatched") == 0)
-		im->unmatched++;
-	else
-		im->needs_review++; /* needs_review, and dismissed since */
-}
-
-static void
-order_of(const struct cr_res *res, size_t i, struct cr_match_order *o)
-{
-	o->id = cr_res_i64(res, i, 0);
-	snprintf(o->order_no, sizeof o->order_no, "%s", cr_res_str(res, i, 1));
-	snprintf(o->status, sizeof o->status, "%s", cr_res_str(res, i, 2));
-	o->amount_fen = cr_res_i64(res, i, 3);
-	o->paid_fen = cr_res_i64(res, i, 4);
-	snprintf(o->payer_name, sizeof o->payer_name, "%s", cr_res_str(res, i, 5));
-}
-
-/* Looks up the orders the rules need and decides; the named ones locked when booking. */
 static int
-decide(struct run *run, const struct cr_credit *c, struct cr_match *m)
-{
-	char cand[CR_MATCH_MAX_CANDIDATES][9];
-	struct cr_match_order named[CR_MATCH_MAX_ORDERS], *open = run->open;
-	int ncand = cr_match_candidates(c->text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, nopen = 0, rc;
-	struct cr_res res;
-
-	for (int i = 0; i < ncand && nnamed < CR_MATCH_MAX_ORDERS; i++) {
-		if (!cr_orderno_valid(cand[i]))
-			continue;
-		if (run->dry_run)
-			rc = cr_db_exec(run->db, &res, run->err,
-			                "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM "
-			                "orders WHERE order_no = ?",
-			                "s", cand[i]);
-		else
-			rc = cr_db_exec(
-			    run->db, &res, run->err,
-			    "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders"
-			    " WHERE order_no = ? FOR UPDATE",
-			    "s", cand[i]);
-		if (rc != 0)
-			return rc;
-		if (res.nrows)
-			order_of(&res, 0, &named[nnamed++]);
-		cr_res_release(&res);
-	}
-	if (nnamed == 0) {
-		rc =
-		    cr_db_exec(run->db, &res, run->err,
-		               "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders"
-		               " WHERE status = 'awaiting_payment' AND amount_fen = ? ORDER BY id LIMIT 2000",
-		               "i", c->amount_fen);
-		if (rc != 0)
-			return rc;
-		for (size_t i = 0; i < res.nrows && i < CR_MATCH_MAX_OPEN; i++)
-			order_of(&res, i, &open[nopen++]);
-		cr_res_release(&res);
-	}
-	cr_match_decide(c, named, nnamed, open, nopen, m);
-	return 0;
-}
-
-static const char *
-date_or_null(const char *d)
-{
-	return d[0] ? d : NULL;
-}
-
-/*
- * Books one new credit that moves money, with its payments, at once (a later
- * credit of the batch may name the same order); *id its row, or 0 when its
- * key was booked meanwhile by another import.
- */
-static int
-book(struct run *run, const struct cr_credit *c, const char key[65], const struct cr_match *m, long long *id)
-{
-	const char *status = cr_match_result_name(m->result);
-	long long credit_id, suggested = m->suggested_order_id;
-	int rc;
-
-	*id = 0;
-	rc = cr_db_exec(
-	    run->db, NULL, run->err,
-	    "INSERT INTO credits (credit_key, statement_id, entry_no, account, amount_fen, currency, "
-	    "booking_date,"
-	    " value_date, acct_svcr_ref, end_to_end_id, remittance, debtor_name, debtor_account, reversal,"
-	    " status, suggested_order_id, surplus_fen, payer_mismatch, reason, created_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-	    "siisissssssssisIiis", key, run->statement_id, (long long)c->entry, c->account, c->amount_fen,
-	    c->currency, date_or_null(c->booking_date), date_or_null(c->value_date),
-	    c->ref[0] ? c->ref : c->entry_ref, c->end_to_end, c->text, c->debtor_name, c->debtor_account,
-	    (long long)c->reversal, status, suggested ? &suggested : NULL, m->surplus_fen,
-	    (long long)m->payer_mismatch, m->reason);
-	if (rc == CR_ECONFLICT)
-		return 0; /* booked meanwhile by another import */
-	if (rc != 0)
-		return rc;
-	credit_id = cr_db_insert_id(run->db);
-	for (int i = 0; i < m->nalloc; i++)
-		if ((rc = cr_payment_apply(run->db, run->actor, credit_id, m->alloc[i].order_id,
-		                           m->alloc[i].amount_fen, m->payer_mismatch, run->err)) != 0)
-			return rc;
-	*id = credit_id;
-	return 0;
-}
-
-static int
-save_progress(struct run *run, const char *status)
+save_progress(struct cr_import_run *run, const char *status)
 {
 	const struct cr_import *im = run->out;
 	long long progress = run->total ? run->done * 100 / run->total : 100;
@@ -300,394 +144,13 @@ save_progress(struct run *run, const char *status)
 	    run->statement_id);
 }
 
-#define KEYS 100 /* keys looked up by one statement */
-#define ROWS 50  /* credits inserted by one statement */
-#define CREDIT_FIELDS 19
-
-/* SQL with n rows or keys, built once each: the statement cache keys on its address. */
-static const char *
-batch_sql(int insert, size_t n)
-{
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static char *keys_sql, *orders_sql, *insert_sql[ROWS + 1];
-	char **slot = insert == 1 ? &insert_sql[n] : insert == 2 ? &orders_sql : &keys_sql, *s;
-
-	pthread_mutex_lock(&lock);
-	if (*slot == NULL && (s = malloc(600 + n * 80)) != NULL) {
-		if (insert == 2) {
-			strcpy(s, "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders "
-			          "WHERE order_no IN (");
-			for (size_t i = 0; i < KEYS; i++)
-				strcat(s, i ? ",?" : "?");
-			strcat(s, ") ORDER BY id FOR UPDATE");
-		} else if (insert) {
-			strcpy(s, "INSERT IGNORE INTO credits (credit_key, statement_id, entry_no, account, "
-			          "amount_fen, currency,"
-			          " booking_date, value_date, acct_svcr_ref, end_to_end_id, remittance, "
-			          "debtor_name,"
-			          " debtor_account, reversal, status, suggested_order_id, surplus_fen, "
-			          "payer_mismatch, reason,"
-			          " created_at) VALUES ");
-			for (size_t i = 0; i < n; i++)
-				strcat(s, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP(6))"
-				            : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP(6))");
-		} else {
-			strcpy(
-			    s,
-			    "SELECT credit_key, statement_id, status, id FROM credits WHERE credit_key IN (");
-			for (size_t i = 0; i < KEYS; i++)
-				strcat(s, i ? ",?" : "?");
-			strcat(s, ")");
-		}
-		*slot = s;
-	}
-	s = *slot;
-	pthread_mutex_unlock(&lock);
-	return s;
-}
-
-/*
- * Looks the keys of pend[from..from+n) up (n <= KEYS): what is booked
- * already is marked seen (this statement's, from an interrupted run) or a
- * duplicate (another's), and ids of this statement's are noted.
- */
-static int
-look_up(struct run *run, size_t from, size_t n, int after_insert)
-{
-	struct cr_db_arg args[KEYS];
-	const char *sql = batch_sql(0, KEYS);
-	struct cr_res res;
-	int rc;
-
-	if (sql == NULL)
-		return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
-	for (size_t i = 0; i < KEYS; i++)
-		args[i] = i < n ? (struct cr_db_arg){'s', 0, run->pend[from + i].key}
-		                : (struct cr_db_arg){'n', 0, NULL};
-	if ((rc = cr_db_exec_args(run->db, &res, run->err, sql, args, KEYS)) != 0)
-		return rc;
-	for (size_t r = 0; r < res.nrows; r++) {
-		const char *key = cr_res_str(&res, r, 0);
-		int ours = cr_res_i64(&res, r, 1) == run->statement_id;
-
-		for (size_t i = from; i < from + n; i++) {
-			struct pending *p = &run->pend[i];
-
-			if (p->state != P_NEW || p->id || strcmp(p->key, key) != 0)
-				continue;
-			if (after_insert && ours) {
-				p->id = cr_res_i64(&res, r, 3);
-			} else if (after_insert || !ours) {
-				p->state = P_DUP;
-				run->out->duplicate++;
-			} else {
-				p->state = P_SEEN;
-				count(run->out, cr_res_str(&res, r, 2));
-			}
-			break;
-		}
-	}
-	cr_res_release(&res);
-	return 0;
-}
-
-static int
-by_amount(const void *a, const void *b)
-{
-	const struct cr_match_order *x = a, *y = b;
-
-	return x->amount_fen != y->amount_fen ? (x->amount_fen < y->amount_fen ? -1 : 1)
-	                                      : (x->id < y->id ? -1 : 1);
-}
-
-/* Loads the orders awaiting payment (for suggestions), sorted by amount. */
-static int
-load_open(struct run *run)
-{
-	struct cr_res res;
-	int rc = cr_db_exec(run->db, &res, run->err,
-	                    "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders"
-	                    " WHERE status = 'awaiting_payment' ORDER BY id LIMIT 20000",
-	                    "");
-
-	if (rc != 0)
-		return rc;
-	free(run->open_all);
-	run->nopen_all = 0;
-	if ((run->open_all = calloc(res.nrows ? res.nrows : 1, sizeof *run->open_all)) == NULL) {
-		cr_res_release(&res);
-		return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
-	}
-	for (size_t i = 0; i < res.nrows; i++)
-		order_of(&res, i, &run->open_all[run->nopen_all++]);
-	cr_res_release(&res);
-	qsort(run->open_all, run->nopen_all, sizeof *run->open_all, by_amount);
-	return 0;
-}
-
-static int
-by_number(const void *a, const void *b)
-{
-	return strcmp(((const struct cr_match_order *)a)->order_no,
-	              ((const struct cr_match_order *)b)->order_no);
-}
-
-/* Locks and loads every order the batch's credits name (numbers that pass the check digit). */
-static int
-load_named(struct run *run)
-{
-	char(*nos)[9] = NULL, cand[CR_MATCH_MAX_CANDIDATES][9];
-	size_t n = 0, cap = 0;
-	int rc = 0;
-
-	run->nnamed = 0;
-	for (size_t i = 0; i < run->npend; i++) {
-		int k;
-
-		if (run->pend[i].state != P_NEW)
-			continue;
-		k = cr_match_candidates(run->pend[i].c.text, cand, CR_MATCH_MAX_CANDIDATES);
-		for (int j = 0; j < k; j++) {
-			if (!cr_orderno_valid(cand[j]))
-				continue;
-			if (n == cap) {
-				char(*grown)[9] = realloc(nos, (cap = cap ? cap * 2 : 64) * sizeof *nos);
-
-				if (grown == NULL) {
-					free(nos);
-					return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
-				}
-				nos = grown;
-			}
-			memcpy(nos[n++], cand[j], 9);
-		}
-	}
-	for (size_t i = 0; rc == 0 && i < n; i += KEYS) {
-		struct cr_db_arg args[KEYS];
-		struct cr_res res;
-		const char *sql = batch_sql(2, KEYS);
-
-		if (sql == NULL) {
-			rc = cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
-			break;
-		}
-		for (size_t k = 0; k < KEYS; k++)
-			args[k] = i + k < n ? (struct cr_db_arg){'s', 0, nos[i + k]}
-			                    : (struct cr_db_arg){'n', 0, NULL};
-		if ((rc = cr_db_exec_args(run->db, &res, run->err, sql, args, KEYS)) != 0)
-			break;
-		if (run->nnamed + res.nrows > run->named_cap) {
-			size_t want = run->nnamed + res.nrows + 64;
-			struct cr_match_order *grown = realloc(run->named, want * sizeof *grown);
-
-			if (grown == NULL) {
-				cr_res_release(&res);
-				rc = cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
-				break;
-			}
-			run->named = grown;
-			run->named_cap = want;
-		}
-		for (size_t r = 0; r < res.nrows; r++) {
-			struct cr_match_order o;
-
-			order_of(&res, r, &o);
-			if (run->nnamed == 0 ||
-			    bsearch(&o, run->named, run->nnamed, sizeof o, by_number) == NULL) {
-				run->named[run->nnamed++] = o;
-				qsort(run->named, run->nnamed, sizeof o, by_number);
-			}
-		}
-		cr_res_release(&res);
-	}
-	free(nos);
-	return rc;
-}
-
-/* The cached order of the batch with this id, after money reached it. */
-static void
-note_paid(struct run *run, long long order_id, long long amount)
-{
-	for (size_t i = 0; i < run->nnamed; i++)
-		if (run->named[i].id == order_id) {
-			struct cr_match_order *o = &run->named[i];
-
-			o->paid_fen += amount;
-			snprintf(o->status, sizeof o->status, "%s",
-			         o->paid_fen >= o->amount_fen ? "paid" : "partially_paid");
-		}
-}
-
-/* Decides p, the named orders locked (and paid at once when it moves money). */
-static int
-decide_pending(struct run *run, struct pending *p)
-{
-	char cand[CR_MATCH_MAX_CANDIDATES][9];
-	struct cr_match_order named[CR_MATCH_MAX_ORDERS], *open = NULL, key;
-	int ncand = cr_match_candidates(p->c.text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, rc;
-	size_t lo = 0, hi = run->nopen_all, nopen = 0;
-
-	for (int i = 0; i < ncand && nnamed < CR_MATCH_MAX_ORDERS; i++) {
-		struct cr_match_order *o;
-
-		memcpy(key.order_no, cand[i], 9);
-		if (run->nnamed &&
-		    (o = bsearch(&key, run->named, run->nnamed, sizeof key, by_number)) != NULL)
-			named[nnamed++] = *o;
-	}
-	if (nnamed == 0) {
-		/* The open orders of this amount: a range of the sorted list. */
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-
-			if (run->open_all[mid].amount_fen < p->c.amount_fen)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		open = run->open_all + lo;
-		while (lo + nopen < run->nopen_all &&
-		       run->open_all[lo + nopen].amount_fen == p->c.amount_fen && nopen < CR_MATCH_MAX_OPEN)
-			nopen++;
-	}
-	cr_match_decide(&p->c, named, nnamed, open, (int)nopen, &p->m);
-	if (p->m.nalloc == 0)
-		return 0;
-	if ((rc = book(run, &p->c, p->key, &p->m, &p->id)) != 0)
-		return rc;
-	if (p->id == 0) {
-		p->state = P_DUP;
-		run->out->duplicate++;
-		return 0;
-	}
-	for (int i = 0; i < p->m.nalloc; i++)
-		note_paid(run, p->m.alloc[i].order_id, p->m.alloc[i].amount_fen);
-	return 0;
-}
-
-static void
-credit_args(struct run *run, const struct pending *p, struct cr_db_arg *a)
-{
-	const struct cr_credit *c = &p->c;
-	const struct cr_match *m = &p->m;
-
-	a[0] = (struct cr_db_arg){'s', 0, p->key};
-	a[1] = (struct cr_db_arg){'i', run->statement_id, NULL};
-	a[2] = (struct cr_db_arg){'i', c->entry, NULL};
-	a[3] = (struct cr_db_arg){'s', 0, c->account};
-	a[4] = (struct cr_db_arg){'i', c->amount_fen, NULL};
-	a[5] = (struct cr_db_arg){'s', 0, c->currency};
-	a[6] = (struct cr_db_arg){'s', 0, date_or_null(c->booking_date)};
-	a[7] = (struct cr_db_arg){'s', 0, date_or_null(c->value_date)};
-	a[8] = (struct cr_db_arg){'s', 0, c->ref[0] ? c->ref : c->entry_ref};
-	a[9] = (struct cr_db_arg){'s', 0, c->end_to_end};
-	a[10] = (struct cr_db_arg){'s', 0, c->text};
-	a[11] = (struct cr_db_arg){'s', 0, c->debtor_name};
-	a[12] = (struct cr_db_arg){'s', 0, c->debtor_account};
-	a[13] = (struct cr_db_arg){'i', c->reversal, NULL};
-	a[14] = (struct cr_db_arg){'s', 0, cr_match_result_name(m->result)};
-	a[15] = m->suggested_order_id ? (struct cr_db_arg){'i', m->suggested_order_id, NULL}
-	                              : (struct cr_db_arg){'n', 0, NULL};
-	a[16] = (struct cr_db_arg){'i', m->surplus_fen, NULL};
-	a[17] = (struct cr_db_arg){'i', m->payer_mismatch, NULL};
-	a[18] = (struct cr_db_arg){'s', 0, m->reason};
-}
-
-/* Inserts the new credits of pend[from..from+n) that are not booked yet (n <= ROWS) in one statement. */
-static int
-insert_rows(struct run *run, size_t from, size_t n)
-{
-	struct cr_db_arg args[ROWS * CREDIT_FIELDS];
-	size_t k = 0;
-	const char *sql;
-	int rc;
-
-	for (size_t i = from; i < from + n; i++)
-		if (run->pend[i].state == P_NEW && run->pend[i].id == 0)
-			credit_args(run, &run->pend[i], &args[k++ * CREDIT_FIELDS]);
-	if (k == 0)
-		return 0;
-	if ((sql = batch_sql(1, k)) == NULL)
-		return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
-	if ((rc = cr_db_exec_args(run->db, NULL, run->err, sql, args, (unsigned)(k * CREDIT_FIELDS))) != 0)
-		return rc;
-	return look_up(run, from, n, 1);
-}
-
-/*
- * Books the gathered batch: one look-up of every key, the decisions (money
- * moved at once), the new credits in multi-row statements, and their audit
- * rows with the head locked once.
- */
-static int
-flush(struct run *run)
-{
-	struct cr_audit_row *rows;
-	char(*ids)[24];
-	size_t nrows = 0;
-	int rc = 0;
-
-	for (size_t i = 0; i < run->npend; i++)
-		for (size_t j = 0; j < i && run->pend[i].state == P_NEW; j++)
-			if (strcmp(run->pend[j].key, run->pend[i].key) == 0) {
-				run->pend[i].state = P_DUP; /* the same credit twice in one file */
-				run->out->duplicate++;
-			}
-	for (size_t i = 0; rc == 0 && i < run->npend; i += KEYS)
-		rc = look_up(run, i, run->npend - i < KEYS ? run->npend - i : KEYS, 0);
-	if (rc == 0)
-		rc = load_open(run);
-	if (rc == 0)
-		rc = load_named(run);
-	for (size_t i = 0; rc == 0 && i < run->npend; i++)
-		if (run->pend[i].state == P_NEW)
-			rc = decide_pending(run, &run->pend[i]);
-	for (size_t i = 0; rc == 0 && i < run->npend; i += ROWS)
-		rc = insert_rows(run, i, run->npend - i < ROWS ? run->npend - i : ROWS);
-	if (rc != 0)
-		return rc;
-	rows = calloc(run->npend ? run->npend : 1, sizeof *rows);
-	ids = calloc(run->npend ? run->npend : 1, sizeof *ids);
-	if (rows == NULL || ids == NULL) {
-		free(rows);
-		free(ids);
-		return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
-	}
-	for (size_t i = 0; i < run->npend; i++) {
-		struct pending *p = &run->pend[i];
-
-		if (p->state != P_NEW)
-			continue;
-		if (p->id == 0) {
-			/* Inserted by another import between our look-up and our insert. */
-			run->out->duplicate++;
-			continue;
-		}
-		count(run->out, cr_match_result_name(p->m.result));
-		snprintf(ids[nrows], sizeof ids[nrows], "%lld", p->id);
-		rows[nrows].object_id = ids[nrows];
-		rows[nrows].after =
-		    json_pack("{s:s, s:I, s:I, s:s, s:o}", "status", cr_match_result_name(p->m.result),
-		              "amount_fen", (json_int_t)p->c.amount_fen, "statement_id",
-		              (json_int_t)run->statement_id, "reason", p->m.reason, "suggested_order_id",
-		              p->m.suggested_order_id ? json_integer(p->m.suggested_order_id) : json_null());
-		nrows++;
-	}
-	if (nrows)
-		rc = cr_audit_many(run->db, run->actor, "credit.book", "credit", rows, nrows, run->err);
-	free(rows);
-	free(ids);
-	run->npend = 0;
-	return rc;
-}
-
 /* A batch is done: it commits with the progress, the caller hears of it, the next begins. */
 static int
-next_batch(struct run *run)
+next_batch(struct cr_import_run *run)
 {
 	int rc;
 
-	if ((rc = flush(run)) != 0 || (rc = save_progress(run, "running")) != 0 ||
+	if ((rc = cr_booking_flush(run)) != 0 || (rc = save_progress(run, "running")) != 0 ||
 	    (rc = cr_db_commit(run->db, run->err)) != 0)
 		return rc;
 	if (run->opts->on_batch &&
@@ -702,7 +165,7 @@ next_batch(struct run *run)
 static int
 on_credit(const struct cr_credit *c, void *arg)
 {
-	struct run *run = arg;
+	struct cr_import_run *run = arg;
 	struct cr_import *im = run->out;
 	struct cr_match m;
 	struct cr_res res;
@@ -720,12 +183,12 @@ on_credit(const struct cr_credit *c, void *arg)
 	if ((rc = credit_key(run, c, key)) != 0)
 		return rc;
 	if (!run->dry_run) {
-		struct pending *p = &run->pend[run->npend++];
+		struct cr_pending *p = &run->pend[run->npend++];
 
 		p->c = *c;
 		memcpy(p->key, key, sizeof p->key);
 		p->id = 0;
-		p->state = P_NEW;
+		p->state = CR_PENDING_NEW;
 		return run->npend == run->cap ? next_batch(run) : 0;
 	}
 	/* A dry run: one credit at a time, reading only. */
@@ -738,9 +201,9 @@ on_credit(const struct cr_credit *c, void *arg)
 		return 0;
 	}
 	cr_res_release(&res);
-	if ((rc = decide(run, c, &m)) != 0)
+	if ((rc = cr_booking_decide(run, c, &m)) != 0)
 		return rc;
-	count(im, cr_match_result_name(m.result));
+	cr_booking_count(im, cr_match_result_name(m.result));
 	return 0;
 }
 
@@ -755,7 +218,7 @@ on_validate(const struct cr_credit *c, void *arg)
 
 /* The statements row of this file: found (and reused unless done), or made. */
 static int
-statement_row(struct run *run, const char *name, const char *source, const char *sha, int *done)
+statement_row(struct cr_import_run *run, const char *name, const char *source, const char *sha, int *done)
 {
 	struct cr_res res;
 	long long by = run->actor ? run->actor->id : 0;
@@ -783,7 +246,7 @@ statement_row(struct run *run, const char *name, const char *source, const char 
 }
 
 static int
-record_failure(struct run *run, const char *why)
+record_failure(struct cr_import_run *run, const char *why)
 {
 	return cr_db_exec(
 	    run->db, NULL, NULL,
@@ -814,7 +277,7 @@ lock_file(struct cr_db *db, const char *sha, int take, struct cr_err *err)
 
 /* One booking pass over the file, in batches; 0 when every credit is in. */
 static int
-book_file(struct run *run, const char *path, struct cr_statement_info *info)
+book_file(struct cr_import_run *run, const char *path, struct cr_statement_info *info)
 {
 	struct cr_import *im = run->out;
 	int rc;
@@ -831,7 +294,7 @@ book_file(struct run *run, const char *path, struct cr_statement_info *info)
 	rc = cr_camt_read(path, on_credit, run, info, run->err);
 	im->entries = info->entries;
 	if (rc == 0)
-		rc = flush(run);
+		rc = cr_booking_flush(run);
 	if (rc == 0)
 		rc = save_progress(run, "done");
 	return cr_db_end(run->db, rc, run->err);
@@ -841,13 +304,13 @@ int
 cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *path,
                     const struct cr_import_opts *opts, struct cr_import *out, struct cr_err *err)
 {
-	struct run run = {.db = db,
-	                  .cfg = cfg,
-	                  .opts = opts,
-	                  .actor = opts->actor,
-	                  .dry_run = opts->dry_run,
-	                  .out = out,
-	                  .err = err};
+	struct cr_import_run run = {.db = db,
+	                            .cfg = cfg,
+	                            .opts = opts,
+	                            .actor = opts->actor,
+	                            .dry_run = opts->dry_run,
+	                            .out = out,
+	                            .err = err};
 	const char *name = opts->name, *source = opts->source;
 	int dry_run = opts->dry_run;
 	struct cr_statement_info info;
