@@ -52,10 +52,19 @@ export function toast(msg) {
   toast.timer = setTimeout(() => (t.hidden = true), 3500);
 }
 
+/* Bumped on every change of page (hash); a page still loading for an earlier one is then abandoned. */
+let navigations = 0;
+window.addEventListener("hashchange", () => navigations++);
+
 export async function call(method, path, body) {
+  const at = navigations;
   try {
-    return await Api.call(method, path, body);
+    const r = await Api.call(method, path, body);
+    /* A slow page must not paint over the one the user went to meanwhile: its reads end here. */
+    if (method === "GET" && at !== navigations) await new Promise(() => {});
+    return r;
   } catch (e) {
+    if (method === "GET" && at !== navigations) await new Promise(() => {});
     if (e.status === 401) {
       location.href = "/?expired=1";
       await new Promise(() => {});
