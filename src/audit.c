@@ -11,6 +11,19 @@
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
+/* The time of a row as it is hashed and stored: UTC with microseconds. */
+static void
+now_text(char at[32])
+{
+	struct timeval tv;
+	struct tm tm;
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(at, 32, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(at + 19, 32 - 19, ".%06ld", (long)tv.tv_usec);
+}
+
 static char *
 canonical(const char *prev, const char *at, long long actor_id, const char *actor, const char *action,
           const char *otype, const char *oid, const char *ip, const char *before, const char *after)
@@ -54,17 +67,12 @@ audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action,
 {
 	char at[32], prev[65], hash[65], *b = NULL, *a = NULL, *text;
 	struct cr_res res;
-	struct timeval tv;
-	struct tm tm;
 	long long aid = actor ? actor->id : 0;
 	const char *aname = actor && actor->name ? actor->name : "system",
 	           *ip = actor && actor->ip ? actor->ip : "";
 	int rc;
 
-	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(at + 19, sizeof at - 19, ".%06ld", (long)tv.tv_usec);
+	now_text(at);
 	if ((rc = cr_db_exec(db, &res, err, "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
 	                     "")) != 0) {
 		json_decref(before);
@@ -304,14 +312,9 @@ cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action
 			struct cr_audit_row *row = &rows[done + i];
 			const char *prev = i ? hash[i - 1] : hash[MANY_ROWS];
 			struct cr_db_arg *a = &args[i * AUDIT_FIELDS];
-			struct timeval tv;
-			struct tm tm;
 			char *text;
 
-			gettimeofday(&tv, NULL);
-			gmtime_r(&tv.tv_sec, &tm);
-			strftime(at[i], sizeof at[i], "%Y-%m-%d %H:%M:%S", &tm);
-			snprintf(at[i] + 19, sizeof at[i] - 19, ".%06ld", (long)tv.tv_usec);
+			now_text(at[i]);
 			free(after[i]);
 			after[i] = row->after ? json_dumps(row->after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 			text = canonical(prev, at[i], aid, aname, action, object_type, row->object_id, ip,

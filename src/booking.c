@@ -24,59 +24,35 @@ cr_booking_count(struct cr_import *im, const char *status)
 		im->needs_review++; /* needs_review, and dismissed since */
 }
 
-static void
-order_of(const struct cr_res *res, size_t i, struct cr_match_order *o)
-{
-	o->id = cr_res_i64(res, i, 0);
-	snprintf(o->order_no, sizeof o->order_no, "%s", cr_res_str(res, i, 1));
-	snprintf(o->status, sizeof o->status, "%s", cr_res_str(res, i, 2));
-	o->amount_fen = cr_res_i64(res, i, 3);
-	o->paid_fen = cr_res_i64(res, i, 4);
-	snprintf(o->payer_name, sizeof o->payer_name, "%s", cr_res_str(res, i, 5));
-}
-
 /* Looks up the orders the rules need and decides; the named ones locked when booking. */
+static int load_open(struct cr_import_run *run);
+static const struct cr_match_order *open_of_amount(const struct cr_import_run *run, long long amount,
+                                                   size_t *n);
+
 int
 cr_booking_decide(struct cr_import_run *run, const struct cr_credit *c, struct cr_match *m)
 {
 	char cand[CR_MATCH_MAX_CANDIDATES][9];
-	struct cr_match_order named[CR_MATCH_MAX_ORDERS], *open = run->open;
-	int ncand = cr_match_candidates(c->text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, nopen = 0, rc;
-	struct cr_res res;
+	struct cr_match_order named[CR_MATCH_MAX_ORDERS];
+	int ncand = cr_match_candidates(c->text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, rc;
+	size_t nopen = 0;
+	const struct cr_match_order *open = NULL;
 
 	for (int i = 0; i < ncand && nnamed < CR_MATCH_MAX_ORDERS; i++) {
 		if (!cr_orderno_valid(cand[i]))
 			continue;
-		if (run->dry_run)
-			rc = cr_db_exec(run->db, &res, run->err,
-			                "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM "
-			                "orders WHERE order_no = ?",
-			                "s", cand[i]);
-		else
-			rc = cr_db_exec(
-			    run->db, &res, run->err,
-			    "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders"
-			    " WHERE order_no = ? FOR UPDATE",
-			    "s", cand[i]);
-		if (rc != 0)
+		rc = cr_payment_order(run->db, cand[i], 0, &named[nnamed], run->err);
+		if (rc == 0)
+			nnamed++;
+		else if (rc != CR_ENOTFOUND)
 			return rc;
-		if (res.nrows)
-			order_of(&res, 0, &named[nnamed++]);
-		cr_res_release(&res);
 	}
 	if (nnamed == 0) {
-		rc =
-		    cr_db_exec(run->db, &res, run->err,
-		               "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders"
-		               " WHERE status = 'awaiting_payment' AND amount_fen = ? ORDER BY id LIMIT 2000",
-		               "i", c->amount_fen);
-		if (rc != 0)
+		if (run->open_all == NULL && (rc = load_open(run)) != 0)
 			return rc;
-		for (size_t i = 0; i < res.nrows && i < CR_MATCH_MAX_OPEN; i++)
-			order_of(&res, i, &open[nopen++]);
-		cr_res_release(&res);
+		open = open_of_amount(run, c->amount_fen, &nopen);
 	}
-	cr_match_decide(c, named, nnamed, open, nopen, m);
+	cr_match_decide(c, named, nnamed, open, (int)nopen, m);
 	return 0;
 }
 
@@ -129,23 +105,29 @@ book(struct cr_import_run *run, const struct cr_credit *c, const char key[65], c
 #define ROWS 50  /* credits inserted by one statement */
 #define CREDIT_FIELDS 19
 
+enum batch_sql {
+	SQL_KEYS,   /* the credits booked already, of KEYS keys */
+	SQL_ORDERS, /* the orders named, of KEYS numbers, locked */
+	SQL_INSERT, /* n new credits */
+};
+
 /* SQL with n rows or keys, built once each: the statement cache keys on its address. */
 static const char *
-batch_sql(int insert, size_t n)
+batch_sql(enum batch_sql what, size_t n)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static char *keys_sql, *orders_sql, *insert_sql[ROWS + 1];
-	char **slot = insert == 1 ? &insert_sql[n] : insert == 2 ? &orders_sql : &keys_sql, *s;
+	char **slot = what == SQL_INSERT ? &insert_sql[n] : what == SQL_ORDERS ? &orders_sql : &keys_sql, *s;
 
 	pthread_mutex_lock(&lock);
 	if (*slot == NULL && (s = malloc(600 + n * 80)) != NULL) {
-		if (insert == 2) {
-			strcpy(s, "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders "
+		if (what == SQL_ORDERS) {
+			strcpy(s, "SELECT " CR_PAYMENT_ORDER_COLUMNS " FROM orders "
 			          "WHERE order_no IN (");
 			for (size_t i = 0; i < KEYS; i++)
 				strcat(s, i ? ",?" : "?");
 			strcat(s, ") ORDER BY id FOR UPDATE");
-		} else if (insert) {
+		} else if (what == SQL_INSERT) {
 			strcpy(s, "INSERT IGNORE INTO credits (credit_key, statement_id, entry_no, account, "
 			          "amount_fen, currency,"
 			          " booking_date, value_date, acct_svcr_ref, end_to_end_id, remittance, "
@@ -180,7 +162,7 @@ static int
 look_up(struct cr_import_run *run, size_t from, size_t n, int after_insert)
 {
 	struct cr_db_arg args[KEYS];
-	const char *sql = batch_sql(0, KEYS);
+	const char *sql = batch_sql(SQL_KEYS, KEYS);
 	struct cr_res res;
 	int rc;
 
@@ -225,13 +207,37 @@ by_amount(const void *a, const void *b)
 	                                      : (x->id < y->id ? -1 : 1);
 }
 
-/* Loads the orders awaiting payment (for suggestions), sorted by amount. */
+/* The open orders of this amount: a range of the list sorted by amount; *n how many (at most
+ * CR_MATCH_MAX_OPEN). */
+static const struct cr_match_order *
+open_of_amount(const struct cr_import_run *run, long long amount, size_t *n)
+{
+	size_t lo = 0, hi = run->nopen_all;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (run->open_all[mid].amount_fen < amount)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (*n = 0; lo + *n < run->nopen_all && run->open_all[lo + *n].amount_fen == amount &&
+	             *n < CR_MATCH_MAX_OPEN;)
+		(*n)++;
+	return run->open_all + lo;
+}
+
+/*
+ * Loads the orders awaiting payment, sorted by amount, once an import: they
+ * only give suggestions (finance's assignment checks the order again).
+ */
 static int
 load_open(struct cr_import_run *run)
 {
 	struct cr_res res;
 	int rc = cr_db_exec(run->db, &res, run->err,
-	                    "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders"
+	                    "SELECT " CR_PAYMENT_ORDER_COLUMNS " FROM orders"
 	                    " WHERE status = 'awaiting_payment' ORDER BY id LIMIT 20000",
 	                    "");
 
@@ -244,7 +250,7 @@ load_open(struct cr_import_run *run)
 		return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
 	}
 	for (size_t i = 0; i < res.nrows; i++)
-		order_of(&res, i, &run->open_all[run->nopen_all++]);
+		cr_payment_order_row(&res, i, &run->open_all[run->nopen_all++]);
 	cr_res_release(&res);
 	qsort(run->open_all, run->nopen_all, sizeof *run->open_all, by_amount);
 	return 0;
@@ -290,7 +296,7 @@ load_named(struct cr_import_run *run)
 	for (size_t i = 0; rc == 0 && i < n; i += KEYS) {
 		struct cr_db_arg args[KEYS];
 		struct cr_res res;
-		const char *sql = batch_sql(2, KEYS);
+		const char *sql = batch_sql(SQL_ORDERS, KEYS);
 
 		if (sql == NULL) {
 			rc = cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
@@ -316,7 +322,7 @@ load_named(struct cr_import_run *run)
 		for (size_t r = 0; r < res.nrows; r++) {
 			struct cr_match_order o;
 
-			order_of(&res, r, &o);
+			cr_payment_order_row(&res, r, &o);
 			if (run->nnamed == 0 ||
 			    bsearch(&o, run->named, run->nnamed, sizeof o, by_number) == NULL) {
 				run->named[run->nnamed++] = o;
@@ -348,9 +354,10 @@ static int
 decide_pending(struct cr_import_run *run, struct cr_pending *p)
 {
 	char cand[CR_MATCH_MAX_CANDIDATES][9];
-	struct cr_match_order named[CR_MATCH_MAX_ORDERS], *open = NULL, key;
+	struct cr_match_order named[CR_MATCH_MAX_ORDERS], key;
+	const struct cr_match_order *open = NULL;
 	int ncand = cr_match_candidates(p->c.text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, rc;
-	size_t lo = 0, hi = run->nopen_all, nopen = 0;
+	size_t nopen = 0;
 
 	for (int i = 0; i < ncand && nnamed < CR_MATCH_MAX_ORDERS; i++) {
 		struct cr_match_order *o;
@@ -360,21 +367,8 @@ decide_pending(struct cr_import_run *run, struct cr_pending *p)
 		    (o = bsearch(&key, run->named, run->nnamed, sizeof key, by_number)) != NULL)
 			named[nnamed++] = *o;
 	}
-	if (nnamed == 0) {
-		/* The open orders of this amount: a range of the sorted list. */
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-
-			if (run->open_all[mid].amount_fen < p->c.amount_fen)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		open = run->open_all + lo;
-		while (lo + nopen < run->nopen_all &&
-		       run->open_all[lo + nopen].amount_fen == p->c.amount_fen && nopen < CR_MATCH_MAX_OPEN)
-			nopen++;
-	}
+	if (nnamed == 0)
+		open = open_of_amount(run, p->c.amount_fen, &nopen);
 	cr_match_decide(&p->c, named, nnamed, open, (int)nopen, &p->m);
 	if (p->m.nalloc == 0)
 		return 0;
@@ -432,7 +426,7 @@ insert_rows(struct cr_import_run *run, size_t from, size_t n)
 			credit_args(run, &run->pend[i], &args[k++ * CREDIT_FIELDS]);
 	if (k == 0)
 		return 0;
-	if ((sql = batch_sql(1, k)) == NULL)
+	if ((sql = batch_sql(SQL_INSERT, k)) == NULL)
 		return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
 	if ((rc = cr_db_exec_args(run->db, NULL, run->err, sql, args, (unsigned)(k * CREDIT_FIELDS))) != 0)
 		return rc;
@@ -460,7 +454,7 @@ cr_booking_flush(struct cr_import_run *run)
 			}
 	for (size_t i = 0; rc == 0 && i < run->npend; i += KEYS)
 		rc = look_up(run, i, run->npend - i < KEYS ? run->npend - i : KEYS, 0);
-	if (rc == 0)
+	if (rc == 0 && run->open_all == NULL)
 		rc = load_open(run);
 	if (rc == 0)
 		rc = load_named(run);

@@ -11,14 +11,6 @@
 #include "ca.h"
 #include "x509.h"
 
-static const char *
-ssl_why(void)
-{
-	unsigned long e = ERR_get_error();
-
-	return e ? ERR_reason_error_string(e) : "unknown";
-}
-
 void
 cr_ca_release(struct cr_ca *ca)
 {
@@ -64,38 +56,6 @@ cr_ca_load(struct cr_ca *ca, const struct cr_config *cfg, int with_key, struct c
 	return 0;
 }
 
-static int
-add_ext(X509 *x, X509 *issuer, int nid, const char *value)
-{
-	X509V3_CTX ctx;
-	X509_EXTENSION *ext;
-	int ok;
-
-	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
-	if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value)) == NULL)
-		return 0;
-	ok = X509_add_ext(x, ext, -1);
-	X509_EXTENSION_free(ext);
-	return ok;
-}
-
-/* A random positive serial of 16 bytes. */
-static int
-random_serial(X509 *x)
-{
-	unsigned char b[16];
-	BIGNUM *bn;
-	int ok;
-
-	if (RAND_bytes(b, sizeof b) != 1)
-		return 0;
-	b[0] = (unsigned char)((b[0] & 0x7f) | 0x40); /* positive, and always 16 bytes long */
-	ok = (bn = BN_bin2bn(b, sizeof b, NULL)) != NULL &&
-	     BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL;
-	BN_free(bn);
-	return ok;
-}
-
 /* t plus years calendar years (29 February becomes 28 February when it must). */
 static time_t
 add_years(time_t t, int years)
@@ -127,23 +87,25 @@ cr_ca_issue(const struct cr_ca *ca, const struct cr_config *cfg, const X509_NAME
 		                                (const unsigned char *)ou, -1, -1, 0))
 			goto out;
 	}
-	if (!X509_set_version(x, 2) || !random_serial(x) || !X509_set_subject_name(x, name) ||
+	if (!X509_set_version(x, 2) || !cr_x509_random_serial(x) || !X509_set_subject_name(x, name) ||
 	    !X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) ||
 	    !ASN1_TIME_set(X509_getm_notBefore(x), not_before) ||
 	    !ASN1_TIME_set(X509_getm_notAfter(x), add_years(not_before, years)) || !X509_set_pubkey(x, pub))
 		goto out;
-	if (!add_ext(x, ca->cert, NID_basic_constraints, "critical,CA:FALSE") ||
-	    !add_ext(x, ca->cert, NID_key_usage,
-	             EVP_PKEY_get_base_id(pub) == EVP_PKEY_RSA ? "critical,digitalSignature,keyEncipherment"
-	                                                       : "critical,digitalSignature") ||
-	    !add_ext(x, ca->cert, NID_ext_key_usage, "clientAuth,emailProtection") ||
-	    !add_ext(x, ca->cert, NID_subject_key_identifier, "hash") ||
-	    !add_ext(x, ca->cert, NID_authority_key_identifier, "keyid:always"))
+	if (!cr_x509_add_ext(x, ca->cert, NID_basic_constraints, "critical,CA:FALSE") ||
+	    !cr_x509_add_ext(x, ca->cert, NID_key_usage,
+	                     EVP_PKEY_get_base_id(pub) == EVP_PKEY_RSA
+	                         ? "critical,digitalSignature,keyEncipherment"
+	                         : "critical,digitalSignature") ||
+	    !cr_x509_add_ext(x, ca->cert, NID_ext_key_usage, "clientAuth,emailProtection") ||
+	    !cr_x509_add_ext(x, ca->cert, NID_subject_key_identifier, "hash") ||
+	    !cr_x509_add_ext(x, ca->cert, NID_authority_key_identifier, "keyid:always"))
 		goto out;
-	if (cfg->ca_policy_oid[0] && !add_ext(x, ca->cert, NID_certificate_policies, cfg->ca_policy_oid))
+	if (cfg->ca_policy_oid[0] &&
+	    !cr_x509_add_ext(x, ca->cert, NID_certificate_policies, cfg->ca_policy_oid))
 		goto out;
 	snprintf(value, sizeof value, "URI:%s", cfg->ca_crl_url);
-	if (cfg->ca_crl_url[0] && !add_ext(x, ca->cert, NID_crl_distribution_points, value))
+	if (cfg->ca_crl_url[0] && !cr_x509_add_ext(x, ca->cert, NID_crl_distribution_points, value))
 		goto out;
 	if (X509_sign(x, ca->key, EVP_sha256()) <= 0)
 		goto out;
@@ -151,51 +113,19 @@ cr_ca_issue(const struct cr_ca *ca, const struct cr_config *cfg, const X509_NAME
 out:
 	X509_NAME_free(name);
 	if (!ok) {
-		cr_err_set(err, CR_EIO, "ca: cannot issue: %s", ssl_why());
+		cr_err_set(err, CR_EIO, "ca: cannot issue: %s", cr_x509_ssl_reason());
 		X509_free(x);
 		return NULL;
 	}
 	return x;
 }
+
+#define ORG "certrenew 本地开发 CA"
 
 static EVP_PKEY *
 new_key(const char *alg)
 {
 	return strcmp(alg, "p384") == 0 ? EVP_EC_gen("P-384") : EVP_RSA_gen(3072);
-}
-
-/* A CA certificate: self-signed when issuer is NULL. */
-static X509 *
-ca_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, int years, int pathlen)
-{
-	X509 *x = X509_new();
-	X509_NAME *name = X509_NAME_new();
-	char bc[64];
-	time_t now = time(NULL);
-	int ok = 0;
-
-	snprintf(bc, sizeof bc, "critical,CA:TRUE,pathlen:%d", pathlen);
-	if (x && name && X509_set_version(x, 2) && random_serial(x) &&
-	    X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"CN", -1, -1, 0) &&
-	    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-	                               (const unsigned char *)"certrenew 本地开发 CA", -1, -1, 0) &&
-	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0) &&
-	    X509_set_subject_name(x, name) &&
-	    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) &&
-	    ASN1_TIME_set(X509_getm_notBefore(x), now - 3600) &&
-	    ASN1_TIME_set(X509_getm_notAfter(x), add_years(now, years)) && X509_set_pubkey(x, key) &&
-	    add_ext(x, issuer ? issuer : x, NID_basic_constraints, bc) &&
-	    add_ext(x, issuer ? issuer : x, NID_key_usage, "critical,keyCertSign,cRLSign") &&
-	    add_ext(x, issuer ? issuer : x, NID_subject_key_identifier, "hash") &&
-	    (issuer == NULL || add_ext(x, issuer, NID_authority_key_identifier, "keyid:always")) &&
-	    X509_sign(x, ikey, EVP_sha256()) > 0)
-		ok = 1;
-	X509_NAME_free(name);
-	if (!ok) {
-		X509_free(x);
-		return NULL;
-	}
-	return x;
 }
 
 int
@@ -220,9 +150,11 @@ cr_ca_init(const char *dir, const char *alg, struct cr_err *err)
 	if (stat(path[3], &st) == 0)
 		return cr_err_set(err, CR_ECONFLICT, "ca init: %s exists; not overwritten", path[3]);
 	if ((rkey = new_key(alg)) == NULL || (ikey = new_key(alg)) == NULL ||
-	    (root = ca_cert("certrenew 开发根 CA", rkey, NULL, rkey, 20, 1)) == NULL ||
-	    (issuing = ca_cert("certrenew 开发签发 CA", ikey, root, rkey, 10, 0)) == NULL) {
-		rc = cr_err_set(err, CR_EIO, "ca init: %s", ssl_why());
+	    (root = cr_x509_sign(rkey, ORG, "certrenew 开发根 CA", NULL, rkey, -1, 20 * 365, 1, err)) ==
+	        NULL ||
+	    (issuing = cr_x509_sign(ikey, ORG, "certrenew 开发签发 CA", root, rkey, -1, 10 * 365, 1, err)) ==
+	        NULL) {
+		rc = cr_err_set(err, CR_EIO, "ca init: %s", cr_x509_ssl_reason());
 		goto out;
 	}
 	if ((rc = cr_x509_write(path[1], NULL, rkey, err)) != 0 ||

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "camt.h"
+#include "utf8.h"
 
 #define NS_PREFIX "urn:iso:std:iso:20022:tech:xsd:camt.05"
 
@@ -122,7 +123,6 @@ text(xmlNodePtr n, char *out, size_t len)
 {
 	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
 	const char *s = (const char *)t, *e;
-	size_t k;
 
 	out[0] = '\0';
 	if (t == NULL)
@@ -132,14 +132,7 @@ text(xmlNodePtr n, char *out, size_t len)
 	e = s + strlen(s);
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
 		e--;
-	k = (size_t)(e - s);
-	if (k >= len) {
-		k = len - 1;
-		while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-			k--;
-	}
-	memcpy(out, s, k);
-	out[k] = '\0';
+	cr_utf8_copy(out, len, s, (size_t)(e - s));
 	xmlFree(t);
 }
 
@@ -181,22 +174,35 @@ amount(struct reader *rd, xmlNodePtr n, long long *fen, int *sub_fen, char ccy[4
 		return refuse(rd, xmlGetLineNo(n), "金额格式无效（应为不带符号的小数，最多 5 位小数）",
 		              "amount is not a schema decimal");
 	c = xmlGetProp(n, BAD_CAST "Ccy");
-	ok = c && strlen((const char *)c) == 3;
+	/* ISO 4217: three capital letters. */
+	ok = c && strlen((const char *)c) == 3 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' &&
+	     c[2] >= 'A' && c[2] <= 'Z';
 	if (ok)
 		memcpy(ccy, c, 4);
 	xmlFree(c);
 	if (!ok)
-		return refuse(rd, xmlGetLineNo(n), "金额缺少币种（Ccy）", "amount without a currency");
+		return refuse(rd, xmlGetLineNo(n), "金额缺少币种（Ccy，三个大写字母）",
+		              "amount without a valid currency");
 	return 0;
 }
 
-static void
+/* The date of a BookgDt / ValDt (its Dt, or the day of its DtTm) into out; "" when absent; -1 when malformed.
+ */
+static int
 date_of(xmlNodePtr n, char out[11])
 {
 	char t[40];
+	int y, m, d;
 
+	out[0] = '\0';
 	text(n ? (child(n, "Dt") ? child(n, "Dt") : child(n, "DtTm")) : NULL, t, sizeof t);
+	if (t[0] == '\0')
+		return 0;
+	if (strlen(t) < 10 || sscanf(t, "%4d-%2d-%2d", &y, &m, &d) != 3 || t[4] != '-' || t[7] != '-' ||
+	    y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
 	snprintf(out, 11, "%.10s", t);
+	return 0;
 }
 
 /* The id of an account element (Acct, DbtrAcct): IBAN, else Othr/Id. */
@@ -304,8 +310,10 @@ entry(struct reader *rd, xmlNodePtr ntry)
 		text(child(sts, "Cd") ? child(sts, "Cd") : sts, c->status, sizeof c->status);
 		if (c->status[0] == '\0')
 			snprintf(c->status, sizeof c->status, "BOOK");
-		date_of(child(ntry, "BookgDt"), c->booking_date);
-		date_of(child(ntry, "ValDt"), c->value_date);
+		if (date_of(child(ntry, "BookgDt"), c->booking_date) != 0 ||
+		    date_of(child(ntry, "ValDt"), c->value_date) != 0)
+			return refuse(rd, xmlGetLineNo(ntry), "日期格式无效（应为 YYYY-MM-DD）",
+			              "bad booking or value date");
 		text(child(ntry, "AcctSvcrRef"), c->entry_ref, sizeof c->entry_ref);
 		if (split) {
 			if ((rc = amount(rd, tx_amount(txs[i]), &c->amount_fen, &c->sub_fen, c->currency)) !=

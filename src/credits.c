@@ -16,9 +16,8 @@
 	" c.debtor_name, c.debtor_account, c.acct_svcr_ref, c.reason, c.surplus_fen, c.payer_mismatch,"      \
 	" c.reversal, c.statement_id, s.file_name, so.order_no, so.amount_fen, so.status,"                   \
 	" DATE_FORMAT(c.created_at, '%Y-%m-%dT%H:%i:%SZ'), c.assigned_by IS NOT NULL,"                       \
-	" (SELECT GROUP_CONCAT(o.order_no ORDER BY o.order_no) FROM payments p JOIN orders o ON o.id = "     \
-	"p.order_id"                                                                                         \
-	"  WHERE p.credit_id = c.id)"
+	" (SELECT JSON_ARRAYAGG(o.order_no ORDER BY o.order_no) FROM payments p"                             \
+	"  JOIN orders o ON o.id = p.order_id WHERE p.credit_id = c.id)"
 #define CREDIT_FROM                                                                                          \
 	" FROM credits c JOIN statements s ON s.id = c.statement_id"                                         \
 	" LEFT JOIN orders so ON so.id = c.suggested_order_id"
@@ -37,7 +36,7 @@ credit_json(const struct cr_res *res, size_t i)
 	    "surplus_fen", (json_int_t)cr_res_i64(res, i, 10), "payer_mismatch", (int)cr_res_i64(res, i, 11),
 	    "reversal", (int)cr_res_i64(res, i, 12), "statement_id", (json_int_t)cr_res_i64(res, i, 13),
 	    "file_name", cr_res_str(res, i, 14), "created_at", cr_res_str(res, i, 18));
-	const char *paid = cr_res_str(res, i, 20);
+	json_t *orders;
 
 	if (o == NULL)
 		return NULL;
@@ -49,18 +48,11 @@ credit_json(const struct cr_res *res, size_t i)
 	                                    cr_res_str(res, i, 17), "status_label",
 	                                    cr_status_label(CR_SM_ORDER, cr_res_str(res, i, 17)))
 	                        : json_null());
-	json_object_set_new(o, "orders", json_array());
-	for (const char *p = paid; p && *p;) {
-		size_t n = strcspn(p, ",");
-		char no[9];
-
-		if (n == 8) {
-			memcpy(no, p, 8);
-			no[8] = '\0';
-			json_array_append_new(json_object_get(o, "orders"), json_string(no));
-		}
-		p += n + (p[n] == ',');
-	}
+	/* The orders its money went to: a JSON array from the database, none when it paid nothing. */
+	orders = cr_json_cell_parsed(res, i, 20);
+	json_object_set_new(o, "orders", json_is_array(orders) ? orders : json_array());
+	if (!json_is_array(orders))
+		json_decref(orders);
 	return o;
 }
 
@@ -146,7 +138,6 @@ cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	struct cr_match_order o;
 	struct cr_credit c;
 	struct cr_match m;
-	struct cr_res res;
 	char before[16];
 	int rc;
 
@@ -156,25 +147,11 @@ cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, c
 		return rc;
 	if ((rc = lock_open_credit(db, id, 0, &c, before, err)) != 0)
 		goto fail;
-	rc = cr_db_exec(db, &res, err,
-	                "SELECT id, order_no, status, amount_fen, paid_fen, payer_name FROM orders WHERE "
-	                "order_no = ? FOR UPDATE",
-	                "s", order_no);
-	if (rc != 0)
-		goto fail;
-	if (res.nrows == 0) {
-		cr_res_release(&res);
-		rc = cr_err_user(err, CR_EINVAL, "order_no", "没有订单号为 %s 的订单", order_no);
+	if ((rc = cr_payment_order(db, order_no, 1, &o, err)) != 0) {
+		if (rc == CR_ENOTFOUND)
+			rc = cr_err_user(err, CR_EINVAL, "order_no", "没有订单号为 %s 的订单", order_no);
 		goto fail;
 	}
-	memset(&o, 0, sizeof o);
-	o.id = cr_res_i64(&res, 0, 0);
-	snprintf(o.order_no, sizeof o.order_no, "%s", cr_res_str(&res, 0, 1));
-	snprintf(o.status, sizeof o.status, "%s", cr_res_str(&res, 0, 2));
-	o.amount_fen = cr_res_i64(&res, 0, 3);
-	o.paid_fen = cr_res_i64(&res, 0, 4);
-	snprintf(o.payer_name, sizeof o.payer_name, "%s", cr_res_str(&res, 0, 5));
-	cr_res_release(&res);
 	/* Finance's word settles what made the credit doubtful; the order's state still decides. */
 	cr_match_decide(&c, &o, 1, NULL, 0, &m);
 	if (m.nalloc == 0) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "utf8.h"
 
 void
 cr_err_clear(struct cr_err *err)
@@ -18,15 +19,7 @@ cr_err_clear(struct cr_err *err)
 static void
 copy_text(char *dst, size_t size, const char *src)
 {
-	size_t n = strlen(src);
-
-	if (n >= size) {
-		n = size - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memmove(dst, src, n);
-	dst[n] = '\0';
+	cr_utf8_copy(dst, size, src, strlen(src));
 }
 
 static void

@@ -32,9 +32,8 @@ struct cr_import_run {
 	struct cr_seen seen;
 	long long total, done; /* transactions in the file, and handled so far */
 	long long in_batch;
-	struct cr_match_order *open; /* CR_MATCH_MAX_OPEN of them: scratch for cr_booking_decide() */
-	int stopped;                 /* on_batch said stop: not a failure of the file */
-	struct cr_pending *pend;     /* the batch being gathered (booking pass) */
+	int stopped;             /* on_batch said stop: not a failure of the file */
+	struct cr_pending *pend; /* the batch being gathered (booking pass) */
 	size_t npend, cap;
 	struct cr_match_order *open_all; /* the orders awaiting payment, by amount, for suggestions */
 	size_t nopen_all;

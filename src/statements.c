@@ -216,32 +216,18 @@ on_validate(const struct cr_credit *c, void *arg)
 	return 0;
 }
 
-/* The statements row of this file: found (and reused unless done), or made. */
+/* The statements row of this file, made or found (cr_statement_queue), and marked running unless done. */
 static int
 statement_row(struct cr_import_run *run, const char *name, const char *source, const char *sha, int *done)
 {
-	struct cr_res res;
-	long long by = run->actor ? run->actor->id : 0;
-	int rc;
+	int rc =
+	    cr_statement_queue(run->db, sha, name, source, run->actor, &run->statement_id, done, run->err);
 
-	*done = 0;
-	if ((rc = cr_db_exec(run->db, &res, run->err,
-	                     "SELECT id, status FROM statements WHERE file_sha256 = ?", "s", sha)) != 0)
-		return rc;
-	if (res.nrows) {
-		run->statement_id = cr_res_i64(&res, 0, 0);
-		*done = strcmp(cr_res_str(&res, 0, 1), "done") == 0;
-		cr_res_release(&res);
-		return 0;
-	}
-	cr_res_release(&res);
-	rc = cr_db_exec(run->db, NULL, run->err,
-	                "INSERT INTO statements (file_sha256, source, file_name, status, created_by, "
-	                "created_at, updated_at)"
-	                " VALUES (?, ?, ?, 'running', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
-	                "sssI", sha, source, name, by ? &by : NULL);
-	if (rc == 0)
-		run->statement_id = cr_db_insert_id(run->db);
+	if (rc == 0 && !*done)
+		rc = cr_db_exec(
+		    run->db, NULL, run->err,
+		    "UPDATE statements SET status = 'running', updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
+		    "i", run->statement_id);
 	return rc;
 }
 
@@ -318,11 +304,8 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
 
 	memset(out, 0, sizeof *out);
 	run.cap = cfg->bank_batch < 1000 ? (size_t)cfg->bank_batch : 1000;
-	if ((run.open = calloc(CR_MATCH_MAX_OPEN, sizeof *run.open)) == NULL ||
-	    (!dry_run && (run.pend = calloc(run.cap, sizeof *run.pend)) == NULL)) {
-		free(run.open);
+	if (!dry_run && (run.pend = calloc(run.cap, sizeof *run.pend)) == NULL)
 		return cr_err_set(err, CR_ENOMEM, "statements: out of memory");
-	}
 	if ((rc = cr_file_sha256(path, cfg->bank_max_file, out->file_sha256, err)) != 0) {
 		if (rc == CR_ETOOBIG)
 			cr_err_user(err, CR_ETOOBIG, NULL, "文件过大（最多 %lld 字节）",
@@ -362,7 +345,6 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
 		record_failure(&run, err->msg);
 out:
 	seen_release(&run.seen);
-	free(run.open);
 	free(run.pend);
 	free(run.open_all);
 	free(run.named);

@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "utf8.h"
 
 long
@@ -54,4 +56,16 @@ cr_utf8_printable(const char *str)
 			return 0;
 	}
 	return 1;
+}
+
+void
+cr_utf8_copy(char *dst, size_t size, const char *src, size_t n)
+{
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memmove(dst, src, n);
+	dst[n] = '\0';
 }

@@ -9,4 +9,11 @@ long cr_utf8_chars(const char *s, size_t len);
 /* 1 when the NUL-terminated s holds no control characters (C0, DEL, C1). */
 int cr_utf8_printable(const char *s);
 
+/*
+ * Copies n bytes of src into dst (size bytes, NUL-terminated), cut shorter at
+ * a character boundary when it does not fit, so the copy stays valid UTF-8.
+ * dst and src may overlap.
+ */
+void cr_utf8_copy(char *dst, size_t size, const char *src, size_t n);
+
 #endif

@@ -15,8 +15,8 @@
 #include "bytes.h"
 #include "x509.h"
 
-static const char *
-ssl_reason(void)
+const char *
+cr_x509_ssl_reason(void)
 {
 	unsigned long e = ERR_get_error();
 	const char *r = e ? ERR_reason_error_string(e) : NULL;
@@ -36,7 +36,7 @@ cr_x509_read_file(const char *path, X509 **out, int max, struct cr_err *err)
 	if (st.st_size > 16 * CR_PEM_MAX)
 		return cr_err_set(err, CR_ETOOBIG, "%s: larger than %d bytes", path, 16 * CR_PEM_MAX);
 	if ((b = BIO_new_file(path, "r")) == NULL)
-		return cr_err_set(err, CR_EIO, "%s: %s", path, ssl_reason());
+		return cr_err_set(err, CR_EIO, "%s: %s", path, cr_x509_ssl_reason());
 	while (n < max) {
 		X509 *x = PEM_read_bio_X509(b, NULL, NULL, NULL);
 
@@ -108,7 +108,7 @@ cr_x509_info(X509 *x, struct cr_x509_info *info, struct cr_err *err)
 	time_str(X509_get0_notBefore(x), info->not_before);
 	time_str(X509_get0_notAfter(x), info->not_after);
 	if ((len = i2d_X509(x, &der)) <= 0)
-		return cr_err_set(err, CR_EINVAL, "certificate does not encode: %s", ssl_reason());
+		return cr_err_set(err, CR_EINVAL, "certificate does not encode: %s", cr_x509_ssl_reason());
 	cr_sha256_hex(info->sha256, der, len);
 	OPENSSL_free(der);
 	info->is_ca = X509_check_ca(x) != 0;
@@ -141,8 +141,8 @@ cr_x509_key_new(void)
 	return EVP_EC_gen("P-256");
 }
 
-static int
-add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+int
+cr_x509_add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 {
 	X509V3_CTX ctx;
 	X509_EXTENSION *ext;
@@ -156,21 +156,31 @@ add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 	return ok;
 }
 
+int
+cr_x509_random_serial(X509 *x)
+{
+	unsigned char b[16];
+	BIGNUM *bn;
+	int ok;
+
+	if (RAND_bytes(b, sizeof b) != 1)
+		return 0;
+	b[0] = (unsigned char)((b[0] & 0x7f) | 0x40); /* positive, and always 16 bytes long */
+	ok = (bn = BN_bin2bn(b, sizeof b, NULL)) != NULL &&
+	     BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL;
+	BN_free(bn);
+	return ok;
+}
+
 X509 *
 cr_x509_sign(EVP_PKEY *pub, const char *org, const char *cn, X509 *issuer, EVP_PKEY *ikey, int from_days,
              int to_days, int ca, struct cr_err *err)
 {
 	X509 *x = X509_new();
 	X509_NAME *name = X509_NAME_new();
-	unsigned char serial[16];
-	BIGNUM *bn = NULL;
 	int ok = 0;
 
-	if (x == NULL || name == NULL || RAND_bytes(serial, sizeof serial) != 1)
-		goto out;
-	serial[0] &= 0x7f; /* positive */
-	if ((bn = BN_bin2bn(serial, sizeof serial, NULL)) == NULL ||
-	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) == NULL)
+	if (x == NULL || name == NULL || !cr_x509_random_serial(x))
 		goto out;
 	if (!X509_set_version(x, 2) ||
 	    !X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"CN", -1, -1, 0) ||
@@ -182,26 +192,25 @@ cr_x509_sign(EVP_PKEY *pub, const char *org, const char *cn, X509 *issuer, EVP_P
 	    !X509_time_adj_ex(X509_getm_notAfter(x), to_days, 0, NULL) || !X509_set_pubkey(x, pub))
 		goto out;
 	if (ca) {
-		if (!add_ext(x, issuer, NID_basic_constraints, "critical,CA:TRUE") ||
-		    !add_ext(x, issuer, NID_key_usage, "critical,keyCertSign,cRLSign"))
+		if (!cr_x509_add_ext(x, issuer, NID_basic_constraints, "critical,CA:TRUE") ||
+		    !cr_x509_add_ext(x, issuer, NID_key_usage, "critical,keyCertSign,cRLSign"))
 			goto out;
 	} else {
-		if (!add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE") ||
-		    !add_ext(x, issuer, NID_key_usage, "critical,digitalSignature") ||
-		    !add_ext(x, issuer, NID_ext_key_usage, "clientAuth,emailProtection"))
+		if (!cr_x509_add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE") ||
+		    !cr_x509_add_ext(x, issuer, NID_key_usage, "critical,digitalSignature") ||
+		    !cr_x509_add_ext(x, issuer, NID_ext_key_usage, "clientAuth,emailProtection"))
 			goto out;
 	}
-	if (!add_ext(x, issuer, NID_subject_key_identifier, "hash") ||
-	    (issuer && !add_ext(x, issuer, NID_authority_key_identifier, "keyid:always")))
+	if (!cr_x509_add_ext(x, issuer, NID_subject_key_identifier, "hash") ||
+	    (issuer && !cr_x509_add_ext(x, issuer, NID_authority_key_identifier, "keyid:always")))
 		goto out;
 	if (X509_sign(x, ikey, EVP_sha256()) <= 0)
 		goto out;
 	ok = 1;
 out:
-	BN_free(bn);
 	X509_NAME_free(name);
 	if (!ok) {
-		cr_err_set(err, CR_EIO, "x509: cannot sign certificate: %s", ssl_reason());
+		cr_err_set(err, CR_EIO, "x509: cannot sign certificate: %s", cr_x509_ssl_reason());
 		X509_free(x);
 		return NULL;
 	}
@@ -250,7 +259,7 @@ cr_x509_load_pair(const char *cert_path, const char *key_path, X509 **x, EVP_PKE
 		*x = NULL;
 		*key = NULL;
 		return cr_err_set(err, CR_EINVAL, "%s / %s: not a PEM certificate and key: %s", cert_path,
-		                  key_path, ssl_reason());
+		                  key_path, cr_x509_ssl_reason());
 	}
 	return 0;
 }

@@ -39,6 +39,12 @@ EVP_PKEY *cr_x509_key_new(void);
  */
 X509 *cr_x509_sign(EVP_PKEY *pub, const char *org, const char *cn, X509 *issuer, EVP_PKEY *ikey,
                    int from_days, int to_days, int ca, struct cr_err *err);
+/* The reason of OpenSSL's last error (the queue cleared), for messages. */
+const char *cr_x509_ssl_reason(void);
+/* Adds extension nid with its configuration value ("critical,CA:FALSE"); 0 on failure. */
+int cr_x509_add_ext(X509 *x, X509 *issuer, int nid, const char *value);
+/* A random positive serial of 16 bytes (at least 121 random bits); 0 on failure. */
+int cr_x509_random_serial(X509 *x);
 /* Writes a PEM certificate or private key (mode 0600 for keys). */
 int cr_x509_write(const char *path, X509 *x, EVP_PKEY *key, struct cr_err *err);
 /* Loads a PEM certificate and private key pair. */

@@ -23,53 +23,41 @@ cr_h_healthz(struct cr_req *r)
 	cr_reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
 }
 
-/* Job counts by status, from the database (left out when it is down). */
+/* One gauge by status: {status: count} as Prometheus text. */
 static void
-write_jobs(struct cr_req *r, FILE *f)
+write_gauge(FILE *f, const char *name, const char *help, json_t *counts)
 {
-	struct cr_db *db = cr_web_db(r->web, NULL);
 	const char *status;
-	json_t *counts, *n;
+	json_t *n;
 
-	if (db == NULL || cr_jobs_count(db, &counts, NULL) != 0)
-		return;
-	fputs("# HELP certrenew_jobs Jobs in the queue by status.\n# TYPE certrenew_jobs gauge\n", f);
+	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 	json_object_foreach(counts, status, n)
 	{
-		fprintf(f, "certrenew_jobs{status=\"%s\"} %lld\n", status, (long long)json_integer_value(n));
+		fprintf(f, "%s{status=\"%s\"} %lld\n", name, status, (long long)json_integer_value(n));
 	}
-	json_decref(counts);
 }
 
-/* Statement imports by status and the credits finance still has to resolve. */
+/* What the database says: jobs by status, statement imports and the credits finance has open (left out when
+ * it is down). */
 static void
-write_statements(struct cr_req *r, FILE *f)
+write_database(struct cr_req *r, FILE *f)
 {
 	struct cr_db *db = cr_web_db(r->web, NULL);
-	json_t *m, *group, *n;
-	const char *status;
+	json_t *m;
 
-	if (db == NULL || cr_statements_metrics(db, &m, NULL) != 0)
+	if (db == NULL)
 		return;
-	fputs("# HELP certrenew_statement_imports Bank statement imports by status.\n"
-	      "# TYPE certrenew_statement_imports gauge\n",
-	      f);
-	group = json_object_get(m, "imports");
-	json_object_foreach(group, status, n)
-	{
-		fprintf(f, "certrenew_statement_imports{status=\"%s\"} %lld\n", status,
-		        (long long)json_integer_value(n));
+	if (cr_jobs_count(db, &m, NULL) == 0) {
+		write_gauge(f, "certrenew_jobs", "Jobs in the queue by status.", m);
+		json_decref(m);
 	}
-	fputs("# HELP certrenew_open_credits Bank credits waiting for finance, by status.\n"
-	      "# TYPE certrenew_open_credits gauge\n",
-	      f);
-	group = json_object_get(m, "open_credits");
-	json_object_foreach(group, status, n)
-	{
-		fprintf(f, "certrenew_open_credits{status=\"%s\"} %lld\n", status,
-		        (long long)json_integer_value(n));
+	if (cr_statements_metrics(db, &m, NULL) == 0) {
+		write_gauge(f, "certrenew_statement_imports", "Bank statement imports by status.",
+		            json_object_get(m, "imports"));
+		write_gauge(f, "certrenew_open_credits", "Bank credits waiting for finance, by status.",
+		            json_object_get(m, "open_credits"));
+		json_decref(m);
 	}
-	json_decref(m);
 }
 
 void
@@ -85,8 +73,7 @@ cr_h_metrics(struct cr_req *r)
 		return;
 	}
 	cr_metrics_write(r->web->metrics, f, cr_route_label);
-	write_jobs(r, f);
-	write_statements(r, f);
+	write_database(r, f);
 	fclose(f);
 	cr_reply(r, 200, "text/plain; version=0.0.4", text, len);
 	free(text);

@@ -138,6 +138,8 @@ own_cases(const char *dir)
 	    {"bad-amount-exponent.xml", "金额格式"},
 	    {"bad-amount-decimals.xml", "金额格式"},
 	    {"missing-currency.xml", "币种"},
+	    {"bad-currency.xml", "币种"},
+	    {"bad-date.xml", "日期"},
 	    {"not-xml.csv", "XML"},
 	};
 	struct cr_statement_info info;
