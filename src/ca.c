@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ca.h"
+#include "hsm.h"
 #include "x509.h"
 
 void
@@ -31,9 +32,20 @@ cr_ca_load(struct cr_ca *ca, const struct cr_config *cfg, int with_key, struct c
 		return cr_err_set(
 		    err, CR_EINVAL,
 		    "ca: ca.cert and ca.key are not set (certrenewctl ca init makes a local CA)");
-	if (with_key) {
+	if (with_key && cr_hsm_is_uri(cfg->ca_key)) {
+		if ((n = cr_x509_read_file(cfg->ca_cert, certs, 1, err)) < 0)
+			return n;
+		ca->cert = certs[0];
+		if ((ca->key = cr_hsm_load_key(cfg->ca_key, cfg->ca_pkcs11_module, cfg->ca_pin_file, err)) ==
+		    NULL) {
+			cr_ca_release(ca);
+			return err->code ? err->code : CR_EIO;
+		}
+	} else if (with_key) {
 		if ((rc = cr_x509_load_pair(cfg->ca_cert, cfg->ca_key, &ca->cert, &ca->key, err)) != 0)
 			return rc;
+	}
+	if (with_key) {
 		if (X509_check_private_key(ca->cert, ca->key) != 1) {
 			cr_ca_release(ca);
 			return cr_err_set(err, CR_EINVAL, "ca: %s does not hold the key of %s", cfg->ca_key,
@@ -107,7 +119,7 @@ cr_ca_issue(const struct cr_ca *ca, const struct cr_config *cfg, const X509_NAME
 	snprintf(value, sizeof value, "URI:%s", cfg->ca_crl_url);
 	if (cfg->ca_crl_url[0] && !cr_x509_add_ext(x, ca->cert, NID_crl_distribution_points, value))
 		goto out;
-	if (X509_sign(x, ca->key, EVP_sha256()) <= 0)
+	if (X509_sign(x, ca->key, cr_x509_md(ca->key)) <= 0)
 		goto out;
 	ok = 1;
 out:
@@ -125,7 +137,13 @@ out:
 static EVP_PKEY *
 new_key(const char *alg)
 {
-	return strcmp(alg, "p384") == 0 ? EVP_EC_gen("P-384") : EVP_RSA_gen(3072);
+	if (strcmp(alg, "p384") == 0)
+		return EVP_EC_gen("P-384");
+	if (strcmp(alg, "sm2") == 0)
+		return EVP_PKEY_Q_keygen(NULL, NULL, "SM2");
+	if (strcmp(alg, "rsa2048") == 0)
+		return EVP_RSA_gen(2048);
+	return EVP_RSA_gen(3072);
 }
 
 int
@@ -137,9 +155,11 @@ cr_ca_init(const char *dir, const char *alg, struct cr_err *err)
 	struct stat st;
 	int rc = 0;
 
-	if (strcmp(alg, "rsa") != 0 && strcmp(alg, "p384") != 0)
+	if (strcmp(alg, "rsa") != 0 && strcmp(alg, "rsa2048") != 0 && strcmp(alg, "p384") != 0 &&
+	    strcmp(alg, "sm2") != 0)
 		return cr_err_set(err, CR_EINVAL,
-		                  "ca init: the key is rsa (RSA 3072) or p384 (ECDSA P-384), not %s", alg);
+		                  "ca init: the key is rsa (RSA 3072), rsa2048, p384 (ECDSA P-384) or sm2, not %s",
+		                  alg);
 	/* Certificates are public (the FastCGI workers send them in p7b); the keys alone are 0600. */
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return cr_err_set(err, CR_EIO, "%s: %s", dir, strerror(errno));

@@ -23,8 +23,9 @@ struct cr_ca {
 int cr_ca_load(struct cr_ca *ca, const struct cr_config *cfg, int with_key, struct cr_err *err);
 void cr_ca_release(struct cr_ca *ca);
 /*
- * Makes a root and an issuing CA in dir ("rsa": RSA 3072, "p384": ECDSA
- * P-384): root.pem, root.key, ca.pem, ca.key (keys 0600).  Refuses to
+ * Makes a root and an issuing CA in dir ("rsa": RSA 3072, "rsa2048",
+ * "p384": ECDSA P-384, "sm2": SM2 signing with SM3): root.pem, root.key,
+ * ca.pem, ca.key (keys 0600).  Refuses to
  * overwrite an existing ca.key.
  */
 int cr_ca_init(const char *dir, const char *alg, struct cr_err *err);

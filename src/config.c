@@ -87,6 +87,8 @@ static const struct opt opts[] = {
     {"ca", "chain", OPT_STR, O(ca_chain), "", 0, 0, NULL, 0},
     {"ca", "policy_oid", OPT_STR, O(ca_policy_oid), "", 0, 0, NULL, 0},
     {"ca", "crl_url", OPT_STR, O(ca_crl_url), "", 0, 0, NULL, 0},
+    {"ca", "pkcs11_module", OPT_STR, O(ca_pkcs11_module), "", 0, 0, NULL, 0},
+    {"ca", "pin_file", OPT_STR, O(ca_pin_file), "", 0, 0, NULL, 0},
 };
 
 #define NOPTS (sizeof opts / sizeof opts[0])

@@ -87,6 +87,8 @@ struct cr_config {
 	char *ca_chain;      /* PEM file: the CAs above the issuing one (its root), for p7b and verify */
 	char *ca_policy_oid; /* certificatePolicies OID of issued certificates, or "" */
 	char *ca_crl_url;    /* CRL distribution point, or "" */
+	char *ca_pkcs11_module; /* PKCS#11 module when ca.key is a pkcs11: URI ("": the engine's default) */
+	char *ca_pin_file;      /* the token's PIN (first line), readable by certrenewd only */
 };
 
 /* Sets every option to its default. */

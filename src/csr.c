@@ -28,11 +28,13 @@ check_key(EVP_PKEY *pk, struct cr_err *err)
 			return 0;
 		return cr_err_user(err, CR_EINVAL, NULL, "不支持的椭圆曲线 %s（支持 P-256、P-384）", group);
 	case EVP_PKEY_SM2:
-		return cr_err_user(err, CR_EINVAL, NULL,
-		                   "暂不支持 SM2 密钥的证书请求，请使用 RSA 或 ECDSA 密钥");
+		/* GM/T 0003 on its own curve; the request's SM2-with-SM3 signature is
+		 * verified with the default distinguishing ID 1234567812345678 (GM/T 0009),
+		 * which OpenSSL 3 applies when none is set. */
+		return 0;
 	default:
 		return cr_err_user(err, CR_EINVAL, NULL,
-		                   "不支持的密钥类型（支持 RSA 2048 位以上、ECDSA P-256/P-384）");
+		                   "不支持的密钥类型（支持 RSA 2048 位以上、ECDSA P-256/P-384、SM2）");
 	}
 }
 

@@ -172,6 +172,18 @@ cr_x509_random_serial(X509 *x)
 	return ok;
 }
 
+const EVP_MD *
+cr_x509_md(const EVP_PKEY *key)
+{
+	/* SM2 signs with SM3 under the default distinguishing ID (GM/T 0009), which
+	 * OpenSSL 3 applies, and verifiers (openssl verify) assume, when none is set. */
+	if (EVP_PKEY_is_a(key, "SM2"))
+		return EVP_sm3();
+	if (EVP_PKEY_is_a(key, "EC") && EVP_PKEY_get_bits(key) > 256)
+		return EVP_sha384();
+	return EVP_sha256();
+}
+
 X509 *
 cr_x509_sign(EVP_PKEY *pub, const char *org, const char *cn, X509 *issuer, EVP_PKEY *ikey, int from_days,
              int to_days, int ca, struct cr_err *err)
@@ -204,7 +216,7 @@ cr_x509_sign(EVP_PKEY *pub, const char *org, const char *cn, X509 *issuer, EVP_P
 	if (!cr_x509_add_ext(x, issuer, NID_subject_key_identifier, "hash") ||
 	    (issuer && !cr_x509_add_ext(x, issuer, NID_authority_key_identifier, "keyid:always")))
 		goto out;
-	if (X509_sign(x, ikey, EVP_sha256()) <= 0)
+	if (X509_sign(x, ikey, cr_x509_md(ikey)) <= 0)
 		goto out;
 	ok = 1;
 out:

@@ -39,6 +39,8 @@ EVP_PKEY *cr_x509_key_new(void);
  */
 X509 *cr_x509_sign(EVP_PKEY *pub, const char *org, const char *cn, X509 *issuer, EVP_PKEY *ikey,
                    int from_days, int to_days, int ca, struct cr_err *err);
+/* The digest a key signs certificates with: SM3 for SM2, SHA-384 for P-384, SHA-256 otherwise. */
+const EVP_MD *cr_x509_md(const EVP_PKEY *key);
 /* The reason of OpenSSL's last error (the queue cleared), for messages. */
 const char *cr_x509_ssl_reason(void);
 /* Adds extension nid with its configuration value ("critical,CA:FALSE"); 0 on failure. */
