@@ -14,6 +14,14 @@ check_key(EVP_PKEY *pk, struct cr_err *err)
 	char group[64] = "";
 	size_t glen = 0;
 
+	/* SM2 first: OpenSSL 3 gives a provider key of type "SM2" no legacy id. */
+	if (EVP_PKEY_is_a(pk, "SM2") ||
+	    (EVP_PKEY_is_a(pk, "EC") &&
+	     EVP_PKEY_get_utf8_string_param(pk, "group", group, sizeof group, &glen) == 1 &&
+	     strcmp(group, "SM2") == 0))
+		return 0; /* GM/T 0003 on its own curve; the request's SM2-with-SM3
+		           * signature is verified with the default distinguishing ID
+		           * 1234567812345678 (GM/T 0009), which OpenSSL 3 applies when none is set. */
 	switch (EVP_PKEY_get_base_id(pk)) {
 	case EVP_PKEY_RSA:
 		if (EVP_PKEY_get_bits(pk) < 2048)
@@ -27,11 +35,6 @@ check_key(EVP_PKEY *pk, struct cr_err *err)
 		    strcmp(group, "secp384r1") == 0 || strcmp(group, "P-384") == 0)
 			return 0;
 		return cr_err_user(err, CR_EINVAL, NULL, "不支持的椭圆曲线 %s（支持 P-256、P-384）", group);
-	case EVP_PKEY_SM2:
-		/* GM/T 0003 on its own curve; the request's SM2-with-SM3 signature is
-		 * verified with the default distinguishing ID 1234567812345678 (GM/T 0009),
-		 * which OpenSSL 3 applies when none is set. */
-		return 0;
 	default:
 		return cr_err_user(err, CR_EINVAL, NULL,
 		                   "不支持的密钥类型（支持 RSA 2048 位以上、ECDSA P-256/P-384、SM2）");

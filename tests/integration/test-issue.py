@@ -130,12 +130,29 @@ o2 = approved_order(cust, rev, seed=92, centres=[tcs[0]["id"]])
 ok(pay(o2), "a second order, with an add-on, is paid before any request")
 ids = sorted(certs_of(o2["order_no"]))
 ok(len(ids) == 2, "it has two certificates to issue", ids)
+keys = {}
 for n, cid in enumerate(ids):
-    k, r = csr("ec%d" % n, ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+    # One P-256 key, one SM2 key (its request signed SM2-with-SM3 under the default distinguishing ID).
+    keyargs = ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"] if n == 0 else ["sm2"]
+    if n == 1:
+        k = os.path.join(tmp, "sm2.key")
+        openssl("genpkey", "-algorithm", "SM2", "-out", k)
+        r = openssl("req", "-new", "-key", k, "-sm3", "-subj", "/CN=ignored").stdout
+    else:
+        k, r = csr("ec%d" % n, keyargs)
+    keys[cid] = k
     st, b = submit(cust, cid, r)
-    ok(st == 200 and b.get("order_status") in ("paid", "issuing"), "a request for a paid order is taken", b)
+    ok(st == 200 and b.get("order_status") in ("paid", "issuing"),
+       "a %s request for a paid order is taken" % ("SM2" if n else "P-256"), b)
 ok(wait_for(lambda: all(c["status"] == "issued" for c in certs_of(o2["order_no"]).values()), 15),
    "each is issued at once", certs_of(o2["order_no"]))
+for cid, k in keys.items():
+    st, pem3, _ = cust.raw("GET", "/api/v1/certificates/%d/issued" % cid)
+    open(path, "wb").write(pem3)
+    v = openssl("verify", "-CAfile", root, "-untrusted", issuing, path)
+    same = openssl("x509", "-in", path, "-noout", "-pubkey").stdout == openssl("pkey", "-in", k, "-pubout").stdout
+    ok(st == 200 and v.returncode == 0 and same, "certificate %d verifies and holds its request's key" % cid,
+       v.stdout + v.stderr)
 addon = [c for c in certs_of(o2["order_no"]).values() if c["trading_centre_id"]][0]
 st, pem2, _ = cust.raw("GET", "/api/v1/certificates/%d/issued" % addon["id"])
 open(path, "wb").write(pem2)
