@@ -3,7 +3,9 @@
 # certrenew on this machine.  All state lives under run/ in the checkout.
 #
 #   contrib/dev.sh up      install what is missing, build, start MariaDB, nginx,
-#                          certrenew-fcgi and certrenewd, migrate, load demo data
+#                          certrenew-fcgi and certrenewd, migrate, load demo data,
+#                          and contrib/ukey-sim as the customers' key helper
+#                          (port + 10000; its keys in run/ukey, PIN 123456)
 #   contrib/dev.sh down    stop what up started (by pid)
 #   contrib/dev.sh test    up, then every test; non-zero exit on any failure
 #   contrib/dev.sh bench   up, then the benchmarks in tests/bench/
@@ -16,6 +18,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 run=$top/run
 build=$run/build
 port=${CERTRENEW_PORT:-8080}
+helper_port=$((port + 10000))
 conf=$run/certrenew.conf
 mysock=$run/mysql/mysql.sock
 log() { printf '[dev] %s\n' "$*" >&2; }
@@ -104,6 +107,9 @@ failed_dir = $run/bank/failed
 dir = $run/data/attachments
 max_bytes = 10M
 
+[ukey]
+helper_url = http://127.0.0.1:$helper_port
+
 [ca]
 cert = $run/data/ca/ca.pem
 key = $run/data/ca/ca.key
@@ -157,15 +163,17 @@ SQL
 }
 
 nginx_up() {
-	local user_line="" max_body upload_max statement_max
+	local user_line="" max_body upload_max statement_max helper
 	mkdir -p "$run/nginx/tmp"
 	[ "$(id -u)" = 0 ] && user_line="user root;"
 	max_body=$(awk -F' *= *' '/^max_body/ {print $2}' "$conf")
 	upload_max=$(awk -F' *= *' '/^max_bytes/ {print $2}' "$conf")
 	statement_max=$(awk -F' *= *' '/^max_file/ {print $2}' "$conf")
+	helper=$(awk -F' *= *' '/^helper_url/ {print $2}' "$conf")
 	sed -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|g" -e "s|@WWW@|$top/www|g" \
 		-e "s|@FCGI_SOCKET@|$run/fcgi.sock|g" -e "s|@USER_LINE@|$user_line|g" -e "s|@MAX_BODY@|${max_body:-1M}|g" \
 		-e "s|@UPLOAD_MAX@|${upload_max:-10M}|g" -e "s|@STATEMENT_MAX@|${statement_max:-200M}|g" \
+		-e "s|@UKEY_HELPER@|${helper%/}|g" \
 		"$top/conf/nginx.conf.in" >"$run/nginx/nginx.conf"
 	nginx -t -p "$run/nginx" -c "$run/nginx/nginx.conf" >"$run/log/nginx-test.log" 2>&1 ||
 		{ cat "$run/log/nginx-test.log" >&2; die "nginx configuration refused"; }
@@ -198,6 +206,25 @@ app_up() {
 	fi
 }
 
+# contrib/ukey-sim as the local key helper of a customer's machine, with a primary and a secondary key.
+helper_up() {
+	local t
+	if [ ! -f "$run/ukey/pin" ]; then
+		mkdir -p "$run/ukey"
+		echo 123456 >"$run/ukey/pin"
+	fi
+	for t in primary secondary; do
+		[ -f "$run/ukey/keys/$t/pin.check" ] ||
+			python3 "$top/contrib/ukey-sim" --dir "$run/ukey/keys" init --token $t --pin-file "$run/ukey/pin" >/dev/null
+	done
+	if ! alive "$run/ukey/helper.pid"; then
+		log "starting the key helper (contrib/ukey-sim) on 127.0.0.1:$helper_port"
+		nohup python3 "$top/contrib/ukey-sim" --dir "$run/ukey/keys" serve --origin "http://127.0.0.1:$port" \
+			--listen "127.0.0.1:$helper_port" --pin-file "$run/ukey/pin" >>"$run/log/ukey-helper.log" 2>&1 &
+		echo $! >"$run/ukey/helper.pid"
+	fi
+}
+
 wait_healthy() {
 	local i
 	for i in $(seq 1 120); do
@@ -222,6 +249,7 @@ up() {
 	ctl demo-data 2>>"$run/log/demo-data.log"
 	app_up
 	nginx_up
+	helper_up
 	wait_healthy
 	log "up: http://127.0.0.1:$port/  (demo accounts: 我是测试企业, zhangsan, reviewer, finance, admin / demo-password-1)"
 }
@@ -243,6 +271,7 @@ stop_pid() { # name pidfile [seconds]
 }
 
 down() {
+	stop_pid "key helper" "$run/ukey/helper.pid" 5
 	stop_pid nginx "$run/nginx/nginx.pid" 10
 	stop_pid certrenewd "$run/certrenewd.pid" 40
 	stop_pid certrenewd-2 "$run/certrenewd-2.pid" 40

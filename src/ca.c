@@ -157,9 +157,9 @@ cr_ca_init(const char *dir, const char *alg, struct cr_err *err)
 
 	if (strcmp(alg, "rsa") != 0 && strcmp(alg, "rsa2048") != 0 && strcmp(alg, "p384") != 0 &&
 	    strcmp(alg, "sm2") != 0)
-		return cr_err_set(err, CR_EINVAL,
-		                  "ca init: the key is rsa (RSA 3072), rsa2048, p384 (ECDSA P-384) or sm2, not %s",
-		                  alg);
+		return cr_err_set(
+		    err, CR_EINVAL,
+		    "ca init: the key is rsa (RSA 3072), rsa2048, p384 (ECDSA P-384) or sm2, not %s", alg);
 	/* Certificates are public (the FastCGI workers send them in p7b); the keys alone are 0600. */
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return cr_err_set(err, CR_EIO, "%s: %s", dir, strerror(errno));

@@ -89,6 +89,8 @@ static const struct opt opts[] = {
     {"ca", "crl_url", OPT_STR, O(ca_crl_url), "", 0, 0, NULL, 0},
     {"ca", "pkcs11_module", OPT_STR, O(ca_pkcs11_module), "", 0, 0, NULL, 0},
     {"ca", "pin_file", OPT_STR, O(ca_pin_file), "", 0, 0, NULL, 0},
+
+    {"ukey", "helper_url", OPT_STR, O(ukey_helper_url), "", 0, 0, NULL, 0},
 };
 
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -220,6 +222,33 @@ ini_cb(void *user, const char *section, const char *key, const char *value)
 	return 0;
 }
 
+/* "" or http(s)://127.0.0.1|localhost|[::1]:PORT with nothing after: the customer's own machine. */
+static int
+loopback_origin(const char *url)
+{
+	static const char *hosts[] = {"127.0.0.1:", "localhost:", "[::1]:"};
+	const char *p = url;
+
+	if (*url == '\0')
+		return 1;
+	if (strncmp(p, "http://", 7) == 0)
+		p += 7;
+	else if (strncmp(p, "https://", 8) == 0)
+		p += 8;
+	else
+		return 0;
+	for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+		if (strncmp(p, hosts[i], strlen(hosts[i])) != 0)
+			continue;
+		p += strlen(hosts[i]);
+		if (strspn(p, "0123456789") == 0 || strspn(p, "0123456789") > 5)
+			return 0;
+		p += strspn(p, "0123456789");
+		return *p == '\0' || (p[0] == '/' && p[1] == '\0');
+	}
+	return 0;
+}
+
 int
 cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err)
 {
@@ -238,6 +267,15 @@ cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err)
 		cr_config_release(cfg);
 		cr_config_defaults(cfg);
 		return cr_err_set(err, CR_EINVAL, "%s:%d: %s", path, line, ctx.why);
+	}
+	if (!loopback_origin(cfg->ukey_helper_url)) {
+		cr_err_set(
+		    err, CR_EINVAL,
+		    "%s: [ukey] helper_url: '%s' is not a loopback origin such as http://127.0.0.1:18443",
+		    path, cfg->ukey_helper_url);
+		cr_config_release(cfg);
+		cr_config_defaults(cfg);
+		return CR_EINVAL;
 	}
 	cfg->path = strdup(path);
 	if (cfg->path == NULL)

@@ -84,11 +84,12 @@ struct cr_config {
 	int64_t ca_renew_before_days;
 	int64_t ca_renew_after_days;
 	char *ca_validity_from;
-	char *ca_chain;      /* PEM file: the CAs above the issuing one (its root), for p7b and verify */
-	char *ca_policy_oid; /* certificatePolicies OID of issued certificates, or "" */
-	char *ca_crl_url;    /* CRL distribution point, or "" */
+	char *ca_chain;         /* PEM file: the CAs above the issuing one (its root), for p7b and verify */
+	char *ca_policy_oid;    /* certificatePolicies OID of issued certificates, or "" */
+	char *ca_crl_url;       /* CRL distribution point, or "" */
 	char *ca_pkcs11_module; /* PKCS#11 module when ca.key is a pkcs11: URI ("": the engine's default) */
 	char *ca_pin_file;      /* the token's PIN (first line), readable by certrenewd only */
+	char *ukey_helper_url;  /* the customers' local key helper the 证书服务 page talks to, or "" */
 };
 
 /* Sets every option to its default. */

@@ -2,7 +2,8 @@
  * Certificate requests from the customer's key (SPEC 9): PKCS#10 in PEM or
  * DER (judged by content, at most CR_CSR_MAX bytes), its signature
  * verified, its key one we issue for: RSA of at least 2048 bits, ECDSA on
- * P-256 or P-384, or SM2 (signed with SM3 under the default distinguishing ID).  Refusals are CR_EINVAL with a Chinese reason.
+ * P-256 or P-384, or SM2 (signed with SM3 under the default distinguishing ID).  Refusals are CR_EINVAL with
+ * a Chinese reason.
  */
 #ifndef CR_CSR_H
 #define CR_CSR_H

@@ -75,7 +75,8 @@ cr_hsm_load_key(const char *uri, const char *module, const char *pin_file, struc
 
 	if (strstr(uri, "pin-value=") || strstr(uri, "pin-source=")) {
 		cr_err_set(err, CR_EINVAL,
-		           "ca.key: the PKCS#11 URI carries a PIN; put it in ca.pin_file (readable by certrenewd only)");
+		           "ca.key: the PKCS#11 URI carries a PIN; put it in ca.pin_file (readable by "
+		           "certrenewd only)");
 		return NULL;
 	}
 	if (pin_file[0] && read_pin(pin_file, pin, sizeof pin, err) != 0)

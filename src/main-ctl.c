@@ -18,7 +18,8 @@ static const struct {
     {"demo-data", cr_ctl_demo_data, "load the demo accounts and certificates (local stack only)"},
     {"jobs", cr_ctl_jobs, "list jobs [--status S] | jobs add KIND [PAYLOAD]"},
     {"cert", cr_ctl_cert, "cert import --account NAME [--token primary|secondary] FILE.pem..."},
-    {"ca", cr_ctl_ca, "ca init [--key rsa|rsa2048|p384|sm2] [DIR]: make a local root and issuing CA (development); "
+    {"ca", cr_ctl_ca,
+     "ca init [--key rsa|rsa2048|p384|sm2] [DIR]: make a local root and issuing CA (development); "
      "ca check [--out FILE]: sign a test certificate with the configured CA"},
     {"import-statement", cr_ctl_import_statement,
      "import-statement [--dry-run] FILE...: import bank statements (camt.052/053/054), one JSON line a file"},

@@ -55,7 +55,8 @@ ca_init(const struct cr_config *cfg, int argc, char **argv)
 	snprintf(cert, sizeof cert, "%s/ca.pem", dir);
 	snprintf(key, sizeof key, "%s/ca.key", dir);
 	snprintf(chain, sizeof chain, "%s/root.pem", dir);
-	cr_ctl_print(json_pack("{s:s, s:s, s:s, s:s}", "cert", cert, "key", key, "chain", chain, "key_type", alg));
+	cr_ctl_print(
+	    json_pack("{s:s, s:s, s:s, s:s}", "cert", cert, "key", key, "chain", chain, "key_type", alg));
 	return 0;
 }
 

@@ -17,7 +17,7 @@ cr_h_settings(struct cr_req *r)
 		                                       cr_attachment_kinds[k].separate_only));
 	cr_prices_load(r->web->db, cfg, &p);
 	cr_reply_json(r, 200,
-	              json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o}",
+	              json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s}",
 	                        "base_per_year_fen", (json_int_t)p.base_per_year, "addon_per_year_fen",
 	                        (json_int_t)p.addon_per_year, "max_years", (json_int_t)cfg->order_max_years,
 	                        "renew_before_days", (json_int_t)cfg->ca_renew_before_days,
@@ -25,5 +25,6 @@ cr_h_settings(struct cr_req *r)
 	                        cfg->ca_validity_from, "attachment_max_bytes",
 	                        (json_int_t)cfg->attachments_max_bytes, "attachment_kinds", kinds, "bank",
 	                        "account_name", cfg->bank_account_name, "account", cfg->bank_account,
-	                        "bank_name", cfg->bank_name, "status_labels", cr_status_labels_json()));
+	                        "bank_name", cfg->bank_name, "status_labels", cr_status_labels_json(),
+	                        "ukey_helper", cfg->ukey_helper_url));
 }

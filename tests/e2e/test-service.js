@@ -1,6 +1,9 @@
-// 证书服务 in a real browser: on an approved order's page the customer gives the key's request (a file
-// made with openssl), the bank statement lands, and the page turns by itself to 下载证书; the
-// downloaded certificate verifies against the CA chain and holds the request's key.
+// 证书服务 in a real browser.  Without a key helper: on an approved order's page the customer gives the
+// key's request (a file made with openssl), the bank statement lands, and the page turns by itself to
+// 下载证书; the downloaded certificate verifies against the CA chain and holds the request's key.
+// With contrib/ukey-sim as the local key helper (started by contrib/dev.sh up): a paid order's 更新证书
+// does everything with its steps shown, to a certificate in the key that verifies; a page of another
+// origin cannot use the helper.
 "use strict";
 const { execFileSync } = require("child_process");
 const fs = require("fs");
@@ -8,29 +11,38 @@ const os = require("os");
 const path = require("path");
 const { BASE, ok, run, shot, login, TOP } = require("./lib");
 
-function approvedOrder() {
+function approvedOrder(seed, paid) {
   const py = `
 import json, sys
 sys.path.insert(0, ${JSON.stringify(path.join(TOP, "tests", "integration"))})
 from crtest import *
 cust = Client(); cust.login("我是测试企业")
 rev = Client(); rev.login("reviewer")
-o = approved_order(cust, rev, seed=95)
+o = approved_order(cust, rev, seed=${seed})
+if ${paid ? "True" : "False"}:
+    p = statement((o["amount_fen"], "订单%s" % o["order_no"], "我是测试企业", "SVC-%s" % o["order_no"]))
+    rc, res, err = import_statement(p)
+    assert rc == 0 and res[0]["matched"] == 1, (res, err)
+    o = cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]
 print(json.dumps(o))
 `;
   return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
 }
 
 run(async (browser) => {
-  const o = approvedOrder();
+  const o = approvedOrder(95, false);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cr-e2e-"));
   execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/key.pem", "-subj", "/CN=ukey",
     "-out", dir + "/ukey.csr"], { stdio: "pipe" });
   const conf = fs.readFileSync(path.join(TOP, "run", "certrenew.conf"), "utf8");
   const account = conf.match(/^account = (.*)$/m)[1];
   const root = conf.match(/^chain = (.*)$/m)[1], issuing = conf.match(/^cert = (.*)$/m)[1];
+  const helper = conf.match(/^helper_url = (.*)$/m)[1];
   const errors = [];
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true })).newPage();
+  const plain = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  // This customer has no key helper installed.
+  await plain.route(helper + "/**", (route) => route.abort("connectionrefused"));
+  const page = await plain.newPage();
   page.on("pageerror", (e) => errors.push(e.message));
   await login(page, "我是测试企业");
   await page.waitForSelector("#cert-table");
@@ -68,5 +80,54 @@ run(async (browser) => {
   await page.click("text=已写入证书锁");
   await page.locator("#service", { hasText: "已写入" }).waitFor({ timeout: 10000 });
   ok(true, "the customer confirms it was written into the key");
+
+  // With the key helper: a paid order, one button.
+  const o2 = approvedOrder(96, true);
+  const id2 = o2.certificates[0].id;
+  ok(o2.status === "paid", "a second order, paid before anything was done with the key", o2.status);
+  const kpage = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  kpage.on("pageerror", (e) => errors.push(e.message));
+  await login(kpage, "我是测试企业");
+  await kpage.waitForSelector("#cert-table");
+  await kpage.goto(BASE + "/portal.html#/orders/" + o2.order_no);
+  await kpage.locator("#ukey-status", { hasText: "已连接证书锁助手" }).waitFor({ timeout: 10000 });
+  ok((await kpage.textContent("#service")).includes("新证书有效期"), "before issue the page says from when to when it will be valid");
+  await kpage.click(`button[data-ukey="${id2}"]`);
+  await kpage.locator(".ukey-steps li.done", { hasText: "提交证书请求" }).waitFor({ timeout: 30000 });
+  await shot(kpage, "service-3-ukey-progress");
+  await kpage.locator("#toast", { hasText: "证书已更新并写入证书锁" }).waitFor({ timeout: 60000 });
+  ok((await kpage.locator(".ukey-steps li.done").count()) === 5, "all five steps done: key, request, issue, write, confirm");
+  await kpage.locator(`tr[data-certificate="${id2}"]`, { hasText: "已写入" }).waitFor({ timeout: 10000 });
+  const text2 = await kpage.textContent(`tr[data-certificate="${id2}"]`);
+  ok(/有效期 \d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}/.test(text2), "after issue it shows the validity", text2);
+  await shot(kpage, "service-4-ukey-installed");
+  const inKey = path.join(TOP, "run", "ukey", "keys", "primary", String(id2), "cert.pem");
+  let keyOk = false;
+  try {
+    execFileSync("openssl", ["verify", "-CAfile", root, "-untrusted", issuing, inKey], { stdio: "pipe" });
+    keyOk = true;
+  } catch (e) { /* missing or not verified */ }
+  ok(keyOk, "the certificate written into the key verifies against the chain");
+  const [dl] = await Promise.all([kpage.waitForEvent("download"), kpage.click(`a[data-download="${id2}"]`)]);
+  await dl.saveAs(dir + "/issued2.pem");
+  ok(fs.readFileSync(dir + "/issued2.pem", "utf8") === fs.readFileSync(inKey, "utf8"), "and is the one offered for download");
+
+  // A page of another origin (localhost is not 127.0.0.1) cannot reach the key.
+  const evil = await (await browser.newContext()).newPage();
+  await evil.goto(BASE.replace("127.0.0.1", "localhost") + "/");
+  const probe = await evil.evaluate(async (h) => {
+    const out = [];
+    for (const [m, p, b] of [["GET", "/v1/certificates"], ["POST", "/v1/requests", { token: "primary", container: "999999999" }]]) {
+      try {
+        const r = await fetch(h + p, { method: m, headers: b ? { "Content-Type": "application/json" } : {}, body: b ? JSON.stringify(b) : undefined });
+        out.push("answered " + r.status);
+      } catch (e) { out.push("blocked"); }
+    }
+    return out;
+  }, helper);
+  const helperLog = fs.readFileSync(path.join(TOP, "run", "log", "ukey-helper.log"), "utf8");
+  ok(probe.every((x) => x === "blocked") && !fs.existsSync(path.join(TOP, "run", "ukey", "keys", "primary", "999999999")) &&
+     helperLog.includes("refused a request from origin '" + BASE.replace("127.0.0.1", "localhost") + "'"),
+     "another origin's page is refused by the helper itself and makes no key", probe.join(", "));
   ok(errors.length === 0, "no script errors", errors.join("\n"));
 });
