@@ -1,7 +1,9 @@
 /*
  * certrenewctl demo-data: demo data for the local stack (SPEC section 3):
  * the five demo accounts with password demo-password-1, and certificates
- * for the customers signed by a local demo CA kept under data_dir/demo-ca.
+ * for the customers near expiry, signed by the configured issuing CA ([ca],
+ * so that they verify against ca.chain like the ones certrenewd issues), or,
+ * without one, by a local demo CA kept under data_dir/demo-ca.
  * Safe to run again: what exists is left as it is.
  */
 #include <errno.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../ca.h"
 #include "../certs.h"
 #include "../log.h"
 #include "../users.h"
@@ -36,14 +39,27 @@ static const struct demo_account accounts[] = {
     {"admin", "管理员", CR_ROLE_ADMIN, {{NULL, 0}}},
 };
 
-/* Loads the demo CA, making it on first use. */
+/* The configured issuing CA, else the demo CA (made on first use). */
 static int
 demo_ca(const struct cr_config *cfg, X509 **ca, EVP_PKEY **key, struct cr_err *err)
 {
 	char dir[4096], cert_path[4200], key_path[4200];
+	struct cr_ca issuing;
 	struct cr_err why;
 	struct stat st;
 	int rc;
+
+	if (cfg->ca_cert[0] && cfg->ca_key[0]) {
+		if (cr_ca_load(&issuing, cfg, 1, &why) == 0) {
+			*ca = issuing.cert;
+			*key = issuing.key;
+			issuing.cert = NULL;
+			issuing.key = NULL;
+			cr_ca_release(&issuing);
+			return 0;
+		}
+		cr_warn("demo: the configured CA cannot sign (%s); using the demo CA", why.msg);
+	}
 
 	snprintf(dir, sizeof dir, "%s/demo-ca", cfg->paths_data_dir);
 	snprintf(cert_path, sizeof cert_path, "%s/ca.pem", dir);

@@ -16,9 +16,17 @@ p = ctl("demo-data")
 ok(p.returncode == 0, "demo-data again is harmless", p.stderr)
 ok(sql("SELECT COUNT(*) FROM users WHERE login IN ('我是测试企业','zhangsan','reviewer','finance','admin')")[0][0] == "5",
    "five demo accounts, once each")
-rows = sql("SELECT token FROM certificates c JOIN users u ON u.id = c.account_id"
-           " WHERE u.login = '我是测试企业' AND c.issuer LIKE '%%certrenew demo%%' ORDER BY token")
-ok([r[0] for r in rows] == ["primary", "secondary"], "the demo enterprise holds a primary and a secondary key, once each", rows)
+ca_subject = subprocess.run(["openssl", "x509", "-in", conf_value("ca", "cert"), "-noout", "-subject", "-nameopt",
+                             "RFC2253,-esc_msb"], capture_output=True, text=True).stdout.strip().split("=", 1)[1]
+rows = sql("SELECT token, pem FROM certificates c JOIN users u ON u.id = c.account_id"
+           " WHERE u.login = '我是测试企业' AND c.issuer = '%s' AND c.renews_id IS NULL AND c.order_id IS NULL"
+           " ORDER BY c.id LIMIT 2" % ca_subject.replace("'", "''"))
+ok(sorted(r[0] for r in rows) == ["primary", "secondary"],
+   "the demo enterprise holds a primary and a secondary key, issued by the configured CA", (ca_subject, [r[0] for r in rows]))
+for token, pem in rows:
+    v = subprocess.run(["openssl", "verify", "-CAfile", conf_value("ca", "chain"), "-untrusted", conf_value("ca", "cert")],
+                       input=pem.replace("\\n", "\n"), capture_output=True, text=True)
+    ok(v.returncode == 0, "the demo %s certificate verifies against the CA chain" % token, v.stdout + v.stderr)
 
 name = "ctl-test-%d" % random.randint(0, 10**9)
 p = ctl("user", "add", "--role", "boss", name, stdin="long-enough-1\n")
