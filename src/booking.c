@@ -94,8 +94,9 @@ book(struct cr_import_run *run, const struct cr_credit *c, const char key[65], c
 		return rc;
 	credit_id = cr_db_insert_id(run->db);
 	for (int i = 0; i < m->nalloc; i++)
-		if ((rc = cr_payment_apply(run->db, run->actor, credit_id, m->alloc[i].order_id,
-		                           m->alloc[i].amount_fen, m->payer_mismatch, run->err)) != 0)
+		if ((rc = cr_payment_apply(
+		         run->db, run->actor, &(struct cr_payment_src){.credit_id = credit_id},
+		         m->alloc[i].order_id, m->alloc[i].amount_fen, m->payer_mismatch, run->err)) != 0)
 			return rc;
 	*id = credit_id;
 	return 0;

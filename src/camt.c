@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "camt.h"
+#include "price.h"
 #include "utf8.h"
 
 #define NS_PREFIX "urn:iso:std:iso:20022:tech:xsd:camt.05"
@@ -44,46 +45,6 @@ cr_camt_sniff(const void *head, size_t len)
 	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
 		i++;
 	return i < len && p[i] == '<';
-}
-
-int
-cr_camt_amount(const char *s, long long *fen, int *sub_fen)
-{
-	long long whole = 0;
-	int frac = 0, nfrac = 0, digits = 0, rest = 0;
-	const char *p = s;
-
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (++digits > 15)
-			return -1; /* 10^13 yuan: not a transfer */
-		whole = whole * 10 + (*p - '0');
-	}
-	if (*p == '.') {
-		p++;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (++nfrac > 5)
-				return -1;
-			if (nfrac <= 2)
-				frac = frac * 10 + (*p - '0');
-			else if (*p != '0')
-				rest = 1;
-		}
-		if (nfrac == 0)
-			return -1; /* "12." is not a schema decimal */
-	}
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (*p != '\0')
-		return -1;
-	if (nfrac == 1)
-		frac *= 10;
-	*fen = whole * 100 + frac;
-	*sub_fen = rest;
-	return 0;
 }
 
 /* The first element child of n called name, or NULL. */
@@ -170,7 +131,7 @@ amount(struct reader *rd, xmlNodePtr n, long long *fen, int *sub_fen, char ccy[4
 	int ok;
 
 	text(n, v, sizeof v);
-	if (cr_camt_amount(v, fen, sub_fen) != 0)
+	if (cr_price_parse(v, fen, sub_fen) != 0)
 		return refuse(rd, xmlGetLineNo(n), "金额格式无效（应为不带符号的小数，最多 5 位小数）",
 		              "amount is not a schema decimal");
 	c = xmlGetProp(n, BAD_CAST "Ccy");

@@ -35,10 +35,5 @@ int cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_stateme
 /* The same for a statement held in memory. */
 int cr_camt_read_memory(const void *data, size_t len, cr_credit_fn fn, void *arg,
                         struct cr_statement_info *info, struct cr_err *err);
-/*
- * Parses a schema decimal ("200000", "18.150") into fen; *sub_fen is set
- * when digits past the fen are not zero.  -1 when s is not one (or too large).
- */
-int cr_camt_amount(const char *s, long long *fen, int *sub_fen);
 
 #endif

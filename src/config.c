@@ -43,6 +43,7 @@ static const struct opt opts[] = {
     {"web", "max_body", OPT_SIZE, O(web_max_body), "1M", 1 * KIB, 64 * MIB, NULL, 0},
     {"web", "drain_timeout", OPT_INT, O(web_drain_timeout), "10", 1, 600, NULL, 0},
     {"web", "session_idle", OPT_INT, O(web_session_idle), "1800", 60, 86400, NULL, 0},
+    {"web", "public_url", OPT_STR, O(web_public_url), "", 0, 0, NULL, 0},
     {"web", "session_absolute", OPT_INT, O(web_session_absolute), "43200", 300, 604800, NULL, 0},
 
     {"jobs", "workers", OPT_INT, O(jobs_workers), "4", 1, 128, NULL, 0},
@@ -91,6 +92,12 @@ static const struct opt opts[] = {
     {"ca", "pin_file", OPT_STR, O(ca_pin_file), "", 0, 0, NULL, 0},
 
     {"ukey", "helper_url", OPT_STR, O(ukey_helper_url), "", 0, 0, NULL, 0},
+
+    {"alipay", "app_id", OPT_STR, O(alipay_app_id), "", 0, 0, NULL, 0},
+    {"alipay", "private_key", OPT_STR, O(alipay_private_key), "", 0, 0, NULL, 0},
+    {"alipay", "public_key", OPT_STR, O(alipay_public_key), "", 0, 0, NULL, 0},
+    {"alipay", "gateway", OPT_STR, O(alipay_gateway), "https://openapi.alipay.com/gateway.do", 0, 0, NULL, 0},
+    {"alipay", "seller_id", OPT_STR, O(alipay_seller_id), "", 0, 0, NULL, 0},
 };
 
 #define NOPTS (sizeof opts / sizeof opts[0])

@@ -89,6 +89,13 @@ struct cr_config {
 	char *ca_crl_url;       /* CRL distribution point, or "" */
 	char *ca_pkcs11_module; /* PKCS#11 module when ca.key is a pkcs11: URI ("": the engine's default) */
 	char *ca_pin_file;      /* the token's PIN (first line), readable by certrenewd only */
+	char *web_public_url; /* the portal as customers and providers reach it, e.g. https://renew.example.cn
+	                       */
+	char *alipay_app_id;
+	char *alipay_private_key; /* ours (PEM file) */
+	char *alipay_public_key;  /* Alipay's (PEM or base64 file) */
+	char *alipay_gateway;
+	char *alipay_seller_id; /* checked in notifications when set */
 	char *ukey_helper_url;  /* the customers' local key helper the 证书服务 page talks to, or "" */
 };
 

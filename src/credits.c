@@ -166,8 +166,8 @@ cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	    "siiisii", cr_match_result_name(m.result), m.surplus_fen, (long long)m.payer_mismatch, o.id,
 	    m.reason, actor ? actor->id : 0, id);
 	for (int i = 0; rc == 0 && i < m.nalloc; i++)
-		rc = cr_payment_apply(db, actor, id, m.alloc[i].order_id, m.alloc[i].amount_fen,
-		                      m.payer_mismatch, err);
+		rc = cr_payment_apply(db, actor, &(struct cr_payment_src){.credit_id = id},
+		                      m.alloc[i].order_id, m.alloc[i].amount_fen, m.payer_mismatch, err);
 	if (rc == 0)
 		rc = cr_audit(db, actor, "credit.assign", "credit", id, json_pack("{s:s}", "status", before),
 		              json_pack("{s:s, s:s, s:I}", "status", cr_match_result_name(m.result),

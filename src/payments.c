@@ -7,8 +7,8 @@
 #include "price.h"
 
 int
-cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, long long credit_id, long long order_id,
-                 long long amount_fen, int payer_mismatch, struct cr_err *err)
+cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, const struct cr_payment_src *src,
+                 long long order_id, long long amount_fen, int payer_mismatch, struct cr_err *err)
 {
 	char no[9], status[20], title[120], body[400], paid_s[32], owed_s[32];
 	long long account, amount, paid, now_paid;
@@ -44,17 +44,20 @@ cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, long long credi
 	if (cr_db_affected(db) != 1)
 		return cr_err_set(err, CR_ECONFLICT, "payments: order %s changed while it was being paid",
 		                  no);
-	rc = cr_db_exec(db, NULL, err,
-	                "INSERT INTO payments (credit_id, order_id, amount_fen, created_at) VALUES (?, ?, ?, "
-	                "UTC_TIMESTAMP(6))",
-	                "iii", credit_id, order_id, amount_fen);
+	rc =
+	    cr_db_exec(db, NULL, err,
+	               "INSERT INTO payments (credit_id, online_payment_id, order_id, amount_fen, created_at)"
+	               " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
+	               "IIii", src->credit_id ? &src->credit_id : NULL,
+	               src->online_id ? &src->online_id : NULL, order_id, amount_fen);
 	if (rc == 0)
 		rc = cr_audit_s(
 		    db, actor, strcmp(to, "paid") == 0 ? "order.paid" : "order.partially_paid", "order", no,
 		    json_pack("{s:s, s:I}", "status", status, "paid_fen", (json_int_t)paid),
 		    json_pack("{s:s, s:I, s:I, s:I, s:b}", "status", to, "paid_fen", (json_int_t)now_paid,
-		              "credit_id", (json_int_t)credit_id, "amount_fen", (json_int_t)amount_fen,
-		              "payer_mismatch", payer_mismatch != 0),
+		              src->credit_id ? "credit_id" : "online_payment_id",
+		              (json_int_t)(src->credit_id ? src->credit_id : src->online_id), "amount_fen",
+		              (json_int_t)amount_fen, "payer_mismatch", payer_mismatch != 0),
 		    err);
 	if (rc != 0)
 		return rc;

@@ -11,15 +11,21 @@
 #include "db.h"
 #include "match.h"
 
+/* Where money came from: a bank credit or an online payment (one of them is set). */
+struct cr_payment_src {
+	long long credit_id;
+	long long online_id;
+};
+
 /*
  * Inside the caller's transaction: locks order_id, adds amount_fen of
- * credit_id to it (partially_paid, or paid once the amount is reached),
+ * the source to it (partially_paid, or paid once the amount is reached),
  * marks payer_mismatch when asked, records the payment, writes the audit
  * row and the customer's message.  CR_ECONFLICT when the order is not
  * awaiting payment (any more); nothing is changed then.
  */
-int cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, long long credit_id, long long order_id,
-                     long long amount_fen, int payer_mismatch, struct cr_err *err);
+int cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, const struct cr_payment_src *src,
+                     long long order_id, long long amount_fen, int payer_mismatch, struct cr_err *err);
 
 /* The columns of an order as matching sees it, in the order cr_payment_order_row reads them. */
 #define CR_PAYMENT_ORDER_COLUMNS "id, order_no, status, amount_fen, paid_fen, payer_name"

@@ -24,4 +24,10 @@ long long cr_price_fen(const struct cr_prices *p, long long years, long long add
 /* "200.00" from 20000 fen (out at least 24 bytes). */
 void cr_price_format(long long fen, char *out, size_t outlen);
 
+/*
+ * Parses a schema decimal ("200000", "18.150") into fen; *sub_fen is set
+ * when digits past the fen are not zero.  -1 when s is not one (or too large).
+ */
+int cr_price_parse(const char *s, long long *fen, int *sub_fen);
+
 #endif

@@ -1,0 +1,350 @@
+#include <iconv.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alipay.h"
+#include "file.h"
+#include "log.h"
+#include "price.h"
+#include "utf8.h"
+#include "x509.h"
+
+#define SIGN_MAX 1024 /* base64 characters of an RSA signature (8192-bit keys at most) */
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static EVP_PKEY *our_key, *alipay_key;
+
+int
+cr_alipay_enabled(const struct cr_config *cfg)
+{
+	return cfg->alipay_app_id[0] && cfg->alipay_private_key[0] && cfg->alipay_public_key[0];
+}
+
+/* A PEM key from path; a file of bare base64 (as Alipay's tools give them) is taken as PEM's body. */
+static EVP_PKEY *
+load_key(const char *path, int private, struct cr_err *err)
+{
+	static const char *labels[2][2] = {{"PUBLIC KEY", "RSA PUBLIC KEY"},
+	                                   {"PRIVATE KEY", "RSA PRIVATE KEY"}};
+	char *data = NULL, *pem = NULL;
+	EVP_PKEY *key = NULL;
+	size_t len;
+
+	if (cr_file_read(path, 16 * 1024, &data, &len, err) != 0)
+		return NULL;
+	for (int i = 0; i < 2 && key == NULL; i++) {
+		BIO *bio;
+
+		free(pem);
+		pem = NULL;
+		if (strstr(data, "-----BEGIN") == NULL) {
+			size_t n = len + 200;
+
+			if ((pem = malloc(n)) == NULL)
+				break;
+			snprintf(pem, n, "-----BEGIN %s-----\n%s\n-----END %s-----\n", labels[private][i],
+			         data, labels[private][i]);
+		}
+		if ((bio = BIO_new_mem_buf(pem ? pem : data, -1)) == NULL)
+			break;
+		key = private ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)
+		              : PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+		if (pem == NULL)
+			break; /* a PEM file is read as it is */
+	}
+	if (data)
+		OPENSSL_cleanse(data, len);
+	free(data);
+	free(pem);
+	if (key == NULL) {
+		cr_err_set(err, CR_EINVAL, "alipay: %s is not an RSA %s key (PEM or base64): %s", path,
+		           private ? "private" : "public", cr_x509_ssl_reason());
+		return NULL;
+	}
+	if (!EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_get_bits(key) < 2048) {
+		EVP_PKEY_free(key);
+		cr_err_set(err, CR_EINVAL, "alipay: %s is not an RSA key of 2048 bits or more (RSA2)", path);
+		return NULL;
+	}
+	return key;
+}
+
+/* Both keys, read once a process. */
+static int
+keys(const struct cr_config *cfg, struct cr_err *err)
+{
+	int rc = 0;
+
+	if (!cr_alipay_enabled(cfg))
+		return cr_err_user(err, CR_EINVAL, NULL, "未开通支付宝支付");
+	pthread_mutex_lock(&lock);
+	if (our_key == NULL && (our_key = load_key(cfg->alipay_private_key, 1, err)) == NULL)
+		rc = err->code;
+	if (rc == 0 && alipay_key == NULL && (alipay_key = load_key(cfg->alipay_public_key, 0, err)) == NULL)
+		rc = err->code;
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+struct pair {
+	const char *name, *value;
+};
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct pair *)a)->name, ((const struct pair *)b)->name);
+}
+
+char *
+cr_alipay_sign_content(const struct cr_form *f, int for_request)
+{
+	struct pair pairs[CR_FORM_MAX];
+	size_t len = 1, o = 0;
+	int n = 0;
+	char *out;
+
+	for (int i = 0; i < f->n; i++) {
+		if (strcmp(f->name[i], "sign") == 0 || (!for_request && strcmp(f->name[i], "sign_type") == 0))
+			continue;
+		if (for_request && f->value[i][0] == '\0')
+			continue;
+		pairs[n++] = (struct pair){f->name[i], f->value[i]};
+		len += strlen(f->name[i]) + strlen(f->value[i]) + 2;
+	}
+	qsort(pairs, (size_t)n, sizeof pairs[0], by_name);
+	if ((out = malloc(len)) == NULL)
+		return NULL;
+	out[0] = '\0';
+	for (int i = 0; i < n; i++)
+		o += (size_t)snprintf(out + o, len - o, "%s%s=%s", i ? "&" : "", pairs[i].name,
+		                      pairs[i].value);
+	return out;
+}
+
+int
+cr_alipay_verify(const struct cr_config *cfg, const struct cr_form *f, struct cr_err *err)
+{
+	const char *sign = cr_form_get(f, "sign"), *type = cr_form_get(f, "sign_type");
+	unsigned char sig[SIGN_MAX];
+	EVP_MD_CTX *ctx = NULL;
+	char *content = NULL;
+	int rc, n, pad = 0, ok = 0;
+	size_t slen;
+
+	if ((rc = keys(cfg, err)) != 0)
+		return rc;
+	if (sign == NULL || (slen = strlen(sign)) == 0 || slen > SIGN_MAX || slen % 4 != 0)
+		return cr_err_set(err, CR_EINVAL, "alipay: no usable sign");
+	if (type && strcmp(type, "RSA2") != 0)
+		return cr_err_set(err, CR_EINVAL, "alipay: sign_type is not RSA2");
+	if ((n = EVP_DecodeBlock(sig, (const unsigned char *)sign, (int)slen)) < 0)
+		return cr_err_set(err, CR_EINVAL, "alipay: sign is not base64");
+	pad = (sign[slen - 1] == '=') + (sign[slen - 2] == '=');
+	n -= pad;
+	if ((content = cr_alipay_sign_content(f, 0)) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
+	if ((ctx = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, alipay_key) == 1 &&
+	    EVP_DigestVerify(ctx, sig, (size_t)n, (const unsigned char *)content, strlen(content)) == 1)
+		ok = 1;
+	EVP_MD_CTX_free(ctx);
+	free(content);
+	cr_x509_ssl_reason(); /* clear OpenSSL's queue */
+	return ok ? 0 : cr_err_set(err, CR_EINVAL, "alipay: the signature does not hold");
+}
+
+/* base64 of our RSA2 signature over content (out at least SIGN_MAX + 1). */
+static int
+sign(const char *content, char *out, struct cr_err *err)
+{
+	unsigned char sig[1024];
+	size_t n = sizeof sig;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, our_key) == 1 &&
+	         EVP_DigestSign(ctx, sig, &n, (const unsigned char *)content, strlen(content)) == 1;
+
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return cr_err_set(err, CR_EIO, "alipay: cannot sign: %s", cr_x509_ssl_reason());
+	EVP_EncodeBlock((unsigned char *)out, sig, (int)n);
+	return 0;
+}
+
+int
+cr_alipay_pay_url(const struct cr_config *cfg, const struct cr_pay_attempt *a, int mobile, char *out,
+                  size_t outlen, struct cr_err *err)
+{
+	char ts[32], yuan[32], subject[64], timeout[32], notify[600], ret[600], signature[SIGN_MAX + 1];
+	char *biz = NULL, *content = NULL;
+	struct cr_form f = {0};
+	time_t now = time(NULL) + 8 * 3600; /* Alipay's timestamps are Beijing time */
+	struct tm tm;
+	int rc;
+
+	if ((rc = keys(cfg, err)) != 0)
+		return rc;
+	if (cfg->web_public_url[0] == '\0')
+		return cr_err_set(err, CR_EINVAL, "alipay: web.public_url is not set (notify_url needs it)");
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+	cr_price_format(a->amount_fen, yuan, sizeof yuan);
+	snprintf(subject, sizeof subject, "数字证书更新 订单%s", a->order_no);
+	/* Minutes, not past the order's expiry, within Alipay's 1m..15d. */
+	snprintf(timeout, sizeof timeout, "%lldm",
+	         a->expires_in / 60 < 1       ? 1LL
+	         : a->expires_in / 60 > 21600 ? 21600LL
+	                                      : a->expires_in / 60);
+	snprintf(notify, sizeof notify, "%s/api/v1/pay/alipay/notify", cfg->web_public_url);
+	snprintf(ret, sizeof ret, "%s/api/v1/pay/alipay/return", cfg->web_public_url);
+	{
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "out_trade_no", a->order_no,
+		                      "product_code", mobile ? "QUICK_WAP_WAY" : "FAST_INSTANT_TRADE_PAY",
+		                      "total_amount", yuan, "subject", subject, "timeout_express", timeout);
+
+		biz = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(j);
+	}
+	if (biz == NULL)
+		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
+	{
+		const char *kv[][2] = {{"app_id", cfg->alipay_app_id},
+		                       {"method", mobile ? "alipay.trade.wap.pay" : "alipay.trade.page.pay"},
+		                       {"format", "JSON"},
+		                       {"charset", "utf-8"},
+		                       {"sign_type", "RSA2"},
+		                       {"timestamp", ts},
+		                       {"version", "1.0"},
+		                       {"notify_url", notify},
+		                       {"return_url", ret},
+		                       {"biz_content", biz}};
+
+		for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
+			f.name[f.n] = (char *)kv[i][0];
+			f.value[f.n++] = (char *)kv[i][1];
+		}
+		rc = (content = cr_alipay_sign_content(&f, 1)) == NULL
+		         ? cr_err_set(err, CR_ENOMEM, "out of memory")
+		         : sign(content, signature, err);
+		if (rc == 0) {
+			snprintf(out, outlen, "%s?", cfg->alipay_gateway);
+			for (int i = 0; i < f.n && rc == 0; i++)
+				if (cr_form_append(out + strlen(out), outlen - strlen(out), f.name[i],
+				                   f.value[i]) != 0)
+					rc = cr_err_set(err, CR_ETOOBIG,
+					                "alipay: the request URL is too long");
+			if (rc == 0 &&
+			    cr_form_append(out + strlen(out), outlen - strlen(out), "sign", signature) != 0)
+				rc = cr_err_set(err, CR_ETOOBIG, "alipay: the request URL is too long");
+		}
+	}
+	free(content);
+	free(biz);
+	return rc;
+}
+
+/* Whether s is 1..max characters of [0-9A-Za-z_-]. */
+static int
+token(const char *s, size_t max)
+{
+	size_t n = strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-");
+
+	return n > 0 && n <= max && s[n] == '\0';
+}
+
+/* The buyer as shown (UTF-8): GBK notifications are transcoded; anything invalid becomes "". */
+static void
+payer_text(const char *raw, const char *charset, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	if (raw == NULL)
+		return;
+	if (charset && (strcasecmp(charset, "gbk") == 0 || strcasecmp(charset, "gb2312") == 0 ||
+	                strcasecmp(charset, "gb18030") == 0)) {
+		iconv_t cd = iconv_open("UTF-8", "GB18030");
+		char *in = (char *)raw, *o = out;
+		size_t inleft = strlen(raw), outleft = outlen - 1;
+
+		if (cd == (iconv_t)-1)
+			return;
+		if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1)
+			o = out;
+		*o = '\0';
+		if (!cr_utf8_printable(out))
+			out[0] = '\0';
+		iconv_close(cd);
+		return;
+	}
+	if (cr_utf8_chars(raw, strlen(raw)) >= 0 && cr_utf8_printable(raw))
+		cr_utf8_copy(out, outlen, raw, strlen(raw));
+}
+
+/* "yyyy-MM-dd HH:mm:ss" Beijing time into UTC in out, or NULL when it is not one. */
+static const char *
+utc_time(const char *beijing, char *out, size_t outlen)
+{
+	struct tm tm = {0};
+	char *end;
+	time_t t;
+
+	if (beijing == NULL || (end = strptime(beijing, "%Y-%m-%d %H:%M:%S", &tm)) == NULL || *end)
+		return NULL;
+	t = timegm(&tm) - 8 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm);
+	return out;
+}
+
+int
+cr_alipay_notify(struct cr_db *db, const struct cr_config *cfg, const char *body, size_t len, int *booked,
+                 struct cr_err *err)
+{
+	const char *v, *status, *no, *trade, *amount;
+	char payer[200], paid_at[32];
+	struct cr_online_payment p;
+	struct cr_form f;
+	long long fen;
+	int rc, sub;
+
+	*booked = 0;
+	if ((rc = cr_form_parse(body, len, &f, err)) != 0)
+		return rc;
+	if ((rc = cr_alipay_verify(cfg, &f, err)) != 0)
+		goto out;
+	status = cr_form_get(&f, "trade_status");
+	no = cr_form_get(&f, "out_trade_no");
+	trade = cr_form_get(&f, "trade_no");
+	amount = cr_form_get(&f, "total_amount");
+	if ((v = cr_form_get(&f, "app_id")) == NULL || strcmp(v, cfg->alipay_app_id) != 0) {
+		rc = cr_err_set(err, CR_EINVAL, "alipay: app_id is not ours");
+	} else if (cfg->alipay_seller_id[0] &&
+	           ((v = cr_form_get(&f, "seller_id")) == NULL || strcmp(v, cfg->alipay_seller_id) != 0)) {
+		rc = cr_err_set(err, CR_EINVAL, "alipay: seller_id is not ours");
+	} else if (status == NULL || no == NULL || trade == NULL || amount == NULL) {
+		rc = cr_err_set(err, CR_EINVAL,
+		                "alipay: trade_status, out_trade_no, trade_no or total_amount missing");
+	} else if (strcmp(status, "TRADE_SUCCESS") != 0 && strcmp(status, "TRADE_FINISHED") != 0) {
+		rc = 0; /* WAIT_BUYER_PAY, TRADE_CLOSED: acknowledged, nothing to book */
+	} else if (strlen(no) != 8 || strspn(no, "0123456789") != 8 || !token(trade, 64)) {
+		rc = cr_err_set(err, CR_EINVAL, "alipay: out_trade_no or trade_no malformed");
+	} else if (cr_price_parse(amount, &fen, &sub) != 0 || sub || fen <= 0) {
+		rc = cr_err_set(err, CR_EINVAL, "alipay: total_amount is not an amount in yuan");
+	} else {
+		payer_text(cr_form_get(&f, "buyer_logon_id"), cr_form_get(&f, "charset"), payer,
+		           sizeof payer);
+		p = (struct cr_online_payment){
+		    "alipay", trade, no,
+		    fen,      payer, utc_time(cr_form_get(&f, "gmt_payment"), paid_at, sizeof paid_at),
+		    "notify"};
+		rc = cr_online_book(db, &p, booked, err);
+	}
+out:
+	cr_form_release(&f);
+	return rc;
+}

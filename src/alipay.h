@@ -1,0 +1,49 @@
+/*
+ * 支付宝 (SPEC 8): the RSA2-signed request of 电脑网站支付
+ * (alipay.trade.page.pay) and 手机网站支付 (alipay.trade.wap.pay), and the
+ * asynchronous notification, verified offline on its raw parameters before
+ * anything else is read.  Configuration [alipay]: app_id, private_key (ours,
+ * PEM file), public_key (Alipay's, PEM or bare base64 file), gateway,
+ * seller_id (optional, checked when set).  Keys are read on first use in a
+ * process (a SIGHUP makes new FastCGI workers: rotation without restart).
+ */
+#ifndef CR_ALIPAY_H
+#define CR_ALIPAY_H
+
+#include "config.h"
+#include "db.h"
+#include "form.h"
+#include "onlinepay.h"
+
+/* Whether [alipay] is configured (app_id and both keys). */
+int cr_alipay_enabled(const struct cr_config *cfg);
+
+/*
+ * The gateway URL that starts paying a (out at least 8 KiB): signed,
+ * total_amount its amount in yuan, timeout_express no later than the
+ * order's expiry, notify_url and return_url under web.public_url.
+ */
+int cr_alipay_pay_url(const struct cr_config *cfg, const struct cr_pay_attempt *a, int mobile, char *out,
+                      size_t outlen, struct cr_err *err);
+
+/*
+ * The RSA2 signature of f checked with Alipay's key: SHA256withRSA over
+ * the parameters sorted by name, sign and sign_type left out, empty values
+ * kept, on the raw bytes as sent.  0 when it holds; CR_EINVAL otherwise.
+ */
+int cr_alipay_verify(const struct cr_config *cfg, const struct cr_form *f, struct cr_err *err);
+
+/*
+ * A notification (the form body): verified, then app_id, seller_id,
+ * out_trade_no, total_amount, trade_status, trade_no checked and the
+ * payment booked once (onlinepay.c).  0: answer "success" (booked now, seen
+ * before, or a status that books nothing); otherwise refused, nothing
+ * booked, err saying why (without secrets).
+ */
+int cr_alipay_notify(struct cr_db *db, const struct cr_config *cfg, const char *body, size_t len, int *booked,
+                     struct cr_err *err);
+
+/* The content Alipay signs for f (the caller frees it); NULL when out of memory. */
+char *cr_alipay_sign_content(const struct cr_form *f, int for_request);
+
+#endif

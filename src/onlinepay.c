@@ -1,0 +1,119 @@
+#include <string.h>
+
+#include "log.h"
+#include "onlinepay.h"
+#include "payments.h"
+
+int
+cr_online_attempt(struct cr_db *db, long long account, const char *order_no, const char *provider,
+                  const char *device, struct cr_pay_attempt *out, struct cr_err *err)
+{
+	struct cr_res res;
+	char status[20];
+	int rc;
+
+	rc = cr_db_one(db, &res, err, "order",
+	               "SELECT id, order_no, status, amount_fen - paid_fen,"
+	               " TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), expires_at)"
+	               " FROM orders WHERE order_no = ? AND account_id = ?",
+	               "si", order_no, account);
+	if (rc != 0)
+		return rc;
+	out->order_id = cr_res_i64(&res, 0, 0);
+	snprintf(out->order_no, sizeof out->order_no, "%s", cr_res_str(&res, 0, 1));
+	snprintf(status, sizeof status, "%s", cr_res_str(&res, 0, 2));
+	out->amount_fen = cr_res_i64(&res, 0, 3);
+	out->expires_in = cr_res_i64(&res, 0, 4);
+	cr_res_release(&res);
+	if ((strcmp(status, "awaiting_payment") != 0 && strcmp(status, "partially_paid") != 0) ||
+	    out->amount_fen <= 0)
+		return cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 当前不需要付款", out->order_no);
+	if (out->expires_in < 60)
+		return cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 即将过期，请重新申请", out->order_no);
+	return cr_db_exec(db, NULL, err,
+	                  "INSERT INTO pay_attempts (order_id, provider, device, amount_fen, created_at)"
+	                  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
+	                  "issi", out->order_id, provider, device, out->amount_fen);
+}
+
+/* Inside the transaction: p booked against o, or kept as unapplied with the reason. */
+static int
+book(struct cr_db *db, const struct cr_online_payment *p, const struct cr_match_order *o, int *booked,
+     struct cr_err *err)
+{
+	struct cr_actor sys = {0, p->provider, ""};
+	struct cr_err why;
+	long long id;
+	int rc;
+
+	rc = cr_db_exec(db, NULL, err,
+	                "INSERT IGNORE INTO online_payments (provider, trade_no, order_id, amount_fen, payer,"
+	                " status, source, paid_at, created_at)"
+	                " VALUES (?, ?, ?, ?, LEFT(?, 128), 'booked', ?, ?, UTC_TIMESTAMP(6))",
+	                "ssiisss", p->provider, p->trade_no, o->id, p->amount_fen, p->payer, p->source,
+	                p->paid_at);
+	if (rc != 0)
+		return rc;
+	if (cr_db_affected(db) == 0)
+		return 0; /* seen before: booked once already */
+	id = cr_db_insert_id(db);
+	*booked = 1;
+	rc = cr_payment_apply(db, &sys, &(struct cr_payment_src){.online_id = id}, o->id, p->amount_fen, 0,
+	                      &why);
+	if (rc != CR_ECONFLICT) {
+		if (rc != 0)
+			*err = why;
+		return rc;
+	}
+	/* Paid meanwhile (by bank), or expired: the money is kept for finance to refund. */
+	cr_warn("pay: %s %s for order %s could not be applied: %s", p->provider, p->trade_no, o->order_no,
+	        why.msg);
+	rc = cr_db_exec(db, NULL, err,
+	                "UPDATE online_payments SET status = 'unapplied', reason = LEFT(?, 255) WHERE id = ?",
+	                "si", why.user[0] ? why.user : why.msg, id);
+	if (rc == 0)
+		rc = cr_audit_s(db, &sys, "payment.unapplied", "order", o->order_no, NULL,
+		                json_pack("{s:s, s:s, s:I, s:s}", "provider", p->provider, "trade_no",
+		                          p->trade_no, "amount_fen", (json_int_t)p->amount_fen, "status",
+		                          o->status),
+		                err);
+	return rc;
+}
+
+int
+cr_online_book(struct cr_db *db, const struct cr_online_payment *p, int *booked, struct cr_err *err)
+{
+	struct cr_match_order o;
+	struct cr_res res;
+	int rc;
+
+	*booked = 0;
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	if ((rc = cr_payment_order(db, p->order_no, 1, &o, err)) != 0)
+		return cr_db_end(db, rc, err);
+	/* The amount must be one this order asked of this provider. */
+	rc = cr_db_one(db, &res, err, "pay_attempt",
+	               "SELECT id FROM pay_attempts WHERE order_id = ? AND provider = ? AND amount_fen = ?"
+	               " LIMIT 1",
+	               "isi", o.id, p->provider, p->amount_fen);
+	if (rc == CR_ENOTFOUND)
+		rc = cr_err_set(err, CR_EINVAL,
+		                "pay: %s reports %lld fen for order %s, which asked no such amount",
+		                p->provider, p->amount_fen, o.order_no);
+	if (rc == 0) {
+		cr_res_release(&res);
+		rc = book(db, p, &o, booked, err);
+	}
+	return cr_db_end(db, rc, err);
+}
+
+int
+cr_online_returned(struct cr_db *db, const char *provider, const char *order_no, struct cr_err *err)
+{
+	return cr_db_exec(db, NULL, err,
+	                  "UPDATE pay_attempts a JOIN orders o ON o.id = a.order_id"
+	                  " SET a.returned_at = COALESCE(a.returned_at, UTC_TIMESTAMP(6))"
+	                  " WHERE o.order_no = ? AND a.provider = ?",
+	                  "ss", order_no, provider);
+}

@@ -1,0 +1,96 @@
+/*
+ * Paying online (SPEC 8): POST /api/v1/orders/{no}/pay opens a trade with
+ * the provider; the providers' notifications and the customer's return.
+ */
+#include <string.h>
+
+#include "../alipay.h"
+#include "../log.h"
+#include "../onlinepay.h"
+#include "handlers.h"
+
+void
+cr_h_order_pay(struct cr_req *r)
+{
+	const struct cr_config *cfg = r->web->cfg;
+	const char *method = NULL, *device = NULL;
+	struct cr_pay_attempt a;
+	struct cr_err err;
+	char url[8192];
+	json_t *in;
+	int rc;
+
+	if ((in = cr_req_json(r)) == NULL)
+		return;
+	if (cr_json_string(r, in, "method", 1, 16, &method) != 0 ||
+	    cr_json_string(r, in, "device", 0, 16, &device) != 0) {
+		json_decref(in);
+		return;
+	}
+	if (device == NULL)
+		device = "desktop";
+	if (strcmp(device, "desktop") != 0 && strcmp(device, "mobile") != 0) {
+		cr_reply_error(r, 422, "invalid", "device", "device 须为 desktop 或 mobile");
+	} else if (strcmp(method, "alipay") != 0 && strcmp(method, "wechat") != 0) {
+		cr_reply_error(r, 422, "invalid", "method", "付款方式须为 alipay 或 wechat");
+	} else if (strcmp(method, "wechat") == 0 || !cr_alipay_enabled(cfg)) {
+		cr_reply_error(r, 422, "method_unavailable", "method", "暂未开通%s，请选择其他付款方式",
+		               strcmp(method, "wechat") == 0 ? "微信支付" : "支付宝支付");
+	} else {
+		rc = cr_online_attempt(r->web->db, cr_req_account(r), r->args[0], method, device, &a, &err);
+		if (rc == 0)
+			rc = cr_alipay_pay_url(cfg, &a, strcmp(device, "mobile") == 0, url, sizeof url, &err);
+		if (rc == 0)
+			cr_info("pay: order %s: alipay trade of %lld fen opened (%s)", a.order_no,
+			        a.amount_fen, device);
+		cr_reply_result(r, rc, &err, 200,
+		                rc == 0 ? json_pack("{s:s, s:I}", "redirect_url", url, "amount_fen",
+		                                    (json_int_t)a.amount_fen)
+		                        : NULL);
+	}
+	json_decref(in);
+}
+
+void
+cr_h_alipay_notify(struct cr_req *r)
+{
+	struct cr_err err = {0};
+	struct cr_db *db;
+	int booked = 0, rc;
+
+	if ((db = cr_req_db(r)) == NULL)
+		return;
+	rc = cr_alipay_notify(db, r->web->cfg, r->body ? r->body : "", r->body_len, &booked, &err);
+	if (rc != 0) {
+		/* Logged without the body: no keys or signatures in logs. */
+		cr_warn("pay: alipay notification from %s refused: %s", r->remote_addr, err.msg);
+		cr_reply(r, 400, "text/plain; charset=utf-8", "failure", 7);
+		return;
+	}
+	if (booked)
+		cr_info("pay: alipay notification booked");
+	cr_reply(r, 200, "text/plain; charset=utf-8", "success", 7);
+}
+
+void
+cr_h_alipay_return(struct cr_req *r)
+{
+	const char *q = r->query ? r->query : "", *no;
+	struct cr_err err;
+	struct cr_form f;
+	struct cr_db *db;
+	char loc[80] = "/portal.html#/orders";
+
+	if (cr_form_parse(q, strlen(q), &f, &err) == 0) {
+		no = cr_form_get(&f, "out_trade_no");
+		if (cr_alipay_verify(r->web->cfg, &f, &err) == 0 && no && strlen(no) == 8 &&
+		    strspn(no, "0123456789") == 8 && (db = cr_web_db(r->web, &err)) != NULL &&
+		    cr_online_returned(db, "alipay", no, &err) == 0)
+			snprintf(loc, sizeof loc, "/portal.html#/orders/%s?paying=alipay", no);
+		else
+			cr_warn("pay: alipay return from %s not taken: %s", r->remote_addr, err.msg);
+		cr_form_release(&f);
+	}
+	cr_req_header(r, "Location: %s", loc);
+	cr_reply(r, 303, "text/plain; charset=utf-8", "", 0);
+}
