@@ -5,7 +5,8 @@
 #   contrib/dev.sh up      install what is missing, build, start MariaDB, nginx,
 #                          certrenew-fcgi and certrenewd, migrate, load demo data,
 #                          and contrib/ukey-sim as the customers' key helper
-#                          (port + 10000; its keys in run/ukey, PIN 123456)
+#                          (port + 10000; its keys in run/ukey, PIN 123456), and
+#                          contrib/paysim as the online payment providers (port + 20000)
 #   contrib/dev.sh down    stop what up started (by pid)
 #   contrib/dev.sh test    up, then every test; non-zero exit on any failure
 #   contrib/dev.sh bench   up, then the benchmarks in tests/bench/
@@ -19,6 +20,7 @@ run=$top/run
 build=$run/build
 port=${CERTRENEW_PORT:-8080}
 helper_port=$((port + 10000))
+paysim_port=$((port + 20000))
 conf=$run/certrenew.conf
 mysock=$run/mysql/mysql.sock
 log() { printf '[dev] %s\n' "$*" >&2; }
@@ -87,6 +89,7 @@ name = certrenew
 socket = $run/fcgi.sock
 workers = 0
 max_body = 1M
+public_url = http://127.0.0.1:$port
 
 [daemon]
 pid_file = $run/certrenewd.pid
@@ -109,6 +112,14 @@ max_bytes = 10M
 
 [ukey]
 helper_url = http://127.0.0.1:$helper_port
+
+; contrib/paysim plays Alipay (keys in run/paysim)
+[alipay]
+app_id = 2021000000000001
+seller_id = 2088000000000001
+private_key = $run/paysim/alipay/app.key
+public_key = $run/paysim/alipay/platform.pub
+gateway = http://127.0.0.1:$paysim_port/alipay/gateway.do
 
 [ca]
 cert = $run/data/ca/ca.pem
@@ -225,6 +236,17 @@ helper_up() {
 	fi
 }
 
+# contrib/paysim as the online payment providers (their gateways, cashier pages and notifications).
+paysim_up() {
+	python3 "$top/contrib/paysim" --dir "$run/paysim" init >/dev/null
+	if ! alive "$run/paysim/paysim.pid"; then
+		log "starting the payment simulator (contrib/paysim) on 127.0.0.1:$paysim_port"
+		nohup python3 "$top/contrib/paysim" --dir "$run/paysim" serve --listen "127.0.0.1:$paysim_port" \
+			>>"$run/log/paysim.log" 2>&1 &
+		echo $! >"$run/paysim/paysim.pid"
+	fi
+}
+
 wait_healthy() {
 	local i
 	for i in $(seq 1 120); do
@@ -250,6 +272,7 @@ up() {
 	app_up
 	nginx_up
 	helper_up
+	paysim_up
 	wait_healthy
 	log "up: http://127.0.0.1:$port/  (demo accounts: 我是测试企业, zhangsan, reviewer, finance, admin / demo-password-1)"
 }
@@ -272,6 +295,7 @@ stop_pid() { # name pidfile [seconds]
 
 down() {
 	stop_pid "key helper" "$run/ukey/helper.pid" 5
+	stop_pid "payment simulator" "$run/paysim/paysim.pid" 5
 	stop_pid nginx "$run/nginx/nginx.pid" 10
 	stop_pid certrenewd "$run/certrenewd.pid" 40
 	stop_pid certrenewd-2 "$run/certrenewd-2.pid" 40

@@ -235,12 +235,12 @@ cr_alipay_pay_url(const struct cr_config *cfg, const struct cr_pay_attempt *a, i
 		if (rc == 0) {
 			snprintf(out, outlen, "%s?", cfg->alipay_gateway);
 			for (int i = 0; i < f.n && rc == 0; i++)
-				if (cr_form_append(out + strlen(out), outlen - strlen(out), f.name[i],
+				if (cr_form_append(out, outlen, f.name[i],
 				                   f.value[i]) != 0)
 					rc = cr_err_set(err, CR_ETOOBIG,
 					                "alipay: the request URL is too long");
 			if (rc == 0 &&
-			    cr_form_append(out + strlen(out), outlen - strlen(out), "sign", signature) != 0)
+			    cr_form_append(out, outlen, "sign", signature) != 0)
 				rc = cr_err_set(err, CR_ETOOBIG, "alipay: the request URL is too long");
 		}
 	}

@@ -26,7 +26,11 @@ int cr_form_parse(const char *body, size_t len, struct cr_form *f, struct cr_err
 void cr_form_release(struct cr_form *f);
 /* The value of name, or NULL. */
 const char *cr_form_get(const struct cr_form *f, const char *name);
-/* Appends name=value percent-encoded (RFC 3986 unreserved kept) to out; 0, or -1 when out is full. */
+/*
+ * Appends name=value percent-encoded (RFC 3986 unreserved kept) to the
+ * string in out, after a '&' unless out is empty or ends in '?'; 0, or -1
+ * when out is full.
+ */
 int cr_form_append(char *out, size_t size, const char *name, const char *value);
 
 #endif

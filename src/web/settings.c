@@ -1,4 +1,5 @@
 /* GET /api/v1/settings: what the pages need to know of the configuration (prices, bounds, kinds, labels). */
+#include "../alipay.h"
 #include "../attachments.h"
 #include "../price.h"
 #include "../status.h"
@@ -16,8 +17,12 @@ cr_h_settings(struct cr_req *r)
 		                                       "label", cr_attachment_kinds[k].label, "separate_only",
 		                                       cr_attachment_kinds[k].separate_only));
 	cr_prices_load(r->web->db, cfg, &p);
+	/* The online payment methods configured (bank transfer is always offered). */
+	json_t *methods = json_array();
+	if (cr_alipay_enabled(cfg))
+		json_array_append_new(methods, json_string("alipay"));
 	cr_reply_json(r, 200,
-	              json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s}",
+	              json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s, s:o}",
 	                        "base_per_year_fen", (json_int_t)p.base_per_year, "addon_per_year_fen",
 	                        (json_int_t)p.addon_per_year, "max_years", (json_int_t)cfg->order_max_years,
 	                        "renew_before_days", (json_int_t)cfg->ca_renew_before_days,
@@ -26,5 +31,5 @@ cr_h_settings(struct cr_req *r)
 	                        (json_int_t)cfg->attachments_max_bytes, "attachment_kinds", kinds, "bank",
 	                        "account_name", cfg->bank_account_name, "account", cfg->bank_account,
 	                        "bank_name", cfg->bank_name, "status_labels", cr_status_labels_json(),
-	                        "ukey_helper", cfg->ukey_helper_url));
+	                        "ukey_helper", cfg->ukey_helper_url, "pay_methods", methods));
 }

@@ -15,7 +15,7 @@ function route() {
   if ((m = /^#\/apply\/new(?:\?cert=(\d+))?$/.exec(hash))) return wizard(null, 1, m[1]);
   if ((m = /^#\/apply\/(\d+)\/([123])$/.exec(hash))) return wizard(Number(m[1]), Number(m[2]));
   if ((m = /^#\/applications\/(\d+)$/.exec(hash))) return detail(Number(m[1]));
-  if ((m = /^#\/orders\/(\d{8})$/.exec(hash))) return payPage(m[1]);
+  if ((m = /^#\/orders\/(\d{8})(?:\?paying=(alipay|wechat))?$/.exec(hash))) return payPage(m[1], null, m[2]);
   if (hash === "#/orders") return orders();
   if (hash === "#/messages") return messages();
   return certsPage();

@@ -34,24 +34,53 @@ let watch = null;
 const signature = (o) => [o.status, o.paid_fen, ...(o.certificates || []).map((c) => c.status)].join("|");
 
 /* While an order waits for its money or its certificates, the page asks again every few seconds and changes by itself. */
-function follow(no, o) {
+function follow(no, o, paying) {
   clearTimeout(watch);
   if (!["awaiting_payment", "partially_paid", "paid", "issuing"].includes(o.status)) return;
   const was = signature(o);
   watch = setTimeout(async () => {
-    if (location.hash !== "#/orders/" + no) return;
+    if (!location.hash.startsWith("#/orders/" + no)) return;
     try {
       const now = await call("GET", "/api/v1/orders/" + encodeURIComponent(no));
       if (signature(now) !== was) {
         if (now.status !== o.status) toast("订单状态：" + (now.status_label || now.status));
-        return payPage(no, now);
+        return payPage(no, now, paying);
       }
     } catch (e) { /* try again */ }
-    follow(no, o);
-  }, 4000);
+    follow(no, o, paying);
+  }, paying ? 1500 : 4000);
 }
 
-export async function payPage(no, known) {
+/* 在线支付: the methods the agency configured; the customer is sent to the provider's page. */
+function onlinePay(o) {
+  const methods = ctx.settings.pay_methods || [];
+  if (!methods.length || !["awaiting_payment", "partially_paid"].includes(o.status)) return null;
+  const err = h("p", { class: "field-error", role: "alert" });
+  const go = async (method, button) => {
+    err.textContent = "";
+    button.disabled = true;
+    try {
+      const device = matchMedia("(max-width: 760px)").matches ? "mobile" : "desktop";
+      const r = await call("POST", "/api/v1/orders/" + o.order_no + "/pay", { method, device });
+      location.href = r.redirect_url;
+    } catch (e) {
+      err.textContent = e.message;
+      button.disabled = false;
+    }
+  };
+  const names = { alipay: "支付宝支付", wechat: "微信支付" };
+  return h("div", { class: "online-pay", id: "online-pay" },
+    h("h3", {}, "在线支付（推荐，到账即时确认）"),
+    h("p", { class: "hint" }, "支付完成后回到本页，订单即显示“已付款”，新证书随即签发。"),
+    h("div", { class: "actions left" }, methods.map((m) => {
+      const b = h("button", { type: "button", class: "button primary", "data-pay": m }, names[m] || m);
+      b.addEventListener("click", () => go(m, b));
+      return b;
+    })), err,
+    h("h3", {}, "或银行转账"));
+}
+
+export async function payPage(no, known, paying) {
   navActive("orders");
   let o = known;
   if (!o) {
@@ -59,8 +88,14 @@ export async function payPage(no, known) {
   }
   const bank = o.bank || {};
   const outstanding = (o.amount_fen || 0) - (o.paid_fen || 0);
+  const confirming = paying && ["awaiting_payment", "partially_paid"].includes(o.status);
   render(h("section", { class: "panel", id: "pay" },
     h("h2", {}, "支付订单"),
+    confirming
+      ? h("div", { class: "notice", id: "paying-notice" }, h("strong", {}, "支付结果确认中"),
+          "：正在等待" + (paying === "wechat" ? "微信支付" : "支付宝") + "的付款通知，通常几秒内完成，本页会自动更新。")
+      : null,
+    onlinePay(o),
     o.status === "paid" || o.status === "issuing" || o.status === "completed"
       ? h("div", { class: "notice", id: "paid-notice" }, h("strong", {}, o.status_label || "已付款"),
           o.status === "completed" ? "：新证书已签发，请在下方“证书服务”中下载并写入证书锁。" : "：我们已收到您的付款，新证书签发后会通知您。")
@@ -76,5 +111,5 @@ export async function payPage(no, known) {
       h("dt", {}, "付款人"), h("dd", {}, o.payer_name || "—", h("div", { class: "muted small" }, "请务必保证付款人信息和向银行转账人一致。"))),
     h("div", { class: "actions" }, h("a", { class: "button primary", href: "#/orders" }, "确定"))),
     serviceSection(o, () => payPage(no)));
-  follow(no, o);
+  follow(no, o, confirming ? paying : null);
 }
