@@ -1,0 +1,49 @@
+// 在线支付 in a real browser (issue 10): on an approved order the customer chooses 支付宝支付, pays on the
+// simulated Alipay cashier (contrib/paysim, started by contrib/dev.sh up), comes back to the order and sees
+// 支付结果确认中 turn into 已付款 by itself, on a desktop and on a phone (手机网站支付).
+"use strict";
+const { execFileSync } = require("child_process");
+const path = require("path");
+const { BASE, ok, run, shot, login, TOP } = require("./lib");
+
+function approvedOrder(seed) {
+  const py = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(path.join(TOP, "tests", "integration"))})
+from crtest import *
+cust = Client(); cust.login("我是测试企业")
+rev = Client(); rev.login("reviewer")
+print(json.dumps(approved_order(cust, rev, seed=${seed})))
+`;
+  return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
+}
+
+run(async (browser) => {
+  const errors = [];
+  const seed = (Date.now() % 100000) * 10 + 7;
+  for (const [name, viewport, method] of [["desktop", { width: 1366, height: 900 }, "alipay.trade.page.pay"],
+    ["phone", { width: 390, height: 844 }, "alipay.trade.wap.pay"]]) {
+    const o = approvedOrder(seed + (name === "phone" ? 1 : 0));
+    const page = await (await browser.newContext({ viewport, isMobile: name === "phone" })).newPage();
+    page.on("pageerror", (e) => errors.push(e.message));
+    await login(page, "我是测试企业");
+    await page.waitForSelector("#cert-table");
+    await page.goto(BASE + "/portal.html#/orders/" + o.order_no);
+    await page.waitForSelector('#online-pay button[data-pay="alipay"]');
+    ok((await page.textContent("#pay")).includes("或银行转账") && (await page.textContent("#pay")).includes("6228480012345678901"),
+       name + ": the order offers 支付宝支付 beside the bank details");
+    await shot(page, "pay-" + name + "-1-order");
+    await Promise.all([page.waitForURL(/alipay\/gateway\.do/), page.click('#online-pay button[data-pay="alipay"]')]);
+    ok(page.url().includes("method=" + method), name + ": sent to the gateway with " + method, page.url().slice(0, 160));
+    ok((await page.textContent("#out-trade-no")) === o.order_no && (await page.textContent("#amount")).includes("200.00"),
+       name + ": the cashier shows the order and its amount");
+    await shot(page, "pay-" + name + "-2-cashier");
+    await Promise.all([page.waitForURL(/portal\.html#\/orders\//), page.click("#pay")]);
+    ok(page.url().includes("#/orders/" + o.order_no), name + ": back on the order page after paying", page.url());
+    await page.locator("#paid-notice").waitFor({ timeout: 20000 });
+    ok((await page.textContent("#paid-notice")).includes("已付款"), name + ": the page turns to 已付款 by itself");
+    ok(!(await page.locator("#online-pay").count()), name + ": and offers no payment any more");
+    await shot(page, "pay-" + name + "-3-paid");
+  }
+  ok(errors.length === 0, "no script errors", errors.join("\n"));
+});
