@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "alipay.h"
+#include "fetch.h"
 #include "file.h"
 #include "log.h"
 #include "price.h"
@@ -128,36 +129,45 @@ cr_alipay_sign_content(const struct cr_form *f, int for_request)
 	return out;
 }
 
+/* Alipay's RSA2 signature sign (base64) over len bytes of content; 0 when it holds. */
+static int
+verify_raw(const char *content, size_t len, const char *sign, struct cr_err *err)
+{
+	unsigned char sig[SIGN_MAX];
+	EVP_MD_CTX *ctx = NULL;
+	int n, ok = 0;
+	size_t slen;
+
+	if (sign == NULL || (slen = strlen(sign)) == 0 || slen > SIGN_MAX || slen % 4 != 0)
+		return cr_err_set(err, CR_EINVAL, "alipay: no usable sign");
+	if ((n = EVP_DecodeBlock(sig, (const unsigned char *)sign, (int)slen)) < 0)
+		return cr_err_set(err, CR_EINVAL, "alipay: sign is not base64");
+	n -= (sign[slen - 1] == '=') + (sign[slen - 2] == '=');
+	if ((ctx = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, alipay_key) == 1 &&
+	    EVP_DigestVerify(ctx, sig, (size_t)n, (const unsigned char *)content, len) == 1)
+		ok = 1;
+	EVP_MD_CTX_free(ctx);
+	cr_x509_ssl_reason(); /* clear OpenSSL's queue */
+	return ok ? 0 : cr_err_set(err, CR_EINVAL, "alipay: the signature does not hold");
+}
+
 int
 cr_alipay_verify(const struct cr_config *cfg, const struct cr_form *f, struct cr_err *err)
 {
-	const char *sign = cr_form_get(f, "sign"), *type = cr_form_get(f, "sign_type");
-	unsigned char sig[SIGN_MAX];
-	EVP_MD_CTX *ctx = NULL;
-	char *content = NULL;
-	int rc, n, pad = 0, ok = 0;
-	size_t slen;
+	const char *type = cr_form_get(f, "sign_type");
+	char *content;
+	int rc;
 
 	if ((rc = keys(cfg, err)) != 0)
 		return rc;
-	if (sign == NULL || (slen = strlen(sign)) == 0 || slen > SIGN_MAX || slen % 4 != 0)
-		return cr_err_set(err, CR_EINVAL, "alipay: no usable sign");
 	if (type && strcmp(type, "RSA2") != 0)
 		return cr_err_set(err, CR_EINVAL, "alipay: sign_type is not RSA2");
-	if ((n = EVP_DecodeBlock(sig, (const unsigned char *)sign, (int)slen)) < 0)
-		return cr_err_set(err, CR_EINVAL, "alipay: sign is not base64");
-	pad = (sign[slen - 1] == '=') + (sign[slen - 2] == '=');
-	n -= pad;
 	if ((content = cr_alipay_sign_content(f, 0)) == NULL)
 		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
-	if ((ctx = EVP_MD_CTX_new()) != NULL &&
-	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, alipay_key) == 1 &&
-	    EVP_DigestVerify(ctx, sig, (size_t)n, (const unsigned char *)content, strlen(content)) == 1)
-		ok = 1;
-	EVP_MD_CTX_free(ctx);
+	rc = verify_raw(content, strlen(content), cr_form_get(f, "sign"), err);
 	free(content);
-	cr_x509_ssl_reason(); /* clear OpenSSL's queue */
-	return ok ? 0 : cr_err_set(err, CR_EINVAL, "alipay: the signature does not hold");
+	return rc;
 }
 
 /* base64 of our RSA2 signature over content (out at least SIGN_MAX + 1). */
@@ -177,23 +187,77 @@ sign(const char *content, char *out, struct cr_err *err)
 	return 0;
 }
 
+/*
+ * The signed parameters of an API request (method, biz_content; notify_url
+ * and return_url when with_urls), form-encoded into out.
+ */
+static int
+request(const struct cr_config *cfg, const char *method, const char *biz, int with_urls, char *out,
+        size_t outlen, struct cr_err *err)
+{
+	char ts[32], notify[600], ret[600], signature[SIGN_MAX + 1], *content;
+	time_t now = time(NULL) + 8 * 3600; /* Alipay's timestamps are Beijing time */
+	struct cr_form f = {0};
+	struct tm tm;
+	int rc = 0;
+
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(notify, sizeof notify, "%s/api/v1/pay/alipay/notify", cfg->web_public_url);
+	snprintf(ret, sizeof ret, "%s/api/v1/pay/alipay/return", cfg->web_public_url);
+	{
+		const char *kv[][2] = {{"app_id", cfg->alipay_app_id},
+		                       {"method", method},
+		                       {"format", "JSON"},
+		                       {"charset", "utf-8"},
+		                       {"sign_type", "RSA2"},
+		                       {"timestamp", ts},
+		                       {"version", "1.0"},
+		                       {"biz_content", biz},
+		                       {"notify_url", notify},
+		                       {"return_url", ret}};
+
+		for (size_t i = 0; i < sizeof kv / sizeof kv[0] - (with_urls ? 0 : 2); i++) {
+			f.name[f.n] = (char *)kv[i][0];
+			f.value[f.n++] = (char *)kv[i][1];
+		}
+	}
+	if ((content = cr_alipay_sign_content(&f, 1)) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
+	if ((rc = sign(content, signature, err)) == 0) {
+		out[0] = '\0';
+		for (int i = 0; i < f.n && rc == 0; i++)
+			if (cr_form_append(out, outlen, f.name[i], f.value[i]) != 0)
+				rc = cr_err_set(err, CR_ETOOBIG, "alipay: the request is too long");
+		if (rc == 0 && cr_form_append(out, outlen, "sign", signature) != 0)
+			rc = cr_err_set(err, CR_ETOOBIG, "alipay: the request is too long");
+	}
+	free(content);
+	return rc;
+}
+
+/* biz_content of j (its reference taken), or NULL. */
+static char *
+biz_of(json_t *j)
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	json_decref(j);
+	return s;
+}
+
 int
 cr_alipay_pay_url(const struct cr_config *cfg, const struct cr_pay_attempt *a, int mobile, char *out,
                   size_t outlen, struct cr_err *err)
 {
-	char ts[32], yuan[32], subject[64], timeout[32], notify[600], ret[600], signature[SIGN_MAX + 1];
-	char *biz = NULL, *content = NULL;
-	struct cr_form f = {0};
-	time_t now = time(NULL) + 8 * 3600; /* Alipay's timestamps are Beijing time */
-	struct tm tm;
+	char yuan[32], subject[64], timeout[32], *biz;
+	size_t n;
 	int rc;
 
 	if ((rc = keys(cfg, err)) != 0)
 		return rc;
 	if (cfg->web_public_url[0] == '\0')
 		return cr_err_set(err, CR_EINVAL, "alipay: web.public_url is not set (notify_url needs it)");
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
 	cr_price_format(a->amount_fen, yuan, sizeof yuan);
 	snprintf(subject, sizeof subject, "数字证书更新 订单%s", a->order_no);
 	/* Minutes, not past the order's expiry, within Alipay's 1m..15d. */
@@ -201,50 +265,15 @@ cr_alipay_pay_url(const struct cr_config *cfg, const struct cr_pay_attempt *a, i
 	         a->expires_in / 60 < 1       ? 1LL
 	         : a->expires_in / 60 > 21600 ? 21600LL
 	                                      : a->expires_in / 60);
-	snprintf(notify, sizeof notify, "%s/api/v1/pay/alipay/notify", cfg->web_public_url);
-	snprintf(ret, sizeof ret, "%s/api/v1/pay/alipay/return", cfg->web_public_url);
-	{
-		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "out_trade_no", a->order_no,
-		                      "product_code", mobile ? "QUICK_WAP_WAY" : "FAST_INSTANT_TRADE_PAY",
-		                      "total_amount", yuan, "subject", subject, "timeout_express", timeout);
-
-		biz = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(j);
-	}
+	biz = biz_of(json_pack("{s:s, s:s, s:s, s:s, s:s}", "out_trade_no", a->order_no, "product_code",
+	                       mobile ? "QUICK_WAP_WAY" : "FAST_INSTANT_TRADE_PAY", "total_amount", yuan,
+	                       "subject", subject, "timeout_express", timeout));
 	if (biz == NULL)
 		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
-	{
-		const char *kv[][2] = {{"app_id", cfg->alipay_app_id},
-		                       {"method", mobile ? "alipay.trade.wap.pay" : "alipay.trade.page.pay"},
-		                       {"format", "JSON"},
-		                       {"charset", "utf-8"},
-		                       {"sign_type", "RSA2"},
-		                       {"timestamp", ts},
-		                       {"version", "1.0"},
-		                       {"notify_url", notify},
-		                       {"return_url", ret},
-		                       {"biz_content", biz}};
-
-		for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
-			f.name[f.n] = (char *)kv[i][0];
-			f.value[f.n++] = (char *)kv[i][1];
-		}
-		rc = (content = cr_alipay_sign_content(&f, 1)) == NULL
-		         ? cr_err_set(err, CR_ENOMEM, "out of memory")
-		         : sign(content, signature, err);
-		if (rc == 0) {
-			snprintf(out, outlen, "%s?", cfg->alipay_gateway);
-			for (int i = 0; i < f.n && rc == 0; i++)
-				if (cr_form_append(out, outlen, f.name[i],
-				                   f.value[i]) != 0)
-					rc = cr_err_set(err, CR_ETOOBIG,
-					                "alipay: the request URL is too long");
-			if (rc == 0 &&
-			    cr_form_append(out, outlen, "sign", signature) != 0)
-				rc = cr_err_set(err, CR_ETOOBIG, "alipay: the request URL is too long");
-		}
-	}
-	free(content);
+	n = (size_t)snprintf(out, outlen, "%s?", cfg->alipay_gateway);
+	rc = n >= outlen ? cr_err_set(err, CR_ETOOBIG, "alipay: the gateway URL is too long")
+	                 : request(cfg, mobile ? "alipay.trade.wap.pay" : "alipay.trade.page.pay", biz, 1,
+	                           out + n, outlen - n, err);
 	free(biz);
 	return rc;
 }
@@ -346,5 +375,109 @@ cr_alipay_notify(struct cr_db *db, const struct cr_config *cfg, const char *body
 	}
 out:
 	cr_form_release(&f);
+	return rc;
+}
+
+/* The raw text of the object under key in an answer (what Alipay signs); NULL when absent. */
+static const char *
+raw_object(const char *text, const char *key, size_t *len)
+{
+	char pat[80];
+	const char *p, *start;
+	int depth = 0, in_str = 0;
+
+	snprintf(pat, sizeof pat, "\"%s\"", key);
+	if ((p = strstr(text, pat)) == NULL)
+		return NULL;
+	p += strlen(pat);
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p++ != ':')
+		return NULL;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p != '{')
+		return NULL;
+	for (start = p; *p; p++) {
+		if (in_str) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				in_str = 0;
+		} else if (*p == '"') {
+			in_str = 1;
+		} else if (*p == '{') {
+			depth++;
+		} else if (*p == '}' && --depth == 0) {
+			*len = (size_t)(p - start + 1);
+			return start;
+		}
+	}
+	return NULL;
+}
+
+int
+cr_alipay_query(struct cr_db *db, const struct cr_config *cfg, const char *order_no, int *booked,
+                struct cr_err *err)
+{
+	static const char *headers[] = {"Content-Type: application/x-www-form-urlencoded;charset=utf-8",
+	                                NULL};
+	char body[8192], paid_at[32], payer[200], *biz;
+	const char *r, *status, *trade, *amount;
+	json_t *all = NULL, *ans = NULL;
+	struct cr_online_payment p;
+	struct cr_fetch f = {0};
+	long long fen;
+	size_t len;
+	int rc, sub;
+
+	*booked = 0;
+	if ((rc = keys(cfg, err)) != 0)
+		return rc;
+	if ((biz = biz_of(json_pack("{s:s}", "out_trade_no", order_no))) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
+	rc = request(cfg, "alipay.trade.query", biz, 0, body, sizeof body, err);
+	free(biz);
+	if (rc == 0)
+		rc = cr_fetch("POST", cfg->alipay_gateway, headers, body, &f, err);
+	if (rc != 0)
+		return rc;
+	if (f.status != 200 || (r = raw_object(f.body, "alipay_trade_query_response", &len)) == NULL ||
+	    (all = json_loadb(f.body, f.len, 0, NULL)) == NULL) {
+		rc = cr_err_set(err, CR_EIO, "alipay: query %s: HTTP %ld, no query response", order_no,
+		                f.status);
+		goto out;
+	}
+	if ((rc = verify_raw(r, len, json_string_value(json_object_get(all, "sign")), err)) != 0)
+		goto out;
+	ans = json_object_get(all, "alipay_trade_query_response");
+	status = json_string_value(json_object_get(ans, "trade_status"));
+	trade = json_string_value(json_object_get(ans, "trade_no"));
+	amount = json_string_value(json_object_get(ans, "total_amount"));
+	if (!json_is_string(json_object_get(ans, "code")) ||
+	    strcmp(json_string_value(json_object_get(ans, "code")), "10000") != 0 || status == NULL ||
+	    (strcmp(status, "TRADE_SUCCESS") != 0 && strcmp(status, "TRADE_FINISHED") != 0))
+		goto out; /* no such trade, or not paid: nothing to book */
+	if (json_string_value(json_object_get(ans, "out_trade_no")) == NULL ||
+	    strcmp(json_string_value(json_object_get(ans, "out_trade_no")), order_no) != 0 || trade == NULL ||
+	    !token(trade, 64) || amount == NULL || cr_price_parse(amount, &fen, &sub) != 0 || sub ||
+	    fen <= 0) {
+		rc = cr_err_set(err, CR_EINVAL,
+		                "alipay: query %s: the answer is not about this order's payment", order_no);
+		goto out;
+	}
+	payer_text(json_string_value(json_object_get(ans, "buyer_logon_id")), "utf-8", payer, sizeof payer);
+	p = (struct cr_online_payment){
+	    "alipay",
+	    trade,
+	    order_no,
+	    fen,
+	    payer,
+	    utc_time(json_string_value(json_object_get(ans, "send_pay_date")), paid_at, sizeof paid_at),
+	    "query"};
+	rc = cr_online_book(db, &p, booked, err);
+out:
+	json_decref(all);
+	cr_fetch_release(&f);
 	return rc;
 }

@@ -43,6 +43,14 @@ int cr_alipay_verify(const struct cr_config *cfg, const struct cr_form *f, struc
 int cr_alipay_notify(struct cr_db *db, const struct cr_config *cfg, const char *body, size_t len, int *booked,
                      struct cr_err *err);
 
+/*
+ * Asks Alipay about order_no's trade (alipay.trade.query) and books it when
+ * paid (source "query"): for a customer who came back from paying when no
+ * notification arrived.  0 also when there is nothing to book.
+ */
+int cr_alipay_query(struct cr_db *db, const struct cr_config *cfg, const char *order_no, int *booked,
+                    struct cr_err *err);
+
 /* The content Alipay signs for f (the caller frees it); NULL when out of memory. */
 char *cr_alipay_sign_content(const struct cr_form *f, int for_request);
 

@@ -93,11 +93,23 @@ static const struct opt opts[] = {
 
     {"ukey", "helper_url", OPT_STR, O(ukey_helper_url), "", 0, 0, NULL, 0},
 
+    {"pay", "query_after", OPT_INT, O(pay_query_after), "60", 5, 3600, NULL, 0},
+
     {"alipay", "app_id", OPT_STR, O(alipay_app_id), "", 0, 0, NULL, 0},
     {"alipay", "private_key", OPT_STR, O(alipay_private_key), "", 0, 0, NULL, 0},
     {"alipay", "public_key", OPT_STR, O(alipay_public_key), "", 0, 0, NULL, 0},
     {"alipay", "gateway", OPT_STR, O(alipay_gateway), "https://openapi.alipay.com/gateway.do", 0, 0, NULL, 0},
     {"alipay", "seller_id", OPT_STR, O(alipay_seller_id), "", 0, 0, NULL, 0},
+
+    {"wechat", "mchid", OPT_STR, O(wechat_mchid), "", 0, 0, NULL, 0},
+    {"wechat", "appid", OPT_STR, O(wechat_appid), "", 0, 0, NULL, 0},
+    {"wechat", "private_key", OPT_STR, O(wechat_private_key), "", 0, 0, NULL, 0},
+    {"wechat", "serial_no", OPT_STR, O(wechat_serial_no), "", 0, 0, NULL, 0},
+    {"wechat", "api_v3_key", OPT_STR, O(wechat_api_v3_key), "", 0, 0, NULL, 1},
+    {"wechat", "platform_certs", OPT_STR, O(wechat_platform_certs), "", 0, 0, NULL, 0},
+    {"wechat", "platform_public_key", OPT_STR, O(wechat_platform_public_key), "", 0, 0, NULL, 0},
+    {"wechat", "platform_public_key_id", OPT_STR, O(wechat_platform_public_key_id), "", 0, 0, NULL, 0},
+    {"wechat", "api_base", OPT_STR, O(wechat_api_base), "https://api.mch.weixin.qq.com", 0, 0, NULL, 0},
 };
 
 #define NOPTS (sizeof opts / sizeof opts[0])

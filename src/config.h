@@ -91,12 +91,22 @@ struct cr_config {
 	char *ca_pin_file;      /* the token's PIN (first line), readable by certrenewd only */
 	char *web_public_url; /* the portal as customers and providers reach it, e.g. https://renew.example.cn
 	                       */
+	int64_t pay_query_after; /* seconds without a notification before certrenewd asks the provider */
 	char *alipay_app_id;
 	char *alipay_private_key; /* ours (PEM file) */
 	char *alipay_public_key;  /* Alipay's (PEM or base64 file) */
 	char *alipay_gateway;
 	char *alipay_seller_id; /* checked in notifications when set */
-	char *ukey_helper_url;  /* the customers' local key helper the 证书服务 page talks to, or "" */
+	char *wechat_mchid;
+	char *wechat_appid;
+	char *wechat_private_key;    /* the merchant's API key (PEM file) */
+	char *wechat_serial_no;      /* its certificate's serial */
+	char *wechat_api_v3_key;     /* 32 characters; secret */
+	char *wechat_platform_certs; /* platform certificate files, separated by spaces */
+	char *wechat_platform_public_key;
+	char *wechat_platform_public_key_id;
+	char *wechat_api_base;
+	char *ukey_helper_url; /* the customers' local key helper the 证书服务 page talks to, or "" */
 };
 
 /* Sets every option to its default. */

@@ -35,6 +35,7 @@ enum {
 	CR_ETOOBIG = -10,     /* input over its bound */
 	CR_EINCOMPLETE = -11, /* an object lacks what the action needs (fields[]: what is missing) */
 	CR_EBADFILE = -12,    /* an uploaded file is not what it claims to be */
+	CR_EUPSTREAM = -13,   /* a service outside (a payment provider) failed or did not answer */
 };
 
 #define CR_ERR_FIELDS 32

@@ -138,8 +138,9 @@ cr_form_append(char *out, size_t size, const char *name, const char *value)
 {
 	size_t o = strlen(out);
 
-	if ((o > 0 && out[o - 1] != '?' && put(out, size, &o, "&", 0) != 0) || put(out, size, &o, name, 1) != 0 ||
-	    put(out, size, &o, "=", 0) != 0 || put(out, size, &o, value, 1) != 0)
+	if ((o > 0 && out[o - 1] != '?' && put(out, size, &o, "&", 0) != 0) ||
+	    put(out, size, &o, name, 1) != 0 || put(out, size, &o, "=", 0) != 0 ||
+	    put(out, size, &o, value, 1) != 0)
 		return -1;
 	return 0;
 }

@@ -194,14 +194,9 @@ cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err)
 
 /* The kinds certrenewd runs; daemon/jobkinds.c has a handler for each (checked at its start and in a test).
  */
-const char *const cr_job_kinds[] = {"probe",
-                                    "expire_orders",
-                                    "sweep_uploads",
-                                    "import_inbox",
-                                    "import_statement",
-                                    "issue_order",
-                                    "remind_renewals",
-                                    NULL};
+const char *const cr_job_kinds[] = {"probe",           "expire_orders",    "sweep_uploads",
+                                    "import_inbox",    "import_statement", "issue_order",
+                                    "remind_renewals", "query_payments",   NULL};
 
 int
 cr_job_kind_known(const char *kind)

@@ -117,3 +117,38 @@ cr_online_returned(struct cr_db *db, const char *provider, const char *order_no,
 	                  " WHERE o.order_no = ? AND a.provider = ?",
 	                  "ss", order_no, provider);
 }
+
+int
+cr_online_due(struct cr_db *db, long long after, struct cr_online_due *out, int max, int *n,
+              struct cr_err *err)
+{
+	struct cr_res res;
+	int rc;
+
+	*n = 0;
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT MAX(a.id), a.provider, o.order_no FROM pay_attempts a JOIN orders o ON o.id = a.order_id"
+	    " WHERE o.status IN ('awaiting_payment', 'partially_paid')"
+	    " AND a.created_at > UTC_TIMESTAMP(6) - INTERVAL 1 DAY"
+	    " AND ((a.returned_at <= UTC_TIMESTAMP(6) - INTERVAL ? SECOND"
+	    "      AND (a.queried_at IS NULL OR a.queried_at < a.returned_at + INTERVAL ? SECOND))"
+	    "  OR (a.created_at <= UTC_TIMESTAMP(6) - INTERVAL ? SECOND"
+	    "      AND (a.queried_at IS NULL OR a.queried_at <= UTC_TIMESTAMP(6) - INTERVAL ? SECOND)))"
+	    " GROUP BY a.provider, o.order_no ORDER BY MAX(a.id) LIMIT ?",
+	    "iiiii", after, after, after, 10 * after, (long long)max);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < res.nrows && rc == 0; i++) {
+		snprintf(out[*n].provider, sizeof out[*n].provider, "%s", cr_res_str(&res, i, 1));
+		snprintf(out[*n].order_no, sizeof out[*n].order_no, "%s", cr_res_str(&res, i, 2));
+		(*n)++;
+		rc =
+		    cr_db_exec(db, NULL, err,
+		               "UPDATE pay_attempts a JOIN orders o ON o.id = a.order_id"
+		               " SET a.queried_at = UTC_TIMESTAMP(6) WHERE o.order_no = ? AND a.provider = ?",
+		               "ss", cr_res_str(&res, i, 2), cr_res_str(&res, i, 1));
+	}
+	cr_res_release(&res);
+	return rc;
+}

@@ -28,6 +28,21 @@ int cr_online_attempt(struct cr_db *db, long long account, const char *order_no,
 /* The customer came back from provider's page for order_no: the active query may ask about it. */
 int cr_online_returned(struct cr_db *db, const char *provider, const char *order_no, struct cr_err *err);
 
+/* A trade to ask its provider about. */
+struct cr_online_due {
+	char provider[8];
+	char order_no[9];
+};
+
+/*
+ * The trades to ask about now (at most max, marked asked): those whose
+ * customer came back at least after seconds ago and were not asked since,
+ * and every open one after seconds, again every 10 × after seconds, for a
+ * day.  Only orders still awaiting payment.
+ */
+int cr_online_due(struct cr_db *db, long long after, struct cr_online_due *out, int max, int *n,
+                  struct cr_err *err);
+
 /* A payment the provider vouched for (its signature verified by the caller). */
 struct cr_online_payment {
 	const char *provider;

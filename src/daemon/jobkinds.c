@@ -3,13 +3,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../alipay.h"
 #include "../attachments.h"
 #include "../certs.h"
 #include "../inbox.h"
 #include "../issue.h"
 #include "../log.h"
+#include "../onlinepay.h"
 #include "../orders.h"
 #include "../upload.h"
+#include "../wechat.h"
 #include "jobkinds.h"
 
 /*
@@ -177,6 +180,33 @@ remind_renewals(struct cr_jobctx *ctx, struct cr_err *err)
 	return rc;
 }
 
+/*
+ * query_payments: asks the providers about trades whose notification did
+ * not come (SPEC 8): the customer came back, or the trade is older than
+ * pay.query_after; what they report as paid is booked like a notification.
+ */
+static int
+query_payments(struct cr_jobctx *ctx, struct cr_err *err)
+{
+	struct cr_online_due due[50];
+	int n, booked, rc;
+
+	if ((rc = cr_online_due(ctx->db, ctx->cfg->pay_query_after, due, 50, &n, err)) != 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		struct cr_err why;
+
+		rc = strcmp(due[i].provider, "alipay") == 0
+		         ? cr_alipay_query(ctx->db, ctx->cfg, due[i].order_no, &booked, &why)
+		         : cr_wechat_query(ctx->db, ctx->cfg, due[i].order_no, &booked, &why);
+		if (rc != 0)
+			cr_warn("pay: query of %s order %s: %s", due[i].provider, due[i].order_no, why.msg);
+		else if (booked)
+			cr_info("pay: %s order %s paid (found by query)", due[i].provider, due[i].order_no);
+	}
+	return 0;
+}
+
 static const struct cr_jobkind kinds[] = {
     {"probe", probe},
     {"expire_orders", expire_orders},
@@ -185,6 +215,7 @@ static const struct cr_jobkind kinds[] = {
     {"import_statement", import_statement},
     {"issue_order", issue_order},
     {"remind_renewals", remind_renewals},
+    {"query_payments", query_payments},
 };
 
 static long long
@@ -214,11 +245,15 @@ every_import_interval(const struct cr_config *cfg)
 	return cfg->bank_import_interval;
 }
 
+static long long
+every_query(const struct cr_config *cfg)
+{
+	return cfg->pay_query_after;
+}
+
 const struct cr_periodic cr_periodic_jobs[] = {
-    {"expire_orders", every_minute},
-    {"sweep_uploads", every_day},
-    {"import_inbox", every_import_interval},
-    {"remind_renewals", every_hour},
+    {"expire_orders", every_minute}, {"sweep_uploads", every_day},    {"import_inbox", every_import_interval},
+    {"remind_renewals", every_hour}, {"query_payments", every_query},
 };
 const int cr_periodic_count = sizeof cr_periodic_jobs / sizeof cr_periodic_jobs[0];
 

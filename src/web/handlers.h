@@ -41,6 +41,7 @@ void cr_h_order(struct cr_req *r);
 void cr_h_order_pay(struct cr_req *r);
 void cr_h_alipay_notify(struct cr_req *r);
 void cr_h_alipay_return(struct cr_req *r);
+void cr_h_wechat_notify(struct cr_req *r);
 void cr_h_messages(struct cr_req *r);
 void cr_h_messages_read(struct cr_req *r);
 /* invoices.c */

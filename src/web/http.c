@@ -196,6 +196,7 @@ static const struct {
     {CR_EBADFILE, 422, "invalid_file", "文件无效"},
     {CR_EDB, 503, "db_unavailable", "数据库暂时不可用，请稍后再试"},
     {CR_ERETRY, 503, "db_unavailable", "数据库暂时不可用，请稍后再试"},
+    {CR_EUPSTREAM, 502, "upstream_unavailable", "服务暂时不可用，请稍后再试"},
 };
 
 void
@@ -212,7 +213,7 @@ cr_reply_cr_err(struct cr_req *r, const struct cr_err *err)
 			text = answers[i].text;
 		}
 	/* "Not found" says nothing more, so that it never tells whose an object is. */
-	if (err->user[0] && status < 500 && err->code != CR_ENOTFOUND)
+	if (err->user[0] && (status < 500 || err->code == CR_EUPSTREAM) && err->code != CR_ENOTFOUND)
 		text = err->user;
 	e = error_object(name, err->field, text);
 	if (e && err->nfields > 0) {

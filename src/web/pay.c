@@ -2,11 +2,14 @@
  * Paying online (SPEC 8): POST /api/v1/orders/{no}/pay opens a trade with
  * the provider; the providers' notifications and the customer's return.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../alipay.h"
 #include "../log.h"
 #include "../onlinepay.h"
+#include "../qr.h"
+#include "../wechat.h"
 #include "handlers.h"
 
 void
@@ -33,10 +36,10 @@ cr_h_order_pay(struct cr_req *r)
 		cr_reply_error(r, 422, "invalid", "device", "device 须为 desktop 或 mobile");
 	} else if (strcmp(method, "alipay") != 0 && strcmp(method, "wechat") != 0) {
 		cr_reply_error(r, 422, "invalid", "method", "付款方式须为 alipay 或 wechat");
-	} else if (strcmp(method, "wechat") == 0 || !cr_alipay_enabled(cfg)) {
+	} else if (strcmp(method, "wechat") == 0 ? !cr_wechat_enabled(cfg) : !cr_alipay_enabled(cfg)) {
 		cr_reply_error(r, 422, "method_unavailable", "method", "暂未开通%s，请选择其他付款方式",
 		               strcmp(method, "wechat") == 0 ? "微信支付" : "支付宝支付");
-	} else {
+	} else if (strcmp(method, "alipay") == 0) {
 		rc = cr_online_attempt(r->web->db, cr_req_account(r), r->args[0], method, device, &a, &err);
 		if (rc == 0)
 			rc = cr_alipay_pay_url(cfg, &a, strcmp(device, "mobile") == 0, url, sizeof url, &err);
@@ -47,6 +50,22 @@ cr_h_order_pay(struct cr_req *r)
 		                rc == 0 ? json_pack("{s:s, s:I}", "redirect_url", url, "amount_fen",
 		                                    (json_int_t)a.amount_fen)
 		                        : NULL);
+	} else {
+		char *svg = NULL;
+
+		rc = cr_online_attempt(r->web->db, cr_req_account(r), r->args[0], method, device, &a, &err);
+		if (rc == 0)
+			rc = cr_wechat_native(cfg, &a, url, sizeof url, &err);
+		if (rc == 0 && (svg = cr_qr_svg(url)) == NULL)
+			rc = cr_err_set(&err, CR_ENOMEM, "pay: cannot draw the QR code");
+		if (rc == 0)
+			cr_info("pay: order %s: wechat native trade of %lld fen opened", a.order_no,
+			        a.amount_fen);
+		cr_reply_result(r, rc, &err, 200,
+		                rc == 0 ? json_pack("{s:s, s:s, s:I}", "code_url", url, "qr_svg", svg,
+		                                    "amount_fen", (json_int_t)a.amount_fen)
+		                        : NULL);
+		free(svg);
 	}
 	json_decref(in);
 }
@@ -93,4 +112,28 @@ cr_h_alipay_return(struct cr_req *r)
 	}
 	cr_req_header(r, "Location: %s", loc);
 	cr_reply(r, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+void
+cr_h_wechat_notify(struct cr_req *r)
+{
+	static const char fail[] = "{\"code\":\"FAIL\",\"message\":\"失败\"}";
+	struct cr_wechat_sig s = {
+	    cr_req_param(r, "HTTP_WECHATPAY_TIMESTAMP"), cr_req_param(r, "HTTP_WECHATPAY_NONCE"),
+	    cr_req_param(r, "HTTP_WECHATPAY_SIGNATURE"), cr_req_param(r, "HTTP_WECHATPAY_SERIAL")};
+	struct cr_err err = {0};
+	struct cr_db *db;
+	int booked = 0, rc;
+
+	if ((db = cr_req_db(r)) == NULL)
+		return;
+	rc = cr_wechat_notify(db, r->web->cfg, &s, r->body ? r->body : "", r->body_len, &booked, &err);
+	if (rc != 0) {
+		cr_warn("pay: wechat notification from %s refused: %s", r->remote_addr, err.msg);
+		cr_reply(r, 400, "application/json", fail, sizeof fail - 1);
+		return;
+	}
+	if (booked)
+		cr_info("pay: wechat notification booked");
+	cr_reply(r, 204, "application/json", "", 0);
 }

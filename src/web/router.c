@@ -33,6 +33,7 @@ static const struct cr_route routes[] = {
     {"POST", "/api/v1/orders/{no}/pay", cr_h_order_pay, CR_WHO_CUSTOMER, 0, 0},
     {"POST", "/api/v1/pay/alipay/notify", cr_h_alipay_notify, CR_WHO_PUBLIC, 1, 0},
     {"GET", "/api/v1/pay/alipay/return", cr_h_alipay_return, CR_WHO_PUBLIC, 0, 0},
+    {"POST", "/api/v1/pay/wechat/notify", cr_h_wechat_notify, CR_WHO_PUBLIC, 1, 0},
     {"GET", "/api/v1/messages", cr_h_messages, CR_WHO_CUSTOMER, 0, 0},
     {"POST", "/api/v1/messages/read", cr_h_messages_read, CR_WHO_CUSTOMER, 0, 0},
     {"GET", "/api/v1/review/applications", cr_h_review_queue,

@@ -3,6 +3,7 @@
 #include "../attachments.h"
 #include "../price.h"
 #include "../status.h"
+#include "../wechat.h"
 #include "handlers.h"
 
 void
@@ -21,6 +22,8 @@ cr_h_settings(struct cr_req *r)
 	json_t *methods = json_array();
 	if (cr_alipay_enabled(cfg))
 		json_array_append_new(methods, json_string("alipay"));
+	if (cr_wechat_enabled(cfg))
+		json_array_append_new(methods, json_string("wechat"));
 	cr_reply_json(r, 200,
 	              json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s, s:o}",
 	                        "base_per_year_fen", (json_int_t)p.base_per_year, "addon_per_year_fen",

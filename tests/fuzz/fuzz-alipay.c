@@ -29,8 +29,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (k == NULL || fa == NULL || fb == NULL || !PEM_write_PrivateKey(fa, k, NULL, NULL, 0, NULL, NULL) ||
-	    !PEM_write_PUBKEY(fb, k))
+	if (k == NULL || fa == NULL || fb == NULL ||
+	    !PEM_write_PrivateKey(fa, k, NULL, NULL, 0, NULL, NULL) || !PEM_write_PUBKEY(fb, k))
 		abort();
 	fclose(fa);
 	fclose(fb);

@@ -52,17 +52,35 @@ function follow(no, o, paying) {
 }
 
 /* 在线支付: the methods the agency configured; the customer is sent to the provider's page. */
+/* 微信支付 Native: the QR code to scan with WeChat, the amount and the order number beside it. */
+function wechatPanel(o, r) {
+  const img = h("img", { id: "wechat-qr", alt: "微信支付二维码", width: 220, height: 220,
+    src: "data:image/svg+xml;base64," + btoa(r.qr_svg), "data-code-url": r.code_url });
+  return h("div", { class: "wechat-pay", id: "wechat-pay" }, img,
+    h("div", {}, h("p", {}, "请使用", h("strong", {}, "微信扫一扫"), "完成支付"),
+      h("p", {}, "金额：", h("strong", { class: "amount" }, fen(r.amount_fen)), " 元"),
+      h("p", {}, "订单号：", o.order_no),
+      h("p", { class: "muted small" }, "付款后本页自动显示“已付款”，无需刷新。")));
+}
+
 function onlinePay(o) {
   const methods = ctx.settings.pay_methods || [];
   if (!methods.length || !["awaiting_payment", "partially_paid"].includes(o.status)) return null;
   const err = h("p", { class: "field-error", role: "alert" });
+  const box = h("div", {});
   const go = async (method, button) => {
     err.textContent = "";
     button.disabled = true;
     try {
       const device = matchMedia("(max-width: 760px)").matches ? "mobile" : "desktop";
       const r = await call("POST", "/api/v1/orders/" + o.order_no + "/pay", { method, device });
-      location.href = r.redirect_url;
+      if (r.redirect_url) {
+        location.href = r.redirect_url;
+        return;
+      }
+      box.replaceChildren(wechatPanel(o, r));
+      button.disabled = false;
+      follow(o.order_no, o, "wechat");
     } catch (e) {
       err.textContent = e.message;
       button.disabled = false;
@@ -76,7 +94,7 @@ function onlinePay(o) {
       const b = h("button", { type: "button", class: "button primary", "data-pay": m }, names[m] || m);
       b.addEventListener("click", () => go(m, b));
       return b;
-    })), err,
+    })), err, box,
     h("h3", {}, "或银行转账"));
 }
 

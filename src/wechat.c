@@ -1,0 +1,453 @@
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "bytes.h"
+#include "fetch.h"
+#include "log.h"
+#include "wechat.h"
+#include "x509.h"
+
+#define PLATFORM_MAX 8
+
+struct platform_key {
+	char id[80]; /* a certificate's serial (hex, upper case) or PUB_KEY_ID_… */
+	EVP_PKEY *key;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static EVP_PKEY *merchant;
+static struct platform_key platform[PLATFORM_MAX];
+static int nplatform, loaded;
+
+int
+cr_wechat_enabled(const struct cr_config *cfg)
+{
+	return cfg->wechat_mchid[0] && cfg->wechat_appid[0] && cfg->wechat_private_key[0] &&
+	       cfg->wechat_serial_no[0] && strlen(cfg->wechat_api_v3_key) == 32 &&
+	       (cfg->wechat_platform_certs[0] ||
+	        (cfg->wechat_platform_public_key[0] && cfg->wechat_platform_public_key_id[0]));
+}
+
+static EVP_PKEY *
+read_key(const char *path, int private, struct cr_err *err)
+{
+	FILE *f = fopen(path, "r");
+	EVP_PKEY *k;
+
+	if (f == NULL) {
+		cr_err_set(err, CR_EIO, "wechat: cannot open %s", path);
+		return NULL;
+	}
+	k = private ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : PEM_read_PUBKEY(f, NULL, NULL, NULL);
+	fclose(f);
+	if (k == NULL || !EVP_PKEY_is_a(k, "RSA") || EVP_PKEY_get_bits(k) < 2048) {
+		EVP_PKEY_free(k);
+		cr_err_set(err, CR_EINVAL, "wechat: %s is not an RSA %s key of 2048 bits or more (PEM)", path,
+		           private ? "private" : "public");
+		return NULL;
+	}
+	return k;
+}
+
+/* The platform certificates (each file's first), then the platform public key. */
+static int
+load_platform(const struct cr_config *cfg, struct cr_err *err)
+{
+	char list[4096], *save = NULL, *path;
+	X509 *x;
+	int n;
+
+	snprintf(list, sizeof list, "%s", cfg->wechat_platform_certs);
+	for (path = strtok_r(list, " ,", &save); path; path = strtok_r(NULL, " ,", &save)) {
+		ASN1_INTEGER *serial;
+		BIGNUM *bn;
+		char *hex;
+
+		if (nplatform == PLATFORM_MAX)
+			return cr_err_set(err, CR_EINVAL, "wechat: more than %d platform keys", PLATFORM_MAX);
+		if ((n = cr_x509_read_file(path, &x, 1, err)) < 0)
+			return n;
+		serial = X509_get_serialNumber(x);
+		bn = ASN1_INTEGER_to_BN(serial, NULL);
+		hex = bn ? BN_bn2hex(bn) : NULL;
+		if (hex)
+			snprintf(platform[nplatform].id, sizeof platform[nplatform].id, "%s", hex);
+		platform[nplatform].key = X509_get_pubkey(x);
+		OPENSSL_free(hex);
+		BN_free(bn);
+		X509_free(x);
+		if (platform[nplatform].key == NULL || platform[nplatform].id[0] == '\0')
+			return cr_err_set(err, CR_EINVAL, "wechat: %s: no usable key or serial", path);
+		nplatform++;
+	}
+	if (cfg->wechat_platform_public_key[0]) {
+		if (nplatform == PLATFORM_MAX)
+			return cr_err_set(err, CR_EINVAL, "wechat: more than %d platform keys", PLATFORM_MAX);
+		if (strncmp(cfg->wechat_platform_public_key_id, "PUB_KEY_ID_", 11) != 0)
+			return cr_err_set(err, CR_EINVAL,
+			                  "wechat: platform_public_key_id must start with PUB_KEY_ID_");
+		if ((platform[nplatform].key = read_key(cfg->wechat_platform_public_key, 0, err)) == NULL)
+			return err->code;
+		snprintf(platform[nplatform].id, sizeof platform[nplatform].id, "%s",
+		         cfg->wechat_platform_public_key_id);
+		nplatform++;
+	}
+	return 0;
+}
+
+static int
+keys(const struct cr_config *cfg, struct cr_err *err)
+{
+	int rc = 0;
+
+	if (!cr_wechat_enabled(cfg))
+		return cr_err_user(err, CR_EINVAL, NULL, "未开通微信支付");
+	pthread_mutex_lock(&lock);
+	if (!loaded) {
+		if ((merchant = read_key(cfg->wechat_private_key, 1, err)) == NULL)
+			rc = err->code;
+		else if ((rc = load_platform(cfg, err)) == 0)
+			loaded = 1;
+	}
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+int
+cr_wechat_verify(const struct cr_config *cfg, const struct cr_wechat_sig *s, const char *body, size_t len,
+                 struct cr_err *err)
+{
+	unsigned char sig[1024];
+	EVP_PKEY *key = NULL;
+	EVP_MD_CTX *ctx;
+	char *msg, *end;
+	size_t slen, mlen;
+	long long ts;
+	int n, ok = 0, rc;
+
+	if ((rc = keys(cfg, err)) != 0)
+		return rc;
+	if (!s->timestamp || !s->nonce || !s->signature || !s->serial || !s->timestamp[0] || !s->nonce[0] ||
+	    strlen(s->nonce) > 64)
+		return cr_err_set(err, CR_EINVAL,
+		                  "wechat: Wechatpay-Timestamp, -Nonce, -Signature or -Serial missing");
+	ts = strtoll(s->timestamp, &end, 10);
+	if (*end || llabs((long long)time(NULL) - ts) > CR_WECHAT_SKEW)
+		return cr_err_set(err, CR_EINVAL, "wechat: the timestamp is not within %d s of now",
+		                  CR_WECHAT_SKEW);
+	for (int i = 0; i < nplatform; i++)
+		if (strcasecmp(platform[i].id, s->serial) == 0)
+			key = platform[i].key;
+	if (key == NULL)
+		return cr_err_set(err, CR_EINVAL, "wechat: no platform key with serial %.64s", s->serial);
+	slen = strlen(s->signature);
+	if (slen == 0 || slen > 1024 || slen % 4 ||
+	    (n = EVP_DecodeBlock(sig, (const unsigned char *)s->signature, (int)slen)) < 0)
+		return cr_err_set(err, CR_EINVAL, "wechat: the signature is not base64");
+	n -= (s->signature[slen - 1] == '=') + (s->signature[slen - 2] == '=');
+	mlen = strlen(s->timestamp) + strlen(s->nonce) + len + 3;
+	if ((msg = malloc(mlen + 1)) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "wechat: out of memory");
+	snprintf(msg, mlen + 1, "%s\n%s\n", s->timestamp, s->nonce);
+	memcpy(msg + strlen(msg), body, len);
+	msg[mlen - 1] = '\n';
+	msg[mlen] = '\0';
+	if ((ctx = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key) == 1 &&
+	    EVP_DigestVerify(ctx, sig, (size_t)n, (unsigned char *)msg, mlen) == 1)
+		ok = 1;
+	EVP_MD_CTX_free(ctx);
+	free(msg);
+	cr_x509_ssl_reason();
+	return ok ? 0 : cr_err_set(err, CR_EINVAL, "wechat: the signature does not hold");
+}
+
+/* AEAD_AES_256_GCM under the APIv3 key; the plain text (NUL-terminated) for the caller to free, or NULL. */
+static char *
+decrypt(const struct cr_config *cfg, const char *ct64, const char *nonce, const char *aad, struct cr_err *err)
+{
+	size_t len = strlen(ct64);
+	unsigned char *ct = NULL, *plain = NULL;
+	EVP_CIPHER_CTX *c = NULL;
+	int n, outl = 0, fin = 0, ok = 0;
+
+	if (len == 0 || len > 64 * 1024 || len % 4 || strlen(nonce) == 0 || strlen(nonce) > 32) {
+		cr_err_set(err, CR_EINVAL, "wechat: resource ciphertext or nonce malformed");
+		return NULL;
+	}
+	if ((ct = malloc(len)) == NULL || (plain = malloc(len + 1)) == NULL)
+		goto out;
+	if ((n = EVP_DecodeBlock(ct, (const unsigned char *)ct64, (int)len)) < 0)
+		goto out;
+	n -= (ct64[len - 1] == '=') + (ct64[len - 2] == '=');
+	if (n <= 16)
+		goto out;
+	n -= 16; /* the tag follows the ciphertext */
+	if ((c = EVP_CIPHER_CTX_new()) == NULL ||
+	    EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, (int)strlen(nonce), NULL) != 1 ||
+	    EVP_DecryptInit_ex(c, NULL, NULL, (const unsigned char *)cfg->wechat_api_v3_key,
+	                       (const unsigned char *)nonce) != 1 ||
+	    EVP_DecryptUpdate(c, NULL, &outl, (const unsigned char *)aad, (int)strlen(aad)) != 1 ||
+	    EVP_DecryptUpdate(c, plain, &outl, ct, n) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, ct + n) != 1 ||
+	    EVP_DecryptFinal_ex(c, plain + outl, &fin) != 1)
+		goto out;
+	plain[outl + fin] = '\0';
+	ok = 1;
+out:
+	EVP_CIPHER_CTX_free(c);
+	free(ct);
+	if (!ok) {
+		free(plain);
+		cr_x509_ssl_reason();
+		cr_err_set(err, CR_EINVAL, "wechat: the resource does not decrypt (APIv3 key, tag)");
+		return NULL;
+	}
+	return (char *)plain;
+}
+
+/* RFC 3339 with an offset ("2026-11-25T18:30:00+08:00") into UTC "YYYY-MM-DD HH:MM:SS", or NULL. */
+static const char *
+utc_time(const char *s, char *out, size_t outlen)
+{
+	struct tm tm = {0};
+	char *end;
+	int sign, hh, mm;
+	time_t t;
+
+	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return NULL;
+	if ((end[0] != '+' && end[0] != '-') || sscanf(end + 1, "%2d:%2d", &hh, &mm) != 2 || strlen(end) != 6)
+		return NULL;
+	sign = end[0] == '+' ? 1 : -1;
+	t = timegm(&tm) - sign * (hh * 3600 + mm * 60);
+	gmtime_r(&t, &tm);
+	strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm);
+	return out;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/* A transaction as WeChat Pay describes it (decrypted notification, or query answer): checked and booked. */
+static int
+book_tx(struct cr_db *db, const struct cr_config *cfg, json_t *tx, const char *source, int *booked,
+        struct cr_err *err)
+{
+	const char *no = jstr(tx, "out_trade_no"), *trade = jstr(tx, "transaction_id");
+	json_t *amount = json_object_get(tx, "amount");
+	json_int_t total = json_integer_value(json_object_get(amount, "total"));
+	struct cr_online_payment p;
+	char paid_at[32];
+
+	if (strcmp(jstr(tx, "mchid"), cfg->wechat_mchid) != 0 ||
+	    strcmp(jstr(tx, "appid"), cfg->wechat_appid) != 0)
+		return cr_err_set(err, CR_EINVAL, "wechat: mchid or appid is not ours");
+	if (strcmp(jstr(tx, "trade_state"), "SUCCESS") != 0)
+		return 0; /* not paid: nothing to book */
+	if (strlen(no) != 8 || strspn(no, "0123456789") != 8 || trade[0] == '\0' || strlen(trade) > 64 ||
+	    strspn(trade, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-") !=
+	        strlen(trade))
+		return cr_err_set(err, CR_EINVAL, "wechat: out_trade_no or transaction_id malformed");
+	if (!json_is_integer(json_object_get(amount, "total")) || total <= 0 ||
+	    (json_object_get(amount, "currency") && strcmp(jstr(amount, "currency"), "CNY") != 0))
+		return cr_err_set(err, CR_EINVAL, "wechat: amount.total is not a positive amount in CNY fen");
+	p = (struct cr_online_payment){
+	    "wechat",
+	    trade,
+	    no,
+	    (long long)total,
+	    jstr(json_object_get(tx, "payer"), "openid"),
+	    utc_time(json_string_value(json_object_get(tx, "success_time")), paid_at, sizeof paid_at),
+	    source};
+	return cr_online_book(db, &p, booked, err);
+}
+
+int
+cr_wechat_notify(struct cr_db *db, const struct cr_config *cfg, const struct cr_wechat_sig *s,
+                 const char *body, size_t len, int *booked, struct cr_err *err)
+{
+	json_t *event = NULL, *res, *tx = NULL;
+	char *plain = NULL;
+	int rc;
+
+	*booked = 0;
+	if ((rc = cr_wechat_verify(cfg, s, body, len, err)) != 0)
+		return rc;
+	if ((event = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return cr_err_set(err, CR_EINVAL, "wechat: the notification is not JSON");
+	res = json_object_get(event, "resource");
+	if (strcmp(jstr(event, "event_type"), "TRANSACTION.SUCCESS") != 0) {
+		rc = 0; /* other events are acknowledged; nothing to book */
+		goto out;
+	}
+	if (strcmp(jstr(res, "algorithm"), "AEAD_AES_256_GCM") != 0) {
+		rc = cr_err_set(err, CR_EINVAL, "wechat: resource algorithm is not AEAD_AES_256_GCM");
+		goto out;
+	}
+	if ((plain = decrypt(cfg, jstr(res, "ciphertext"), jstr(res, "nonce"), jstr(res, "associated_data"),
+	                     err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	if ((tx = json_loads(plain, JSON_REJECT_DUPLICATES, NULL)) == NULL) {
+		rc = cr_err_set(err, CR_EINVAL, "wechat: the resource is not JSON");
+		goto out;
+	}
+	rc = book_tx(db, cfg, tx, "notify", booked, err);
+out:
+	json_decref(tx);
+	json_decref(event);
+	if (plain) {
+		OPENSSL_cleanse(plain, strlen(plain));
+		free(plain);
+	}
+	return rc;
+}
+
+/* The Authorization header of a request (out at least 2 KiB). */
+static int
+authorization(const struct cr_config *cfg, const char *method, const char *path, const char *body, char *out,
+              size_t outlen, struct cr_err *err)
+{
+	unsigned char sig[512], raw[16];
+	char nonce[33], ts[24], b64[700], *msg;
+	size_t n = sizeof sig, mlen;
+	EVP_MD_CTX *ctx;
+	int ok;
+
+	if (cr_random(raw, sizeof raw) != 0)
+		return cr_err_set(err, CR_EIO, "wechat: no random bytes");
+	cr_hex(nonce, raw, sizeof raw);
+	snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
+	mlen = strlen(method) + strlen(path) + strlen(ts) + strlen(nonce) + strlen(body) + 6;
+	if ((msg = malloc(mlen)) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "wechat: out of memory");
+	snprintf(msg, mlen, "%s\n%s\n%s\n%s\n%s\n", method, path, ts, nonce, body);
+	ctx = EVP_MD_CTX_new();
+	ok = ctx && EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, merchant) == 1 &&
+	     EVP_DigestSign(ctx, sig, &n, (unsigned char *)msg, strlen(msg)) == 1;
+	EVP_MD_CTX_free(ctx);
+	free(msg);
+	if (!ok)
+		return cr_err_set(err, CR_EIO, "wechat: cannot sign: %s", cr_x509_ssl_reason());
+	EVP_EncodeBlock((unsigned char *)b64, sig, (int)n);
+	snprintf(out, outlen,
+	         "Authorization: WECHATPAY2-SHA256-RSA2048 mchid=\"%s\",nonce_str=\"%s\",signature=\"%s\","
+	         "timestamp=\"%s\",serial_no=\"%s\"",
+	         cfg->wechat_mchid, nonce, b64, ts, cfg->wechat_serial_no);
+	return 0;
+}
+
+int
+cr_wechat_native(const struct cr_config *cfg, const struct cr_pay_attempt *a, char *out, size_t outlen,
+                 struct cr_err *err)
+{
+	static const char path[] = "/v3/pay/transactions/native";
+	char url[600], notify[600], expire[40], desc[64], auth[2048];
+	const char *headers[] = {auth, "Content-Type: application/json", "Accept: application/json", NULL};
+	time_t until = time(NULL) + a->expires_in + 8 * 3600;
+	struct cr_fetch f;
+	struct tm tm;
+	json_t *req, *ans = NULL;
+	char *body;
+	int rc;
+
+	if ((rc = keys(cfg, err)) != 0)
+		return rc;
+	if (cfg->web_public_url[0] == '\0')
+		return cr_err_set(err, CR_EINVAL, "wechat: web.public_url is not set (notify_url needs it)");
+	gmtime_r(&until, &tm);
+	strftime(expire, sizeof expire, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+	snprintf(notify, sizeof notify, "%s/api/v1/pay/wechat/notify", cfg->web_public_url);
+	snprintf(desc, sizeof desc, "数字证书更新 订单%s", a->order_no);
+	snprintf(url, sizeof url, "%s%s", cfg->wechat_api_base, path);
+	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:s}}", "appid", cfg->wechat_appid, "mchid",
+	                cfg->wechat_mchid, "description", desc, "out_trade_no", a->order_no, "time_expire",
+	                expire, "notify_url", notify, "amount", "total", (json_int_t)a->amount_fen,
+	                "currency", "CNY");
+	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	if (body == NULL)
+		return cr_err_set(err, CR_ENOMEM, "wechat: out of memory");
+	if ((rc = authorization(cfg, "POST", path, body, auth, sizeof auth, err)) == 0)
+		rc = cr_fetch("POST", url, headers, body, &f, err);
+	free(body);
+	if (rc != 0) {
+		cr_warn("pay: wechat native order for %s: %s", a->order_no, err->msg);
+		return cr_err_user(err, CR_EUPSTREAM, NULL, "微信支付暂时无法下单，请稍后再试");
+	}
+	if (f.status != 200) {
+		ans = json_loadb(f.body, f.len, 0, NULL);
+		cr_warn("pay: wechat native order for %s: HTTP %ld %s %.200s", a->order_no, f.status,
+		        jstr(ans, "code"), jstr(ans, "message"));
+		rc = cr_err_user(err, CR_EUPSTREAM, NULL, "微信支付暂时无法下单，请稍后再试");
+	} else if ((rc = cr_wechat_verify(
+	                cfg, &(struct cr_wechat_sig){f.wp_timestamp, f.wp_nonce, f.wp_signature, f.wp_serial},
+	                f.body, f.len, err)) != 0) {
+		cr_warn("pay: wechat native order for %s: the answer's signature: %s", a->order_no, err->msg);
+		rc = cr_err_user(err, CR_EUPSTREAM, NULL, "微信支付暂时无法下单，请稍后再试");
+	} else if ((ans = json_loadb(f.body, f.len, 0, NULL)) == NULL || strlen(jstr(ans, "code_url")) == 0 ||
+	           strlen(jstr(ans, "code_url")) >= outlen) {
+		rc = cr_err_user(err, CR_EUPSTREAM, NULL, "微信支付暂时无法下单，请稍后再试");
+	} else {
+		snprintf(out, outlen, "%s", jstr(ans, "code_url"));
+	}
+	json_decref(ans);
+	cr_fetch_release(&f);
+	return rc;
+}
+
+int
+cr_wechat_query(struct cr_db *db, const struct cr_config *cfg, const char *order_no, int *booked,
+                struct cr_err *err)
+{
+	char path[200], url[800], auth[2048];
+	const char *headers[] = {auth, "Accept: application/json", NULL};
+	struct cr_fetch f;
+	json_t *tx;
+	int rc;
+
+	*booked = 0;
+	if ((rc = keys(cfg, err)) != 0)
+		return rc;
+	if (strlen(order_no) != 8 || strspn(order_no, "0123456789") != 8)
+		return cr_err_set(err, CR_EINVAL, "wechat: query: not an order number");
+	snprintf(path, sizeof path, "/v3/pay/transactions/out-trade-no/%s?mchid=%s", order_no,
+	         cfg->wechat_mchid);
+	snprintf(url, sizeof url, "%s%s", cfg->wechat_api_base, path);
+	if ((rc = authorization(cfg, "GET", path, "", auth, sizeof auth, err)) != 0 ||
+	    (rc = cr_fetch("GET", url, headers, NULL, &f, err)) != 0)
+		return rc;
+	if (f.status == 404) {
+		rc = 0; /* ORDER_NOT_EXIST: nothing paid */
+	} else if (f.status != 200) {
+		rc = cr_err_set(err, CR_EIO, "wechat: query %s: HTTP %ld", order_no, f.status);
+	} else if ((rc = cr_wechat_verify(
+	                cfg, &(struct cr_wechat_sig){f.wp_timestamp, f.wp_nonce, f.wp_signature, f.wp_serial},
+	                f.body, f.len, err)) == 0) {
+		if ((tx = json_loadb(f.body, f.len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+			rc = cr_err_set(err, CR_EINVAL, "wechat: query %s: the answer is not JSON", order_no);
+		else if (strcmp(jstr(tx, "out_trade_no"), order_no) != 0)
+			rc = cr_err_set(err, CR_EINVAL, "wechat: query %s: the answer is about another order",
+			                order_no);
+		else
+			rc = book_tx(db, cfg, tx, "query", booked, err);
+		json_decref(tx);
+	}
+	cr_fetch_release(&f);
+	return rc;
+}

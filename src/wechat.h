@@ -1,0 +1,50 @@
+/*
+ * 微信支付 APIv3 (SPEC 8): Native orders (a code_url shown as a QR code),
+ * signed with the merchant's key (WECHATPAY2-SHA256-RSA2048) and their
+ * answers' signatures checked; notifications verified on
+ * "timestamp\nnonce\nbody\n" with the key Wechatpay-Serial names — a
+ * platform certificate (several may be configured, for rotation) or the
+ * platform public key (PUB_KEY_ID_…) — within five minutes, then the
+ * resource decrypted (AEAD_AES_256_GCM under the APIv3 key) and checked.
+ * Configuration [wechat]: mchid, appid, private_key, serial_no, api_v3_key,
+ * platform_certs (files, separated by spaces), platform_public_key,
+ * platform_public_key_id, api_base.
+ */
+#ifndef CR_WECHAT_H
+#define CR_WECHAT_H
+
+#include "config.h"
+#include "db.h"
+#include "onlinepay.h"
+
+#define CR_WECHAT_SKEW 300 /* seconds a notification's timestamp may be off */
+
+/* Whether [wechat] is configured (merchant, key, APIv3 key and at least one platform key). */
+int cr_wechat_enabled(const struct cr_config *cfg);
+
+/* Opens a Native trade for a; its code_url into out (at least 512 bytes). */
+int cr_wechat_native(const struct cr_config *cfg, const struct cr_pay_attempt *a, char *out, size_t outlen,
+                     struct cr_err *err);
+
+/* The headers of a notification or an answer. */
+struct cr_wechat_sig {
+	const char *timestamp, *nonce, *signature, *serial;
+};
+
+/* Checks a signed message from WeChat Pay (time window, key by serial, signature); 0 when it holds. */
+int cr_wechat_verify(const struct cr_config *cfg, const struct cr_wechat_sig *s, const char *body, size_t len,
+                     struct cr_err *err);
+
+/*
+ * A notification: verified, decrypted, mchid, appid, out_trade_no,
+ * amount.total and trade_state checked, booked once (onlinepay.c).  0:
+ * answer success; otherwise refused, nothing booked, err saying why.
+ */
+int cr_wechat_notify(struct cr_db *db, const struct cr_config *cfg, const struct cr_wechat_sig *s,
+                     const char *body, size_t len, int *booked, struct cr_err *err);
+
+/* Asks WeChat Pay about order_no's trade and books it when paid (source "query"); 0 when nothing to book. */
+int cr_wechat_query(struct cr_db *db, const struct cr_config *cfg, const char *order_no, int *booked,
+                    struct cr_err *err);
+
+#endif

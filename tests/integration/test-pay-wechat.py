@@ -1,0 +1,110 @@
+"""微信支付 APIv3 (SPEC 8, issue 10) through contrib/paysim: POST …/pay opens a Native trade (our request signed
+WECHATPAY2-SHA256-RSA2048 and accepted by the simulator, its answer's signature checked) and answers the
+code_url with a QR code as SVG; scanning and paying sends the encrypted, signed notification that books the
+order once.  Both signing modes verify (platform certificate, platform public key).  Refused with nothing
+booked: a changed body, a new nonce (a replay made to look new), a stale timestamp, an unknown serial, another
+mchid, a wrong amount, an unknown order.  The same notification again books nothing more."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+
+from crtest import *
+
+if not healthy():
+    bail("the stack is not running (contrib/dev.sh up)")
+if not conf_value("wechat", "mchid"):
+    bail("[wechat] is not configured (contrib/dev.sh up configures contrib/paysim)")
+SIM = [sys.executable, os.path.join(TOP, "contrib", "paysim"), "--dir", os.path.join(TOP, "run", "paysim")]
+NOTIFY = BASE + "/api/v1/pay/wechat/notify"
+cust = Client(); cust.login("我是测试企业")
+rev = Client(); rev.login("reviewer")
+seed = int(time.time()) % 100000 * 10 + 5
+
+
+def order(n):
+    o = approved_order(cust, rev, seed=seed + n)
+    st, r = cust.json("POST", "/api/v1/orders/%s/pay" % o["order_no"], {"method": "wechat"})
+    assert st == 200, r
+    return o, r
+
+
+def notify(o, *extra, total=None):
+    p = subprocess.run(SIM + ["wechat-notify", "--url", NOTIFY, "--out-trade-no", o["order_no"], "--total",
+                              str(total if total is not None else o["amount_fen"]), *extra],
+                       capture_output=True, text=True, timeout=60)
+    return json.loads(p.stdout) if p.returncode == 0 else {"error": p.stderr}
+
+
+def state(no):
+    o = cust.json("GET", "/api/v1/orders/%s" % no)[1]
+    n = sql("SELECT COUNT(*) FROM online_payments p JOIN orders o ON o.id = p.order_id WHERE o.order_no = '%s'" % no)
+    return o["status"], o["paid_fen"], int(n[0][0])
+
+
+o, r = order(1)
+ok(r.get("code_url", "").startswith("http://") and "<svg" in r.get("qr_svg", "") and r["amount_fen"] == o["amount_fen"],
+   "POST …/pay with wechat answers the code_url and its QR code (the simulator accepted our signed request)",
+   {k: str(v)[:80] for k, v in r.items()})
+page = urllib.request.urlopen(r["code_url"], timeout=30).read().decode()
+ok(o["order_no"] in page and "确认支付" in page, "scanning the code shows the order to pay")
+pr = urllib.parse.parse_qs(urllib.parse.urlsplit(r["code_url"]).query)["pr"][0]
+urllib.request.urlopen(urllib.request.Request(r["code_url"].split("/wechat/")[0] + "/wechat/pay",
+                                              data=urllib.parse.urlencode({"pr": pr}).encode()), timeout=30)
+ok(wait_for(lambda: state(o["order_no"])[0] == "paid", 15), "the notification marks the order 已付款", state(o["order_no"]))
+ok(state(o["order_no"])[1:] == (o["amount_fen"], 1), "booked once", state(o["order_no"]))
+row = sql("SELECT payer, source FROM online_payments p JOIN orders o ON o.id = p.order_id WHERE o.order_no = '%s'"
+          % o["order_no"])[0]
+ok(row == ["oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "notify"], "the payer's openid is recorded", row)
+
+# The platform public key mode, and the same notification sent again.
+o2, _ = order(2)
+a = notify(o2, "--mode", "pubkey")
+ok(a.get("status") == 204, "a notification signed with the platform public key (PUB_KEY_ID_…) books", a.get("answer"))
+ok(state(o2["order_no"])[:2] == ("paid", o2["amount_fen"]), "the order is paid", state(o2["order_no"]))
+replay = tempfile.mktemp(suffix=".json")
+json.dump({"body": a["body"], "headers": a["headers"]}, open(replay, "w"))
+for i in range(2):
+    b = notify(o2, "--replay", replay)
+    ok(b.get("status") == 204, "the same notification again answers success (%d)" % (i + 1), b.get("answer"))
+ok(state(o2["order_no"])[1:] == (o2["amount_fen"], 1), "and books nothing more", state(o2["order_no"]))
+
+# Refusals: nothing booked.
+o3, _ = order(3)
+for name, a in [
+    ("a body changed after signing", notify(o3, "--tamper")),
+    ("a new nonce (a replay made to look new)", notify(o3, "--new-nonce")),
+    ("a timestamp ten minutes old", notify(o3, "--skew", "-600")),
+    ("an unknown Wechatpay-Serial", notify(o3, "--mode", "unknown")),
+    ("another mchid", notify(o3, "--set", "mchid=1900000999")),
+    ("another appid", notify(o3, "--set", "appid=wx9999999999999999")),
+    ("a wrong amount", notify(o3, total=1)),
+    ("an unknown order", notify(dict(o3, order_no="99999999"))),
+]:
+    ok(a.get("status") == 400 and '"FAIL"' in a.get("answer", ""), "%s is refused" % name, a.get("answer") or a)
+ok(state(o3["order_no"]) == ("awaiting_payment", 0, 0), "nothing was booked", state(o3["order_no"]))
+a = notify(o3, "--set", "trade_state=NOTPAY")
+ok(a.get("status") == 204 and state(o3["order_no"])[2] == 0, "NOTPAY is acknowledged, nothing booked", a.get("answer"))
+# The notification lost: certrenewd asks WeChat Pay (GET …/out-trade-no/{no}) once the trade is older than
+# pay.query_after.
+o4, r4 = order(4)
+pr = urllib.parse.parse_qs(urllib.parse.urlsplit(r4["code_url"]).query)["pr"][0]
+urllib.request.urlopen(urllib.request.Request(r4["code_url"].split("/wechat/")[0] + "/wechat/pay",
+                                              data=urllib.parse.urlencode({"pr": pr, "lose": "1"}).encode()), timeout=30)
+ok(wait_for(lambda: state(o4["order_no"])[0] == "paid", 60), "a lost notification: the active query books the payment",
+   state(o4["order_no"]))
+src = sql("SELECT p.source FROM online_payments p JOIN orders o ON o.id = p.order_id WHERE o.order_no = '%s'"
+          % o4["order_no"])
+ok(src == [["query"]], "found by the query", src)
+
+st, b, _ = Client().raw("POST", "/api/v1/pay/wechat/notify", b"{}", ctype="application/json")
+ok(st == 400, "an unsigned notification is refused", b)
+fcgi_log = open(os.path.join(TOP, "run", "log", "certrenew-fcgi.log"), encoding="utf-8", errors="replace").read()
+ok("wechat notification from" in fcgi_log and conf_value("wechat", "api_v3_key") not in fcgi_log,
+   "refusals are logged, without the APIv3 key")
+p = ctl("audit", "verify")
+ok(p.returncode == 0, "the audit chain verifies", p.stdout + p.stderr)
+done()
