@@ -1,6 +1,7 @@
 // 在线支付 in a real browser (issue 10): on an approved order the customer chooses 支付宝支付, pays on the
 // simulated Alipay cashier (contrib/paysim, started by contrib/dev.sh up), comes back to the order and sees
-// 支付结果确认中 turn into 已付款 by itself, on a desktop and on a phone (手机网站支付).
+// 支付结果确认中 turn into 已付款 by itself, on a desktop and on a phone (手机网站支付); then 微信支付: the QR code
+// is read from the page and "scanned" by opening it on a phone, and the order page turns to 已付款.
 "use strict";
 const { execFileSync } = require("child_process");
 const path = require("path");
@@ -45,5 +46,29 @@ run(async (browser) => {
     ok(!(await page.locator("#online-pay").count()), name + ": and offers no payment any more");
     await shot(page, "pay-" + name + "-3-paid");
   }
+
+  // 微信支付: the QR code on the order page; the test "scans" it by opening its URL on a phone.
+  const o = approvedOrder(seed + 2);
+  const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  page.on("pageerror", (e) => errors.push(e.message));
+  await login(page, "我是测试企业");
+  await page.waitForSelector("#cert-table");
+  await page.goto(BASE + "/portal.html#/orders/" + o.order_no);
+  await page.click('#online-pay button[data-pay="wechat"]');
+  await page.waitForSelector("#wechat-qr");
+  const codeUrl = await page.getAttribute("#wechat-qr", "data-code-url");
+  const size = await page.evaluate(() => { const i = document.getElementById("wechat-qr"); return [i.naturalWidth, i.complete]; });
+  ok(codeUrl && size[1] && size[0] > 0 && (await page.textContent("#wechat-pay")).includes("200.00") &&
+     (await page.textContent("#wechat-pay")).includes(o.order_no),
+     "微信支付 shows the QR code with the amount and the order number beside it", codeUrl);
+  await shot(page, "pay-wechat-1-qr");
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+  await phone.goto(codeUrl);
+  ok((await phone.textContent("#out-trade-no")) === o.order_no, "scanning the code opens the payment of this order");
+  await phone.click("#pay");
+  await phone.waitForSelector("#done");
+  await page.locator("#paid-notice").waitFor({ timeout: 20000 });
+  ok((await page.textContent("#paid-notice")).includes("已付款"), "the order page turns to 已付款 by itself");
+  await shot(page, "pay-wechat-2-paid");
   ok(errors.length === 0, "no script errors", errors.join("\n"));
 });
