@@ -17,6 +17,14 @@
 
 #define SIGN_MAX 1024 /* base64 characters of an RSA signature (8192-bit keys at most) */
 
+/* The failure in err, marked as the provider's (the outcome unknown: ask again). */
+static int
+upstream(struct cr_err *err)
+{
+	err->code = CR_EUPSTREAM;
+	return CR_EUPSTREAM;
+}
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static EVP_PKEY *our_key, *alipay_key;
 
@@ -477,6 +485,94 @@ cr_alipay_query(struct cr_db *db, const struct cr_config *cfg, const char *order
 	    "query"};
 	rc = cr_online_book(db, &p, booked, err);
 out:
+	json_decref(all);
+	cr_fetch_release(&f);
+	return rc;
+}
+
+int
+cr_alipay_refund(const struct cr_config *cfg, const char *trade_no, long long amount_fen,
+                 const char *refund_no, const char *reason, struct cr_err *err)
+{
+	static const char *headers[] = {"Content-Type: application/x-www-form-urlencoded;charset=utf-8",
+	                                NULL};
+	char body[8192], yuan[32], *biz;
+	json_t *all = NULL, *ans;
+	struct cr_fetch f = {0};
+	const char *r, *code;
+	size_t len;
+	int rc;
+
+	if ((rc = keys(cfg, err)) != 0)
+		return rc;
+	cr_price_format(amount_fen, yuan, sizeof yuan);
+	if ((biz = biz_of(json_pack("{s:s, s:s, s:s, s:s}", "trade_no", trade_no, "refund_amount", yuan,
+	                            "out_request_no", refund_no, "refund_reason", reason))) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
+	rc = request(cfg, "alipay.trade.refund", biz, 0, body, sizeof body, err);
+	free(biz);
+	if (rc == 0 && (rc = cr_fetch("POST", cfg->alipay_gateway, headers, body, &f, err)) != 0)
+		return upstream(err);
+	if (rc != 0)
+		return rc;
+	if (f.status != 200 || (r = raw_object(f.body, "alipay_trade_refund_response", &len)) == NULL ||
+	    (all = json_loadb(f.body, f.len, 0, NULL)) == NULL)
+		rc = cr_err_set(err, CR_EUPSTREAM, "alipay: refund %s: HTTP %ld, no refund response",
+		                refund_no, f.status);
+	else if ((rc = verify_raw(r, len, json_string_value(json_object_get(all, "sign")), err)) != 0)
+		rc = cr_err_set(err, CR_EUPSTREAM, "alipay: refund %s: the answer's signature does not hold",
+		                refund_no);
+	else {
+		ans = json_object_get(all, "alipay_trade_refund_response");
+		code = json_string_value(json_object_get(ans, "code"));
+		if (code == NULL || strcmp(code, "10000") != 0)
+			rc = cr_err_user(err, CR_EINVAL, NULL, "支付宝拒绝退款：%.200s",
+			                 json_string_value(json_object_get(ans, "sub_msg"))
+			                     ? json_string_value(json_object_get(ans, "sub_msg"))
+			                     : "未知原因");
+	}
+	json_decref(all);
+	cr_fetch_release(&f);
+	return rc;
+}
+
+int
+cr_alipay_close(const struct cr_config *cfg, const char *order_no, struct cr_err *err)
+{
+	static const char *headers[] = {"Content-Type: application/x-www-form-urlencoded;charset=utf-8",
+	                                NULL};
+	char body[8192], *biz;
+	json_t *all = NULL, *ans;
+	struct cr_fetch f = {0};
+	const char *r, *code, *sub;
+	size_t len;
+	int rc;
+
+	if ((rc = keys(cfg, err)) != 0)
+		return rc;
+	if ((biz = biz_of(json_pack("{s:s}", "out_trade_no", order_no))) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
+	rc = request(cfg, "alipay.trade.close", biz, 0, body, sizeof body, err);
+	free(biz);
+	if (rc == 0 && (rc = cr_fetch("POST", cfg->alipay_gateway, headers, body, &f, err)) != 0)
+		return upstream(err);
+	if (rc != 0)
+		return rc;
+	if (f.status != 200 || (r = raw_object(f.body, "alipay_trade_close_response", &len)) == NULL ||
+	    (all = json_loadb(f.body, f.len, 0, NULL)) == NULL ||
+	    verify_raw(r, len, json_string_value(json_object_get(all, "sign")), err) != 0) {
+		rc = cr_err_set(err, CR_EUPSTREAM, "alipay: close %s: HTTP %ld, no signed answer", order_no,
+		                f.status);
+	} else {
+		ans = json_object_get(all, "alipay_trade_close_response");
+		code = json_string_value(json_object_get(ans, "code"));
+		sub = json_string_value(json_object_get(ans, "sub_code"));
+		/* A trade the customer never opened at Alipay does not exist there: nothing to close. */
+		if (!(code && strcmp(code, "10000") == 0) &&
+		    !(sub && strcmp(sub, "ACQ.TRADE_NOT_EXIST") == 0))
+			rc = cr_err_set(err, CR_EUPSTREAM, "alipay: close %s: %s %s", order_no,
+			                code ? code : "?", sub ? sub : "");
+	}
 	json_decref(all);
 	cr_fetch_release(&f);
 	return rc;

@@ -51,6 +51,18 @@ int cr_alipay_notify(struct cr_db *db, const struct cr_config *cfg, const char *
 int cr_alipay_query(struct cr_db *db, const struct cr_config *cfg, const char *order_no, int *booked,
                     struct cr_err *err);
 
+/*
+ * Refunds amount_fen of Alipay trade trade_no (alipay.trade.refund) under
+ * refund_no (out_request_no: the same number again refunds once).  0 when
+ * refunded; CR_EINVAL (Chinese reason) when Alipay refuses; CR_EUPSTREAM
+ * when the outcome is unknown (ask again with the same number).
+ */
+int cr_alipay_refund(const struct cr_config *cfg, const char *trade_no, long long amount_fen,
+                     const char *refund_no, const char *reason, struct cr_err *err);
+
+/* Closes order_no's open trade (alipay.trade.close; one never opened is fine): the order expired. */
+int cr_alipay_close(const struct cr_config *cfg, const char *order_no, struct cr_err *err);
+
 /* The content Alipay signs for f (the caller frees it); NULL when out of memory. */
 char *cr_alipay_sign_content(const struct cr_form *f, int for_request);
 

@@ -152,3 +152,35 @@ cr_online_due(struct cr_db *db, long long after, struct cr_online_due *out, int 
 	cr_res_release(&res);
 	return rc;
 }
+
+int
+cr_online_to_close(struct cr_db *db, struct cr_online_due *out, int max, int *n, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc;
+
+	*n = 0;
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT DISTINCT a.provider, o.order_no FROM pay_attempts a JOIN orders o ON o.id = a.order_id"
+	    " WHERE o.status = 'expired' AND a.closed_at IS NULL LIMIT ?",
+	    "i", (long long)max);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < res.nrows; i++, (*n)++) {
+		snprintf(out[*n].provider, sizeof out[*n].provider, "%s", cr_res_str(&res, i, 0));
+		snprintf(out[*n].order_no, sizeof out[*n].order_no, "%s", cr_res_str(&res, i, 1));
+	}
+	cr_res_release(&res);
+	return 0;
+}
+
+int
+cr_online_closed(struct cr_db *db, const char *provider, const char *order_no, struct cr_err *err)
+{
+	return cr_db_exec(
+	    db, NULL, err,
+	    "UPDATE pay_attempts a JOIN orders o ON o.id = a.order_id SET a.closed_at = UTC_TIMESTAMP(6)"
+	    " WHERE o.order_no = ? AND a.provider = ? AND a.closed_at IS NULL",
+	    "ss", order_no, provider);
+}

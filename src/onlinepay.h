@@ -43,6 +43,13 @@ struct cr_online_due {
 int cr_online_due(struct cr_db *db, long long after, struct cr_online_due *out, int max, int *n,
                   struct cr_err *err);
 
+/*
+ * The trades of expired orders still open with their provider (at most max;
+ * the caller closes each and marks it with cr_online_closed).
+ */
+int cr_online_to_close(struct cr_db *db, struct cr_online_due *out, int max, int *n, struct cr_err *err);
+int cr_online_closed(struct cr_db *db, const char *provider, const char *order_no, struct cr_err *err);
+
 /* A payment the provider vouched for (its signature verified by the caller). */
 struct cr_online_payment {
 	const char *provider;

@@ -21,6 +21,14 @@ struct platform_key {
 	EVP_PKEY *key;
 };
 
+/* The failure in err, marked as the provider's (the outcome unknown: ask again). */
+static int
+upstream(struct cr_err *err)
+{
+	err->code = CR_EUPSTREAM;
+	return CR_EUPSTREAM;
+}
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static EVP_PKEY *merchant;
 static struct platform_key platform[PLATFORM_MAX];
@@ -448,6 +456,80 @@ cr_wechat_query(struct cr_db *db, const struct cr_config *cfg, const char *order
 			rc = book_tx(db, cfg, tx, "query", booked, err);
 		json_decref(tx);
 	}
+	cr_fetch_release(&f);
+	return rc;
+}
+
+int
+cr_wechat_refund(const struct cr_config *cfg, const char *trade_no, long long total_fen, long long amount_fen,
+                 const char *refund_no, const char *reason, int *done, struct cr_err *err)
+{
+	static const char path[] = "/v3/refund/domestic/refunds";
+	char url[600], auth[2048], *body;
+	const char *headers[] = {auth, "Content-Type: application/json", "Accept: application/json", NULL};
+	struct cr_fetch f;
+	json_t *req, *ans = NULL;
+	int rc;
+
+	*done = 0;
+	if ((rc = keys(cfg, err)) != 0)
+		return rc;
+	snprintf(url, sizeof url, "%s%s", cfg->wechat_api_base, path);
+	req = json_pack("{s:s, s:s, s:s, s:{s:I, s:I, s:s}}", "transaction_id", trade_no, "out_refund_no",
+	                refund_no, "reason", reason, "amount", "refund", (json_int_t)amount_fen, "total",
+	                (json_int_t)total_fen, "currency", "CNY");
+	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	if (body == NULL)
+		return cr_err_set(err, CR_ENOMEM, "wechat: out of memory");
+	if ((rc = authorization(cfg, "POST", path, body, auth, sizeof auth, err)) == 0 &&
+	    (rc = cr_fetch("POST", url, headers, body, &f, err)) != 0)
+		rc = upstream(err);
+	free(body);
+	if (rc != 0)
+		return rc;
+	ans = json_loadb(f.body, f.len, 0, NULL);
+	if (f.status >= 400 && f.status < 500) {
+		rc = cr_err_user(err, CR_EINVAL, NULL, "微信支付拒绝退款：%.200s",
+		                 ans ? jstr(ans, "message") : "未知原因");
+	} else if (f.status != 200 ||
+	           cr_wechat_verify(
+	               cfg, &(struct cr_wechat_sig){f.wp_timestamp, f.wp_nonce, f.wp_signature, f.wp_serial},
+	               f.body, f.len, err) != 0) {
+		rc = cr_err_set(err, CR_EUPSTREAM, "wechat: refund %s: HTTP %ld or an unsigned answer",
+		                refund_no, f.status);
+	} else if (strcmp(jstr(ans, "status"), "SUCCESS") == 0) {
+		*done = 1;
+	} else if (strcmp(jstr(ans, "status"), "PROCESSING") != 0) {
+		rc = cr_err_user(err, CR_EINVAL, NULL, "微信支付退款未成功（%s）", jstr(ans, "status"));
+	}
+	json_decref(ans);
+	cr_fetch_release(&f);
+	return rc;
+}
+
+int
+cr_wechat_close(const struct cr_config *cfg, const char *order_no, struct cr_err *err)
+{
+	char path[200], url[800], auth[2048], body[128];
+	const char *headers[] = {auth, "Content-Type: application/json", "Accept: application/json", NULL};
+	struct cr_fetch f;
+	int rc;
+
+	if ((rc = keys(cfg, err)) != 0)
+		return rc;
+	if (strlen(order_no) != 8 || strspn(order_no, "0123456789") != 8)
+		return cr_err_set(err, CR_EINVAL, "wechat: close: not an order number");
+	snprintf(path, sizeof path, "/v3/pay/transactions/out-trade-no/%s/close", order_no);
+	snprintf(url, sizeof url, "%s%s", cfg->wechat_api_base, path);
+	snprintf(body, sizeof body, "{\"mchid\":\"%s\"}", cfg->wechat_mchid);
+	if ((rc = authorization(cfg, "POST", path, body, auth, sizeof auth, err)) != 0)
+		return rc;
+	if ((rc = cr_fetch("POST", url, headers, body, &f, err)) != 0)
+		return upstream(err);
+	/* 204: closed; 404: never opened there. */
+	if (f.status != 204 && f.status != 200 && f.status != 404)
+		rc = cr_err_set(err, CR_EUPSTREAM, "wechat: close %s: HTTP %ld", order_no, f.status);
 	cr_fetch_release(&f);
 	return rc;
 }

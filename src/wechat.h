@@ -47,4 +47,17 @@ int cr_wechat_notify(struct cr_db *db, const struct cr_config *cfg, const struct
 int cr_wechat_query(struct cr_db *db, const struct cr_config *cfg, const char *order_no, int *booked,
                     struct cr_err *err);
 
+/*
+ * Refunds amount_fen of transaction trade_no (of total_fen) under refund_no
+ * (out_refund_no: the same number again refunds once).  0 with *done set
+ * when refunded, clear while WeChat Pay is still processing it; CR_EINVAL
+ * (Chinese reason) when refused; CR_EUPSTREAM when the outcome is unknown.
+ */
+int cr_wechat_refund(const struct cr_config *cfg, const char *trade_no, long long total_fen,
+                     long long amount_fen, const char *refund_no, const char *reason, int *done,
+                     struct cr_err *err);
+
+/* Closes order_no's open Native trade (…/close; one never opened is fine): the order expired. */
+int cr_wechat_close(const struct cr_config *cfg, const char *order_no, struct cr_err *err);
+
 #endif

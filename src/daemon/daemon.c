@@ -14,7 +14,7 @@
 #include "jobkinds.h"
 
 #define REAP_EVERY_MS 15000
-#define SCHEDULE_EVERY_MS 60000
+#define SCHEDULE_EVERY_MS 60000 /* at most; sooner when a periodic job is due more often */
 
 struct daemon;
 
@@ -237,6 +237,18 @@ after_schedule(uv_work_t *w, int status)
 	dispatch(d, 0);
 }
 
+/* How often to look for due periodic jobs: the shortest period, between 5 s and a minute. */
+static uint64_t
+schedule_tick(const struct cr_config *cfg)
+{
+	long long ms = SCHEDULE_EVERY_MS;
+
+	for (int i = 0; i < cr_periodic_count; i++)
+		if (cr_periodic_jobs[i].every(cfg) * 1000 < ms)
+			ms = cr_periodic_jobs[i].every(cfg) * 1000;
+	return (uint64_t)(ms < 5000 ? 5000 : ms);
+}
+
 static void
 on_schedule(uv_timer_t *t)
 {
@@ -425,7 +437,7 @@ cr_daemon_run(const struct cr_config *cfg)
 	    (rc = uv_signal_start(&d.sigint, on_signal, SIGINT)) != 0 ||
 	    (rc = uv_timer_start(&d.poll, on_poll, 0, (uint64_t)cfg->jobs_poll_ms)) != 0 ||
 	    (rc = uv_timer_start(&d.reaper, on_reap, 0, REAP_EVERY_MS)) != 0 ||
-	    (rc = uv_timer_start(&d.schedule, on_schedule, 1000, SCHEDULE_EVERY_MS)) != 0)
+	    (rc = uv_timer_start(&d.schedule, on_schedule, 1000, schedule_tick(cfg))) != 0)
 		goto fail_sigint;
 	/* The inbox is watched when it exists; the timer still imports it when it appears later. */
 	if (uv_fs_event_init(d.loop, &d.inbox) == 0) {

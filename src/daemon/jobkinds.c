@@ -184,6 +184,7 @@ remind_renewals(struct cr_jobctx *ctx, struct cr_err *err)
  * query_payments: asks the providers about trades whose notification did
  * not come (SPEC 8): the customer came back, or the trade is older than
  * pay.query_after; what they report as paid is booked like a notification.
+ * Then closes the open trades of expired orders.
  */
 static int
 query_payments(struct cr_jobctx *ctx, struct cr_err *err)
@@ -203,6 +204,22 @@ query_payments(struct cr_jobctx *ctx, struct cr_err *err)
 			cr_warn("pay: query of %s order %s: %s", due[i].provider, due[i].order_no, why.msg);
 		else if (booked)
 			cr_info("pay: %s order %s paid (found by query)", due[i].provider, due[i].order_no);
+	}
+	/* Expired orders: their open trades are closed, so that nobody pays them any more. */
+	if ((rc = cr_online_to_close(ctx->db, due, 50, &n, err)) != 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		struct cr_err why;
+
+		rc = strcmp(due[i].provider, "alipay") == 0
+		         ? cr_alipay_close(ctx->cfg, due[i].order_no, &why)
+		         : cr_wechat_close(ctx->cfg, due[i].order_no, &why);
+		if (rc == 0)
+			rc = cr_online_closed(ctx->db, due[i].provider, due[i].order_no, &why);
+		if (rc != 0)
+			cr_warn("pay: closing %s order %s: %s", due[i].provider, due[i].order_no, why.msg);
+		else
+			cr_info("pay: %s trade of expired order %s closed", due[i].provider, due[i].order_no);
 	}
 	return 0;
 }

@@ -42,6 +42,8 @@ void cr_h_order_pay(struct cr_req *r);
 void cr_h_alipay_notify(struct cr_req *r);
 void cr_h_alipay_return(struct cr_req *r);
 void cr_h_wechat_notify(struct cr_req *r);
+void cr_h_online_payments(struct cr_req *r);
+void cr_h_online_payment_refund(struct cr_req *r);
 void cr_h_messages(struct cr_req *r);
 void cr_h_messages_read(struct cr_req *r);
 /* invoices.c */

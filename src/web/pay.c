@@ -9,6 +9,7 @@
 #include "../log.h"
 #include "../onlinepay.h"
 #include "../qr.h"
+#include "../refunds.h"
 #include "../wechat.h"
 #include "handlers.h"
 
@@ -136,4 +137,36 @@ cr_h_wechat_notify(struct cr_req *r)
 	if (booked)
 		cr_info("pay: wechat notification booked");
 	cr_reply(r, 204, "application/json", "", 0);
+}
+
+void
+cr_h_online_payments(struct cr_req *r)
+{
+	struct cr_err err;
+	json_t *out = NULL;
+	int rc = cr_refund_list(r->web->db, &out, &err);
+
+	cr_reply_result(r, rc, &err, 200, out);
+}
+
+void
+cr_h_online_payment_refund(struct cr_req *r)
+{
+	struct cr_actor actor = cr_req_actor(r);
+	const char *reason = NULL;
+	json_t *in, *out = NULL, *amount;
+	struct cr_err err;
+	int rc;
+
+	if ((in = cr_req_json(r)) == NULL)
+		return;
+	amount = json_object_get(in, "amount_fen");
+	if (amount && !json_is_integer(amount)) {
+		cr_reply_error(r, 422, "invalid", "amount_fen", "退款金额须为整数（分）");
+	} else if (cr_json_string(r, in, "reason", 1, 80, &reason) == 0) {
+		rc = cr_refund_online(r->web->db, r->web->cfg, &actor, cr_req_id(r, 0),
+		                      amount ? (long long)json_integer_value(amount) : 0, reason, &out, &err);
+		cr_reply_result(r, rc, &err, 200, out);
+	}
+	json_decref(in);
 }

@@ -2,6 +2,7 @@
    credits to resolve (#/payments: confirm a suggested order, assign by order number, dismiss). */
 import { sendFile } from "../api.js";
 import { call, date, datetime, failPage, fen, h, label, render, toast } from "../ui.js";
+import { refundsTable } from "./refunds.js";
 
 let pollTimer = null;
 
@@ -103,18 +104,21 @@ function creditRow(c, refresh, canAct) {
 export async function paymentsPage(nav, status, canAct) {
   nav("#/payments");
   stopPolling();
-  let list;
-  try { list = await call("GET", "/api/v1/payments?status=" + encodeURIComponent(status)); } catch (e) { return failPage(e); }
-  const tabs = [["open", "待处理"], ["matched", "已匹配"], ["partial", "部分付款"], ["dismissed", "已处理"]];
+  const tabs = [["open", "待处理"], ["matched", "已匹配"], ["partial", "部分付款"], ["dismissed", "已处理"], ["online", "在线支付待退款"]];
+  let list, online;
+  try {
+    if (status === "online") online = await refundsTable(() => paymentsPage(nav, status, canAct), canAct);
+    else list = await call("GET", "/api/v1/payments?status=" + encodeURIComponent(status));
+  } catch (e) { return failPage(e); }
   render(h("section", { class: "panel" },
     h("h2", {}, "对账：到账款项"),
     h("div", { class: "toolbar" }, tabs.map(([s, l]) => h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/payments?status=" + s }, l)),
       h("span", { class: "spacer" }), h("a", { class: "button small", href: "#/statements" }, "对账单导入")),
-    list.items.length
+    online || (list.items.length
       ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "credits" },
           h("thead", {}, h("tr", {}, ["记账日", "金额", "付款人", "附言", "状态", "建议订单", "操作"].map((t) => h("th", {}, t)))),
           h("tbody", {}, list.items.map((c) => creditRow(c, () => paymentsPage(nav, status, canAct), canAct)))))
-      : h("p", { class: "muted" }, status === "open" ? "没有待处理的款项：所有到账都已自动匹配。" : "没有记录。")));
+      : h("p", { class: "muted" }, status === "open" ? "没有待处理的款项：所有到账都已自动匹配。" : "没有记录。"))));
 }
 
 /* 对账报表: per day (Asia/Shanghai), what came in, what matched, what is still open or owed back. */

@@ -1,0 +1,174 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "alipay.h"
+#include "json.h"
+#include "log.h"
+#include "refunds.h"
+#include "utf8.h"
+#include "wechat.h"
+
+struct refund {
+	char provider[8], trade_no[65], order_no[9], refund_no[65];
+	long long paid, amount, id;
+};
+
+/* Inside a transaction: the refund to send (a pending one again, or a new one). */
+static int
+prepare(struct cr_db *db, const struct cr_actor *actor, long long id, long long amount_fen,
+        const char *reason, struct refund *r, struct cr_err *err)
+{
+	struct cr_res res;
+	long long done, n;
+	int rc;
+
+	rc = cr_db_one(
+	    db, &res, err, "online payment",
+	    "SELECT p.provider, p.trade_no, p.amount_fen, p.status, o.order_no FROM online_payments p"
+	    " JOIN orders o ON o.id = p.order_id WHERE p.id = ? FOR UPDATE",
+	    "i", id);
+	if (rc != 0)
+		return rc;
+	snprintf(r->provider, sizeof r->provider, "%s", cr_res_str(&res, 0, 0));
+	snprintf(r->trade_no, sizeof r->trade_no, "%s", cr_res_str(&res, 0, 1));
+	r->paid = cr_res_i64(&res, 0, 2);
+	snprintf(r->order_no, sizeof r->order_no, "%s", cr_res_str(&res, 0, 4));
+	rc = strcmp(cr_res_str(&res, 0, 3), "unapplied") != 0
+	         ? cr_err_user(err, CR_ECONFLICT, NULL, "只能退还未入账的在线付款（重复付款或订单已失效）")
+	         : 0;
+	cr_res_release(&res);
+	if (rc != 0)
+		return rc;
+	/* A refund whose outcome is unknown goes again, under its number. */
+	rc = cr_db_one(
+	    db, &res, err, "refund",
+	    "SELECT id, refund_no, amount_fen FROM refunds WHERE online_payment_id = ? AND status = 'pending'"
+	    " ORDER BY id LIMIT 1",
+	    "i", id);
+	if (rc == 0) {
+		r->id = cr_res_i64(&res, 0, 0);
+		snprintf(r->refund_no, sizeof r->refund_no, "%s", cr_res_str(&res, 0, 1));
+		r->amount = cr_res_i64(&res, 0, 2);
+		cr_res_release(&res);
+		return 0;
+	}
+	if (rc != CR_ENOTFOUND)
+		return rc;
+	if ((rc = cr_db_one(
+	         db, &res, err, "refunds",
+	         "SELECT COALESCE(SUM(IF(status = 'succeeded', amount_fen, 0)), 0), COUNT(*) FROM refunds"
+	         " WHERE online_payment_id = ?",
+	         "i", id)) != 0)
+		return rc;
+	done = cr_res_i64(&res, 0, 0);
+	n = cr_res_i64(&res, 0, 1);
+	cr_res_release(&res);
+	r->amount = amount_fen ? amount_fen : r->paid - done;
+	if (r->amount <= 0 || r->amount > r->paid - done)
+		return cr_err_user(err, CR_EINVAL, "amount_fen", "可退金额为 %lld.%02lld 元",
+		                   (r->paid - done) / 100, (r->paid - done) % 100);
+	snprintf(r->refund_no, sizeof r->refund_no, "RF%lld-%lld", id, n + 1);
+	rc = cr_db_exec(
+	    db, NULL, err,
+	    "INSERT INTO refunds (online_payment_id, refund_no, amount_fen, reason, status, requested_by,"
+	    " created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+	    "isisI", id, r->refund_no, r->amount, reason, actor->id ? &actor->id : NULL);
+	if (rc != 0)
+		return rc;
+	r->id = cr_db_insert_id(db);
+	return cr_audit_s(db, actor, "payment.refund_requested", "order", r->order_no, NULL,
+	                  json_pack("{s:s, s:s, s:s, s:I, s:s}", "provider", r->provider, "trade_no",
+	                            r->trade_no, "refund_no", r->refund_no, "amount_fen",
+	                            (json_int_t)r->amount, "reason", reason),
+	                  err);
+}
+
+int
+cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
+                 long long amount_fen, const char *reason, json_t **out, struct cr_err *err)
+{
+	struct refund r = {0};
+	struct cr_err why = {0};
+	const char *status;
+	int rc, done = 0;
+
+	*out = NULL;
+	if (reason == NULL || cr_utf8_chars(reason, strlen(reason)) < 2 ||
+	    cr_utf8_chars(reason, strlen(reason)) > 80 || !cr_utf8_printable(reason))
+		return cr_err_user(err, CR_EINVAL, "reason", "请填写退款原因（2 至 80 字）");
+	if (amount_fen < 0)
+		return cr_err_user(err, CR_EINVAL, "amount_fen", "退款金额无效");
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	rc = prepare(db, actor, id, amount_fen, reason, &r, err);
+	if ((rc = cr_db_end(db, rc, err)) != 0)
+		return rc;
+	/* The provider, outside any transaction. */
+	if (strcmp(r.provider, "alipay") == 0) {
+		rc = cr_alipay_refund(cfg, r.trade_no, r.amount, r.refund_no, reason, &why);
+		done = rc == 0;
+	} else {
+		rc = cr_wechat_refund(cfg, r.trade_no, r.paid, r.amount, r.refund_no, reason, &done, &why);
+	}
+	status = rc == 0 && done ? "succeeded" : rc == CR_EINVAL ? "failed" : "pending";
+	if (rc != 0)
+		cr_warn("pay: refund %s of %s %s: %s", r.refund_no, r.provider, r.trade_no, why.msg);
+	if (strcmp(status, "pending") != 0) {
+		int urc = cr_db_exec(
+		    db, NULL, err,
+		    "UPDATE refunds SET status = ?, failure = LEFT(?, 255), updated_at = UTC_TIMESTAMP(6)"
+		    " WHERE id = ?",
+		    "ssi", status, rc ? (why.user[0] ? why.user : why.msg) : "", r.id);
+
+		if (urc == 0)
+			urc = cr_audit_s(db, actor, rc == 0 ? "payment.refunded" : "payment.refund_failed",
+			                 "order", r.order_no, NULL,
+			                 json_pack("{s:s, s:I, s:s}", "refund_no", r.refund_no, "amount_fen",
+			                           (json_int_t)r.amount, "status", status),
+			                 err);
+		if (urc != 0)
+			return urc;
+	}
+	if (rc == CR_EINVAL) {
+		*err = why;
+		return rc;
+	}
+	if (rc != 0)
+		return cr_err_user(err, CR_EUPSTREAM, NULL,
+		                   "退款结果未知，请稍后重试（将使用同一退款单号 %s）", r.refund_no);
+	*out = json_pack("{s:s, s:s, s:I}", "refund_no", r.refund_no, "status", status, "amount_fen",
+	                 (json_int_t)r.amount);
+	return 0;
+}
+
+int
+cr_refund_list(struct cr_db *db, json_t **out, struct cr_err *err)
+{
+	struct cr_res res;
+	json_t *items;
+	int rc;
+
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT p.id, p.provider, p.trade_no, o.order_no, p.amount_fen, p.reason,"
+	    " DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%SZ'),"
+	    " (SELECT COALESCE(SUM(amount_fen), 0) FROM refunds r WHERE r.online_payment_id = p.id"
+	    "  AND r.status = 'succeeded')"
+	    " FROM online_payments p JOIN orders o ON o.id = p.order_id WHERE p.status = 'unapplied'"
+	    " ORDER BY p.id DESC LIMIT 200",
+	    "");
+	if (rc != 0)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < res.nrows; i++)
+		json_array_append_new(
+		    items, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:I}", "id",
+		                     (json_int_t)cr_res_i64(&res, i, 0), "provider", cr_res_str(&res, i, 1),
+		                     "trade_no", cr_res_str(&res, i, 2), "order_no", cr_res_str(&res, i, 3),
+		                     "amount_fen", (json_int_t)cr_res_i64(&res, i, 4), "reason",
+		                     cr_res_str(&res, i, 5), "created_at", cr_res_str(&res, i, 6),
+		                     "refunded_fen", (json_int_t)cr_res_i64(&res, i, 7)));
+	cr_res_release(&res);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}

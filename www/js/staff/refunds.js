@@ -1,0 +1,45 @@
+/* 在线支付待退款: online payments an order could not take (paid twice, or expired), refunded through their
+   provider by finance, in part or in full, with a reason. */
+import { call, fen, h, datetime, toast } from "../ui.js";
+
+const providers = { alipay: "支付宝", wechat: "微信支付" };
+
+function row(p, refresh, canAct) {
+  const err = h("p", { class: "field-error", role: "alert" });
+  const left = p.amount_fen - p.refunded_fen;
+  const amount = h("input", { type: "text", inputmode: "decimal", size: 8, value: (left / 100).toFixed(2), "aria-label": "退款金额（元）" });
+  const reason = h("input", { type: "text", size: 18, maxlength: 80, placeholder: "退款原因", "aria-label": "退款原因" });
+  const go = h("button", { type: "button", class: "small primary", "data-refund": p.id }, "退款");
+  go.addEventListener("click", async () => {
+    err.textContent = "";
+    const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(amount.value.trim());
+    if (!m) { err.textContent = "请填写退款金额（元，最多两位小数）"; return; }
+    const amountFen = Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0"));
+    go.disabled = true;
+    try {
+      const r = await call("POST", "/api/v1/online-payments/" + p.id + "/refund", { amount_fen: amountFen, reason: reason.value.trim() });
+      toast("已退款 " + fen(r.amount_fen) + " 元（退款单号 " + r.refund_no + "）");
+      refresh();
+    } catch (e) {
+      err.textContent = e.message;
+      go.disabled = false;
+    }
+  });
+  return h("tr", { "data-online-payment": p.id },
+    h("td", { "data-label": "时间" }, datetime(p.created_at)),
+    h("td", { "data-label": "渠道" }, providers[p.provider] || p.provider, h("div", { class: "muted small" }, p.trade_no)),
+    h("td", { "data-label": "订单号" }, p.order_no),
+    h("td", { "data-label": "金额" }, fen(p.amount_fen), p.refunded_fen ? h("div", { class: "muted small" }, "已退 " + fen(p.refunded_fen)) : null),
+    h("td", { "data-label": "原因" }, p.reason || "—"),
+    h("td", { "data-label": "操作" }, canAct && left > 0 ? [amount, " ", reason, " ", go] : left > 0 ? "—" : "已全部退还", err));
+}
+
+/* The table, for the 对账 page's tab. */
+export async function refundsTable(refresh, canAct) {
+  const list = await call("GET", "/api/v1/online-payments");
+  return list.items.length
+    ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "online-payments" },
+        h("thead", {}, h("tr", {}, ["时间", "渠道", "订单号", "金额", "原因", "操作"].map((t) => h("th", {}, t)))),
+        h("tbody", {}, list.items.map((p) => row(p, refresh, canAct)))))
+    : h("p", { class: "muted" }, "没有待退款的在线支付。");
+}
