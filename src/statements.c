@@ -1,8 +1,10 @@
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bankexport.h"
 #include "bytes.h"
 #include "camt.h"
 #include "file.h"
@@ -261,6 +263,31 @@ lock_file(struct cr_db *db, const char *sha, int take, struct cr_err *err)
 	return got;
 }
 
+/*
+ * Reads a statement file whatever its format: ISO 20022 camt XML, else a
+ * bank's 交易明细 export (CSV/TXT, bankexport.c); Excel and HTML exports
+ * are refused with a message.
+ */
+static int
+read_statement(const struct cr_config *cfg, const char *path, cr_credit_fn fn, void *arg,
+               struct cr_statement_info *info, struct cr_err *err)
+{
+	unsigned char head[512];
+	const char *why;
+	size_t n = 0;
+	FILE *f;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return cr_err_set(err, CR_EIO, "%s: %s", path, strerror(errno));
+	n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	if ((why = cr_export_unsupported(head, n)) != NULL)
+		return cr_err_user(err, CR_EINVAL, NULL, "%s", why);
+	if (cr_camt_sniff(head, n))
+		return cr_camt_read(path, fn, arg, info, err);
+	return cr_export_read(path, cfg->bank_account, fn, arg, info, err);
+}
+
 /* One booking pass over the file, in batches; 0 when every credit is in. */
 static int
 book_file(struct cr_import_run *run, const char *path, struct cr_statement_info *info)
@@ -273,11 +300,11 @@ book_file(struct cr_import_run *run, const char *path, struct cr_statement_info 
 	seen_release(&run->seen);
 	run->done = run->in_batch = 0;
 	if (run->dry_run)
-		return cr_camt_read(path, on_credit, run, info, run->err);
+		return read_statement(run->cfg, path, on_credit, run, info, run->err);
 	if ((rc = cr_db_begin(run->db, run->err)) != 0)
 		return rc;
 	run->npend = 0;
-	rc = cr_camt_read(path, on_credit, run, info, run->err);
+	rc = read_statement(run->cfg, path, on_credit, run, info, run->err);
 	im->entries = info->entries;
 	if (rc == 0)
 		rc = cr_booking_flush(run);
@@ -327,7 +354,7 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
 		}
 	}
 	/* Pass 1: the whole file is valid, or nothing of it is booked. */
-	if ((rc = cr_camt_read(path, on_validate, NULL, &info, err)) != 0) {
+	if ((rc = read_statement(cfg, path, on_validate, NULL, &info, err)) != 0) {
 		if (!dry_run)
 			record_failure(&run, err->user[0] ? err->user : err->msg);
 		goto out;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bankexport.h"
 #include "../bytes.h"
 #include "../camt.h"
 #include "../credits.h"
@@ -73,12 +74,12 @@ receive(struct cr_req *r, const char *dir, char path[4300], char sha[65])
 {
 	const struct cr_config *cfg = r->web->cfg;
 	const char *cl = cr_req_param(r, "CONTENT_LENGTH");
-	unsigned char buf[65536], md[EVP_MAX_MD_SIZE], head[16] = {0};
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE], head[512] = {0};
 	long long len = *cl ? strtoll(cl, NULL, 10) : -1, got = 0;
 	char tmp[4300];
 	EVP_MD_CTX *ctx = NULL;
 	unsigned mdlen = 0;
-	int fd = -1;
+	int fd = -1, xml = 0;
 
 	if (len <= 0) {
 		cr_reply_error(r, 400, "empty_body", NULL, "请上传对账单文件");
@@ -116,14 +117,19 @@ receive(struct cr_req *r, const char *dir, char path[4300], char sha[65])
 		cr_reply_error(r, 400, "bad_request", NULL, "上传不完整，请重试");
 		goto fail;
 	}
-	if (!cr_camt_sniff(head, got < (long long)sizeof head ? (size_t)got : sizeof head)) {
-		cr_reply_error(r, 422, "invalid_file", "file",
-		               "只接受 ISO 20022 camt.052/053/054 XML 对账单");
-		goto fail;
+	{
+		size_t hn = got < (long long)sizeof head ? (size_t)got : sizeof head;
+		const char *why = cr_export_unsupported(head, hn);
+
+		if (why || got == 0) {
+			cr_reply_error(r, 422, "invalid_file", "file", "%s", why ? why : "文件是空的");
+			goto fail;
+		}
+		xml = cr_camt_sniff(head, hn);
 	}
 	EVP_DigestFinal_ex(ctx, md, &mdlen);
 	cr_hex(sha, md, mdlen);
-	snprintf(path, 4300, "%s/%s.xml", dir, sha);
+	snprintf(path, 4300, "%s/%s.%s", dir, sha, xml ? "xml" : "txt");
 	if (fsync(fd) != 0 || rename(tmp, path) != 0) {
 		r->why = "cannot keep an uploaded statement";
 		goto fail_500;

@@ -1,0 +1,560 @@
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bankexport.h"
+#include "price.h"
+#include "utf8.h"
+
+#define HEADER_SEARCH 60 /* rows looked at for the header */
+#define REMARKS 8
+
+enum role {
+	R_NONE,
+	R_DATE,
+	R_TIME,
+	R_CREDIT,
+	R_DEBIT,
+	R_AMOUNT,
+	R_DIR,
+	R_NAME,
+	R_ACCOUNT,
+	R_REMARK,
+	R_TXID,
+	R_CURRENCY,
+	R_KNOWN
+};
+
+/* Column labels as banks write them, compared without spaces and without a parenthesised note. */
+static const struct {
+	enum role role;
+	const char *label;
+} labels[] = {
+    {R_DATE, "交易日期"},      {R_DATE, "交易日"},
+    {R_DATE, "记账日期"},      {R_DATE, "会计日期"},
+    {R_DATE, "交易时间戳"},    {R_DATE, "入账日期"},
+    {R_DATE, "记账日"},        {R_DATE, "日期"},
+    {R_DATE, "交易日期时间"},  {R_DATE, "交易时间"},
+    {R_TIME, "时间"},          {R_CREDIT, "贷方发生额"},
+    {R_CREDIT, "收入金额"},    {R_CREDIT, "贷方金额"},
+    {R_CREDIT, "收入"},        {R_CREDIT, "贷方"},
+    {R_CREDIT, "存入金额"},    {R_CREDIT, "收款金额"},
+    {R_CREDIT, "入账金额"},    {R_CREDIT, "贷方发生额元"},
+    {R_CREDIT, "存入"},        {R_DEBIT, "借方发生额"},
+    {R_DEBIT, "支出金额"},     {R_DEBIT, "借方金额"},
+    {R_DEBIT, "支出"},         {R_DEBIT, "借方"},
+    {R_DEBIT, "取出金额"},     {R_DEBIT, "付款金额"},
+    {R_DEBIT, "借方发生额元"}, {R_DEBIT, "支取"},
+    {R_AMOUNT, "发生额"},      {R_AMOUNT, "交易金额"},
+    {R_AMOUNT, "金额"},        {R_AMOUNT, "交易额"},
+    {R_DIR, "借贷标志"},       {R_DIR, "借贷"},
+    {R_DIR, "借/贷"},          {R_DIR, "借贷方向"},
+    {R_DIR, "收支"},           {R_DIR, "收/支"},
+    {R_DIR, "收支标志"},       {R_DIR, "交易类型"},
+    {R_DIR, "来往账标志"},     {R_DIR, "收付标志"},
+    {R_DIR, "借贷标识"},       {R_DIR, "收支类型"},
+    {R_NAME, "对方户名"},      {R_NAME, "对方单位名称"},
+    {R_NAME, "对方账户名称"},  {R_NAME, "收付方名称"},
+    {R_NAME, "收方名称"},      {R_NAME, "付款人名称"},
+    {R_NAME, "对方名称"},      {R_NAME, "对手方名称"},
+    {R_NAME, "对方户名称"},    {R_NAME, "对方账户名"},
+    {R_NAME, "付款方名称"},    {R_ACCOUNT, "对方账号"},
+    {R_ACCOUNT, "收付方账号"}, {R_ACCOUNT, "收方账号"},
+    {R_ACCOUNT, "付款人账号"}, {R_ACCOUNT, "对方账户"},
+    {R_ACCOUNT, "对手方账号"}, {R_ACCOUNT, "对方帐号"},
+    {R_ACCOUNT, "付款方账号"}, {R_REMARK, "摘要"},
+    {R_REMARK, "用途"},        {R_REMARK, "附言"},
+    {R_REMARK, "交易附言"},    {R_REMARK, "备注"},
+    {R_REMARK, "交易说明"},    {R_REMARK, "业务摘要"},
+    {R_REMARK, "扩展摘要"},    {R_REMARK, "交易用途"},
+    {R_REMARK, "摘要说明"},    {R_REMARK, "附加信息"},
+    {R_REMARK, "交易备注"},    {R_TXID, "交易流水号"},
+    {R_TXID, "流水号"},        {R_TXID, "账户明细编号-交易流水号"},
+    {R_TXID, "核心流水号"},    {R_TXID, "交易日志号"},
+    {R_TXID, "交易参考号"},    {R_TXID, "银行流水号"},
+    {R_TXID, "交易序号"},      {R_TXID, "凭证号"},
+    {R_CURRENCY, "币种"},      {R_CURRENCY, "货币"},
+    {R_CURRENCY, "币别"},      {R_KNOWN, "余额"},
+    {R_KNOWN, "账户余额"},     {R_KNOWN, "交易后余额"},
+    {R_KNOWN, "序号"},         {R_KNOWN, "交易渠道"},
+    {R_KNOWN, "对方开户行"},   {R_KNOWN, "对方行名"},
+};
+
+/* Labels of the own account in a preamble. */
+static const char *own_labels[] = {"账号",     "查询账号", "账户", "本方账号",
+                                   "账户号码", "帐号",     "卡号", "客户账号"};
+
+struct layout {
+	int col[R_KNOWN]; /* column of each role, -1 when absent */
+	int remark[REMARKS];
+	int nremark;
+	int header_row;
+	char delim;
+};
+
+/* Copies a cell without spaces (ASCII, full-width), tabs, quotes, '=' and a parenthesised note. */
+static void
+label_of(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+	int depth = 0;
+
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 4 < outlen; p++) {
+		if (*p == '(' || (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x88)) {
+			depth++;
+			p += *p == '(' ? 0 : 2;
+			continue;
+		}
+		if (*p == ')' || (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x89)) {
+			depth -= depth > 0;
+			p += *p == ')' ? 0 : 2;
+			continue;
+		}
+		if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) { /* U+3000 */
+			p += 2;
+			continue;
+		}
+		if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) { /* a stray BOM */
+			p += 2;
+			continue;
+		}
+		if (depth || *p == ' ' || *p == '\t' || *p == '"' || *p == '=' || *p == '\'' || *p == ':' ||
+		    *p == '*')
+			continue;
+		if (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x9A) { /* full-width colon */
+			p += 2;
+			continue;
+		}
+		out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+}
+
+static enum role
+role_of(const char *cell)
+{
+	char l[128];
+
+	label_of(cell, l, sizeof l);
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(l, labels[i].label) == 0)
+			return labels[i].role;
+	return R_NONE;
+}
+
+/* Recognises row as the header; the number of known labels (layout filled) or 0. */
+static int
+recognise(char **f, int n, struct layout *L)
+{
+	int known = 0;
+
+	for (int r = 0; r < R_KNOWN; r++)
+		L->col[r] = -1;
+	L->nremark = 0;
+	for (int i = 0; i < n; i++) {
+		enum role r = role_of(f[i]);
+
+		if (r == R_NONE)
+			continue;
+		known++;
+		/* 交易时间 beside a 交易日期 is the time of day. */
+		if (r == R_DATE && L->col[R_DATE] >= 0)
+			r = R_TIME;
+		if (r == R_REMARK) {
+			if (L->nremark < REMARKS)
+				L->remark[L->nremark++] = i;
+		} else if (r != R_KNOWN && L->col[r] < 0) {
+			L->col[r] = i;
+		}
+	}
+	return known;
+}
+
+/* A cell's text without surrounding spaces, tabs, full-width spaces, and an Excel ="…" or leading '. */
+static void
+trim(const char *in, char *out, size_t outlen)
+{
+	const char *s = in, *e;
+
+	for (;;) {
+		if (*s == ' ' || *s == '\t' || *s == '\'' || *s == '=' || *s == '"')
+			s++;
+		else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+		         (unsigned char)s[2] == 0x80)
+			s += 3;
+		else
+			break;
+	}
+	e = s + strlen(s);
+	for (;;) {
+		if (e > s &&
+		    (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '"' || e[-1] == '\r' || e[-1] == '\n'))
+			e--;
+		else if (e - s >= 3 && (unsigned char)e[-3] == 0xE3 && (unsigned char)e[-2] == 0x80 &&
+		         (unsigned char)e[-1] == 0x80)
+			e -= 3;
+		else
+			break;
+	}
+	cr_utf8_copy(out, outlen, s, (size_t)(e - s));
+}
+
+static const char *
+cell(char **f, int n, int col)
+{
+	return col >= 0 && col < n ? f[col] : "";
+}
+
+/* A date cell as YYYY-MM-DD (time after it ignored); 0, or -1 when it is not a date. */
+static int
+parse_date(const char *in, char out[11])
+{
+	char s[64];
+	int y, m, d, k = 0;
+
+	trim(in, s, sizeof s);
+	if (strlen(s) >= 8 && strspn(s, "0123456789") >= 8 &&
+	    (s[8] == '\0' || s[8] == ' ' || s[8] == 'T' || strspn(s, "0123456789") == 14)) {
+		if (sscanf(s, "%4d%2d%2d", &y, &m, &d) != 3)
+			return -1;
+	} else if (sscanf(s, "%4d%*[-/.]%2d%*[-/.]%2d%n", &y, &m, &d, &k) == 3 && k >= 8) {
+		if (s[k] != '\0' && s[k] != ' ' && s[k] != 'T')
+			return -1;
+	} else if (sscanf(s, "%4d年%2d月%2d日", &y, &m, &d) != 3) {
+		return -1;
+	}
+	if (y < 1990 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
+/*
+ * An amount cell: *fen (absolute), *sign (-1, 0 none written, +1), *sub.
+ * Empty, "-" and "--" are zero.  -1 when it is not an amount.
+ */
+static int
+parse_amount(const char *in, long long *fen, int *sign, int *sub)
+{
+	char s[64], digits[64];
+	size_t o = 0;
+	const char *p;
+
+	trim(in, s, sizeof s);
+	*fen = 0;
+	*sign = 0;
+	*sub = 0;
+	if (s[0] == '\0' || strcmp(s, "-") == 0 || strcmp(s, "--") == 0)
+		return 0;
+	p = s;
+	if (strncmp(p, "RMB", 3) == 0 || strncmp(p, "CNY", 3) == 0)
+		p += 3;
+	if (*p == '+' || *p == '-')
+		*sign = *p++ == '+' ? 1 : -1;
+	for (; *p && o + 1 < sizeof digits; p++) {
+		if (*p == ',' || *p == ' ')
+			continue;
+		if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA5) { /* ¥ */
+			p++;
+			continue;
+		}
+		if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBF &&
+		    (unsigned char)p[2] == 0xA5) { /* ￥ */
+			p += 2;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p) && *p != '.')
+			return -1;
+		digits[o++] = *p;
+	}
+	digits[o] = '\0';
+	if (o == 0)
+		return -1;
+	return cr_price_parse(digits, fen, sub);
+}
+
+/* 1 credit, 0 debit, -1 unknown, from a 借贷 / 收支 / 来往账 cell. */
+static int
+direction(const char *in)
+{
+	static const char *credit[] = {"贷",   "贷方", "收", "收入", "来账",   "入",
+	                               "入账", "存入", "C",  "CR",   "CREDIT", "Credit"};
+	static const char *debit[] = {"借",   "借方", "支", "支出", "往账",  "出",
+	                              "出账", "支取", "D",  "DR",   "DEBIT", "Debit"};
+	char s[32];
+
+	trim(in, s, sizeof s);
+	for (size_t i = 0; i < sizeof credit / sizeof credit[0]; i++)
+		if (strcmp(s, credit[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof debit / sizeof debit[0]; i++)
+		if (strcmp(s, debit[i]) == 0)
+			return 0;
+	return -1;
+}
+
+static void
+currency_of(const char *in, char out[4])
+{
+	static const struct {
+		const char *text, *code;
+	} names[] = {{"", "CNY"},    {"人民币", "CNY"}, {"人民币元", "CNY"}, {"CNY", "CNY"},
+	             {"RMB", "CNY"}, {"本币", "CNY"},   {"元", "CNY"},       {"美元", "USD"},
+	             {"USD", "USD"}, {"港币", "HKD"},   {"HKD", "HKD"},      {"欧元", "EUR"},
+	             {"EUR", "EUR"}, {"日元", "JPY"},   {"JPY", "JPY"}};
+	char s[32];
+
+	trim(in, s, sizeof s);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i].text) == 0) {
+			snprintf(out, 4, "%s", names[i].code);
+			return;
+		}
+	snprintf(out, 4, "XXX"); /* another currency: ignored, as camt's */
+}
+
+/* The own account in a preamble row ("账号", "6228…" or "账号：6228…"), digits only; 1 when found. */
+static int
+own_account(char **f, int n, char *out, size_t outlen)
+{
+	for (int i = 0; i < n; i++) {
+		char l[64], v[200];
+		const char *colon = strstr(f[i], "：")  ? strstr(f[i], "：") + 3
+		                    : strchr(f[i], ':') ? strchr(f[i], ':') + 1
+		                                        : NULL;
+		size_t o = 0;
+
+		label_of(f[i], l, sizeof l);
+		for (size_t k = 0; k < sizeof own_labels / sizeof own_labels[0]; k++) {
+			size_t len = strlen(own_labels[k]);
+
+			if (strncmp(l, own_labels[k], len) != 0)
+				continue;
+			trim(l[len] ? (colon ? colon : "") : cell(f, n, i + 1), v, sizeof v);
+			for (const char *p = v; *p && o + 1 < outlen; p++)
+				if (isdigit((unsigned char)*p))
+					out[o++] = *p;
+			out[o] = '\0';
+			if (o >= 6)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* What the first non-empty rows hold, for a refusal that says what was found. */
+static void
+first_rows(struct cr_table *t, char *out, size_t outlen, struct cr_err *err)
+{
+	char **f;
+	long line;
+	int n, rows = 0;
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (cr_table_rewind(t, ',', err) != 0)
+		return;
+	while (rows < 3 && cr_table_next(t, &f, &n, &line, err) == 1) {
+		char c[40];
+		int shown = 0;
+
+		for (int i = 0; i < n && shown < 4; i++) {
+			trim(f[i], c, sizeof c);
+			if (!c[0])
+				continue;
+			o += (size_t)snprintf(out + o, outlen - o, "%s%s", shown ? " " : rows ? "｜" : "", c);
+			if (o >= outlen)
+				o = outlen - 1;
+			shown++;
+		}
+		rows += shown > 0;
+	}
+}
+
+/* Finds the delimiter and the header row; 0 with L filled, or a refusal. */
+static int
+find_header(struct cr_table *t, const char *default_account, struct layout *L, char *account, size_t alen,
+            struct cr_err *err)
+{
+	static const char delims[] = {',', '\t', '|', ';'};
+	char found[300], **f;
+	long line;
+	int n, rc, amountless = 0;
+
+	for (size_t d = 0; d < sizeof delims; d++) {
+		char acct[CR_CREDIT_REF_MAX + 1] = "";
+
+		if ((rc = cr_table_rewind(t, delims[d], err)) != 0)
+			return rc;
+		for (int row = 0; row < HEADER_SEARCH && (rc = cr_table_next(t, &f, &n, &line, err)) == 1;
+		     row++) {
+			int known = recognise(f, n, L);
+
+			if (known >= 2 && L->col[R_DATE] >= 0 &&
+			    (L->col[R_CREDIT] >= 0 || L->col[R_AMOUNT] >= 0)) {
+				L->header_row = row;
+				L->delim = delims[d];
+				snprintf(account, alen, "%s", acct[0] ? acct : default_account);
+				return 0;
+			}
+			if (known >= 3 && L->col[R_DATE] >= 0)
+				amountless = 1;
+			if (!acct[0])
+				own_account(f, n, acct, sizeof acct);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	first_rows(t, found, sizeof found, err);
+	if (amountless)
+		return cr_err_user(
+		    err, CR_EINVAL, NULL,
+		    "找到了表头但没有金额列（需要 贷方发生额、收入金额 或 交易金额 之类的列）；文件开头：%s",
+		    found);
+	return cr_err_user(
+	    err, CR_EINVAL, NULL,
+	    "无法识别的对账单：在前 %d 行中没有找到含日期列（如 交易日期）和金额列（如 贷方发生额、"
+	    "交易金额）的表头；文件开头：%s",
+	    HEADER_SEARCH, found[0] ? found : "（空）");
+}
+
+int
+cr_export_read_table(struct cr_table *t, const char *own, cr_credit_fn fn, void *arg,
+                     struct cr_statement_info *info, struct cr_err *err)
+{
+	struct cr_statement_info dummy;
+	struct cr_credit *c = NULL;
+	struct layout L = {0};
+	char account[CR_CREDIT_REF_MAX + 1], **f;
+	long line, signs = 0, dir_known = 0, dir_rows = 0;
+	int n, rc, row = 0;
+
+	if (info == NULL)
+		info = &dummy;
+	memset(info, 0, sizeof *info);
+	if ((rc = find_header(t, own, &L, account, sizeof account, err)) != 0)
+		return rc;
+	snprintf(info->kind, sizeof info->kind, "%s/%s",
+	         L.delim == ','    ? "csv"
+	         : L.delim == '\t' ? "tsv"
+	         : L.delim == '|'  ? "psv"
+	                           : "ssv",
+	         cr_table_encoding(t));
+	if ((rc = cr_table_rewind(t, L.delim, err)) != 0)
+		return rc;
+	if ((c = malloc(sizeof *c)) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "export: out of memory");
+	while ((rc = cr_table_next(t, &f, &n, &line, err)) == 1) {
+		long long credit = 0, debit = 0, amount = 0;
+		int cs = 0, ds = 0, as = 0, csub = 0, dsub = 0, asub = 0, is_credit;
+		size_t o = 0;
+
+		if (row++ <= L.header_row)
+			continue;
+		memset(c, 0, sizeof *c);
+		if (parse_date(cell(f, n, L.col[R_DATE]), c->booking_date) != 0)
+			continue; /* 合计, 本页合计, blank lines: not transactions */
+		if ((L.col[R_CREDIT] >= 0 &&
+		     parse_amount(cell(f, n, L.col[R_CREDIT]), &credit, &cs, &csub) != 0) ||
+		    (L.col[R_DEBIT] >= 0 &&
+		     parse_amount(cell(f, n, L.col[R_DEBIT]), &debit, &ds, &dsub) != 0) ||
+		    (L.col[R_AMOUNT] >= 0 &&
+		     parse_amount(cell(f, n, L.col[R_AMOUNT]), &amount, &as, &asub) != 0)) {
+			rc = cr_err_user(err, CR_EINVAL, NULL, "第 %ld 行的金额不是数字", line);
+			break;
+		}
+		if (L.col[R_CREDIT] >= 0) {
+			is_credit = credit > 0 && cs >= 0;
+			c->amount_fen = is_credit ? credit : debit;
+			c->sub_fen = is_credit ? csub : dsub;
+			if (!is_credit && debit == 0 && credit == 0)
+				continue; /* an empty line of the table */
+		} else if (L.col[R_DIR] >= 0) {
+			is_credit = direction(cell(f, n, L.col[R_DIR]));
+			dir_rows++;
+			dir_known += is_credit >= 0;
+			c->amount_fen = amount;
+			c->sub_fen = asub;
+			if (as < 0)
+				is_credit = 0;
+			if (is_credit < 0)
+				is_credit = 0; /* unknown direction: never taken for money received */
+		} else {
+			signs += as != 0;
+			is_credit = as >= 0 && amount > 0;
+			c->amount_fen = amount;
+			c->sub_fen = asub;
+		}
+		if (c->amount_fen == 0)
+			continue;
+		info->transactions++;
+		info->entries++;
+		snprintf(c->account, sizeof c->account, "%s", account);
+		currency_of(cell(f, n, L.col[R_CURRENCY]), c->currency);
+		c->credit = is_credit;
+		snprintf(c->status, sizeof c->status, "BOOK");
+		trim(cell(f, n, L.col[R_TXID]), c->ref, sizeof c->ref);
+		trim(cell(f, n, L.col[R_NAME]), c->debtor_name, sizeof c->debtor_name);
+		trim(cell(f, n, L.col[R_ACCOUNT]), c->debtor_account, sizeof c->debtor_account);
+		/* Every remark-like column is remittance text: the order number may be in any of them. */
+		for (int i = 0; i < L.nremark; i++) {
+			char part[CR_CREDIT_TEXT_MAX + 1];
+
+			trim(cell(f, n, L.remark[i]), part, sizeof part);
+			if (!part[0] || (o && strstr(c->text, part)))
+				continue;
+			o += (size_t)snprintf(c->text + o, sizeof c->text - o, "%s%s", o ? " | " : "", part);
+			if (o >= sizeof c->text)
+				o = sizeof c->text - 1;
+		}
+		c->entry = info->entries;
+		c->line = line;
+		c->tx = c->ntx = 1;
+		if ((rc = fn(c, arg)) != 0)
+			break;
+	}
+	free(c);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		return rc;
+	if (L.col[R_CREDIT] < 0 && L.col[R_DIR] >= 0 && dir_rows > 0 && dir_known == 0)
+		return cr_err_user(err, CR_EINVAL, NULL,
+		                   "无法从方向列（第 %d 列）判断收支：其中没有 借/贷、收/支 或 来账/往账",
+		                   L.col[R_DIR] + 1);
+	if (L.col[R_CREDIT] < 0 && L.col[R_DIR] < 0 && info->transactions > 0 && signs == 0)
+		return cr_err_user(err, CR_EINVAL, NULL,
+		                   "无法判断收支方向：只有一列不带正负号的金额，也没有 借贷标志 之类的列");
+	return 0;
+}
+
+const char *
+cr_export_unsupported(const void *head, size_t len)
+{
+	const unsigned char *p = head;
+
+	if (len >= 8 && memcmp(p, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+		return "暂不支持 Excel 97-2003（.xls）格式的对账单，请在网银中导出 CSV 或 TXT 格式";
+	if (len >= 4 && memcmp(p, "PK\x03\x04", 4) == 0)
+		return "暂不支持 Excel（.xlsx）格式的对账单，请在网银中导出 CSV 或 TXT 格式";
+	if (len >= 5 &&
+	    (memmem(p, len < 512 ? len : 512, "<html", 5) || memmem(p, len < 512 ? len : 512, "<HTML", 5) ||
+	     memmem(p, len < 512 ? len : 512, "<table", 6)))
+		return "暂不支持网页（HTML）格式的对账单，请在网银中导出 CSV 或 TXT 格式";
+	return NULL;
+}
+
+int
+cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void *arg,
+               struct cr_statement_info *info, struct cr_err *err)
+{
+	struct cr_table *t;
+	int rc;
+
+	if ((rc = cr_table_open(path, &t, err)) != 0)
+		return rc;
+	rc = cr_export_read_table(t, own_account, fn, arg, info, err);
+	cr_table_close(t);
+	return rc;
+}

@@ -1,0 +1,31 @@
+/*
+ * Chinese banks' 交易明细 / 账户明细 exports (issue 11) as CSV or TXT, in
+ * GBK or UTF-8, recognised without configuration: the delimiter tried among
+ * comma, tab, '|' and ';'; the header row found by its labels (a table of
+ * synonyms: 交易日期, 贷方发生额, 对方户名, 摘要 …) after any preamble;
+ * the direction from separate credit/debit columns, a 借贷 column, or a
+ * signed amount; rows whose date cell is not a date (合计 …) are not
+ * transactions.  Produces the same normalised records as the camt reader
+ * (credit.h); the own account from a preamble line (账号 …) or, without
+ * one, the configured one.  A file that cannot be recognised is refused
+ * whole, saying what was looked for and what was found.  Excel files
+ * (.xls, .xlsx) are recognised and refused with a message: not read yet.
+ */
+#ifndef CR_BANKEXPORT_H
+#define CR_BANKEXPORT_H
+
+#include <stddef.h>
+
+#include "credit.h"
+#include "table.h"
+
+/* Reads path as a bank export, calling fn per transaction; as cr_camt_read. */
+int cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void *arg,
+                   struct cr_statement_info *info, struct cr_err *err);
+/* The same over an opened table (tests, fuzzing). */
+int cr_export_read_table(struct cr_table *t, const char *own_account, cr_credit_fn fn, void *arg,
+                         struct cr_statement_info *info, struct cr_err *err);
+/* A Chinese reason when head (the first bytes) is a format not read yet (Excel); NULL otherwise. */
+const char *cr_export_unsupported(const void *head, size_t len);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * Bank exports (bankexport.c, table.c): six banks' shapes in GBK and UTF-8, CSV and TXT, with preambles,
+ * trailers and noise, read into the same records as camt; the refusals say what was looked for.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/bankexport.h"
+#include "tap.h"
+
+#define OWN "6228480012345678901"
+
+struct seen {
+	int n, credits;
+	struct cr_credit c[8];
+};
+
+static int
+keep(const struct cr_credit *c, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n < 8)
+		s->c[s->n] = *c;
+	s->n++;
+	s->credits += c->credit;
+	return 0;
+}
+
+static const char *dir;
+
+static int
+read_export(const char *name, struct seen *s, struct cr_statement_info *info, struct cr_err *err)
+{
+	char path[4300];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	memset(s, 0, sizeof *s);
+	memset(info, 0, sizeof *info);
+	return cr_export_read(path, OWN, keep, s, info, err);
+}
+
+static void
+banks(void)
+{
+	struct cr_statement_info info;
+	struct cr_err err = {0};
+	struct seen s;
+	int rc;
+
+	rc = read_export("nongshang-gbk.csv", &s, &info, &err);
+	ok(rc == 0 && s.n == 4 && s.credits == 3,
+	   "农商银行 GBK CSV: four transactions, three credits, the 合计 left out (%s)", err.msg);
+	is_str(info.kind, "csv/gbk", "its kind");
+	ok(s.c[0].credit && s.c[0].amount_fen == 2000000 && strcmp(s.c[0].booking_date, "2026-11-20") == 0 &&
+	       strstr(s.c[0].text, "订单00000017") && strcmp(s.c[0].ref, "NS202611200001") == 0 &&
+	       strcmp(s.c[0].debtor_name, "兰州某某建设有限公司") == 0 && strcmp(s.c[0].account, OWN) == 0 &&
+	       strcmp(s.c[0].currency, "CNY") == 0,
+	   "a credit with thousand separators, its remark, reference, payer and the preamble's account");
+	ok(!s.c[1].credit && s.c[1].amount_fen == 15000, "the fee is a debit");
+	ok(s.c[3].credit && s.c[3].amount_fen == 123450, "'-' in the unused column is zero");
+
+	rc = read_export("icbc-utf8.csv", &s, &info, &err);
+	ok(rc == 0 && s.n == 3 && s.credits == 2, "ICBC-like UTF-8 with BOM (%s)", err.msg);
+	ok(strcmp(s.c[0].booking_date, "2026-11-22") == 0 && strstr(s.c[0].text, "订单00000033") &&
+	       strcmp(s.c[0].debtor_account, "6222020000000000003") == 0,
+	   "a time after the date, a comma inside a quoted remark, a tab inside quotes");
+	ok(strstr(s.c[2].text, "付00000041") != NULL, "附言 is remittance text too");
+
+	rc = read_export("ccb-gbk.txt", &s, &info, &err);
+	ok(rc == 0 && s.n == 3 && s.credits == 2, "CCB-like GBK TXT, tab separated, 借贷标志 (%s)", err.msg);
+	is_str(info.kind, "tsv/gbk", "its kind");
+	ok(s.c[0].credit && s.c[0].amount_fen == 20000 && !s.c[1].credit && s.c[1].amount_fen == 100000 &&
+	       strcmp(s.c[0].ref, "CCB-20261123-0001") == 0 && strcmp(s.c[0].account, OWN) == 0,
+	   "贷 and 借, 1,000.00, the 账户明细编号-交易流水号, 账号：… in the preamble");
+	is_str(s.c[2].currency, "USD", "美元 is another currency");
+
+	rc = read_export("abc-pipe.txt", &s, &info, &err);
+	ok(rc == 0 && s.n == 2 && s.credits == 1 && strstr(s.c[0].text, "00000066") &&
+	       strstr(s.c[0].text, "自定义"),
+	   "'|' separated, 收入/支出, the order number in 备注 beside 摘要 自定义 (%s)", err.msg);
+	is_str(s.c[0].booking_date, "2026-11-24", "YYYY/MM/DD dates");
+	ok(strcmp(s.c[0].account, OWN) == 0, "without an account in the file: the configured one");
+
+	rc = read_export("signed.csv", &s, &info, &err);
+	ok(rc == 0 && s.n == 2 && s.c[0].credit && !s.c[1].credit && s.c[1].amount_fen == 3500,
+	   "one signed amount: + credit, - debit (%s)", err.msg);
+
+	rc = read_export("laizhang-gbk.csv", &s, &info, &err);
+	ok(rc == 0 && s.n == 3 && s.credits == 2 && s.c[0].ref[0] == '\0' &&
+	       strcmp(s.c[0].debtor_name, "定西某某公司") == 0 &&
+	       strcmp(s.c[0].debtor_account, "6228000000000000008") == 0,
+	   "来账/往账 in 交易类型, 收(付)方 columns, no transaction id, two identical transfers stay two "
+	   "(%s)",
+	   err.msg);
+}
+
+static void
+refusals(void)
+{
+	struct cr_statement_info info;
+	struct cr_err err = {0};
+	struct seen s;
+	char head[512];
+	FILE *f;
+	size_t n;
+
+	ok(read_export("no-header.csv", &s, &info, &err) == CR_EINVAL && strstr(err.user, "交易日期") &&
+	       strstr(err.user, "这是一份说明") && s.n == 0,
+	   "no header: refused, saying what was looked for and what was found");
+	printf("#   %s\n", err.user);
+	ok(read_export("no-amount.csv", &s, &info, &err) == CR_EINVAL && strstr(err.user, "金额") && s.n == 0,
+	   "a header without an amount column is refused");
+	ok(read_export("unsigned-amount.csv", &s, &info, &err) == CR_EINVAL && strstr(err.user, "收支方向"),
+	   "one unsigned amount and no direction: refused rather than guessed");
+	for (const char *const *x =
+	         (const char *const[]){"excel97.xls", "excel.xlsx", "html-as-xls.xls", NULL};
+	     *x; x++) {
+		char path[4300];
+
+		snprintf(path, sizeof path, "%s/%s", dir, *x);
+		n = 0;
+		if ((f = fopen(path, "rb")) != NULL) {
+			n = fread(head, 1, sizeof head, f);
+			fclose(f);
+		}
+		ok(cr_export_unsupported(head, n) != NULL, "%s is recognised and refused with a message", *x);
+	}
+	ok(cr_export_unsupported("交易日期,金额", 16) == NULL, "a CSV is not");
+}
+
+static void
+memory_cases(void)
+{
+	static const char quoted[] =
+	    "交易日期,贷方发生额,摘要\n20261125,\"1,000.00\",\"第一行\n第二行，订单00000099\"\n";
+	static const char bare_cr[] = "交易日期,贷方发生额,摘要\r20261125,5.00,x\r";
+	struct cr_statement_info info;
+	struct cr_table *t;
+	struct cr_err err = {0};
+	struct seen s = {0};
+
+	ok(cr_table_open_memory(quoted, sizeof quoted - 1, &t, &err) == 0 &&
+	       cr_export_read_table(t, OWN, keep, &s, &info, &err) == 0 && s.n == 1 &&
+	       s.c[0].amount_fen == 100000 && strstr(s.c[0].text, "第二行"),
+	   "a line break inside a quoted remark");
+	cr_table_close(t);
+	memset(&s, 0, sizeof s);
+	ok(cr_table_open_memory(bare_cr, sizeof bare_cr - 1, &t, &err) == 0 &&
+	       cr_export_read_table(t, OWN, keep, &s, &info, &err) == 0 && s.n == 1,
+	   "old Mac line ends (CR alone)");
+	cr_table_close(t);
+	{
+		size_t len = CR_TABLE_ROW_MAX + 100;
+		char *big = malloc(len + 1);
+
+		memset(big, 'a', len);
+		big[len] = '\0';
+		memset(&s, 0, sizeof s);
+		ok(big && cr_table_open_memory(big, len, &t, &err) == 0 &&
+		       cr_export_read_table(t, OWN, keep, &s, &info, &err) == CR_EINVAL &&
+		       strstr(err.user, "过长"),
+		   "a row over the bound is refused");
+		cr_table_close(t);
+		free(big);
+	}
+}
+
+int
+main(void)
+{
+	const char *src = getenv("CR_SRCDIR");
+	static char d[4096];
+
+	snprintf(d, sizeof d, "%s/tests/fixtures/exports", src ? src : "../..");
+	dir = d;
+	banks();
+	refusals();
+	memory_cases();
+	return tap_done();
+}
