@@ -18,7 +18,7 @@ struct cr_table {
 	iconv_t cd;
 	unsigned char raw[RAW];
 	size_t rawlen;
-	char out[2 * RAW];
+	char out[3 * RAW]; /* room for every byte becoming U+FFFD */
 	size_t outlen, outpos;
 	int eof, pushed; /* pushed: a byte put back, or -1 */
 	char delim;
@@ -53,9 +53,33 @@ convert(struct cr_table *t)
 	size_t inleft = t->rawlen, outleft = sizeof t->out;
 
 	if (!t->gbk) {
-		memcpy(t->out, t->raw, t->rawlen);
-		t->outlen = t->rawlen;
-		t->rawlen = 0;
+		/* UTF-8 as it is, a byte that starts no character becoming U+FFFD. */
+		size_t i = 0;
+
+		while (i < t->rawlen) {
+			const unsigned char *p = t->raw + i;
+			int n = p[0] < 0x80             ? 1
+			        : (p[0] & 0xE0) == 0xC0 ? 2
+			        : (p[0] & 0xF0) == 0xE0 ? 3
+			        : (p[0] & 0xF8) == 0xF0 ? 4
+			                                : 0;
+
+			if (n > 0 && i + (size_t)n > t->rawlen && !t->eof)
+				break; /* cut by the chunk: kept for the next */
+			if (n > 0 && i + (size_t)n <= t->rawlen &&
+			    cr_utf8_chars((const char *)p, (size_t)n) == 1) {
+				memcpy(o, p, (size_t)n);
+				o += n;
+				i += (size_t)n;
+			} else {
+				memcpy(o, "\xEF\xBF\xBD", 3);
+				o += 3;
+				i++;
+			}
+		}
+		memmove(t->raw, t->raw + i, t->rawlen - i);
+		t->rawlen -= i;
+		t->outlen = (size_t)(o - t->out);
 		return;
 	}
 	while (inleft > 0) {

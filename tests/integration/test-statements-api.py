@@ -27,8 +27,10 @@ st, body, _ = adm.raw("POST", "/api/v1/statements", b"<x/>", ctype="application/
 ok(st == 403, "but does not upload", body)
 
 # Bad uploads.
-st, body, _ = fin.raw("POST", "/api/v1/statements", "交易日期,金额\n".encode(), ctype="text/csv")
-ok(st == 422 and error_of(json.loads(body)).get("code") == "invalid_file", "a file that is not XML is refused", body)
+st, body, _ = fin.raw("POST", "/api/v1/statements", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + b"\0" * 600,
+                      ctype="application/vnd.ms-excel")
+ok(st == 422 and error_of(json.loads(body)).get("code") == "invalid_file" and
+   "Excel" in error_of(json.loads(body)).get("message", ""), "an Excel file is refused, saying what to export instead", body)
 st, body, _ = fin.raw("POST", "/api/v1/statements", b"", ctype="application/xml")
 ok(st == 400, "an empty upload is refused", body)
 

@@ -18,12 +18,20 @@ async function uploadFile(file, bar, err) {
   return r.error ? null : r.body;
 }
 
+/* What the importer recognised: "camt.053.001.08", or an export's "csv/gbk". */
+function layoutName(kind) {
+  const m = /^(csv|tsv|psv|ssv)\/(gbk|utf-8)$/.exec(kind);
+  if (!m) return kind;
+  const sep = { csv: "逗号分隔", tsv: "制表符分隔", psv: "竖线分隔", ssv: "分号分隔" }[m[1]];
+  return "网银交易明细（" + sep + "，" + (m[2] === "gbk" ? "GBK" : "UTF-8") + "）";
+}
+
 export async function statementsPage(nav) {
   nav("#/statements");
   stopPolling();
   let list;
   try { list = await call("GET", "/api/v1/statements"); } catch (e) { return failPage(e); }
-  const input = h("input", { type: "file", id: "statement-file", accept: ".xml,application/xml,text/xml", class: "file-input" });
+  const input = h("input", { type: "file", id: "statement-file", accept: ".xml,.csv,.txt,application/xml,text/xml,text/csv,text/plain", class: "file-input" });
   const bar = h("progress", { max: 100, value: 0, hidden: true });
   const err = h("p", { class: "form-error", role: "alert" });
   input.addEventListener("change", async () => {
@@ -42,14 +50,16 @@ export async function statementsPage(nav) {
     h("h2", {}, "对账单导入"),
     h("div", { class: "toolbar" },
       h("label", { class: "button primary", for: "statement-file" }, "上传对账单"), input, bar,
-      h("span", { class: "muted small" }, "ISO 20022 camt.052 / camt.053 / camt.054 XML；银行推送的文件会自动导入")),
+      h("span", { class: "muted small" }, "网银导出的交易明细（CSV、TXT，GBK 或 UTF-8）或 ISO 20022 camt XML；银行推送的文件会自动导入")),
     err,
     list.items.length
       ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "statements" },
           h("thead", {}, h("tr", {}, ["文件", "来源", "状态", "记录", "已匹配", "部分付款", "多付", "待核实", "未匹配", "重复", "不计入", "时间"]
             .map((t) => h("th", {}, t)))),
           h("tbody", {}, list.items.map((s) => h("tr", { "data-statement": s.id },
-            h("td", { "data-label": "文件" }, s.file_name || s.file_sha256.slice(0, 12), s.error ? h("div", { class: "field-error" }, s.error) : null),
+            h("td", { "data-label": "文件" }, s.file_name || s.file_sha256.slice(0, 12),
+              s.kind ? h("div", { class: "muted small", "data-kind": s.kind }, layoutName(s.kind)) : null,
+              s.error ? h("div", { class: "field-error" }, s.error) : null),
             h("td", { "data-label": "来源" }, { cli: "命令行", upload: "上传", inbox: "银行推送" }[s.source] || s.source),
             h("td", { "data-label": "状态" }, s.status_label,
               s.status === "running" ? [" ", h("progress", { max: 100, value: s.progress }), " " + s.progress + "%"] : null),
