@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bankexport.h"
 #include "price.h"
 #include "utf8.h"
+#include "xlsx.h"
 
 #define HEADER_SEARCH 60 /* rows looked at for the header */
 #define REMARKS 8
@@ -214,6 +216,17 @@ parse_date(const char *in, char out[11])
 	int y, m, d, k = 0;
 
 	trim(in, s, sizeof s);
+	/* A spreadsheet's date as a serial number of days since 1899-12-30 (1990 to 2119). */
+	if (strspn(s, "0123456789") == 5 && (s[5] == '\0' || s[5] == '.')) {
+		long serial = atol(s);
+		time_t t = (time_t)(serial - 25569) * 86400;
+		struct tm tm;
+
+		if (serial < 32874 || serial > 80000 || gmtime_r(&t, &tm) == NULL)
+			return -1;
+		strftime(out, 11, "%Y-%m-%d", &tm);
+		return 0;
+	}
 	if (strlen(s) >= 8 && strspn(s, "0123456789") >= 8 &&
 	    (s[8] == '\0' || s[8] == ' ' || s[8] == 'T' || strspn(s, "0123456789") == 14)) {
 		if (sscanf(s, "%4d%2d%2d", &y, &m, &d) != 3)
@@ -345,7 +358,7 @@ own_account(char **f, int n, char *out, size_t outlen)
 
 /* What the first non-empty rows hold, for a refusal that says what was found. */
 static void
-first_rows(struct cr_table *t, char *out, size_t outlen, struct cr_err *err)
+first_rows(struct cr_rows *t, char *out, size_t outlen, struct cr_err *err)
 {
 	char **f;
 	long line;
@@ -353,9 +366,9 @@ first_rows(struct cr_table *t, char *out, size_t outlen, struct cr_err *err)
 	size_t o = 0;
 
 	out[0] = '\0';
-	if (cr_table_rewind(t, ',', err) != 0)
+	if (t->rewind(t->ctx, ',', err) != 0)
 		return;
-	while (rows < 3 && cr_table_next(t, &f, &n, &line, err) == 1) {
+	while (rows < 3 && t->next(t->ctx, &f, &n, &line, err) == 1) {
 		char c[40];
 		int shown = 0;
 
@@ -374,7 +387,7 @@ first_rows(struct cr_table *t, char *out, size_t outlen, struct cr_err *err)
 
 /* Finds the delimiter and the header row; 0 with L filled, or a refusal. */
 static int
-find_header(struct cr_table *t, const char *default_account, struct layout *L, char *account, size_t alen,
+find_header(struct cr_rows *t, const char *default_account, struct layout *L, char *account, size_t alen,
             struct cr_err *err)
 {
 	static const char delims[] = {',', '\t', '|', ';'};
@@ -382,12 +395,12 @@ find_header(struct cr_table *t, const char *default_account, struct layout *L, c
 	long line;
 	int n, rc, amountless = 0;
 
-	for (size_t d = 0; d < sizeof delims; d++) {
+	for (size_t d = 0; d < (t->delimited ? sizeof delims : 1); d++) {
 		char acct[CR_CREDIT_REF_MAX + 1] = "";
 
-		if ((rc = cr_table_rewind(t, delims[d], err)) != 0)
+		if ((rc = t->rewind(t->ctx, delims[d], err)) != 0)
 			return rc;
-		for (int row = 0; row < HEADER_SEARCH && (rc = cr_table_next(t, &f, &n, &line, err)) == 1;
+		for (int row = 0; row < HEADER_SEARCH && (rc = t->next(t->ctx, &f, &n, &line, err)) == 1;
 		     row++) {
 			int known = recognise(f, n, L);
 
@@ -420,8 +433,8 @@ find_header(struct cr_table *t, const char *default_account, struct layout *L, c
 }
 
 int
-cr_export_read_table(struct cr_table *t, const char *own, cr_credit_fn fn, void *arg,
-                     struct cr_statement_info *info, struct cr_err *err)
+cr_export_read_rows(struct cr_rows *t, const char *own, cr_credit_fn fn, void *arg,
+                    struct cr_statement_info *info, struct cr_err *err)
 {
 	struct cr_statement_info dummy;
 	struct cr_credit *c = NULL;
@@ -436,16 +449,17 @@ cr_export_read_table(struct cr_table *t, const char *own, cr_credit_fn fn, void 
 	if ((rc = find_header(t, own, &L, account, sizeof account, err)) != 0)
 		return rc;
 	snprintf(info->kind, sizeof info->kind, "%s/%s",
-	         L.delim == ','    ? "csv"
+	         !t->delimited     ? t->format
+	         : L.delim == ','  ? "csv"
 	         : L.delim == '\t' ? "tsv"
 	         : L.delim == '|'  ? "psv"
 	                           : "ssv",
-	         cr_table_encoding(t));
-	if ((rc = cr_table_rewind(t, L.delim, err)) != 0)
+	         t->encoding);
+	if ((rc = t->rewind(t->ctx, L.delim, err)) != 0)
 		return rc;
 	if ((c = malloc(sizeof *c)) == NULL)
 		return cr_err_set(err, CR_ENOMEM, "export: out of memory");
-	while ((rc = cr_table_next(t, &f, &n, &line, err)) == 1) {
+	while ((rc = t->next(t->ctx, &f, &n, &line, err)) == 1) {
 		long long credit = 0, debit = 0, amount = 0;
 		int cs = 0, ds = 0, as = 0, csub = 0, dsub = 0, asub = 0, is_credit;
 		size_t o = 0;
@@ -529,19 +543,38 @@ cr_export_read_table(struct cr_table *t, const char *own, cr_credit_fn fn, void 
 	return 0;
 }
 
+static int
+table_rewind(void *ctx, char delim, struct cr_err *err)
+{
+	return cr_table_rewind(ctx, delim, err);
+}
+
+static int
+table_next(void *ctx, char ***fields, int *n, long *line, struct cr_err *err)
+{
+	return cr_table_next(ctx, fields, n, line, err);
+}
+
+int
+cr_export_read_table(struct cr_table *t, const char *own, cr_credit_fn fn, void *arg,
+                     struct cr_statement_info *info, struct cr_err *err)
+{
+	struct cr_rows rows = {t, 1, table_rewind, table_next, "", cr_table_encoding(t)};
+
+	return cr_export_read_rows(&rows, own, fn, arg, info, err);
+}
+
 const char *
 cr_export_unsupported(const void *head, size_t len)
 {
 	const unsigned char *p = head;
 
 	if (len >= 8 && memcmp(p, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
-		return "暂不支持 Excel 97-2003（.xls）格式的对账单，请在网银中导出 CSV 或 TXT 格式";
-	if (len >= 4 && memcmp(p, "PK\x03\x04", 4) == 0)
-		return "暂不支持 Excel（.xlsx）格式的对账单，请在网银中导出 CSV 或 TXT 格式";
+		return "暂不支持 Excel 97-2003（.xls）格式的对账单，请在网银中导出 CSV、TXT 或 XLSX 格式";
 	if (len >= 5 &&
 	    (memmem(p, len < 512 ? len : 512, "<html", 5) || memmem(p, len < 512 ? len : 512, "<HTML", 5) ||
 	     memmem(p, len < 512 ? len : 512, "<table", 6)))
-		return "暂不支持网页（HTML）格式的对账单，请在网银中导出 CSV 或 TXT 格式";
+		return "暂不支持网页（HTML）格式的对账单，请在网银中导出 CSV、TXT 或 XLSX 格式";
 	return NULL;
 }
 
@@ -549,9 +582,27 @@ int
 cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void *arg,
                struct cr_statement_info *info, struct cr_err *err)
 {
+	unsigned char head[4] = {0};
 	struct cr_table *t;
+	FILE *f;
 	int rc;
 
+	if ((f = fopen(path, "rb")) != NULL) {
+		if (fread(head, 1, sizeof head, f) != sizeof head)
+			memset(head, 0, sizeof head);
+		fclose(f);
+	}
+	if (memcmp(head, "PK\x03\x04", 4) == 0) {
+		struct cr_xlsx *x;
+		struct cr_rows rows;
+
+		if ((rc = cr_xlsx_open(path, &x, err)) != 0)
+			return rc;
+		cr_xlsx_rows(x, &rows);
+		rc = cr_export_read_rows(&rows, own_account, fn, arg, info, err);
+		cr_xlsx_close(x);
+		return rc;
+	}
 	if ((rc = cr_table_open(path, &t, err)) != 0)
 		return rc;
 	rc = cr_export_read_table(t, own_account, fn, arg, info, err);

@@ -8,8 +8,9 @@
  * transactions.  Produces the same normalised records as the camt reader
  * (credit.h); the own account from a preamble line (账号 …) or, without
  * one, the configured one.  A file that cannot be recognised is refused
- * whole, saying what was looked for and what was found.  Excel files
- * (.xls, .xlsx) are recognised and refused with a message: not read yet.
+ * whole, saying what was looked for and what was found.  XLSX workbooks
+ * are read through xlsx.c; XLS (BIFF) and HTML files are recognised and
+ * refused with a message: not read yet.
  */
 #ifndef CR_BANKEXPORT_H
 #define CR_BANKEXPORT_H
@@ -19,9 +20,24 @@
 #include "credit.h"
 #include "table.h"
 
+/* Rows of a table, whatever it came from (delimited text, a spreadsheet). */
+struct cr_rows {
+	void *ctx;
+	int delimited; /* 1: the delimiter is tried among the usual ones; 0: one reading */
+	/* From the top again (delim for delimited text); 0 or an error. */
+	int (*rewind)(void *ctx, char delim, struct cr_err *err);
+	/* As cr_table_next. */
+	int (*next)(void *ctx, char ***fields, int *n, long *line, struct cr_err *err);
+	const char *format; /* for the kind when not delimited: "xlsx" */
+	const char *encoding;
+};
+
 /* Reads path as a bank export, calling fn per transaction; as cr_camt_read. */
 int cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void *arg,
                    struct cr_statement_info *info, struct cr_err *err);
+/* The same over rows of any source. */
+int cr_export_read_rows(struct cr_rows *rows, const char *own_account, cr_credit_fn fn, void *arg,
+                        struct cr_statement_info *info, struct cr_err *err);
 /* The same over an opened table (tests, fuzzing). */
 int cr_export_read_table(struct cr_table *t, const char *own_account, cr_credit_fn fn, void *arg,
                          struct cr_statement_info *info, struct cr_err *err);

@@ -114,9 +114,7 @@ refusals(void)
 	   "a header without an amount column is refused");
 	ok(read_export("unsigned-amount.csv", &s, &info, &err) == CR_EINVAL && strstr(err.user, "收支方向"),
 	   "one unsigned amount and no direction: refused rather than guessed");
-	for (const char *const *x =
-	         (const char *const[]){"excel97.xls", "excel.xlsx", "html-as-xls.xls", NULL};
-	     *x; x++) {
+	for (const char *const *x = (const char *const[]){"excel97.xls", "html-as-xls.xls", NULL}; *x; x++) {
 		char path[4300];
 
 		snprintf(path, sizeof path, "%s/%s", dir, *x);
@@ -128,6 +126,34 @@ refusals(void)
 		ok(cr_export_unsupported(head, n) != NULL, "%s is recognised and refused with a message", *x);
 	}
 	ok(cr_export_unsupported("交易日期,金额", 16) == NULL, "a CSV is not");
+}
+
+static void
+workbooks(void)
+{
+	struct cr_statement_info info;
+	struct cr_err err = {0};
+	struct seen s;
+	int rc;
+
+	rc = read_export("boc.xlsx", &s, &info, &err);
+	ok(rc == 0 && s.n == 3 && s.credits == 2, "XLSX: shared strings, a preamble, 借贷标识 (%s)", err.msg);
+	is_str(info.kind, "xlsx/utf-8", "its kind");
+	ok(strcmp(s.c[0].booking_date, "2026-11-25") == 0 && s.c[0].amount_fen == 20000 &&
+	       strstr(s.c[0].text, "订单00000107") && strcmp(s.c[0].ref, "BOC001") == 0 &&
+	       strcmp(s.c[0].account, OWN) == 0,
+	   "a date as an Excel serial number, a numeric amount, the account from the preamble");
+	ok(s.c[1].amount_fen == 100050 && !s.c[1].credit && s.c[2].amount_fen == 120000,
+	   "text dates and amounts with separators beside numeric ones");
+	rc = read_export("inline.xlsx", &s, &info, &err);
+	ok(rc == 0 && s.n == 1 && s.credits == 1 && s.c[0].amount_fen == 20000,
+	   "XLSX with inline strings (%s)", err.msg);
+	ok(read_export("truncated.xlsx", &s, &info, &err) == CR_EINVAL && strstr(err.user, "XLSX") &&
+	       s.n == 0,
+	   "a truncated XLSX is refused");
+	ok(read_export("bomb.xlsx", &s, &info, &err) == CR_ETOOBIG && strstr(err.user, "过大") && s.n == 0,
+	   "a zip bomb (a sheet expanding hundreds of times) is stopped early");
+	printf("#   %s\n", err.user);
 }
 
 static void
@@ -177,6 +203,7 @@ main(void)
 	dir = d;
 	banks();
 	refusals();
+	workbooks();
 	memory_cases();
 	return tap_done();
 }
