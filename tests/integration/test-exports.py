@@ -1,4 +1,4 @@
-"""Bank exports (issue 11): a 交易明细 CSV in GBK, as finance downloads it from 企业网银, pays the orders it names
+"""Bank exports (issue 11): a 交易明细 CSV in GBK (and an XLSX workbook), as finance downloads it from 企业网银, pays the orders it names
 through the command line, the upload and the inbox alike; a re-downloaded export overlapping the last books
 nothing twice; the same payment in a camt statement and in an export (one bank reference) books once; two
 identical transfers without a reference stay two; an unrecognisable file is refused whole, saying what was
@@ -76,6 +76,22 @@ again = no_ref.replace(".csv", "-again.csv")
 open(again, "wb").write(open(no_ref, "rb").read() + "合计,66.00,,,\r\n".encode("gbk"))
 rc, res, _ = import_statement(again)
 ok(rc == 0 and res[0]["duplicate"] == 2, "and are not booked again from another download", res)
+
+# An XLSX workbook (Excel's own format) pays its order too.
+import zipfile
+x = approved_order(cust, rev, seed=306)
+cells = [["交易日期", "贷方发生额", "借方发生额", "对方户名", "摘要", "交易流水号"],
+         ["2026-11-26", "%.2f" % (x["amount_fen"] / 100), "", "我是测试企业", "订单%s" % x["order_no"], "EX-" + tag]]
+rows = "".join('<row r="%d">%s</row>' % (i + 1, "".join('<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>'
+                                                    % (chr(65 + j), i + 1, v) for j, v in enumerate(r) if v))
+               for i, r in enumerate(cells))
+book = os.path.join(tmp, "明细.xlsx")
+with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("xl/worksheets/sheet1.xml", '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               '<sheetData>%s</sheetData></worksheet>' % rows)
+rc, res, err = import_statement(book)
+ok(rc == 0 and res[0].get("kind") == "xlsx/utf-8" and res[0].get("matched") == 1 and status(x)["status"] == "paid",
+   "an XLSX export pays its order", (res, err))
 
 # Refused whole.
 bad = os.path.join(tmp, "bad.csv")
