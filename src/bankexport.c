@@ -133,12 +133,62 @@ label_of(const char *in, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
+/* Labels added by configuration (bank.export_labels), parsed for one reading. */
+#define EXTRA_MAX 32
+static const char *role_names[] = {"",          "date", "time",    "credit", "debit", "amount",
+                                   "direction", "name", "account", "remark", "txid",  "currency"};
+static __thread struct {
+	int n;
+	enum role role[EXTRA_MAX];
+	char label[EXTRA_MAX][64];
+} extra;
+
+int
+cr_export_labels(const char *spec, struct cr_err *err)
+{
+	char buf[2048], *save = NULL, *item;
+
+	extra.n = 0;
+	snprintf(buf, sizeof buf, "%s", spec ? spec : "");
+	for (item = strtok_r(buf, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(item, ':'), *save2 = NULL, *l;
+		enum role r = R_NONE;
+
+		while (*item == ' ')
+			item++;
+		if (colon == NULL)
+			return cr_err_set(err, CR_EINVAL, "bank.export_labels: '%s' is not role:label,label",
+			                  item);
+		*colon = '\0';
+		for (int i = 1; i < (int)(sizeof role_names / sizeof role_names[0]); i++)
+			if (strcmp(item, role_names[i]) == 0)
+				r = (enum role)i;
+		if (r == R_NONE)
+			return cr_err_set(err, CR_EINVAL,
+			                  "bank.export_labels: unknown role '%s' (date, time, credit, debit, "
+			                  "amount, direction, name, account, remark, txid, currency)",
+			                  item);
+		for (l = strtok_r(colon + 1, ",", &save2); l; l = strtok_r(NULL, ",", &save2)) {
+			if (extra.n == EXTRA_MAX)
+				return cr_err_set(err, CR_EINVAL, "bank.export_labels: more than %d labels",
+				                  EXTRA_MAX);
+			extra.role[extra.n] = r;
+			label_of(l, extra.label[extra.n], sizeof extra.label[extra.n]);
+			extra.n++;
+		}
+	}
+	return 0;
+}
+
 static enum role
 role_of(const char *cell)
 {
 	char l[128];
 
 	label_of(cell, l, sizeof l);
+	for (int i = 0; i < extra.n; i++)
+		if (strcmp(l, extra.label[i]) == 0)
+			return extra.role[i];
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
 		if (strcmp(l, labels[i].label) == 0)
 			return labels[i].role;

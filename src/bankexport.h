@@ -32,6 +32,13 @@ struct cr_rows {
 	const char *encoding;
 };
 
+/*
+ * Labels beyond the built-in synonyms, from bank.export_labels:
+ * "role:label,label;role:label" with roles date, time, credit, debit,
+ * amount, direction, name, account, remark, txid, currency; for the
+ * readings that follow in this thread.  CR_EINVAL for a malformed spec.
+ */
+int cr_export_labels(const char *spec, struct cr_err *err);
 /* Reads path as a bank export, calling fn per transaction; as cr_camt_read. */
 int cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void *arg,
                    struct cr_statement_info *info, struct cr_err *err);

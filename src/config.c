@@ -69,6 +69,7 @@ static const struct opt opts[] = {
     {"bank", "import_interval", OPT_INT, O(bank_import_interval), "1200", 10, 86400, NULL, 0},
     {"bank", "max_file", OPT_SIZE, O(bank_max_file), "200M", 1 * KIB, 4 * GIB, NULL, 0},
     {"bank", "batch", OPT_INT, O(bank_batch), "500", 1, 100000, NULL, 0},
+    {"bank", "export_labels", OPT_STR, O(bank_export_labels), "", 0, 0, NULL, 0},
 
     {"price", "base_per_year", OPT_INT, O(price_base_per_year), "20000", 0, 100000000, NULL, 0},
     {"price", "addon_per_year", OPT_INT, O(price_addon_per_year), "10000", 0, 100000000, NULL, 0},

@@ -62,8 +62,9 @@ struct cr_config {
 	char *bank_archive_dir;
 	char *bank_failed_dir;
 	int64_t bank_import_interval;
-	int64_t bank_max_file; /* bytes: the largest statement read */
-	int64_t bank_batch;    /* credits booked per transaction */
+	int64_t bank_max_file;    /* bytes: the largest statement read */
+	int64_t bank_batch;       /* credits booked per transaction */
+	char *bank_export_labels; /* column labels beyond the built-in ones: "role:label,label;..." */
 
 	/* [price] */
 	int64_t price_base_per_year;

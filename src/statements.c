@@ -273,6 +273,7 @@ read_statement(const struct cr_config *cfg, const char *path, cr_credit_fn fn, v
                struct cr_statement_info *info, struct cr_err *err)
 {
 	unsigned char head[512];
+	struct cr_err why_labels;
 	const char *why;
 	size_t n = 0;
 	FILE *f;
@@ -285,6 +286,9 @@ read_statement(const struct cr_config *cfg, const char *path, cr_credit_fn fn, v
 		return cr_err_user(err, CR_EINVAL, NULL, "%s", why);
 	if (cr_camt_sniff(head, n))
 		return cr_camt_read(path, fn, arg, info, err);
+	if (cr_export_labels(cfg->bank_export_labels, &why_labels) != 0)
+		return cr_err_user(err, CR_EINVAL, NULL, "配置项 bank.export_labels 有误：%s",
+		                   why_labels.msg);
 	return cr_export_read(path, cfg->bank_account, fn, arg, info, err);
 }
 

@@ -157,6 +157,33 @@ workbooks(void)
 }
 
 static void
+taught_labels(void)
+{
+	static const char csv[] = "入账时间,收款额,客户附言\n2026-11-25,200.00,订单00000131\n";
+	struct cr_statement_info info;
+	struct cr_table *t = NULL;
+	struct cr_err err = {0};
+	struct seen s = {0};
+
+	ok(cr_table_open_memory(csv, sizeof csv - 1, &t, &err) == 0 &&
+	       cr_export_read_table(t, OWN, keep, &s, &info, &err) == CR_EINVAL,
+	   "a bank's labels not known yet: refused");
+	cr_table_close(t);
+	ok(cr_export_labels("date:入账时间;credit:收款额;remark:客户附言", &err) == 0,
+	   "taught by configuration");
+	memset(&s, 0, sizeof s);
+	ok(cr_table_open_memory(csv, sizeof csv - 1, &t, &err) == 0 &&
+	       cr_export_read_table(t, OWN, keep, &s, &info, &err) == 0 && s.n == 1 && s.credits == 1 &&
+	       strstr(s.c[0].text, "00000131"),
+	   "then read");
+	cr_table_close(t);
+	ok(cr_export_labels("when:入账时间", &err) == CR_EINVAL && strstr(err.msg, "unknown role"),
+	   "an unknown role is refused");
+	ok(cr_export_labels("date", &err) == CR_EINVAL, "a malformed spec is refused");
+	cr_export_labels("", &err);
+}
+
+static void
 memory_cases(void)
 {
 	static const char quoted[] =
@@ -204,6 +231,7 @@ main(void)
 	banks();
 	refusals();
 	workbooks();
+	taught_labels();
 	memory_cases();
 	return tap_done();
 }
