@@ -61,11 +61,32 @@ cr_audit_s(struct cr_db *db, const struct cr_actor *actor, const char *action, c
 	return rc;
 }
 
+/*
+ * An object id as its column holds it (40 characters): a longer one (an
+ * account name typed at login) is cut, with a marker, never refused.
+ */
+static const char *
+fit_id(const char *id, char out[200])
+{
+	size_t i = 0, chars = 0;
+
+	while (id[i] && chars < 38) {
+		i++;
+		while (((unsigned char)id[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	if (id[i] == '\0')
+		return id;
+	snprintf(out, 200, "%.*s…", (int)i, id);
+	return out;
+}
+
 static int
 audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
              const char *object_id, json_t *before, json_t *after, struct cr_err *err)
 {
-	char at[32], prev[65], hash[65], *b = NULL, *a = NULL, *text;
+	char at[32], prev[65], hash[65], *b = NULL, *a = NULL, *text, cut[200];
 	struct cr_res res;
 	long long aid = actor ? actor->id : 0;
 	const char *aname = actor && actor->name ? actor->name : "system",
@@ -73,6 +94,7 @@ audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action,
 	int rc;
 
 	now_text(at);
+	object_id = fit_id(object_id ? object_id : "", cut);
 	if ((rc = cr_db_exec(db, &res, err, "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
 	                     "")) != 0) {
 		json_decref(before);
@@ -120,8 +142,8 @@ cr_audit(struct cr_db *db, const struct cr_actor *actor, const char *action, con
 	return cr_audit_s(db, actor, action, object_type, id, before, after, err);
 }
 
-int
-cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct cr_err *err)
+static int
+verify_in(struct cr_db *db, long long *rows, long long *broken, struct cr_err *err)
 {
 	char prev[65] = ZERO_HASH, hash[65];
 	long long last = 0;
@@ -363,5 +385,18 @@ out:
 	free(args);
 	free(at);
 	free(hash);
+	return rc;
+}
+
+int
+cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct cr_err *err)
+{
+	int rc;
+
+	/* The rows and the head read from one snapshot: appends made meanwhile are not half seen. */
+	if ((rc = cr_db_begin_snapshot(db, err)) != 0)
+		return rc;
+	rc = verify_in(db, rows, broken, err);
+	cr_db_rollback(db);
 	return rc;
 }

@@ -169,6 +169,10 @@ opt_set(struct cr_config *cfg, const struct opt *o, const char *v, char *why, si
 	case OPT_INT:
 	case OPT_SIZE:
 	case OPT_OCTAL:
+		if (o->type == OPT_SIZE && !isdigit((unsigned char)v[0])) {
+			snprintf(why, whylen, "'%s' is not a size (digits, then K, M or G)", v);
+			return -1;
+		}
 		errno = 0;
 		n = strtoll(v, &end, o->type == OPT_OCTAL ? 8 : 10);
 		if (end == v || errno != 0) {

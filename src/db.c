@@ -575,6 +575,19 @@ cr_db_begin(struct cr_db *db, struct cr_err *err)
 }
 
 int
+cr_db_begin_snapshot(struct cr_db *db, struct cr_err *err)
+{
+	static const char sql[] = "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
+	int rc = simple(db, sql, err);
+
+	if (rc == CR_ERETRY && reconnect(db, NULL) == 0)
+		rc = simple(db, sql, err);
+	if (rc == 0)
+		db->in_tx = 1;
+	return rc;
+}
+
+int
 cr_db_commit(struct cr_db *db, struct cr_err *err)
 {
 	int rc = simple(db, "COMMIT", err);

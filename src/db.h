@@ -80,6 +80,8 @@ long long cr_db_insert_id(const struct cr_db *db);
 int cr_db_in_tx(const struct cr_db *db);
 
 int cr_db_begin(struct cr_db *db, struct cr_err *err);
+/* A read-only transaction over one consistent snapshot (end it with cr_db_commit). */
+int cr_db_begin_snapshot(struct cr_db *db, struct cr_err *err);
 int cr_db_commit(struct cr_db *db, struct cr_err *err);
 /* Never fails from the caller's view; a lost connection is dropped. */
 void cr_db_rollback(struct cr_db *db);

@@ -48,8 +48,21 @@ cr_log(enum cr_log_level level, const char *fmt, ...)
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	n = snprintf(line, sizeof line, "%s %s[%ld] %s: ", ts, log_prog, (long)getpid(), level_names[level]);
 	va_start(ap, fmt);
-	if (n > 0 && (size_t)n < sizeof line)
-		vsnprintf(line + n, sizeof line - n, fmt, ap);
+	if (n > 0 && (size_t)n < sizeof line) {
+		char msg[1536];
+
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		/* Text from outside may carry line breaks and other controls: escaped, so that
+		 * nobody can forge a log line. */
+		for (const unsigned char *p = (const unsigned char *)msg; *p && (size_t)n + 5 < sizeof line;
+		     p++) {
+			if (*p < 0x20 || *p == 0x7F)
+				n += snprintf(line + n, sizeof line - n, "\\x%02x", *p);
+			else
+				line[n++] = (char)*p;
+		}
+		line[n] = '\0';
+	}
 	va_end(ap);
 	/* One write per line so that lines from several processes do not mix. */
 	n = strlen(line);
@@ -59,4 +72,19 @@ cr_log(enum cr_log_level level, const char *fmt, ...)
 	if (write(STDERR_FILENO, line, n) < 0) {
 		/* nowhere left to report it */
 	}
+}
+
+const char *
+cr_log_account(const char *typed, char *out, size_t outlen)
+{
+	size_t len = strlen(typed), keep = len <= 24 ? len : 12;
+
+	/* Cut at a character boundary (UTF-8 continuation bytes are 10xxxxxx). */
+	while (keep > 0 && keep < len && ((unsigned char)typed[keep] & 0xC0) == 0x80)
+		keep--;
+	if (keep == len)
+		snprintf(out, outlen, "%s", typed);
+	else
+		snprintf(out, outlen, "%.*s…(%zu bytes)", (int)keep, typed, len);
+	return out;
 }

@@ -74,8 +74,15 @@ cr_h_login(struct cr_req *r)
 		struct cr_actor anon = {0, "anonymous", ip};
 
 		cr_login_failed(db, account, ip, NULL);
-		cr_audit_s(db, &anon, "login.failure", "account", account, NULL, NULL, NULL);
-		cr_info("login failed for account '%s' from %s", account, ip);
+		struct cr_err aerr;
+
+		/* The failure is recorded, or the failure to record it is loud. */
+		if (cr_audit_s(db, &anon, "login.failure", "account", account, NULL, NULL, &aerr) != 0)
+			cr_log(CR_LOG_ERROR, "audit: a failed login could not be recorded: %s", aerr.msg);
+		char shown[80];
+
+		cr_info("login failed for account '%s' from %s", cr_log_account(account, shown, sizeof shown),
+		        ip);
 		cr_reply_error(r, 401, "invalid_credentials", NULL, "账号或密码错误");
 		goto out;
 	}

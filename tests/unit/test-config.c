@@ -64,11 +64,21 @@ main(void)
 	bad("[web]\nworkers = 100000\n", 2, "out of bounds", "out of bounds");
 	bad("[web]\nworkers = 3x\n", 2, "trailing", "trailing garbage");
 	bad("[web]\nmax_body = 10Q\n", 2, "not a size", "bad size suffix");
+	bad("[web]\nmax_body = +1M\n", 2, "not a size", "a size with a sign");
+	bad("[web]\nmax_body = -1M\n", 2, "not a size", "a negative size");
 	bad("[log]\nlevel = loud\n", 2, "not one of", "enum value");
 	bad("[ca]\nvalidity_from = tomorrow\n", 2, "issue|old_expiry", "validity_from");
 	bad("[web\nworkers = 3\n", 1, "", "broken section header");
 	bad("[web]\njust words\n", 2, "", "line without '='");
 
+	ok(load("[ukey]\nhelper_url = http://evil.example:80\n", &cfg, &err) == CR_EINVAL &&
+	       strstr(err.msg, "not a loopback origin"),
+	   "a key helper that is not on the customer's own machine is refused");
+	cr_config_release(&cfg);
+	ok(load("[ukey]\nhelper_url = http://127.0.0.1:18443\n", &cfg, &err) == 0 &&
+	       strcmp(cfg.ukey_helper_url, "http://127.0.0.1:18443") == 0,
+	   "a loopback helper is taken");
+	cr_config_release(&cfg);
 	ok(cr_config_load(&cfg, "/nonexistent/certrenew.conf", &err) == CR_EIO &&
 	       strstr(err.msg, "/nonexistent/certrenew.conf"),
 	   "a missing file names itself");

@@ -1,0 +1,79 @@
+"""Trust (issue 13, first part): a log line cannot be forged through the account field (control characters
+escaped) and a password typed into the account field never reaches the log in full; a failed login with a
+long account name is still audited (cut, with a marker); `certrenewctl audit verify` reads one snapshot and
+never reports a break that is not there, run 20 times while logins write to the audit trail."""
+import os
+import subprocess
+import threading
+
+from crtest import *
+
+if not healthy():
+    bail("the stack is not running (contrib/dev.sh up)")
+log = os.path.join(TOP, "run", "log", "certrenew-fcgi.log")
+
+
+def unthrottle():
+    """Failed logins from this address are throttled; each case here starts afresh (and leaves none behind)."""
+    sql("DELETE FROM login_failures WHERE ip IN ('127.0.0.1', '::1')")
+
+
+
+def log_tail(since):
+    with open(log, "rb") as f:
+        f.seek(since)
+        return f.read().decode("utf-8", "replace")
+
+
+unthrottle()
+start = os.path.getsize(log)
+forged = "nobody\n2026-11-25T00:00:00Z certrenew-fcgi[1] info: login: admin (admin) from 10.0.0.1"
+st, _ = Client().login(forged, "wrong-password-1")
+secret = "MyS3cret-Passw0rd-typed-in-the-wrong-box"
+unthrottle()
+st2, _ = Client().login(secret, "x")
+time.sleep(0.5)
+tail = log_tail(start)
+ok(st == 401 and "\\x0a" in tail and not any(l.startswith("2026-11-25T00:00:00Z") for l in tail.splitlines()),
+   "a line break in the account field is escaped: no forged log line", tail[-400:])
+ok(st2 == 401 and secret not in tail and secret[:12] in tail and "bytes)" in tail,
+   "a password typed into the account field is cut in the log", tail[-300:])
+
+before = int(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure'")[0][0])
+long_name = "企业" * 30
+unthrottle()
+Client().login(long_name, "wrong-password-1")
+rows = sql("SELECT object_id FROM audit_log WHERE action = 'login.failure' ORDER BY id DESC LIMIT 1")
+after = int(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure'")[0][0])
+ok(after == before + 1 and rows[0][0].endswith("…") and rows[0][0].startswith("企业企业"),
+   "a failed login with a 60-character account is audited, the name cut with a marker", rows)
+
+# audit verify under concurrent writes.
+stop = threading.Event()
+
+
+def writer():
+    # Logins that succeed: each appends login.success to the audit trail.
+    while not stop.is_set():
+        Client().login("我是测试企业")
+
+
+successes = int(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'login.success'")[0][0])
+threads = [threading.Thread(target=writer) for _ in range(3)]
+for t in threads:
+    t.start()
+results = []
+try:
+    for i in range(20):
+        p = ctl("audit", "verify")
+        results.append((p.returncode, p.stderr.strip()[-200:]))
+finally:
+    stop.set()
+    for t in threads:
+        t.join()
+unthrottle()
+bad = [r for r in results if r[0] != 0]
+grew = int(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'login.success'")[0][0]) - successes
+ok(not bad and grew > 20, "audit verify 20 times under concurrent logins (%d rows appended meanwhile): never a false break" % grew,
+   bad[:3])
+done()
