@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../log.h"
 #include "../utf8.h"
@@ -251,7 +252,9 @@ cr_req_json(struct cr_req *r)
 	if (r->body_len == 0)
 		return json_object();
 	/* A cross-site form cannot send application/json without a preflight. */
-	if (strncmp(ct, "application/json", 16) != 0 || (ct[16] != '\0' && ct[16] != ';')) {
+	/* Media types are case-insensitive (RFC 9110); parameters may follow. */
+	if (strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
 		cr_reply_error(r, 415, "unsupported_media_type", NULL,
 		               "请求内容须为 JSON（Content-Type: application/json）");
 		return NULL;

@@ -1,7 +1,8 @@
 """Trust (issue 13, first part): a log line cannot be forged through the account field (control characters
 escaped) and a password typed into the account field never reaches the log in full; a failed login with a
 long account name is still audited (cut, with a marker); `certrenewctl audit verify` reads one snapshot and
-never reports a break that is not there, run 20 times while logins write to the audit trail."""
+never reports a break that is not there, run 20 times while logins write to the audit trail; media types
+compare without regard to case."""
 import os
 import subprocess
 import threading
@@ -47,6 +48,12 @@ rows = sql("SELECT object_id FROM audit_log WHERE action = 'login.failure' ORDER
 after = int(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure'")[0][0])
 ok(after == before + 1 and rows[0][0].endswith("…") and rows[0][0].startswith("企业企业"),
    "a failed login with a 60-character account is audited, the name cut with a marker", rows)
+
+# Media types compare without regard to case.
+unthrottle()
+st, b, _ = Client().raw("POST", "/api/v1/session", json.dumps({"account": "我是测试企业", "password": PW}),
+                        ctype="Application/JSON; Charset=UTF-8")
+ok(st == 200, "Application/JSON is JSON", b[:200])
 
 # audit verify under concurrent writes.
 stop = threading.Event()
