@@ -89,8 +89,13 @@ cr_h_login(struct cr_req *r)
 	cr_login_succeeded(db, u.login, NULL);
 	if ((rc = cr_db_begin(db, &err)) == 0) {
 		struct cr_actor who = {u.id, u.login, ip};
+		char old[CR_TOKEN_HEX + 1];
 
-		if ((rc = cr_session_create(db, r->web->cfg, u.id, ip, token, csrf, &err)) == 0 &&
+		/* A login ends the session that made the request, if any (no fixation, no stale session). */
+		if (cr_req_cookie(r, "certrenew_session", old, sizeof old) == 0 &&
+		    (rc = cr_session_delete(db, old, &err)) == CR_ENOTFOUND)
+			rc = 0;
+		if (rc == 0 && (rc = cr_session_create(db, r->web->cfg, u.id, ip, token, csrf, &err)) == 0 &&
 		    (rc = cr_audit(db, &who, "login.success", "user", u.id, NULL, NULL, &err)) == 0)
 			rc = cr_db_commit(db, &err);
 		else

@@ -2,7 +2,7 @@
 escaped) and a password typed into the account field never reaches the log in full; a failed login with a
 long account name is still audited (cut, with a marker); `certrenewctl audit verify` reads one snapshot and
 never reports a break that is not there, run 20 times while logins write to the audit trail; media types
-compare without regard to case."""
+compare without regard to case; a login ends the session that made the request."""
 import os
 import subprocess
 import threading
@@ -54,6 +54,18 @@ unthrottle()
 st, b, _ = Client().raw("POST", "/api/v1/session", json.dumps({"account": "我是测试企业", "password": PW}),
                         ctype="Application/JSON; Charset=UTF-8")
 ok(st == 200, "Application/JSON is JSON", b[:200])
+
+# A login ends the session that made the request.
+unthrottle()
+c = Client()
+c.login("我是测试企业")
+first = c.cookie().value
+c.login("我是测试企业")
+second = c.cookie().value
+st_old, _, _ = Client().raw("GET", "/api/v1/me", headers={"Cookie": "certrenew_session=%s" % first})
+st_new, _, _ = Client().raw("GET", "/api/v1/me", headers={"Cookie": "certrenew_session=%s" % second})
+ok(first and second and first != second and st_old == 401 and st_new == 200,
+   "logging in again ends the session the request came with", (st_old, st_new))
 
 # audit verify under concurrent writes.
 stop = threading.Event()
