@@ -67,6 +67,21 @@ st_new, _, _ = Client().raw("GET", "/api/v1/me", headers={"Cookie": "certrenew_s
 ok(first and second and first != second and st_old == 401 and st_new == 200,
    "logging in again ends the session the request came with", (st_old, st_new))
 
+# nginx's own errors speak JSON; the attachment location keeps every security header.
+sock = conf_value("web", "socket")
+os.rename(sock, sock + ".away")
+try:
+    st, b, hd = Client().raw("GET", "/api/v1/me")
+finally:
+    os.rename(sock + ".away", sock)
+ok(st == 502 and (hd.get("Content-Type") or "").startswith("application/json") and
+   json.loads(b)["error"]["code"] == "unavailable", "the application unreachable: 502 in the API's JSON", (st, b[:120]))
+ok(Client().raw("GET", "/api/v1/me")[0] == 401, "and back")
+st, b, hd = Client().raw("GET", "/api/v1/applications/1/attachments/business_license")
+csp = hd.get("Content-Security-Policy") or ""
+ok(hd.get("Referrer-Policy") == "same-origin" and hd.get("X-Content-Type-Options") == "nosniff" and
+   "default-src 'none'" in csp, "attachments keep every security header", dict(hd))
+
 # audit verify under concurrent writes.
 stop = threading.Event()
 
