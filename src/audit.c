@@ -1,3 +1,6 @@
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +10,7 @@
 
 #include "audit.h"
 #include "bytes.h"
+#include "file.h"
 #include "json.h"
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -34,6 +38,115 @@ canonical(const char *prev, const char *at, long long actor_id, const char *acto
 	             before ? before : "", after ? after : "") < 0)
 		return NULL;
 	return s;
+}
+
+/* The key of the chain (audit.key_file), when one is configured: rows then carry an HMAC. */
+static unsigned char chain_key[32];
+static int have_key;
+
+int
+cr_audit_key_load(const char *path, struct cr_err *err)
+{
+	char *data = NULL;
+	size_t len;
+	int rc;
+
+	have_key = 0;
+	if (path == NULL || path[0] == '\0')
+		return 0;
+	if ((rc = cr_file_read(path, 4096, &data, &len, err)) != 0)
+		return rc;
+	data[strcspn(data, "\r\n")] = '\0';
+	rc = strlen(data) == 64 && cr_unhex(chain_key, sizeof chain_key, data) == 0
+	         ? 0
+	         : cr_err_set(err, CR_EINVAL, "audit.key_file %s: not 64 hex digits (openssl rand -hex 32)",
+	                      path);
+	OPENSSL_cleanse(data, len);
+	free(data);
+	have_key = rc == 0;
+	return rc;
+}
+
+/* A field for the hash: its length, then itself, so that no content can move a boundary; NULL is "-". */
+static void
+field(char **buf, size_t *len, size_t *cap, const char *s)
+{
+	char head[24];
+	size_t hl, sl = s ? strlen(s) : 0;
+
+	hl = (size_t)(s ? snprintf(head, sizeof head, "%zu:", sl) : snprintf(head, sizeof head, "-"));
+	if (*buf == NULL || *len + hl + sl + 1 > *cap) {
+		size_t want = (*len + hl + sl + 1) * 2;
+		char *grown = realloc(*buf, want);
+
+		if (grown == NULL) {
+			free(*buf);
+			*buf = NULL;
+			return;
+		}
+		*buf = grown;
+		*cap = want;
+	}
+	memcpy(*buf + *len, head, hl);
+	memcpy(*buf + *len + hl, s ? s : "", sl);
+	*len += hl + sl;
+}
+
+/*
+ * The hash of a row (64 hex digits) in version v: 1, SHA-256 of the fields
+ * joined by '|' (the first rows); 2, SHA-256 of the length-prefixed fields;
+ * 3, HMAC-SHA-256 of those under the chain's key.  -1 when it cannot be
+ * computed (no key for a version 3 row, no memory).
+ */
+static int
+row_hash(int v, const char *prev, const char *at, long long actor_id, const char *actor, const char *action,
+         const char *otype, const char *oid, const char *ip, const char *before, const char *after,
+         char out[65])
+{
+	char *buf = NULL, id[24];
+	size_t len = 0, cap = 0;
+	unsigned char mac[32];
+	unsigned maclen = 0;
+
+	if (v == 1) {
+		char *text = canonical(prev, at, actor_id, actor, action, otype, oid, ip, before, after);
+
+		if (text == NULL)
+			return -1;
+		cr_sha256_hex(out, text, strlen(text));
+		free(text);
+		return 0;
+	}
+	if (v == 3 && !have_key)
+		return -1;
+	snprintf(id, sizeof id, "%lld", actor_id);
+	field(&buf, &len, &cap, prev);
+	field(&buf, &len, &cap, at);
+	field(&buf, &len, &cap, id);
+	field(&buf, &len, &cap, actor);
+	field(&buf, &len, &cap, action);
+	field(&buf, &len, &cap, otype);
+	field(&buf, &len, &cap, oid);
+	field(&buf, &len, &cap, ip);
+	field(&buf, &len, &cap, before);
+	field(&buf, &len, &cap, after);
+	if (buf == NULL)
+		return -1;
+	if (v == 3) {
+		HMAC(EVP_sha256(), chain_key, sizeof chain_key, (unsigned char *)buf, len, mac, &maclen);
+		cr_hex(out, mac, sizeof mac);
+	} else {
+		cr_sha256_hex(out, buf, len);
+	}
+	free(buf);
+	return 0;
+}
+
+/* The version new rows are written in. */
+static int
+version(void)
+{
+	return have_key ? 3 : 2;
 }
 
 static int audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action,
@@ -86,7 +199,8 @@ static int
 audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
              const char *object_id, json_t *before, json_t *after, struct cr_err *err)
 {
-	char at[32], prev[65], hash[65], *b = NULL, *a = NULL, *text, cut[200];
+	char at[32], prev[65], hash[65], *b = NULL, *a = NULL, cut[200];
+	int v = version();
 	struct cr_res res;
 	long long aid = actor ? actor->id : 0;
 	const char *aname = actor && actor->name ? actor->name : "system",
@@ -107,19 +221,16 @@ audit_append(struct cr_db *db, const struct cr_actor *actor, const char *action,
 		b = json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
 	if (after)
 		a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
-	text = canonical(prev, at, aid, aname, action, object_type, object_id, ip, b, a);
-	if (text == NULL) {
+	if (row_hash(v, prev, at, aid, aname, action, object_type, object_id, ip, b, a, hash) != 0) {
 		rc = cr_err_set(err, CR_ENOMEM, "audit: out of memory");
 		goto out;
 	}
-	cr_sha256_hex(hash, text, strlen(text));
-	free(text);
 	rc = cr_db_exec(
 	    db, NULL, err,
 	    "INSERT INTO audit_log (at, actor_id, actor, action, object_type, object_id, ip, before_state,"
-	    " after_state, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "sIsssssssss", at, aid ? &aid : NULL, aname, action, object_type, object_id, ip, b, a, prev,
-	    hash);
+	    " after_state, prev_hash, hash, hash_v) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "sIsssssssssi", at, aid ? &aid : NULL, aname, action, object_type, object_id, ip, b, a, prev,
+	    hash, (long long)v);
 	if (rc == 0)
 		rc =
 		    cr_db_exec(db, NULL, err, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1",
@@ -148,7 +259,7 @@ verify_in(struct cr_db *db, long long *rows, long long *broken, struct cr_err *e
 	char prev[65] = ZERO_HASH, hash[65];
 	long long last = 0;
 	struct cr_res res;
-	int rc;
+	int rc, last_v = 1;
 
 	*rows = *broken = 0;
 	for (;;) {
@@ -156,7 +267,8 @@ verify_in(struct cr_db *db, long long *rows, long long *broken, struct cr_err *e
 		rc = cr_db_exec(
 		    db, &res, err,
 		    "SELECT id, at, IFNULL(actor_id, 0), actor, action, object_type, object_id, ip,"
-		    " before_state, after_state, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id "
+		    " before_state, after_state, prev_hash, hash, hash_v FROM audit_log WHERE id > ? ORDER "
+		    "BY id "
 		    "LIMIT 1000",
 		    "i", last);
 		if (rc != 0)
@@ -167,18 +279,30 @@ verify_in(struct cr_db *db, long long *rows, long long *broken, struct cr_err *e
 		}
 		for (size_t i = 0; i < res.nrows; i++) {
 			long long id = cr_res_i64(&res, i, 0);
-			char *text =
-			    canonical(cr_res_str(&res, i, 10), cr_res_str(&res, i, 1), cr_res_i64(&res, i, 2),
-			              cr_res_str(&res, i, 3), cr_res_str(&res, i, 4), cr_res_str(&res, i, 5),
-			              cr_res_str(&res, i, 6), cr_res_str(&res, i, 7), cr_res_str(&res, i, 8),
-			              cr_res_str(&res, i, 9));
+			int v = (int)cr_res_i64(&res, i, 12);
 
-			if (text == NULL) {
+			/* Versions never go back: a row rewritten in an older, unkeyed form is a break. */
+			if (v < last_v) {
+				*broken = id;
 				cr_res_release(&res);
-				return cr_err_set(err, CR_ENOMEM, "audit: out of memory");
+				return cr_err_set(err, CR_ECONFLICT,
+				                  "audit: row %lld is sealed in an older form (%d) than the "
+				                  "row before it (%d)",
+				                  id, v, last_v);
 			}
-			cr_sha256_hex(hash, text, strlen(text));
-			free(text);
+			last_v = v;
+
+			if (row_hash(v, cr_res_str(&res, i, 10), cr_res_str(&res, i, 1),
+			             cr_res_i64(&res, i, 2), cr_res_str(&res, i, 3), cr_res_str(&res, i, 4),
+			             cr_res_str(&res, i, 5), cr_res_str(&res, i, 6), cr_res_str(&res, i, 7),
+			             cr_res_str(&res, i, 8), cr_res_str(&res, i, 9), hash) != 0) {
+				cr_res_release(&res);
+				return v == 3 && !have_key
+				           ? cr_err_set(
+				                 err, CR_EINVAL,
+				                 "audit: row %lld is keyed; verify needs audit.key_file", id)
+				           : cr_err_set(err, CR_ENOMEM, "audit: out of memory");
+			}
 			if (strcmp(cr_res_str(&res, i, 10), prev) != 0) {
 				*broken = id;
 				cr_res_release(&res);
@@ -212,6 +336,13 @@ verify_in(struct cr_db *db, long long *rows, long long *broken, struct cr_err *e
 		    last, *broken);
 	}
 	cr_res_release(&res);
+	/* With a key, the newest rows are keyed: a tail rewritten unkeyed from the key's first row is a
+	 * break. */
+	if (have_key && last && last_v != 3) {
+		*broken = last;
+		return cr_err_set(err, CR_ECONFLICT,
+		                  "audit: the last row (%lld) is not sealed with the audit key", last);
+	}
 	return 0;
 }
 
@@ -277,7 +408,7 @@ cr_audit_list(struct cr_db *db, const char *actor, const char *action, const cha
 }
 
 #define MANY_ROWS 100 /* rows of one multi-row INSERT */
-#define AUDIT_FIELDS 11
+#define AUDIT_FIELDS 12
 
 /* "INSERT INTO audit_log ... VALUES (...), ..." for rows rows, built once each (the statement cache keys on
  * it). */
@@ -288,14 +419,14 @@ insert_sql(size_t rows)
 	static char *sql[MANY_ROWS + 1];
 	const char *head =
 	    "INSERT INTO audit_log (at, actor_id, actor, action, object_type, object_id, ip, before_state,"
-	    " after_state, prev_hash, hash) VALUES ";
+	    " after_state, prev_hash, hash, hash_v) VALUES ";
 	char *s;
 
 	pthread_mutex_lock(&lock);
-	if (sql[rows] == NULL && (s = malloc(strlen(head) + rows * 26 + 1)) != NULL) {
+	if (sql[rows] == NULL && (s = malloc(strlen(head) + rows * 28 + 1)) != NULL) {
 		strcpy(s, head);
 		for (size_t i = 0; i < rows; i++)
-			strcat(s, i ? ",(?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?)");
+			strcat(s, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
 		sql[rows] = s;
 	}
 	s = sql[rows];
@@ -314,7 +445,7 @@ cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action
 	char(*at)[32] = calloc(MANY_ROWS, sizeof *at), (*hash)[65] = calloc(MANY_ROWS + 1, sizeof *hash);
 	char *after[MANY_ROWS] = {NULL};
 	struct cr_res res;
-	int rc;
+	int rc, v = version();
 
 	if (args == NULL || at == NULL || hash == NULL) {
 		rc = cr_err_set(err, CR_ENOMEM, "audit: out of memory");
@@ -334,19 +465,15 @@ cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action
 			struct cr_audit_row *row = &rows[done + i];
 			const char *prev = i ? hash[i - 1] : hash[MANY_ROWS];
 			struct cr_db_arg *a = &args[i * AUDIT_FIELDS];
-			char *text;
 
 			now_text(at[i]);
 			free(after[i]);
 			after[i] = row->after ? json_dumps(row->after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-			text = canonical(prev, at[i], aid, aname, action, object_type, row->object_id, ip,
-			                 NULL, after[i]);
-			if (text == NULL) {
+			if (row_hash(v, prev, at[i], aid, aname, action, object_type, row->object_id, ip,
+			             NULL, after[i], hash[i]) != 0) {
 				rc = cr_err_set(err, CR_ENOMEM, "audit: out of memory");
 				break;
 			}
-			cr_sha256_hex(hash[i], text, strlen(text));
-			free(text);
 			a[0] = (struct cr_db_arg){'s', 0, at[i]};
 			a[1] = aid ? (struct cr_db_arg){'i', aid, NULL} : (struct cr_db_arg){'n', 0, NULL};
 			a[2] = (struct cr_db_arg){'s', 0, aname};
@@ -358,6 +485,7 @@ cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action
 			a[8] = (struct cr_db_arg){'s', 0, after[i]};
 			a[9] = (struct cr_db_arg){'s', 0, prev};
 			a[10] = (struct cr_db_arg){'s', 0, hash[i]};
+			a[11] = (struct cr_db_arg){'i', v, NULL};
 		}
 		if (rc == 0 && sql == NULL)
 			rc = cr_err_set(err, CR_ENOMEM, "audit: out of memory");

@@ -20,6 +20,14 @@ struct cr_actor {
 	const char *ip;
 };
 
+/*
+ * The chain's key (audit.key_file: 64 hex digits, readable by the service's
+ * users only): rows appended from then on carry an HMAC-SHA-256 under it,
+ * which nobody who can only write to MariaDB can recompute.  "" : no key
+ * (rows carry a plain SHA-256).  Call once at start, before any append.
+ */
+int cr_audit_key_load(const char *path, struct cr_err *err);
+
 /* before/after: JSON objects or NULL; their references are taken (freed here). */
 int cr_audit(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
              long long object_id, json_t *before, json_t *after, struct cr_err *err);

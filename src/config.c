@@ -93,6 +93,7 @@ static const struct opt opts[] = {
     {"ca", "pin_file", OPT_STR, O(ca_pin_file), "", 0, 0, NULL, 0},
 
     {"ukey", "helper_url", OPT_STR, O(ukey_helper_url), "", 0, 0, NULL, 0},
+    {"audit", "key_file", OPT_STR, O(audit_key_file), "", 0, 0, NULL, 0},
 
     {"pay", "query_after", OPT_INT, O(pay_query_after), "60", 5, 3600, NULL, 0},
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "log.h"
 #include "startup.h"
 
@@ -41,6 +42,10 @@ cr_startup_config(const char *prog, const char *path)
 		exit(1);
 	}
 	cr_log_set_level(cr_log_level_parse(cfg->log_level));
+	if (cr_audit_key_load(cfg->audit_key_file, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", prog, err.msg);
+		exit(1);
+	}
 	return cfg;
 }
 

@@ -2,7 +2,8 @@
 escaped) and a password typed into the account field never reaches the log in full; a failed login with a
 long account name is still audited (cut, with a marker); `certrenewctl audit verify` reads one snapshot and
 never reports a break that is not there, run 20 times while logins write to the audit trail; media types
-compare without regard to case; a login ends the session that made the request."""
+compare without regard to case; a login ends the session that made the request; the chain is keyed (HMAC under
+audit.key_file): a row rewritten with its hash recomputed, or passed off in the unkeyed form, is found."""
 import os
 import subprocess
 import threading
@@ -81,6 +82,40 @@ st, b, hd = Client().raw("GET", "/api/v1/applications/1/attachments/business_lic
 csp = hd.get("Content-Security-Policy") or ""
 ok(hd.get("Referrer-Policy") == "same-origin" and hd.get("X-Content-Type-Options") == "nosniff" and
    "default-src 'none'" in csp, "attachments keep every security header", dict(hd))
+
+# The chain is sealed with the audit key: a row rewritten by someone who can write to MariaDB (but has no key)
+# is found, even with its hash recomputed, and so is a tail rewritten in the older, unkeyed form.
+import hashlib
+unthrottle()
+Client().login("chain-probe", "wrong-password-1")
+row = sql("SELECT id, prev_hash, at, IFNULL(actor_id, 0), actor, action, object_type, object_id, ip, hash, hash_v"
+          " FROM audit_log ORDER BY id DESC LIMIT 1")[0]
+rid, prev, at, aid, actor, action, otype, oid, ip, orig_hash, orig_v = row
+ok(orig_v == "3" and oid == "chain-probe", "new rows are sealed with the key (version 3)", row)
+
+
+def plain(after):
+    enc = "".join("%d:%s" % (len(f.encode()), f) for f in (prev, at, aid, actor, action, otype, oid, ip)) + "-"
+    enc += "%d:%s" % (len(after.encode()), after)
+    return hashlib.sha256(enc.encode()).hexdigest()
+
+
+forged_after = '{"forged":true}'
+head = sql("SELECT last_id, last_hash FROM audit_head WHERE id = 1")[0]
+try:
+    sql("UPDATE audit_log SET after_state = '%s', hash = '%s' WHERE id = %s" % (forged_after, plain(forged_after), rid))
+    p1 = ctl("audit", "verify")
+    sql("UPDATE audit_log SET hash_v = 2 WHERE id = %s" % rid)
+    sql("UPDATE audit_head SET last_hash = '%s' WHERE id = 1 AND last_id = %s" % (plain(forged_after), rid))
+    p2 = ctl("audit", "verify")
+finally:
+    sql("UPDATE audit_log SET after_state = NULL, hash = '%s', hash_v = %s WHERE id = %s" % (orig_hash, orig_v, rid))
+    sql("UPDATE audit_head SET last_hash = '%s' WHERE id = 1 AND last_id = %s" % (head[1], head[0]))
+ok(p1.returncode == 1 and ("row %s was changed" % rid) in p1.stderr, "a row changed and its SHA-256 recomputed: found",
+   p1.stderr)
+ok(p2.returncode == 1 and ("row %s" % rid) in p2.stderr, "the same row passed off as unkeyed (version 2): found",
+   p2.stderr)
+ok(ctl("audit", "verify").returncode == 0, "restored, the chain verifies")
 
 # audit verify under concurrent writes.
 stop = threading.Event()
