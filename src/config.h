@@ -109,8 +109,8 @@ struct cr_config {
 	char *wechat_api_base;
 	char *ukey_helper_url;
 	char *audit_key_file;
-	    /* the audit chain's HMAC key (64 hex digits), or "" */ /* the customers' local key helper the
-	                                                               证书服务 page talks to, or "" */
+	/* the audit chain's HMAC key (64 hex digits), or "" */ /* the customers' local key helper the
+	                                                           证书服务 page talks to, or "" */
 };
 
 /* Sets every option to its default. */

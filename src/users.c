@@ -57,6 +57,8 @@ cr_user_check_login(const char *login, struct cr_err *err)
 		return cr_err_user(err, CR_EINVAL, "account", "账号最多 %d 个字符", CR_LOGIN_MAX);
 	if (login[0] == ' ' || login[strlen(login) - 1] == ' ')
 		return cr_err_user(err, CR_EINVAL, "account", "账号首尾不能有空格");
+	if (cr_utf8_invisible(login))
+		return cr_err_user(err, CR_EINVAL, "account", "账号不能包含不可见字符或文字方向控制字符");
 	return 0;
 }
 
@@ -106,8 +108,8 @@ cr_user_find(struct cr_db *db, const char *login, struct cr_user *u, char *hash,
 
 	rc = cr_db_one(db, &res, err, "account",
 	               "SELECT id, login, display_name, role, password_hash FROM users"
-	               " WHERE login = ? AND disabled = 0",
-	               "s", login);
+	               " WHERE login = ? AND login = ? COLLATE utf8mb4_bin AND disabled = 0",
+	               "ss", login, login);
 	if (rc != 0)
 		return rc;
 	u->id = cr_res_i64(&res, 0, 0);

@@ -69,3 +69,26 @@ cr_utf8_copy(char *dst, size_t size, const char *src, size_t n)
 	memmove(dst, src, n);
 	dst[n] = '\0';
 }
+
+int
+cr_utf8_invisible(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		unsigned cp;
+
+		if (p[0] == 0xC2 && p[1] == 0xAD) /* U+00AD soft hyphen */
+			return 1;
+		if (p[0] == 0xCD && p[1] == 0x8F) /* U+034F combining grapheme joiner */
+			return 1;
+		if ((p[0] & 0xF0) != 0xE0 || !p[1] || !p[2])
+			continue;
+		cp = ((unsigned)(p[0] & 0x0F) << 12) | ((unsigned)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+		if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+		    (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF ||
+		    cp == 0x180E || cp == 0x3164 || cp == 0x115F || cp == 0x1160)
+			return 1;
+	}
+	return 0;
+}

@@ -6,6 +6,12 @@
 
 /* Number of code points in s[0..len), or -1 if not valid UTF-8 (overlongs, surrogates refused). */
 long cr_utf8_chars(const char *s, size_t len);
+/*
+ * 1 when s holds a character that shows nothing or turns text around:
+ * zero-width spaces and joiners, bidi embeddings, overrides and isolates,
+ * word joiners, the BOM, soft hyphens (names made of them look like others).
+ */
+int cr_utf8_invisible(const char *s);
 /* 1 when the NUL-terminated s holds no control characters (C0, DEL, C1). */
 int cr_utf8_printable(const char *s);
 

@@ -4,6 +4,7 @@
 
 #include "../log.h"
 #include "../password.h"
+#include "../utf8.h"
 #include "handlers.h"
 
 static json_t *
@@ -45,6 +46,16 @@ cr_h_login(struct cr_req *r)
 	}
 	if (*password == '\0') {
 		cr_reply_error(r, 400, "missing_field", "password", "请输入密码");
+		goto out;
+	}
+	/* A name made of invisible characters could pass for another's: refused before any lookup. */
+	if (cr_utf8_invisible(account)) {
+		char shown[80];
+
+		cr_warn("login refused from %s: the account '%s' holds invisible characters", ip,
+		        cr_log_account(account, shown, sizeof shown));
+		cr_reply_error(r, 400, "invalid_account", "account",
+		               "账号不能包含不可见字符或文字方向控制字符");
 		goto out;
 	}
 	if ((db = cr_req_db(r)) == NULL)

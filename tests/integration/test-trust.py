@@ -50,6 +50,23 @@ after = int(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure'")
 ok(after == before + 1 and rows[0][0].endswith("…") and rows[0][0].startswith("企业企业"),
    "a failed login with a 60-character account is audited, the name cut with a marker", rows)
 
+# Account names: invisible characters refused before any lookup; names compared exactly.
+unthrottle()
+n_before = int(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure' AND object_id LIKE 'admin%'")[0][0])
+st, b = Client().login("admin" + "\u200b" * 40, "wrong-password-1")
+n_after = int(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure' AND object_id LIKE 'admin%'")[0][0])
+ok(st == 400 and error_of(b).get("code") == "invalid_account" and n_after == n_before,
+   "admin + 40 zero-width spaces is refused as an account, not taken for admin", b)
+p = ctl("user", "add", "--role", "enterprise", "trust\u202eadmin", stdin="long-enough-1\n")
+ok(p.returncode != 0 and "不可见" in p.stderr, "such a name cannot be created either", p.stderr)
+name = "TrustCase%d" % (int(time.time()) % 100000)
+ctl("user", "add", "--role", "enterprise", name, stdin="long-enough-1\n")
+unthrottle()
+st_exact, _ = Client().login(name, "long-enough-1")
+st_other, _ = Client().login(name.lower(), "long-enough-1")
+unthrottle()
+ok(st_exact == 200 and st_other == 401, "an account name is compared exactly", (st_exact, st_other))
+
 # Media types compare without regard to case.
 unthrottle()
 st, b, _ = Client().raw("POST", "/api/v1/session", json.dumps({"account": "我是测试企业", "password": PW}),
