@@ -390,7 +390,7 @@ out:
 static const char *
 raw_object(const char *text, const char *key, size_t *len)
 {
-	char pat[80];
+	char pat[128];
 	const char *p, *start;
 	int depth = 0, in_str = 0;
 
@@ -424,69 +424,98 @@ raw_object(const char *text, const char *key, size_t *len)
 	return NULL;
 }
 
+/*
+ * Calls method of Alipay's API with biz (its reference taken), a form POST
+ * to the gateway, and gives its answer object (*ans, borrowed from *all,
+ * which the caller frees) once the answer's signature holds.  CR_EUPSTREAM
+ * when no signed answer came (the outcome unknown).
+ */
+static int
+api(const struct cr_config *cfg, const char *method, json_t *biz_json, json_t **all, json_t **ans,
+    struct cr_err *err)
+{
+	static const char *headers[] = {"Content-Type: application/x-www-form-urlencoded;charset=utf-8",
+	                                NULL};
+	char body[8192], key[80], *biz;
+	struct cr_fetch f = {0};
+	const char *r;
+	size_t len;
+	int rc;
+
+	*all = NULL;
+	*ans = NULL;
+	if ((biz = biz_of(biz_json)) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
+	rc = request(cfg, method, biz, 0, body, sizeof body, err);
+	free(biz);
+	if (rc != 0)
+		return rc;
+	if (cr_fetch("POST", cfg->alipay_gateway, headers, body, &f, err) != 0)
+		return upstream(err);
+	/* alipay.trade.query answers under "alipay_trade_query_response", and so on. */
+	snprintf(key, sizeof key, "%s_response", method);
+	for (char *p = key; *p; p++)
+		if (*p == '.')
+			*p = '_';
+	if (f.status != 200 || (r = raw_object(f.body, key, &len)) == NULL ||
+	    (*all = json_loadb(f.body, f.len, 0, NULL)) == NULL)
+		rc = cr_err_set(err, CR_EUPSTREAM, "alipay: %s: HTTP %ld, no answer", method, f.status);
+	else if (verify_raw(r, len, json_string_value(json_object_get(*all, "sign")), err) != 0)
+		rc =
+		    cr_err_set(err, CR_EUPSTREAM, "alipay: %s: the answer's signature does not hold", method);
+	else
+		*ans = json_object_get(*all, key);
+	if (rc != 0) {
+		json_decref(*all);
+		*all = NULL;
+	}
+	cr_fetch_release(&f);
+	return rc;
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
 int
 cr_alipay_query(struct cr_db *db, const struct cr_config *cfg, const char *order_no, int *booked,
                 struct cr_err *err)
 {
-	static const char *headers[] = {"Content-Type: application/x-www-form-urlencoded;charset=utf-8",
-	                                NULL};
-	char body[8192], paid_at[32], payer[200], *biz;
-	const char *r, *status, *trade, *amount;
-	json_t *all = NULL, *ans = NULL;
+	const char *code, *status, *trade, *amount, *no;
+	char paid_at[32], payer[200];
 	struct cr_online_payment p;
-	struct cr_fetch f = {0};
+	json_t *all, *ans;
 	long long fen;
-	size_t len;
 	int rc, sub;
 
 	*booked = 0;
-	if ((rc = keys(cfg, err)) != 0)
+	if ((rc = keys(cfg, err)) != 0 ||
+	    (rc = api(cfg, "alipay.trade.query", json_pack("{s:s}", "out_trade_no", order_no), &all, &ans,
+	              err)) != 0)
 		return rc;
-	if ((biz = biz_of(json_pack("{s:s}", "out_trade_no", order_no))) == NULL)
-		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
-	rc = request(cfg, "alipay.trade.query", biz, 0, body, sizeof body, err);
-	free(biz);
-	if (rc == 0)
-		rc = cr_fetch("POST", cfg->alipay_gateway, headers, body, &f, err);
-	if (rc != 0)
-		return rc;
-	if (f.status != 200 || (r = raw_object(f.body, "alipay_trade_query_response", &len)) == NULL ||
-	    (all = json_loadb(f.body, f.len, 0, NULL)) == NULL) {
-		rc = cr_err_set(err, CR_EIO, "alipay: query %s: HTTP %ld, no query response", order_no,
-		                f.status);
-		goto out;
-	}
-	if ((rc = verify_raw(r, len, json_string_value(json_object_get(all, "sign")), err)) != 0)
-		goto out;
-	ans = json_object_get(all, "alipay_trade_query_response");
-	status = json_string_value(json_object_get(ans, "trade_status"));
-	trade = json_string_value(json_object_get(ans, "trade_no"));
-	amount = json_string_value(json_object_get(ans, "total_amount"));
-	if (!json_is_string(json_object_get(ans, "code")) ||
-	    strcmp(json_string_value(json_object_get(ans, "code")), "10000") != 0 || status == NULL ||
-	    (strcmp(status, "TRADE_SUCCESS") != 0 && strcmp(status, "TRADE_FINISHED") != 0))
-		goto out; /* no such trade, or not paid: nothing to book */
-	if (json_string_value(json_object_get(ans, "out_trade_no")) == NULL ||
-	    strcmp(json_string_value(json_object_get(ans, "out_trade_no")), order_no) != 0 || trade == NULL ||
-	    !token(trade, 64) || amount == NULL || cr_price_parse(amount, &fen, &sub) != 0 || sub ||
-	    fen <= 0) {
+	code = str(ans, "code");
+	status = str(ans, "trade_status");
+	trade = str(ans, "trade_no");
+	amount = str(ans, "total_amount");
+	no = str(ans, "out_trade_no");
+	if (code == NULL || strcmp(code, "10000") != 0 || status == NULL ||
+	    (strcmp(status, "TRADE_SUCCESS") != 0 && strcmp(status, "TRADE_FINISHED") != 0)) {
+		rc = 0; /* no such trade, or not paid: nothing to book */
+	} else if (no == NULL || strcmp(no, order_no) != 0 || trade == NULL || !token(trade, 64) ||
+	           amount == NULL || cr_price_parse(amount, &fen, &sub) != 0 || sub || fen <= 0) {
 		rc = cr_err_set(err, CR_EINVAL,
 		                "alipay: query %s: the answer is not about this order's payment", order_no);
-		goto out;
+	} else {
+		payer_text(str(ans, "buyer_logon_id"), "utf-8", payer, sizeof payer);
+		p = (struct cr_online_payment){
+		    "alipay", trade, order_no,
+		    fen,      payer, utc_time(str(ans, "send_pay_date"), paid_at, sizeof paid_at),
+		    "query"};
+		rc = cr_online_book(db, &p, booked, err);
 	}
-	payer_text(json_string_value(json_object_get(ans, "buyer_logon_id")), "utf-8", payer, sizeof payer);
-	p = (struct cr_online_payment){
-	    "alipay",
-	    trade,
-	    order_no,
-	    fen,
-	    payer,
-	    utc_time(json_string_value(json_object_get(ans, "send_pay_date")), paid_at, sizeof paid_at),
-	    "query"};
-	rc = cr_online_book(db, &p, booked, err);
-out:
 	json_decref(all);
-	cr_fetch_release(&f);
 	return rc;
 }
 
@@ -494,86 +523,44 @@ int
 cr_alipay_refund(const struct cr_config *cfg, const char *trade_no, long long amount_fen,
                  const char *refund_no, const char *reason, struct cr_err *err)
 {
-	static const char *headers[] = {"Content-Type: application/x-www-form-urlencoded;charset=utf-8",
-	                                NULL};
-	char body[8192], yuan[32], *biz;
-	json_t *all = NULL, *ans;
-	struct cr_fetch f = {0};
-	const char *r, *code;
-	size_t len;
+	char yuan[32];
+	json_t *all, *ans;
+	const char *code;
 	int rc;
 
 	if ((rc = keys(cfg, err)) != 0)
 		return rc;
 	cr_price_format(amount_fen, yuan, sizeof yuan);
-	if ((biz = biz_of(json_pack("{s:s, s:s, s:s, s:s}", "trade_no", trade_no, "refund_amount", yuan,
-	                            "out_request_no", refund_no, "refund_reason", reason))) == NULL)
-		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
-	rc = request(cfg, "alipay.trade.refund", biz, 0, body, sizeof body, err);
-	free(biz);
-	if (rc == 0 && (rc = cr_fetch("POST", cfg->alipay_gateway, headers, body, &f, err)) != 0)
-		return upstream(err);
-	if (rc != 0)
+	if ((rc = api(cfg, "alipay.trade.refund",
+	              json_pack("{s:s, s:s, s:s, s:s}", "trade_no", trade_no, "refund_amount", yuan,
+	                        "out_request_no", refund_no, "refund_reason", reason),
+	              &all, &ans, err)) != 0)
 		return rc;
-	if (f.status != 200 || (r = raw_object(f.body, "alipay_trade_refund_response", &len)) == NULL ||
-	    (all = json_loadb(f.body, f.len, 0, NULL)) == NULL)
-		rc = cr_err_set(err, CR_EUPSTREAM, "alipay: refund %s: HTTP %ld, no refund response",
-		                refund_no, f.status);
-	else if ((rc = verify_raw(r, len, json_string_value(json_object_get(all, "sign")), err)) != 0)
-		rc = cr_err_set(err, CR_EUPSTREAM, "alipay: refund %s: the answer's signature does not hold",
-		                refund_no);
-	else {
-		ans = json_object_get(all, "alipay_trade_refund_response");
-		code = json_string_value(json_object_get(ans, "code"));
-		if (code == NULL || strcmp(code, "10000") != 0)
-			rc = cr_err_user(err, CR_EINVAL, NULL, "支付宝拒绝退款：%.200s",
-			                 json_string_value(json_object_get(ans, "sub_msg"))
-			                     ? json_string_value(json_object_get(ans, "sub_msg"))
-			                     : "未知原因");
-	}
+	code = str(ans, "code");
+	if (code == NULL || strcmp(code, "10000") != 0)
+		rc = cr_err_user(err, CR_EINVAL, NULL, "支付宝拒绝退款：%.200s",
+		                 str(ans, "sub_msg") ? str(ans, "sub_msg") : "未知原因");
 	json_decref(all);
-	cr_fetch_release(&f);
 	return rc;
 }
 
 int
 cr_alipay_close(const struct cr_config *cfg, const char *order_no, struct cr_err *err)
 {
-	static const char *headers[] = {"Content-Type: application/x-www-form-urlencoded;charset=utf-8",
-	                                NULL};
-	char body[8192], *biz;
-	json_t *all = NULL, *ans;
-	struct cr_fetch f = {0};
-	const char *r, *code, *sub;
-	size_t len;
+	const char *code, *sub;
+	json_t *all, *ans;
 	int rc;
 
-	if ((rc = keys(cfg, err)) != 0)
+	if ((rc = keys(cfg, err)) != 0 ||
+	    (rc = api(cfg, "alipay.trade.close", json_pack("{s:s}", "out_trade_no", order_no), &all, &ans,
+	              err)) != 0)
 		return rc;
-	if ((biz = biz_of(json_pack("{s:s}", "out_trade_no", order_no))) == NULL)
-		return cr_err_set(err, CR_ENOMEM, "alipay: out of memory");
-	rc = request(cfg, "alipay.trade.close", biz, 0, body, sizeof body, err);
-	free(biz);
-	if (rc == 0 && (rc = cr_fetch("POST", cfg->alipay_gateway, headers, body, &f, err)) != 0)
-		return upstream(err);
-	if (rc != 0)
-		return rc;
-	if (f.status != 200 || (r = raw_object(f.body, "alipay_trade_close_response", &len)) == NULL ||
-	    (all = json_loadb(f.body, f.len, 0, NULL)) == NULL ||
-	    verify_raw(r, len, json_string_value(json_object_get(all, "sign")), err) != 0) {
-		rc = cr_err_set(err, CR_EUPSTREAM, "alipay: close %s: HTTP %ld, no signed answer", order_no,
-		                f.status);
-	} else {
-		ans = json_object_get(all, "alipay_trade_close_response");
-		code = json_string_value(json_object_get(ans, "code"));
-		sub = json_string_value(json_object_get(ans, "sub_code"));
-		/* A trade the customer never opened at Alipay does not exist there: nothing to close. */
-		if (!(code && strcmp(code, "10000") == 0) &&
-		    !(sub && strcmp(sub, "ACQ.TRADE_NOT_EXIST") == 0))
-			rc = cr_err_set(err, CR_EUPSTREAM, "alipay: close %s: %s %s", order_no,
-			                code ? code : "?", sub ? sub : "");
-	}
+	code = str(ans, "code");
+	sub = str(ans, "sub_code");
+	/* A trade the customer never opened at Alipay does not exist there: nothing to close. */
+	if (!(code && strcmp(code, "10000") == 0) && !(sub && strcmp(sub, "ACQ.TRADE_NOT_EXIST") == 0))
+		rc = cr_err_set(err, CR_EUPSTREAM, "alipay: close %s: %s %s", order_no, code ? code : "?",
+		                sub ? sub : "");
 	json_decref(all);
-	cr_fetch_release(&f);
 	return rc;
 }

@@ -23,8 +23,8 @@ cr_hex(char *out, const void *in, size_t len)
 	out[2 * len] = '\0';
 }
 
-static int
-nibble(char c)
+int
+cr_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -43,7 +43,7 @@ cr_unhex(void *out, size_t outlen, const char *in)
 	if (strlen(in) != 2 * outlen)
 		return -1;
 	for (size_t i = 0; i < outlen; i++) {
-		int hi = nibble(in[2 * i]), lo = nibble(in[2 * i + 1]);
+		int hi = cr_hex_digit(in[2 * i]), lo = cr_hex_digit(in[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

@@ -9,6 +9,8 @@
 int cr_random(void *buf, size_t len);
 /* Writes 2*len hex digits and a NUL to out (2*len+1 bytes). */
 void cr_hex(char *out, const void *in, size_t len);
+/* The value of one hex digit (either case), or -1. */
+int cr_hex_digit(int c);
 /* Decodes exactly 2*outlen hex digits; 0 or -1. */
 int cr_unhex(void *out, size_t outlen, const char *in);
 void cr_sha256(uint8_t out[32], const void *data, size_t len);

@@ -1,21 +1,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "form.h"
 
 #define FORM_BODY_MAX (64 * 1024)
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decodes src[0..len) into dst (NUL-terminated); -1 on a bad escape or %00. */
 static int
@@ -31,8 +20,8 @@ decode(char *dst, const char *src, size_t len)
 
 			if (i + 2 >= len)
 				return -1;
-			hi = hexval((unsigned char)src[i + 1]);
-			lo = hexval((unsigned char)src[i + 2]);
+			hi = cr_hex_digit((unsigned char)src[i + 1]);
+			lo = cr_hex_digit((unsigned char)src[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return -1;
 			dst[o++] = (char)(hi * 16 + lo);
