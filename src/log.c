@@ -75,13 +75,14 @@ cr_log(enum cr_log_level level, const char *fmt, ...)
 }
 
 const char *
-cr_log_account(const char *typed, char *out, size_t outlen)
+cr_log_account(const char *typed, int known, char *out, size_t outlen)
 {
-	size_t len = strlen(typed), keep = len <= 24 ? len : 12;
+	size_t len = strlen(typed), keep = known && len <= 24 ? len : 0;
 
-	/* Cut at a character boundary (UTF-8 continuation bytes are 10xxxxxx). */
-	while (keep > 0 && keep < len && ((unsigned char)typed[keep] & 0xC0) == 0x80)
-		keep--;
+	/* Two characters of an unknown name (UTF-8 continuation bytes are 10xxxxxx). */
+	for (int chars = 0; keep < len && !(known && len <= 24) && chars < 2; chars++)
+		for (keep++; keep < len && ((unsigned char)typed[keep] & 0xC0) == 0x80; keep++)
+			;
 	if (keep == len)
 		snprintf(out, outlen, "%s", typed);
 	else

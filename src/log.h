@@ -19,11 +19,12 @@ void cr_log(enum cr_log_level level, const char *fmt, ...) __attribute__((format
 #define cr_info(...) cr_log(CR_LOG_INFO, __VA_ARGS__)
 #define cr_warn(...) cr_log(CR_LOG_WARN, __VA_ARGS__)
 /*
- * An account name as typed, for a log line: at most 24 bytes and a marker
- * when cut, so that a password typed into the account field never reaches
- * the log in full (out at least 64 bytes).
+ * An account name as typed, for a log line (out at least 64 bytes): an
+ * account that exists (known) as it is, up to 24 bytes; any other name only
+ * by its first two characters and its length, so that a password typed
+ * into the account field never reaches the log in full.
  */
-const char *cr_log_account(const char *typed, char *out, size_t outlen);
+const char *cr_log_account(const char *typed, int known, char *out, size_t outlen);
 #define cr_error(...) cr_log(CR_LOG_ERROR, __VA_ARGS__)
 
 #endif

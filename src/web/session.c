@@ -53,7 +53,7 @@ cr_h_login(struct cr_req *r)
 		char shown[80];
 
 		cr_warn("login refused from %s: the account '%s' holds invisible characters", ip,
-		        cr_log_account(account, shown, sizeof shown));
+		        cr_log_account(account, 0, shown, sizeof shown));
 		cr_reply_error(r, 400, "invalid_account", "account",
 		               "账号不能包含不可见字符或文字方向控制字符");
 		goto out;
@@ -92,8 +92,8 @@ cr_h_login(struct cr_req *r)
 			cr_log(CR_LOG_ERROR, "audit: a failed login could not be recorded: %s", aerr.msg);
 		char shown[80];
 
-		cr_info("login failed for account '%s' from %s", cr_log_account(account, shown, sizeof shown),
-		        ip);
+		cr_info("login failed for account '%s' from %s",
+		        cr_log_account(account, rc != CR_ENOTFOUND, shown, sizeof shown), ip);
 		cr_reply_error(r, 401, "invalid_credentials", NULL, "账号或密码错误");
 		goto out;
 	}
