@@ -293,6 +293,14 @@ cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err)
 		cr_config_defaults(cfg);
 		return cr_err_set(err, CR_EINVAL, "%s:%d: %s", path, line, ctx.why);
 	}
+	if (cfg->wechat_mchid[0] && strlen(cfg->wechat_api_v3_key) != 32) {
+		cr_err_set(err, CR_EINVAL,
+		           "%s: [wechat] api_v3_key: must be the 32 characters set in the merchant platform",
+		           path);
+		cr_config_release(cfg);
+		cr_config_defaults(cfg);
+		return CR_EINVAL;
+	}
 	if (!loopback_origin(cfg->ukey_helper_url)) {
 		cr_err_set(
 		    err, CR_EINVAL,

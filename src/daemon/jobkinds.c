@@ -1,4 +1,5 @@
 #include <jansson.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,6 +144,25 @@ import_inbox(struct cr_jobctx *ctx, struct cr_err *err)
 	return rc;
 }
 
+/* The issuing CA, loaded on first use and kept for the daemon's life (a new CA: restart certrenewd). */
+static struct cr_ca the_ca;
+static int ca_loaded;
+static pthread_mutex_t ca_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct cr_ca *
+issuing_ca(const struct cr_config *cfg, struct cr_err *err)
+{
+	const struct cr_ca *ca = NULL;
+
+	pthread_mutex_lock(&ca_lock);
+	if (ca_loaded || cr_ca_load(&the_ca, cfg, 1, err) == 0) {
+		ca_loaded = 1;
+		ca = &the_ca;
+	}
+	pthread_mutex_unlock(&ca_lock);
+	return ca;
+}
+
 /*
  * issue_order: signs the certificates of a paid order whose requests are in
  * (SPEC 9).  Payload: {"order_id": N}.  The CA key is read here, in the
@@ -153,16 +173,15 @@ issue_order(struct cr_jobctx *ctx, struct cr_err *err)
 {
 	json_t *p = json_loads(ctx->job->payload, 0, NULL);
 	long long order = json_integer_value(json_object_get(p, "order_id"));
-	struct cr_ca ca;
+	const struct cr_ca *ca;
 	int issued, rc;
 
 	json_decref(p);
 	if (order <= 0)
 		return cr_err_set(err, CR_EINVAL, "issue_order: no order_id in the payload");
-	if ((rc = cr_ca_load(&ca, ctx->cfg, 1, err)) != 0)
-		return rc;
-	rc = cr_issue_order(ctx->db, ctx->cfg, &ca, order, &issued, err);
-	cr_ca_release(&ca);
+	if ((ca = issuing_ca(ctx->cfg, err)) == NULL)
+		return err->code;
+	rc = cr_issue_order(ctx->db, ctx->cfg, ca, order, &issued, err);
 	if (rc == 0 && issued)
 		cr_info("issue: order %lld: %d certificate(s) issued", order, issued);
 	return rc;

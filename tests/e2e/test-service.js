@@ -79,7 +79,8 @@ run(async (browser) => {
   ok(pubCert === pubKey, "and holds the key's public key");
   await page.click("text=已写入证书锁");
   await page.locator("#service", { hasText: "已写入" }).waitFor({ timeout: 10000 });
-  ok(true, "the customer confirms it was written into the key");
+  ok((await page.textContent(`tr[data-certificate="${certId}"]`)).includes("已写入"),
+     "the customer confirms it was written into the key");
 
   // With the key helper: a paid order, one button.
   const o2 = approvedOrder(96, true);
