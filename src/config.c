@@ -45,6 +45,7 @@ static const struct opt opts[] = {
     {"web", "session_idle", OPT_INT, O(web_session_idle), "1800", 60, 86400, NULL, 0},
     {"web", "public_url", OPT_STR, O(web_public_url), "", 0, 0, NULL, 0},
     {"web", "session_absolute", OPT_INT, O(web_session_absolute), "43200", 300, 604800, NULL, 0},
+    {"web", "logins_per_minute", OPT_INT, O(web_logins_per_minute), "30", 1, 100000, NULL, 0},
 
     {"jobs", "workers", OPT_INT, O(jobs_workers), "4", 1, 128, NULL, 0},
     {"jobs", "max_attempts", OPT_INT, O(jobs_max_attempts), "5", 1, 100, NULL, 0},

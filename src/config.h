@@ -34,6 +34,7 @@ struct cr_config {
 	int64_t web_max_body;
 	int64_t web_drain_timeout;
 	int64_t web_session_idle;
+	int64_t web_logins_per_minute; /* successful logins of one account */
 	int64_t web_session_absolute;
 
 	/* [jobs] */

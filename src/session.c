@@ -4,10 +4,6 @@
 #include "bytes.h"
 #include "session.h"
 
-#define THROTTLE_WINDOW 900 /* seconds */
-#define THROTTLE_FREE 5     /* failures before waiting */
-#define THROTTLE_MAX_WAIT 900
-
 void
 cr_session_csrf(const char *token, char csrf[CR_CSRF_HEX + 1])
 {
@@ -99,51 +95,4 @@ cr_session_delete(struct cr_db *db, const char *token, struct cr_err *err)
 	if (token_hash(token, hash) != 0)
 		return 0;
 	return cr_db_exec(db, NULL, err, "DELETE FROM sessions WHERE token_hash = ?", "b", hash, sizeof hash);
-}
-
-int
-cr_login_throttle(struct cr_db *db, const char *account, const char *ip, long long *wait, struct cr_err *err)
-{
-	struct cr_res res;
-	int rc;
-
-	*wait = 0;
-	/* For the account and the address: failures in the window, seconds since the last. */
-	rc = cr_db_exec(db, &res, err,
-	                "SELECT COUNT(*), TIMESTAMPDIFF(SECOND, MAX(at), UTC_TIMESTAMP(6))"
-	                " FROM login_failures WHERE account = ? AND at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND"
-	                " UNION ALL "
-	                "SELECT COUNT(*), TIMESTAMPDIFF(SECOND, MAX(at), UTC_TIMESTAMP(6))"
-	                " FROM login_failures WHERE ip = ? AND at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND",
-	                "sisi", account, (long long)THROTTLE_WINDOW, ip, (long long)THROTTLE_WINDOW);
-	if (rc != 0)
-		return rc;
-	for (size_t r = 0; r < res.nrows; r++) {
-		long long n = cr_res_i64(&res, r, 0), since = cr_res_i64(&res, r, 1), need;
-
-		if (n < THROTTLE_FREE)
-			continue;
-		/* 5 failures: wait 2 s, 6: 4 s, 7: 8 s ... up to 15 minutes. */
-		need = n - THROTTLE_FREE >= 9 ? THROTTLE_MAX_WAIT : 2LL << (n - THROTTLE_FREE);
-		if (need > THROTTLE_MAX_WAIT)
-			need = THROTTLE_MAX_WAIT;
-		if (need - since > *wait)
-			*wait = need - since;
-	}
-	cr_res_release(&res);
-	return 0;
-}
-
-int
-cr_login_failed(struct cr_db *db, const char *account, const char *ip, struct cr_err *err)
-{
-	return cr_db_exec(db, NULL, err,
-	                  "INSERT INTO login_failures (account, ip, at) VALUES (?, ?, UTC_TIMESTAMP(6))",
-	                  "ss", account, ip);
-}
-
-int
-cr_login_succeeded(struct cr_db *db, const char *account, struct cr_err *err)
-{
-	return cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", account);
 }

@@ -5,8 +5,7 @@
  * (SHA-256 over a label and the token), so it needs no storage and reveals
  * nothing about the token.
  *
- * Failed logins are recorded per account and per address; from the fifth
- * failure in 15 minutes further tries must wait, doubling each time.
+ * Login throttling is in login.h.
  */
 #ifndef CR_SESSION_H
 #define CR_SESSION_H
@@ -35,15 +34,5 @@ int cr_session_lookup(struct cr_db *db, const struct cr_config *cfg, const char 
 int cr_session_delete(struct cr_db *db, const char *token, struct cr_err *err);
 /* Derives the CSRF token of a session token. */
 void cr_session_csrf(const char *token, char csrf[CR_CSRF_HEX + 1]);
-
-/*
- * Login throttle: *wait receives the seconds the caller must still wait
- * before another try for this account or address (0: go ahead).
- */
-int cr_login_throttle(struct cr_db *db, const char *account, const char *ip, long long *wait,
-                      struct cr_err *err);
-int cr_login_failed(struct cr_db *db, const char *account, const char *ip, struct cr_err *err);
-/* A successful login clears the account's failures. */
-int cr_login_succeeded(struct cr_db *db, const char *account, struct cr_err *err);
 
 #endif

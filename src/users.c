@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "idcheck.h"
+#include "login.h"
 #include "password.h"
 #include "users.h"
 #include "utf8.h"
@@ -133,8 +134,8 @@ cr_users_list(struct cr_db *db, json_t **out, struct cr_err *err)
 	    db, &res, err,
 	    "SELECT u.id, u.login, u.display_name, u.role, u.disabled, DATE_FORMAT(u.created_at, "
 	    "'%Y-%m-%dT%H:%i:%SZ'),"
-	    " (SELECT COUNT(*) FROM login_failures f WHERE f.account = u.login"
-	    " AND f.at > UTC_TIMESTAMP(6) - INTERVAL 15 MINUTE)"
+	    " (SELECT COUNT(*) FROM login_attempts f WHERE f.account = u.login COLLATE utf8mb4_bin"
+	    " AND f.outcome <> 'success' AND f.at > UTC_TIMESTAMP(6) - INTERVAL 15 MINUTE)"
 	    " FROM users u ORDER BY u.role = 'enterprise' OR u.role = 'individual', u.id LIMIT 2000",
 	    "");
 	if (rc != 0)
@@ -203,7 +204,10 @@ cr_user_reset_password(struct cr_db *db, const struct cr_actor *actor, long long
 	if (rc == 0)
 		rc = cr_db_exec(db, NULL, err, "DELETE FROM sessions WHERE user_id = ?", "i", id);
 	if (rc == 0)
-		rc = cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", login);
+		rc = cr_login_clear(db, login, err);
+	/* Browsers that knew the old password are strangers again. */
+	if (rc == 0)
+		rc = cr_db_exec(db, NULL, err, "DELETE FROM login_devices WHERE user_id = ?", "i", id);
 	if (rc == 0)
 		rc = cr_audit(db, actor, "user.password_reset", "user", id, NULL,
 		              json_pack("{s:s}", "account", login), err);
@@ -220,7 +224,7 @@ cr_user_unlock(struct cr_db *db, const struct cr_actor *actor, long long id, str
 		return rc;
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
-	rc = cr_db_exec(db, NULL, err, "DELETE FROM login_failures WHERE account = ?", "s", login);
+	rc = cr_login_clear(db, login, err);
 	if (rc == 0)
 		rc = cr_audit(db, actor, "user.unlock", "user", id, NULL,
 		              json_pack("{s:s, s:I}", "account", login, "failures_cleared",

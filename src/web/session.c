@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../log.h"
+#include "../login.h"
 #include "../password.h"
 #include "../utf8.h"
 #include "handlers.h"
@@ -26,7 +27,11 @@ set_cookie(struct cr_req *r, const char *token, long long max_age)
 void
 cr_h_login(struct cr_req *r)
 {
-	char hash[CR_PW_ENCODED_MAX], token[CR_TOKEN_HEX + 1], csrf[CR_CSRF_HEX + 1];
+	char hash[CR_PW_ENCODED_MAX], token[CR_TOKEN_HEX + 1], csrf[CR_CSRF_HEX + 1],
+	    device[CR_DEVICE_HEX + 1];
+	struct cr_login_try try;
+	const char *why;
+	int have_device;
 	const char *account, *password, *ip = r->remote_addr;
 	struct cr_user u;
 	struct cr_err err;
@@ -60,14 +65,21 @@ cr_h_login(struct cr_req *r)
 	}
 	if ((db = cr_req_db(r)) == NULL)
 		goto out;
-	/* The throttle is checked before any hashing, so failed tries cost little. */
-	if (cr_login_throttle(db, account, ip, &wait, &err) != 0) {
+	/* The budgets are checked and the try recorded before any hashing, so refused tries cost little. */
+	have_device = cr_req_cookie(r, "certrenew_device", device, sizeof device) == 0;
+	if (cr_login_begin(db, r->web->cfg, account, ip, have_device ? device : NULL, &try, &wait, &why,
+	                   &err) != 0) {
 		cr_reply_cr_err(r, &err);
 		goto out;
 	}
 	if (wait > 0) {
 		cr_req_header(r, "Retry-After: %lld", wait);
-		cr_reply_error(r, 429, "too_many_attempts", NULL, "登录失败次数过多，请 %lld 秒后再试", wait);
+		if (strcmp(why, "successes") == 0)
+			cr_reply_error(r, 429, "too_many_attempts", NULL, "登录过于频繁，请 %lld 秒后再试",
+			               wait);
+		else
+			cr_reply_error(r, 429, "too_many_attempts", NULL,
+			               "登录失败次数过多，请 %lld 秒后再试", wait);
 		goto out;
 	}
 	rc = cr_user_find(db, account, &u, hash, &err);
@@ -84,8 +96,10 @@ cr_h_login(struct cr_req *r)
 	if (!ok) {
 		struct cr_actor anon = {0, "anonymous", ip};
 
-		cr_login_failed(db, account, ip, NULL);
 		struct cr_err aerr;
+
+		if (cr_login_end(db, &try, account, ip, 0, &aerr) != 0)
+			cr_log(CR_LOG_ERROR, "login: a failed try could not be marked: %s", aerr.msg);
 
 		/* The failure is recorded, or the failure to record it is loud. */
 		if (cr_audit_s(db, &anon, "login.failure", "account", account, NULL, NULL, &aerr) != 0)
@@ -97,7 +111,11 @@ cr_h_login(struct cr_req *r)
 		cr_reply_error(r, 401, "invalid_credentials", NULL, "账号或密码错误");
 		goto out;
 	}
-	cr_login_succeeded(db, u.login, NULL);
+	if (cr_login_end(db, &try, account, ip, 1, &err) != 0 ||
+	    cr_login_remember_device(db, u.id, have_device ? device : NULL, device, &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		goto out;
+	}
 	if ((rc = cr_db_begin(db, &err)) == 0) {
 		struct cr_actor who = {u.id, u.login, ip};
 		char old[CR_TOKEN_HEX + 1];
@@ -118,6 +136,11 @@ cr_h_login(struct cr_req *r)
 	}
 	cr_info("login: %s (%s) from %s", u.login, cr_role_name(u.role), ip);
 	set_cookie(r, token, r->web->cfg->web_session_absolute);
+	/* The browser is known for this account from now on: its own failures budget (login.h). */
+	cr_req_header(r,
+	              "Set-Cookie: certrenew_device=%s; Path=/api/v1/session; Max-Age=31536000; HttpOnly;"
+	              " SameSite=Strict%s",
+	              device, strcmp(cr_req_param(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
 	cr_reply_json(r, 200, json_pack("{s:o, s:s}", "user", user_json(&u), "csrf_token", csrf));
 out:
 	json_decref(body);

@@ -102,7 +102,7 @@ except subprocess.TimeoutExpired:
 ok(rc == 0 and time.time() - t0 < 12, "then the master exits cleanly (%.1f s)" % (time.time() - t0), rc)
 ok(not os.path.exists(sock), "and removes its socket")
 ok(not children(master.pid), "no worker is left behind")
-sql("DELETE FROM login_failures WHERE ip = '192.0.2.7'")
+sql("DELETE FROM login_attempts WHERE ip = '192.0.2.7'")
 log.close()
 os.unlink(conf)
 done()

@@ -42,7 +42,7 @@ ok(len(nos) == 10 and len(set(nos)) == 10 and all(damm_ok(n) for n in nos), "ten
    res)
 
 # Logins, failed logins and decisions all at once; then the chain must still verify.
-sql("DELETE FROM login_failures WHERE ip IN ('127.0.0.1', '::1')")
+sql("DELETE FROM login_attempts WHERE ip IN ('127.0.0.1', '::1')")
 work = [lambda: Client().login("zhangsan")[0] for _ in range(12)]
 work += [lambda: Client().login("zhangsan", "wrong-password")[0] for _ in range(3)]
 more = [submitted_application(cust, seed=530 + i) for i in range(4)]
@@ -51,5 +51,5 @@ res = parallel(work)
 ok(res.count(200) == 16 and res.count(401) == 3, "concurrent logins and rejections all answered (%s)" % res)
 p = ctl("audit", "verify")
 ok(p.returncode == 0, "the audit chain has no fork after concurrent writes", p.stdout + p.stderr)
-sql("DELETE FROM login_failures WHERE ip IN ('127.0.0.1', '::1')")
+sql("DELETE FROM login_attempts WHERE ip IN ('127.0.0.1', '::1')")
 done()

@@ -46,7 +46,7 @@ p = ctl("user", "passwd", name, stdin="another-password-2\n")
 ok(p.returncode == 0, "user passwd", p.stderr)
 ok(Client().login(name, "another-password-2")[0] == 200 and Client().login(name, "long-enough-1")[0] == 401,
    "only the new password works")
-sql("DELETE FROM login_failures WHERE account = '%s'" % name)
+sql("DELETE FROM login_attempts WHERE account = '%s'" % name)
 ok(sql("SELECT password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%%' FROM users WHERE login = '%s'" % name)[0][0] == "1",
    "stored as Argon2id m=19 MiB, t=2, p=1")
 

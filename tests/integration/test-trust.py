@@ -17,7 +17,7 @@ log = os.path.join(TOP, "run", "log", "certrenew-fcgi.log")
 
 def unthrottle():
     """Failed logins from this address are throttled; each case here starts afresh (and leaves none behind)."""
-    sql("DELETE FROM login_failures WHERE ip IN ('127.0.0.1', '::1')")
+    sql("DELETE FROM login_attempts WHERE ip IN ('127.0.0.1', '::1')")
 
 
 
@@ -138,14 +138,77 @@ ok(p2.returncode == 1 and ("row %s" % rid) in p2.stderr, "the same row passed of
    p2.stderr)
 ok(ctl("audit", "verify").returncode == 0, "restored, the chain verifies")
 
+# Nobody can lock a customer out: a browser that has logged into the account keeps its own budget.
+unthrottle()
+victim = "LockoutCase%d" % (int(time.time() * 1000) % 10**8)
+ctl("user", "add", "--role", "enterprise", victim, stdin="victims-password-1\n")
+own = Client()
+st, _ = own.login(victim, "victims-password-1")
+dev = own.cookie("certrenew_device")
+ok(st == 200 and dev is not None and dev.path == "/api/v1/session" and dev.has_nonstandard_attr("HttpOnly") and
+   dev.expires and dev.expires - time.time() > 300 * 86400,
+   "a login gives the browser a device cookie (HttpOnly, only for the login URL, a year)", dev and vars(dev))
+own.json("DELETE", "/api/v1/session")
+attacker = [Client().login(victim, "guess-%d" % i)[0] for i in range(12)]
+ok(attacker[:5] == [401] * 5 and attacker[-1] == 429, "a stranger guessing is slowed down after five tries", attacker)
+# The guesses seem to come from elsewhere now, so the address's own budgets do not hide the account's ...
+sql("UPDATE login_attempts SET ip = '192.0.2.66' WHERE account = '%s'" % victim)
+# and five more strangers' failures from other addresses: ten in all on the account.
+sql("INSERT INTO login_attempts (account, ip, outcome, at) SELECT '%s', CONCAT('198.51.100.', seq), 'failure',"
+    " UTC_TIMESTAMP(6) FROM seq_1_to_5" % victim)
+st, b = own.login(victim, "victims-password-1")
+ok(st == 200 and own.cookie("certrenew_device").value == dev.value,
+   "the customer's own browser still logs in with the right password (and keeps its cookie)", b)
+st, b = Client().login(victim, "victims-password-1")
+ok(st == 429 and error_of(b).get("code") == "too_many_attempts",
+   "an unknown browser shares the account's slowdown (ten strangers' failures in 15 minutes)", b)
+sql("DELETE FROM login_attempts WHERE account = '%s'" % victim)
+own.json("DELETE", "/api/v1/session")
+mine = [own.login(victim, "my-typo-%d" % i)[0] for i in range(6)]
+ok(mine[:5] == [401] * 5 and mine[5] == 429, "the known browser's own failures slow that browser down", mine)
+st, _ = Client().login(victim, "victims-password-1")
+ok(st == 200, "and only that browser: an unknown one from elsewhere is not held up by them", st)
+unthrottle()
+
+# The check and the record of a try are one step: 40 simultaneous guesses get exactly five answers.
+sql("DELETE FROM login_attempts WHERE account = '%s'" % victim)
+answers = []
+
+
+def guess(i):
+    answers.append(Client().login(victim, "parallel-guess-%d" % i)[0])
+
+
+threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+ok(answers.count(401) == 5 and answers.count(429) == 35,
+   "40 simultaneous wrong guesses: 5 are tried, 35 refused unhashed", sorted(answers))
+unthrottle()
+
+# Successful logins cost a hash each: so many a minute per account, then 429.
+limit = int(conf_value("web", "logins_per_minute") or "30")
+sql("DELETE FROM login_attempts WHERE account = '%s'" % victim)
+sql("INSERT INTO login_attempts (account, ip, outcome, at) SELECT '%s', '192.0.2.67', 'success', UTC_TIMESTAMP(6)"
+    " FROM seq_1_to_%d" % (victim, limit - 1))
+st1, _ = Client().login(victim, "victims-password-1")
+st2, b, hd = Client().raw("POST", "/api/v1/session", json.dumps({"account": victim, "password": "victims-password-1"}))
+ok(st1 == 200 and st2 == 429 and int(hd.get("Retry-After", "0")) > 0 and "登录过于频繁" in b.decode(),
+   "the %d-th successful login in a minute passes, the next must wait (429, Retry-After)" % limit, (st1, st2, b[:200]))
+sql("DELETE FROM login_attempts WHERE account = '%s'" % victim)
+unthrottle()
+
 # audit verify under concurrent writes.
 stop = threading.Event()
 
 
 def writer():
-    # Logins that succeed: each appends login.success to the audit trail.
+    # Logins that succeed: each appends login.success to the audit trail (clearing the per-minute budget).
     while not stop.is_set():
         Client().login("我是测试企业")
+        sql("DELETE FROM login_attempts WHERE account = '我是测试企业'")
 
 
 successes = int(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'login.success'")[0][0])
