@@ -20,6 +20,7 @@ struct route_stats {
 
 struct cr_metrics {
 	int nroutes;
+	uint64_t audit_failures;
 	struct route_stats r[]; /* nroutes + 1 */
 };
 
@@ -60,8 +61,21 @@ cr_metrics_record(struct cr_metrics *m, int route, int status, uint64_t usec)
 }
 
 void
+cr_metrics_audit_failed(struct cr_metrics *m)
+{
+	__atomic_fetch_add(&m->audit_failures, 1, __ATOMIC_RELAXED);
+}
+
+void
 cr_metrics_write(struct cr_metrics *m, FILE *f, const char *(*name)(int))
 {
+	fprintf(f,
+	        "# HELP certrenew_audit_append_failures_total Audit rows that could not be written (failed "
+	        "logins;"
+	        " any other action fails with its row).\n"
+	        "# TYPE certrenew_audit_append_failures_total counter\n"
+	        "certrenew_audit_append_failures_total %llu\n",
+	        (unsigned long long)__atomic_load_n(&m->audit_failures, __ATOMIC_RELAXED));
 	fputs("# HELP certrenew_http_requests_total HTTP requests by route and status.\n"
 	      "# TYPE certrenew_http_requests_total counter\n",
 	      f);

@@ -15,6 +15,8 @@ struct cr_metrics;
 struct cr_metrics *cr_metrics_new(int nroutes);
 /* Counts one request of route (or -1: unmatched) answered with status after usec. */
 void cr_metrics_record(struct cr_metrics *m, int route, int status, uint64_t usec);
+/* Counts an audit row that could not be written where the action itself goes on (a failed login). */
+void cr_metrics_audit_failed(struct cr_metrics *m);
 /* Appends the Prometheus text to f; name(i) gives the label of route i. */
 void cr_metrics_write(struct cr_metrics *m, FILE *f, const char *(*name)(int));
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../fcgi/metrics.h"
 #include "../log.h"
 #include "../login.h"
 #include "../password.h"
@@ -102,8 +103,10 @@ cr_h_login(struct cr_req *r)
 			cr_log(CR_LOG_ERROR, "login: a failed try could not be marked: %s", aerr.msg);
 
 		/* The failure is recorded, or the failure to record it is loud. */
-		if (cr_audit_s(db, &anon, "login.failure", "account", account, NULL, NULL, &aerr) != 0)
+		if (cr_audit_s(db, &anon, "login.failure", "account", account, NULL, NULL, &aerr) != 0) {
 			cr_log(CR_LOG_ERROR, "audit: a failed login could not be recorded: %s", aerr.msg);
+			cr_metrics_audit_failed(r->web->metrics);
+		}
 		char shown[80];
 
 		cr_info("login failed for account '%s' from %s",

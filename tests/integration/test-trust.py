@@ -200,6 +200,31 @@ ok(st1 == 200 and st2 == 429 and int(hd.get("Retry-After", "0")) > 0 and "登录
 sql("DELETE FROM login_attempts WHERE account = '%s'" % victim)
 unthrottle()
 
+# A failed login whose audit row cannot be written is logged loudly and counted in /metrics.
+def audit_failures():
+    st, b, _ = Client().raw("GET", "/metrics")
+    for line in b.decode().splitlines():
+        if line.startswith("certrenew_audit_append_failures_total "):
+            return int(line.split()[1])
+    return None
+
+
+unthrottle()
+n0 = audit_failures()
+start = os.path.getsize(log)
+sql("RENAME TABLE audit_head TO audit_head_away")
+try:
+    st, b = Client().login("audit-probe", "wrong-password-1")
+finally:
+    sql("RENAME TABLE audit_head_away TO audit_head")
+time.sleep(0.3)
+tail = log_tail(start)
+ok(st == 401 and n0 is not None and audit_failures() == n0 + 1 and "error: audit: a failed login could not be recorded" in tail,
+   "a failed login's audit row that cannot be written: still 401, an error in the log, counted in /metrics",
+   (st, n0, audit_failures(), tail[-300:]))
+ok(ctl("audit", "verify").returncode == 0, "and the chain is whole (nothing half written)")
+unthrottle()
+
 # audit verify under concurrent writes.
 stop = threading.Event()
 
