@@ -155,8 +155,9 @@ cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long accou
 	                "i", id);
 	if (rc != 0 || (rc = cr_db_commit(db, err)) != 0)
 		goto fail_tx;
+	/* A download that read the old row a moment ago may still open the old file: it stays a while. */
 	if (old[0])
-		cr_upload_remove(cfg->attachments_dir, old);
+		cr_upload_retire(cfg->attachments_dir, old);
 	*out = json_pack("{s:s, s:s, s:I, s:s}", "kind", kind, "sha256", sha, "bytes", (json_int_t)len,
 	                 "content_type", cr_doc_content_type(t));
 	return 0;

@@ -9,61 +9,10 @@
 #include <unistd.h>
 
 #include "bytes.h"
+#include "doccheck.h"
 #include "file.h"
 #include "log.h"
 #include "upload.h"
-
-static int
-jpeg_ok(const unsigned char *p, size_t len, struct cr_err *err)
-{
-	size_t i = 2;
-	int frame = 0;
-
-	while (i + 4 <= len) {
-		unsigned marker, seglen;
-
-		if (p[i] != 0xFF)
-			return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件结构损坏（第 %zu 字节）", i);
-		while (i < len && p[i] == 0xFF) /* fill bytes */
-			i++;
-		if (i >= len)
-			break;
-		marker = p[i++];
-		if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7))
-			continue; /* no length */
-		if (marker == 0xD9)
-			return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件在图像数据之前结束");
-		if (i + 2 > len)
-			break;
-		seglen = (unsigned)p[i] << 8 | p[i + 1];
-		if (seglen < 2 || i + seglen > len)
-			return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件不完整或已损坏");
-		if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-			unsigned prec, h, w, nc;
-
-			if (seglen < 8)
-				return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 帧头损坏");
-			prec = p[i + 2];
-			h = (unsigned)p[i + 3] << 8 | p[i + 4];
-			w = (unsigned)p[i + 5] << 8 | p[i + 6];
-			nc = p[i + 7];
-			if ((prec != 8 && prec != 12 && prec != 16) || h == 0 || w == 0 || nc < 1 || nc > 4 ||
-			    seglen != 8 + 3 * nc)
-				return cr_err_user(err, CR_EBADFILE, NULL,
-				                   "JPEG 帧头损坏（尺寸或颜色分量无效）");
-			frame = 1;
-		}
-		if (marker == 0xDA) { /* start of scan: entropy-coded data follows */
-			if (!frame)
-				return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件缺少帧头");
-			if (memmem(p + i + seglen, len - i - seglen, "\xFF\xD9", 2) == NULL)
-				return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件不完整（缺少结束标记）");
-			return 0;
-		}
-		i += seglen;
-	}
-	return cr_err_user(err, CR_EBADFILE, NULL, "JPEG 文件不完整或已损坏");
-}
 
 /* Last occurrence of needle in hay[0..len). */
 static const unsigned char *
@@ -79,54 +28,11 @@ memrmem(const unsigned char *hay, size_t len, const char *needle)
 	return NULL;
 }
 
-static int
-pdf_ok(const unsigned char *p, size_t len, struct cr_err *err)
-{
-	size_t tail = len > 1024 ? len - 1024 : 0;
-	const unsigned char *sx, *q;
-	unsigned long long off;
-	int digits;
-
-	if (memrmem(p + tail, len - tail, "%%EOF") == NULL)
-		return cr_err_user(err, CR_EBADFILE, NULL, "PDF 文件不完整（缺少 %%%%EOF 结束标记）");
-	sx = memrmem(p + tail, len - tail, "startxref");
-	if (sx == NULL)
-		return cr_err_user(err, CR_EBADFILE, NULL, "PDF 文件不完整（缺少交叉引用表）");
-	q = sx + 9;
-	while (q < p + len && (*q == ' ' || *q == '\r' || *q == '\n'))
-		q++;
-	/* The data need not end in a NUL: read the digits within bounds. */
-	off = 0;
-	digits = 0;
-	while (q < p + len && *q >= '0' && *q <= '9' && digits < 19) {
-		off = off * 10 + (unsigned long long)(*q++ - '0');
-		digits++;
-	}
-	if (digits == 0 || off >= len)
-		return cr_err_user(err, CR_EBADFILE, NULL, "PDF 文件损坏（交叉引用位置无效）");
-	/* At the offset: a table ("xref") or a stream object ("N G obj"). */
-	q = p + off;
-	while (q < p + len && (*q == ' ' || *q == '\r' || *q == '\n'))
-		q++;
-	if ((size_t)(p + len - q) >= 4 && memcmp(q, "xref", 4) == 0)
-		return 0;
-	if (q < p + len && *q >= '0' && *q <= '9') {
-		size_t room = (size_t)(p + len - q) < 64 ? (size_t)(p + len - q) : 64;
-
-		if (memmem(q, room, "obj", 3) != NULL)
-			return 0;
-	}
-	/* Offsets are often a few bytes off in real files; readers repair that. */
-	if (memmem(p, len, "\nxref", 5) || memmem(p, len, "\rxref", 5) || memmem(p, len, "/XRef", 5))
-		return 0;
-	return cr_err_user(err, CR_EBADFILE, NULL, "PDF 文件损坏（找不到交叉引用表）");
-}
-
 enum cr_doc_type
-cr_upload_sniff(const void *data, size_t len, struct cr_err *err)
+cr_upload_type(const void *data, size_t len, struct cr_err *err)
 {
 	const unsigned char *p = data;
-	size_t head = len < 1024 ? len : 1024;
+	size_t head = len < 1024 ? len : 1024, tail = len > 1024 ? len - 1024 : 0;
 	const unsigned char *pdf;
 
 	if (len == 0) {
@@ -134,14 +40,30 @@ cr_upload_sniff(const void *data, size_t len, struct cr_err *err)
 		return CR_DOC_NONE;
 	}
 	if (len >= 4 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
-		return jpeg_ok(p, len, err) == 0 ? CR_DOC_JPEG : CR_DOC_NONE;
+		return CR_DOC_JPEG;
 	pdf = memmem(p, head, "%PDF-", 5);
 	if (pdf && pdf + 8 <= p + len &&
 	    ((pdf[5] == '1' && pdf[6] == '.' && pdf[7] >= '0' && pdf[7] <= '7') ||
-	     (pdf[5] == '2' && pdf[6] == '.' && pdf[7] == '0')))
-		return pdf_ok(p, len, err) == 0 ? CR_DOC_PDF : CR_DOC_NONE;
+	     (pdf[5] == '2' && pdf[6] == '.' && pdf[7] == '0'))) {
+		/* A parser would mend a cut-off file: an upload that lost its end is refused instead. */
+		if (memrmem(p + tail, len - tail, "%%EOF") == NULL) {
+			cr_err_user(err, CR_EBADFILE, NULL, "PDF 文件不完整（缺少 %%%%EOF 结束标记）");
+			return CR_DOC_NONE;
+		}
+		return CR_DOC_PDF;
+	}
 	cr_err_user(err, CR_EBADFILE, NULL, "只接受 JPG 图片或 PDF 文件（按文件内容判断，不看文件名）");
 	return CR_DOC_NONE;
+}
+
+enum cr_doc_type
+cr_upload_sniff(const void *data, size_t len, struct cr_err *err)
+{
+	enum cr_doc_type t = cr_upload_type(data, len, err);
+
+	if (t != CR_DOC_NONE && cr_doc_verify_isolated(t, data, len, err) != 0)
+		return CR_DOC_NONE;
+	return t;
 }
 
 const char *
@@ -204,13 +126,28 @@ cr_upload_remove(const char *dir, const char *name)
 		cr_warn("upload: remove %s: %s", path, strerror(errno));
 }
 
-int
-cr_upload_read(const char *dir, const char *name, size_t max, char **data, size_t *len, struct cr_err *err)
+void
+cr_upload_retire(const char *dir, const char *name)
 {
 	char path[4200];
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return cr_file_read(path, max, data, len, err);
+	if (utimensat(AT_FDCWD, path, NULL, 0) != 0 && errno != ENOENT)
+		cr_warn("upload: retire %s: %s", path, strerror(errno));
+}
+
+int
+cr_upload_read(const char *dir, const char *name, size_t max, char **data, size_t *len, struct cr_err *err)
+{
+	char path[4200];
+	int rc;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	rc = cr_file_read(path, max, data, len, err);
+	if (rc != 0 && access(path, F_OK) != 0 &&
+	    errno == ENOENT) /* removed with its row since it was read */
+		return cr_err_user(err, CR_ENOTFOUND, NULL, "文件已被删除");
+	return rc;
 }
 
 int

@@ -1,11 +1,8 @@
 /*
  * Uploaded documents: judged by content, never by name or Content-Type.
- *  - JPEG: SOI marker, then well-formed segments up to a frame header
- *    (SOF0-SOF15) that parses (precision, size, components), a scan, and
- *    an EOI marker after it.
+ *  - JPEG: the SOI marker, then decoded whole by libjpeg-turbo (doccheck.h).
  *  - PDF: "%PDF-1.x" or "%PDF-2.0" within the first 1024 bytes, "%%EOF"
- *    within the last 1024, and a cross-reference table or stream reached
- *    through "startxref" (or, for files whose offset is off, present).
+ *    within the last 1024, then opened by poppler (doccheck.h).
  * And their storage: outside the web root under a random name, written
  * to a temporary file and renamed, so a reader never sees half a file.
  */
@@ -18,7 +15,13 @@
 
 enum cr_doc_type { CR_DOC_NONE, CR_DOC_JPEG, CR_DOC_PDF };
 
-/* The type of data, or CR_DOC_NONE with a Chinese reason in err. */
+/* The type of data judged by its first and last bytes, or CR_DOC_NONE with a Chinese reason in err. */
+enum cr_doc_type cr_upload_type(const void *data, size_t len, struct cr_err *err);
+/*
+ * The type of data once its parser has read it whole (in a child process),
+ * or CR_DOC_NONE with a Chinese reason in err (err->code CR_EIO when no
+ * child could be started: the server's fault, not the file's).
+ */
 enum cr_doc_type cr_upload_sniff(const void *data, size_t len, struct cr_err *err);
 const char *cr_doc_content_type(enum cr_doc_type t);
 
@@ -30,6 +33,12 @@ int cr_upload_store(const char *dir, const void *data, size_t len, char name[40]
                     struct cr_err *err);
 /* Removes a stored file (a relative name from cr_upload_store); missing is fine. */
 void cr_upload_remove(const char *dir, const char *name);
+/*
+ * A stored file no row names any more, kept for readers that read its row
+ * a moment before: its time is set to now, so cr_upload_sweep (min_age)
+ * removes it later instead of at once.
+ */
+void cr_upload_retire(const char *dir, const char *name);
 /*
  * Calls keep(name, arg) for every stored file older than min_age seconds
  * (a name relative to dir); removes those for which it returns 0.  Returns

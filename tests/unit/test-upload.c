@@ -42,9 +42,22 @@ make_pdf(char *out, size_t room, int xref_stream)
 	if (xref_stream) {
 		size_t x = n;
 
+		/* Rows of type (1 byte), offset (2), generation (1): the free head, objects 1-3, the stream.
+		 */
 		n += snprintf(out + n, room - n,
-		              "4 0 obj\n<</Type/XRef/Size 5/W[1 2 0]/Root 1 0 R/Length "
-		              "0>>\nstream\n\nendstream\nendobj\n");
+		              "4 0 obj\n<</Type/XRef/Size 5/W[1 2 1]/Root 1 0 R/Length 20>>\nstream\n");
+		unsigned char rows[20] = {0, 0, 0, 255};
+
+		for (int i = 0; i < 4; i++) {
+			size_t o = i < 3 ? off[i] : x;
+
+			rows[4 * (i + 1)] = 1;
+			rows[4 * (i + 1) + 1] = (unsigned char)(o >> 8);
+			rows[4 * (i + 1) + 2] = (unsigned char)o;
+		}
+		memcpy(out + n, rows, sizeof rows);
+		n += sizeof rows;
+		n += snprintf(out + n, room - n, "\nendstream\nendobj\n");
 		n += snprintf(out + n, room - n, "startxref\n%zu\n%%%%EOF\n", x);
 		return n;
 	}
@@ -58,6 +71,47 @@ make_pdf(char *out, size_t room, int xref_stream)
 		              x);
 	}
 	return n;
+}
+
+/* A one-page PDF whose catalog carries extra (an OpenAction, a Names tree ...). */
+static size_t
+make_pdf_objs(char *out, size_t room, const char **objs, int nobj)
+{
+	size_t off[8], n = 0, x;
+
+	n += snprintf(out + n, room - n, "%%PDF-1.7\n");
+	for (int i = 0; i < nobj; i++) {
+		off[i] = n;
+		n += snprintf(out + n, room - n, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+	}
+	x = n;
+	n += snprintf(out + n, room - n, "xref\n0 %d\n0000000000 65535 f \n", nobj + 1);
+	for (int i = 0; i < nobj; i++)
+		n += snprintf(out + n, room - n, "%010zu 00000 n \n", off[i]);
+	n += snprintf(out + n, room - n, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n",
+	              nobj + 1, x);
+	return n;
+}
+
+static size_t
+make_pdf_with(char *out, size_t room, const char *extra)
+{
+	char cat[512];
+	const char *objs[3] = {cat, "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+	                       "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"};
+
+	snprintf(cat, sizeof cat, "<</Type/Catalog/Pages 2 0 R%s>>", extra);
+	return make_pdf_objs(out, room, objs, 3);
+}
+
+static size_t
+make_pdf_launch(char *out, size_t room)
+{
+	const char *objs[4] = {"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+	                       "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Annots[4 0 R]>>",
+	                       "<</Type/Annot/Subtype/Link/Rect[0 0 595 842]/A<</S/Launch/F(cmd.exe)>>>>"};
+
+	return make_pdf_objs(out, room, objs, 4);
 }
 
 int
@@ -83,10 +137,21 @@ main(void)
 			buf[i + 9] = 9; /* nine colour components */
 			break;
 		}
-	ok(cr_upload_sniff(buf, len, &err) == CR_DOC_NONE && strstr(err.msg, "帧头"),
+	ok(cr_upload_sniff(buf, len, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"),
 	   "a broken frame header: %s", err.msg);
 	ok(cr_upload_sniff("\xFF\xD8\xFF\xE0garbage-after-the-marker-bytes", 32, &err) == CR_DOC_NONE,
 	   "JPEG magic and garbage");
+	memcpy(buf, jpg, len);
+	for (size_t i = 2; i + 4 < len; i++)
+		if (buf[i] == 0xFF && buf[i + 1] == 0xDA) { /* the scan: its data garbled, markers intact */
+			for (size_t j = i + 2 + (buf[i + 2] << 8 | buf[i + 3]); j + 2 < len && j < i + 200;
+			     j++)
+				if (buf[j] != 0xFF && buf[j - 1] != 0xFF)
+					buf[j] = 0xFF;
+			break;
+		}
+	ok(cr_upload_sniff(buf, len, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"),
+	   "a JPEG whose image data is garbled halfway decodes with errors: refused (%s)", err.msg);
 	{
 		/* Found by the fuzzer: a frame header whose length ends the file. */
 		unsigned char *tiny = malloc(6);
@@ -112,8 +177,35 @@ main(void)
 	   "a truncated PDF: %s", err.msg);
 	ok(cr_upload_sniff("%PDF-1.4\nrandom bytes and nothing else at all", 44, &err) == CR_DOC_NONE,
 	   "a file that only starts like a PDF");
-	ok(cr_upload_sniff("%PDF-1.4\n%%EOF\n", 15, &err) == CR_DOC_NONE && strstr(err.msg, "交叉引用"),
-	   "header and %%%%EOF but no cross-reference");
+	ok(cr_upload_sniff("%PDF-1.4\n%%EOF\n", 15, &err) == CR_DOC_NONE && strstr(err.msg, "无法解析"),
+	   "header and %%%%EOF but nothing a parser can open: %s", err.msg);
+	{
+		/* The probe's page: HTML carrying the strings an ad-hoc check looked for. */
+		static const char html[] = "<!-- %PDF-1.4 -->\n<html><body><script>alert(1)</script>\n"
+		                           "<!-- xref startxref 0 -->\n</body></html>\n<!-- %%EOF -->\n";
+
+		ok(cr_upload_sniff(html, sizeof html - 1, &err) == CR_DOC_NONE,
+		   "an HTML page with %%PDF-, xref and %%%%EOF in comments is no PDF: %s", err.msg);
+	}
+	{
+		char js[8192];
+		size_t n = make_pdf_with(js, sizeof js, "/OpenAction<</S/JavaScript/JS(app.alert(1))>>");
+
+		ok(cr_upload_sniff(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "JavaScript"),
+		   "a PDF that runs JavaScript when opened is refused: %s", err.msg);
+		n = make_pdf_with(js, sizeof js,
+		                  "/Names<</JavaScript<</Names[(x) <</S/JavaScript/JS(1)>>]>>>>");
+		ok(cr_upload_sniff(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "JavaScript"),
+		   "document-level JavaScript is refused: %s", err.msg);
+		n = make_pdf_with(js, sizeof js, "/OpenAction<</S/J#61vaScript/J#53(1)>>");
+		ok(cr_upload_sniff(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "JavaScript"),
+		   "names spelled with #-escapes are read as the names they are: %s", err.msg);
+		n = make_pdf_with(js, sizeof js, "");
+		ok(cr_upload_sniff(js, n, &err) == CR_DOC_PDF, "the same PDF without it passes");
+		n = make_pdf_launch(js, sizeof js);
+		ok(cr_upload_sniff(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "外部程序"),
+		   "a link that launches a program is refused: %s", err.msg);
+	}
 	ok(cr_upload_sniff("%PDF-9.9\n", 9, &err) == CR_DOC_NONE, "an unknown PDF version");
 	ok(cr_upload_sniff("MZ\x90\x00\x03\x00\x00\x00", 8, &err) == CR_DOC_NONE && strstr(err.msg, "JPG"),
 	   "a Windows executable: %s", err.msg);
