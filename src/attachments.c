@@ -172,21 +172,40 @@ int
 cr_attachment_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
                   const char *kind, char **data, size_t *len, char ctype[41], struct cr_err *err)
 {
+	char name[80] = "";
 	struct cr_res res;
 	int rc;
 
-	rc = cr_db_one(db, &res, err, "attachment",
-	               "SELECT t.stored_name, t.content_type FROM attachments t JOIN applications a ON a.id "
-	               "= t.application_id"
-	               " WHERE t.application_id = ? AND t.kind = ? AND (a.account_id = ? OR ? = 0)",
-	               "isii", id, kind, account_id, account_id);
-	if (rc != 0)
-		return rc;
-	snprintf(ctype, 41, "%s", cr_res_str(&res, 0, 1));
-	rc = cr_upload_read(cfg->attachments_dir, cr_res_str(&res, 0, 0), (size_t)cfg->attachments_max_bytes,
-	                    data, len, err);
-	cr_res_release(&res);
-	return rc;
+	/*
+	 * The row names the file.  A file missing after its row was read was
+	 * replaced or deleted in between (replaced files stay a while, deleted
+	 * applications take theirs at once): the row is read again.  Missing
+	 * while the row still names it, the file is lost: the server's fault.
+	 */
+	for (int tries = 0;; tries++) {
+		rc = cr_db_one(
+		    db, &res, err, "attachment",
+		    "SELECT t.stored_name, t.content_type FROM attachments t JOIN applications a ON a.id "
+		    "= t.application_id"
+		    " WHERE t.application_id = ? AND t.kind = ? AND (a.account_id = ? OR ? = 0)",
+		    "isii", id, kind, account_id, account_id);
+		if (rc != 0)
+			return rc;
+		if (tries > 0 && strcmp(name, cr_res_str(&res, 0, 0)) == 0) {
+			cr_res_release(&res);
+			return cr_err_set(err, CR_EIO, "attachment %lld/%s: stored file %s is lost", id, kind,
+			                  name);
+		}
+		snprintf(name, sizeof name, "%s", cr_res_str(&res, 0, 0));
+		snprintf(ctype, 41, "%s", cr_res_str(&res, 0, 1));
+		cr_res_release(&res);
+		rc = cr_upload_read(cfg->attachments_dir, name, (size_t)cfg->attachments_max_bytes, data, len,
+		                    err);
+		if (rc != CR_ENOTFOUND)
+			return rc;
+		if (tries == 3)
+			return cr_err_set(err, CR_EIO, "attachment %lld/%s: the file keeps moving", id, kind);
+	}
 }
 
 int

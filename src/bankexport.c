@@ -7,6 +7,7 @@
 #include "bankexport.h"
 #include "price.h"
 #include "utf8.h"
+#include "xls.h"
 #include "xlsx.h"
 
 #define HEADER_SEARCH 60 /* rows looked at for the header */
@@ -619,12 +620,10 @@ cr_export_unsupported(const void *head, size_t len)
 {
 	const unsigned char *p = head;
 
-	if (len >= 8 && memcmp(p, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
-		return "暂不支持 Excel 97-2003（.xls）格式的对账单，请在网银中导出 CSV、TXT 或 XLSX 格式";
 	if (len >= 5 &&
 	    (memmem(p, len < 512 ? len : 512, "<html", 5) || memmem(p, len < 512 ? len : 512, "<HTML", 5) ||
 	     memmem(p, len < 512 ? len : 512, "<table", 6)))
-		return "暂不支持网页（HTML）格式的对账单，请在网银中导出 CSV、TXT 或 XLSX 格式";
+		return "暂不支持网页（HTML）格式的对账单，请在网银中导出 CSV、TXT、XLS 或 XLSX 格式";
 	return NULL;
 }
 
@@ -641,6 +640,17 @@ cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void 
 		if (fread(head, 1, sizeof head, f) != sizeof head)
 			memset(head, 0, sizeof head);
 		fclose(f);
+	}
+	if (memcmp(head, "\xD0\xCF\x11\xE0", 4) == 0) { /* an OLE compound file: Excel 97-2003 */
+		struct cr_xls *x;
+		struct cr_rows rows;
+
+		if ((rc = cr_xls_open(path, &x, err)) != 0)
+			return rc;
+		cr_xls_rows(x, &rows);
+		rc = cr_export_read_rows(&rows, own_account, fn, arg, info, err);
+		cr_xls_close(x);
+		return rc;
 	}
 	if (memcmp(head, "PK\x03\x04", 4) == 0) {
 		struct cr_xlsx *x;

@@ -48,7 +48,7 @@ int cr_export_read_rows(struct cr_rows *rows, const char *own_account, cr_credit
 /* The same over an opened table (tests, fuzzing). */
 int cr_export_read_table(struct cr_table *t, const char *own_account, cr_credit_fn fn, void *arg,
                          struct cr_statement_info *info, struct cr_err *err);
-/* A Chinese reason when head (the first bytes) is a format not read yet (Excel); NULL otherwise. */
+/* A Chinese reason when head (the first bytes) is a format not read yet (HTML); NULL otherwise. */
 const char *cr_export_unsupported(const void *head, size_t len);
 
 #endif

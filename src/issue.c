@@ -15,12 +15,17 @@
 int
 cr_issue_enqueue(struct cr_db *db, long long order_id, struct cr_err *err)
 {
-	char payload[64], key[80];
+	char payload[64];
 
 	snprintf(payload, sizeof payload, "{\"order_id\":%lld}", order_id);
-	/* The key changes every second: a request arriving later queues its own run. */
-	snprintf(key, sizeof key, "issue_order:%lld:%lld", order_id, (long long)time(NULL));
-	return cr_job_enqueue(db, "issue_order", payload, key, 0, NULL, err);
+	/*
+	 * Every call queues a run of its own: a run already under way may have
+	 * read the order's requests before this one was stored (merging the two
+	 * left a second request of the same second unissued).  Runs of one order
+	 * take its row in turn and issue only what still waits, so an extra run
+	 * costs a query.
+	 */
+	return cr_job_enqueue(db, "issue_order", payload, NULL, 0, NULL, err);
 }
 
 /* The subject (and old expiry) of the certificate the order renews. */

@@ -144,9 +144,8 @@ cr_upload_read(const char *dir, const char *name, size_t max, char **data, size_
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	rc = cr_file_read(path, max, data, len, err);
-	if (rc != 0 && access(path, F_OK) != 0 &&
-	    errno == ENOENT) /* removed with its row since it was read */
-		return cr_err_user(err, CR_ENOTFOUND, NULL, "文件已被删除");
+	if (rc != 0 && access(path, F_OK) != 0 && errno == ENOENT)
+		return cr_err_set(err, CR_ENOTFOUND, "upload: %s: no such file", name);
 	return rc;
 }
 

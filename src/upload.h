@@ -47,7 +47,7 @@ void cr_upload_retire(const char *dir, const char *name);
  */
 int cr_upload_sweep(const char *dir, long min_age, int (*keep)(const char *name, void *arg), void *arg,
                     struct cr_err *err);
-/* Reads a stored file whole (at most max bytes); caller frees *data. */
+/* Reads a stored file whole (at most max bytes); caller frees *data.  CR_ENOTFOUND: no such file. */
 int cr_upload_read(const char *dir, const char *name, size_t max, char **data, size_t *len,
                    struct cr_err *err);
 

@@ -4,6 +4,7 @@ nothing twice; the same payment in a camt statement and in an export (one bank r
 identical transfers without a reference stay two; an unrecognisable file is refused whole, saying what was
 looked for, and lands in the failed directory with its report; the statements list shows the layout."""
 import os
+import subprocess
 import tempfile
 
 from crtest import *
@@ -92,6 +93,15 @@ with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
 rc, res, err = import_statement(book)
 ok(rc == 0 and res[0].get("kind") == "xlsx/utf-8" and res[0].get("matched") == 1 and status(x)["status"] == "paid",
    "an XLSX export pays its order", (res, err))
+
+# An Excel 97-2003 workbook (python3-xlwt writes it the way bank back ends do) pays its order too.
+y = approved_order(cust, rev, seed=307)
+xls = os.path.join(tmp, "明细.xls")
+subprocess.run(["/usr/bin/python3", os.path.join(TOP, "tests", "fixtures", "exports", "make-xls.py"), xls,
+                str(y["amount_fen"]), y["order_no"], "XL-" + tag], check=True)
+rc, res, err = import_statement(xls)
+ok(rc == 0 and res[0].get("kind") == "xls/utf-16" and res[0].get("matched") == 1 and status(y)["status"] == "paid",
+   "an XLS export pays its order", (res, err))
 
 # Refused whole.
 bad = os.path.join(tmp, "bad.csv")
