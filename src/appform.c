@@ -29,7 +29,7 @@ static const struct field fields[CR_FORM_FIELDS] = {
     {NULL, "phone", "phone", "申请人联系电话", 30, F_PHONE, NULL, N_ALWAYS},
     {NULL, "email", "email", "申请人电子邮箱", 254, F_EMAIL, NULL, N_ALWAYS},
     {NULL, "department", "department", "申请人所在部门", 50, F_TEXT, NULL, N_NONE},
-    {NULL, "license_type", "license_type", "营业执照类型", 20, F_ENUM, "three_in_one|separate", N_ALWAYS},
+    {NULL, "license_type", "license_type", "营业执照类型", 20, F_ENUM, "three_in_one|separate", N_ENTERPRISE},
     {NULL, "payer_name", "payer_name", "付款人", 100, F_TEXT, NULL, N_ALWAYS},
     {NULL, "invoice_type", "invoice_type", "发票类型", 10, F_ENUM, "normal|special", N_ALWAYS},
     {"invoice", "title", "invoice.title", "发票抬头", 100, F_TEXT, NULL, N_ALWAYS},
@@ -242,7 +242,7 @@ field_needed(const struct field *f, const struct cr_form *form, int enterprise)
 	case N_NONE: return 0;
 	case N_ALWAYS: return 1;
 	case N_ENTERPRISE: return enterprise;
-	case N_TAX: return enterprise || strcmp(form->f[CR_FORM_INVOICE_TYPE], "special") == 0;
+	case N_TAX: return strcmp(form->f[CR_FORM_INVOICE_TYPE], "special") == 0; /* 普票: optional */
 	case N_SPECIAL: return strcmp(form->f[CR_FORM_INVOICE_TYPE], "special") == 0;
 	case N_COURIER: return strcmp(form->f[CR_FORM_DELIVERY_METHOD], "courier") == 0;
 	}

@@ -261,7 +261,7 @@ app_missing(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *
             struct cr_err *acc)
 {
 	cr_form_missing(&a->form, enterprise, acc);
-	return cr_attachments_missing(db, cfg, a->id, a->form.f[CR_FORM_LICENSE_TYPE], acc);
+	return cr_attachments_missing(db, cfg, a->id, license_type(a), enterprise, acc);
 }
 
 static json_t *
@@ -331,9 +331,12 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 	json_object_set_new(o, "updated_at", json_string(a->updated));
 	json_object_set_new(o, "submitted_at", a->has_submitted ? json_string(a->submitted) : json_null());
 	json_object_set_new(o, "attachments", cr_attachments_json(db, a->id));
-	json_object_set_new(o, "required_attachments", cr_attachments_required_json(cfg, license_type(a)));
+	int enterprise = cr_user_is_enterprise(db, a->account_id);
+
+	json_object_set_new(o, "required_attachments",
+	                    cr_attachments_required_json(cfg, license_type(a), enterprise));
 	cr_err_clear(&missing);
-	app_missing(db, cfg, a, cr_user_is_enterprise(db, a->account_id), &missing);
+	app_missing(db, cfg, a, enterprise, &missing);
 	json_object_set_new(o, "missing", missing_json(&missing));
 	json_object_set_new(o, "history", history_json(db, a->id));
 	return o;

@@ -4,17 +4,20 @@
 #include "applications.h"
 #include "attachments.h"
 #include "upload.h"
+#include "users.h"
 
 const struct cr_attachment_kind cr_attachment_kinds[] = {
-    {"business_license", "企业营业执照（副本）", 0},
-    {"bank_account_permit", "开户银行许可证（副本）", 0},
-    {"company_seal", "企业公章扫描件", 0},
-    {"legal_person_seal", "法人章扫描件", 0},
-    {"application_form", "企业数字证书申请表", 0},
-    {"responsibility_letter", "数字证书责任书", 0},
-    {"power_of_attorney", "授权委托书", 0},
-    {"org_code_cert", "组织机构代码证（副本）", 1},
-    {"tax_registration_cert", "税务登记证（副本）", 1},
+    {"business_license", "企业营业执照（副本）", NULL, 0, CR_FOR_ENTERPRISE},
+    {"bank_account_permit", "开户银行许可证（副本）", NULL, 0, CR_FOR_ENTERPRISE},
+    {"company_seal", "企业公章扫描件", NULL, 0, CR_FOR_ENTERPRISE},
+    {"legal_person_seal", "法人章扫描件", NULL, 0, CR_FOR_ENTERPRISE},
+    {"id_card_front", "身份证人像面", NULL, 0, CR_FOR_INDIVIDUAL},
+    {"id_card_back", "身份证国徽面", NULL, 0, CR_FOR_INDIVIDUAL},
+    {"application_form", "企业数字证书申请表", "数字证书申请表", 0, CR_FOR_BOTH},
+    {"responsibility_letter", "数字证书责任书", NULL, 0, CR_FOR_BOTH},
+    {"power_of_attorney", "授权委托书", NULL, 0, CR_FOR_ENTERPRISE},
+    {"org_code_cert", "组织机构代码证（副本）", NULL, 1, CR_FOR_ENTERPRISE},
+    {"tax_registration_cert", "税务登记证（副本）", NULL, 1, CR_FOR_ENTERPRISE},
 };
 const int cr_attachment_kind_count = sizeof cr_attachment_kinds / sizeof cr_attachment_kinds[0];
 
@@ -27,38 +30,75 @@ find_kind(const char *kind)
 	return NULL;
 }
 
-int
-cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_kind *k,
-                       const char *license_type)
+/* 1 when name is an item of the comma-separated list. */
+static int
+listed(const char *list, const char *name)
 {
-	const char *req = cfg->attachments_required;
-	size_t n = strlen(k->kind);
+	size_t n = strlen(name);
 
-	if (k->separate_only && strcmp(license_type, "separate") != 0)
-		return 0;
-	if (strcmp(req, "all") == 0)
-		return 1;
-	for (const char *p = req; (p = strstr(p, k->kind)) != NULL; p += n)
-		if ((p == req || p[-1] == ',' || p[-1] == ' ') &&
+	for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == list || p[-1] == ',' || p[-1] == ' ') &&
 		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
 			return 1;
 	return 0;
 }
 
+static int
+for_audience(const struct cr_attachment_kind *k, int enterprise)
+{
+	return (k->audience & (enterprise ? CR_FOR_ENTERPRISE : CR_FOR_INDIVIDUAL)) != 0;
+}
+
+int
+cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_kind *k,
+                       const char *license_type, int enterprise)
+{
+	const char *req =
+	    enterprise ? cfg->attachments_required_enterprise : cfg->attachments_required_individual;
+
+	if (!for_audience(k, enterprise))
+		return 0;
+	if (k->separate_only && (!enterprise || strcmp(license_type, "separate") != 0))
+		return 0;
+	return strcmp(req, "all") == 0 || listed(req, k->kind);
+}
+
+int
+cr_attachments_check_list(const char *list, struct cr_err *err)
+{
+	char item[64];
+	const char *p = list;
+
+	if (strcmp(list, "all") == 0)
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, ", ");
+
+		if (n > 0) {
+			snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), p);
+			if (find_kind(item) == NULL)
+				return cr_err_set(err, CR_EINVAL, "unknown attachment kind '%s'", item);
+		}
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
 json_t *
-cr_attachments_required_json(const struct cr_config *cfg, const char *license_type)
+cr_attachments_required_json(const struct cr_config *cfg, const char *license_type, int enterprise)
 {
 	json_t *req = json_array();
 
 	for (int k = 0; k < cr_attachment_kind_count; k++)
-		if (cr_attachment_required(cfg, &cr_attachment_kinds[k], license_type))
+		if (cr_attachment_required(cfg, &cr_attachment_kinds[k], license_type, enterprise))
 			json_array_append_new(req, json_string(cr_attachment_kinds[k].kind));
 	return req;
 }
 
 int
 cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long app_id,
-                       const char *license_type, struct cr_err *acc)
+                       const char *license_type, int enterprise, struct cr_err *acc)
 {
 	struct cr_err one;
 	struct cr_res res;
@@ -72,14 +112,15 @@ cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long 
 		char field[CR_ERR_FIELD_MAX];
 		int have = 0;
 
-		if (!cr_attachment_required(cfg, kind, license_type))
+		if (!cr_attachment_required(cfg, kind, license_type, enterprise))
 			continue;
 		for (size_t r = 0; r < res.nrows && !have; r++)
 			have = strcmp(cr_res_str(&res, r, 0), kind->kind) == 0;
 		if (have)
 			continue;
 		snprintf(field, sizeof field, "attachments.%s", kind->kind);
-		cr_err_user(&one, CR_EINCOMPLETE, field, "请上传%s", kind->label);
+		cr_err_user(&one, CR_EINCOMPLETE, field, "请上传%s",
+		            !enterprise && kind->label_individual ? kind->label_individual : kind->label);
 		cr_err_add(acc, &one);
 	}
 	cr_res_release(&res);
@@ -112,17 +153,21 @@ cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long accou
                   const char *kind, const void *data, size_t len, json_t **out, struct cr_err *err)
 {
 	char name[40], sha[65], old[80] = "", field[CR_ERR_FIELD_MAX];
+	const struct cr_attachment_kind *k;
 	struct cr_err why;
 	enum cr_doc_type t;
 	struct cr_res res;
 	struct cr_app a;
 	int rc;
 
-	if (find_kind(kind) == NULL)
+	if ((k = find_kind(kind)) == NULL)
 		return cr_err_user(err, CR_ENOTFOUND, "kind", "未知的附件类型：%s", kind);
 	/* Ownership and state first, so nothing is stored for a request that cannot succeed. */
 	if ((rc = cr_app_load(db, account_id, id, 0, &a, err)) != 0 || (rc = cr_app_editable(&a, err)) != 0)
 		return rc;
+	if (!for_audience(k, cr_user_is_enterprise(db, a.account_id)))
+		return cr_err_user(err, CR_EINVAL, "kind", "%s不适用于%s账户", k->label,
+		                   cr_user_is_enterprise(db, a.account_id) ? "单位" : "个人");
 	if ((t = cr_upload_sniff(data, len, &why)) == CR_DOC_NONE) {
 		snprintf(field, sizeof field, "attachments.%s", kind);
 		return cr_err_user(err, CR_EBADFILE, field, "%s", why.user);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attachments.h"
 #include "config.h"
 
 enum opt_type { OPT_STR, OPT_INT, OPT_SIZE, OPT_OCTAL, OPT_ENUM };
@@ -80,7 +81,9 @@ static const struct opt opts[] = {
 
     {"attachments", "dir", OPT_STR, O(attachments_dir), "/var/lib/certrenew/attachments", 0, 0, NULL, 0},
     {"attachments", "max_bytes", OPT_SIZE, O(attachments_max_bytes), "10M", 1 * KIB, 1 * GIB, NULL, 0},
-    {"attachments", "required", OPT_STR, O(attachments_required), "all", 0, 0, NULL, 0},
+    {"attachments", "required_enterprise", OPT_STR, O(attachments_required_enterprise), "all", 0, 0, NULL, 0},
+    {"attachments", "required_individual", OPT_STR, O(attachments_required_individual),
+     "id_card_front,id_card_back,application_form,responsibility_letter", 0, 0, NULL, 0},
 
     {"ca", "cert", OPT_STR, O(ca_cert), "", 0, 0, NULL, 0},
     {"ca", "key", OPT_STR, O(ca_key), "", 0, 0, NULL, 0},
@@ -310,6 +313,19 @@ cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err)
 		cr_config_release(cfg);
 		cr_config_defaults(cfg);
 		return CR_EINVAL;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct cr_err why;
+
+		if (cr_attachments_check_list(i ? cfg->attachments_required_individual
+		                                : cfg->attachments_required_enterprise,
+		                              &why) != 0) {
+			cr_err_set(err, CR_EINVAL, "%s: [attachments] required_%s: %s", path,
+			           i ? "individual" : "enterprise", why.msg);
+			cr_config_release(cfg);
+			cr_config_defaults(cfg);
+			return CR_EINVAL;
+		}
 	}
 	cfg->path = strdup(path);
 	if (cfg->path == NULL)

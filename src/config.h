@@ -78,7 +78,8 @@ struct cr_config {
 	/* [attachments] */
 	char *attachments_dir;
 	int64_t attachments_max_bytes;
-	char *attachments_required;
+	char *attachments_required_enterprise; /* "all" or kinds, comma-separated */
+	char *attachments_required_individual;
 
 	/* [ca] */
 	char *ca_cert;

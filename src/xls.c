@@ -25,7 +25,9 @@ declared_size(const char *path, unsigned *rows, unsigned short *cols, struct cr_
 
 	if ((rc = freexl_open_info(path, &h)) != FREEXL_OK)
 		return cr_err_user(err, CR_EINVAL, NULL,
-		                   "Excel 97-2003（.xls）文件已损坏或无法读取（错误 %d）", rc);
+		                   "Excel 97-2003（.xls）文件已损坏或无法读取（错误 "
+		                   "%d），请在网银中重新导出，或导出 CSV 格式",
+		                   rc);
 	if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK && info == FREEXL_BIFF_OBFUSCATED) {
 		freexl_close(h);
 		return cr_err_user(err, CR_EINVAL, NULL,
@@ -61,7 +63,9 @@ cr_xls_open(const char *path, struct cr_xls **out, struct cr_err *err)
 	if ((rc = freexl_open(path, &x->h)) != FREEXL_OK) {
 		free(x);
 		return cr_err_user(err, CR_EINVAL, NULL,
-		                   "Excel 97-2003（.xls）文件已损坏或无法读取（错误 %d）", rc);
+		                   "Excel 97-2003（.xls）文件已损坏或无法读取（错误 "
+		                   "%d），请在网银中重新导出，或导出 CSV 格式",
+		                   rc);
 	}
 	if (freexl_select_active_worksheet(x->h, 0) != FREEXL_OK ||
 	    freexl_worksheet_dimensions(x->h, &x->rows, &x->cols) != FREEXL_OK ||

@@ -14,9 +14,15 @@ cr_h_settings(struct cr_req *r)
 	struct cr_prices p;
 
 	for (int k = 0; k < cr_attachment_kind_count; k++)
-		json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "kind", cr_attachment_kinds[k].kind,
-		                                       "label", cr_attachment_kinds[k].label, "separate_only",
-		                                       cr_attachment_kinds[k].separate_only));
+		json_array_append_new(
+		    kinds, json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}", "kind", cr_attachment_kinds[k].kind,
+		                     "label", cr_attachment_kinds[k].label, "label_individual",
+		                     cr_attachment_kinds[k].label_individual
+		                         ? cr_attachment_kinds[k].label_individual
+		                         : cr_attachment_kinds[k].label,
+		                     "separate_only", cr_attachment_kinds[k].separate_only, "enterprise",
+		                     (cr_attachment_kinds[k].audience & CR_FOR_ENTERPRISE) != 0, "individual",
+		                     (cr_attachment_kinds[k].audience & CR_FOR_INDIVIDUAL) != 0));
 	cr_prices_load(r->web->db, cfg, &p);
 	/* The online payment methods configured (bank transfer is always offered). */
 	json_t *methods = json_array();

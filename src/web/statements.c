@@ -19,6 +19,7 @@
 #include "../jobs.h"
 #include "../statements.h"
 #include "../utf8.h"
+#include "../xls.h"
 #include "handlers.h"
 
 void
@@ -126,6 +127,17 @@ receive(struct cr_req *r, const char *dir, char path[4300], char sha[65])
 			goto fail;
 		}
 		xml = cr_camt_sniff(head, hn);
+	}
+	/* A workbook that cannot be opened is said at once, not after the import job has failed. */
+	if (got >= 4 && memcmp(head, "\xD0\xCF\x11\xE0", 4) == 0) {
+		struct cr_xls *x;
+		struct cr_err xe;
+
+		if (cr_xls_open(tmp, &x, &xe) != 0) {
+			cr_reply_error(r, 422, "invalid_file", "file", "%s", xe.user);
+			goto fail;
+		}
+		cr_xls_close(x);
 	}
 	EVP_DigestFinal_ex(ctx, md, &mdlen);
 	cr_hex(sha, md, mdlen);
