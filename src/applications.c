@@ -312,6 +312,20 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 	json_object_set_new(o, "status", json_string(a->status));
 	json_object_set_new(o, "status_label", json_string(cr_status_label(CR_SM_APPLICATION, a->status)));
 	json_object_set_new(o, "certificate_id", json_integer(f->certificate_id));
+	/* The certificate being renewed, as the customer and the reviewer know it. */
+	if (cr_db_exec(db, &res, NULL,
+	               "SELECT token, subject, DATE_FORMAT(not_after, '%Y-%m-%dT%H:%i:%SZ'), serial"
+	               " FROM certificates WHERE id = ?",
+	               "i", f->certificate_id) == 0) {
+		json_object_set_new(
+		    o, "certificate",
+		    res.nrows
+		        ? json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)f->certificate_id, "token",
+		                    cr_json_cell(&res, 0, 0), "subject", cr_json_cell(&res, 0, 1),
+		                    "not_after", cr_json_cell(&res, 0, 2), "serial", cr_json_cell(&res, 0, 3))
+		        : json_null());
+		cr_res_release(&res);
+	}
 	cr_form_to_json(f, o);
 	json_object_set_new(o, "years", json_integer(f->years));
 	for (int i = 0; i < f->ncentres; i++)
@@ -332,6 +346,7 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 	json_object_set_new(o, "submitted_at", a->has_submitted ? json_string(a->submitted) : json_null());
 	json_object_set_new(o, "attachments", cr_attachments_json(db, a->id));
 	int enterprise = cr_user_is_enterprise(db, a->account_id);
+	json_object_set_new(o, "account_type", json_string(enterprise ? "enterprise" : "individual"));
 
 	json_object_set_new(o, "required_attachments",
 	                    cr_attachments_required_json(cfg, license_type(a), enterprise));

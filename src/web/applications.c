@@ -4,6 +4,7 @@
 
 #include "../applications.h"
 #include "../attachments.h"
+#include "../pdfpreview.h"
 #include "handlers.h"
 
 /* Answers with the application as it is now (after a change). */
@@ -152,4 +153,36 @@ cr_h_attachment_get(struct cr_req *r)
 	              strcmp(ctype, "application/pdf") == 0 ? "pdf" : "jpg");
 	cr_reply(r, 200, ctype, data, len);
 	free(data);
+}
+
+/* GET .../attachments/{kind}/preview: a PDF's first page as a PNG (a JPEG as it is). */
+void
+cr_h_attachment_preview(struct cr_req *r)
+{
+	long long id = cr_req_id(r, 0);
+	char ctype[41], *data = NULL, *png = NULL;
+	struct cr_err err;
+	size_t len, pnglen;
+
+	if (!id)
+		return;
+	if (cr_attachment_get(r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], &data, &len, ctype,
+	                      &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		return;
+	}
+	if (strcmp(ctype, "application/pdf") != 0) {
+		cr_reply(r, 200, ctype, data, len);
+		free(data);
+		return;
+	}
+	if (cr_pdf_preview(data, len, CR_PREVIEW_WIDTH, &png, &pnglen, &err) != 0) {
+		free(data);
+		cr_reply_cr_err(r, &err);
+		return;
+	}
+	free(data);
+	cr_req_header(r, "Cache-Control: private, max-age=300");
+	cr_reply(r, 200, "image/png", png, pnglen);
+	free(png);
 }

@@ -28,6 +28,8 @@ static const struct cr_route routes[] = {
     {"POST", "/api/v1/applications/{id}/cancel", cr_h_app_cancel, CR_WHO_CUSTOMER, 0, 0},
     {"PUT", "/api/v1/applications/{id}/attachments/{kind}", cr_h_attachment_put, CR_WHO_CUSTOMER, 0, 1},
     {"GET", "/api/v1/applications/{id}/attachments/{kind}", cr_h_attachment_get, CR_WHO_ANY, 0, 0},
+    {"GET", "/api/v1/applications/{id}/attachments/{kind}/preview", cr_h_attachment_preview, CR_WHO_ANY, 0,
+     0},
     {"GET", "/api/v1/orders", cr_h_orders, CR_WHO_CUSTOMER | CR_WHO_STAFF, 0, 0},
     {"GET", "/api/v1/orders/{no}", cr_h_order, CR_WHO_CUSTOMER | CR_WHO_STAFF, 0, 0},
     {"POST", "/api/v1/orders/{no}/pay", cr_h_order_pay, CR_WHO_CUSTOMER, 0, 0},

@@ -78,6 +78,16 @@ run(async (browser) => {
   await reviewer.waitForSelector(`tr[data-app="${appId}"]`);
   await reviewer.click(`tr[data-app="${appId}"] >> text=审核`);
   await reviewer.waitForSelector("#approve");
+  ok((await reviewer.textContent("#review-history")).includes("公章扫描件不清晰"),
+     "the reviewer sees the earlier rejection and its reason in the history");
+  ok((await reviewer.textContent("#review-applicant")).includes("到期"), "and the certificate being renewed with its expiry");
+  let confirmText = "";
+  reviewer.once("dialog", (d) => { confirmText = d.message(); d.dismiss(); });
+  await reviewer.click("#approve");
+  await reviewer.waitForTimeout(300);
+  ok(confirmText.includes("审核通过") && (await reviewer.textContent("#review-status")) !== "审核通过",
+     "审核通过 asks for confirmation; cancelled, nothing happens", confirmText);
+  reviewer.once("dialog", (d) => d.accept());
   await reviewer.click("#approve");
   await reviewer.locator("#review-status").filter({ hasText: "审核通过" }).waitFor();
   const orderNo = (await reviewer.textContent("#review-order")).trim();

@@ -116,6 +116,12 @@ st, body, _ = cust.raw("PUT", url + "business_license", pdf, ctype="application/
 ok(st == 201 and json.loads(body)["sha256"] != first_sha and json.loads(body)["content_type"] == "application/pdf",
    "a replacement upload", body)
 after = stored()
+st, png, hd = cust.raw("GET", url + "business_license/preview")
+ok(st == 200 and hd.get("Content-Type") == "image/png" and png[:8] == b"\x89PNG\r\n\x1a\n" and
+   int.from_bytes(png[16:20], "big") == 1000, "a PDF's first page is drawn on the server as a PNG 1000 pixels wide",
+   (st, hd.get("Content-Type"), png[:20]))
+st, body, _ = Client().raw("GET", url + "business_license/preview")
+ok(st == 401, "not for strangers", st)
 replaced = os.path.join(files_dir, before[0])
 ok(len(after) == 1 and after != before and os.path.exists(replaced) and
    abs(os.path.getmtime(replaced) - time.time()) < 60 and os.path.exists(os.path.join(files_dir, after[0])),

@@ -1,6 +1,6 @@
 /* Staff pages, by role: 审核 (reviewer), 发票 (finance), 用户 / 价格 / 交易中心 / 审计日志 (admin).
    Hash routes: #/review[?status=]  #/review/ID  #/invoices  #/users  #/prices  #/centres  #/audit */
-import { call, datetime, failPage, fen, h, label, labels, loadRefData, render, toast, whoami } from "./ui.js";
+import { call, cn, date, datetime, failPage, fen, h, label, labels, loadRefData, render, toast, whoami } from "./ui.js";
 import { mountHeader, setAccountName } from "./header.js";
 import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
 
@@ -43,14 +43,16 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
       tabs,
       q.items.length
         ? h("table", { class: "table", id: "queue" },
-            h("thead", {}, h("tr", {}, ["编号", "企业名称", "申请人", "账号", "提交时间", "已等待", "金额", ""].map((t) => h("th", {}, t)))),
+            /* 已等待 only where applications wait: on the 待审核 tab. */
+            h("thead", {}, h("tr", {}, ["编号", "单位名称 / 个人", "申请人", "账号", "提交时间", status === "submitted" ? "已等待" : null, "金额", ""]
+              .filter((t) => t !== null).map((t) => h("th", {}, t)))),
             h("tbody", {}, q.items.map((a) => h("tr", { "data-app": a.id },
               h("td", { "data-label": "编号" }, "#" + a.id),
-              h("td", { "data-label": "企业名称" }, a.company_name || "—"),
+              h("td", { "data-label": "单位名称 / 个人" }, a.company_name || (a.account_role === "individual" ? "个人" : "—")),
               h("td", { "data-label": "申请人" }, a.applicant_name),
               h("td", { "data-label": "账号" }, a.account),
               h("td", { "data-label": "提交时间" }, datetime(a.submitted_at)),
-              h("td", { "data-label": "已等待" }, waited(a.waited_seconds)),
+              status === "submitted" ? h("td", { "data-label": "已等待" }, waited(a.waited_seconds)) : null,
               h("td", { "data-label": "金额" }, fen(a.price_fen)),
               h("td", {}, h("a", { href: "#/review/" + a.id }, status === "submitted" && me.role === "reviewer" ? "审核" : "查看"))))))
         : h("p", { class: "muted" }, "没有申请。")));
@@ -62,9 +64,11 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
     if (!a) return h("div", { class: "doc missing" }, h("div", { class: "doc-title" }, kind.label), h("p", { class: "muted" }, "未上传"));
     return h("div", { class: "doc", "data-kind": kind.kind },
       h("div", { class: "doc-title" }, kind.label, " ", h("a", { href: url, target: "_blank", rel: "noopener", class: "small" }, "新窗口打开")),
+      /* A PDF is shown as its first page drawn on the server: an image shows in every browser. */
       a.content_type === "image/jpeg"
         ? h("img", { class: "doc-img", src: url, alt: kind.label })
-        : h("iframe", { class: "doc-pdf", src: url, title: kind.label }));
+        : h("img", { class: "doc-img doc-pdf-page", src: url + "/preview?v=" + a.sha256.slice(0, 12), alt: kind.label + "（PDF 第 1 页）" }),
+      a.content_type === "image/jpeg" ? null : h("div", { class: "muted small" }, "PDF 第 1 页预览，全文请点“新窗口打开”"));
   }
 
   async function reviewPage(id) {
@@ -82,6 +86,7 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
       err.textContent = "";
       try {
         if (what === "approve") {
+          if (!confirm("确认审核通过申请 #" + app.id + "？通过后将生成订单（" + fen(app.price_fen) + " 元）通知客户付款。")) return;
           const r = await call("POST", "/api/v1/review/applications/" + app.id + "/approve", {});
           toast("已通过，订单号 " + r.order_no + "，金额 " + fen(r.amount_fen) + " 元");
         } else {
@@ -100,15 +105,28 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
         app.order_no ? h("span", {}, "订单号 ", h("strong", { id: "review-order" }, app.order_no)) : null),
       app.reject_reason ? h("div", { class: "notice notice-error" }, "驳回原因：", app.reject_reason) : null,
       h("div", { class: "cols" },
-        h("dl", { class: "dl" },
-          row("单位名称", app.company_name), row("营业执照号", app.license_no), row("营业执照类型", app.license_type === "separate" ? "非三证合一" : "三证合一"),
-          row("姓名", app.applicant_name), row("身份证号", app.id_card_no), row("电话", app.phone), row("电子邮箱", app.email), row("部门", app.department)),
-        h("dl", { class: "dl" },
+        h("dl", { class: "dl", id: "review-applicant" },
+          row("更新的证书", app.certificate ? cn(app.certificate.subject) + "（" + (app.certificate.token === "secondary" ? "副锁" : "主锁") + "，" + date(app.certificate.not_after) + " 到期）" : "—"),
+          app.account_type === "enterprise"
+            ? [row("单位名称", app.company_name), row("营业执照号", app.license_no), row("营业执照类型", app.license_type === "separate" ? "非三证合一" : "三证合一")]
+            : row("账户类型", "个人"),
+          row("姓名", app.applicant_name), row("身份证号", app.id_card_no), row("电话", app.phone), row("电子邮箱", app.email),
+          app.account_type === "enterprise" ? row("部门", app.department) : null),
+        h("dl", { class: "dl", id: "review-order-details" },
           row("地州市证书", centreNames.join("、") || "无"), row("付款人", app.payer_name), row("开通年限", app.years + " 年"),
-          row("订单金额", fen(app.price_fen) + " 元"), row("发票", (app.invoice_type === "special" ? "专票" : "普票") + "：" + (app.invoice.title || "")),
+          row("订单金额", fen(app.price_fen) + " 元"), row("发票类型", app.invoice_type === "special" ? "专票" : "普票"),
+          row("发票抬头", app.invoice.title), row("纳税人识别号", app.invoice.tax_no),
+          app.invoice_type === "special"
+            ? [row("专票地址", app.invoice.address), row("专票电话", app.invoice.phone), row("开户银行", app.invoice.bank), row("银行账号", app.invoice.bank_account)]
+            : null,
+          row("发票领取", app.delivery.method === "courier" ? "邮寄（到付）：" + app.delivery.address : "现场领取"),
           row("提交时间", datetime(app.submitted_at)))),
       h("h3", {}, "附件"),
       h("div", { class: "docs" }, kinds.map((k) => attachmentView(app, k))),
+      /* For a resubmission: the earlier rejections and what happened since. */
+      h("h3", {}, "办理记录"),
+      h("ol", { class: "timeline", id: "review-history" }, app.history.map((e) => h("li", {},
+        h("span", { class: "when" }, datetime(e.at)), " ", h("strong", {}, e.label), e.note ? h("div", { class: "muted" }, e.note) : null))),
       canDecide ? h("div", { class: "decide" },
         h("h3", {}, "审核"),
         h("div", { class: "reasons" }, COMMON_REASONS.map((r) => h("button", { type: "button", class: "small", onclick: () => { reason.value = r; } }, r))),

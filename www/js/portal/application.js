@@ -1,5 +1,5 @@
 /* An application's details (#/applications/ID): everything the customer gave, its progress, and what can still be done. */
-import { call, datetime, failPage, fen, h, render, toast } from "../ui.js";
+import { call, cn, date, datetime, failPage, fen, h, render, toast } from "../ui.js";
 import { ctx, navActive, statusClass } from "./context.js";
 import { rejectBox } from "./wizard.js";
 
@@ -31,20 +31,32 @@ export async function detail(id) {
     app.order_no ? h("div", { class: "notice" }, "订单号：", h("strong", {}, app.order_no), " ", h("a", { href: "#/orders/" + app.order_no }, "查看订单与支付方式")) : null,
     h("div", { class: "cols" },
       h("div", {},
+        h("h3", {}, "更新的数字证书"),
+        h("dl", { class: "dl", id: "renewed-cert" },
+          row("证书", app.certificate ? cn(app.certificate.subject) : "—"),
+          row("锁类型", app.certificate ? (app.certificate.token === "secondary" ? "副锁" : "主锁") : "—"),
+          row("到期时间", app.certificate ? date(app.certificate.not_after) : "—")),
         h("h3", {}, "基本信息"),
         h("dl", { class: "dl" },
-          row("单位名称", app.company_name), row("营业执照号", app.license_no), row("姓名", app.applicant_name),
-          row("身份证号", app.id_card_no), row("电话", app.phone), row("电子邮箱", app.email), row("部门", app.department)),
+          app.account_type === "enterprise"
+            ? [row("单位名称", app.company_name), row("营业执照号", app.license_no),
+               row("营业执照类型", app.license_type === "separate" ? "非三证合一" : app.license_type ? "三证合一" : "—")]
+            : null,
+          row("姓名", app.applicant_name), row("身份证号", app.id_card_no), row("电话", app.phone), row("电子邮箱", app.email),
+          app.account_type === "enterprise" ? row("部门", app.department) : null),
         h("h3", {}, "加开地州市证书"),
         h("dl", { class: "dl" },
           row("地州市证书", centreNames.join("、") || "无"), row("付款人", app.payer_name), row("开通年限", app.years + " 年"),
           row("订单金额", fen(app.price_fen) + " 元"), row("发票类型", app.invoice_type === "special" ? "专票" : app.invoice_type === "normal" ? "普票" : "—"),
           row("发票抬头", app.invoice.title), row("纳税人识别号", app.invoice.tax_no),
-          row("发票领取", app.delivery.method === "courier" ? "邮寄：" + app.delivery.address : app.delivery.method === "pickup" ? "现场领取" : "—"))),
+          app.invoice_type === "special"
+            ? [row("专票地址", app.invoice.address), row("专票电话", app.invoice.phone), row("开户银行", app.invoice.bank), row("银行账号", app.invoice.bank_account)]
+            : null,
+          row("发票领取", app.delivery.method === "courier" ? "邮寄（到付）：" + app.delivery.address : app.delivery.method === "pickup" ? "现场领取" : "—"))),
       h("div", {},
         h("h3", {}, "附件"),
         kinds.length ? h("ul", { class: "files" }, kinds.map((k) => h("li", {},
-          h("a", { href: "/api/v1/applications/" + app.id + "/attachments/" + k.kind, target: "_blank", rel: "noopener" }, k.label),
+          h("a", { href: "/api/v1/applications/" + app.id + "/attachments/" + k.kind, target: "_blank", rel: "noopener" }, app.account_type === "enterprise" ? k.label : k.label_individual),
           h("span", { class: "muted small" }, " " + (app.attachments[k.kind].content_type === "application/pdf" ? "PDF" : "JPG"))))) : h("p", { class: "muted" }, "尚未上传"),
         h("h3", {}, "办理进度"),
         h("ol", { class: "timeline", id: "history" }, app.history.map((e) => h("li", {},

@@ -13,6 +13,13 @@ const STEP1 = [
   ["department", "部门", "申请人所在部门（选填）", "text"],
 ];
 const STEP_NAMES = ["基本信息", "上传附件", "加开地州市证书"];
+/* A person has no company: its fields are not asked of an individual. */
+const COMPANY_ONLY = new Set(["company_name", "license_no", "department"]);
+const isEnterprise = () => ctx.me.role === "enterprise";
+const step1Fields = () => STEP1.filter(([k]) => isEnterprise() || !COMPANY_ONLY.has(k));
+/* Which step holds a field the server names. */
+const stepOf = (field) => field.startsWith("attachments.") ? 2 : field === "license_type" ? 2 : STEP1.some(([k]) => k === field) || field === "certificate_id" ? 1 : 3;
+const kindLabel = (k) => isEnterprise() ? k.label : k.label_individual;
 
 function stepHeader(n) {
   return h("div", { class: "steps" },
@@ -76,12 +83,14 @@ async function step1(app, certId) {
   const current = app ? app.certificate_id : Number(certId) || (choices[0] && choices[0].id);
   const form = h("form", { class: "wizard", novalidate: true, id: "step1" });
   const grid = h("div", { class: "grid2" });
-  for (const [key, label, ph, type] of STEP1) {
+  for (const [key, label, ph, type] of step1Fields()) {
     let value = app ? app[key] : "";
-    if (!app && key === "company_name" && ctx.me.role === "enterprise") value = ctx.me.name;
-    const optional = ctx.me.role !== "enterprise" && (key === "company_name" || key === "license_no");
-    grid.append(field(key, label, h("input", { id: "f-" + key, name: key, type, placeholder: optional ? "个人用户选填" : ph, value: value || "",
-      autocomplete: key === "email" ? "email" : key === "phone" ? "tel" : "off" })));
+    if (!app && key === "company_name") value = ctx.me.name;
+    if (!app && key === "applicant_name" && !isEnterprise()) value = ctx.me.name;
+    grid.append(field(key, label, h("input", { id: "f-" + key, name: key, type, placeholder: isEnterprise() ? ph : ph.replace("申请人", "本人"), value: value || "",
+      autocomplete: key === "email" ? "email" : key === "phone" ? "tel" : "off",
+      /* Codes are kept in upper case whatever is typed (the server does the same). */
+      oninput: key === "license_no" || key === "id_card_no" ? (ev) => { const p = ev.target.selectionStart; ev.target.value = ev.target.value.toUpperCase(); ev.target.setSelectionRange(p, p); } : null })));
   }
   const sel = h("select", { id: "f-certificate_id", name: "certificate_id" },
     choices.map((c) => h("option", { value: c.id, selected: c.id === current }, cn(c.subject) + "（" + tokenLabel(c) + "，" + date(c.not_after) + " 到期）")));
@@ -93,7 +102,7 @@ async function step1(app, certId) {
     ev.preventDefault();
     clearErrors(form);
     const data = {};
-    for (const [key] of STEP1) data[key] = form.elements[key].value.trim();
+    for (const [key] of step1Fields()) data[key] = form.elements[key].value.trim();
     if (!sel.value) return fieldError(form, "certificate_id", "请选择待更新的数字证书");
     data.certificate_id = Number(sel.value);
     try {
@@ -137,7 +146,7 @@ function upload(app, kind, file, slot) {
 
 async function step2(app) {
   const separate = app.license_type === "separate";
-  const kinds = ctx.settings.attachment_kinds.filter((k) => !k.separate_only || separate);
+  const kinds = ctx.settings.attachment_kinds.filter((k) => (isEnterprise() ? k.enterprise : k.individual) && (!k.separate_only || separate));
   const required = new Set(app.required_attachments);
   const form = h("form", { class: "wizard", novalidate: true, id: "step2" });
 
@@ -148,7 +157,7 @@ async function step2(app) {
           try { await call("PATCH", "/api/v1/applications/" + app.id, { license_type: v }); } catch (e) { return toast(e.message); }
           step2(await call("GET", "/api/v1/applications/" + app.id));
         } }), " ", l)));
-  if (!app.license_type) {
+  if (!app.license_type && isEnterprise()) {
     call("PATCH", "/api/v1/applications/" + app.id, { license_type: "three_in_one" }).then((a) => (app.license_type = a.license_type), () => {});
   }
 
@@ -158,13 +167,13 @@ async function step2(app) {
     const input = h("input", { type: "file", id: "file-" + k.kind, accept: ".jpg,.jpeg,.pdf,image/jpeg,application/pdf", class: "file-input" });
     const preview = have
       ? have.content_type === "image/jpeg"
-        ? h("a", { href: url, target: "_blank", rel: "noopener" }, h("img", { class: "thumb", src: url + "?v=" + have.sha256.slice(0, 12), alt: k.label }))
+        ? h("a", { href: url, target: "_blank", rel: "noopener" }, h("img", { class: "thumb", src: url + "?v=" + have.sha256.slice(0, 12), alt: kindLabel(k) }))
         : h("a", { href: url, target: "_blank", rel: "noopener", class: "pdf-badge" }, "PDF")
       : h("div", { class: "thumb empty" }, "未上传");
     const slot = h("div", { class: "slot" + (have ? " done" : ""), "data-kind": k.kind },
       preview,
       h("div", { class: "slot-body" },
-        h("div", { class: "slot-title" }, k.label, required.has(k.kind) ? h("span", { class: "req" }, " *") : null),
+        h("div", { class: "slot-title" }, kindLabel(k), required.has(k.kind) ? h("span", { class: "req" }, " *") : null),
         h("div", { class: "muted small" }, have ? "已上传 " + (have.bytes / 1024).toFixed(0) + " KB，" + datetime(have.uploaded_at) : "JPG 或 PDF，不超过 " + Math.floor(ctx.settings.attachment_max_bytes / 1048576) + " MB"),
         h("label", { class: "button small", for: "file-" + k.kind }, have ? "重新上传" : "选择文件"), input,
         h("progress", { max: 100, value: 0, hidden: true }),
@@ -179,8 +188,9 @@ async function step2(app) {
 
   const missing = kinds.filter((k) => required.has(k.kind) && !app.attachments[k.kind]);
   add(form,
-    field("license_type", "营业执照类型", typeRadios),
-    h("p", { class: "hint" }, "请上传加盖企业公章（鲜章）的扫描件，格式为 JPG 或 PDF。"),
+    isEnterprise() ? field("license_type", "营业执照类型", typeRadios) : null,
+    h("p", { class: "hint" }, isEnterprise() ? "请上传加盖企业公章（鲜章）的扫描件，格式为 JPG 或 PDF。"
+      : "请上传本人身份证正反面，以及本人签字的申请表和责任书的扫描件或清晰照片，格式为 JPG 或 PDF。"),
     h("div", { class: "slots" }, slots),
     missing.length ? h("p", { class: "notice", id: "missing-uploads" }, "还有 " + missing.length + " 份材料未上传，提交前需补齐。") : null,
     h("p", { class: "form-error", role: "alert" }),
@@ -262,20 +272,23 @@ async function step3(app) {
       h("input", { type: "radio", name: "delivery_method", value: v, checked: (del.method || "pickup") === v,
         onchange: () => { address.hidden = v !== "courier"; queue({ delivery: { method: v } }); } }), " ", l)));
   if (!app.invoice_type || !del.method) queue({ invoice_type: app.invoice_type || "normal", delivery: { method: del.method || "pickup" } });
-  if (!app.payer_name && ctx.me.role === "enterprise") queue({ payer_name: ctx.me.name });
+  /* 付款人 and 发票抬头 default to the account's name (a company's or a person's); 纳税人识别号 to the licence's code. */
+  if (!app.payer_name) queue({ payer_name: ctx.me.name });
 
   const missingBox = h("div", { class: "notice notice-error", id: "submit-missing", hidden: true });
   add(form,
     field("trading_centre_ids", "选择加开的地州市证书（选填）", checks),
     h("div", { class: "grid2" },
-      text("payer_name", "付款人", app.payer_name || (ctx.me.role === "enterprise" ? ctx.me.name : ""), "银行转账的付款人名称", (v) => ({ payer_name: v }), "须与向银行转账的付款人一致"),
+      text("payer_name", "付款人", app.payer_name || ctx.me.name, "银行转账的付款人名称", (v) => ({ payer_name: v }), "须与向银行转账的付款人一致"),
       field("years", "开通年限", years)),
     h("div", { class: "price-box" }, "订单金额：", priceEl, " 元", h("br"), validity,
       h("div", { class: "muted small" }, "每年 " + fen(ctx.settings.base_per_year_fen) + " 元，每个地州市证书每年加 " + fen(ctx.settings.addon_per_year_fen) + " 元")),
+    h("p", { class: "hint", id: "years-note" }, "备注：本着提供便捷服务的宗旨，我公司已开展多年有效期数字证书业务，用户可以根据不同情况，自行选择办理。"),
     field("invoice_type", "发票类型", invType),
     h("div", { class: "grid2" },
-      text("invoice.title", "发票抬头", inv.title || (ctx.me.role === "enterprise" ? ctx.me.name : ""), "单位名称", (v) => ({ invoice: { title: v } })),
-      text("invoice.tax_no", "纳税人识别号", inv.tax_no, "统一社会信用代码", (v) => ({ invoice: { tax_no: v } }))),
+      text("invoice.title", "发票抬头", inv.title || ctx.me.name, isEnterprise() ? "单位名称" : "个人姓名", (v) => ({ invoice: { title: v } })),
+      text("invoice.tax_no", "纳税人识别号", inv.tax_no || (isEnterprise() ? app.license_no : ""), "统一社会信用代码", (v) => ({ invoice: { tax_no: v } }),
+        isEnterprise() ? "三证合一的即营业执照号；普票可不填，专票必填" : "普票可不填，专票必填")),
     special,
     field("delivery.method", "发票领取方式", delivery),
     address,
@@ -284,7 +297,8 @@ async function step3(app) {
     h("div", { class: "actions" },
       h("a", { class: "button", href: "#/apply/" + app.id + "/2", onclick: () => flush() }, "上一步"),
       h("button", { type: "submit", class: "primary", id: "submit" }, "提交申请")));
-  if (!inv.title && ctx.me.role === "enterprise") queue({ invoice: { title: ctx.me.name } });
+  if (!inv.title) queue({ invoice: { title: ctx.me.name } });
+  if (!inv.tax_no && isEnterprise() && app.license_no) queue({ invoice: { tax_no: app.license_no } });
   showValidity(app.years);
 
   form.addEventListener("submit", async (ev) => {
@@ -299,10 +313,9 @@ async function step3(app) {
       location.hash = "#/applications/" + app.id;
     } catch (e) {
       if (e.code === "incomplete" || (e.missing && e.missing.length)) {
-        const list = (e.missing || []).map((m) => {
-          const step = m.field.startsWith("attachments.") ? 2 : STEP1.some(([k]) => k === m.field) ? 1 : 3;
-          return h("li", {}, h("a", { href: "#/apply/" + app.id + "/" + step }, "第 " + step + " 步：" + m.message));
-        });
+        /* In step order, each linking to the step that holds it. */
+        const list = (e.missing || []).map((m, i) => [stepOf(m.field), i, m]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+          .map(([step, , m]) => h("li", {}, h("a", { href: "#/apply/" + app.id + "/" + step }, "第 " + step + " 步：" + m.message)));
         missingBox.replaceChildren(h("strong", {}, e.message), h("ul", {}, list));
         missingBox.hidden = false;
         (e.missing || []).forEach((m) => fieldError(form, m.field, m.message));

@@ -1,0 +1,64 @@
+// An individual (zhangsan) renews through the wizard in a real browser: step 1 asks for what a person has
+// (no company name, licence number or licence type), an ID number typed in lower case turns upper case,
+// step 2 asks for 身份证 front and back and the two forms in a person's wording, step 3 fills 付款人 and
+// 发票抬头 with the person's name and keeps the seed's note on multi-year validity; the application is
+// submitted with nothing of a company.
+"use strict";
+const path = require("path");
+const { BASE, ok, run, shot, importCert, login, TOP } = require("./lib");
+
+run(async (browser) => {
+  const jpg = path.join(TOP, "tests", "fixtures", "scan.jpg");
+  for (const size of [{ width: 1366, height: 768, name: "desktop" }, { width: 390, height: 844, name: "phone" }]) {
+    const page = await browser.newPage({ viewport: { width: size.width, height: size.height } });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const tag = (s) => `${size.name}: ${s}`;
+    const cid = importCert("zhangsan", size.name === "desktop" ? 25 : 21, size.name === "desktop" ? "primary" : "secondary");
+
+    await login(page, "zhangsan");
+    await page.waitForSelector("#cert-table");
+    await page.locator(`tr[data-cert="${cid}"]`).locator("text=续期").click();
+
+    // Step 1: a person's fields only.
+    await page.waitForSelector("#step1");
+    ok(await page.locator("#f-company_name").count() === 0 && await page.locator("#f-license_no").count() === 0,
+       tag("no company name or licence number is asked of a person"));
+    ok((await page.inputValue("#f-applicant_name")) === "张三", tag("the name is the account's"));
+    await page.fill("#f-id_card_no", "11010519491231002x");
+    ok((await page.inputValue("#f-id_card_no")) === "11010519491231002X", tag("the ID number turns upper case as typed"));
+    await page.fill("#f-phone", "13912345678");
+    await page.fill("#f-email", "zhangsan@example.com");
+    await shot(page, `individual-${size.name}-1-basic`);
+    await page.click("#next");
+
+    // Step 2: 身份证 and the forms.
+    await page.waitForSelector("#step2");
+    ok(await page.locator('input[name="license_type"]').count() === 0, tag("no 营业执照类型 for a person"));
+    const kinds = await page.locator(".slot").evaluateAll((els) => els.map((e) => e.dataset.kind));
+    ok(JSON.stringify(kinds) === JSON.stringify(["id_card_front", "id_card_back", "application_form", "responsibility_letter"]),
+       tag("身份证 front and back, 申请表 and 责任书 are asked for"), kinds.join(","));
+    const text = await page.textContent("#step2");
+    ok(!text.includes("企业") && !text.includes("公章") && text.includes("身份证人像面") && text.includes("数字证书申请表"),
+       tag("the wording speaks to a person"), text.slice(0, 300));
+    for (const k of kinds) {
+      await page.setInputFiles(`#file-${k}`, jpg);
+      await page.waitForSelector(`.slot.done[data-kind="${k}"]`, { timeout: 15000 });
+    }
+    await shot(page, `individual-${size.name}-2-uploads`);
+    await page.click("#next");
+
+    // Step 3: the person's name as payer and invoice title.
+    await page.waitForSelector("#step3");
+    ok((await page.inputValue("#f-payer_name")) === "张三" && (await page.inputValue('[name="invoice.title"]')) === "张三",
+       tag("付款人 and 发票抬头 default to the person's name"));
+    ok((await page.textContent("#years-note")).includes("多年有效期"), tag("the seed's note on multi-year validity"));
+    await shot(page, `individual-${size.name}-3-step3`);
+    await page.click("#submit");
+    await page.waitForSelector("#detail");
+    ok((await page.textContent("#detail-status")) === "待审核", tag("submitted: 待审核"));
+    await shot(page, `individual-${size.name}-4-submitted`);
+    ok(errors.length === 0, tag("no script errors"), errors.join("\n"));
+    await page.close();
+  }
+});
