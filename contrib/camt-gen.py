@@ -13,6 +13,7 @@ stream, so a large one costs no memory.
 import argparse
 import random
 import sys
+import time
 from xml.sax.saxutils import escape
 
 MESSAGES = {"052": ("BkToCstmrAcctRpt", "Rpt"), "053": ("BkToCstmrStmt", "Stmt"), "054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn")}
@@ -65,7 +66,8 @@ def main():
     p.add_argument("--account", required=True)
     p.add_argument("--message", default="053", choices=sorted(MESSAGES))
     p.add_argument("--version", type=int, default=8, help="the namespace's version, 2 to 13 (default 8)")
-    p.add_argument("--date", default="2026-11-25")
+    p.add_argument("--date", default=time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600)),
+                   help="the booking date, YYYY-MM-DD (default: today in China, UTC+8)")
     p.add_argument("--credit", action="append", default=[], help="FEN:REMITTANCE:DEBTOR[:ACCTSVCRREF]")
     p.add_argument("--debit", action="append", default=[], help="FEN:REMITTANCE")
     p.add_argument("--batch", action="store_true", help="all --credit transactions in one entry")

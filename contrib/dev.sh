@@ -119,6 +119,12 @@ failed_dir = $run/bank/failed
 dir = $run/data/attachments
 max_bytes = 10M
 
+[agency]
+name = 甘肃成兴信息科技有限公司
+address = 甘肃省城关区雁滩高新区飞雁街118号锦星大厦10楼
+hotline = 4001020005　0931-2909277
+copyright = Copyright © 2016 甘肃成兴信息科技有限公司版权所有
+
 [ukey]
 helper_url = http://127.0.0.1:$helper_port
 

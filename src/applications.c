@@ -88,7 +88,7 @@ open_conflict(struct cr_db *db, long long cert, struct cr_err *err)
 		cr_res_release(&res);
 	}
 	return cr_err_user(err, CR_ECONFLICT, "certificate_id",
-	                   "该证书已有进行中的续期申请（编号 %lld），请先完成或撤销该申请", other);
+	                   "该证书已有进行中的更新申请（编号 %lld），请先完成或撤销该申请", other);
 }
 
 static int

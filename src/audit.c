@@ -379,16 +379,17 @@ cr_audit_list(struct cr_db *db, const char *actor, const char *action, const cha
 	if ((from && !is_date(from)) || (to && !is_date(to)))
 		return cr_err_user(err, CR_EINVAL, from && !is_date(from) ? "from" : "to",
 		                   "日期格式应为 YYYY-MM-DD");
-	rc = cr_db_exec(db, &res, err,
-	                "SELECT id, at, actor, action, object_type, object_id, ip, before_state, after_state "
-	                "FROM audit_log"
-	                " WHERE (? = 0 OR id < ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR action LIKE "
-	                "CONCAT(?, '%'))"
-	                " AND (? IS NULL OR object_type = ?) AND (? IS NULL OR object_id = ?)"
-	                " AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < CONCAT(?, ' 99'))"
-	                " ORDER BY id DESC LIMIT 100",
-	                "iissssssssssss", before_id, before_id, actor, actor, action, action, object_type,
-	                object_type, object_id, object_id, from, from, to, to);
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT l.id, l.at, l.actor, l.action, l.object_type, l.object_id, l.ip, l.before_state,"
+	    " l.after_state, u.display_name FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id"
+	    " WHERE (? = 0 OR l.id < ?) AND (? IS NULL OR l.actor = ?) AND (? IS NULL OR l.action LIKE "
+	    "CONCAT(?, '%'))"
+	    " AND (? IS NULL OR l.object_type = ?) AND (? IS NULL OR l.object_id = ?)"
+	    " AND (? IS NULL OR l.at >= ?) AND (? IS NULL OR l.at < CONCAT(?, ' 99'))"
+	    " ORDER BY l.id DESC LIMIT 100",
+	    "iissssssssssss", before_id, before_id, actor, actor, action, action, object_type, object_type,
+	    object_id, object_id, from, from, to, to);
 	if (rc != 0)
 		return rc;
 	items = json_array();
@@ -400,6 +401,8 @@ cr_audit_list(struct cr_db *db, const char *actor, const char *action, const cha
 		              cr_res_str(&res, i, 5), "ip", cr_res_str(&res, i, 6));
 		json_object_set_new(o, "before", cr_json_cell_parsed(&res, i, 7));
 		json_object_set_new(o, "after", cr_json_cell_parsed(&res, i, 8));
+		/* Who that was, by name (none for the system and for tries that logged nobody in). */
+		json_object_set_new(o, "actor_name", cr_json_cell(&res, i, 9));
 		json_array_append_new(items, o);
 	}
 	cr_res_release(&res);

@@ -76,11 +76,14 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 	    db, &res, err,
 	    "SELECT c.id, c.serial, c.subject, DATE_FORMAT(c.not_before, '%Y-%m-%dT%H:%i:%SZ'),"
 	    " DATE_FORMAT(c.not_after, '%Y-%m-%dT%H:%i:%SZ'), c.token, c.trading_centre_id, c.status,"
-	    " c.renews_id, c.not_after, a.id, t.name"
+	    " c.renews_id, c.not_after, a.id, t.name, a.status, o.order_no"
 	    " FROM certificates c"
 	    " LEFT JOIN applications a ON a.open_certificate_id = c.id"
+	    " LEFT JOIN orders o ON o.application_id = a.id"
 	    " LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
-	    " WHERE c.account_id = ? ORDER BY c.trading_centre_id IS NOT NULL, c.token, c.not_after DESC, "
+	    /* Certificates still to be issued are shown with their order, not here. */
+	    " WHERE c.account_id = ? AND c.status <> 'awaiting_csr' ORDER BY c.trading_centre_id IS NOT "
+	    "NULL, c.token, c.not_after DESC, "
 	    "c.id",
 	    "i", account_id);
 	if (rc != 0)
@@ -98,7 +101,7 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 
 		if (renewable && open) {
 			renewable = 0;
-			snprintf(reason, sizeof reason, "已有进行中的续期申请（编号 %s）", open);
+			snprintf(reason, sizeof reason, "已有进行中的更新申请（编号 %s）", open);
 		}
 		c = json_pack(
 		    "{s:I, s:o, s:s, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:b, s:o, s:o}", "id",
@@ -111,6 +114,12 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 		    cr_json_int(open), "trading_centre", cr_json_str(cr_res_str(&res, i, 11)));
 		if (c && !renewable)
 			json_object_set_new(c, "renewable_reason", json_string(reason));
+		/* Approved and ordered: its renewal is under way (待更新) until the new one is issued. */
+		if (c && open)
+			json_object_set_new(c, "open_application_status",
+			                    json_string(cr_res_str(&res, i, 12)));
+		if (c && open && strcmp(cr_res_str(&res, i, 12), "approved") == 0 && cr_res_str(&res, i, 13))
+			json_object_set_new(c, "renewal_order_no", json_string(cr_res_str(&res, i, 13)));
 		json_array_append_new(arr, c);
 	}
 	cr_res_release(&res);
@@ -175,7 +184,7 @@ cr_certs_remind(struct cr_db *db, const struct cr_config *cfg, long long *n, str
 		                "i", id);
 		if (rc == 0 && cr_db_affected(db) == 1) {
 			/* Told once: another daemon that read the same row finds it reminded. */
-			snprintf(title, sizeof title, "您的%s证书将于 %s 到期，可在线续期",
+			snprintf(title, sizeof title, "您的%s证书将于 %s 到期，可在线更新",
 			         cr_res_str(&res, i, 4)                             ? cr_res_str(&res, i, 4)
 			         : strcmp(cr_res_str(&res, i, 3), "secondary") == 0 ? "副锁"
 			                                                            : "主锁",

@@ -99,6 +99,13 @@ static const struct opt opts[] = {
     {"ukey", "helper_url", OPT_STR, O(ukey_helper_url), "", 0, 0, NULL, 0},
     {"audit", "key_file", OPT_STR, O(audit_key_file), "", 0, 0, NULL, 0},
 
+    {"agency", "name", OPT_STR, O(agency_name), "数字证书服务中心", 0, 0, NULL, 0},
+    {"agency", "address", OPT_STR, O(agency_address), "", 0, 0, NULL, 0},
+    {"agency", "hotline", OPT_STR, O(agency_hotline), "", 0, 0, NULL, 0},
+    {"agency", "copyright", OPT_STR, O(agency_copyright), "", 0, 0, NULL, 0},
+    {"agency", "service_hours", OPT_STR, O(agency_service_hours), "8:30-12:00 14:30-18:00", 0, 0, NULL, 0},
+    {"agency", "driver_url", OPT_STR, O(agency_driver_url), "http://www.gsggzyjy.cn", 0, 0, NULL, 0},
+
     {"pay", "query_after", OPT_INT, O(pay_query_after), "60", 5, 3600, NULL, 0},
 
     {"alipay", "app_id", OPT_STR, O(alipay_app_id), "", 0, 0, NULL, 0},
@@ -252,6 +259,21 @@ ini_cb(void *user, const char *section, const char *key, const char *value)
 }
 
 /* "" or http(s)://127.0.0.1|localhost|[::1]:PORT with nothing after: the customer's own machine. */
+/* Empty, or an http(s) address without spaces, quotes or control characters (it becomes a link). */
+static int
+web_url(const char *s)
+{
+	if (*s == '\0')
+		return 1;
+	if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == '"' || *s == '\'' || *s == '<' || *s == '>' ||
+		    *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 static int
 loopback_origin(const char *url)
 {
@@ -310,6 +332,15 @@ cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err)
 		    err, CR_EINVAL,
 		    "%s: [ukey] helper_url: '%s' is not a loopback origin such as http://127.0.0.1:18443",
 		    path, cfg->ukey_helper_url);
+		cr_config_release(cfg);
+		cr_config_defaults(cfg);
+		return CR_EINVAL;
+	}
+	if (!web_url(cfg->agency_driver_url)) {
+		cr_err_set(
+		    err, CR_EINVAL,
+		    "%s: [agency] driver_url: '%s' is not a web address such as https://www.example.cn/",
+		    path, cfg->agency_driver_url);
 		cr_config_release(cfg);
 		cr_config_defaults(cfg);
 		return CR_EINVAL;

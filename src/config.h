@@ -109,10 +109,15 @@ struct cr_config {
 	char *wechat_platform_public_key;
 	char *wechat_platform_public_key_id;
 	char *wechat_api_base;
-	char *ukey_helper_url;
-	char *audit_key_file;
-	/* the audit chain's HMAC key (64 hex digits), or "" */ /* the customers' local key helper the
-	                                                           证书服务 page talks to, or "" */
+	char *ukey_helper_url; /* the customers' local key helper the 证书服务 page talks to, or "" */
+	char *audit_key_file;  /* the audit chain's HMAC key (64 hex digits), or "" */
+	/* The agency as the login page, the footer and the help pages name it. */
+	char *agency_name;
+	char *agency_address;
+	char *agency_hotline;
+	char *agency_copyright;
+	char *agency_service_hours;
+	char *agency_driver_url; /* where the UKey driver and the offline seal tool are downloaded */
 };
 
 /* Sets every option to its default. */

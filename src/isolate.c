@@ -11,6 +11,15 @@
 
 #include "isolate.h"
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CR_HAS_ASAN 1
+#endif
+#endif
+#ifndef CR_HAS_ASAN
+#define CR_HAS_ASAN 0
+#endif
+
 static void
 child(int (*fn)(int out, void *arg), void *arg, const struct cr_isolate_limits *lim, int out)
 {
@@ -25,7 +34,12 @@ child(int (*fn)(int out, void *arg), void *arg, const struct cr_isolate_limits *
 	}
 	signal(SIGPIPE, SIG_DFL);
 	setrlimit(RLIMIT_CPU, &cpu);
+#if !defined(__SANITIZE_ADDRESS__) && !CR_HAS_ASAN
+	/* AddressSanitizer maps terabytes of shadow memory: under it only the CPU and time limits hold. */
 	setrlimit(RLIMIT_AS, &mem);
+#else
+	(void)mem;
+#endif
 	setrlimit(RLIMIT_CORE, &nocore);
 	_exit(fn(out, arg));
 }

@@ -282,7 +282,7 @@ cr_orders_expire(struct cr_db *db, long long *n, struct cr_err *err)
 			                json_pack("{s:s}", "status", "expired"), err);
 		if (rc == 0)
 			rc = cr_message_post(db, cr_res_i64(&res, i, 2), "expired", title,
-			                     "订单超过付款期限未付款，已过期。如需续期请重新提交申请。",
+			                     "订单超过付款期限未付款，已过期。如需更新请重新提交申请。",
 			                     "#/orders", err);
 		if (rc == 0)
 			(*n)++;

@@ -24,11 +24,11 @@ cr_renewable(const struct cr_config *cfg, const char *status, time_t not_after, 
 	char d1[16], d2[16];
 
 	if (strcmp(status, "superseded") == 0) {
-		snprintf(reason, reasonlen, "该证书已更新，请续期新证书");
+		snprintf(reason, reasonlen, "该证书已更新，请对新证书办理更新");
 		return 0;
 	}
 	if (strcmp(status, "revoked") == 0) {
-		snprintf(reason, reasonlen, "该证书已吊销，不能续期");
+		snprintf(reason, reasonlen, "该证书已吊销，不能更新");
 		return 0;
 	}
 	if (strcmp(status, "awaiting_csr") == 0) {
@@ -42,12 +42,12 @@ cr_renewable(const struct cr_config *cfg, const char *status, time_t not_after, 
 	if (now < from) {
 		cn_date(not_after, d1);
 		cn_date(from, d2);
-		snprintf(reason, reasonlen, "证书将于 %s 到期，可于 %s 起续期", d1, d2);
+		snprintf(reason, reasonlen, "证书将于 %s 到期，可于 %s 起办理更新", d1, d2);
 		return 0;
 	}
 	if (now > until) {
 		cn_date(not_after, d1);
-		snprintf(reason, reasonlen, "证书已于 %s 过期超过 %lld 天，无法在线续期，请联系客服", d1,
+		snprintf(reason, reasonlen, "证书已于 %s 过期超过 %lld 天，无法在线更新，请联系客服", d1,
 		         (long long)cfg->ca_renew_after_days);
 		return 0;
 	}

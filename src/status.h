@@ -15,7 +15,10 @@ enum cr_machine {
 	CR_SM_INVOICE,
 	CR_SM_STATEMENT,
 	CR_SM_CREDIT,
-	CR_SM_ROLE, /* not a state machine, but labelled the same way */
+	CR_SM_ROLE,         /* not state machines, but labelled the same way: roles, */
+	CR_SM_AUDIT_ACTION, /* the audit log's actions, */
+	CR_SM_AUDIT_OBJECT, /* the kinds of object they touch */
+	CR_SM_AUDIT_FIELD,  /* and the fields of their before and after */
 	CR_SM_COUNT
 };
 

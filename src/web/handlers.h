@@ -25,6 +25,10 @@ void cr_h_attachment_get(struct cr_req *r);
 void cr_h_attachment_preview(struct cr_req *r);
 /* settings.c */
 void cr_h_settings(struct cr_req *r);
+void cr_h_agency(struct cr_req *r);
+/* help.c */
+void cr_h_help(struct cr_req *r);
+void cr_h_admin_help_set(struct cr_req *r);
 /* certificates.c */
 void cr_h_certificates(struct cr_req *r);
 void cr_h_trading_centres(struct cr_req *r);

@@ -19,6 +19,8 @@ static const struct cr_route routes[] = {
     {"POST", "/api/v1/certificates/{id}/installed", cr_h_certificate_installed, CR_WHO_CUSTOMER, 0, 0},
     {"GET", "/api/v1/trading-centres", cr_h_trading_centres, CR_WHO_ANY, 0, 0},
     {"GET", "/api/v1/settings", cr_h_settings, CR_WHO_ANY, 0, 0},
+    {"GET", "/api/v1/agency", cr_h_agency, CR_WHO_PUBLIC, 0, 0},
+    {"GET", "/api/v1/help/{name}", cr_h_help, CR_WHO_PUBLIC, 0, 0},
     {"GET", "/api/v1/applications", cr_h_app_list, CR_WHO_CUSTOMER, 0, 0},
     {"POST", "/api/v1/applications", cr_h_app_create, CR_WHO_CUSTOMER, 0, 0},
     {"GET", "/api/v1/applications/{id}", cr_h_app_get, CR_WHO_ANY, 0, 0},
@@ -70,6 +72,7 @@ static const struct cr_route routes[] = {
     {"POST", "/api/v1/admin/trading-centres", cr_h_admin_centre_add, CR_WHO(CR_ROLE_ADMIN), 0, 0},
     {"PATCH", "/api/v1/admin/trading-centres/{id}", cr_h_admin_centre_update, CR_WHO(CR_ROLE_ADMIN), 0, 0},
     {"GET", "/api/v1/admin/audit", cr_h_admin_audit, CR_WHO(CR_ROLE_ADMIN), 0, 0},
+    {"PUT", "/api/v1/admin/help/{name}", cr_h_admin_help_set, CR_WHO(CR_ROLE_ADMIN), 0, 0},
 };
 
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))

@@ -1,4 +1,5 @@
-/* GET /api/v1/settings: what the pages need to know of the configuration (prices, bounds, kinds, labels). */
+/* GET /api/v1/settings: what the pages need to know of the configuration (prices, bounds, kinds, labels);
+   GET /api/v1/agency: who runs the service, for the login page and every footer. */
 #include "../alipay.h"
 #include "../attachments.h"
 #include "../price.h"
@@ -41,4 +42,17 @@ cr_h_settings(struct cr_req *r)
 	                        "account_name", cfg->bank_account_name, "account", cfg->bank_account,
 	                        "bank_name", cfg->bank_name, "status_labels", cr_status_labels_json(),
 	                        "ukey_helper", cfg->ukey_helper_url, "pay_methods", methods));
+}
+
+void
+cr_h_agency(struct cr_req *r)
+{
+	const struct cr_config *cfg = r->web->cfg;
+
+	cr_req_header(r, "Cache-Control: public, max-age=300");
+	cr_reply_json(r, 200,
+	              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", cfg->agency_name, "address",
+	                        cfg->agency_address, "hotline", cfg->agency_hotline, "copyright",
+	                        cfg->agency_copyright, "service_hours", cfg->agency_service_hours,
+	                        "driver_url", cfg->agency_driver_url));
 }

@@ -85,7 +85,28 @@ async function login(page, account) {
   await page.press("#password", "Enter");
 }
 
+// An order of 我是测试企业 approved by the reviewer (through the API, tests/integration/crtest.py), paid by an
+// imported bank statement when paid; returns the order as the customer sees it.
+function approvedOrder(seed, paid) {
+  const py = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(path.join(TOP, "tests", "integration"))})
+from crtest import *
+cust = Client(); cust.login("我是测试企业")
+rev = Client(); rev.login("reviewer")
+o = approved_order(cust, rev, seed=${seed})
+if ${paid ? "True" : "False"}:
+    p = statement((o["amount_fen"], "订单%s" % o["order_no"], "我是测试企业", "SVC-%s" % o["order_no"]))
+    rc, res, err = import_statement(p)
+    assert rc == 0 and res[0]["matched"] == 1, (res, err)
+    o = cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]
+print(json.dumps(o))
+`;
+  return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
+}
+
 module.exports.importCert = importCert;
 module.exports.uscc = uscc;
 module.exports.login = login;
 module.exports.TOP = TOP;
+module.exports.approvedOrder = approvedOrder;

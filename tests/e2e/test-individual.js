@@ -18,7 +18,7 @@ run(async (browser) => {
 
     await login(page, "zhangsan");
     await page.waitForSelector("#cert-table");
-    await page.locator(`tr[data-cert="${cid}"]`).locator("text=续期").click();
+    await page.locator(`tr[data-cert="${cid}"]`).locator('a:text-is("更新")').click();
 
     // Step 1: a person's fields only.
     await page.waitForSelector("#step1");

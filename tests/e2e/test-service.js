@@ -9,25 +9,7 @@ const { execFileSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { BASE, ok, run, shot, login, TOP } = require("./lib");
-
-function approvedOrder(seed, paid) {
-  const py = `
-import json, sys
-sys.path.insert(0, ${JSON.stringify(path.join(TOP, "tests", "integration"))})
-from crtest import *
-cust = Client(); cust.login("我是测试企业")
-rev = Client(); rev.login("reviewer")
-o = approved_order(cust, rev, seed=${seed})
-if ${paid ? "True" : "False"}:
-    p = statement((o["amount_fen"], "订单%s" % o["order_no"], "我是测试企业", "SVC-%s" % o["order_no"]))
-    rc, res, err = import_statement(p)
-    assert rc == 0 and res[0]["matched"] == 1, (res, err)
-    o = cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]
-print(json.dumps(o))
-`;
-  return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
-}
+const { BASE, ok, run, shot, login, approvedOrder, TOP } = require("./lib");
 
 run(async (browser) => {
   const o = approvedOrder(95, false);
@@ -54,7 +36,7 @@ run(async (browser) => {
   await page.setInputFiles("#csr-" + certId, dir + "/ukey.csr");
   // The toast appears only when the server took the request (200); a refusal shows its reason instead.
   await page.locator("#toast", { hasText: "已提交，付款后自动签发" }).waitFor({ timeout: 10000 });
-  ok((await page.textContent("#service")).includes("待提交证书请求"), "the key's request is taken before payment, nothing issued yet");
+  ok((await page.textContent("#service")).includes("待更新"), "the key's request is taken before payment, nothing issued yet");
   await shot(page, "service-1-request");
 
   // The bank statement lands (imported from the command line); the page changes by itself.

@@ -1,5 +1,5 @@
 // A customer renews a certificate through the three-step wizard in a real browser:
-// 我的证书 → 续期 → 基本信息 (with a wrong ID number first) → 上传附件 (a renamed
+// 我的证书 → 更新 → 基本信息 (with a wrong ID number first) → 上传附件 (a renamed
 // executable is refused with its reason, real JPEGs and a PDF printed by Chromium are
 // taken) → 加开地州市证书 with the live price and 专票 fields → 提交 → 待审核.
 "use strict";
@@ -34,8 +34,8 @@ run(async (browser) => {
     ok(page.url().includes("/portal.html"), tag("the customer lands on 我的证书"));
     await shot(page, `wizard-${size.name}-0-certificates`);
     const row = page.locator(`tr[data-cert="${cid}"]`);
-    ok(await row.locator("text=续期").isVisible(), tag("the certificate near expiry offers 续期"));
-    await row.locator("text=续期").click();
+    ok(await row.locator('a:text-is("更新")').isVisible(), tag("the certificate near expiry offers 更新"));
+    await row.locator('a:text-is("更新")').click();
 
     // Step 1
     await page.waitForSelector("#step1");

@@ -95,6 +95,11 @@ ok(len(o["certificates"]) == 3 and all(c["status"] == "awaiting_csr" for c in o[
    sorted(c["trading_centre_id"] or 0 for c in o["certificates"]) == sorted([0] + tcs[:2]),
    "three new certificates await requests: the main one and one per add-on", o["certificates"])
 ok(o["certificates"][0]["renews_id"] == app["certificate_id"], "the main one renews the old certificate")
+st, held = cust.json("GET", "/api/v1/certificates")
+new_ids = {c["id"] for c in o["certificates"]}
+ok(not new_ids & {c["id"] for c in held["items"]}, "certificates still to be issued appear only with their order")
+old = [c for c in held["items"] if c["id"] == app["certificate_id"]]
+ok(old and old[0].get("renewal_order_no") == no, "the certificate being renewed names the order renewing it (待更新)", old)
 st, lst = cust.json("GET", "/api/v1/orders")
 ok(no in [x["order_no"] for x in lst["items"]], "the customer's order list has it")
 st, _ = other.json("GET", "/api/v1/orders/%s" % no)

@@ -1,5 +1,12 @@
 /* The login page: logs in through POST /api/v1/session, then on to the customer portal or the staff pages. */
 import { Api } from "./api.js";
+import { mountFooter } from "./agency.js";
+
+/* The agency's name on the welcome line and its hotline for forgotten passwords, as the seed's login page. */
+mountFooter().then((a) => {
+  if (a.name) document.getElementById("welcome").textContent = "欢迎登录" + a.name + "数字证书服务系统";
+  if (a.hotline) document.getElementById("forgot").textContent = "忘记密码请联系客服：" + a.hotline;
+});
 
 {
   const form = document.getElementById("login-form");

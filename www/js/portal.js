@@ -1,5 +1,5 @@
 /* The customer portal: 我的证书, the three-step renewal wizard, application details, orders, messages.
-   Hash routes: #/  #/apply/new[?cert=ID]  #/apply/ID/STEP  #/applications/ID  #/orders  #/orders/NO  #/messages */
+   Hash routes: #/  #/apply/new[?cert=ID]  #/apply/ID/STEP  #/applications/ID  #/orders  #/orders/NO  #/messages  #/help */
 import { failPage, h, loadRefData, whoami } from "./ui.js";
 import { mountHeader, setAccountName, setNav } from "./header.js";
 import { ctx } from "./portal/context.js";
@@ -8,6 +8,8 @@ import { detail } from "./portal/application.js";
 import { wizard } from "./portal/wizard.js";
 import { messages, refreshUnread } from "./portal/messages.js";
 import { orders, payPage } from "./portal/orders.js";
+import { guidePage } from "./portal/guide.js";
+import { mountFooter } from "./agency.js";
 
 function route() {
   const hash = location.hash || "#/";
@@ -18,6 +20,7 @@ function route() {
   if ((m = /^#\/orders\/(\d{8})(?:\?paying=(alipay|wechat))?$/.exec(hash))) return payPage(m[1], null, m[2]);
   if (hash === "#/orders") return orders();
   if (hash === "#/messages") return messages();
+  if (hash === "#/help") return guidePage();
   return certsPage();
 }
 
@@ -27,7 +30,9 @@ async function boot() {
     { href: "#/", key: "certs", text: "我的证书" },
     { href: "#/orders", key: "orders", text: "订单信息" },
     { href: "#/messages", key: "messages", text: "消息", extra: h("span", { id: "unread", class: "count", hidden: true }) },
+    { href: "#/help", key: "help", text: "更新指南" },
   ]);
+  mountFooter();
   ctx.me = await whoami();
   if (ctx.me.is_staff) {
     location.href = "/staff.html";

@@ -1,6 +1,8 @@
 /* Staff pages, by role: 审核 (reviewer), 发票 (finance), 用户 / 价格 / 交易中心 / 审计日志 (admin).
-   Hash routes: #/review[?status=]  #/review/ID  #/invoices  #/users  #/prices  #/centres  #/audit */
-import { call, cn, date, datetime, failPage, fen, h, label, labels, loadRefData, render, toast, whoami } from "./ui.js";
+   Hash routes: #/review[?status=]  #/review/ID  #/invoices  #/users  #/prices  #/centres  #/audit  #/help */
+import { call, cn, date, datetime, failPage, fen, h, label, labels, loadRefData, render, setHome, toast, whoami } from "./ui.js";
+import { agency, mountFooter } from "./agency.js";
+import { helpBody } from "./help.js";
 import { mountHeader, setAccountName } from "./header.js";
 import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
 
@@ -13,7 +15,7 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
   const NAV = {
     reviewer: [["#/review", "审核队列"]],
     finance: [["#/payments", "对账"], ["#/statements", "对账单导入"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
-    admin: [["#/review", "申请一览"], ["#/users", "用户"], ["#/prices", "价格"], ["#/centres", "交易中心"], ["#/audit", "审计日志"], ["#/payments", "对账"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
+    admin: [["#/review", "申请一览"], ["#/users", "用户"], ["#/prices", "价格"], ["#/centres", "交易中心"], ["#/audit", "审计日志"], ["#/help", "帮助页面"], ["#/payments", "对账"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
   };
   const COMMON_REASONS = ["营业执照扫描件不清晰", "公章扫描件不清晰或未加盖鲜章", "申请表信息与营业执照不一致", "授权委托书缺少法人签字", "付款人与单位名称不一致"];
 
@@ -74,7 +76,7 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
   async function reviewPage(id) {
     nav("#/review");
     let app;
-    try { app = await call("GET", "/api/v1/applications/" + id); } catch (e) { return failPage(e); }
+    try { app = await call("GET", "/api/v1/applications/" + id); } catch (e) { return failPage(e, "申请 #" + id); }
     const row = (label, value) => [h("dt", {}, label), h("dd", {}, value === null || value === undefined || value === "" ? "—" : String(value))];
     const centreNames = app.trading_centre_ids.map((cid) => (centres.find((c) => c.id === cid) || { name: "#" + cid }).name);
     const kinds = settings.attachment_kinds.filter((k) => app.attachments[k.kind] || app.required_attachments.includes(k.kind));
@@ -253,35 +255,131 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
         } }, c.active ? "停用" : "启用"))))))));
   }
 
+  /* 帮助页面: the guidance after payment, edited here and shown to customers at once (no rebuild). */
+  async function helpAdmin() {
+    nav("#/help");
+    let page, a;
+    try { [page, a] = await Promise.all([call("GET", "/api/v1/help/after-payment"), agency()]); } catch (e) { return failPage(e); }
+    const title = h("input", { id: "help-title", name: "title", value: page.title, maxlength: 100 });
+    const body = h("textarea", { id: "help-body", name: "body", rows: 22, spellcheck: false }, page.body);
+    const preview = h("div", { class: "help-body", id: "help-preview" });
+    const draw = () => preview.replaceChildren(h("h2", {}, title.value), ...helpBody(body.value, a));
+    title.addEventListener("input", draw);
+    body.addEventListener("input", draw);
+    const err = h("p", { class: "form-error", role: "alert" });
+    const form = h("form", { class: "wizard", id: "help-form", novalidate: true },
+      h("div", { class: "field" }, h("label", { for: "help-title" }, "标题"), title, h("p", { class: "field-error", "data-for": "title", role: "alert" })),
+      h("div", { class: "field" }, h("label", { for: "help-body" }, "正文"), body,
+        h("p", { class: "hint" }, "“## ”开头的行是小标题，“- ”开头的行是列表，空行分段；网址自动成为链接。{hotline}、{service_hours}、{driver_url}、{agency} 会替换为配置中的服务热线、工作时间、驱动下载网址和机构名称。"),
+        h("p", { class: "field-error", "data-for": "body", role: "alert" })),
+      err,
+      h("p", { class: "muted small", id: "help-updated" }, "最后修改：", page.updated_at ? datetime(page.updated_at) + (page.updated_by ? "，" + page.updated_by : "") : "—"),
+      h("div", { class: "actions" }, h("a", { class: "button", href: "/portal.html#/help", target: "_blank", rel: "noopener" }, "客户看到的页面"),
+        h("button", { type: "submit", class: "primary", id: "help-save" }, "保存")));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      err.textContent = "";
+      form.querySelectorAll(".field-error").forEach((p) => (p.textContent = ""));
+      try {
+        const saved = await call("PUT", "/api/v1/admin/help/after-payment", { title: title.value.trim(), body: body.value });
+        toast("已保存，客户刷新页面即可看到");
+        form.querySelector("#help-updated").textContent = "最后修改：" + datetime(saved.updated_at) + (saved.updated_by ? "，" + saved.updated_by : "");
+      } catch (e) {
+        const fields = e.fields && e.fields.length ? e.fields : [{ field: e.field, message: e.message }];
+        for (const f of fields) {
+          const p = form.querySelector('.field-error[data-for="' + f.field + '"]');
+          if (p) p.textContent = f.message; else err.textContent = f.message;
+        }
+      }
+    });
+    draw();
+    render(h("section", { class: "panel" }, h("h2", {}, "帮助页面：付款后如何更新证书"),
+      h("div", { class: "cols" }, form, h("div", {}, h("h3", {}, "预览"), preview))));
+  }
+
+  /* before/after as readable changes: "状态：等待付款 → 已付款", one line per field that changed. */
+  function changes(a) {
+    const b = a.before || {}, f = a.after || {};
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(f)])];
+    const machine = { application: "application", order: "order", certificate: "certificate", invoice: "invoice", credit: "credit" }[a.object_type];
+    const show = (k, v) => {
+      if (v === undefined || v === null || v === "") return "—";
+      if (typeof v === "boolean") return v ? "是" : "否";
+      if (k === "status" && machine) return label(machine, v);
+      if (k === "role") return label("role", v);
+      if (k.endsWith("_fen") && typeof v === "number") return fen(v) + " 元";
+      if (typeof v === "object") return JSON.stringify(v);
+      const t = String(v);
+      return t.length > 80 ? t.slice(0, 80) + "…（共 " + t.length + " 字）" : t;
+    };
+    const name = (k) => { const l = label("audit_field", k); return l === k ? k : l; };
+    /* Two long texts: only the part that changed, with a little of what surrounds it. */
+    const textChange = (x, y) => {
+      let p = 0, q = 0;
+      while (p < x.length && p < y.length && x[p] === y[p]) p++;
+      while (q < x.length - p && q < y.length - p && x[x.length - 1 - q] === y[y.length - 1 - q]) q++;
+      const cut = (t) => {
+        const from = Math.max(0, p - 10), mid = t.slice(from, t.length - q + 10);
+        return (from ? "…" : "") + (mid.length > 80 ? mid.slice(0, 80) + "…" : mid) + (t.length - q + 10 < t.length ? "…" : "");
+      };
+      return [cut(x) || "（空）", " → ", cut(y) || "（空）", h("span", { class: "muted small" }, "（" + x.length + " 字 → " + y.length + " 字）")];
+    };
+    return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(f[k]) || !(k in b) || !(k in f))
+      .map((k) => h("div", { class: "change" }, name(k).replace(/（分）$/, ""), "：",
+        typeof b[k] === "string" && typeof f[k] === "string" && (b[k].length > 80 || f[k].length > 80)
+          ? textChange(b[k], f[k])
+          : [k in b ? [show(k, b[k]), " → "] : null, k in f ? show(k, f[k]) : "（删除）"]));
+  }
+
+  /* Who did it, by name; a failed login names the account typed, as typed. */
+  function actorCell(a) {
+    if (a.action === "login.failure") return h("span", {}, "未登录（输入的账号：", h("q", {}, a.object_id), "）");
+    if (a.actor_name) return h("span", {}, a.actor_name, a.actor_name !== a.actor ? h("span", { class: "muted small" }, " " + a.actor) : null);
+    return a.actor === "system" || !a.actor ? "系统" : a.actor;
+  }
+
   async function audit(params) {
     nav("#/audit");
     const q = new URLSearchParams(params);
     let list;
     try { list = await call("GET", "/api/v1/admin/audit?" + q.toString()); } catch (e) { return failPage(e); }
     const input = (name, ph) => h("input", { name, placeholder: ph, value: q.get(name) || "", class: "inline-input" });
-    const form = h("form", { class: "inline-form", id: "audit-filter" },
-      input("actor", "操作人"), input("action", "动作（如 application.）"), input("object_type", "对象类型"), input("object_id", "对象编号"),
-      h("input", { name: "from", type: "date", value: q.get("from") || "", "aria-label": "起始日期" }),
-      h("input", { name: "to", type: "date", value: q.get("to") || "", "aria-label": "截止日期" }),
-      h("button", { type: "submit", class: "small primary" }, "筛选"));
+    const day = (name, ph) => h("input", { name, type: "text", inputmode: "numeric", placeholder: ph, pattern: "\\d{4}-\\d{2}-\\d{2}",
+      maxlength: 10, value: q.get(name) || "", class: "inline-input date-input", "aria-label": ph });
+    const actions = h("select", { name: "action", "aria-label": "动作" },
+      h("option", { value: "" }, "全部动作"),
+      labels("audit_action").map(([v, l]) => h("option", { value: v, selected: q.get("action") === v }, l)));
+    const objects = h("select", { name: "object_type", "aria-label": "对象类型" },
+      h("option", { value: "" }, "全部对象"),
+      labels("audit_object").map(([v, l]) => h("option", { value: v, selected: q.get("object_type") === v }, l)));
+    const err = h("p", { class: "form-error", role: "alert" });
+    const form = h("form", { class: "inline-form", id: "audit-filter", novalidate: true },
+      input("actor", "操作人账号"), actions, objects, input("object_id", "对象编号"),
+      day("from", "起始日期 YYYY-MM-DD"), day("to", "截止日期 YYYY-MM-DD"),
+      h("button", { type: "submit", class: "small primary" }, "筛选"), err);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const p = new URLSearchParams();
-      for (const [k, v] of new FormData(form)) if (v) p.set(k, v);
+      for (const [k, v] of new FormData(form)) if (v.trim()) p.set(k, v.trim());
+      for (const k of ["from", "to"])
+        if (p.has(k) && !/^\d{4}-\d{2}-\d{2}$/.test(p.get(k))) { err.textContent = "日期请按 YYYY-MM-DD 填写，如 2026-12-01"; return; }
       location.hash = "#/audit?" + p.toString();
     });
-    const short = (o) => (o ? JSON.stringify(o) : "");
     const last = list.items.length ? list.items[list.items.length - 1].id : 0;
     const more = new URLSearchParams(q);
     more.set("before_id", last);
+    const objLabel = (t) => { const l = label("audit_object", t); return l === t ? t : l; };
     render(h("section", { class: "panel" }, h("h2", {}, "审计日志"), form,
       h("div", { class: "table-wrap" }, h("table", { class: "table", id: "audit" },
-        h("thead", {}, h("tr", {}, ["#", "时间", "操作人", "动作", "对象", "之前", "之后", "地址"].map((t) => h("th", {}, t)))),
-        h("tbody", {}, list.items.map((a) => h("tr", {},
-          h("td", {}, a.id), h("td", { class: "nowrap" }, datetime(a.at.slice(0, 19).replace(" ", "T") + "Z")), h("td", {}, a.actor),
-          h("td", { class: "nowrap" }, a.action), h("td", {}, a.object_type + " " + a.object_id),
-          h("td", { class: "json" }, short(a.before)), h("td", { class: "json" }, short(a.after)),
+        h("thead", {}, h("tr", {}, ["#", "时间", "操作人", "动作", "对象", "变更", "地址"].map((t) => h("th", {}, t)))),
+        h("tbody", {}, list.items.map((a) => h("tr", { "data-action": a.action },
+          h("td", {}, a.id), h("td", { class: "nowrap" }, datetime(a.at.slice(0, 19).replace(" ", "T") + "Z")),
+          h("td", { class: "actor" }, actorCell(a)),
+          h("td", { class: "nowrap action", title: a.action }, label("audit_action", a.action)),
+          h("td", { class: "object" }, objLabel(a.object_type) + " " + a.object_id),
+          h("td", { class: "changes" }, changes(a)),
           h("td", { class: "small" }, a.ip)))))),
+      list.items.length ? null : h("p", { class: "muted" }, "没有符合条件的记录。"),
       list.items.length === 100 ? h("a", { class: "button small", href: "#/audit?" + more.toString() }, "更早的记录") : null));
   }
 
@@ -302,23 +400,28 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
     if (path === "#/prices") return prices();
     if (path === "#/centres") return centresPage();
     if (path === "#/audit") return audit(params);
+    if (path === "#/help") return me.role === "admin" ? helpAdmin() : failPage({ status: 403, message: "只有管理员可以修改帮助页面" });
     const home = (NAV[me.role] || [["#/review"]])[0][0];
     location.replace(home);
   }
 
   async function boot() {
     navEl = mountHeader("数字证书服务系统 · 工作台", "staff-nav");
+    mountFooter();
     me = await whoami();
     if (!me.is_staff) {
       location.href = "/portal.html";
       return;
     }
+    setHome((NAV[me.role] || [["#/review"]])[0][0], "返回工作台");
     try {
       ({ settings, centres } = await loadRefData());
     } catch (e) {
       return failPage(e);
     }
-    setAccountName(me.name + "（" + label("role", me.role) + "）");
+    /* "审核员 reviewer": the name, the account, and the role where the name does not say it. */
+    const role = label("role", me.role);
+    setAccountName(me.name + (me.account !== me.name ? " " + me.account : "") + (me.name !== role ? "（" + role + "）" : ""));
     window.addEventListener("hashchange", route);
     route();
   }

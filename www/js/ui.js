@@ -78,9 +78,19 @@ export function render(...nodes) {
   window.scrollTo(0, 0);
 }
 
-export function failPage(e) {
-  render(h("div", { class: "panel" }, h("p", { class: "form-error" }, e.message || "加载失败"),
-    h("a", { href: "#/" }, "返回我的证书")));
+/* Where "back" leads: the customer's 我的证书, or a member of staff's own first page (setHome). */
+let home = { href: "#/", text: "返回我的证书" };
+export function setHome(href, text) {
+  home = { href, text };
+}
+
+/* A page that cannot be shown: what was not found (what: "申请 #12"), or why it was refused, and a way back. */
+export function failPage(e, what) {
+  const message = e.status === 404 && what ? "没有找到" + what + "：它可能已被删除，或不属于您的账号。"
+    : e.status === 403 ? (e.message || "您的账号无权查看此页面") + "。"
+    : e.message || "加载失败";
+  render(h("div", { class: "panel", id: "fail-page" }, h("p", { class: "form-error" }, message),
+    h("a", { class: "button", href: home.href, id: "fail-home" }, home.text)));
 }
 
 /* What the pages call a status of machine ("application", "order", "certificate", "invoice", "role"). */

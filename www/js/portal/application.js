@@ -6,7 +6,7 @@ import { rejectBox } from "./wizard.js";
 export async function detail(id) {
   navActive("certs");
   let app;
-  try { app = await call("GET", "/api/v1/applications/" + id); } catch (e) { return failPage(e); }
+  try { app = await call("GET", "/api/v1/applications/" + id); } catch (e) { return failPage(e, "申请 #" + id); }
   const row = (label, value) => [h("dt", {}, label), h("dd", {}, value === null || value === undefined || value === "" ? "—" : value)];
   const centreNames = app.trading_centre_ids.map((cid) => (ctx.centres.find((c) => c.id === cid) || { name: "#" + cid }).name);
   const kinds = ctx.settings.attachment_kinds.filter((k) => app.attachments[k.kind]);

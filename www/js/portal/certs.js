@@ -20,12 +20,23 @@ export async function certsPage() {
       h("td", { "data-label": "证书" }, cn(c.subject)),
       h("td", { "data-label": "类型" }, tokenLabel(c)),
       h("td", { "data-label": "有效期至" }, date(c.not_after)),
-      h("td", { "data-label": "状态" }, h("span", { class: "badge badge-cert-" + c.status }, c.status_label)),
+      /* An approved renewal is 待更新 until its new certificate is issued; the new one is then listed
+         and this one shows 已更新. */
+      h("td", { "data-label": "状态" }, c.renewal_order_no
+        ? h("span", { class: "badge badge-cert-pending" }, "待更新")
+        : h("span", { class: "badge badge-cert-" + c.status }, c.status_label)),
       h("td", { "data-label": "操作" },
         c.renewable
-          ? h("a", { class: "button primary small", href: "#/apply/new?cert=" + c.id }, "续期")
-          : h("span", { class: "muted small" }, c.renewable_reason || "",
-              c.open_application_id ? [" ", h("a", { href: "#/applications/" + c.open_application_id }, "查看申请")] : null))));
+          ? h("a", { class: "button primary small", href: "#/apply/new?cert=" + c.id }, "更新")
+          : c.renewal_order_no
+            ? [h("a", { class: "button small primary", href: "#/orders/" + c.renewal_order_no, "data-renewal": c.renewal_order_no }, "证书服务"),
+               h("span", { class: "muted small" }, " 订单 " + c.renewal_order_no + "：付款到账后即可更新")]
+            : h("span", { class: "muted small" }, c.renewable_reason || "",
+                c.open_application_id
+                  ? [" ", ["draft", "rejected"].includes(c.open_application_status)
+                      ? h("a", { href: "#/apply/" + c.open_application_id + "/1" }, c.open_application_status === "draft" ? "继续填写" : "修改后重新提交")
+                      : h("a", { href: "#/applications/" + c.open_application_id }, "查看申请")]
+                  : null))));
 
   const selected = new Set();
   const appRows = apps.items.map((a) => {
@@ -33,7 +44,7 @@ export async function certsPage() {
     return h("tr", { "data-app": a.id },
       h("td", { class: "check" }, h("input", { type: "checkbox", "aria-label": "选择申请 " + a.id,
         onchange: (ev) => (ev.target.checked ? selected.add(a) : selected.delete(a)) })),
-      h("td", { "data-label": "企业名称" }, a.company_name || "—"),
+      h("td", { "data-label": "单位名称" }, a.company_name || "—"),
       h("td", { "data-label": "申请人" }, a.applicant_name || "—"),
       h("td", { "data-label": "状态" }, h("span", { class: statusClass(a.status) }, a.status_label)),
       h("td", { "data-label": "金额" }, fen(a.price_fen)),
@@ -76,7 +87,7 @@ export async function certsPage() {
         h("span", { class: "spacer" }), periodSel, statusSel),
       apps.items.length
         ? h("table", { class: "table", id: "app-table" },
-            h("thead", {}, h("tr", {}, h("th", { class: "check" }, ""), ["企业名称", "申请人", "状态", "金额", "详情"].map((t) => h("th", {}, t)))),
+            h("thead", {}, h("tr", {}, h("th", { class: "check" }, ""), ["单位名称", "申请人", "状态", "金额", "详情"].map((t) => h("th", {}, t)))),
             h("tbody", {}, appRows))
-        : h("p", { class: "muted" }, "没有符合条件的申请。点“添加”开始续期。")));
+        : h("p", { class: "muted" }, "没有符合条件的申请。点“添加”开始办理更新。")));
 }

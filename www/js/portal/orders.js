@@ -102,11 +102,25 @@ export async function payPage(no, known, paying) {
   navActive("orders");
   let o = known;
   if (!o) {
-    try { o = await call("GET", "/api/v1/orders/" + encodeURIComponent(no)); } catch (e) { return failPage(e); }
+    try { o = await call("GET", "/api/v1/orders/" + encodeURIComponent(no)); } catch (e) { return failPage(e, "订单 " + no); }
   }
   const bank = o.bank || {};
   const outstanding = (o.amount_fen || 0) - (o.paid_fen || 0);
   const confirming = paying && ["awaiting_payment", "partially_paid"].includes(o.status);
+  /* 确定: what happens next and how long it takes; the page keeps following the order by itself. */
+  const waiting = ["awaiting_payment", "partially_paid"].includes(o.status);
+  const nextSteps = h("div", { class: "notice", id: "next-steps", hidden: true },
+    h("strong", {}, "接下来会怎样"),
+    h("ul", {},
+      h("li", {}, "银行转账：银行的到账数据到达后，系统自动按订单号确认付款，通常在二十分钟以内，无需联系我们。"),
+      (ctx.settings.pay_methods || []).length ? h("li", {}, "在线支付（支付宝、微信支付）：付款后即时确认。") : null,
+      h("li", {}, "付款确认后即可在下方“证书服务”中更新证书，新证书随即签发；本页会自动更新，无需刷新。"),
+      h("li", {}, "更新前请先安装新版 UKey 驱动和离线盖章工具，详见", h("a", { href: "#/help", id: "guide-link" }, "更新指南"), "。")));
+  const okButton = h("button", { type: "button", class: "primary", id: "pay-ok", onclick: () => {
+    nextSteps.hidden = false;
+    nextSteps.scrollIntoView({ block: "center" });
+  } }, "确定");
+  if (!waiting) okButton.hidden = true;
   render(h("section", { class: "panel", id: "pay" },
     h("h2", {}, "支付订单"),
     confirming
@@ -116,7 +130,8 @@ export async function payPage(no, known, paying) {
     onlinePay(o),
     o.status === "paid" || o.status === "issuing" || o.status === "completed"
       ? h("div", { class: "notice", id: "paid-notice" }, h("strong", {}, o.status_label || "已付款"),
-          o.status === "completed" ? "：新证书已签发，请在下方“证书服务”中下载并写入证书锁。" : "：我们已收到您的付款，新证书签发后会通知您。")
+          o.status === "completed" ? "：新证书已签发，请在下方“证书服务”中下载并写入证书锁。" : "：我们已收到您的付款，请在下方“证书服务”中更新证书。",
+          " 操作前请阅读", h("a", { href: "#/help" }, "更新指南"), "（新版驱动、两次口令、主副锁逐个更新）。")
       : null,
     h("dl", { class: "dl" },
       h("dt", {}, "订单名称"), h("dd", {}, (o.company_name || ctx.me.name) + "的证书更新申请订单"),
@@ -127,7 +142,8 @@ export async function payPage(no, known, paying) {
       h("dt", {}, "付款账户"), h("dd", {}, bank.account || "—"),
       h("dt", {}, "开户行"), h("dd", {}, bank.bank_name || "—"),
       h("dt", {}, "付款人"), h("dd", {}, o.payer_name || "—", h("div", { class: "muted small" }, "请务必保证付款人信息和向银行转账人一致。"))),
-    h("div", { class: "actions" }, h("a", { class: "button primary", href: "#/orders" }, "确定"))),
+    nextSteps,
+    h("div", { class: "actions" }, h("a", { class: "button", href: "#/orders" }, "返回订单信息"), okButton)),
     serviceSection(o, () => payPage(no)));
   follow(no, o, confirming ? paying : null);
 }

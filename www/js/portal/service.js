@@ -184,5 +184,6 @@ export function serviceSection(o, refresh) {
   helperTokens().then((tokens) => { if (tokens) fill(tokens); });
   return h("section", { class: "panel", id: "service" },
     h("h2", {}, "证书服务"),
-    h("p", { class: "hint" }, validityText(o), "。主锁、副锁请分别办理，一次一把。"), note, tables);
+    h("p", { class: "hint" }, validityText(o), "。主锁、副锁请分别办理，一次一把。更新过程中会两次弹出口令框（间隔 2 至 30 秒），请及时输入。",
+      h("a", { href: "#/help", id: "service-guide" }, "查看更新指南"), "（新版驱动和离线盖章工具下载、遇到问题怎么办）"), note, tables);
 }

@@ -64,7 +64,7 @@ export async function wizard(id, step, certId) {
   try {
     if (id) app = await call("GET", "/api/v1/applications/" + id);
   } catch (e) {
-    return failPage(e);
+    return failPage(e, "申请 #" + id);
   }
   if (app && app.status !== "draft" && app.status !== "rejected") {
     location.hash = "#/applications/" + app.id;
@@ -94,7 +94,7 @@ async function step1(app, certId) {
   }
   const sel = h("select", { id: "f-certificate_id", name: "certificate_id" },
     choices.map((c) => h("option", { value: c.id, selected: c.id === current }, cn(c.subject) + "（" + tokenLabel(c) + "，" + date(c.not_after) + " 到期）")));
-  grid.append(field("certificate_id", "待更新数字证书", sel, choices.length ? null : "没有可续期的证书：证书到期前 " + ctx.settings.renew_before_days + " 天内方可续期。"));
+  grid.append(field("certificate_id", "待更新数字证书", sel, choices.length ? null : "没有可更新的证书：证书到期前 " + ctx.settings.renew_before_days + " 天内方可办理更新。"));
   add(form, grid, h("p", { class: "form-error", role: "alert" }),
     h("div", { class: "actions" }, h("a", { class: "button", href: "#/" }, "取消"),
       h("button", { type: "submit", class: "primary", id: "next" }, "下一步")));
@@ -104,6 +104,15 @@ async function step1(app, certId) {
     const data = {};
     for (const [key] of step1Fields()) data[key] = form.elements[key].value.trim();
     if (!sel.value) return fieldError(form, "certificate_id", "请选择待更新的数字证书");
+    /* No draft until there is something worth keeping: a new application is created only once every
+       required field of this step has been filled in (the server then checks what was typed). */
+    if (!app) {
+      const empty = step1Fields().filter(([k]) => k !== "department" && !data[k]);
+      if (empty.length) {
+        [...empty].reverse().forEach(([k, label]) => fieldError(form, k, "请填写" + label));
+        return;
+      }
+    }
     data.certificate_id = Number(sel.value);
     try {
       const saved = app ? await call("PATCH", "/api/v1/applications/" + app.id, data)
