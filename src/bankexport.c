@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "bankexport.h"
+#include "htmltable.h"
 #include "price.h"
 #include "utf8.h"
 #include "xls.h"
@@ -615,30 +616,18 @@ cr_export_read_table(struct cr_table *t, const char *own, cr_credit_fn fn, void 
 	return cr_export_read_rows(&rows, own, fn, arg, info, err);
 }
 
-const char *
-cr_export_unsupported(const void *head, size_t len)
-{
-	const unsigned char *p = head;
-
-	if (len >= 5 &&
-	    (memmem(p, len < 512 ? len : 512, "<html", 5) || memmem(p, len < 512 ? len : 512, "<HTML", 5) ||
-	     memmem(p, len < 512 ? len : 512, "<table", 6)))
-		return "暂不支持网页（HTML）格式的对账单，请在网银中导出 CSV、TXT、XLS 或 XLSX 格式";
-	return NULL;
-}
-
 int
 cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void *arg,
                struct cr_statement_info *info, struct cr_err *err)
 {
-	unsigned char head[4] = {0};
+	unsigned char head[1024] = {0};
 	struct cr_table *t;
+	size_t hn = 0;
 	FILE *f;
 	int rc;
 
 	if ((f = fopen(path, "rb")) != NULL) {
-		if (fread(head, 1, sizeof head, f) != sizeof head)
-			memset(head, 0, sizeof head);
+		hn = fread(head, 1, sizeof head, f);
 		fclose(f);
 	}
 	if (memcmp(head, "\xD0\xCF\x11\xE0", 4) == 0) { /* an OLE compound file: Excel 97-2003 */
@@ -661,6 +650,17 @@ cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void 
 		cr_xlsx_rows(x, &rows);
 		rc = cr_export_read_rows(&rows, own_account, fn, arg, info, err);
 		cr_xlsx_close(x);
+		return rc;
+	}
+	if (cr_html_sniff(head, hn)) { /* a web page, whatever its name says (often .xls) */
+		struct cr_html *h;
+		struct cr_rows rows;
+
+		if ((rc = cr_html_open(path, &h, err)) != 0)
+			return rc;
+		cr_html_rows(h, &rows);
+		rc = cr_export_read_rows(&rows, own_account, fn, arg, info, err);
+		cr_html_close(h);
 		return rc;
 	}
 	if ((rc = cr_table_open(path, &t, err)) != 0)

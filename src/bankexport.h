@@ -8,9 +8,9 @@
  * transactions.  Produces the same normalised records as the camt reader
  * (credit.h); the own account from a preamble line (账号 …) or, without
  * one, the configured one.  A file that cannot be recognised is refused
- * whole, saying what was looked for and what was found.  XLSX workbooks
- * are read through xlsx.c; XLS (BIFF) and HTML files are recognised and
- * refused with a message: not read yet.
+ * whole, saying what was looked for and what was found.  Workbooks and
+ * web pages are judged by content, not by name: XLSX through xlsx.c, XLS
+ * (BIFF) through xls.c, HTML tables through htmltable.c.
  */
 #ifndef CR_BANKEXPORT_H
 #define CR_BANKEXPORT_H
@@ -48,7 +48,5 @@ int cr_export_read_rows(struct cr_rows *rows, const char *own_account, cr_credit
 /* The same over an opened table (tests, fuzzing). */
 int cr_export_read_table(struct cr_table *t, const char *own_account, cr_credit_fn fn, void *arg,
                          struct cr_statement_info *info, struct cr_err *err);
-/* A Chinese reason when head (the first bytes) is a format not read yet (HTML); NULL otherwise. */
-const char *cr_export_unsupported(const void *head, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "camt.h"
+#include "htmltable.h"
 #include "price.h"
 #include "utf8.h"
 
@@ -44,7 +45,8 @@ cr_camt_sniff(const void *head, size_t len)
 		i = 3;
 	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
 		i++;
-	return i < len && p[i] == '<';
+	/* A web page starts with a tag too: bank exports saved as HTML are read by bankexport.c. */
+	return i < len && p[i] == '<' && !cr_html_sniff(head, len);
 }
 
 /* The first element child of n called name, or NULL. */

@@ -23,7 +23,8 @@
 
 #include "credit.h"
 
-/* 1 when the first bytes look like XML (a camt file rather than a bank export). */
+/* 1 when the first bytes (1 KiB is enough) look like XML: a camt file rather than a bank export or a web
+ * page. */
 int cr_camt_sniff(const void *head, size_t len);
 /*
  * Reads path, calling fn for every transaction in file order.  Returns 0,

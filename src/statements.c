@@ -265,16 +265,14 @@ lock_file(struct cr_db *db, const char *sha, int take, struct cr_err *err)
 
 /*
  * Reads a statement file whatever its format: ISO 20022 camt XML, else a
- * bank's 交易明细 export (CSV/TXT, bankexport.c); Excel and HTML exports
- * are refused with a message.
+ * bank's 交易明细 export (CSV, TXT, XLS, XLSX or an HTML table: bankexport.c).
  */
 static int
 read_statement(const struct cr_config *cfg, const char *path, cr_credit_fn fn, void *arg,
                struct cr_statement_info *info, struct cr_err *err)
 {
-	unsigned char head[512];
+	unsigned char head[1024];
 	struct cr_err why_labels;
-	const char *why;
 	size_t n = 0;
 	FILE *f;
 
@@ -282,8 +280,6 @@ read_statement(const struct cr_config *cfg, const char *path, cr_credit_fn fn, v
 		return cr_err_set(err, CR_EIO, "%s: %s", path, strerror(errno));
 	n = fread(head, 1, sizeof head, f);
 	fclose(f);
-	if ((why = cr_export_unsupported(head, n)) != NULL)
-		return cr_err_user(err, CR_EINVAL, NULL, "%s", why);
 	if (cr_camt_sniff(head, n))
 		return cr_camt_read(path, fn, arg, info, err);
 	if (cr_export_labels(cfg->bank_export_labels, &why_labels) != 0)

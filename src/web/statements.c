@@ -75,7 +75,7 @@ receive(struct cr_req *r, const char *dir, char path[4300], char sha[65])
 {
 	const struct cr_config *cfg = r->web->cfg;
 	const char *cl = cr_req_param(r, "CONTENT_LENGTH");
-	unsigned char buf[65536], md[EVP_MAX_MD_SIZE], head[512] = {0};
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE], head[1024] = {0};
 	long long len = *cl ? strtoll(cl, NULL, 10) : -1, got = 0;
 	char tmp[4300];
 	EVP_MD_CTX *ctx = NULL;
@@ -120,10 +120,9 @@ receive(struct cr_req *r, const char *dir, char path[4300], char sha[65])
 	}
 	{
 		size_t hn = got < (long long)sizeof head ? (size_t)got : sizeof head;
-		const char *why = cr_export_unsupported(head, hn);
 
-		if (why || got == 0) {
-			cr_reply_error(r, 422, "invalid_file", "file", "%s", why ? why : "文件是空的");
+		if (got == 0) {
+			cr_reply_error(r, 422, "invalid_file", "file", "文件是空的");
 			goto fail;
 		}
 		xml = cr_camt_sniff(head, hn);

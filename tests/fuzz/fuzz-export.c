@@ -1,5 +1,6 @@
 /*
- * libFuzzer target: bank exports (table.c's tokenizer and bankexport.c's
+ * libFuzzer target: bank exports (table.c's tokenizer, htmltable.c's
+ * reading of web pages when the bytes start like one, and bankexport.c's
  * header recogniser) on any bytes: never a crash, and every record that
  * comes out is whole.
  */
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "../../src/bankexport.h"
+#include "../../src/htmltable.h"
 #include "../../src/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -31,6 +33,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cr_table *t;
 	struct cr_err err;
 
+	if (cr_html_sniff(data, size)) {
+		struct cr_html *h;
+		struct cr_rows rows;
+
+		if (cr_html_open_memory(data, size, &h, &err) != 0)
+			return 0;
+		cr_html_rows(h, &rows);
+		cr_export_read_rows(&rows, "6228480012345678901", check, NULL, &info, &err);
+		cr_html_close(h);
+		return 0;
+	}
 	if (cr_table_open_memory(data, size, &t, &err) != 0)
 		return 0;
 	cr_export_read_table(t, "6228480012345678901", check, NULL, &info, &err);

@@ -6,6 +6,7 @@ looked for, and lands in the failed directory with its report; the statements li
 import os
 import subprocess
 import tempfile
+import urllib.parse
 
 from crtest import *
 
@@ -102,6 +103,28 @@ subprocess.run(["/usr/bin/python3", os.path.join(TOP, "tests", "fixtures", "expo
 rc, res, err = import_statement(xls)
 ok(rc == 0 and res[0].get("kind") == "xls/utf-16" and res[0].get("matched") == 1 and status(y)["status"] == "paid",
    "an XLS export pays its order", (res, err))
+
+# A web page saved as .xls (as several 企业网银 do), in GBK, pays its order too; the upload takes it as well.
+for seed, via in ((308, "import"), (309, "upload")):
+    z = approved_order(cust, rev, seed=seed)
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body><table>'
+            '<tr><td colspan="6">账户明细</td></tr><tr><td colspan="6">账号：%s</td></tr>'
+            '<tr><th>交易日期</th><th>收入金额</th><th>支出金额</th><th>对方户名</th><th>交易附言</th><th>流水号</th></tr>'
+            '<tr><td>2026-11-27</td><td>%s</td><td>&nbsp;</td><td>我是测试企业</td><td>订单%s</td><td>HT-%s-%d</td></tr>'
+            '<tr><td>本页合计</td><td>%s</td><td>0.00</td><td></td><td></td><td></td></tr></table></body></html>'
+            % (conf_value("bank", "account"), "{:,.2f}".format(z["amount_fen"] / 100), z["order_no"], tag, seed,
+               "{:,.2f}".format(z["amount_fen"] / 100)))
+    web = os.path.join(tmp, "交易明细%d.xls" % seed)
+    open(web, "wb").write(page.encode("gb18030"))
+    if via == "import":
+        rc, res, err = import_statement(web)
+        ok(rc == 0 and res[0].get("kind") == "html/gbk" and res[0].get("matched") == 1 and status(z)["status"] == "paid",
+           "an HTML table named .xls pays its order", (res, err))
+    else:
+        st, body, _ = fin.raw("POST", "/api/v1/statements?name=" + urllib.parse.quote("交易明细.xls"), open(web, "rb").read(),
+                              ctype="application/vnd.ms-excel")
+        ok(st in (200, 201, 202) and wait_for(lambda: status(z)["status"] == "paid", 30),
+           "and uploaded by finance, too", body[:300])
 
 # Refused whole.
 bad = os.path.join(tmp, "bad.csv")

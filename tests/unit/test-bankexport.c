@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../../src/bankexport.h"
+#include "../../src/htmltable.h"
 #include "tap.h"
 
 #define OWN "6228480012345678901"
@@ -104,10 +105,6 @@ refusals(void)
 	struct cr_statement_info info;
 	struct cr_err err = {0};
 	struct seen s;
-	char head[512];
-	FILE *f;
-	size_t n;
-
 	ok(read_export("no-header.csv", &s, &info, &err) == CR_EINVAL && strstr(err.user, "交易日期") &&
 	       strstr(err.user, "这是一份说明") && s.n == 0,
 	   "no header: refused, saying what was looked for and what was found");
@@ -116,18 +113,101 @@ refusals(void)
 	   "a header without an amount column is refused");
 	ok(read_export("unsigned-amount.csv", &s, &info, &err) == CR_EINVAL && strstr(err.user, "收支方向"),
 	   "one unsigned amount and no direction: refused rather than guessed");
-	for (const char *const *x = (const char *const[]){"html-as-xls.xls", NULL}; *x; x++) {
-		char path[4300];
+	ok(read_export("html-as-xls.xls", &s, &info, &err) == CR_EINVAL && strstr(err.user, "金额") &&
+	       s.n == 0,
+	   "a web page with a date column and no amount is refused as a CSV would be (%s)", err.user);
+}
 
-		snprintf(path, sizeof path, "%s/%s", dir, *x);
-		n = 0;
-		if ((f = fopen(path, "rb")) != NULL) {
-			n = fread(head, 1, sizeof head, f);
-			fclose(f);
-		}
-		ok(cr_export_unsupported(head, n) != NULL, "%s is recognised and refused with a message", *x);
+/* Web pages saved as .xls by 企业网银: read as HTML tables, streamed through libxml2's SAX parser. */
+static void
+web_pages(void)
+{
+	static const char big_head[] =
+	    "<html><body><table><tr><td>交易日期</td><td>贷方金额</td><td>借方金额</td>"
+	    "<td>摘要</td></tr>";
+	struct cr_statement_info info;
+	struct cr_err err = {0};
+	struct seen s;
+	int rc;
+
+	ok(cr_html_sniff("\xEF\xBB\xBF  <table><tr>", 18) && cr_html_sniff("<!DOCTYPE html>\n<HTML>", 22) &&
+	       !cr_html_sniff("交易日期,<html>", 19) &&
+	       !cr_html_sniff("<?xml version=\"1.0\"?><Document>", 32),
+	   "a web page is told by its first tag, not by its name");
+
+	rc = read_export("html-gbk.xls", &s, &info, &err);
+	ok(rc == 0 && s.n == 3 && s.credits == 2,
+	   "a GBK page named .xls: three transactions, the 合计 left out (%s)", err.msg);
+	is_str(info.kind, "html/gbk", "its kind");
+	ok(s.c[0].credit && s.c[0].amount_fen == 123400 && strcmp(s.c[0].booking_date, "2026-12-01") == 0 &&
+	       strstr(s.c[0].text, "证书更新 订单号 00000123") && strcmp(s.c[0].ref, "HT20261201001") == 0 &&
+	       strcmp(s.c[0].debtor_name, "兰州某某商贸有限公司") == 0 && strcmp(s.c[0].account, OWN) == 0,
+	   "colspan preambles, <th> labels with （收入）, &nbsp; cells, <br> in a remark, tags inside cells");
+	ok(!s.c[1].credit && s.c[1].amount_fen == 1500, "the fee is a debit");
+	ok(s.c[2].credit && s.c[2].amount_fen == 40000 && strstr(s.c[2].text, "00000145") &&
+	       strcmp(s.c[2].debtor_name, "张三") == 0,
+	   "cells and rows the page never closes; the script's and the comment's rows are not read");
+
+	rc = read_export("html-utf8.html", &s, &info, &err);
+	ok(rc == 0 && s.n == 2 && s.credits == 1 && s.c[0].amount_fen == 20000 &&
+	       strcmp(s.c[0].booking_date, "2026-12-04") == 0 && strstr(s.c[0].text, "订单00000167 更新") &&
+	       strcmp(s.c[0].ref, "CORE-1") == 0 && strcmp(s.c[0].currency, "CNY") == 0,
+	   "a UTF-8 page without a charset: 借贷标志, 人民币元, an ideographic space as a space (%s)",
+	   err.msg);
+	is_str(info.kind, "html/utf-8", "its kind");
+
+	/* A page whose bytes stop being text halfway is refused whole, not read up to the damage. */
+	for (int cs = 0; cs < 2; cs++) {
+		char path[] = "/tmp/cr-html-XXXXXX";
+		int fd = mkstemp(path);
+		FILE *f = fdopen(fd, "w");
+
+		fprintf(f,
+		        "<html><head><meta charset=\"%s\"></head><body><table>"
+		        "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		        cs ? "gb2312" : "utf-8", cs ? "\xBD\xBB\xD2\xD7\xC8\xD5\xC6\xDA" : "交易日期",
+		        cs ? "\xB4\xFB\xB7\xBD\xBD\xF0\xB6\xEE" : "贷方金额",
+		        cs ? "\xBD\xE8\xB7\xBD\xBD\xF0\xB6\xEE" : "借方金额",
+		        cs ? "\xD5\xAA\xD2\xAA" : "摘要");
+		for (int i = 0; i < 2000; i++)
+			fprintf(f, "<tr><td>2026-12-01</td><td>%d.00</td><td></td><td>订单%08d</td></tr>\n",
+			        i + 1, i);
+		fputs("<tr><td>2026-12-01</td><td>9.00</td><td></td><td>\xFF\xFE\x80\x80</td></tr>", f);
+		for (int i = 0; i < 2000; i++)
+			fprintf(f, "<tr><td>2026-12-02</td><td>%d.00</td><td></td><td>x</td></tr>\n", i + 1);
+		fputs("</table></body></html>", f);
+		fclose(f);
+		memset(&s, 0, sizeof s);
+		rc = cr_export_read(path, OWN, keep, &s, &info, &err);
+		ok(rc == 0 ? s.n == 4001 : rc == CR_EINVAL && strstr(err.user, "网页"),
+		   "bytes that are not %s in a page: all of it read or the whole refused (%d rows, %s)",
+		   cs ? "GBK" : "UTF-8", s.n, rc ? err.user : "");
+		unlink(path);
 	}
-	ok(cr_export_unsupported("交易日期,金额", 16) == NULL, "a CSV is not");
+
+	/* Rows beyond bounds: a cell of a megabyte. */
+	{
+		size_t n = sizeof big_head - 1 + (2 << 20) + 64;
+		char *page = malloc(n), *p = page;
+		struct cr_html *h;
+		struct cr_rows rows;
+
+		memcpy(p, big_head, sizeof big_head - 1);
+		p += sizeof big_head - 1;
+		p += sprintf(p, "<tr><td>2026-12-01</td><td>1.00</td><td></td><td>");
+		memset(p, 'x', (size_t)(page + n - p) - 32);
+		p += (size_t)(page + n - p) - 32;
+		p += sprintf(p, "</td></tr></table>");
+		ok(cr_html_open_memory(page, (size_t)(p - page), &h, &err) == 0,
+		   "a page held in memory opens");
+		cr_html_rows(h, &rows);
+		memset(&s, 0, sizeof s);
+		ok(cr_export_read_rows(&rows, OWN, keep, &s, &info, &err) == CR_EINVAL &&
+		       strstr(err.user, "过长") && s.n == 0,
+		   "a cell of two megabytes is refused (%s)", err.user);
+		cr_html_close(h);
+		free(page);
+	}
 }
 
 static void
@@ -315,6 +395,7 @@ main(void)
 	dir = d;
 	banks();
 	refusals();
+	web_pages();
 	workbooks();
 	taught_labels();
 	memory_cases();

@@ -20,10 +20,10 @@ async function uploadFile(file, bar, err) {
 
 /* What the importer recognised: "camt.053.001.08", or an export's "csv/gbk". */
 function layoutName(kind) {
-  const m = /^(csv|tsv|psv|ssv)\/(gbk|utf-8)$/.exec(kind);
+  const m = /^(csv|tsv|psv|ssv|html|xlsx|xls)\/(gbk|utf-8|utf-16)$/.exec(kind || "");
   if (!m) return kind;
-  const sep = { csv: "逗号分隔", tsv: "制表符分隔", psv: "竖线分隔", ssv: "分号分隔" }[m[1]];
-  return "网银交易明细（" + sep + "，" + (m[2] === "gbk" ? "GBK" : "UTF-8") + "）";
+  const form = { csv: "逗号分隔", tsv: "制表符分隔", psv: "竖线分隔", ssv: "分号分隔", html: "网页表格", xlsx: "Excel 工作簿 .xlsx", xls: "Excel 97-2003 .xls" }[m[1]];
+  return "网银交易明细（" + form + (m[1].startsWith("xls") ? "" : "，" + (m[2] === "gbk" ? "GBK" : "UTF-8")) + "）";
 }
 
 export async function statementsPage(nav) {
