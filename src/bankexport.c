@@ -607,11 +607,17 @@ table_next(void *ctx, char ***fields, int *n, long *line, struct cr_err *err)
 	return cr_table_next(ctx, fields, n, line, err);
 }
 
+static struct cr_rows
+table_rows(struct cr_table *t)
+{
+	return (struct cr_rows){t, 1, table_rewind, table_next, "", cr_table_encoding(t)};
+}
+
 int
 cr_export_read_table(struct cr_table *t, const char *own, cr_credit_fn fn, void *arg,
                      struct cr_statement_info *info, struct cr_err *err)
 {
-	struct cr_rows rows = {t, 1, table_rewind, table_next, "", cr_table_encoding(t)};
+	struct cr_rows rows = table_rows(t);
 
 	return cr_export_read_rows(&rows, own, fn, arg, info, err);
 }
@@ -621,7 +627,11 @@ cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void 
                struct cr_statement_info *info, struct cr_err *err)
 {
 	unsigned char head[1024] = {0};
-	struct cr_table *t;
+	struct cr_xls *xls = NULL;
+	struct cr_xlsx *xlsx = NULL;
+	struct cr_html *html = NULL;
+	struct cr_table *t = NULL;
+	struct cr_rows rows;
 	size_t hn = 0;
 	FILE *f;
 	int rc;
@@ -630,42 +640,26 @@ cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void 
 		hn = fread(head, 1, sizeof head, f);
 		fclose(f);
 	}
+	/* Judged by content, whatever the name says: a .xls is often a web page or a CSV. */
 	if (memcmp(head, "\xD0\xCF\x11\xE0", 4) == 0) { /* an OLE compound file: Excel 97-2003 */
-		struct cr_xls *x;
-		struct cr_rows rows;
-
-		if ((rc = cr_xls_open(path, &x, err)) != 0)
-			return rc;
-		cr_xls_rows(x, &rows);
-		rc = cr_export_read_rows(&rows, own_account, fn, arg, info, err);
-		cr_xls_close(x);
-		return rc;
+		if ((rc = cr_xls_open(path, &xls, err)) == 0)
+			cr_xls_rows(xls, &rows);
+	} else if (memcmp(head, "PK\x03\x04", 4) == 0) {
+		if ((rc = cr_xlsx_open(path, &xlsx, err)) == 0)
+			cr_xlsx_rows(xlsx, &rows);
+	} else if (cr_html_sniff(head, hn)) {
+		if ((rc = cr_html_open(path, &html, err)) == 0)
+			cr_html_rows(html, &rows);
+	} else {
+		if ((rc = cr_table_open(path, &t, err)) == 0)
+			rows = table_rows(t);
 	}
-	if (memcmp(head, "PK\x03\x04", 4) == 0) {
-		struct cr_xlsx *x;
-		struct cr_rows rows;
-
-		if ((rc = cr_xlsx_open(path, &x, err)) != 0)
-			return rc;
-		cr_xlsx_rows(x, &rows);
-		rc = cr_export_read_rows(&rows, own_account, fn, arg, info, err);
-		cr_xlsx_close(x);
+	if (rc != 0)
 		return rc;
-	}
-	if (cr_html_sniff(head, hn)) { /* a web page, whatever its name says (often .xls) */
-		struct cr_html *h;
-		struct cr_rows rows;
-
-		if ((rc = cr_html_open(path, &h, err)) != 0)
-			return rc;
-		cr_html_rows(h, &rows);
-		rc = cr_export_read_rows(&rows, own_account, fn, arg, info, err);
-		cr_html_close(h);
-		return rc;
-	}
-	if ((rc = cr_table_open(path, &t, err)) != 0)
-		return rc;
-	rc = cr_export_read_table(t, own_account, fn, arg, info, err);
+	rc = cr_export_read_rows(&rows, own_account, fn, arg, info, err);
+	cr_xls_close(xls);
+	cr_xlsx_close(xlsx);
+	cr_html_close(html);
 	cr_table_close(t);
 	return rc;
 }

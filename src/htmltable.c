@@ -14,7 +14,10 @@
 #define CHUNK 16384
 #define QUEUE_MAX (4 * 1024 * 1024) /* rows parsed from one chunk and not yet taken */
 #define COLSPAN_MAX 64
-#define PARSE_OPTIONS (HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED)
+/* The page's own charset declaration is read by judge(): libxml2 is not to switch on it again. */
+#define PARSE_OPTIONS                                                                                        \
+	(HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED |               \
+	 HTML_PARSE_IGNORE_ENC)
 
 struct cr_html {
 	FILE *f;          /* the file, or NULL over memory */
