@@ -2,7 +2,8 @@
 // (no company name, licence number or licence type), an ID number typed in lower case turns upper case,
 // step 2 asks for 身份证 front and back and the two forms in a person's wording, step 3 fills 付款人 and
 // 发票抬头 with the person's name and keeps the seed's note on multi-year validity; the application is
-// submitted with nothing of a company.
+// submitted with nothing of a company.  On the desktop also: an empty first step makes no draft and marks
+// every empty field at once; Back, Forward and reload keep each step's data.
 "use strict";
 const path = require("path");
 const { BASE, ok, run, shot, importCert, login, TOP } = require("./lib");
@@ -27,6 +28,17 @@ run(async (browser) => {
     ok((await page.inputValue("#f-applicant_name")) === "张三", tag("the name is the account's"));
     await page.fill("#f-id_card_no", "11010519491231002x");
     ok((await page.inputValue("#f-id_card_no")) === "11010519491231002X", tag("the ID number turns upper case as typed"));
+    // Nothing worth keeping yet: 下一步 marks every empty field and makes no draft.
+    if (size.name === "desktop") {
+      await page.fill("#f-id_card_no", "");
+      const before = await page.evaluate(() => fetch("/api/v1/applications?period=all").then((r) => r.json()).then((j) => j.items.length));
+      await page.click("#next");
+      await page.waitForFunction(() => document.querySelectorAll("#step1 .field-error:not(:empty)").length >= 3);
+      const marked = await page.locator("#step1 .field-error:not(:empty)").count();
+      const after = await page.evaluate(() => fetch("/api/v1/applications?period=all").then((r) => r.json()).then((j) => j.items.length));
+      ok(marked === 3 && after === before, tag("an empty first step marks all three empty fields at once and leaves no draft"), `${marked} marked, ${before} -> ${after}`);
+      await page.fill("#f-id_card_no", "11010519491231002x");
+    }
     await page.fill("#f-phone", "13912345678");
     await page.fill("#f-email", "zhangsan@example.com");
     await shot(page, `individual-${size.name}-1-basic`);
@@ -46,6 +58,18 @@ run(async (browser) => {
       await page.waitForSelector(`.slot.done[data-kind="${k}"]`, { timeout: 15000 });
     }
     await shot(page, `individual-${size.name}-2-uploads`);
+    // Back, Forward and reload move between steps with the draft's data (its id is in the address).
+    if (size.name === "desktop") {
+      await page.goBack();
+      await page.waitForSelector("#step1");
+      ok((await page.inputValue("#f-phone")) === "13912345678" && (await page.inputValue("#f-id_card_no")) === "11010519491231002X",
+         tag("Back shows step 1 with what was typed"));
+      await page.goForward();
+      await page.waitForSelector("#step2");
+      await page.reload();
+      await page.waitForSelector(".slot.done");
+      ok(await page.locator(".slot.done").count() === kinds.length, tag("Forward and reload keep step 2 with its uploads"));
+    }
     await page.click("#next");
 
     // Step 3: the person's name as payer and invoice title.

@@ -125,6 +125,8 @@ async function step1(app, certId) {
         app = saved;
         return;
       }
+      /* The new draft's own address replaces #/apply/new, so that Back returns to its step 1. */
+      if (!app) history.replaceState(null, "", "#/apply/" + saved.id + "/1");
       location.hash = "#/apply/" + saved.id + "/2";
     } catch (e) {
       showError(form, e);
