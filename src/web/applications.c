@@ -134,21 +134,31 @@ cr_h_attachment_put(struct cr_req *r)
 	cr_reply_result(r, rc, &err, 201, out);
 }
 
+/* The attachment the path names, as the requester may see it; 0, or the refusal has been answered. */
+static int
+attachment_of(struct cr_req *r, char **data, size_t *len, char ctype[41])
+{
+	long long id = cr_req_id(r, 0);
+	struct cr_err err;
+
+	if (!id)
+		return -1;
+	if (cr_attachment_get(r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], data, len, ctype,
+	                      &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		return -1;
+	}
+	return 0;
+}
+
 void
 cr_h_attachment_get(struct cr_req *r)
 {
-	long long id = cr_req_id(r, 0);
 	char ctype[41], *data = NULL;
-	struct cr_err err;
 	size_t len;
 
-	if (!id)
+	if (attachment_of(r, &data, &len, ctype) != 0)
 		return;
-	if (cr_attachment_get(r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], &data, &len, ctype,
-	                      &err) != 0) {
-		cr_reply_cr_err(r, &err);
-		return;
-	}
 	cr_req_header(r, "Content-Disposition: inline; filename=\"%s.%s\"", r->args[1],
 	              strcmp(ctype, "application/pdf") == 0 ? "pdf" : "jpg");
 	cr_reply(r, 200, ctype, data, len);
@@ -159,18 +169,12 @@ cr_h_attachment_get(struct cr_req *r)
 void
 cr_h_attachment_preview(struct cr_req *r)
 {
-	long long id = cr_req_id(r, 0);
 	char ctype[41], *data = NULL, *png = NULL;
 	struct cr_err err;
 	size_t len, pnglen;
 
-	if (!id)
+	if (attachment_of(r, &data, &len, ctype) != 0)
 		return;
-	if (cr_attachment_get(r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], &data, &len, ctype,
-	                      &err) != 0) {
-		cr_reply_cr_err(r, &err);
-		return;
-	}
 	if (strcmp(ctype, "application/pdf") != 0) {
 		cr_reply(r, 200, ctype, data, len);
 		free(data);
