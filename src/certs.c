@@ -114,10 +114,10 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 		    cr_json_int(open), "trading_centre", cr_json_str(cr_res_str(&res, i, 11)));
 		if (c && !renewable)
 			json_object_set_new(c, "renewable_reason", json_string(reason));
-		/* Approved and ordered: its renewal is under way (待更新) until the new one is issued. */
 		if (c && open)
 			json_object_set_new(c, "open_application_status",
 			                    json_string(cr_res_str(&res, i, 12)));
+		/* Approved and ordered: its renewal is under way (待更新) until the new one is issued. */
 		if (c && open && strcmp(cr_res_str(&res, i, 12), "approved") == 0 && cr_res_str(&res, i, 13))
 			json_object_set_new(c, "renewal_order_no", json_string(cr_res_str(&res, i, 13)));
 		json_array_append_new(arr, c);

@@ -258,7 +258,6 @@ ini_cb(void *user, const char *section, const char *key, const char *value)
 	return 0;
 }
 
-/* "" or http(s)://127.0.0.1|localhost|[::1]:PORT with nothing after: the customer's own machine. */
 /* Empty, or an http(s) address without spaces, quotes or control characters (it becomes a link). */
 static int
 web_url(const char *s)
@@ -274,6 +273,7 @@ web_url(const char *s)
 	return 1;
 }
 
+/* "" or http(s)://127.0.0.1|localhost|[::1]:PORT with nothing after: the customer's own machine. */
 static int
 loopback_origin(const char *url)
 {
