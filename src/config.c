@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attachments.h"
+#include "apply/attachments.h"
 #include "config.h"
 
 enum opt_type { OPT_STR, OPT_INT, OPT_SIZE, OPT_OCTAL, OPT_ENUM };

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "csvwrite.h"
 #include "invoices.h"
 #include "json.h"
 #include "messages.h"

@@ -2,11 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "certs.h"
 #include "json.h"
 #include "messages.h"
 #include "orderno.h"
 #include "orders.h"
+#include "pki/certs.h"
 #include "price.h"
 #include "status.h"
 

@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apply/doccheck.h"
 #include "bytes.h"
-#include "doccheck.h"
 #include "file.h"
 #include "log.h"
 #include "upload.h"

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../ca.h"
-#include "../hsm.h"
-#include "../x509.h"
 #include "ctl.h"
+#include "pki/ca.h"
+#include "pki/hsm.h"
+#include "pki/x509.h"
 
 static int
 usage(void)

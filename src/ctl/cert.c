@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../certs.h"
-#include "../users.h"
+#include "account/users.h"
 #include "ctl.h"
+#include "pki/certs.h"
 
 /* Imports every certificate of one file; 0, or 1 when any failed. */
 static int

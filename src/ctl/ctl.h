@@ -10,8 +10,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "../config.h"
-#include "../db.h"
+#include "config.h"
+#include "db.h"
 
 int cr_ctl_migrate(const struct cr_config *cfg, int argc, char **argv);
 int cr_ctl_user(const struct cr_config *cfg, int argc, char **argv);

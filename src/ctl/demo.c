@@ -11,12 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../ca.h"
-#include "../certs.h"
-#include "../log.h"
-#include "../users.h"
-#include "../x509.h"
+#include "account/users.h"
 #include "ctl.h"
+#include "log.h"
+#include "pki/ca.h"
+#include "pki/certs.h"
+#include "pki/x509.h"
 
 #define DEMO_PASSWORD "demo-password-1"
 

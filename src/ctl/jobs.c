@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../jobs.h"
 #include "ctl.h"
+#include "jobs.h"
 
 static int
 jobs_list(struct cr_db *db, const char *status, long long limit)

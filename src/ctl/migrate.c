@@ -1,5 +1,5 @@
 /* certrenewctl migrate, certrenewctl config. */
-#include "../migrate.h"
+#include "migrate.h"
 #include "ctl.h"
 
 int

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../statements.h"
+#include "bank/statements.h"
 #include "ctl.h"
 
 int

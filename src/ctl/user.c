@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../password.h"
-#include "../users.h"
+#include "account/password.h"
+#include "account/users.h"
 #include "ctl.h"
 
 int

@@ -6,12 +6,12 @@
 #include <time.h>
 #include <uv.h>
 
-#include "../db.h"
-#include "../inbox.h"
-#include "../jobs.h"
-#include "../log.h"
+#include "bank/inbox.h"
 #include "daemon.h"
+#include "db.h"
 #include "jobkinds.h"
+#include "jobs.h"
+#include "log.h"
 
 #define REAP_EVERY_MS 15000
 #define SCHEDULE_EVERY_MS 60000 /* at most; sooner when a periodic job is due more often */

@@ -8,7 +8,7 @@
 #ifndef CR_DAEMON_DAEMON_H
 #define CR_DAEMON_DAEMON_H
 
-#include "../config.h"
+#include "config.h"
 
 #define CR_DAEMON_GRACE 30
 

@@ -4,17 +4,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../alipay.h"
-#include "../attachments.h"
-#include "../certs.h"
-#include "../inbox.h"
-#include "../issue.h"
-#include "../log.h"
-#include "../onlinepay.h"
-#include "../orders.h"
-#include "../upload.h"
-#include "../wechat.h"
+#include "apply/attachments.h"
+#include "bank/inbox.h"
 #include "jobkinds.h"
+#include "log.h"
+#include "orders.h"
+#include "pay/alipay.h"
+#include "pay/onlinepay.h"
+#include "pay/wechat.h"
+#include "pki/certs.h"
+#include "pki/issue.h"
+#include "upload.h"
 
 /*
  * probe: a diagnostic job.  Records each run in job_probe_runs (so tests can

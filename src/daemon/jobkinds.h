@@ -10,7 +10,7 @@
 
 #include <stdatomic.h>
 
-#include "../jobs.h"
+#include "jobs.h"
 
 struct cr_jobctx {
 	struct cr_db *db;

@@ -12,7 +12,7 @@
 #ifndef CR_FCGI_PREFORK_H
 #define CR_FCGI_PREFORK_H
 
-#include "../config.h"
+#include "config.h"
 #include "metrics.h"
 
 /*

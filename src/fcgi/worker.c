@@ -6,8 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../log.h"
-#include "../web/router.h"
+#include "log.h"
+#include "web/router.h"
 #include "worker.h"
 
 static volatile sig_atomic_t stopping;

@@ -2,7 +2,7 @@
 #ifndef CR_FCGI_WORKER_H
 #define CR_FCGI_WORKER_H
 
-#include "../config.h"
+#include "config.h"
 #include "metrics.h"
 
 /*

@@ -1,9 +1,9 @@
 /* The administrator's API under /api/v1/admin/: users, prices, trading centres, audit log. */
 #include <stdlib.h>
 
-#include "../centres.h"
-#include "../price.h"
+#include "centres.h"
 #include "handlers.h"
+#include "price.h"
 
 void
 cr_h_admin_users(struct cr_req *r)

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../applications.h"
-#include "../attachments.h"
-#include "../pdfpreview.h"
+#include "apply/applications.h"
+#include "apply/attachments.h"
+#include "apply/pdfpreview.h"
 #include "handlers.h"
 
 /* Answers with the application as it is now (after a change). */

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../centres.h"
-#include "../certs.h"
-#include "../issue.h"
+#include "centres.h"
 #include "handlers.h"
+#include "pki/certs.h"
+#include "pki/issue.h"
 
 void
 cr_h_certificates(struct cr_req *r)

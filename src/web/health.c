@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../fcgi/metrics.h"
-#include "../jobs.h"
-#include "../statements.h"
+#include "bank/statements.h"
+#include "fcgi/metrics.h"
 #include "handlers.h"
+#include "jobs.h"
 #include "router.h"
 
 void

@@ -1,5 +1,5 @@
 /* Help pages: GET /api/v1/help/{name} (anyone, logged in or not), PUT /api/v1/admin/help/{name}. */
-#include "../help.h"
+#include "help.h"
 #include "handlers.h"
 
 void

@@ -5,10 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../log.h"
-#include "../utf8.h"
 #include "http.h"
+#include "log.h"
 #include "router.h"
+#include "utf8.h"
 
 struct cr_actor
 cr_req_actor(struct cr_req *r)

@@ -16,10 +16,10 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "../audit.h"
-#include "../config.h"
-#include "../db.h"
-#include "../session.h"
+#include "account/session.h"
+#include "audit.h"
+#include "config.h"
+#include "db.h"
 
 struct cr_metrics;
 struct cr_route;

@@ -1,8 +1,8 @@
 /* Finance: /api/v1/invoices[?status=], /api/v1/invoices.csv, /api/v1/invoices/{id}/issue. */
 #include <stdlib.h>
 
-#include "../invoices.h"
 #include "handlers.h"
+#include "invoices.h"
 
 void
 cr_h_invoices(struct cr_req *r)

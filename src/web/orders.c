@@ -1,7 +1,7 @@
 /* Orders and messages: /api/v1/orders[/{order_no}], /api/v1/messages[/read]. */
-#include "../orders.h"
-#include "../messages.h"
+#include "orders.h"
 #include "handlers.h"
+#include "messages.h"
 
 void
 cr_h_orders(struct cr_req *r)

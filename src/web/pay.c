@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../alipay.h"
-#include "../log.h"
-#include "../onlinepay.h"
-#include "../qr.h"
-#include "../refunds.h"
-#include "../wechat.h"
 #include "handlers.h"
+#include "log.h"
+#include "pay/alipay.h"
+#include "pay/onlinepay.h"
+#include "pay/refunds.h"
+#include "pay/wechat.h"
+#include "qr.h"
 
 void
 cr_h_order_pay(struct cr_req *r)

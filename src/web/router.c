@@ -1,9 +1,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../bytes.h"
-#include "../log.h"
+#include "bytes.h"
 #include "handlers.h"
+#include "log.h"
 #include "router.h"
 
 static const struct cr_route routes[] = {

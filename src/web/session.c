@@ -2,12 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../fcgi/metrics.h"
-#include "../log.h"
-#include "../login.h"
-#include "../password.h"
-#include "../utf8.h"
+#include "account/login.h"
+#include "account/password.h"
+#include "fcgi/metrics.h"
 #include "handlers.h"
+#include "log.h"
+#include "utf8.h"
 
 static json_t *
 user_json(const struct cr_user *u)

@@ -1,11 +1,11 @@
 /* GET /api/v1/settings: what the pages need to know of the configuration (prices, bounds, kinds, labels);
    GET /api/v1/agency: who runs the service, for the login page and every footer. */
-#include "../alipay.h"
-#include "../attachments.h"
-#include "../price.h"
-#include "../status.h"
-#include "../wechat.h"
+#include "apply/attachments.h"
 #include "handlers.h"
+#include "pay/alipay.h"
+#include "pay/wechat.h"
+#include "price.h"
+#include "status.h"
 
 void
 cr_h_settings(struct cr_req *r)

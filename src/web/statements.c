@@ -12,15 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../bankexport.h"
-#include "../bytes.h"
-#include "../camt.h"
-#include "../credits.h"
-#include "../jobs.h"
-#include "../statements.h"
-#include "../utf8.h"
-#include "../xls.h"
+#include "bank/bankexport.h"
+#include "bank/camt.h"
+#include "bank/credits.h"
+#include "bank/statements.h"
+#include "bank/xls.h"
+#include "bytes.h"
 #include "handlers.h"
+#include "jobs.h"
+#include "utf8.h"
 
 void
 cr_h_statements(struct cr_req *r)

@@ -51,7 +51,7 @@ cat >"$tmp/read.c" <<'C'
 #include <string.h>
 #include "bankexport.h"
 #include "camt.h"
-static int count(const struct cr_credit *c, void *arg) { (void)c; ++*(long *)arg; return 0; }
+static int count(const struct cr_txn *c, void *arg) { (void)c; ++*(long *)arg; return 0; }
 int main(int argc, char **argv) {
 	long n = 0; struct cr_err e; size_t l = strlen(argv[1]); (void)argc;
 	int rc = l > 4 && strcmp(argv[1] + l - 4, ".csv") == 0 ? cr_export_read(argv[1], "6228480012345678901", count, &n, NULL, &e)

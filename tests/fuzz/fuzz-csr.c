@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../src/csr.h"
+#include "pki/csr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

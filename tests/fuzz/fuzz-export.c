@@ -8,14 +8,14 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../src/bankexport.h"
-#include "../../src/htmltable.h"
-#include "../../src/utf8.h"
+#include "bank/bankexport.h"
+#include "bank/htmltable.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int
-check(const struct cr_credit *c, void *arg)
+check(const struct cr_txn *c, void *arg)
 {
 	(void)arg;
 	if (c->amount_fen <= 0 || strlen(c->booking_date) != 10 || c->booking_date[4] != '-' ||

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/alipay.h"
-#include "../../src/form.h"
+#include "pay/alipay.h"
+#include "pay/form.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/idcheck.h"
-#include "../../src/orderno.h"
-#include "../../src/utf8.h"
+#include "apply/idcheck.h"
+#include "orderno.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../src/match.h"
+#include "bank/match.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -12,14 +12,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char cand[CR_MATCH_MAX_CANDIDATES][9], folded[600];
-	static struct cr_credit c;
+	static struct cr_txn c;
 	struct cr_match_order open[2];
 	struct cr_match m;
 	int n;
 
 	memset(&c, 0, sizeof c);
-	memcpy(c.text, data, size < CR_CREDIT_TEXT_MAX ? size : CR_CREDIT_TEXT_MAX);
-	memcpy(c.debtor_name, data, size < CR_CREDIT_NAME_MAX ? size : CR_CREDIT_NAME_MAX);
+	memcpy(c.text, data, size < CR_TXN_TEXT_MAX ? size : CR_TXN_TEXT_MAX);
+	memcpy(c.debtor_name, data, size < CR_TXN_NAME_MAX ? size : CR_TXN_NAME_MAX);
 	n = cr_match_candidates(c.text, cand, CR_MATCH_MAX_CANDIDATES);
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < 8; k++)

@@ -3,8 +3,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../src/doccheck.h"
-#include "../../src/upload.h"
+#include "apply/doccheck.h"
+#include "upload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,19 +8,19 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "../../src/bankexport.h"
-#include "../../src/htmltable.h"
+#include "bank/bankexport.h"
+#include "bank/htmltable.h"
 #include "tap.h"
 
 #define OWN "6228480012345678901"
 
 struct seen {
 	int n, credits;
-	struct cr_credit c[8];
+	struct cr_txn c[8];
 };
 
 static int
-keep(const struct cr_credit *c, void *arg)
+keep(const struct cr_txn *c, void *arg)
 {
 	struct seen *s = arg;
 
@@ -330,7 +330,7 @@ memory_cases(void)
 
 /* Counts only: a reader that kept rows would show in the resident size, not here. */
 static int
-count(const struct cr_credit *c, void *arg)
+count(const struct cr_txn *c, void *arg)
 {
 	long long *n = arg;
 

@@ -1,10 +1,10 @@
 /* Hex, SHA-256, constant-time compare, random bytes and UTF-8 checks. */
 #include <string.h>
 
-#include "../../src/bytes.h"
-#include "../../src/session.h"
-#include "../../src/utf8.h"
+#include "account/session.h"
+#include "bytes.h"
 #include "tap.h"
+#include "utf8.h"
 
 int
 main(void)

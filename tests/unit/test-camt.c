@@ -4,17 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/camt.h"
-#include "../../src/price.h"
+#include "bank/camt.h"
+#include "price.h"
 #include "tap.h"
 
 struct seen {
 	int n;
-	struct cr_credit c[8];
+	struct cr_txn c[8];
 };
 
 static int
-keep(const struct cr_credit *c, void *arg)
+keep(const struct cr_txn *c, void *arg)
 {
 	struct seen *s = arg;
 
@@ -25,7 +25,7 @@ keep(const struct cr_credit *c, void *arg)
 }
 
 static int
-stop_at_first(const struct cr_credit *c, void *arg)
+stop_at_first(const struct cr_txn *c, void *arg)
 {
 	(void)c;
 	(void)arg;

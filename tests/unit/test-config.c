@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/config.h"
+#include "config.h"
 #include "tap.h"
 
 static char path[] = "/tmp/cr-test-config-XXXXXX";

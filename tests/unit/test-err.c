@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/daemon/jobkinds.h"
-#include "../../src/err.h"
-#include "../../src/jobs.h"
+#include "daemon/jobkinds.h"
+#include "err.h"
+#include "jobs.h"
 #include "tap.h"
 
 /* 1 when s is valid UTF-8. */

@@ -1,7 +1,7 @@
 /* Validators of step 1: USCC (GB 32100), resident ID (GB 11643), phones, e-mail, tax numbers, text. */
 #include <string.h>
 
-#include "../../src/idcheck.h"
+#include "apply/idcheck.h"
 #include "tap.h"
 
 static const char uscc_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";

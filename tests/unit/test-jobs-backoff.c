@@ -1,7 +1,7 @@
 /* Job retry delays: exponential from backoff_base, capped at backoff_max. */
 #include <string.h>
 
-#include "../../src/jobs.h"
+#include "jobs.h"
 #include "tap.h"
 
 int

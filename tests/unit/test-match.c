@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/match.h"
-#include "../../src/orderno.h"
+#include "bank/match.h"
+#include "orderno.h"
 #include "tap.h"
 
 static struct cr_match_order
@@ -21,10 +21,10 @@ order(long long id, long long seq, const char *status, long long amount, long lo
 	return o;
 }
 
-static struct cr_credit
+static struct cr_txn
 credit(long long fen, const char *text, const char *debtor)
 {
-	struct cr_credit c;
+	struct cr_txn c;
 
 	memset(&c, 0, sizeof c);
 	c.amount_fen = fen;
@@ -88,7 +88,7 @@ rules(void)
 {
 	struct cr_match_order named[3], open[4];
 	struct cr_match m;
-	struct cr_credit c;
+	struct cr_txn c;
 	char text[80];
 
 	named[0] = order(1, 228 / 10, "awaiting_payment", 20000, 0, "我是测试企业");

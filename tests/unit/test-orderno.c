@@ -2,7 +2,7 @@
  * every adjacent swap, checked exhaustively over a range of sequence numbers. */
 #include <string.h>
 
-#include "../../src/orderno.h"
+#include "orderno.h"
 #include "tap.h"
 
 int

@@ -1,7 +1,7 @@
 /* Argon2id hashing: parameters, verify, wrong password, malformed hashes, bounds. */
 #include <string.h>
 
-#include "../../src/password.h"
+#include "account/password.h"
 #include "tap.h"
 
 int

@@ -1,8 +1,8 @@
 /* Prices in fen and the renewal window (SPEC 6, 9). */
 #include <string.h>
 
-#include "../../src/price.h"
-#include "../../src/renewal.h"
+#include "pki/renewal.h"
+#include "price.h"
 #include "tap.h"
 
 int

@@ -1,8 +1,8 @@
 /* Route matching: literals, placeholders, bounds on arguments, 405 versus 404. */
 #include <string.h>
 
-#include "../../src/web/router.h"
 #include "tap.h"
+#include "web/router.h"
 
 int
 main(void)

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/upload.h"
 #include "tap.h"
+#include "upload.h"
 
 static unsigned char *
 slurp(const char *name, size_t *len)

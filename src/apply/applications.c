@@ -2,14 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account/users.h"
 #include "applications.h"
 #include "attachments.h"
-#include "certs.h"
 #include "json.h"
+#include "pki/certs.h"
 #include "price.h"
 #include "status.h"
 #include "timefmt.h"
-#include "users.h"
 
 #define APP_COLUMNS                                                                                          \
 	"id, account_id, status, certificate_id, years, reject_reason,"                                      \

@@ -157,7 +157,7 @@ one_slip(const char *a, const char *b)
 
 /* Rule 1 for one named order. */
 static void
-one_order(const struct cr_credit *c, const struct cr_match_order *o, struct cr_match *m)
+one_order(const struct cr_txn *c, const struct cr_match_order *o, struct cr_match *m)
 {
 	long long outstanding = o->amount_fen - o->paid_fen;
 
@@ -184,7 +184,7 @@ one_order(const struct cr_credit *c, const struct cr_match_order *o, struct cr_m
 
 /* Rule 1 for several named orders: all open and their outstanding sums make the credit. */
 static void
-several_orders(const struct cr_credit *c, const struct cr_match_order *named, int n, struct cr_match *m)
+several_orders(const struct cr_txn *c, const struct cr_match_order *named, int n, struct cr_match *m)
 {
 	long long sum = 0;
 	int all_open = 1;
@@ -204,7 +204,7 @@ several_orders(const struct cr_credit *c, const struct cr_match_order *named, in
 }
 
 void
-cr_match_decide(const struct cr_credit *c, const struct cr_match_order *named, int nnamed,
+cr_match_decide(const struct cr_txn *c, const struct cr_match_order *named, int nnamed,
                 const struct cr_match_order *open, int nopen, struct cr_match *m)
 {
 	char cand[CR_MATCH_MAX_CANDIDATES][9], debtor[600];

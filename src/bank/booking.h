@@ -3,8 +3,8 @@
  * the file, the statement's row) and booking.c (matching and booking a
  * batch of credits).  Internal to the library: callers use statements.h.
  */
-#ifndef CR_IMPORT_H
-#define CR_IMPORT_H
+#ifndef CR_BOOKING_H
+#define CR_BOOKING_H
 
 #include <stddef.h>
 
@@ -43,7 +43,7 @@ struct cr_import_run {
 
 /* A credit of the batch, from the file to its booking. */
 struct cr_pending {
-	struct cr_credit c;
+	struct cr_txn c;
 	char key[65];
 	struct cr_match m;
 	long long id; /* its row, once booked */
@@ -55,7 +55,7 @@ enum { CR_PENDING_NEW, CR_PENDING_SEEN, CR_PENDING_DUP };
 /* Counts one booked credit by its stored status into im. */
 void cr_booking_count(struct cr_import *im, const char *status);
 /* A dry run's decision on one credit: the orders it needs looked up (not locked), nothing written. */
-int cr_booking_decide(struct cr_import_run *run, const struct cr_credit *c, struct cr_match *m);
+int cr_booking_decide(struct cr_import_run *run, const struct cr_txn *c, struct cr_match *m);
 /*
  * Books the gathered batch (run->pend[0..npend)) inside the caller's
  * transaction: one look-up of every key, the named orders locked, money

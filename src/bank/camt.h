@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 
-#include "credit.h"
+#include "txn.h"
 
 /* 1 when the first bytes (1 KiB is enough) look like XML: a camt file rather than a bank export or a web
  * page. */
@@ -31,10 +31,10 @@ int cr_camt_sniff(const void *head, size_t len);
  * the callback's non-zero code, or an error (err) for a refused file;
  * info (may be NULL) says what was read.
  */
-int cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_statement_info *info,
+int cr_camt_read(const char *path, cr_txn_fn fn, void *arg, struct cr_statement_info *info,
                  struct cr_err *err);
 /* The same for a statement held in memory. */
-int cr_camt_read_memory(const void *data, size_t len, cr_credit_fn fn, void *arg,
-                        struct cr_statement_info *info, struct cr_err *err);
+int cr_camt_read_memory(const void *data, size_t len, cr_txn_fn fn, void *arg, struct cr_statement_info *info,
+                        struct cr_err *err);
 
 #endif

@@ -11,8 +11,8 @@
 #include "bytes.h"
 #include "fetch.h"
 #include "log.h"
+#include "pki/x509.h"
 #include "wechat.h"
-#include "x509.h"
 
 #define PLATFORM_MAX 8
 

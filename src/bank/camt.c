@@ -23,16 +23,16 @@ static const struct {
 
 struct reader {
 	xmlTextReaderPtr r;
-	cr_credit_fn fn;
+	cr_txn_fn fn;
 	void *arg;
 	struct cr_statement_info *info;
 	struct cr_err *err;
 	int msg; /* index into messages, -1 until the root's child is seen */
-	char account[CR_CREDIT_REF_MAX + 1];
+	char account[CR_TXN_REF_MAX + 1];
 	int statements;
 	char xml_error[256]; /* libxml2's first complaint */
 	int xml_error_line;
-	struct cr_credit c; /* scratch: one record at a time */
+	struct cr_txn c; /* scratch: one record at a time */
 };
 
 int
@@ -101,7 +101,7 @@ text(xmlNodePtr n, char *out, size_t len)
 
 /* Appends the text of n to the record's remittance text. */
 static void
-add_text(struct cr_credit *c, xmlNodePtr n)
+add_text(struct cr_txn *c, xmlNodePtr n)
 {
 	char t[1024];
 	size_t have = strlen(c->text);
@@ -179,10 +179,10 @@ account_id(xmlNodePtr acct, char *out, size_t len)
 
 /* Fills what one transaction adds to the entry's record. */
 static void
-tx_details(struct cr_credit *c, xmlNodePtr tx)
+tx_details(struct cr_txn *c, xmlNodePtr tx)
 {
 	xmlNodePtr n, dbtr;
-	char e2e[CR_CREDIT_REF_MAX + 1];
+	char e2e[CR_TXN_REF_MAX + 1];
 
 	text(path(tx, "Refs/AcctSvcrRef"), c->ref, sizeof c->ref);
 	text(path(tx, "Refs/EndToEndId"), e2e, sizeof e2e);
@@ -239,7 +239,7 @@ tx_amount(xmlNodePtr tx)
 static int
 entry(struct reader *rd, xmlNodePtr ntry)
 {
-	struct cr_credit *c = &rd->c;
+	struct cr_txn *c = &rd->c;
 	xmlNodePtr txs[1000], sts;
 	char ind[8], rvsl[8];
 	long long fen;
@@ -446,7 +446,7 @@ prolog_has_dtd(const char *start, size_t len, long *line)
 /* Reads with a reader made by open (from a file or memory); the first bytes for the prolog check. */
 static int
 read_with(xmlTextReaderPtr (*open)(const void *src, size_t len), const void *src, size_t srclen,
-          const char *head, size_t headlen, cr_credit_fn fn, void *arg, struct cr_statement_info *info,
+          const char *head, size_t headlen, cr_txn_fn fn, void *arg, struct cr_statement_info *info,
           struct cr_err *err)
 {
 	struct cr_statement_info scratch;
@@ -499,7 +499,7 @@ open_memory(const void *data, size_t len)
 }
 
 int
-cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_statement_info *info, struct cr_err *err)
+cr_camt_read(const char *path, cr_txn_fn fn, void *arg, struct cr_statement_info *info, struct cr_err *err)
 {
 	char head[65536];
 	FILE *f = fopen(path, "rb");
@@ -513,7 +513,7 @@ cr_camt_read(const char *path, cr_credit_fn fn, void *arg, struct cr_statement_i
 }
 
 int
-cr_camt_read_memory(const void *data, size_t len, cr_credit_fn fn, void *arg, struct cr_statement_info *info,
+cr_camt_read_memory(const void *data, size_t len, cr_txn_fn fn, void *arg, struct cr_statement_info *info,
                     struct cr_err *err)
 {
 	return read_with(open_memory, data, len, data, len, fn, arg, info, err);

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "idcheck.h"
+#include "apply/idcheck.h"
 #include "login.h"
 #include "password.h"
 #include "users.h"

@@ -1,10 +1,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "account/users.h"
 #include "applications.h"
 #include "attachments.h"
 #include "upload.h"
-#include "users.h"
 
 const struct cr_attachment_kind cr_attachment_kinds[] = {
     {"business_license", "企业营业执照（副本）", NULL, 0, CR_FOR_ENTERPRISE},

@@ -11,9 +11,9 @@
 #include "fetch.h"
 #include "file.h"
 #include "log.h"
+#include "pki/x509.h"
 #include "price.h"
 #include "utf8.h"
-#include "x509.h"
 
 #define SIGN_MAX 1024 /* base64 characters of an RSA signature (8192-bit keys at most) */
 

@@ -8,8 +8,8 @@
 #define CR_PAYMENTS_H
 
 #include "audit.h"
+#include "bank/match.h"
 #include "db.h"
-#include "match.h"
 
 /* Where money came from: a bank credit or an online payment (one of them is set). */
 struct cr_payment_src {

@@ -1,9 +1,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "issue.h"
 #include "messages.h"
 #include "payments.h"
+#include "pki/issue.h"
 #include "price.h"
 
 int

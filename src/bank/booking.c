@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "audit.h"
-#include "import.h"
+#include "booking.h"
 #include "orderno.h"
-#include "payments.h"
+#include "pay/payments.h"
 
 void
 cr_booking_count(struct cr_import *im, const char *status)
@@ -30,7 +30,7 @@ static const struct cr_match_order *open_of_amount(const struct cr_import_run *r
                                                    size_t *n);
 
 int
-cr_booking_decide(struct cr_import_run *run, const struct cr_credit *c, struct cr_match *m)
+cr_booking_decide(struct cr_import_run *run, const struct cr_txn *c, struct cr_match *m)
 {
 	char cand[CR_MATCH_MAX_CANDIDATES][9];
 	struct cr_match_order named[CR_MATCH_MAX_ORDERS];
@@ -68,7 +68,7 @@ date_or_null(const char *d)
  * key was booked meanwhile by another import.
  */
 static int
-book(struct cr_import_run *run, const struct cr_credit *c, const char key[65], const struct cr_match *m,
+book(struct cr_import_run *run, const struct cr_txn *c, const char key[65], const struct cr_match *m,
      long long *id)
 {
 	const char *status = cr_match_result_name(m->result);
@@ -388,7 +388,7 @@ decide_pending(struct cr_import_run *run, struct cr_pending *p)
 static void
 credit_args(struct cr_import_run *run, const struct cr_pending *p, struct cr_db_arg *a)
 {
-	const struct cr_credit *c = &p->c;
+	const struct cr_txn *c = &p->c;
 	const struct cr_match *m = &p->m;
 
 	a[0] = (struct cr_db_arg){'s', 0, p->key};

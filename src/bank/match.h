@@ -12,7 +12,7 @@
 #ifndef CR_MATCH_H
 #define CR_MATCH_H
 
-#include "credit.h"
+#include "txn.h"
 
 #define CR_MATCH_MAX_ORDERS 16
 #define CR_MATCH_MAX_CANDIDATES 32
@@ -60,7 +60,7 @@ int cr_match_candidates(const char *text, char out[][9], int max);
  */
 void cr_match_fold_name(const char *in, char *out, size_t outlen);
 /* Decides what credit c is, by the rules of SPEC 7. */
-void cr_match_decide(const struct cr_credit *c, const struct cr_match_order *named, int nnamed,
+void cr_match_decide(const struct cr_txn *c, const struct cr_match_order *named, int nnamed,
                      const struct cr_match_order *open, int nopen, struct cr_match *out);
 
 #endif

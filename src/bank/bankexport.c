@@ -448,7 +448,7 @@ find_header(struct cr_rows *t, const char *default_account, struct layout *L, ch
 	int n, rc, amountless = 0;
 
 	for (size_t d = 0; d < (t->delimited ? sizeof delims : 1); d++) {
-		char acct[CR_CREDIT_REF_MAX + 1] = "";
+		char acct[CR_TXN_REF_MAX + 1] = "";
 
 		if ((rc = t->rewind(t->ctx, delims[d], err)) != 0)
 			return rc;
@@ -485,13 +485,13 @@ find_header(struct cr_rows *t, const char *default_account, struct layout *L, ch
 }
 
 int
-cr_export_read_rows(struct cr_rows *t, const char *own, cr_credit_fn fn, void *arg,
+cr_export_read_rows(struct cr_rows *t, const char *own, cr_txn_fn fn, void *arg,
                     struct cr_statement_info *info, struct cr_err *err)
 {
 	struct cr_statement_info dummy;
-	struct cr_credit *c = NULL;
+	struct cr_txn *c = NULL;
 	struct layout L = {0};
-	char account[CR_CREDIT_REF_MAX + 1], **f;
+	char account[CR_TXN_REF_MAX + 1], **f;
 	long line, signs = 0, dir_known = 0, dir_rows = 0;
 	int n, rc, row = 0;
 
@@ -565,7 +565,7 @@ cr_export_read_rows(struct cr_rows *t, const char *own, cr_credit_fn fn, void *a
 		trim(cell(f, n, L.col[R_ACCOUNT]), c->debtor_account, sizeof c->debtor_account);
 		/* Every remark-like column is remittance text: the order number may be in any of them. */
 		for (int i = 0; i < L.nremark; i++) {
-			char part[CR_CREDIT_TEXT_MAX + 1];
+			char part[CR_TXN_TEXT_MAX + 1];
 
 			trim(cell(f, n, L.remark[i]), part, sizeof part);
 			if (!part[0] || (o && strstr(c->text, part)))
@@ -614,7 +614,7 @@ table_rows(struct cr_table *t)
 }
 
 int
-cr_export_read_table(struct cr_table *t, const char *own, cr_credit_fn fn, void *arg,
+cr_export_read_table(struct cr_table *t, const char *own, cr_txn_fn fn, void *arg,
                      struct cr_statement_info *info, struct cr_err *err)
 {
 	struct cr_rows rows = table_rows(t);
@@ -623,7 +623,7 @@ cr_export_read_table(struct cr_table *t, const char *own, cr_credit_fn fn, void 
 }
 
 int
-cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void *arg,
+cr_export_read(const char *path, const char *own_account, cr_txn_fn fn, void *arg,
                struct cr_statement_info *info, struct cr_err *err)
 {
 	unsigned char head[1024] = {0};

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "csv.h"
+#include "csvwrite.h"
 
 void
 cr_csv_bom(FILE *f)

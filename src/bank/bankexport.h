@@ -6,7 +6,7 @@
  * the direction from separate credit/debit columns, a 借贷 column, or a
  * signed amount; rows whose date cell is not a date (合计 …) are not
  * transactions.  Produces the same normalised records as the camt reader
- * (credit.h); the own account from a preamble line (账号 …) or, without
+ * (txn.h); the own account from a preamble line (账号 …) or, without
  * one, the configured one.  A file that cannot be recognised is refused
  * whole, saying what was looked for and what was found.  Workbooks and
  * web pages are judged by content, not by name: XLSX through xlsx.c, XLS
@@ -17,8 +17,8 @@
 
 #include <stddef.h>
 
-#include "credit.h"
 #include "table.h"
+#include "txn.h"
 
 /* Rows of a table, whatever it came from (delimited text, a spreadsheet). */
 struct cr_rows {
@@ -40,13 +40,13 @@ struct cr_rows {
  */
 int cr_export_labels(const char *spec, struct cr_err *err);
 /* Reads path as a bank export, calling fn per transaction; as cr_camt_read. */
-int cr_export_read(const char *path, const char *own_account, cr_credit_fn fn, void *arg,
+int cr_export_read(const char *path, const char *own_account, cr_txn_fn fn, void *arg,
                    struct cr_statement_info *info, struct cr_err *err);
 /* The same over rows of any source. */
-int cr_export_read_rows(struct cr_rows *rows, const char *own_account, cr_credit_fn fn, void *arg,
+int cr_export_read_rows(struct cr_rows *rows, const char *own_account, cr_txn_fn fn, void *arg,
                         struct cr_statement_info *info, struct cr_err *err);
 /* The same over an opened table (tests, fuzzing). */
-int cr_export_read_table(struct cr_table *t, const char *own_account, cr_credit_fn fn, void *arg,
+int cr_export_read_table(struct cr_table *t, const char *own_account, cr_txn_fn fn, void *arg,
                          struct cr_statement_info *info, struct cr_err *err);
 
 #endif

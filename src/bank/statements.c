@@ -5,15 +5,15 @@
 #include <string.h>
 
 #include "bankexport.h"
+#include "booking.h"
 #include "bytes.h"
 #include "camt.h"
 #include "file.h"
-#include "import.h"
 #include "json.h"
 #include "log.h"
 #include "match.h"
 #include "orderno.h"
-#include "payments.h"
+#include "pay/payments.h"
 #include "statements.h"
 #include "status.h"
 
@@ -89,9 +89,9 @@ put(char *buf, size_t len, size_t *o, const char *s)
 
 /* The unique key of a credit (SPEC 7), as 64 hex digits. */
 static int
-credit_key(struct cr_import_run *run, const struct cr_credit *c, char key[65])
+credit_key(struct cr_import_run *run, const struct cr_txn *c, char key[65])
 {
-	char text[CR_CREDIT_TEXT_MAX + 1024], amount[32], occ[16];
+	char text[CR_TXN_TEXT_MAX + 1024], amount[32], occ[16];
 	unsigned char content[32];
 	size_t o = 0;
 
@@ -165,7 +165,7 @@ next_batch(struct cr_import_run *run)
 
 /* Called for every transaction of the file in the booking pass (and the dry run's). */
 static int
-on_credit(const struct cr_credit *c, void *arg)
+on_credit(const struct cr_txn *c, void *arg)
 {
 	struct cr_import_run *run = arg;
 	struct cr_import *im = run->out;
@@ -211,7 +211,7 @@ on_credit(const struct cr_credit *c, void *arg)
 
 /* The validation pass counts what is there; nothing else. */
 static int
-on_validate(const struct cr_credit *c, void *arg)
+on_validate(const struct cr_txn *c, void *arg)
 {
 	(void)c;
 	(void)arg;
@@ -268,7 +268,7 @@ lock_file(struct cr_db *db, const char *sha, int take, struct cr_err *err)
  * bank's 交易明细 export (CSV, TXT, XLS, XLSX or an HTML table: bankexport.c).
  */
 static int
-read_statement(const struct cr_config *cfg, const char *path, cr_credit_fn fn, void *arg,
+read_statement(const struct cr_config *cfg, const char *path, cr_txn_fn fn, void *arg,
                struct cr_statement_info *info, struct cr_err *err)
 {
 	unsigned char head[1024];

@@ -1,13 +1,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "apply/idcheck.h"
 #include "credits.h"
-#include "csv.h"
-#include "idcheck.h"
+#include "csvwrite.h"
 #include "json.h"
 #include "match.h"
 #include "orderno.h"
-#include "payments.h"
+#include "pay/payments.h"
 #include "price.h"
 #include "status.h"
 
@@ -107,7 +107,7 @@ credit_get(struct cr_db *db, long long id, json_t **out, struct cr_err *err)
 /* Locks credit id, which must still be open to a decision (or, with refund, owe one); its status into status.
  */
 static int
-lock_open_credit(struct cr_db *db, long long id, int refund, struct cr_credit *c, char status[16],
+lock_open_credit(struct cr_db *db, long long id, int refund, struct cr_txn *c, char status[16],
                  struct cr_err *err)
 {
 	struct cr_res res;
@@ -136,7 +136,7 @@ cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, c
                  json_t **out, struct cr_err *err)
 {
 	struct cr_match_order o;
-	struct cr_credit c;
+	struct cr_txn c;
 	struct cr_match m;
 	char before[16];
 	int rc;
@@ -185,7 +185,7 @@ int
 cr_credit_dismiss(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason,
                   json_t **out, struct cr_err *err)
 {
-	struct cr_credit c;
+	struct cr_txn c;
 	char before[16];
 	int rc;
 
