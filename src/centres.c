@@ -1,7 +1,7 @@
 #include <stdio.h>
 
-#include "apply/idcheck.h"
 #include "centres.h"
+#include "text.h"
 
 int
 cr_centres_active(struct cr_db *db, json_t **out, struct cr_err *err)

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "apply/attachments.h"
 #include "config.h"
+#include "dockinds.h"
 
 enum opt_type { OPT_STR, OPT_INT, OPT_SIZE, OPT_OCTAL, OPT_ENUM };
 
@@ -20,7 +20,65 @@ struct opt {
 	int64_t min, max;    /* integers: bounds */
 	const char *choices; /* OPT_ENUM: values separated by '|' */
 	int secret;          /* never printed */
+	/* A check of the value beyond its type (NULL: none): 0, or -1 with the reason in why. */
+	int (*check)(const char *v, char *why, size_t whylen);
 };
+
+/* Empty, or an http(s) address without spaces, quotes or control characters (it becomes a link). */
+static int
+check_web_url(const char *s, char *why, size_t whylen)
+{
+	const char *v = s;
+
+	if (*s == '\0')
+		return 0;
+	if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
+		goto bad;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == '"' || *s == '\'' || *s == '<' || *s == '>' ||
+		    *s == 0x7f)
+			goto bad;
+	return 0;
+bad:
+	snprintf(why, whylen, "'%s' is not a web address such as https://www.example.cn/", v);
+	return -1;
+}
+
+/* "" or http(s)://127.0.0.1|localhost|[::1]:PORT with nothing after: the customer's own machine. */
+static int
+loopback(const char *url)
+{
+	static const char *hosts[] = {"127.0.0.1:", "localhost:", "[::1]:"};
+	const char *p = url;
+
+	if (*url == '\0')
+		return 1;
+	if (strncmp(p, "http://", 7) == 0)
+		p += 7;
+	else if (strncmp(p, "https://", 8) == 0)
+		p += 8;
+	else
+		return 0;
+	for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+		if (strncmp(p, hosts[i], strlen(hosts[i])) != 0)
+			continue;
+		p += strlen(hosts[i]);
+		if (strspn(p, "0123456789") == 0 || strspn(p, "0123456789") > 5)
+			return 0;
+		p += strspn(p, "0123456789");
+		return *p == '\0' || (p[0] == '/' && p[1] == '\0');
+	}
+	return 0;
+}
+
+static int
+check_loopback_origin(const char *url, char *why, size_t whylen)
+{
+	if (loopback(url))
+		return 0;
+	snprintf(why, whylen, "'%s' is not a loopback origin such as http://127.0.0.1:18443", url);
+	return -1;
+}
 
 #define O(f) offsetof(struct cr_config, f)
 #define KIB 1024LL
@@ -29,100 +87,108 @@ struct opt {
 
 /* The one table of options: what the example conf/certrenew.conf documents. */
 static const struct opt opts[] = {
-    {"db", "host", OPT_STR, O(db_host), "", 0, 0, NULL, 0},
-    {"db", "port", OPT_INT, O(db_port), "3306", 1, 65535, NULL, 0},
-    {"db", "socket", OPT_STR, O(db_socket), "/run/mysqld/mysqld.sock", 0, 0, NULL, 0},
-    {"db", "user", OPT_STR, O(db_user), "certrenew", 0, 0, NULL, 0},
-    {"db", "password", OPT_STR, O(db_password), "", 0, 0, NULL, 1},
-    {"db", "name", OPT_STR, O(db_name), "certrenew", 0, 0, NULL, 0},
-    {"db", "timeout", OPT_INT, O(db_timeout), "10", 1, 600, NULL, 0},
+    {"db", "host", OPT_STR, O(db_host), "", 0, 0, NULL, 0, NULL},
+    {"db", "port", OPT_INT, O(db_port), "3306", 1, 65535, NULL, 0, NULL},
+    {"db", "socket", OPT_STR, O(db_socket), "/run/mysqld/mysqld.sock", 0, 0, NULL, 0, NULL},
+    {"db", "user", OPT_STR, O(db_user), "certrenew", 0, 0, NULL, 0, NULL},
+    {"db", "password", OPT_STR, O(db_password), "", 0, 0, NULL, 1, NULL},
+    {"db", "name", OPT_STR, O(db_name), "certrenew", 0, 0, NULL, 0, NULL},
+    {"db", "timeout", OPT_INT, O(db_timeout), "10", 1, 600, NULL, 0, NULL},
 
-    {"web", "socket", OPT_STR, O(web_socket), "/run/certrenew/fcgi.sock", 0, 0, NULL, 0},
-    {"web", "socket_mode", OPT_OCTAL, O(web_socket_mode), "0660", 0, 0777, NULL, 0},
-    {"web", "workers", OPT_INT, O(web_workers), "0", 0, 512, NULL, 0},
-    {"web", "backlog", OPT_INT, O(web_backlog), "1024", 1, 65535, NULL, 0},
-    {"web", "max_body", OPT_SIZE, O(web_max_body), "1M", 1 * KIB, 64 * MIB, NULL, 0},
-    {"web", "drain_timeout", OPT_INT, O(web_drain_timeout), "10", 1, 600, NULL, 0},
-    {"web", "session_idle", OPT_INT, O(web_session_idle), "1800", 60, 86400, NULL, 0},
-    {"web", "public_url", OPT_STR, O(web_public_url), "", 0, 0, NULL, 0},
-    {"web", "session_absolute", OPT_INT, O(web_session_absolute), "43200", 300, 604800, NULL, 0},
-    {"web", "logins_per_minute", OPT_INT, O(web_logins_per_minute), "30", 1, 100000, NULL, 0},
+    {"web", "socket", OPT_STR, O(web_socket), "/run/certrenew/fcgi.sock", 0, 0, NULL, 0, NULL},
+    {"web", "socket_mode", OPT_OCTAL, O(web_socket_mode), "0660", 0, 0777, NULL, 0, NULL},
+    {"web", "workers", OPT_INT, O(web_workers), "0", 0, 512, NULL, 0, NULL},
+    {"web", "backlog", OPT_INT, O(web_backlog), "1024", 1, 65535, NULL, 0, NULL},
+    {"web", "max_body", OPT_SIZE, O(web_max_body), "1M", 1 * KIB, 64 * MIB, NULL, 0, NULL},
+    {"web", "drain_timeout", OPT_INT, O(web_drain_timeout), "10", 1, 600, NULL, 0, NULL},
+    {"web", "session_idle", OPT_INT, O(web_session_idle), "1800", 60, 86400, NULL, 0, NULL},
+    {"web", "public_url", OPT_STR, O(web_public_url), "", 0, 0, NULL, 0, NULL},
+    {"web", "session_absolute", OPT_INT, O(web_session_absolute), "43200", 300, 604800, NULL, 0, NULL},
+    {"web", "logins_per_minute", OPT_INT, O(web_logins_per_minute), "30", 1, 100000, NULL, 0, NULL},
 
-    {"jobs", "workers", OPT_INT, O(jobs_workers), "4", 1, 128, NULL, 0},
-    {"jobs", "max_attempts", OPT_INT, O(jobs_max_attempts), "5", 1, 100, NULL, 0},
-    {"jobs", "lease", OPT_INT, O(jobs_lease), "300", 5, 86400, NULL, 0},
-    {"jobs", "poll_ms", OPT_INT, O(jobs_poll_ms), "1000", 10, 60000, NULL, 0},
-    {"jobs", "backoff_base", OPT_INT, O(jobs_backoff_base), "10", 1, 3600, NULL, 0},
-    {"jobs", "backoff_max", OPT_INT, O(jobs_backoff_max), "3600", 1, 86400, NULL, 0},
+    {"jobs", "workers", OPT_INT, O(jobs_workers), "4", 1, 128, NULL, 0, NULL},
+    {"jobs", "max_attempts", OPT_INT, O(jobs_max_attempts), "5", 1, 100, NULL, 0, NULL},
+    {"jobs", "lease", OPT_INT, O(jobs_lease), "300", 5, 86400, NULL, 0, NULL},
+    {"jobs", "poll_ms", OPT_INT, O(jobs_poll_ms), "1000", 10, 60000, NULL, 0, NULL},
+    {"jobs", "backoff_base", OPT_INT, O(jobs_backoff_base), "10", 1, 3600, NULL, 0, NULL},
+    {"jobs", "backoff_max", OPT_INT, O(jobs_backoff_max), "3600", 1, 86400, NULL, 0, NULL},
 
-    {"daemon", "pid_file", OPT_STR, O(daemon_pid_file), "/run/certrenew/certrenewd.pid", 0, 0, NULL, 0},
+    {"daemon", "pid_file", OPT_STR, O(daemon_pid_file), "/run/certrenew/certrenewd.pid", 0, 0, NULL, 0, NULL},
 
-    {"log", "level", OPT_ENUM, O(log_level), "info", 0, 0, "debug|info|warn|error", 0},
+    {"log", "level", OPT_ENUM, O(log_level), "info", 0, 0, "debug|info|warn|error", 0, NULL},
 
-    {"paths", "schema_dir", OPT_STR, O(paths_schema_dir), SCHEMA_DIR, 0, 0, NULL, 0},
-    {"paths", "data_dir", OPT_STR, O(paths_data_dir), "/var/lib/certrenew", 0, 0, NULL, 0},
+    {"paths", "schema_dir", OPT_STR, O(paths_schema_dir), SCHEMA_DIR, 0, 0, NULL, 0, NULL},
+    {"paths", "data_dir", OPT_STR, O(paths_data_dir), "/var/lib/certrenew", 0, 0, NULL, 0, NULL},
 
-    {"bank", "account", OPT_STR, O(bank_account), "", 0, 0, NULL, 0},
-    {"bank", "account_name", OPT_STR, O(bank_account_name), "", 0, 0, NULL, 0},
-    {"bank", "bank_name", OPT_STR, O(bank_name), "", 0, 0, NULL, 0},
-    {"bank", "inbox", OPT_STR, O(bank_inbox), "/var/lib/certrenew/bank/inbox", 0, 0, NULL, 0},
-    {"bank", "archive_dir", OPT_STR, O(bank_archive_dir), "/var/lib/certrenew/bank/archive", 0, 0, NULL, 0},
-    {"bank", "failed_dir", OPT_STR, O(bank_failed_dir), "/var/lib/certrenew/bank/failed", 0, 0, NULL, 0},
-    {"bank", "import_interval", OPT_INT, O(bank_import_interval), "1200", 10, 86400, NULL, 0},
-    {"bank", "max_file", OPT_SIZE, O(bank_max_file), "200M", 1 * KIB, 4 * GIB, NULL, 0},
-    {"bank", "batch", OPT_INT, O(bank_batch), "500", 1, 100000, NULL, 0},
-    {"bank", "export_labels", OPT_STR, O(bank_export_labels), "", 0, 0, NULL, 0},
+    {"bank", "account", OPT_STR, O(bank_account), "", 0, 0, NULL, 0, NULL},
+    {"bank", "account_name", OPT_STR, O(bank_account_name), "", 0, 0, NULL, 0, NULL},
+    {"bank", "bank_name", OPT_STR, O(bank_name), "", 0, 0, NULL, 0, NULL},
+    {"bank", "inbox", OPT_STR, O(bank_inbox), "/var/lib/certrenew/bank/inbox", 0, 0, NULL, 0, NULL},
+    {"bank", "archive_dir", OPT_STR, O(bank_archive_dir), "/var/lib/certrenew/bank/archive", 0, 0, NULL, 0,
+     NULL},
+    {"bank", "failed_dir", OPT_STR, O(bank_failed_dir), "/var/lib/certrenew/bank/failed", 0, 0, NULL, 0,
+     NULL},
+    {"bank", "import_interval", OPT_INT, O(bank_import_interval), "1200", 10, 86400, NULL, 0, NULL},
+    {"bank", "max_file", OPT_SIZE, O(bank_max_file), "200M", 1 * KIB, 4 * GIB, NULL, 0, NULL},
+    {"bank", "batch", OPT_INT, O(bank_batch), "500", 1, 100000, NULL, 0, NULL},
+    {"bank", "export_labels", OPT_STR, O(bank_export_labels), "", 0, 0, NULL, 0, NULL},
 
-    {"price", "base_per_year", OPT_INT, O(price_base_per_year), "20000", 0, 100000000, NULL, 0},
-    {"price", "addon_per_year", OPT_INT, O(price_addon_per_year), "10000", 0, 100000000, NULL, 0},
+    {"price", "base_per_year", OPT_INT, O(price_base_per_year), "20000", 0, 100000000, NULL, 0, NULL},
+    {"price", "addon_per_year", OPT_INT, O(price_addon_per_year), "10000", 0, 100000000, NULL, 0, NULL},
 
-    {"order", "ttl_days", OPT_INT, O(order_ttl_days), "7", 1, 365, NULL, 0},
-    {"order", "max_years", OPT_INT, O(order_max_years), "5", 1, 10, NULL, 0},
+    {"order", "ttl_days", OPT_INT, O(order_ttl_days), "7", 1, 365, NULL, 0, NULL},
+    {"order", "max_years", OPT_INT, O(order_max_years), "5", 1, 10, NULL, 0, NULL},
 
-    {"attachments", "dir", OPT_STR, O(attachments_dir), "/var/lib/certrenew/attachments", 0, 0, NULL, 0},
-    {"attachments", "max_bytes", OPT_SIZE, O(attachments_max_bytes), "10M", 1 * KIB, 1 * GIB, NULL, 0},
-    {"attachments", "required_enterprise", OPT_STR, O(attachments_required_enterprise), "all", 0, 0, NULL, 0},
+    {"attachments", "dir", OPT_STR, O(attachments_dir), "/var/lib/certrenew/attachments", 0, 0, NULL, 0,
+     NULL},
+    {"attachments", "max_bytes", OPT_SIZE, O(attachments_max_bytes), "10M", 1 * KIB, 1 * GIB, NULL, 0, NULL},
+    {"attachments", "required_enterprise", OPT_STR, O(attachments_required_enterprise), "all", 0, 0, NULL, 0,
+     cr_doc_kinds_check_list},
     {"attachments", "required_individual", OPT_STR, O(attachments_required_individual),
-     "id_card_front,id_card_back,application_form,responsibility_letter", 0, 0, NULL, 0},
+     "id_card_front,id_card_back,application_form,responsibility_letter", 0, 0, NULL, 0,
+     cr_doc_kinds_check_list},
 
-    {"ca", "cert", OPT_STR, O(ca_cert), "", 0, 0, NULL, 0},
-    {"ca", "key", OPT_STR, O(ca_key), "", 0, 0, NULL, 0},
-    {"ca", "renew_before_days", OPT_INT, O(ca_renew_before_days), "90", 0, 3650, NULL, 0},
-    {"ca", "renew_after_days", OPT_INT, O(ca_renew_after_days), "365", 0, 3650, NULL, 0},
-    {"ca", "validity_from", OPT_ENUM, O(ca_validity_from), "issue", 0, 0, "issue|old_expiry", 0},
-    {"ca", "chain", OPT_STR, O(ca_chain), "", 0, 0, NULL, 0},
-    {"ca", "policy_oid", OPT_STR, O(ca_policy_oid), "", 0, 0, NULL, 0},
-    {"ca", "crl_url", OPT_STR, O(ca_crl_url), "", 0, 0, NULL, 0},
-    {"ca", "pkcs11_module", OPT_STR, O(ca_pkcs11_module), "", 0, 0, NULL, 0},
-    {"ca", "pin_file", OPT_STR, O(ca_pin_file), "", 0, 0, NULL, 0},
+    {"ca", "cert", OPT_STR, O(ca_cert), "", 0, 0, NULL, 0, NULL},
+    {"ca", "key", OPT_STR, O(ca_key), "", 0, 0, NULL, 0, NULL},
+    {"ca", "renew_before_days", OPT_INT, O(ca_renew_before_days), "90", 0, 3650, NULL, 0, NULL},
+    {"ca", "renew_after_days", OPT_INT, O(ca_renew_after_days), "365", 0, 3650, NULL, 0, NULL},
+    {"ca", "validity_from", OPT_ENUM, O(ca_validity_from), "issue", 0, 0, "issue|old_expiry", 0, NULL},
+    {"ca", "chain", OPT_STR, O(ca_chain), "", 0, 0, NULL, 0, NULL},
+    {"ca", "policy_oid", OPT_STR, O(ca_policy_oid), "", 0, 0, NULL, 0, NULL},
+    {"ca", "crl_url", OPT_STR, O(ca_crl_url), "", 0, 0, NULL, 0, NULL},
+    {"ca", "pkcs11_module", OPT_STR, O(ca_pkcs11_module), "", 0, 0, NULL, 0, NULL},
+    {"ca", "pin_file", OPT_STR, O(ca_pin_file), "", 0, 0, NULL, 0, NULL},
 
-    {"ukey", "helper_url", OPT_STR, O(ukey_helper_url), "", 0, 0, NULL, 0},
-    {"audit", "key_file", OPT_STR, O(audit_key_file), "", 0, 0, NULL, 0},
+    {"ukey", "helper_url", OPT_STR, O(ukey_helper_url), "", 0, 0, NULL, 0, check_loopback_origin},
+    {"audit", "key_file", OPT_STR, O(audit_key_file), "", 0, 0, NULL, 0, NULL},
 
-    {"agency", "name", OPT_STR, O(agency_name), "数字证书服务中心", 0, 0, NULL, 0},
-    {"agency", "address", OPT_STR, O(agency_address), "", 0, 0, NULL, 0},
-    {"agency", "hotline", OPT_STR, O(agency_hotline), "", 0, 0, NULL, 0},
-    {"agency", "copyright", OPT_STR, O(agency_copyright), "", 0, 0, NULL, 0},
-    {"agency", "service_hours", OPT_STR, O(agency_service_hours), "8:30-12:00 14:30-18:00", 0, 0, NULL, 0},
-    {"agency", "driver_url", OPT_STR, O(agency_driver_url), "http://www.gsggzyjy.cn", 0, 0, NULL, 0},
+    {"agency", "name", OPT_STR, O(agency_name), "数字证书服务中心", 0, 0, NULL, 0, NULL},
+    {"agency", "address", OPT_STR, O(agency_address), "", 0, 0, NULL, 0, NULL},
+    {"agency", "hotline", OPT_STR, O(agency_hotline), "", 0, 0, NULL, 0, NULL},
+    {"agency", "copyright", OPT_STR, O(agency_copyright), "", 0, 0, NULL, 0, NULL},
+    {"agency", "service_hours", OPT_STR, O(agency_service_hours), "8:30-12:00 14:30-18:00", 0, 0, NULL, 0,
+     NULL},
+    {"agency", "driver_url", OPT_STR, O(agency_driver_url), "http://www.gsggzyjy.cn", 0, 0, NULL, 0,
+     check_web_url},
 
-    {"pay", "query_after", OPT_INT, O(pay_query_after), "60", 5, 3600, NULL, 0},
+    {"pay", "query_after", OPT_INT, O(pay_query_after), "60", 5, 3600, NULL, 0, NULL},
 
-    {"alipay", "app_id", OPT_STR, O(alipay_app_id), "", 0, 0, NULL, 0},
-    {"alipay", "private_key", OPT_STR, O(alipay_private_key), "", 0, 0, NULL, 0},
-    {"alipay", "public_key", OPT_STR, O(alipay_public_key), "", 0, 0, NULL, 0},
-    {"alipay", "gateway", OPT_STR, O(alipay_gateway), "https://openapi.alipay.com/gateway.do", 0, 0, NULL, 0},
-    {"alipay", "seller_id", OPT_STR, O(alipay_seller_id), "", 0, 0, NULL, 0},
+    {"alipay", "app_id", OPT_STR, O(alipay_app_id), "", 0, 0, NULL, 0, NULL},
+    {"alipay", "private_key", OPT_STR, O(alipay_private_key), "", 0, 0, NULL, 0, NULL},
+    {"alipay", "public_key", OPT_STR, O(alipay_public_key), "", 0, 0, NULL, 0, NULL},
+    {"alipay", "gateway", OPT_STR, O(alipay_gateway), "https://openapi.alipay.com/gateway.do", 0, 0, NULL, 0,
+     NULL},
+    {"alipay", "seller_id", OPT_STR, O(alipay_seller_id), "", 0, 0, NULL, 0, NULL},
 
-    {"wechat", "mchid", OPT_STR, O(wechat_mchid), "", 0, 0, NULL, 0},
-    {"wechat", "appid", OPT_STR, O(wechat_appid), "", 0, 0, NULL, 0},
-    {"wechat", "private_key", OPT_STR, O(wechat_private_key), "", 0, 0, NULL, 0},
-    {"wechat", "serial_no", OPT_STR, O(wechat_serial_no), "", 0, 0, NULL, 0},
-    {"wechat", "api_v3_key", OPT_STR, O(wechat_api_v3_key), "", 0, 0, NULL, 1},
-    {"wechat", "platform_certs", OPT_STR, O(wechat_platform_certs), "", 0, 0, NULL, 0},
-    {"wechat", "platform_public_key", OPT_STR, O(wechat_platform_public_key), "", 0, 0, NULL, 0},
-    {"wechat", "platform_public_key_id", OPT_STR, O(wechat_platform_public_key_id), "", 0, 0, NULL, 0},
-    {"wechat", "api_base", OPT_STR, O(wechat_api_base), "https://api.mch.weixin.qq.com", 0, 0, NULL, 0},
+    {"wechat", "mchid", OPT_STR, O(wechat_mchid), "", 0, 0, NULL, 0, NULL},
+    {"wechat", "appid", OPT_STR, O(wechat_appid), "", 0, 0, NULL, 0, NULL},
+    {"wechat", "private_key", OPT_STR, O(wechat_private_key), "", 0, 0, NULL, 0, NULL},
+    {"wechat", "serial_no", OPT_STR, O(wechat_serial_no), "", 0, 0, NULL, 0, NULL},
+    {"wechat", "api_v3_key", OPT_STR, O(wechat_api_v3_key), "", 0, 0, NULL, 1, NULL},
+    {"wechat", "platform_certs", OPT_STR, O(wechat_platform_certs), "", 0, 0, NULL, 0, NULL},
+    {"wechat", "platform_public_key", OPT_STR, O(wechat_platform_public_key), "", 0, 0, NULL, 0, NULL},
+    {"wechat", "platform_public_key_id", OPT_STR, O(wechat_platform_public_key_id), "", 0, 0, NULL, 0, NULL},
+    {"wechat", "api_base", OPT_STR, O(wechat_api_base), "https://api.mch.weixin.qq.com", 0, 0, NULL, 0, NULL},
 };
 
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -171,6 +237,8 @@ opt_set(struct cr_config *cfg, const struct opt *o, const char *v, char *why, si
 			snprintf(why, whylen, "'%s' is not one of %s", v, o->choices);
 			return -1;
 		}
+		if (o->check && o->check(v, why, whylen) != 0)
+			return -1;
 		if ((copy = strdup(v)) == NULL) {
 			snprintf(why, whylen, "out of memory");
 			return -1;
@@ -258,48 +326,6 @@ ini_cb(void *user, const char *section, const char *key, const char *value)
 	return 0;
 }
 
-/* Empty, or an http(s) address without spaces, quotes or control characters (it becomes a link). */
-static int
-web_url(const char *s)
-{
-	if (*s == '\0')
-		return 1;
-	if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || *s == '"' || *s == '\'' || *s == '<' || *s == '>' ||
-		    *s == 0x7f)
-			return 0;
-	return 1;
-}
-
-/* "" or http(s)://127.0.0.1|localhost|[::1]:PORT with nothing after: the customer's own machine. */
-static int
-loopback_origin(const char *url)
-{
-	static const char *hosts[] = {"127.0.0.1:", "localhost:", "[::1]:"};
-	const char *p = url;
-
-	if (*url == '\0')
-		return 1;
-	if (strncmp(p, "http://", 7) == 0)
-		p += 7;
-	else if (strncmp(p, "https://", 8) == 0)
-		p += 8;
-	else
-		return 0;
-	for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
-		if (strncmp(p, hosts[i], strlen(hosts[i])) != 0)
-			continue;
-		p += strlen(hosts[i]);
-		if (strspn(p, "0123456789") == 0 || strspn(p, "0123456789") > 5)
-			return 0;
-		p += strspn(p, "0123456789");
-		return *p == '\0' || (p[0] == '/' && p[1] == '\0');
-	}
-	return 0;
-}
-
 int
 cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err)
 {
@@ -326,37 +352,6 @@ cr_config_load(struct cr_config *cfg, const char *path, struct cr_err *err)
 		cr_config_release(cfg);
 		cr_config_defaults(cfg);
 		return CR_EINVAL;
-	}
-	if (!loopback_origin(cfg->ukey_helper_url)) {
-		cr_err_set(
-		    err, CR_EINVAL,
-		    "%s: [ukey] helper_url: '%s' is not a loopback origin such as http://127.0.0.1:18443",
-		    path, cfg->ukey_helper_url);
-		cr_config_release(cfg);
-		cr_config_defaults(cfg);
-		return CR_EINVAL;
-	}
-	if (!web_url(cfg->agency_driver_url)) {
-		cr_err_set(
-		    err, CR_EINVAL,
-		    "%s: [agency] driver_url: '%s' is not a web address such as https://www.example.cn/",
-		    path, cfg->agency_driver_url);
-		cr_config_release(cfg);
-		cr_config_defaults(cfg);
-		return CR_EINVAL;
-	}
-	for (int i = 0; i < 2; i++) {
-		struct cr_err why;
-
-		if (cr_attachments_check_list(i ? cfg->attachments_required_individual
-		                                : cfg->attachments_required_enterprise,
-		                              &why) != 0) {
-			cr_err_set(err, CR_EINVAL, "%s: [attachments] required_%s: %s", path,
-			           i ? "individual" : "enterprise", why.msg);
-			cr_config_release(cfg);
-			cr_config_defaults(cfg);
-			return CR_EINVAL;
-		}
 	}
 	cfg->path = strdup(path);
 	if (cfg->path == NULL)

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apply/idcheck.h"
 #include "login.h"
 #include "password.h"
+#include "text.h"
 #include "users.h"
 #include "utf8.h"
 

@@ -5,6 +5,7 @@
 #include "appform.h"
 #include "centres.h"
 #include "idcheck.h"
+#include "text.h"
 
 enum fkind { F_TEXT, F_USCC, F_IDCARD, F_PHONE, F_EMAIL, F_TAXNO, F_ENUM, F_ACCOUNT };
 enum need { N_NONE, N_ALWAYS, N_ENTERPRISE, N_TAX, N_SPECIAL, N_COURIER };

@@ -6,30 +6,6 @@
 #include "attachments.h"
 #include "upload.h"
 
-const struct cr_attachment_kind cr_attachment_kinds[] = {
-    {"business_license", "企业营业执照（副本）", NULL, 0, CR_FOR_ENTERPRISE},
-    {"bank_account_permit", "开户银行许可证（副本）", NULL, 0, CR_FOR_ENTERPRISE},
-    {"company_seal", "企业公章扫描件", NULL, 0, CR_FOR_ENTERPRISE},
-    {"legal_person_seal", "法人章扫描件", NULL, 0, CR_FOR_ENTERPRISE},
-    {"id_card_front", "身份证人像面", NULL, 0, CR_FOR_INDIVIDUAL},
-    {"id_card_back", "身份证国徽面", NULL, 0, CR_FOR_INDIVIDUAL},
-    {"application_form", "企业数字证书申请表", "数字证书申请表", 0, CR_FOR_BOTH},
-    {"responsibility_letter", "数字证书责任书", NULL, 0, CR_FOR_BOTH},
-    {"power_of_attorney", "授权委托书", NULL, 0, CR_FOR_ENTERPRISE},
-    {"org_code_cert", "组织机构代码证（副本）", NULL, 1, CR_FOR_ENTERPRISE},
-    {"tax_registration_cert", "税务登记证（副本）", NULL, 1, CR_FOR_ENTERPRISE},
-};
-const int cr_attachment_kind_count = sizeof cr_attachment_kinds / sizeof cr_attachment_kinds[0];
-
-static const struct cr_attachment_kind *
-find_kind(const char *kind)
-{
-	for (int k = 0; k < cr_attachment_kind_count; k++)
-		if (strcmp(cr_attachment_kinds[k].kind, kind) == 0)
-			return &cr_attachment_kinds[k];
-	return NULL;
-}
-
 /* 1 when name is an item of the comma-separated list. */
 static int
 listed(const char *list, const char *name)
@@ -44,14 +20,14 @@ listed(const char *list, const char *name)
 }
 
 static int
-for_audience(const struct cr_attachment_kind *k, int enterprise)
+for_audience(const struct cr_doc_kind *k, int enterprise)
 {
 	return (k->audience & (enterprise ? CR_FOR_ENTERPRISE : CR_FOR_INDIVIDUAL)) != 0;
 }
 
 int
-cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_kind *k,
-                       const char *license_type, int enterprise)
+cr_attachment_required(const struct cr_config *cfg, const struct cr_doc_kind *k, const char *license_type,
+                       int enterprise)
 {
 	const char *req =
 	    enterprise ? cfg->attachments_required_enterprise : cfg->attachments_required_individual;
@@ -63,36 +39,14 @@ cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_k
 	return strcmp(req, "all") == 0 || listed(req, k->kind);
 }
 
-int
-cr_attachments_check_list(const char *list, struct cr_err *err)
-{
-	char item[64];
-	const char *p = list;
-
-	if (strcmp(list, "all") == 0)
-		return 0;
-	while (*p) {
-		size_t n = strcspn(p, ", ");
-
-		if (n > 0) {
-			snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), p);
-			if (find_kind(item) == NULL)
-				return cr_err_set(err, CR_EINVAL, "unknown attachment kind '%s'", item);
-		}
-		p += n;
-		p += strspn(p, ", ");
-	}
-	return 0;
-}
-
 json_t *
 cr_attachments_required_json(const struct cr_config *cfg, const char *license_type, int enterprise)
 {
 	json_t *req = json_array();
 
-	for (int k = 0; k < cr_attachment_kind_count; k++)
-		if (cr_attachment_required(cfg, &cr_attachment_kinds[k], license_type, enterprise))
-			json_array_append_new(req, json_string(cr_attachment_kinds[k].kind));
+	for (int k = 0; k < cr_doc_kind_count; k++)
+		if (cr_attachment_required(cfg, &cr_doc_kinds[k], license_type, enterprise))
+			json_array_append_new(req, json_string(cr_doc_kinds[k].kind));
 	return req;
 }
 
@@ -107,8 +61,8 @@ cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long 
 	if ((rc = cr_db_exec(db, &res, &one, "SELECT kind FROM attachments WHERE application_id = ?", "i",
 	                     app_id)) != 0)
 		return rc;
-	for (int k = 0; k < cr_attachment_kind_count; k++) {
-		const struct cr_attachment_kind *kind = &cr_attachment_kinds[k];
+	for (int k = 0; k < cr_doc_kind_count; k++) {
+		const struct cr_doc_kind *kind = &cr_doc_kinds[k];
 		char field[CR_ERR_FIELD_MAX];
 		int have = 0;
 
@@ -153,14 +107,14 @@ cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long accou
                   const char *kind, const void *data, size_t len, json_t **out, struct cr_err *err)
 {
 	char name[40], sha[65], old[80] = "", field[CR_ERR_FIELD_MAX];
-	const struct cr_attachment_kind *k;
+	const struct cr_doc_kind *k;
 	struct cr_err why;
 	enum cr_doc_type t;
 	struct cr_res res;
 	struct cr_app a;
 	int rc;
 
-	if ((k = find_kind(kind)) == NULL)
+	if ((k = cr_doc_kind_find(kind)) == NULL)
 		return cr_err_user(err, CR_ENOTFOUND, "kind", "未知的附件类型：%s", kind);
 	/* Ownership and state first, so nothing is stored for a request that cannot succeed. */
 	if ((rc = cr_app_load(db, account_id, id, 0, &a, err)) != 0 || (rc = cr_app_editable(&a, err)) != 0)

@@ -13,35 +13,19 @@
 
 #include "config.h"
 #include "db.h"
-
-/* Who an attachment kind is for. */
-enum { CR_FOR_ENTERPRISE = 1, CR_FOR_INDIVIDUAL = 2, CR_FOR_BOTH = 3 };
-
-/* Attachment kinds, in the wizard's order. */
-struct cr_attachment_kind {
-	const char *kind;
-	const char *label;            /* as an enterprise knows it */
-	const char *label_individual; /* as a person knows it (NULL: the same) */
-	int separate_only;            /* only for license_type "separate" */
-	int audience;                 /* CR_FOR_* */
-};
-extern const struct cr_attachment_kind cr_attachment_kinds[];
-extern const int cr_attachment_kind_count;
+#include "dockinds.h"
 
 /*
  * 1 when kind k must be uploaded before a submit: attachments.required_enterprise
  * or attachments.required_individual (enterprise says which), and the licence type.
  */
-int cr_attachment_required(const struct cr_config *cfg, const struct cr_attachment_kind *k,
-                           const char *license_type, int enterprise);
+int cr_attachment_required(const struct cr_config *cfg, const struct cr_doc_kind *k, const char *license_type,
+                           int enterprise);
 /* The required kinds as a JSON array of names. */
 json_t *cr_attachments_required_json(const struct cr_config *cfg, const char *license_type, int enterprise);
 /* Adds to acc (CR_EINCOMPLETE, field "attachments.KIND") every required kind not uploaded. */
 int cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long app_id,
                            const char *license_type, int enterprise, struct cr_err *acc);
-/* Checks a configured list of kinds (attachments.required_*): "all" or known names; CR_EINVAL naming the
- * first unknown. */
-int cr_attachments_check_list(const char *list, struct cr_err *err);
 /* {kind: {sha256, bytes, content_type, uploaded_at}} of app_id; an empty object when it has none. */
 json_t *cr_attachments_json(struct cr_db *db, long long app_id);
 

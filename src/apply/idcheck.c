@@ -4,7 +4,6 @@
 #include <time.h>
 
 #include "idcheck.h"
-#include "utf8.h"
 
 /* The 31 characters of GB 32100 (no I, O, S, V, Z). */
 static const char uscc_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -215,21 +214,4 @@ cr_check_tax_no(const char *s, const char *field, char *out, size_t outlen, stru
 	return 0;
 bad:
 	return cr_err_user(err, CR_EINVAL, field, "纳税人识别号应为 15、17、18 或 20 位字母和数字");
-}
-
-int
-cr_check_text(const char *s, const char *field, const char *label, long maxchars, int required,
-              struct cr_err *err)
-{
-	long n = cr_utf8_chars(s, strlen(s));
-
-	if (n < 0 || !cr_utf8_printable(s))
-		return cr_err_user(err, CR_EINVAL, field, "%s含有无效字符", label);
-	if (n == 0 && required)
-		return cr_err_user(err, CR_EINVAL, field, "请填写%s", label);
-	if (n > maxchars)
-		return cr_err_user(err, CR_EINVAL, field, "%s最多 %ld 个字符", label, maxchars);
-	if (n > 0 && (s[0] == ' ' || s[strlen(s) - 1] == ' '))
-		return cr_err_user(err, CR_EINVAL, field, "%s首尾不能有空格", label);
-	return 0;
 }

@@ -21,8 +21,5 @@ int cr_check_phone(const char *s, const char *field, char *out, size_t outlen, s
 int cr_check_email(const char *s, const char *field, struct cr_err *err);
 /* Taxpayer identification number: a USCC, or 15, 17 or 20 letters and digits. */
 int cr_check_tax_no(const char *s, const char *field, char *out, size_t outlen, struct cr_err *err);
-/* Text of 1..maxchars characters (0..maxchars when optional), printable UTF-8, trimmed. */
-int cr_check_text(const char *s, const char *field, const char *label, long maxchars, int required,
-                  struct cr_err *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include "price.h"
 #include "review.h"
 #include "status.h"
+#include "text.h"
 
 struct approval {
 	char *order_no;

@@ -1,7 +1,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apply/idcheck.h"
 #include "credits.h"
 #include "csvwrite.h"
 #include "json.h"
@@ -10,6 +9,7 @@
 #include "pay/payments.h"
 #include "price.h"
 #include "status.h"
+#include "text.h"
 
 #define CREDIT_COLUMNS                                                                                       \
 	"c.id, c.status, c.amount_fen, c.currency, DATE_FORMAT(c.booking_date, '%Y-%m-%d'), c.remittance,"   \

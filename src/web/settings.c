@@ -1,6 +1,6 @@
 /* GET /api/v1/settings: what the pages need to know of the configuration (prices, bounds, kinds, labels);
    GET /api/v1/agency: who runs the service, for the login page and every footer. */
-#include "apply/attachments.h"
+#include "dockinds.h"
 #include "handlers.h"
 #include "pay/alipay.h"
 #include "pay/wechat.h"
@@ -14,16 +14,15 @@ cr_h_settings(struct cr_req *r)
 	json_t *kinds = json_array();
 	struct cr_prices p;
 
-	for (int k = 0; k < cr_attachment_kind_count; k++)
+	for (int k = 0; k < cr_doc_kind_count; k++)
 		json_array_append_new(
-		    kinds, json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}", "kind", cr_attachment_kinds[k].kind,
-		                     "label", cr_attachment_kinds[k].label, "label_individual",
-		                     cr_attachment_kinds[k].label_individual
-		                         ? cr_attachment_kinds[k].label_individual
-		                         : cr_attachment_kinds[k].label,
-		                     "separate_only", cr_attachment_kinds[k].separate_only, "enterprise",
-		                     (cr_attachment_kinds[k].audience & CR_FOR_ENTERPRISE) != 0, "individual",
-		                     (cr_attachment_kinds[k].audience & CR_FOR_INDIVIDUAL) != 0));
+		    kinds, json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}", "kind", cr_doc_kinds[k].kind, "label",
+		                     cr_doc_kinds[k].label, "label_individual",
+		                     cr_doc_kinds[k].label_individual ? cr_doc_kinds[k].label_individual
+		                                                      : cr_doc_kinds[k].label,
+		                     "separate_only", cr_doc_kinds[k].separate_only, "enterprise",
+		                     (cr_doc_kinds[k].audience & CR_FOR_ENTERPRISE) != 0, "individual",
+		                     (cr_doc_kinds[k].audience & CR_FOR_INDIVIDUAL) != 0));
 	cr_prices_load(r->web->db, cfg, &p);
 	/* The online payment methods configured (bank transfer is always offered). */
 	json_t *methods = json_array();

@@ -6,6 +6,7 @@
 
 #include "apply/idcheck.h"
 #include "orderno.h"
+#include "text.h"
 #include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

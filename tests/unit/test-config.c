@@ -70,6 +70,14 @@ main(void)
 	bad("[ca]\nvalidity_from = tomorrow\n", 2, "issue|old_expiry", "validity_from");
 	bad("[web\nworkers = 3\n", 1, "", "broken section header");
 	bad("[web]\njust words\n", 2, "", "line without '='");
+	bad("[ukey]\n\nhelper_url = http://evil.example:80\n", 3,
+	    "[ukey] helper_url: 'http://evil.example:80' is not a loopback origin",
+	    "a key helper that is not on the customer's own machine is refused at its line");
+	bad("[attachments]\nrequired_individual = id_card_front, passport\n", 2,
+	    "[attachments] required_individual: unknown attachment kind 'passport'",
+	    "an unknown document kind, at its line");
+	bad("[agency]\ndriver_url = javascript:alert(1)\n", 2, "is not a web address",
+	    "a driver address that is no web address");
 
 	ok(load("[ukey]\nhelper_url = http://evil.example:80\n", &cfg, &err) == CR_EINVAL &&
 	       strstr(err.msg, "not a loopback origin"),

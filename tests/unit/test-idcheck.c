@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "apply/idcheck.h"
+#include "text.h"
 #include "tap.h"
 
 static const char uscc_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";

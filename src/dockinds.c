@@ -1,0 +1,52 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "dockinds.h"
+
+const struct cr_doc_kind cr_doc_kinds[] = {
+    {"business_license", "企业营业执照（副本）", NULL, 0, CR_FOR_ENTERPRISE},
+    {"bank_account_permit", "开户银行许可证（副本）", NULL, 0, CR_FOR_ENTERPRISE},
+    {"company_seal", "企业公章扫描件", NULL, 0, CR_FOR_ENTERPRISE},
+    {"legal_person_seal", "法人章扫描件", NULL, 0, CR_FOR_ENTERPRISE},
+    {"id_card_front", "身份证人像面", NULL, 0, CR_FOR_INDIVIDUAL},
+    {"id_card_back", "身份证国徽面", NULL, 0, CR_FOR_INDIVIDUAL},
+    {"application_form", "企业数字证书申请表", "数字证书申请表", 0, CR_FOR_BOTH},
+    {"responsibility_letter", "数字证书责任书", NULL, 0, CR_FOR_BOTH},
+    {"power_of_attorney", "授权委托书", NULL, 0, CR_FOR_ENTERPRISE},
+    {"org_code_cert", "组织机构代码证（副本）", NULL, 1, CR_FOR_ENTERPRISE},
+    {"tax_registration_cert", "税务登记证（副本）", NULL, 1, CR_FOR_ENTERPRISE},
+};
+const int cr_doc_kind_count = sizeof cr_doc_kinds / sizeof cr_doc_kinds[0];
+
+const struct cr_doc_kind *
+cr_doc_kind_find(const char *kind)
+{
+	for (int k = 0; k < cr_doc_kind_count; k++)
+		if (strcmp(cr_doc_kinds[k].kind, kind) == 0)
+			return &cr_doc_kinds[k];
+	return NULL;
+}
+
+int
+cr_doc_kinds_check_list(const char *list, char *why, size_t whylen)
+{
+	char item[64];
+	const char *p = list;
+
+	if (strcmp(list, "all") == 0)
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, ", ");
+
+		if (n > 0) {
+			snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), p);
+			if (cr_doc_kind_find(item) == NULL) {
+				snprintf(why, whylen, "unknown attachment kind '%s'", item);
+				return -1;
+			}
+		}
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
