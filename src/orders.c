@@ -6,7 +6,6 @@
 #include "messages.h"
 #include "orderno.h"
 #include "orders.h"
-#include "pki/certs.h"
 #include "price.h"
 #include "status.h"
 
@@ -163,7 +162,7 @@ order_json(struct cr_res *res, size_t i)
 #define ORDER_COLUMNS                                                                                        \
 	"o.order_no, o.status, o.amount_fen, o.paid_fen, o.payer_name, o.payer_mismatch, o.application_id,"  \
 	" DATE_FORMAT(o.created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(o.expires_at, '%Y-%m-%dT%H:%i:%SZ')," \
-	" o.years, IF(a.company_name = '', u.display_name, a.company_name), o.id"
+	" o.years, IF(a.company_name = '', u.display_name, a.company_name)"
 
 int
 cr_orders_list(struct cr_db *db, long long account_id, json_t **out, struct cr_err *err)
@@ -193,8 +192,7 @@ cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id
              json_t **out, struct cr_err *err)
 {
 	struct cr_res res;
-	json_t *o, *certs;
-	long long order_id;
+	json_t *o;
 	int rc;
 
 	if (!cr_orderno_valid(order_no))
@@ -207,41 +205,10 @@ cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id
 	if (rc != 0)
 		return rc;
 	o = order_json(&res, 0);
-	order_id = cr_res_i64(&res, 0, 11);
 	cr_res_release(&res);
 	json_object_set_new(o, "bank",
 	                    json_pack("{s:s, s:s, s:s}", "account_name", cfg->bank_account_name, "account",
 	                              cfg->bank_account, "bank_name", cfg->bank_name));
-	rc = cr_db_exec(
-	    db, &res, err,
-	    "SELECT c.id, c.token, c.trading_centre_id, c.status, c.renews_id, c.subject, c.serial,"
-	    " DATE_FORMAT(c.not_before, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(c.not_after, "
-	    "'%Y-%m-%dT%H:%i:%SZ'), t.name, DATE_FORMAT(r.not_after, '%Y-%m-%dT%H:%i:%SZ')"
-	    " FROM certificates c LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
-	    " LEFT JOIN certificates r ON r.id = c.renews_id"
-	    " WHERE c.order_id = ? ORDER BY c.trading_centre_id IS NOT NULL, c.trading_centre_id",
-	    "i", order_id);
-	if (rc != 0) {
-		json_decref(o);
-		return rc;
-	}
-	certs = json_array();
-	for (size_t i = 0; i < res.nrows; i++) {
-		const char *status = cr_res_str(&res, i, 3);
-
-		json_array_append_new(
-		    certs,
-		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-		              (json_int_t)cr_res_i64(&res, i, 0), "token", cr_res_str(&res, i, 1), "status",
-		              status, "status_label", cr_status_label(CR_SM_CERTIFICATE, status), "subject",
-		              cr_res_str(&res, i, 5), "trading_centre_id", cr_json_cell_int(&res, i, 2),
-		              "renews_id", cr_json_cell_int(&res, i, 4), "serial", cr_json_cell(&res, i, 6),
-		              "not_before", cr_json_cell(&res, i, 7), "not_after", cr_json_cell(&res, i, 8),
-		              "trading_centre", cr_json_cell(&res, i, 9), "renews_not_after",
-		              cr_json_cell(&res, i, 10)));
-	}
-	cr_res_release(&res);
-	json_object_set_new(o, "certificates", certs);
 	*out = o;
 	return 0;
 }
@@ -295,4 +262,37 @@ fail:
 	cr_db_rollback(db);
 	*n = 0;
 	return rc;
+}
+
+void
+cr_order_due_row(const struct cr_res *res, size_t i, struct cr_order_due *o)
+{
+	memset(o, 0, sizeof *o);
+	o->id = cr_res_i64(res, i, 0);
+	snprintf(o->order_no, sizeof o->order_no, "%s", cr_res_str(res, i, 1));
+	snprintf(o->status, sizeof o->status, "%s", cr_res_str(res, i, 2));
+	o->amount_fen = cr_res_i64(res, i, 3);
+	o->paid_fen = cr_res_i64(res, i, 4);
+	snprintf(o->payer_name, sizeof o->payer_name, "%s", cr_res_str(res, i, 5));
+}
+
+int
+cr_order_due(struct cr_db *db, const char *order_no, int lock, struct cr_order_due *o, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc;
+
+	if (lock)
+		rc = cr_db_one(db, &res, err, "order",
+		               "SELECT " CR_ORDER_DUE_COLUMNS " FROM orders WHERE order_no = ? FOR UPDATE",
+		               "s", order_no);
+	else
+		rc = cr_db_one(db, &res, err, "order",
+		               "SELECT " CR_ORDER_DUE_COLUMNS " FROM orders WHERE order_no = ?", "s",
+		               order_no);
+	if (rc != 0)
+		return rc;
+	cr_order_due_row(&res, 0, o);
+	cr_res_release(&res);
+	return 0;
 }

@@ -13,6 +13,22 @@
 #include "audit.h"
 #include "db.h"
 
+/* An order as money sees it: what bank matching and online payment read. */
+struct cr_order_due {
+	long long id;
+	char order_no[9];
+	char status[20]; /* awaiting_payment, partially_paid, paid, issuing, completed, expired, cancelled */
+	long long amount_fen, paid_fen;
+	char payer_name[401];
+};
+/* The columns of an order as money sees it, in the order cr_order_due_row reads them. */
+#define CR_ORDER_DUE_COLUMNS "id, order_no, status, amount_fen, paid_fen, payer_name"
+/* Row i of a result of those columns. */
+void cr_order_due_row(const struct cr_res *res, size_t i, struct cr_order_due *o);
+/* The order order_no as money sees it (locked FOR UPDATE when lock); CR_ENOTFOUND when none. */
+int cr_order_due(struct cr_db *db, const char *order_no, int lock, struct cr_order_due *o,
+                 struct cr_err *err);
+
 /*
  * Creates the order of application app_id inside the caller's transaction
  * (the application row already locked).  Writes order_no and amount.

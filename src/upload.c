@@ -8,7 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "apply/doccheck.h"
 #include "bytes.h"
 #include "file.h"
 #include "log.h"
@@ -54,16 +53,6 @@ cr_upload_type(const void *data, size_t len, struct cr_err *err)
 	}
 	cr_err_user(err, CR_EBADFILE, NULL, "只接受 JPG 图片或 PDF 文件（按文件内容判断，不看文件名）");
 	return CR_DOC_NONE;
-}
-
-enum cr_doc_type
-cr_upload_sniff(const void *data, size_t len, struct cr_err *err)
-{
-	enum cr_doc_type t = cr_upload_type(data, len, err);
-
-	if (t != CR_DOC_NONE && cr_doc_verify_isolated(t, data, len, err) != 0)
-		return CR_DOC_NONE;
-	return t;
 }
 
 const char *

@@ -1,8 +1,10 @@
 /*
  * Uploaded documents: judged by content, never by name or Content-Type.
- *  - JPEG: the SOI marker, then decoded whole by libjpeg-turbo (doccheck.h).
+ *  - JPEG: the SOI marker;
  *  - PDF: "%PDF-1.x" or "%PDF-2.0" within the first 1024 bytes, "%%EOF"
- *    within the last 1024, then opened by poppler (doccheck.h).
+ *    within the last 1024.
+ * That is the first look; the application wing then has each read whole by
+ * its parser (apply/doccheck.h).
  * And their storage: outside the web root under a random name, written
  * to a temporary file and renamed, so a reader never sees half a file.
  */
@@ -17,12 +19,6 @@ enum cr_doc_type { CR_DOC_NONE, CR_DOC_JPEG, CR_DOC_PDF };
 
 /* The type of data judged by its first and last bytes, or CR_DOC_NONE with a Chinese reason in err. */
 enum cr_doc_type cr_upload_type(const void *data, size_t len, struct cr_err *err);
-/*
- * The type of data once its parser has read it whole (in a child process),
- * or CR_DOC_NONE with a Chinese reason in err (err->code CR_EIO when no
- * child could be started: the server's fault, not the file's).
- */
-enum cr_doc_type cr_upload_sniff(const void *data, size_t len, struct cr_err *err);
 const char *cr_doc_content_type(enum cr_doc_type t);
 
 /*

@@ -4,6 +4,7 @@
 #include "account/users.h"
 #include "applications.h"
 #include "attachments.h"
+#include "doccheck.h"
 #include "upload.h"
 
 /* 1 when name is an item of the comma-separated list. */
@@ -122,7 +123,7 @@ cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long accou
 	if (!for_audience(k, cr_user_is_enterprise(db, a.account_id)))
 		return cr_err_user(err, CR_EINVAL, "kind", "%s不适用于%s账户", k->label,
 		                   cr_user_is_enterprise(db, a.account_id) ? "单位" : "个人");
-	if ((t = cr_upload_sniff(data, len, &why)) == CR_DOC_NONE) {
+	if ((t = cr_doc_check(data, len, &why)) == CR_DOC_NONE) {
 		snprintf(field, sizeof field, "attachments.%s", kind);
 		return cr_err_user(err, CR_EBADFILE, field, "%s", why.user);
 	}

@@ -266,3 +266,13 @@ cr_doc_verify_isolated(enum cr_doc_type t, const void *data, size_t len, struct 
 	                   t == CR_DOC_JPEG ? "图片" : "PDF ",
 	                   rc < 0 && strstr(why.msg, "time") ? "处理超时" : "文件损坏或过于复杂");
 }
+
+enum cr_doc_type
+cr_doc_check(const void *data, size_t len, struct cr_err *err)
+{
+	enum cr_doc_type t = cr_upload_type(data, len, err);
+
+	if (t != CR_DOC_NONE && cr_doc_verify_isolated(t, data, len, err) != 0)
+		return CR_DOC_NONE;
+	return t;
+}

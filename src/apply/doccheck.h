@@ -23,5 +23,12 @@
 int cr_doc_verify(enum cr_doc_type t, const void *data, size_t len, char *why, size_t whylen);
 /* As cr_doc_verify in a child under limits; a crash or a limit refuses the file. */
 int cr_doc_verify_isolated(enum cr_doc_type t, const void *data, size_t len, struct cr_err *err);
+/*
+ * An uploaded document judged whole: its type by its first and last bytes
+ * (cr_upload_type), then read by its parser in a child.  CR_DOC_NONE with a
+ * Chinese reason in err (err->code CR_EIO when no child could be started:
+ * the server's fault, not the file's).
+ */
+enum cr_doc_type cr_doc_check(const void *data, size_t len, struct cr_err *err);
 
 #endif

@@ -20,18 +20,6 @@
 #include "table.h"
 #include "txn.h"
 
-/* Rows of a table, whatever it came from (delimited text, a spreadsheet). */
-struct cr_rows {
-	void *ctx;
-	int delimited; /* 1: the delimiter is tried among the usual ones; 0: one reading */
-	/* From the top again (delim for delimited text); 0 or an error. */
-	int (*rewind)(void *ctx, char delim, struct cr_err *err);
-	/* As cr_table_next. */
-	int (*next)(void *ctx, char ***fields, int *n, long *line, struct cr_err *err);
-	const char *format; /* for the kind when not delimited: "xlsx" */
-	const char *encoding;
-};
-
 /*
  * Labels beyond the built-in synonyms, from bank.export_labels:
  * "role:label,label;role:label" with roles date, time, credit, debit,

@@ -26,22 +26,22 @@ cr_booking_count(struct cr_import *im, const char *status)
 
 /* Looks up the orders the rules need and decides; the named ones locked when booking. */
 static int load_open(struct cr_import_run *run);
-static const struct cr_match_order *open_of_amount(const struct cr_import_run *run, long long amount,
-                                                   size_t *n);
+static const struct cr_order_due *open_of_amount(const struct cr_import_run *run, long long amount,
+                                                 size_t *n);
 
 int
 cr_booking_decide(struct cr_import_run *run, const struct cr_txn *c, struct cr_match *m)
 {
 	char cand[CR_MATCH_MAX_CANDIDATES][9];
-	struct cr_match_order named[CR_MATCH_MAX_ORDERS];
+	struct cr_order_due named[CR_MATCH_MAX_ORDERS];
 	int ncand = cr_match_candidates(c->text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, rc;
 	size_t nopen = 0;
-	const struct cr_match_order *open = NULL;
+	const struct cr_order_due *open = NULL;
 
 	for (int i = 0; i < ncand && nnamed < CR_MATCH_MAX_ORDERS; i++) {
 		if (!cr_orderno_valid(cand[i]))
 			continue;
-		rc = cr_payment_order(run->db, cand[i], 0, &named[nnamed], run->err);
+		rc = cr_order_due(run->db, cand[i], 0, &named[nnamed], run->err);
 		if (rc == 0)
 			nnamed++;
 		else if (rc != CR_ENOTFOUND)
@@ -123,7 +123,7 @@ batch_sql(enum batch_sql what, size_t n)
 	pthread_mutex_lock(&lock);
 	if (*slot == NULL && (s = malloc(600 + n * 80)) != NULL) {
 		if (what == SQL_ORDERS) {
-			strcpy(s, "SELECT " CR_PAYMENT_ORDER_COLUMNS " FROM orders "
+			strcpy(s, "SELECT " CR_ORDER_DUE_COLUMNS " FROM orders "
 			          "WHERE order_no IN (");
 			for (size_t i = 0; i < KEYS; i++)
 				strcat(s, i ? ",?" : "?");
@@ -202,7 +202,7 @@ look_up(struct cr_import_run *run, size_t from, size_t n, int after_insert)
 static int
 by_amount(const void *a, const void *b)
 {
-	const struct cr_match_order *x = a, *y = b;
+	const struct cr_order_due *x = a, *y = b;
 
 	return x->amount_fen != y->amount_fen ? (x->amount_fen < y->amount_fen ? -1 : 1)
 	                                      : (x->id < y->id ? -1 : 1);
@@ -210,7 +210,7 @@ by_amount(const void *a, const void *b)
 
 /* The open orders of this amount: a range of the list sorted by amount; *n how many (at most
  * CR_MATCH_MAX_OPEN). */
-static const struct cr_match_order *
+static const struct cr_order_due *
 open_of_amount(const struct cr_import_run *run, long long amount, size_t *n)
 {
 	size_t lo = 0, hi = run->nopen_all;
@@ -238,7 +238,7 @@ load_open(struct cr_import_run *run)
 {
 	struct cr_res res;
 	int rc = cr_db_exec(run->db, &res, run->err,
-	                    "SELECT " CR_PAYMENT_ORDER_COLUMNS " FROM orders"
+	                    "SELECT " CR_ORDER_DUE_COLUMNS " FROM orders"
 	                    " WHERE status = 'awaiting_payment' ORDER BY id LIMIT 20000",
 	                    "");
 
@@ -251,7 +251,7 @@ load_open(struct cr_import_run *run)
 		return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
 	}
 	for (size_t i = 0; i < res.nrows; i++)
-		cr_payment_order_row(&res, i, &run->open_all[run->nopen_all++]);
+		cr_order_due_row(&res, i, &run->open_all[run->nopen_all++]);
 	cr_res_release(&res);
 	qsort(run->open_all, run->nopen_all, sizeof *run->open_all, by_amount);
 	return 0;
@@ -260,8 +260,7 @@ load_open(struct cr_import_run *run)
 static int
 by_number(const void *a, const void *b)
 {
-	return strcmp(((const struct cr_match_order *)a)->order_no,
-	              ((const struct cr_match_order *)b)->order_no);
+	return strcmp(((const struct cr_order_due *)a)->order_no, ((const struct cr_order_due *)b)->order_no);
 }
 
 /* Locks and loads every order the batch's credits name (numbers that pass the check digit). */
@@ -310,7 +309,7 @@ load_named(struct cr_import_run *run)
 			break;
 		if (run->nnamed + res.nrows > run->named_cap) {
 			size_t want = run->nnamed + res.nrows + 64;
-			struct cr_match_order *grown = realloc(run->named, want * sizeof *grown);
+			struct cr_order_due *grown = realloc(run->named, want * sizeof *grown);
 
 			if (grown == NULL) {
 				cr_res_release(&res);
@@ -321,9 +320,9 @@ load_named(struct cr_import_run *run)
 			run->named_cap = want;
 		}
 		for (size_t r = 0; r < res.nrows; r++) {
-			struct cr_match_order o;
+			struct cr_order_due o;
 
-			cr_payment_order_row(&res, r, &o);
+			cr_order_due_row(&res, r, &o);
 			if (run->nnamed == 0 ||
 			    bsearch(&o, run->named, run->nnamed, sizeof o, by_number) == NULL) {
 				run->named[run->nnamed++] = o;
@@ -342,7 +341,7 @@ note_paid(struct cr_import_run *run, long long order_id, long long amount)
 {
 	for (size_t i = 0; i < run->nnamed; i++)
 		if (run->named[i].id == order_id) {
-			struct cr_match_order *o = &run->named[i];
+			struct cr_order_due *o = &run->named[i];
 
 			o->paid_fen += amount;
 			snprintf(o->status, sizeof o->status, "%s",
@@ -355,13 +354,13 @@ static int
 decide_pending(struct cr_import_run *run, struct cr_pending *p)
 {
 	char cand[CR_MATCH_MAX_CANDIDATES][9];
-	struct cr_match_order named[CR_MATCH_MAX_ORDERS], key;
-	const struct cr_match_order *open = NULL;
+	struct cr_order_due named[CR_MATCH_MAX_ORDERS], key;
+	const struct cr_order_due *open = NULL;
 	int ncand = cr_match_candidates(p->c.text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, rc;
 	size_t nopen = 0;
 
 	for (int i = 0; i < ncand && nnamed < CR_MATCH_MAX_ORDERS; i++) {
-		struct cr_match_order *o;
+		struct cr_order_due *o;
 
 		memcpy(key.order_no, cand[i], 9);
 		if (run->nnamed &&

@@ -35,9 +35,9 @@ struct cr_import_run {
 	int stopped;             /* on_batch said stop: not a failure of the file */
 	struct cr_pending *pend; /* the batch being gathered (booking pass) */
 	size_t npend, cap;
-	struct cr_match_order *open_all; /* the orders awaiting payment, by amount, for suggestions */
+	struct cr_order_due *open_all; /* the orders awaiting payment, by amount, for suggestions */
 	size_t nopen_all;
-	struct cr_match_order *named; /* the orders the batch names, by number, locked */
+	struct cr_order_due *named; /* the orders the batch names, by number, locked */
 	size_t nnamed, named_cap;
 };
 

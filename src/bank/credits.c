@@ -135,7 +135,7 @@ int
 cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, const char *order_no,
                  json_t **out, struct cr_err *err)
 {
-	struct cr_match_order o;
+	struct cr_order_due o;
 	struct cr_txn c;
 	struct cr_match m;
 	char before[16];
@@ -147,7 +147,7 @@ cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, c
 		return rc;
 	if ((rc = lock_open_credit(db, id, 0, &c, before, err)) != 0)
 		goto fail;
-	if ((rc = cr_payment_order(db, order_no, 1, &o, err)) != 0) {
+	if ((rc = cr_order_due(db, order_no, 1, &o, err)) != 0) {
 		if (rc == CR_ENOTFOUND)
 			rc = cr_err_user(err, CR_EINVAL, "order_no", "没有订单号为 %s 的订单", order_no);
 		goto fail;

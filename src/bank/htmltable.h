@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "bankexport.h"
+#include "table.h"
 
 struct cr_html;
 

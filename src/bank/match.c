@@ -120,7 +120,7 @@ cr_match_fold_name(const char *in, char *out, size_t outlen)
 }
 
 static int
-is_open(const struct cr_match_order *o)
+is_open(const struct cr_order_due *o)
 {
 	return strcmp(o->status, "awaiting_payment") == 0 || strcmp(o->status, "partially_paid") == 0;
 }
@@ -134,7 +134,7 @@ set(struct cr_match *m, enum cr_match_result r, long long suggested, const char 
 }
 
 static void
-allocate(struct cr_match *m, const struct cr_match_order *o, long long amount)
+allocate(struct cr_match *m, const struct cr_order_due *o, long long amount)
 {
 	m->alloc[m->nalloc].order_id = o->id;
 	m->alloc[m->nalloc].amount_fen = amount;
@@ -157,7 +157,7 @@ one_slip(const char *a, const char *b)
 
 /* Rule 1 for one named order. */
 static void
-one_order(const struct cr_txn *c, const struct cr_match_order *o, struct cr_match *m)
+one_order(const struct cr_txn *c, const struct cr_order_due *o, struct cr_match *m)
 {
 	long long outstanding = o->amount_fen - o->paid_fen;
 
@@ -184,7 +184,7 @@ one_order(const struct cr_txn *c, const struct cr_match_order *o, struct cr_matc
 
 /* Rule 1 for several named orders: all open and their outstanding sums make the credit. */
 static void
-several_orders(const struct cr_txn *c, const struct cr_match_order *named, int n, struct cr_match *m)
+several_orders(const struct cr_txn *c, const struct cr_order_due *named, int n, struct cr_match *m)
 {
 	long long sum = 0;
 	int all_open = 1;
@@ -204,8 +204,8 @@ several_orders(const struct cr_txn *c, const struct cr_match_order *named, int n
 }
 
 void
-cr_match_decide(const struct cr_txn *c, const struct cr_match_order *named, int nnamed,
-                const struct cr_match_order *open, int nopen, struct cr_match *m)
+cr_match_decide(const struct cr_txn *c, const struct cr_order_due *named, int nnamed,
+                const struct cr_order_due *open, int nopen, struct cr_match *m)
 {
 	char cand[CR_MATCH_MAX_CANDIDATES][9], debtor[600];
 	int ncand = cr_match_candidates(c->text, cand, CR_MATCH_MAX_CANDIDATES);

@@ -12,19 +12,12 @@
 #ifndef CR_MATCH_H
 #define CR_MATCH_H
 
+#include "orders.h"
 #include "txn.h"
 
 #define CR_MATCH_MAX_ORDERS 16
 #define CR_MATCH_MAX_CANDIDATES 32
 #define CR_MATCH_MAX_OPEN 2000 /* open orders of one amount considered for a suggestion */
-
-struct cr_match_order {
-	long long id;
-	char order_no[9];
-	char status[20]; /* awaiting_payment, partially_paid, paid, issuing, completed, expired, cancelled */
-	long long amount_fen, paid_fen;
-	char payer_name[401];
-};
 
 enum cr_match_result {
 	CR_MATCH_MATCHED,
@@ -60,7 +53,7 @@ int cr_match_candidates(const char *text, char out[][9], int max);
  */
 void cr_match_fold_name(const char *in, char *out, size_t outlen);
 /* Decides what credit c is, by the rules of SPEC 7. */
-void cr_match_decide(const struct cr_txn *c, const struct cr_match_order *named, int nnamed,
-                     const struct cr_match_order *open, int nopen, struct cr_match *out);
+void cr_match_decide(const struct cr_txn *c, const struct cr_order_due *named, int nnamed,
+                     const struct cr_order_due *open, int nopen, struct cr_match *out);
 
 #endif

@@ -6,6 +6,9 @@
  * ("" inside quotes is a quote; quoted fields may hold delimiters and line
  * breaks).  Bounded: a row of at most CR_TABLE_ROW_MAX bytes and
  * CR_TABLE_FIELDS fields; memory does not grow with the file.
+ *
+ * struct cr_rows is the row interface every table reader offers the
+ * recogniser (bankexport.c): this one, xls.c, xlsx.c and htmltable.c.
  */
 #ifndef CR_TABLE_H
 #define CR_TABLE_H
@@ -18,6 +21,18 @@
 #define CR_TABLE_FIELDS 128
 
 struct cr_table;
+
+/* Rows of a table, whatever it came from (delimited text, a spreadsheet). */
+struct cr_rows {
+	void *ctx;
+	int delimited; /* 1: the delimiter is tried among the usual ones; 0: one reading */
+	/* From the top again (delim for delimited text); 0 or an error. */
+	int (*rewind)(void *ctx, char delim, struct cr_err *err);
+	/* As cr_table_next. */
+	int (*next)(void *ctx, char ***fields, int *n, long *line, struct cr_err *err);
+	const char *format; /* for the kind when not delimited: "xlsx" */
+	const char *encoding;
+};
 
 /* Opens path (or, with cr_table_open_memory, len bytes that must outlive the table). */
 int cr_table_open(const char *path, struct cr_table **t, struct cr_err *err);

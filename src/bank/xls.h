@@ -8,7 +8,7 @@
 #ifndef CR_XLS_H
 #define CR_XLS_H
 
-#include "bankexport.h"
+#include "table.h"
 
 #define CR_XLS_MAX_CELLS (4LL * 1000 * 1000)
 

@@ -8,7 +8,7 @@
 #ifndef CR_XLSX_H
 #define CR_XLSX_H
 
-#include "bankexport.h"
+#include "table.h"
 
 #define CR_XLSX_MAX_UNZIPPED (256LL * 1024 * 1024)
 

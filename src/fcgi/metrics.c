@@ -124,3 +124,21 @@ cr_metrics_write(struct cr_metrics *m, FILE *f, const char *(*name)(int))
 		        (unsigned long long)count);
 	}
 }
+
+static void
+audit_failed(void *m)
+{
+	cr_metrics_audit_failed(m);
+}
+
+static void
+write_all(void *m, FILE *f, const char *(*name)(int))
+{
+	cr_metrics_write(m, f, name);
+}
+
+struct cr_counters
+cr_metrics_counters(struct cr_metrics *m)
+{
+	return (struct cr_counters){.ctx = m, .audit_failed = audit_failed, .write = write_all};
+}

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "counters.h"
+
 struct cr_metrics;
 
 /* Maps the shared area for nroutes routes (plus one for "unmatched"). */
@@ -19,5 +21,7 @@ void cr_metrics_record(struct cr_metrics *m, int route, int status, uint64_t use
 void cr_metrics_audit_failed(struct cr_metrics *m);
 /* Appends the Prometheus text to f; name(i) gives the label of route i. */
 void cr_metrics_write(struct cr_metrics *m, FILE *f, const char *(*name)(int));
+/* m as the counters the request handlers know (counters.h). */
+struct cr_counters cr_metrics_counters(struct cr_metrics *m);
 
 #endif

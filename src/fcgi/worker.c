@@ -30,7 +30,7 @@ now_usec(void)
 }
 
 static void
-serve(struct cr_web *web, FCGX_Request *fr)
+serve(struct cr_web *web, struct cr_metrics *m, FCGX_Request *fr)
 {
 	struct cr_req r;
 	uint64_t t0 = now_usec();
@@ -55,14 +55,14 @@ serve(struct cr_web *web, FCGX_Request *fr)
 		cr_error("http: %s %s: transaction left open; rolled back", r.method, r.path);
 		cr_db_rollback(web->db);
 	}
-	cr_metrics_record(web->metrics, cr_route_index(r.route), r.status, now_usec() - t0);
+	cr_metrics_record(m, cr_route_index(r.route), r.status, now_usec() - t0);
 	free(r.body);
 }
 
 int
 cr_worker_main(const struct cr_config *cfg, int listen_fd, struct cr_metrics *m)
 {
-	struct cr_web web = {.cfg = cfg, .metrics = m};
+	struct cr_web web = {.cfg = cfg, .counters = cr_metrics_counters(m)};
 	struct sigaction sa;
 	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
 	FCGX_Request fr;
@@ -117,7 +117,7 @@ cr_worker_main(const struct cr_config *cfg, int listen_fd, struct cr_metrics *m)
 			continue;
 		}
 		errors = 0;
-		serve(&web, &fr);
+		serve(&web, m, &fr);
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Free(&fr, 0);

@@ -38,7 +38,7 @@ cr_online_attempt(struct cr_db *db, long long account, const char *order_no, con
 
 /* Inside the transaction: p booked against o, or kept as unapplied with the reason. */
 static int
-book(struct cr_db *db, const struct cr_online_payment *p, const struct cr_match_order *o, int *booked,
+book(struct cr_db *db, const struct cr_online_payment *p, const struct cr_order_due *o, int *booked,
      struct cr_err *err)
 {
 	struct cr_actor sys = {0, p->provider, ""};
@@ -83,14 +83,14 @@ book(struct cr_db *db, const struct cr_online_payment *p, const struct cr_match_
 int
 cr_online_book(struct cr_db *db, const struct cr_online_payment *p, int *booked, struct cr_err *err)
 {
-	struct cr_match_order o;
+	struct cr_order_due o;
 	struct cr_res res;
 	int rc;
 
 	*booked = 0;
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
-	if ((rc = cr_payment_order(db, p->order_no, 1, &o, err)) != 0)
+	if ((rc = cr_order_due(db, p->order_no, 1, &o, err)) != 0)
 		return cr_db_end(db, rc, err);
 	/* The amount must be one this order asked of this provider. */
 	rc = cr_db_one(db, &res, err, "pay_attempt",

@@ -140,38 +140,3 @@ cr_payment_undo(struct cr_db *db, const struct cr_actor *actor, long long credit
 	cr_res_release(&res);
 	return rc;
 }
-
-void
-cr_payment_order_row(const struct cr_res *res, size_t i, struct cr_match_order *o)
-{
-	memset(o, 0, sizeof *o);
-	o->id = cr_res_i64(res, i, 0);
-	snprintf(o->order_no, sizeof o->order_no, "%s", cr_res_str(res, i, 1));
-	snprintf(o->status, sizeof o->status, "%s", cr_res_str(res, i, 2));
-	o->amount_fen = cr_res_i64(res, i, 3);
-	o->paid_fen = cr_res_i64(res, i, 4);
-	snprintf(o->payer_name, sizeof o->payer_name, "%s", cr_res_str(res, i, 5));
-}
-
-int
-cr_payment_order(struct cr_db *db, const char *order_no, int lock, struct cr_match_order *o,
-                 struct cr_err *err)
-{
-	struct cr_res res;
-	int rc;
-
-	if (lock)
-		rc =
-		    cr_db_one(db, &res, err, "order",
-		              "SELECT " CR_PAYMENT_ORDER_COLUMNS " FROM orders WHERE order_no = ? FOR UPDATE",
-		              "s", order_no);
-	else
-		rc = cr_db_one(db, &res, err, "order",
-		               "SELECT " CR_PAYMENT_ORDER_COLUMNS " FROM orders WHERE order_no = ?", "s",
-		               order_no);
-	if (rc != 0)
-		return rc;
-	cr_payment_order_row(&res, 0, o);
-	cr_res_release(&res);
-	return 0;
-}

@@ -8,8 +8,8 @@
 #define CR_PAYMENTS_H
 
 #include "audit.h"
-#include "bank/match.h"
 #include "db.h"
+#include "orders.h"
 
 /* Where money came from: a bank credit or an online payment (one of them is set). */
 struct cr_payment_src {
@@ -26,14 +26,6 @@ struct cr_payment_src {
  */
 int cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, const struct cr_payment_src *src,
                      long long order_id, long long amount_fen, int payer_mismatch, struct cr_err *err);
-
-/* The columns of an order as matching sees it, in the order cr_payment_order_row reads them. */
-#define CR_PAYMENT_ORDER_COLUMNS "id, order_no, status, amount_fen, paid_fen, payer_name"
-/* Row i of a result of those columns. */
-void cr_payment_order_row(const struct cr_res *res, size_t i, struct cr_match_order *o);
-/* The order order_no as matching sees it (locked FOR UPDATE when lock); CR_ENOTFOUND when none. */
-int cr_payment_order(struct cr_db *db, const char *order_no, int lock, struct cr_match_order *o,
-                     struct cr_err *err);
 
 /*
  * Takes back what credit_id paid (a wrong manual assignment), inside the

@@ -200,3 +200,42 @@ cr_certs_remind(struct cr_db *db, const struct cr_config *cfg, long long *n, str
 	cr_res_release(&res);
 	return rc;
 }
+
+int
+cr_certs_of_order(struct cr_db *db, const char *order_no, json_t **out, struct cr_err *err)
+{
+	struct cr_res res;
+	json_t *certs;
+	int rc;
+
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT c.id, c.token, c.trading_centre_id, c.status, c.renews_id, c.subject, c.serial,"
+	    " DATE_FORMAT(c.not_before, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(c.not_after, "
+	    "'%Y-%m-%dT%H:%i:%SZ'), t.name, DATE_FORMAT(r.not_after, '%Y-%m-%dT%H:%i:%SZ')"
+	    " FROM certificates c LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
+	    " LEFT JOIN certificates r ON r.id = c.renews_id"
+	    " WHERE c.order_id = (SELECT id FROM orders WHERE order_no = ?) ORDER BY c.trading_centre_id IS "
+	    "NOT NULL, c.trading_centre_id",
+	    "s", order_no);
+	if (rc != 0)
+		return rc;
+	certs = json_array();
+	for (size_t i = 0; i < res.nrows; i++) {
+		const char *status = cr_res_str(&res, i, 3);
+
+		json_array_append_new(
+		    certs,
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+		              (json_int_t)cr_res_i64(&res, i, 0), "token", cr_res_str(&res, i, 1), "status",
+		              status, "status_label", cr_status_label(CR_SM_CERTIFICATE, status), "subject",
+		              cr_res_str(&res, i, 5), "trading_centre_id", cr_json_cell_int(&res, i, 2),
+		              "renews_id", cr_json_cell_int(&res, i, 4), "serial", cr_json_cell(&res, i, 6),
+		              "not_before", cr_json_cell(&res, i, 7), "not_after", cr_json_cell(&res, i, 8),
+		              "trading_centre", cr_json_cell(&res, i, 9), "renews_not_after",
+		              cr_json_cell(&res, i, 10)));
+	}
+	cr_res_release(&res);
+	*out = certs;
+	return 0;
+}

@@ -26,6 +26,13 @@ int cr_certs_count(struct cr_db *db, long long account_id, long long *n, struct 
 int cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, json_t **out,
                   struct cr_err *err);
 /*
+ * The certificates order order_no issues (the one it renews first, then
+ * the add-on centres'), as a JSON array: id, token, status, status_label,
+ * subject, trading_centre_id, renews_id, serial, not_before, not_after,
+ * trading_centre, renews_not_after.
+ */
+int cr_certs_of_order(struct cr_db *db, const char *order_no, json_t **out, struct cr_err *err);
+/*
  * Checks that certificate_id belongs to account_id and can be renewed now
  * (not counting an open application); CR_ENOTFOUND or CR_EINVAL (field
  * "certificate_id", Chinese reason).

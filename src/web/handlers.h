@@ -43,14 +43,16 @@ void cr_h_review_reject(struct cr_req *r);
 /* orders.c */
 void cr_h_orders(struct cr_req *r);
 void cr_h_order(struct cr_req *r);
+/* messages.c */
+void cr_h_messages(struct cr_req *r);
+void cr_h_messages_read(struct cr_req *r);
+/* pay.c */
 void cr_h_order_pay(struct cr_req *r);
 void cr_h_alipay_notify(struct cr_req *r);
 void cr_h_alipay_return(struct cr_req *r);
 void cr_h_wechat_notify(struct cr_req *r);
 void cr_h_online_payments(struct cr_req *r);
 void cr_h_online_payment_refund(struct cr_req *r);
-void cr_h_messages(struct cr_req *r);
-void cr_h_messages_read(struct cr_req *r);
 /* invoices.c */
 void cr_h_invoices(struct cr_req *r);
 void cr_h_invoices_csv(struct cr_req *r);

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 
 #include "bank/statements.h"
-#include "fcgi/metrics.h"
 #include "handlers.h"
 #include "jobs.h"
 #include "router.h"
@@ -72,7 +71,8 @@ cr_h_metrics(struct cr_req *r)
 		cr_reply_error(r, 500, "internal", NULL, "服务器内部错误");
 		return;
 	}
-	cr_metrics_write(r->web->metrics, f, cr_route_label);
+	if (r->web->counters.write)
+		r->web->counters.write(r->web->counters.ctx, f, cr_route_label);
 	write_database(r, f);
 	fclose(f);
 	cr_reply(r, 200, "text/plain; version=0.0.4", text, len);

@@ -19,16 +19,16 @@
 #include "account/session.h"
 #include "audit.h"
 #include "config.h"
+#include "counters.h"
 #include "db.h"
 
-struct cr_metrics;
 struct cr_route;
 
 /* What a worker process holds across requests. */
 struct cr_web {
 	const struct cr_config *cfg;
-	struct cr_db *db; /* NULL until connected */
-	struct cr_metrics *metrics;
+	struct cr_db *db;            /* NULL until connected */
+	struct cr_counters counters; /* the host's (see counters.h) */
 };
 
 #define CR_ROUTE_ARGS 4

@@ -4,7 +4,6 @@
 
 #include "account/login.h"
 #include "account/password.h"
-#include "fcgi/metrics.h"
 #include "handlers.h"
 #include "log.h"
 #include "utf8.h"
@@ -105,7 +104,8 @@ cr_h_login(struct cr_req *r)
 		/* The failure is recorded, or the failure to record it is loud. */
 		if (cr_audit_s(db, &anon, "login.failure", "account", account, NULL, NULL, &aerr) != 0) {
 			cr_log(CR_LOG_ERROR, "audit: a failed login could not be recorded: %s", aerr.msg);
-			cr_metrics_audit_failed(r->web->metrics);
+			if (r->web->counters.audit_failed)
+				r->web->counters.audit_failed(r->web->counters.ctx);
 		}
 		char shown[80];
 

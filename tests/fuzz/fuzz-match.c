@@ -13,7 +13,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char cand[CR_MATCH_MAX_CANDIDATES][9], folded[600];
 	static struct cr_txn c;
-	struct cr_match_order open[2];
+	struct cr_order_due open[2];
 	struct cr_match m;
 	int n;
 

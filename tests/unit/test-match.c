@@ -6,10 +6,10 @@
 #include "orderno.h"
 #include "tap.h"
 
-static struct cr_match_order
+static struct cr_order_due
 order(long long id, long long seq, const char *status, long long amount, long long paid, const char *payer)
 {
-	struct cr_match_order o;
+	struct cr_order_due o;
 
 	memset(&o, 0, sizeof o);
 	o.id = id;
@@ -86,7 +86,7 @@ names(void)
 static void
 rules(void)
 {
-	struct cr_match_order named[3], open[4];
+	struct cr_order_due named[3], open[4];
 	struct cr_match m;
 	struct cr_txn c;
 	char text[80];

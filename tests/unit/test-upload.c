@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply/doccheck.h"
 #include "tap.h"
 #include "upload.h"
 
@@ -123,13 +124,13 @@ main(void)
 	char pdf[4096], name[40], sha[65], *back;
 	char dir[] = "/tmp/cr-test-upload-XXXXXX";
 
-	ok(cr_upload_sniff(jpg, len, &err) == CR_DOC_JPEG, "a baseline JPEG from cjpeg");
+	ok(cr_doc_check(jpg, len, &err) == CR_DOC_JPEG, "a baseline JPEG from cjpeg");
 	buf = slurp("scan-progressive-gray.jpg", &plen);
-	ok(cr_upload_sniff(buf, plen, &err) == CR_DOC_JPEG, "a progressive greyscale JPEG");
+	ok(cr_doc_check(buf, plen, &err) == CR_DOC_JPEG, "a progressive greyscale JPEG");
 	free(buf);
-	ok(cr_upload_sniff(jpg, len / 2, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"),
+	ok(cr_doc_check(jpg, len / 2, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"),
 	   "a truncated JPEG: %s", err.msg);
-	ok(cr_upload_sniff(jpg, 40, &err) == CR_DOC_NONE, "only the first 40 bytes of a JPEG");
+	ok(cr_doc_check(jpg, 40, &err) == CR_DOC_NONE, "only the first 40 bytes of a JPEG");
 	buf = malloc(len);
 	memcpy(buf, jpg, len);
 	for (size_t i = 2; i + 9 < len; i++)
@@ -137,9 +138,9 @@ main(void)
 			buf[i + 9] = 9; /* nine colour components */
 			break;
 		}
-	ok(cr_upload_sniff(buf, len, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"),
+	ok(cr_doc_check(buf, len, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"),
 	   "a broken frame header: %s", err.msg);
-	ok(cr_upload_sniff("\xFF\xD8\xFF\xE0garbage-after-the-marker-bytes", 32, &err) == CR_DOC_NONE,
+	ok(cr_doc_check("\xFF\xD8\xFF\xE0garbage-after-the-marker-bytes", 32, &err) == CR_DOC_NONE,
 	   "JPEG magic and garbage");
 	memcpy(buf, jpg, len);
 	for (size_t i = 2; i + 4 < len; i++)
@@ -150,71 +151,71 @@ main(void)
 					buf[j] = 0xFF;
 			break;
 		}
-	ok(cr_upload_sniff(buf, len, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"),
+	ok(cr_doc_check(buf, len, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"),
 	   "a JPEG whose image data is garbled halfway decodes with errors: refused (%s)", err.msg);
 	{
 		/* Found by the fuzzer: a frame header whose length ends the file. */
 		unsigned char *tiny = malloc(6);
 
 		memcpy(tiny, "\xFF\xD8\xFF\xC2\x00\x02", 6);
-		ok(cr_upload_sniff(tiny, 6, &err) == CR_DOC_NONE,
+		ok(cr_doc_check(tiny, 6, &err) == CR_DOC_NONE,
 		   "a frame header cut short is refused without reading past it");
 		free(tiny);
 		/* A file that ends in the digits of startxref (no NUL after them). */
 		tiny = malloc(30);
 		memcpy(tiny, "%PDF-1.4\n%%EOF\nstartxref\n1234", 30);
-		ok(cr_upload_sniff(tiny, 30, &err) == CR_DOC_NONE,
+		ok(cr_doc_check(tiny, 30, &err) == CR_DOC_NONE,
 		   "digits at the very end are read within bounds");
 		free(tiny);
 	}
 	free(buf);
 
 	plen = make_pdf(pdf, sizeof pdf, 0);
-	ok(cr_upload_sniff(pdf, plen, &err) == CR_DOC_PDF, "a PDF with an xref table");
+	ok(cr_doc_check(pdf, plen, &err) == CR_DOC_PDF, "a PDF with an xref table");
 	plen = make_pdf(pdf, sizeof pdf, 1);
-	ok(cr_upload_sniff(pdf, plen, &err) == CR_DOC_PDF, "a PDF with an xref stream");
-	ok(cr_upload_sniff(pdf, plen - 7, &err) == CR_DOC_NONE && strstr(err.msg, "EOF"),
+	ok(cr_doc_check(pdf, plen, &err) == CR_DOC_PDF, "a PDF with an xref stream");
+	ok(cr_doc_check(pdf, plen - 7, &err) == CR_DOC_NONE && strstr(err.msg, "EOF"),
 	   "a truncated PDF: %s", err.msg);
-	ok(cr_upload_sniff("%PDF-1.4\nrandom bytes and nothing else at all", 44, &err) == CR_DOC_NONE,
+	ok(cr_doc_check("%PDF-1.4\nrandom bytes and nothing else at all", 44, &err) == CR_DOC_NONE,
 	   "a file that only starts like a PDF");
-	ok(cr_upload_sniff("%PDF-1.4\n%%EOF\n", 15, &err) == CR_DOC_NONE && strstr(err.msg, "无法解析"),
+	ok(cr_doc_check("%PDF-1.4\n%%EOF\n", 15, &err) == CR_DOC_NONE && strstr(err.msg, "无法解析"),
 	   "header and %%%%EOF but nothing a parser can open: %s", err.msg);
 	{
 		/* The probe's page: HTML carrying the strings an ad-hoc check looked for. */
 		static const char html[] = "<!-- %PDF-1.4 -->\n<html><body><script>alert(1)</script>\n"
 		                           "<!-- xref startxref 0 -->\n</body></html>\n<!-- %%EOF -->\n";
 
-		ok(cr_upload_sniff(html, sizeof html - 1, &err) == CR_DOC_NONE,
+		ok(cr_doc_check(html, sizeof html - 1, &err) == CR_DOC_NONE,
 		   "an HTML page with %%PDF-, xref and %%%%EOF in comments is no PDF: %s", err.msg);
 	}
 	{
 		char js[8192];
 		size_t n = make_pdf_with(js, sizeof js, "/OpenAction<</S/JavaScript/JS(app.alert(1))>>");
 
-		ok(cr_upload_sniff(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "JavaScript"),
+		ok(cr_doc_check(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "JavaScript"),
 		   "a PDF that runs JavaScript when opened is refused: %s", err.msg);
 		n = make_pdf_with(js, sizeof js,
 		                  "/Names<</JavaScript<</Names[(x) <</S/JavaScript/JS(1)>>]>>>>");
-		ok(cr_upload_sniff(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "JavaScript"),
+		ok(cr_doc_check(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "JavaScript"),
 		   "document-level JavaScript is refused: %s", err.msg);
 		n = make_pdf_with(js, sizeof js, "/OpenAction<</S/J#61vaScript/J#53(1)>>");
-		ok(cr_upload_sniff(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "JavaScript"),
+		ok(cr_doc_check(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "JavaScript"),
 		   "names spelled with #-escapes are read as the names they are: %s", err.msg);
 		n = make_pdf_with(js, sizeof js, "");
-		ok(cr_upload_sniff(js, n, &err) == CR_DOC_PDF, "the same PDF without it passes");
+		ok(cr_doc_check(js, n, &err) == CR_DOC_PDF, "the same PDF without it passes");
 		n = make_pdf_launch(js, sizeof js);
-		ok(cr_upload_sniff(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "外部程序"),
+		ok(cr_doc_check(js, n, &err) == CR_DOC_NONE && strstr(err.msg, "外部程序"),
 		   "a link that launches a program is refused: %s", err.msg);
 	}
-	ok(cr_upload_sniff("%PDF-9.9\n", 9, &err) == CR_DOC_NONE, "an unknown PDF version");
-	ok(cr_upload_sniff("MZ\x90\x00\x03\x00\x00\x00", 8, &err) == CR_DOC_NONE && strstr(err.msg, "JPG"),
+	ok(cr_doc_check("%PDF-9.9\n", 9, &err) == CR_DOC_NONE, "an unknown PDF version");
+	ok(cr_doc_check("MZ\x90\x00\x03\x00\x00\x00", 8, &err) == CR_DOC_NONE && strstr(err.msg, "JPG"),
 	   "a Windows executable: %s", err.msg);
-	ok(cr_upload_sniff("\x7f"
+	ok(cr_doc_check("\x7f"
 	                   "ELF\x02\x01\x01",
 	                   7, &err) == CR_DOC_NONE,
 	   "an ELF executable");
-	ok(cr_upload_sniff("\x89PNG\r\n\x1a\n", 8, &err) == CR_DOC_NONE, "a PNG is not accepted");
-	ok(cr_upload_sniff("", 0, &err) == CR_DOC_NONE && strstr(err.msg, "空"), "an empty file");
+	ok(cr_doc_check("\x89PNG\r\n\x1a\n", 8, &err) == CR_DOC_NONE, "a PNG is not accepted");
+	ok(cr_doc_check("", 0, &err) == CR_DOC_NONE && strstr(err.msg, "空"), "an empty file");
 	ok(strcmp(cr_doc_content_type(CR_DOC_JPEG), "image/jpeg") == 0 &&
 	       strcmp(cr_doc_content_type(CR_DOC_PDF), "application/pdf") == 0,
 	   "content types");
