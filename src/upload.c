@@ -69,7 +69,6 @@ cr_upload_store(const char *dir, const void *data, size_t len, char name[40], ch
 	char sub[4096], path[4200], tmp[4300];
 	unsigned char rnd[16];
 	char hex[33];
-	size_t done = 0;
 	int fd;
 
 	if (cr_random(rnd, sizeof rnd) != 0)
@@ -85,17 +84,11 @@ cr_upload_store(const char *dir, const void *data, size_t len, char name[40], ch
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
 		return cr_err_set(err, CR_EIO, "upload: %s: %s", tmp, strerror(errno));
-	while (done < len) {
-		ssize_t n = write(fd, (const char *)data + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			unlink(tmp);
-			return cr_err_set(err, CR_EIO, "upload: write %s: %s", tmp, strerror(errno));
-		}
-		done += (size_t)n;
+	if (cr_file_write_all(fd, data, len) != 0) {
+		cr_err_set(err, CR_EIO, "upload: write %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return CR_EIO;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
 		unlink(tmp);

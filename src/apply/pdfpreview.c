@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "isolate.h"
 #include "pdfpreview.h"
 
@@ -17,15 +18,7 @@ to_fd(void *closure, const unsigned char *buf, unsigned int len)
 {
 	int fd = *(int *)closure;
 
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n <= 0)
-			return CAIRO_STATUS_WRITE_ERROR;
-		buf += n;
-		len -= (unsigned)n;
-	}
-	return CAIRO_STATUS_SUCCESS;
+	return cr_file_write_all(fd, buf, len) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
 static int

@@ -623,36 +623,33 @@ cr_export_read_table(struct cr_table *t, const char *own, cr_txn_fn fn, void *ar
 }
 
 int
-cr_export_read(const char *path, const char *own_account, cr_txn_fn fn, void *arg,
+cr_export_read(const char *path, enum cr_stmt_format fmt, const char *own_account, cr_txn_fn fn, void *arg,
                struct cr_statement_info *info, struct cr_err *err)
 {
-	unsigned char head[1024] = {0};
 	struct cr_xls *xls = NULL;
 	struct cr_xlsx *xlsx = NULL;
 	struct cr_html *html = NULL;
 	struct cr_table *t = NULL;
 	struct cr_rows rows;
-	size_t hn = 0;
-	FILE *f;
 	int rc;
 
-	if ((f = fopen(path, "rb")) != NULL) {
-		hn = fread(head, 1, sizeof head, f);
-		fclose(f);
-	}
-	/* Judged by content, whatever the name says: a .xls is often a web page or a CSV. */
-	if (memcmp(head, "\xD0\xCF\x11\xE0", 4) == 0) { /* an OLE compound file: Excel 97-2003 */
+	switch (fmt) {
+	case CR_STMT_XLS:
 		if ((rc = cr_xls_open(path, &xls, err)) == 0)
 			cr_xls_rows(xls, &rows);
-	} else if (memcmp(head, "PK\x03\x04", 4) == 0) {
+		break;
+	case CR_STMT_XLSX:
 		if ((rc = cr_xlsx_open(path, &xlsx, err)) == 0)
 			cr_xlsx_rows(xlsx, &rows);
-	} else if (cr_html_sniff(head, hn)) {
+		break;
+	case CR_STMT_HTML:
 		if ((rc = cr_html_open(path, &html, err)) == 0)
 			cr_html_rows(html, &rows);
-	} else {
+		break;
+	default:
 		if ((rc = cr_table_open(path, &t, err)) == 0)
 			rows = table_rows(t);
+		break;
 	}
 	if (rc != 0)
 		return rc;

@@ -9,14 +9,15 @@
  * (txn.h); the own account from a preamble line (账号 …) or, without
  * one, the configured one.  A file that cannot be recognised is refused
  * whole, saying what was looked for and what was found.  Workbooks and
- * web pages are judged by content, not by name: XLSX through xlsx.c, XLS
- * (BIFF) through xls.c, HTML tables through htmltable.c.
+ * web pages (judged by content in format.c) are read as rows: XLSX through
+ * xlsx.c, XLS (BIFF) through xls.c, HTML tables through htmltable.c.
  */
 #ifndef CR_BANKEXPORT_H
 #define CR_BANKEXPORT_H
 
 #include <stddef.h>
 
+#include "format.h"
 #include "table.h"
 #include "txn.h"
 
@@ -27,9 +28,9 @@
  * readings that follow in this thread.  CR_EINVAL for a malformed spec.
  */
 int cr_export_labels(const char *spec, struct cr_err *err);
-/* Reads path as a bank export, calling fn per transaction; as cr_camt_read. */
-int cr_export_read(const char *path, const char *own_account, cr_txn_fn fn, void *arg,
-                   struct cr_statement_info *info, struct cr_err *err);
+/* Reads path, an export of format fmt (format.h), calling fn per transaction; as cr_camt_read. */
+int cr_export_read(const char *path, enum cr_stmt_format fmt, const char *own_account, cr_txn_fn fn,
+                   void *arg, struct cr_statement_info *info, struct cr_err *err);
 /* The same over rows of any source. */
 int cr_export_read_rows(struct cr_rows *rows, const char *own_account, cr_txn_fn fn, void *arg,
                         struct cr_statement_info *info, struct cr_err *err);

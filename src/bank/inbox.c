@@ -11,6 +11,7 @@
 
 #include "bytes.h"
 #include "inbox.h"
+#include "intake.h"
 #include "log.h"
 
 int
@@ -69,7 +70,8 @@ take(struct cr_db *db, const struct cr_config *cfg, const char *path, const char
 	struct cr_actor inbox = {0, "inbox", ""};
 	struct cr_import im;
 	struct cr_err why;
-	char to[4300], archived[80];
+	char to[4300], archived[72];
+	enum cr_stmt_format fmt;
 	int rc;
 
 	opts->name = name;
@@ -93,7 +95,9 @@ take(struct cr_db *db, const struct cr_config *cfg, const char *path, const char
 	        " %lld duplicate, %lld ignored",
 	        name, im.skipped ? "imported before; " : "", im.entries, im.matched, im.partial, im.overpaid,
 	        im.needs_review, im.unmatched, im.duplicate, im.ignored);
-	snprintf(archived, sizeof archived, "%s.xml", im.file_sha256);
+	if (cr_stmt_format_file(path, &fmt, err) != 0)
+		return 0; /* gone meanwhile: nothing to move */
+	cr_intake_keep_name(im.file_sha256, fmt, archived);
 	if (move(path, cfg->bank_archive_dir, archived, to, sizeof to, err) != 0)
 		cr_warn("%s", err->msg);
 	return 0;

@@ -1,7 +1,7 @@
 /*
  * The bank inbox (SPEC 3, 7): files a bank (or finance) drops into
  * bank.inbox are imported and then moved: done ones to bank.archive_dir,
- * named with their SHA-256, refused ones to bank.failed_dir with a .err
+ * named with their SHA-256 and format (intake.h), refused ones to bank.failed_dir with a .err
  * report that names the line.  A file is taken once it is complete: names
  * starting with '.' or ending in .tmp or .part are left alone (write, then
  * rename), and so is a file that is still growing (written in place: a

@@ -7,8 +7,8 @@
 #include "bankexport.h"
 #include "booking.h"
 #include "bytes.h"
-#include "camt.h"
 #include "file.h"
+#include "format.h"
 #include "json.h"
 #include "log.h"
 #include "match.h"
@@ -271,21 +271,12 @@ static int
 read_statement(const struct cr_config *cfg, const char *path, cr_txn_fn fn, void *arg,
                struct cr_statement_info *info, struct cr_err *err)
 {
-	unsigned char head[1024];
 	struct cr_err why_labels;
-	size_t n = 0;
-	FILE *f;
 
-	if ((f = fopen(path, "rb")) == NULL)
-		return cr_err_set(err, CR_EIO, "%s: %s", path, strerror(errno));
-	n = fread(head, 1, sizeof head, f);
-	fclose(f);
-	if (cr_camt_sniff(head, n))
-		return cr_camt_read(path, fn, arg, info, err);
 	if (cr_export_labels(cfg->bank_export_labels, &why_labels) != 0)
 		return cr_err_user(err, CR_EINVAL, NULL, "配置项 bank.export_labels 有误：%s",
 		                   why_labels.msg);
-	return cr_export_read(path, cfg->bank_account, fn, arg, info, err);
+	return cr_statement_read(path, cfg->bank_account, fn, arg, info, NULL, err);
 }
 
 /* One booking pass over the file, in batches; 0 when every credit is in. */

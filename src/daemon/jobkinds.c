@@ -6,6 +6,7 @@
 
 #include "apply/attachments.h"
 #include "bank/inbox.h"
+#include "bank/intake.h"
 #include "jobkinds.h"
 #include "log.h"
 #include "orders.h"
@@ -92,40 +93,11 @@ on_batch(void *arg, int progress, struct cr_err *err)
 	return cr_jobctx_alive(arg, progress, err);
 }
 
-/*
- * import_statement: a statement finance uploaded, stored under
- * data_dir/statements.  Payload: {"path": "...", "name": "..."}.  Its row
- * (made at the upload) is found by the file's SHA-256.
- */
+/* import_statement: a statement finance uploaded (bank/intake.h owns its payload). */
 static int
 import_statement(struct cr_jobctx *ctx, struct cr_err *err)
 {
-	json_t *p = json_loads(ctx->job->payload, 0, NULL);
-	const char *path = json_string_value(json_object_get(p, "path"));
-	const char *name = json_string_value(json_object_get(p, "name"));
-	struct cr_actor uploader = {json_integer_value(json_object_get(p, "by")), "upload", ""};
-	struct cr_import_opts opts = {name ? name : "", "upload", 0, &uploader, on_batch, ctx};
-	struct cr_import im;
-	int rc;
-
-	if (path == NULL) {
-		json_decref(p);
-		return cr_err_set(err, CR_EINVAL, "import_statement: no path in the payload");
-	}
-	rc = cr_statement_import(ctx->db, ctx->cfg, path, &opts, &im, err);
-	if (rc == 0 && im.busy)
-		rc = cr_err_set(err, CR_ERETRY, "import_statement: %s is being imported by another runner",
-		                name);
-	else if (rc == 0)
-		cr_info("statements: %s: %lld entries, %lld matched, %lld for review, %lld unmatched", name,
-		        im.entries, im.matched, im.needs_review, im.unmatched);
-	/* A refused file is done with: its row says why; retrying cannot change that. */
-	if (rc == CR_EINVAL || rc == CR_ETOOBIG) {
-		cr_warn("statements: %s refused: %s", name, err->msg);
-		rc = 0;
-	}
-	json_decref(p);
-	return rc;
+	return cr_intake_run(ctx->db, ctx->cfg, ctx->job->payload, on_batch, ctx, err);
 }
 
 /* import_inbox: every complete file of the bank inbox (SPEC 3, 7). */

@@ -41,7 +41,7 @@ read_export(const char *name, struct seen *s, struct cr_statement_info *info, st
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	memset(s, 0, sizeof *s);
 	memset(info, 0, sizeof *info);
-	return cr_export_read(path, OWN, keep, s, info, err);
+	return cr_statement_read(path, OWN, keep, s, info, NULL, err);
 }
 
 static void
@@ -178,7 +178,7 @@ web_pages(void)
 		fputs("</table></body></html>", f);
 		fclose(f);
 		memset(&s, 0, sizeof s);
-		rc = cr_export_read(path, OWN, keep, &s, &info, &err);
+		rc = cr_statement_read(path, OWN, keep, &s, &info, NULL, &err);
 		ok(rc == 0 ? s.n == 4001 : rc == CR_EINVAL && strstr(err.user, "网页"),
 		   "bytes that are not %s in a page: all of it read or the whole refused (%d rows, %s)",
 		   cs ? "GBK" : "UTF-8", s.n, rc ? err.user : "");
@@ -376,7 +376,7 @@ ten_million(void)
 		return;
 	}
 	before = max_rss_kib();
-	rc = cr_export_read(path, OWN, count, n, &info, &err);
+	rc = cr_statement_read(path, OWN, count, n, &info, NULL, &err);
 	after = max_rss_kib();
 	unlink(path);
 	ok(rc == 0 && n[0] == 10000000 && n[1] == 10000000,

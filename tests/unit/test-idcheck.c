@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "apply/idcheck.h"
-#include "text.h"
 #include "tap.h"
+#include "text.h"
 
 static const char uscc_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 

@@ -128,8 +128,8 @@ main(void)
 	buf = slurp("scan-progressive-gray.jpg", &plen);
 	ok(cr_doc_check(buf, plen, &err) == CR_DOC_JPEG, "a progressive greyscale JPEG");
 	free(buf);
-	ok(cr_doc_check(jpg, len / 2, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"),
-	   "a truncated JPEG: %s", err.msg);
+	ok(cr_doc_check(jpg, len / 2, &err) == CR_DOC_NONE && strstr(err.msg, "JPEG"), "a truncated JPEG: %s",
+	   err.msg);
 	ok(cr_doc_check(jpg, 40, &err) == CR_DOC_NONE, "only the first 40 bytes of a JPEG");
 	buf = malloc(len);
 	memcpy(buf, jpg, len);
@@ -174,8 +174,8 @@ main(void)
 	ok(cr_doc_check(pdf, plen, &err) == CR_DOC_PDF, "a PDF with an xref table");
 	plen = make_pdf(pdf, sizeof pdf, 1);
 	ok(cr_doc_check(pdf, plen, &err) == CR_DOC_PDF, "a PDF with an xref stream");
-	ok(cr_doc_check(pdf, plen - 7, &err) == CR_DOC_NONE && strstr(err.msg, "EOF"),
-	   "a truncated PDF: %s", err.msg);
+	ok(cr_doc_check(pdf, plen - 7, &err) == CR_DOC_NONE && strstr(err.msg, "EOF"), "a truncated PDF: %s",
+	   err.msg);
 	ok(cr_doc_check("%PDF-1.4\nrandom bytes and nothing else at all", 44, &err) == CR_DOC_NONE,
 	   "a file that only starts like a PDF");
 	ok(cr_doc_check("%PDF-1.4\n%%EOF\n", 15, &err) == CR_DOC_NONE && strstr(err.msg, "无法解析"),
@@ -211,8 +211,8 @@ main(void)
 	ok(cr_doc_check("MZ\x90\x00\x03\x00\x00\x00", 8, &err) == CR_DOC_NONE && strstr(err.msg, "JPG"),
 	   "a Windows executable: %s", err.msg);
 	ok(cr_doc_check("\x7f"
-	                   "ELF\x02\x01\x01",
-	                   7, &err) == CR_DOC_NONE,
+	                "ELF\x02\x01\x01",
+	                7, &err) == CR_DOC_NONE,
 	   "an ELF executable");
 	ok(cr_doc_check("\x89PNG\r\n\x1a\n", 8, &err) == CR_DOC_NONE, "a PNG is not accepted");
 	ok(cr_doc_check("", 0, &err) == CR_DOC_NONE && strstr(err.msg, "空"), "an empty file");
