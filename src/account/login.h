@@ -1,54 +1,47 @@
 /*
- * Login throttling without lock-out (OWASP's device cookies).
+ * Logging in (SPEC 10, POST /api/v1/session): the whole use case, from the
+ * typed account and password to a new session, whatever carries them.
  *
- * Every try is recorded before the password is hashed (pending), then
- * marked a failure or a success; the budgets are checked and the try
- * recorded in one transaction that holds the account's row, so
- * simultaneous guesses cannot slip past the count.
- *
- * A browser that has logged into an account carries a device cookie; its
- * tries for that account are counted on their own budget, so nobody can
- * lock a customer out by guessing from elsewhere.  Tries from unknown
- * devices are limited per (account, address), per address and, shared,
- * per account.  Successful logins are limited per account as well: each
- * costs an Argon2id hash.
+ * The budgets of throttle.h are checked and the try recorded before any
+ * password is hashed, so that refused tries cost little; an unknown
+ * account costs the same hash as a wrong password; a failure is audited
+ * (or, when its audit row cannot be written, said so in out->audit_failed
+ * for the host's counters); a success ends the session that asked (no
+ * fixation), makes a new one and remembers the browser's device cookie,
+ * its own failures budget from then on.  Nothing of the password is ever
+ * logged; an unknown account only by its first characters and length.
  */
 #ifndef CR_LOGIN_H
 #define CR_LOGIN_H
 
-#include <stdint.h>
-
 #include "config.h"
 #include "db.h"
+#include "session.h"
+#include "throttle.h"
 
-#define CR_DEVICE_HEX 64 /* characters of a device cookie */
+struct cr_login_in {
+	const char *account, *password; /* as typed: 1..CR_LOGIN_MAX and 1..CR_PW_MAX_LEN characters */
+	const char *ip;
+	const char *device;      /* the browser's device cookie, or NULL */
+	const char *old_session; /* the token of the session that asks, or NULL */
+};
 
-struct cr_login_try {
-	long long id;       /* the attempt's row */
-	int trusted;        /* the device cookie is known for this account */
-	uint8_t device[32]; /* SHA-256 of that cookie (when trusted) */
+struct cr_login_out {
+	struct cr_user user;
+	char token[CR_TOKEN_HEX + 1]; /* the new session's cookie */
+	char csrf[CR_CSRF_HEX + 1];
+	char device[CR_DEVICE_HEX + 1]; /* the device cookie to set */
+	long long wait;                 /* CR_ETHROTTLED: seconds until the next try may be made */
+	int audit_failed;               /* CR_EAUTH: the failure's audit row could not be written */
 };
 
 /*
- * Checks the budgets of account tried from ip with the device cookie
- * device (NULL: none).  When one is spent, *wait receives the seconds to
- * wait, *why "failures" or "successes", and nothing is recorded; else the
- * try is recorded as pending in t.
+ * 0 with out filled; else, with a Chinese reason in err->user:
+ * CR_EINVAL (field "account") for a name holding invisible characters,
+ * CR_ETHROTTLED with out->wait, CR_EAUTH for a wrong account or password
+ * (the same answer for both), or the database's error.
  */
-int cr_login_begin(struct cr_db *db, const struct cr_config *cfg, const char *account, const char *ip,
-                   const char *device, struct cr_login_try *t, long long *wait, const char **why,
-                   struct cr_err *err);
-/* Marks the try a success or a failure; a success clears this device's (or address's) failures. */
-int cr_login_end(struct cr_db *db, const struct cr_login_try *t, const char *account, const char *ip, int ok,
-                 struct cr_err *err);
-/*
- * After a success: remembers the browser's device cookie (device, or a new
- * one when device is NULL or malformed) for user_id; out receives the
- * cookie to set.
- */
-int cr_login_remember_device(struct cr_db *db, long long user_id, const char *device,
-                             char out[CR_DEVICE_HEX + 1], struct cr_err *err);
-/* Forgets every try of an account (the admin's unlock). */
-int cr_login_clear(struct cr_db *db, const char *account, struct cr_err *err);
+int cr_login(struct cr_db *db, const struct cr_config *cfg, const struct cr_login_in *in,
+             struct cr_login_out *out, struct cr_err *err);
 
 #endif

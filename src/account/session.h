@@ -5,7 +5,7 @@
  * (SHA-256 over a label and the token), so it needs no storage and reveals
  * nothing about the token.
  *
- * Login throttling is in login.h.
+ * Login throttling is in throttle.h; the login itself in login.h.
  */
 #ifndef CR_SESSION_H
 #define CR_SESSION_H

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "login.h"
+#include "throttle.h"
 #include "password.h"
 #include "text.h"
 #include "users.h"
@@ -204,7 +204,7 @@ cr_user_reset_password(struct cr_db *db, const struct cr_actor *actor, long long
 	if (rc == 0)
 		rc = cr_db_exec(db, NULL, err, "DELETE FROM sessions WHERE user_id = ?", "i", id);
 	if (rc == 0)
-		rc = cr_login_clear(db, login, err);
+		rc = cr_throttle_clear(db, login, err);
 	/* Browsers that knew the old password are strangers again. */
 	if (rc == 0)
 		rc = cr_db_exec(db, NULL, err, "DELETE FROM login_devices WHERE user_id = ?", "i", id);
@@ -224,7 +224,7 @@ cr_user_unlock(struct cr_db *db, const struct cr_actor *actor, long long id, str
 		return rc;
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
-	rc = cr_login_clear(db, login, err);
+	rc = cr_throttle_clear(db, login, err);
 	if (rc == 0)
 		rc = cr_audit(db, actor, "user.unlock", "user", id, NULL,
 		              json_pack("{s:s, s:I}", "account", login, "failures_cleared",
