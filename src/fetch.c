@@ -97,7 +97,7 @@ cr_fetch(const char *method, const char *url, const char *const *headers, const 
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
 	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
 		ret =
-		    cr_err_set(err, CR_EIO, "fetch: %s %s: %s", method, url,
+		    cr_err_set(err, CR_EUPSTREAM, "fetch: %s %s: %s", method, url,
 		               rc == CURLE_WRITE_ERROR ? "the answer is too large" : curl_easy_strerror(rc));
 		cr_fetch_release(out);
 	} else {

@@ -25,9 +25,9 @@ struct cr_fetch {
 
 /*
  * method to url with the extra header lines (NULL-terminated array, may be
- * NULL) and body (may be NULL); fills out.  CR_EIO with a reason when the
- * exchange fails (no answer, time-out, certificate, too large); an answer
- * of any status is 0.
+ * NULL) and body (may be NULL); fills out.  CR_EUPSTREAM with a reason
+ * when the exchange fails (no answer, time-out, certificate, too large: the
+ * outcome is unknown, ask again); an answer of any status is 0.
  */
 int cr_fetch(const char *method, const char *url, const char *const *headers, const char *body,
              struct cr_fetch *out, struct cr_err *err);

@@ -21,8 +21,8 @@ failed(struct cr_db *db, const struct cr_login_in *in, const struct cr_throttle_
 		cr_error("audit: a failed login could not be recorded: %s", why.msg);
 		out->audit_failed = 1;
 	}
-	cr_info("login failed for account '%s' from %s", cr_log_account(in->account, known, shown, sizeof shown),
-	        in->ip);
+	cr_info("login failed for account '%s' from %s",
+	        cr_log_account(in->account, known, shown, sizeof shown), in->ip);
 	return cr_err_user(err, CR_EAUTH, NULL, "账号或密码错误");
 }
 
@@ -61,11 +61,13 @@ cr_login(struct cr_db *db, const struct cr_config *cfg, const struct cr_login_in
 		        cr_log_account(in->account, 0, shown, sizeof shown));
 		return cr_err_user(err, CR_EINVAL, "account", "账号不能包含不可见字符或文字方向控制字符");
 	}
-	if ((rc = cr_throttle_begin(db, cfg, in->account, in->ip, in->device, &try, &out->wait, &why, err)) != 0)
+	if ((rc = cr_throttle_begin(db, cfg, in->account, in->ip, in->device, &try, &out->wait, &why, err)) !=
+	    0)
 		return rc;
 	if (out->wait > 0) {
 		if (strcmp(why, "successes") == 0)
-			return cr_err_user(err, CR_ETHROTTLED, NULL, "登录过于频繁，请 %lld 秒后再试", out->wait);
+			return cr_err_user(err, CR_ETHROTTLED, NULL, "登录过于频繁，请 %lld 秒后再试",
+			                   out->wait);
 		return cr_err_user(err, CR_ETHROTTLED, NULL, "登录失败次数过多，请 %lld 秒后再试", out->wait);
 	}
 	rc = cr_user_find(db, in->account, &out->user, hash, err);

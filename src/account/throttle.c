@@ -111,8 +111,8 @@ budgets(struct cr_db *db, const struct cr_config *cfg, const char *account, cons
 
 int
 cr_throttle_begin(struct cr_db *db, const struct cr_config *cfg, const char *account, const char *ip,
-               const char *device, struct cr_throttle_try *t, long long *wait, const char **why,
-               struct cr_err *err)
+                  const char *device, struct cr_throttle_try *t, long long *wait, const char **why,
+                  struct cr_err *err)
 {
 	struct cr_res res;
 	int rc;
@@ -175,8 +175,8 @@ fail:
 }
 
 int
-cr_throttle_end(struct cr_db *db, const struct cr_throttle_try *t, const char *account, const char *ip, int ok,
-             struct cr_err *err)
+cr_throttle_end(struct cr_db *db, const struct cr_throttle_try *t, const char *account, const char *ip,
+                int ok, struct cr_err *err)
 {
 	int rc;
 
@@ -197,8 +197,8 @@ cr_throttle_end(struct cr_db *db, const struct cr_throttle_try *t, const char *a
 }
 
 int
-cr_throttle_remember_device(struct cr_db *db, long long user_id, const char *device, char out[CR_DEVICE_HEX + 1],
-                         struct cr_err *err)
+cr_throttle_remember_device(struct cr_db *db, long long user_id, const char *device,
+                            char out[CR_DEVICE_HEX + 1], struct cr_err *err)
 {
 	uint8_t raw[32], hash[32];
 	struct cr_res res;

@@ -36,18 +36,18 @@ struct cr_throttle_try {
  * try is recorded as pending in t.
  */
 int cr_throttle_begin(struct cr_db *db, const struct cr_config *cfg, const char *account, const char *ip,
-                   const char *device, struct cr_throttle_try *t, long long *wait, const char **why,
-                   struct cr_err *err);
+                      const char *device, struct cr_throttle_try *t, long long *wait, const char **why,
+                      struct cr_err *err);
 /* Marks the try a success or a failure; a success clears this device's (or address's) failures. */
-int cr_throttle_end(struct cr_db *db, const struct cr_throttle_try *t, const char *account, const char *ip, int ok,
-                 struct cr_err *err);
+int cr_throttle_end(struct cr_db *db, const struct cr_throttle_try *t, const char *account, const char *ip,
+                    int ok, struct cr_err *err);
 /*
  * After a success: remembers the browser's device cookie (device, or a new
  * one when device is NULL or malformed) for user_id; out receives the
  * cookie to set.
  */
 int cr_throttle_remember_device(struct cr_db *db, long long user_id, const char *device,
-                             char out[CR_DEVICE_HEX + 1], struct cr_err *err);
+                                char out[CR_DEVICE_HEX + 1], struct cr_err *err);
 /* Forgets every try of an account (the admin's unlock). */
 int cr_throttle_clear(struct cr_db *db, const char *account, struct cr_err *err);
 

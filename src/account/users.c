@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "throttle.h"
 #include "password.h"
 #include "text.h"
+#include "throttle.h"
 #include "users.h"
 #include "utf8.h"
 

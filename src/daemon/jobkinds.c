@@ -186,11 +186,11 @@ query_payments(struct cr_jobctx *ctx, struct cr_err *err)
 	if ((rc = cr_online_due(ctx->db, ctx->cfg->pay_query_after, due, 50, &n, err)) != 0)
 		return rc;
 	for (int i = 0; i < n; i++) {
+		const struct cr_provider *p = cr_provider_find(due[i].provider);
 		struct cr_err why;
 
-		rc = strcmp(due[i].provider, "alipay") == 0
-		         ? cr_alipay_query(ctx->db, ctx->cfg, due[i].order_no, &booked, &why)
-		         : cr_wechat_query(ctx->db, ctx->cfg, due[i].order_no, &booked, &why);
+		rc = p ? p->query(ctx->db, ctx->cfg, due[i].order_no, &booked, &why)
+		       : cr_err_set(&why, CR_EINVAL, "no such provider");
 		if (rc != 0)
 			cr_warn("pay: query of %s order %s: %s", due[i].provider, due[i].order_no, why.msg);
 		else if (booked)
@@ -200,11 +200,11 @@ query_payments(struct cr_jobctx *ctx, struct cr_err *err)
 	if ((rc = cr_online_to_close(ctx->db, due, 50, &n, err)) != 0)
 		return rc;
 	for (int i = 0; i < n; i++) {
+		const struct cr_provider *p = cr_provider_find(due[i].provider);
 		struct cr_err why;
 
-		rc = strcmp(due[i].provider, "alipay") == 0
-		         ? cr_alipay_close(ctx->cfg, due[i].order_no, &why)
-		         : cr_wechat_close(ctx->cfg, due[i].order_no, &why);
+		rc = p ? p->close(ctx->cfg, due[i].order_no, &why)
+		       : cr_err_set(&why, CR_EINVAL, "no such provider");
 		if (rc == 0)
 			rc = cr_online_closed(ctx->db, due[i].provider, due[i].order_no, &why);
 		if (rc != 0)

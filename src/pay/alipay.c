@@ -17,14 +17,6 @@
 
 #define SIGN_MAX 1024 /* base64 characters of an RSA signature (8192-bit keys at most) */
 
-/* The failure in err, marked as the provider's (the outcome unknown: ask again). */
-static int
-upstream(struct cr_err *err)
-{
-	err->code = CR_EUPSTREAM;
-	return CR_EUPSTREAM;
-}
-
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static EVP_PKEY *our_key, *alipay_key;
 
@@ -450,8 +442,8 @@ api(const struct cr_config *cfg, const char *method, json_t *biz_json, json_t **
 	free(biz);
 	if (rc != 0)
 		return rc;
-	if (cr_fetch("POST", cfg->alipay_gateway, headers, body, &f, err) != 0)
-		return upstream(err);
+	if ((rc = cr_fetch("POST", cfg->alipay_gateway, headers, body, &f, err)) != 0)
+		return rc;
 	/* alipay.trade.query answers under "alipay_trade_query_response", and so on. */
 	snprintf(key, sizeof key, "%s_response", method);
 	for (char *p = key; *p; p++)

@@ -1,8 +1,44 @@
 #include <string.h>
 
+#include "alipay.h"
 #include "log.h"
 #include "onlinepay.h"
 #include "payments.h"
+#include "wechat.h"
+
+static int
+alipay_refund(const struct cr_config *cfg, const char *trade_no, long long total_fen, long long amount_fen,
+              const char *refund_no, const char *reason, int *done, struct cr_err *err)
+{
+	int rc = cr_alipay_refund(cfg, trade_no, amount_fen, refund_no, reason, err);
+
+	*done = rc == 0; /* Alipay answers a refund at once */
+	return rc;
+}
+
+static int
+wechat_open(const struct cr_config *cfg, const struct cr_pay_attempt *a, int mobile, char *out, size_t outlen,
+            struct cr_err *err)
+{
+	return cr_wechat_native(cfg, a, out, outlen, err); /* one code, scanned from any device */
+}
+
+const struct cr_provider cr_providers[] = {
+    {"alipay", "支付宝支付", 0, cr_alipay_enabled, cr_alipay_pay_url, cr_alipay_query, cr_alipay_close,
+     alipay_refund},
+    {"wechat", "微信支付", 1, cr_wechat_enabled, wechat_open, cr_wechat_query, cr_wechat_close,
+     cr_wechat_refund},
+};
+const int cr_provider_count = sizeof cr_providers / sizeof cr_providers[0];
+
+const struct cr_provider *
+cr_provider_find(const char *name)
+{
+	for (int i = 0; i < cr_provider_count; i++)
+		if (strcmp(cr_providers[i].name, name) == 0)
+			return &cr_providers[i];
+	return NULL;
+}
 
 int
 cr_online_attempt(struct cr_db *db, long long account, const char *order_no, const char *provider,

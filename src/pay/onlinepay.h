@@ -7,7 +7,10 @@
 #ifndef CR_ONLINEPAY_H
 #define CR_ONLINEPAY_H
 
+#include <stddef.h>
+
 #include "audit.h"
+#include "config.h"
 #include "db.h"
 
 struct cr_pay_attempt {
@@ -16,6 +19,36 @@ struct cr_pay_attempt {
 	long long amount_fen; /* what is still owed: asked of the provider */
 	long long expires_in; /* seconds until the order expires */
 };
+
+/*
+ * The online payment providers, one row each: what the rest of the product
+ * asks of a provider without knowing which one it is.  Their own wire
+ * formats (notifications, the customer's return) stay in alipay.c and
+ * wechat.c.
+ */
+struct cr_provider {
+	const char *name;  /* "alipay", "wechat": as stored and in the API */
+	const char *label; /* for people: "支付宝支付" */
+	int scan; /* 1: the trade is a code the customer scans (drawn as a QR code); 0: a page to go to */
+	int (*enabled)(const struct cr_config *cfg);
+	/* Opens a trade for a: a page's address or a code to scan in out. */
+	int (*open)(const struct cr_config *cfg, const struct cr_pay_attempt *a, int mobile, char *out,
+	            size_t outlen, struct cr_err *err);
+	/* Asks about order_no's trade and books what was paid; *booked: a payment was booked now. */
+	int (*query)(struct cr_db *db, const struct cr_config *cfg, const char *order_no, int *booked,
+	             struct cr_err *err);
+	/* Closes order_no's open trade (the order expired). */
+	int (*close)(const struct cr_config *cfg, const char *order_no, struct cr_err *err);
+	/* Refunds amount_fen of a payment of total_fen; *done: finished now (else the provider reports
+	 * later). */
+	int (*refund)(const struct cr_config *cfg, const char *trade_no, long long total_fen,
+	              long long amount_fen, const char *refund_no, const char *reason, int *done,
+	              struct cr_err *err);
+};
+extern const struct cr_provider cr_providers[];
+extern const int cr_provider_count;
+/* The provider called name, or NULL. */
+const struct cr_provider *cr_provider_find(const char *name);
 
 /*
  * Opens a trade with provider ("alipay", "wechat") for the account's order

@@ -1,12 +1,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alipay.h"
 #include "json.h"
 #include "log.h"
+#include "onlinepay.h"
 #include "refunds.h"
 #include "utf8.h"
-#include "wechat.h"
 
 struct refund {
 	char provider[8], trade_no[65], order_no[9], refund_no[65];
@@ -88,6 +87,7 @@ cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct cr_
                  long long amount_fen, const char *reason, json_t **out, struct cr_err *err)
 {
 	struct refund r = {0};
+	const struct cr_provider *p;
 	struct cr_err why = {0};
 	const char *status;
 	int rc, done = 0;
@@ -104,12 +104,10 @@ cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct cr_
 	if ((rc = cr_db_end(db, rc, err)) != 0)
 		return rc;
 	/* The provider, outside any transaction. */
-	if (strcmp(r.provider, "alipay") == 0) {
-		rc = cr_alipay_refund(cfg, r.trade_no, r.amount, r.refund_no, reason, &why);
-		done = rc == 0;
-	} else {
-		rc = cr_wechat_refund(cfg, r.trade_no, r.paid, r.amount, r.refund_no, reason, &done, &why);
-	}
+	if ((p = cr_provider_find(r.provider)) == NULL)
+		rc = cr_err_set(&why, CR_EINVAL, "no such provider: %s", r.provider);
+	else
+		rc = p->refund(cfg, r.trade_no, r.paid, r.amount, r.refund_no, reason, &done, &why);
 	status = rc == 0 && done ? "succeeded" : rc == CR_EINVAL ? "failed" : "pending";
 	if (rc != 0)
 		cr_warn("pay: refund %s of %s %s: %s", r.refund_no, r.provider, r.trade_no, why.msg);

@@ -21,14 +21,6 @@ struct platform_key {
 	EVP_PKEY *key;
 };
 
-/* The failure in err, marked as the provider's (the outcome unknown: ask again). */
-static int
-upstream(struct cr_err *err)
-{
-	err->code = CR_EUPSTREAM;
-	return CR_EUPSTREAM;
-}
-
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static EVP_PKEY *merchant;
 static struct platform_key platform[PLATFORM_MAX];
@@ -482,9 +474,8 @@ cr_wechat_refund(const struct cr_config *cfg, const char *trade_no, long long to
 	json_decref(req);
 	if (body == NULL)
 		return cr_err_set(err, CR_ENOMEM, "wechat: out of memory");
-	if ((rc = authorization(cfg, "POST", path, body, auth, sizeof auth, err)) == 0 &&
-	    (rc = cr_fetch("POST", url, headers, body, &f, err)) != 0)
-		rc = upstream(err);
+	if ((rc = authorization(cfg, "POST", path, body, auth, sizeof auth, err)) == 0)
+		rc = cr_fetch("POST", url, headers, body, &f, err);
 	free(body);
 	if (rc != 0)
 		return rc;
@@ -526,7 +517,7 @@ cr_wechat_close(const struct cr_config *cfg, const char *order_no, struct cr_err
 	if ((rc = authorization(cfg, "POST", path, body, auth, sizeof auth, err)) != 0)
 		return rc;
 	if ((rc = cr_fetch("POST", url, headers, body, &f, err)) != 0)
-		return upstream(err);
+		return rc;
 	/* 204: closed; 404: never opened there. */
 	if (f.status != 204 && f.status != 200 && f.status != 404)
 		rc = cr_err_set(err, CR_EUPSTREAM, "wechat: close %s: HTTP %ld", order_no, f.status);

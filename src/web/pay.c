@@ -18,10 +18,11 @@ cr_h_order_pay(struct cr_req *r)
 {
 	const struct cr_config *cfg = r->web->cfg;
 	const char *method = NULL, *device = NULL;
+	const struct cr_provider *p;
 	struct cr_pay_attempt a;
 	struct cr_err err;
 	char url[8192];
-	json_t *in;
+	json_t *in, *out;
 	int rc;
 
 	if ((in = cr_req_json(r)) == NULL)
@@ -33,39 +34,34 @@ cr_h_order_pay(struct cr_req *r)
 	}
 	if (device == NULL)
 		device = "desktop";
+	p = cr_provider_find(method);
 	if (strcmp(device, "desktop") != 0 && strcmp(device, "mobile") != 0) {
 		cr_reply_error(r, 422, "invalid", "device", "device 须为 desktop 或 mobile");
-	} else if (strcmp(method, "alipay") != 0 && strcmp(method, "wechat") != 0) {
+	} else if (p == NULL) {
 		cr_reply_error(r, 422, "invalid", "method", "付款方式须为 alipay 或 wechat");
-	} else if (strcmp(method, "wechat") == 0 ? !cr_wechat_enabled(cfg) : !cr_alipay_enabled(cfg)) {
+	} else if (!p->enabled(cfg)) {
 		cr_reply_error(r, 422, "method_unavailable", "method", "暂未开通%s，请选择其他付款方式",
-		               strcmp(method, "wechat") == 0 ? "微信支付" : "支付宝支付");
-	} else if (strcmp(method, "alipay") == 0) {
-		rc = cr_online_attempt(r->web->db, cr_req_account(r), r->args[0], method, device, &a, &err);
-		if (rc == 0)
-			rc = cr_alipay_pay_url(cfg, &a, strcmp(device, "mobile") == 0, url, sizeof url, &err);
-		if (rc == 0)
-			cr_info("pay: order %s: alipay trade of %lld fen opened (%s)", a.order_no,
-			        a.amount_fen, device);
-		cr_reply_result(r, rc, &err, 200,
-		                rc == 0 ? json_pack("{s:s, s:I}", "redirect_url", url, "amount_fen",
-		                                    (json_int_t)a.amount_fen)
-		                        : NULL);
+		               p->label);
 	} else {
 		char *svg = NULL;
 
-		rc = cr_online_attempt(r->web->db, cr_req_account(r), r->args[0], method, device, &a, &err);
+		rc = cr_online_attempt(r->web->db, cr_req_account(r), r->args[0], p->name, device, &a, &err);
 		if (rc == 0)
-			rc = cr_wechat_native(cfg, &a, url, sizeof url, &err);
-		if (rc == 0 && (svg = cr_qr_svg(url)) == NULL)
+			rc = p->open(cfg, &a, strcmp(device, "mobile") == 0, url, sizeof url, &err);
+		if (rc == 0 && p->scan && (svg = cr_qr_svg(url)) == NULL)
 			rc = cr_err_set(&err, CR_ENOMEM, "pay: cannot draw the QR code");
 		if (rc == 0)
-			cr_info("pay: order %s: wechat native trade of %lld fen opened", a.order_no,
-			        a.amount_fen);
-		cr_reply_result(r, rc, &err, 200,
-		                rc == 0 ? json_pack("{s:s, s:s, s:I}", "code_url", url, "qr_svg", svg,
-		                                    "amount_fen", (json_int_t)a.amount_fen)
-		                        : NULL);
+			cr_info("pay: order %s: %s trade of %lld fen opened (%s)", a.order_no, p->name,
+			        a.amount_fen, device);
+		if (rc != 0)
+			out = NULL;
+		else if (p->scan)
+			out = json_pack("{s:s, s:s, s:I}", "code_url", url, "qr_svg", svg, "amount_fen",
+			                (json_int_t)a.amount_fen);
+		else
+			out = json_pack("{s:s, s:I}", "redirect_url", url, "amount_fen",
+			                (json_int_t)a.amount_fen);
+		cr_reply_result(r, rc, &err, 200, out);
 		free(svg);
 	}
 	json_decref(in);

@@ -2,8 +2,7 @@
    GET /api/v1/agency: who runs the service, for the login page and every footer. */
 #include "dockinds.h"
 #include "handlers.h"
-#include "pay/alipay.h"
-#include "pay/wechat.h"
+#include "pay/onlinepay.h"
 #include "price.h"
 #include "status.h"
 
@@ -26,10 +25,9 @@ cr_h_settings(struct cr_req *r)
 	cr_prices_load(r->web->db, cfg, &p);
 	/* The online payment methods configured (bank transfer is always offered). */
 	json_t *methods = json_array();
-	if (cr_alipay_enabled(cfg))
-		json_array_append_new(methods, json_string("alipay"));
-	if (cr_wechat_enabled(cfg))
-		json_array_append_new(methods, json_string("wechat"));
+	for (int i = 0; i < cr_provider_count; i++)
+		if (cr_providers[i].enabled(cfg))
+			json_array_append_new(methods, json_string(cr_providers[i].name));
 	cr_reply_json(r, 200,
 	              json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s, s:o}",
 	                        "base_per_year_fen", (json_int_t)p.base_per_year, "addon_per_year_fen",
