@@ -1,7 +1,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,30 +412,6 @@ cr_audit_list(struct cr_db *db, const char *actor, const char *action, const cha
 #define MANY_ROWS 100 /* rows of one multi-row INSERT */
 #define AUDIT_FIELDS 12
 
-/* "INSERT INTO audit_log ... VALUES (...), ..." for rows rows, built once each (the statement cache keys on
- * it). */
-static const char *
-insert_sql(size_t rows)
-{
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static char *sql[MANY_ROWS + 1];
-	const char *head =
-	    "INSERT INTO audit_log (at, actor_id, actor, action, object_type, object_id, ip, before_state,"
-	    " after_state, prev_hash, hash, hash_v) VALUES ";
-	char *s;
-
-	pthread_mutex_lock(&lock);
-	if (sql[rows] == NULL && (s = malloc(strlen(head) + rows * 28 + 1)) != NULL) {
-		strcpy(s, head);
-		for (size_t i = 0; i < rows; i++)
-			strcat(s, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
-		sql[rows] = s;
-	}
-	s = sql[rows];
-	pthread_mutex_unlock(&lock);
-	return s;
-}
-
 int
 cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
               struct cr_audit_row *rows, size_t n, struct cr_err *err)
@@ -462,7 +437,10 @@ cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action
 	cr_res_release(&res);
 	for (size_t done = 0; done < n && rc == 0;) {
 		size_t k = n - done < MANY_ROWS ? n - done : MANY_ROWS;
-		const char *sql = insert_sql(k);
+		const char *sql = cr_db_sql_repeat("INSERT INTO audit_log (at, actor_id, actor, action, "
+		                                   "object_type, object_id, ip, before_state,"
+		                                   " after_state, prev_hash, hash, hash_v) VALUES ",
+		                                   "(?,?,?,?,?,?,?,?,?,?,?,?)", k, "");
 
 		for (size_t i = 0; i < k; i++) {
 			struct cr_audit_row *row = &rows[done + i];

@@ -1,6 +1,7 @@
 #include <errmsg.h>
 #include <mysql.h>
 #include <mysqld_error.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -658,4 +659,47 @@ cr_res_release(struct cr_res *res)
 	free(res->cell);
 	free(res->len);
 	memset(res, 0, sizeof *res);
+}
+
+#define SQL_REPEAT_MAX 1024 /* distinct texts cr_db_sql_repeat keeps */
+
+const char *
+cr_db_sql_repeat(const char *head, const char *row, size_t rows, const char *tail)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct {
+		const char *head, *row, *tail;
+		size_t rows;
+		char *sql;
+	} built[SQL_REPEAT_MAX];
+	static size_t nbuilt;
+	size_t hl = strlen(head), rl = strlen(row), tl = strlen(tail), i;
+	char *sql = NULL, *p;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nbuilt; i++)
+		if (built[i].head == head && built[i].row == row && built[i].tail == tail &&
+		    built[i].rows == rows) {
+			sql = built[i].sql;
+			goto out;
+		}
+	if (nbuilt == SQL_REPEAT_MAX || (sql = malloc(hl + rows * (rl + 1) + tl + 1)) == NULL)
+		goto out;
+	memcpy(p = sql, head, hl);
+	p += hl;
+	for (i = 0; i < rows; i++) {
+		if (i)
+			*p++ = ',';
+		memcpy(p, row, rl);
+		p += rl;
+	}
+	memcpy(p, tail, tl + 1);
+	built[nbuilt].head = head;
+	built[nbuilt].row = row;
+	built[nbuilt].tail = tail;
+	built[nbuilt].rows = rows;
+	built[nbuilt++].sql = sql;
+out:
+	pthread_mutex_unlock(&lock);
+	return sql;
 }

@@ -73,6 +73,14 @@ struct cr_db_arg {
  */
 int cr_db_exec_args(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char *sql,
                     const struct cr_db_arg *args, unsigned n);
+/*
+ * The SQL text head, then rows copies of row joined by ',', then tail: the
+ * placeholders of a multi-row INSERT ("(?,?,?)") or of an IN list ("?").
+ * Built once for each (head, row, rows, tail), compared by address, and
+ * kept for the process's life, because the statement cache keys on the
+ * text's address.  NULL when out of memory.
+ */
+const char *cr_db_sql_repeat(const char *head, const char *row, size_t rows, const char *tail);
 /* Of the last statement: rows changed (found, for UPDATE), and the AUTO_INCREMENT id it made. */
 long long cr_db_affected(const struct cr_db *db);
 long long cr_db_insert_id(const struct cr_db *db);

@@ -1,5 +1,4 @@
 /* Booking a batch of credits of a statement import: matching, payments, multi-row inserts, audit rows. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,97 +61,15 @@ date_or_null(const char *d)
 	return d[0] ? d : NULL;
 }
 
-/*
- * Books one new credit that moves money, with its payments, at once (a later
- * credit of the batch may name the same order); *id its row, or 0 when its
- * key was booked meanwhile by another import.
- */
-static int
-book(struct cr_import_run *run, const struct cr_txn *c, const char key[65], const struct cr_match *m,
-     long long *id)
-{
-	const char *status = cr_match_result_name(m->result);
-	long long credit_id, suggested = m->suggested_order_id;
-	int rc;
-
-	*id = 0;
-	rc = cr_db_exec(
-	    run->db, NULL, run->err,
-	    "INSERT INTO credits (credit_key, statement_id, entry_no, account, amount_fen, currency, "
-	    "booking_date,"
-	    " value_date, acct_svcr_ref, end_to_end_id, remittance, debtor_name, debtor_account, reversal,"
-	    " status, suggested_order_id, surplus_fen, payer_mismatch, reason, created_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-	    "siisissssssssisIiis", key, run->statement_id, (long long)c->entry, c->account, c->amount_fen,
-	    c->currency, date_or_null(c->booking_date), date_or_null(c->value_date),
-	    c->ref[0] ? c->ref : c->entry_ref, c->end_to_end, c->text, c->debtor_name, c->debtor_account,
-	    (long long)c->reversal, status, suggested ? &suggested : NULL, m->surplus_fen,
-	    (long long)m->payer_mismatch, m->reason);
-	if (rc == CR_ECONFLICT)
-		return 0; /* booked meanwhile by another import */
-	if (rc != 0)
-		return rc;
-	credit_id = cr_db_insert_id(run->db);
-	for (int i = 0; i < m->nalloc; i++)
-		if ((rc = cr_payment_apply(
-		         run->db, run->actor, &(struct cr_payment_src){.credit_id = credit_id},
-		         m->alloc[i].order_id, m->alloc[i].amount_fen, m->payer_mismatch, run->err)) != 0)
-			return rc;
-	*id = credit_id;
-	return 0;
-}
-
 #define KEYS 100 /* keys looked up by one statement */
 #define ROWS 50  /* credits inserted by one statement */
+/* The columns of a credit, in the order credit_args binds them, and one row's placeholders. */
 #define CREDIT_FIELDS 19
-
-enum batch_sql {
-	SQL_KEYS,   /* the credits booked already, of KEYS keys */
-	SQL_ORDERS, /* the orders named, of KEYS numbers, locked */
-	SQL_INSERT, /* n new credits */
-};
-
-/* SQL with n rows or keys, built once each: the statement cache keys on its address. */
-static const char *
-batch_sql(enum batch_sql what, size_t n)
-{
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static char *keys_sql, *orders_sql, *insert_sql[ROWS + 1];
-	char **slot = what == SQL_INSERT ? &insert_sql[n] : what == SQL_ORDERS ? &orders_sql : &keys_sql, *s;
-
-	pthread_mutex_lock(&lock);
-	if (*slot == NULL && (s = malloc(600 + n * 80)) != NULL) {
-		if (what == SQL_ORDERS) {
-			strcpy(s, "SELECT " CR_ORDER_DUE_COLUMNS " FROM orders "
-			          "WHERE order_no IN (");
-			for (size_t i = 0; i < KEYS; i++)
-				strcat(s, i ? ",?" : "?");
-			strcat(s, ") ORDER BY id FOR UPDATE");
-		} else if (what == SQL_INSERT) {
-			strcpy(s, "INSERT IGNORE INTO credits (credit_key, statement_id, entry_no, account, "
-			          "amount_fen, currency,"
-			          " booking_date, value_date, acct_svcr_ref, end_to_end_id, remittance, "
-			          "debtor_name,"
-			          " debtor_account, reversal, status, suggested_order_id, surplus_fen, "
-			          "payer_mismatch, reason,"
-			          " created_at) VALUES ");
-			for (size_t i = 0; i < n; i++)
-				strcat(s, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP(6))"
-				            : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP(6))");
-		} else {
-			strcpy(
-			    s,
-			    "SELECT credit_key, statement_id, status, id FROM credits WHERE credit_key IN (");
-			for (size_t i = 0; i < KEYS; i++)
-				strcat(s, i ? ",?" : "?");
-			strcat(s, ")");
-		}
-		*slot = s;
-	}
-	s = *slot;
-	pthread_mutex_unlock(&lock);
-	return s;
-}
+#define CREDIT_COLUMNS                                                                                       \
+	"credit_key, statement_id, entry_no, account, amount_fen, currency, booking_date, value_date,"       \
+	" acct_svcr_ref, end_to_end_id, remittance, debtor_name, debtor_account, reversal, status,"          \
+	" suggested_order_id, surplus_fen, payer_mismatch, reason, created_at"
+#define CREDIT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP(6))"
 
 /*
  * Looks the keys of pend[from..from+n) up (n <= KEYS): what is booked
@@ -163,7 +80,8 @@ static int
 look_up(struct cr_import_run *run, size_t from, size_t n, int after_insert)
 {
 	struct cr_db_arg args[KEYS];
-	const char *sql = batch_sql(SQL_KEYS, KEYS);
+	const char *sql = cr_db_sql_repeat(
+	    "SELECT credit_key, statement_id, status, id FROM credits WHERE credit_key IN (", "?", KEYS, ")");
 	struct cr_res res;
 	int rc;
 
@@ -296,7 +214,9 @@ load_named(struct cr_import_run *run)
 	for (size_t i = 0; rc == 0 && i < n; i += KEYS) {
 		struct cr_db_arg args[KEYS];
 		struct cr_res res;
-		const char *sql = batch_sql(SQL_ORDERS, KEYS);
+		const char *sql =
+		    cr_db_sql_repeat("SELECT " CR_ORDER_DUE_COLUMNS " FROM orders WHERE order_no IN (", "?",
+		                     KEYS, ") ORDER BY id FOR UPDATE");
 
 		if (sql == NULL) {
 			rc = cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
@@ -349,41 +269,6 @@ note_paid(struct cr_import_run *run, long long order_id, long long amount)
 		}
 }
 
-/* Decides p, the named orders locked (and paid at once when it moves money). */
-static int
-decide_pending(struct cr_import_run *run, struct cr_pending *p)
-{
-	char cand[CR_MATCH_MAX_CANDIDATES][9];
-	struct cr_order_due named[CR_MATCH_MAX_ORDERS], key;
-	const struct cr_order_due *open = NULL;
-	int ncand = cr_match_candidates(p->c.text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, rc;
-	size_t nopen = 0;
-
-	for (int i = 0; i < ncand && nnamed < CR_MATCH_MAX_ORDERS; i++) {
-		struct cr_order_due *o;
-
-		memcpy(key.order_no, cand[i], 9);
-		if (run->nnamed &&
-		    (o = bsearch(&key, run->named, run->nnamed, sizeof key, by_number)) != NULL)
-			named[nnamed++] = *o;
-	}
-	if (nnamed == 0)
-		open = open_of_amount(run, p->c.amount_fen, &nopen);
-	cr_match_decide(&p->c, named, nnamed, open, (int)nopen, &p->m);
-	if (p->m.nalloc == 0)
-		return 0;
-	if ((rc = book(run, &p->c, p->key, &p->m, &p->id)) != 0)
-		return rc;
-	if (p->id == 0) {
-		p->state = CR_PENDING_DUP;
-		run->out->duplicate++;
-		return 0;
-	}
-	for (int i = 0; i < p->m.nalloc; i++)
-		note_paid(run, p->m.alloc[i].order_id, p->m.alloc[i].amount_fen);
-	return 0;
-}
-
 static void
 credit_args(struct cr_import_run *run, const struct cr_pending *p, struct cr_db_arg *a)
 {
@@ -412,6 +297,73 @@ credit_args(struct cr_import_run *run, const struct cr_pending *p, struct cr_db_
 	a[18] = (struct cr_db_arg){'s', 0, m->reason};
 }
 
+/*
+ * Books one new credit that moves money, with its payments, at once (a later
+ * credit of the batch may name the same order); p->id its row, or 0 when its
+ * key was booked meanwhile by another import.
+ */
+static int
+book(struct cr_import_run *run, struct cr_pending *p)
+{
+	struct cr_db_arg args[CREDIT_FIELDS];
+	const struct cr_match *m = &p->m;
+	long long credit_id;
+	int rc;
+
+	p->id = 0;
+	credit_args(run, p, args);
+	rc = cr_db_exec_args(run->db, NULL, run->err,
+	                     "INSERT INTO credits (" CREDIT_COLUMNS ") VALUES " CREDIT_ROW, args,
+	                     CREDIT_FIELDS);
+	if (rc == CR_ECONFLICT)
+		return 0; /* booked meanwhile by another import */
+	if (rc != 0)
+		return rc;
+	credit_id = cr_db_insert_id(run->db);
+	for (int i = 0; i < m->nalloc; i++)
+		if ((rc = cr_payment_apply(
+		         run->db, run->actor, &(struct cr_payment_src){.credit_id = credit_id},
+		         m->alloc[i].order_id, m->alloc[i].amount_fen, m->payer_mismatch, run->err)) != 0)
+			return rc;
+	p->id = credit_id;
+	return 0;
+}
+
+/* Decides p, the named orders locked (and paid at once when it moves money). */
+static int
+decide_pending(struct cr_import_run *run, struct cr_pending *p)
+{
+	char cand[CR_MATCH_MAX_CANDIDATES][9];
+	struct cr_order_due named[CR_MATCH_MAX_ORDERS], key;
+	const struct cr_order_due *open = NULL;
+	int ncand = cr_match_candidates(p->c.text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, rc;
+	size_t nopen = 0;
+
+	for (int i = 0; i < ncand && nnamed < CR_MATCH_MAX_ORDERS; i++) {
+		struct cr_order_due *o;
+
+		memcpy(key.order_no, cand[i], 9);
+		if (run->nnamed &&
+		    (o = bsearch(&key, run->named, run->nnamed, sizeof key, by_number)) != NULL)
+			named[nnamed++] = *o;
+	}
+	if (nnamed == 0)
+		open = open_of_amount(run, p->c.amount_fen, &nopen);
+	cr_match_decide(&p->c, named, nnamed, open, (int)nopen, &p->m);
+	if (p->m.nalloc == 0)
+		return 0;
+	if ((rc = book(run, p)) != 0)
+		return rc;
+	if (p->id == 0) {
+		p->state = CR_PENDING_DUP;
+		run->out->duplicate++;
+		return 0;
+	}
+	for (int i = 0; i < p->m.nalloc; i++)
+		note_paid(run, p->m.alloc[i].order_id, p->m.alloc[i].amount_fen);
+	return 0;
+}
+
 /* Inserts the new credits of pend[from..from+n) that are not booked yet (n <= ROWS) in one statement. */
 static int
 insert_rows(struct cr_import_run *run, size_t from, size_t n)
@@ -426,7 +378,8 @@ insert_rows(struct cr_import_run *run, size_t from, size_t n)
 			credit_args(run, &run->pend[i], &args[k++ * CREDIT_FIELDS]);
 	if (k == 0)
 		return 0;
-	if ((sql = batch_sql(SQL_INSERT, k)) == NULL)
+	if ((sql = cr_db_sql_repeat("INSERT IGNORE INTO credits (" CREDIT_COLUMNS ") VALUES ", CREDIT_ROW, k,
+	                            "")) == NULL)
 		return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
 	if ((rc = cr_db_exec_args(run->db, NULL, run->err, sql, args, (unsigned)(k * CREDIT_FIELDS))) != 0)
 		return rc;
