@@ -6,7 +6,7 @@
 #include "invoices.h"
 #include "json.h"
 #include "messages.h"
-#include "price.h"
+#include "money.h"
 #include "status.h"
 
 static int
@@ -157,7 +157,7 @@ cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, s
 			const char *v = cr_res_str(&res, i, c);
 
 			if (c == 2) {
-				cr_price_format(cr_res_i64(&res, i, c), money, sizeof money);
+				cr_money_format(cr_res_i64(&res, i, c), money, sizeof money);
 				v = money;
 			} else if (c == 3) {
 				v = strcmp(v, "special") == 0 ? "专票" : "普票";

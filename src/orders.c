@@ -4,6 +4,7 @@
 
 #include "json.h"
 #include "messages.h"
+#include "money.h"
 #include "orderno.h"
 #include "orders.h"
 #include "price.h"
@@ -126,7 +127,7 @@ cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_a
 	if (rc != 0)
 		goto out;
 	snprintf(title, sizeof title, "审核通过：订单号 %s", order_no);
-	cr_price_format(*amount, money, sizeof money);
+	cr_money_format(*amount, money, sizeof money);
 	snprintf(body, sizeof body,
 	         "您的证书更新申请已审核通过。订单金额 %s 元，请在 %lld "
 	         "天内付款，转账时务必在备注栏填写订单号 %s。",

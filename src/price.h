@@ -21,13 +21,5 @@ int cr_prices_update(struct cr_db *db, const struct cr_actor *actor, long long b
                      struct cr_err *err);
 /* years × (base_per_year + addon_per_year × addons); -1 when out of range. */
 long long cr_price_fen(const struct cr_prices *p, long long years, long long addons);
-/* "200.00" from 20000 fen (out at least 24 bytes). */
-void cr_price_format(long long fen, char *out, size_t outlen);
-
-/*
- * Parses a schema decimal ("200000", "18.150") into fen; *sub_fen is set
- * when digits past the fen are not zero.  -1 when s is not one (or too large).
- */
-int cr_price_parse(const char *s, long long *fen, int *sub_fen);
 
 #endif

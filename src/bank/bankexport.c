@@ -6,7 +6,7 @@
 
 #include "bankexport.h"
 #include "htmltable.h"
-#include "price.h"
+#include "money.h"
 #include "utf8.h"
 #include "xls.h"
 #include "xlsx.h"
@@ -336,7 +336,7 @@ parse_amount(const char *in, long long *fen, int *sign, int *sub)
 	digits[o] = '\0';
 	if (o == 0)
 		return -1;
-	return cr_price_parse(digits, fen, sub);
+	return cr_money_parse(digits, fen, sub);
 }
 
 /* 1 credit, 0 debit, -1 unknown, from a 借贷 / 收支 / 来往账 cell. */

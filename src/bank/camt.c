@@ -6,7 +6,7 @@
 
 #include "camt.h"
 #include "htmltable.h"
-#include "price.h"
+#include "money.h"
 #include "utf8.h"
 
 #define NS_PREFIX "urn:iso:std:iso:20022:tech:xsd:camt.05"
@@ -133,7 +133,7 @@ amount(struct reader *rd, xmlNodePtr n, long long *fen, int *sub_fen, char ccy[4
 	int ok;
 
 	text(n, v, sizeof v);
-	if (cr_price_parse(v, fen, sub_fen) != 0)
+	if (cr_money_parse(v, fen, sub_fen) != 0)
 		return refuse(rd, xmlGetLineNo(n), "金额格式无效（应为不带符号的小数，最多 5 位小数）",
 		              "amount is not a schema decimal");
 	c = xmlGetProp(n, BAD_CAST "Ccy");

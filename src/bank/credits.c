@@ -5,9 +5,9 @@
 #include "csvwrite.h"
 #include "json.h"
 #include "match.h"
+#include "money.h"
 #include "orderno.h"
 #include "pay/payments.h"
-#include "price.h"
 #include "status.h"
 #include "text.h"
 
@@ -293,7 +293,7 @@ cr_credits_daily_csv(struct cr_db *db, const char *from, const char *to, char **
 			char money[32];
 
 			if (c >= 2 && c <= 6) {
-				cr_price_format(cr_res_i64(&res, i, c), money, sizeof money);
+				cr_money_format(cr_res_i64(&res, i, c), money, sizeof money);
 				cr_csv_cell(f, money, 0);
 			} else {
 				cr_csv_cell(f, cr_res_str(&res, i, c), c == 7);

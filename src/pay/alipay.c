@@ -11,8 +11,8 @@
 #include "fetch.h"
 #include "file.h"
 #include "log.h"
+#include "money.h"
 #include "pki/x509.h"
-#include "price.h"
 #include "utf8.h"
 
 #define SIGN_MAX 1024 /* base64 characters of an RSA signature (8192-bit keys at most) */
@@ -258,7 +258,7 @@ cr_alipay_pay_url(const struct cr_config *cfg, const struct cr_pay_attempt *a, i
 		return rc;
 	if (cfg->web_public_url[0] == '\0')
 		return cr_err_set(err, CR_EINVAL, "alipay: web.public_url is not set (notify_url needs it)");
-	cr_price_format(a->amount_fen, yuan, sizeof yuan);
+	cr_money_format(a->amount_fen, yuan, sizeof yuan);
 	snprintf(subject, sizeof subject, "数字证书更新 订单%s", a->order_no);
 	/* Minutes, not past the order's expiry, within Alipay's 1m..15d. */
 	snprintf(timeout, sizeof timeout, "%lldm",
@@ -362,7 +362,7 @@ cr_alipay_notify(struct cr_db *db, const struct cr_config *cfg, const char *body
 		rc = 0; /* WAIT_BUYER_PAY, TRADE_CLOSED: acknowledged, nothing to book */
 	} else if (strlen(no) != 8 || strspn(no, "0123456789") != 8 || !token(trade, 64)) {
 		rc = cr_err_set(err, CR_EINVAL, "alipay: out_trade_no or trade_no malformed");
-	} else if (cr_price_parse(amount, &fen, &sub) != 0 || sub || fen <= 0) {
+	} else if (cr_money_parse(amount, &fen, &sub) != 0 || sub || fen <= 0) {
 		rc = cr_err_set(err, CR_EINVAL, "alipay: total_amount is not an amount in yuan");
 	} else {
 		payer_text(cr_form_get(&f, "buyer_logon_id"), cr_form_get(&f, "charset"), payer,
@@ -496,7 +496,7 @@ cr_alipay_query(struct cr_db *db, const struct cr_config *cfg, const char *order
 	    (strcmp(status, "TRADE_SUCCESS") != 0 && strcmp(status, "TRADE_FINISHED") != 0)) {
 		rc = 0; /* no such trade, or not paid: nothing to book */
 	} else if (no == NULL || strcmp(no, order_no) != 0 || trade == NULL || !token(trade, 64) ||
-	           amount == NULL || cr_price_parse(amount, &fen, &sub) != 0 || sub || fen <= 0) {
+	           amount == NULL || cr_money_parse(amount, &fen, &sub) != 0 || sub || fen <= 0) {
 		rc = cr_err_set(err, CR_EINVAL,
 		                "alipay: query %s: the answer is not about this order's payment", order_no);
 	} else {
@@ -522,7 +522,7 @@ cr_alipay_refund(const struct cr_config *cfg, const char *trade_no, long long am
 
 	if ((rc = keys(cfg, err)) != 0)
 		return rc;
-	cr_price_format(amount_fen, yuan, sizeof yuan);
+	cr_money_format(amount_fen, yuan, sizeof yuan);
 	if ((rc = api(cfg, "alipay.trade.refund",
 	              json_pack("{s:s, s:s, s:s, s:s}", "trade_no", trade_no, "refund_amount", yuan,
 	                        "out_request_no", refund_no, "refund_reason", reason),

@@ -2,9 +2,9 @@
 #include <string.h>
 
 #include "messages.h"
+#include "money.h"
 #include "payments.h"
 #include "pki/issue.h"
-#include "price.h"
 
 int
 cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, const struct cr_payment_src *src,
@@ -61,8 +61,8 @@ cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, const struct cr
 		    err);
 	if (rc != 0)
 		return rc;
-	cr_price_format(now_paid, paid_s, sizeof paid_s);
-	cr_price_format(amount - now_paid > 0 ? amount - now_paid : 0, owed_s, sizeof owed_s);
+	cr_money_format(now_paid, paid_s, sizeof paid_s);
+	cr_money_format(amount - now_paid > 0 ? amount - now_paid : 0, owed_s, sizeof owed_s);
 	/* Paid: the certificates whose requests are in are issued at once. */
 	if (strcmp(to, "paid") == 0 && (rc = cr_issue_enqueue(db, order_id, err)) != 0)
 		return rc;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "bank/camt.h"
-#include "price.h"
+#include "money.h"
 #include "tap.h"
 
 struct seen {
@@ -49,22 +49,22 @@ amounts(void)
 	long long fen;
 	int sub;
 
-	ok(cr_price_parse("200000", &fen, &sub) == 0 && fen == 20000000 && !sub, "200000 is 200000 yuan");
-	ok(cr_price_parse("18.150", &fen, &sub) == 0 && fen == 1815 && !sub, "18.150 is 1815 fen");
-	ok(cr_price_parse("18.1", &fen, &sub) == 0 && fen == 1810, "18.1 is 1810 fen");
-	ok(cr_price_parse("0.001", &fen, &sub) == 0 && fen == 0 && sub, "0.001 has digits past the fen");
-	ok(cr_price_parse(" 12.5 \n", &fen, &sub) == 0 && fen == 1250, "white space around is allowed");
-	ok(cr_price_parse("1.12345", &fen, &sub) == 0 && fen == 112 && sub,
+	ok(cr_money_parse("200000", &fen, &sub) == 0 && fen == 20000000 && !sub, "200000 is 200000 yuan");
+	ok(cr_money_parse("18.150", &fen, &sub) == 0 && fen == 1815 && !sub, "18.150 is 1815 fen");
+	ok(cr_money_parse("18.1", &fen, &sub) == 0 && fen == 1810, "18.1 is 1810 fen");
+	ok(cr_money_parse("0.001", &fen, &sub) == 0 && fen == 0 && sub, "0.001 has digits past the fen");
+	ok(cr_money_parse(" 12.5 \n", &fen, &sub) == 0 && fen == 1250, "white space around is allowed");
+	ok(cr_money_parse("1.12345", &fen, &sub) == 0 && fen == 112 && sub,
 	   "five fraction digits are a schema decimal");
-	ok(cr_price_parse("1.123456", &fen, &sub) < 0, "six fraction digits are not");
-	ok(cr_price_parse("-1.00", &fen, &sub) < 0, "a sign is refused");
-	ok(cr_price_parse("+1.00", &fen, &sub) < 0, "a plus sign is refused");
-	ok(cr_price_parse("1E5", &fen, &sub) < 0, "an exponent is refused");
-	ok(cr_price_parse("12.", &fen, &sub) < 0 && cr_price_parse(".5", &fen, &sub) < 0,
+	ok(cr_money_parse("1.123456", &fen, &sub) < 0, "six fraction digits are not");
+	ok(cr_money_parse("-1.00", &fen, &sub) < 0, "a sign is refused");
+	ok(cr_money_parse("+1.00", &fen, &sub) < 0, "a plus sign is refused");
+	ok(cr_money_parse("1E5", &fen, &sub) < 0, "an exponent is refused");
+	ok(cr_money_parse("12.", &fen, &sub) < 0 && cr_money_parse(".5", &fen, &sub) < 0,
 	   "a bare point is refused");
-	ok(cr_price_parse("", &fen, &sub) < 0 && cr_price_parse("1,000.00", &fen, &sub) < 0,
+	ok(cr_money_parse("", &fen, &sub) < 0 && cr_money_parse("1,000.00", &fen, &sub) < 0,
 	   "empty and grouped refused");
-	ok(cr_price_parse("1234567890123456", &fen, &sub) < 0, "an absurd amount is refused");
+	ok(cr_money_parse("1234567890123456", &fen, &sub) < 0, "an absurd amount is refused");
 }
 
 static void

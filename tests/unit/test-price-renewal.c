@@ -1,6 +1,7 @@
 /* Prices in fen and the renewal window (SPEC 6, 9). */
 #include <string.h>
 
+#include "money.h"
 #include "pki/renewal.h"
 #include "price.h"
 #include "tap.h"
@@ -25,9 +26,9 @@ main(void)
 	cfg.price_base_per_year = 12345;
 	cr_prices_load(NULL, &cfg, &p);
 	ok(cr_price_fen(&p, 3, 1) == 3 * (12345 + 10000), "prices follow the configuration");
-	cr_price_format(20000, buf, sizeof buf);
+	cr_money_format(20000, buf, sizeof buf);
 	is_str(buf, "200.00", "20000 fen is 200.00");
-	cr_price_format(5, buf, sizeof buf);
+	cr_money_format(5, buf, sizeof buf);
 	is_str(buf, "0.05", "5 fen is 0.05");
 
 	ok(now > 0 && cr_time_parse("2026-11-24 12:00:00") - cr_time_parse("2026-11-23 12:00:00") == day,
