@@ -104,6 +104,24 @@ credit_get(struct cr_db *db, long long id, json_t **out, struct cr_err *err)
 	return 0;
 }
 
+/*
+ * Ends the transaction of a change to credit id that returned rc, the
+ * credit as it now stands read inside it: once committed, the change is
+ * answered as done, never as failed by a read that came after.
+ */
+static int
+commit_with(struct cr_db *db, int rc, long long id, json_t **out, struct cr_err *err)
+{
+	*out = NULL;
+	if (rc == 0)
+		rc = credit_get(db, id, out, err);
+	if ((rc = cr_db_end(db, rc, err)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* Locks credit id, which must still be open to a decision (or, with refund, owe one); its status into status.
  */
 static int
@@ -173,9 +191,7 @@ cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, c
 		              json_pack("{s:s, s:s, s:I}", "status", cr_match_result_name(m.result),
 		                        "order_no", o.order_no, "surplus_fen", (json_int_t)m.surplus_fen),
 		              err);
-	if ((rc = cr_db_end(db, rc, err)) != 0)
-		return rc;
-	return credit_get(db, id, out, err);
+	return commit_with(db, rc, id, out, err);
 fail:
 	cr_db_rollback(db);
 	return rc;
@@ -200,9 +216,7 @@ cr_credit_dismiss(struct cr_db *db, const struct cr_actor *actor, long long id, 
 	if (rc == 0)
 		rc = cr_audit(db, actor, "credit.dismiss", "credit", id, json_pack("{s:s}", "status", before),
 		              json_pack("{s:s, s:s}", "status", "dismissed", "reason", reason), err);
-	if ((rc = cr_db_end(db, rc, err)) != 0)
-		return rc;
-	return credit_get(db, id, out, err);
+	return commit_with(db, rc, id, out, err);
 }
 
 /* The day of a credit: the bank's booking date (a Chinese bank's day), else when it was read, in
@@ -336,9 +350,7 @@ cr_credit_unassign(struct cr_db *db, const struct cr_actor *actor, long long id,
 		rc =
 		    cr_audit(db, actor, "credit.unassign", "credit", id, json_pack("{s:s}", "status", before),
 		             json_pack("{s:s}", "status", "needs_review"), err);
-	if ((rc = cr_db_end(db, rc, err)) != 0)
-		return rc;
-	return credit_get(db, id, out, err);
+	return commit_with(db, rc, id, out, err);
 fail:
 	cr_db_rollback(db);
 	return rc;
