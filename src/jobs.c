@@ -46,8 +46,7 @@ cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const ch
 	int rc;
 
 	if (strlen(kind) == 0 || strlen(kind) > CR_JOB_KIND_MAX)
-		return cr_err_user(err, CR_EINVAL, "kind", "job kind must be 1 to %d characters",
-		                   CR_JOB_KIND_MAX);
+		return cr_err_set(err, CR_EINVAL, "jobs: a job kind is 1 to %d characters", CR_JOB_KIND_MAX);
 	rc = cr_db_exec(db, NULL, err,
 	                "INSERT INTO jobs (kind, payload, dedup_key, run_after, created_at, updated_at)"
 	                " VALUES (?, ?, ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, UTC_TIMESTAMP(6),"
@@ -192,7 +191,8 @@ cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err)
 	return rc;
 }
 
-/* The kinds certrenewd runs; daemon/jobkinds.c has a handler for each (checked at its start and in a test).
+/*
+ * The kinds certrenewd runs; daemon/jobkinds.c has a handler for each (checked at its start and in a test).
  */
 const char *const cr_job_kinds[] = {"probe",           "expire_orders",    "sweep_uploads",
                                     "import_inbox",    "import_statement", "issue_order",

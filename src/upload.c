@@ -158,7 +158,8 @@ cr_upload_sweep(const char *dir, long min_age, int (*keep)(const char *name, voi
 			size_t len = strlen(fe->d_name);
 			int tmp;
 
-			/* Ours are 32 hex digits, and .tmp while being written; anything else is left alone.
+			/*
+			 * Ours are 32 hex digits, and .tmp while being written; anything else is left alone.
 			 */
 			if (strspn(fe->d_name, "0123456789abcdef") != 32 ||
 			    !(len == 32 || (len == 36 && strcmp(fe->d_name + 32, ".tmp") == 0)))

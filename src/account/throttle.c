@@ -6,7 +6,8 @@
 
 #define WINDOW 900   /* seconds over which failures count */
 #define MAX_WAIT 900 /* the longest wait */
-/* Failures before waiting: a known device; an unknown one per (account, address), per address, per account.
+/*
+ * Failures before waiting: a known device; an unknown one per (account, address), per address, per account.
  */
 #define FREE_DEVICE 5
 #define FREE_ACCOUNT_IP 5

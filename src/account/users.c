@@ -8,6 +8,8 @@
 #include "users.h"
 #include "utf8.h"
 
+#define BAD_ROLE "角色无效（可选：enterprise individual reviewer finance admin）"
+
 static const char *const role_names[CR_ROLE_COUNT] = {"enterprise", "individual", "reviewer", "finance",
                                                       "admin"};
 
@@ -73,7 +75,7 @@ cr_user_add(struct cr_db *db, const char *login, const char *name, enum cr_role 
 	if ((rc = cr_user_check_login(login, err)) != 0 || (rc = cr_password_check(password, err)) != 0)
 		return rc;
 	if (cr_role_name(role) == NULL)
-		return cr_err_user(err, CR_EINVAL, "role", "unknown role");
+		return cr_err_user(err, CR_EINVAL, "role", BAD_ROLE);
 	if ((rc = cr_password_hash(password, hash, err)) != 0)
 		return rc;
 	rc = cr_db_exec(db, NULL, err,
@@ -97,7 +99,7 @@ cr_user_set_password(struct cr_db *db, const char *login, const char *password, 
 	rc = cr_db_exec(db, NULL, err, "UPDATE users SET password_hash = ? WHERE login = ?", "ss", hash,
 	                login);
 	if (rc == 0 && cr_db_affected(db) == 0)
-		return cr_err_user(err, CR_ENOTFOUND, "account", "no such account: %s", login);
+		return cr_err_user(err, CR_ENOTFOUND, "account", "账号不存在：%s", login);
 	return rc;
 }
 
@@ -162,8 +164,7 @@ cr_user_create(struct cr_db *db, const struct cr_actor *actor, const char *login
 	int r = role ? cr_role_parse(role) : -1, rc;
 
 	if (r < 0)
-		return cr_err_user(err, CR_EINVAL, "role",
-		                   "角色无效（可选：enterprise individual reviewer finance admin）");
+		return cr_err_user(err, CR_EINVAL, "role", BAD_ROLE);
 	if (name && *name && (rc = cr_check_text(name, "name", "姓名", CR_NAME_MAX, 0, err)) != 0)
 		return rc;
 	if ((rc = cr_db_begin(db, err)) != 0)

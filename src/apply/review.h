@@ -16,7 +16,8 @@ int cr_review_approve(struct cr_db *db, const struct cr_config *cfg, const struc
                       long long id, char order_no[9], long long *amount, struct cr_err *err);
 int cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason,
                      struct cr_err *err);
-/* Applications in status (default submitted), oldest first, with how long each has waited: {"items":[...]}.
+/*
+ * Applications in status (default submitted), oldest first, with how long each has waited: {"items":[...]}.
  */
 int cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, json_t **out,
                     struct cr_err *err);

@@ -149,7 +149,8 @@ amount(struct reader *rd, xmlNodePtr n, long long *fen, int *sub_fen, char ccy[4
 	return 0;
 }
 
-/* The date of a BookgDt / ValDt (its Dt, or the day of its DtTm) into out; "" when absent; -1 when malformed.
+/*
+ * The date of a BookgDt / ValDt (its Dt, or the day of its DtTm) into out; "" when absent; -1 when malformed.
  */
 static int
 date_of(xmlNodePtr n, char out[11])
@@ -481,7 +482,8 @@ read_with(xmlTextReaderPtr (*open)(const void *src, size_t len), const void *src
 	return rc;
 }
 
-/* No network, no DTD loading, no entity substitution: libxml2's defaults without NOENT/DTDLOAD, plus NONET.
+/*
+ * No network, no DTD loading, no entity substitution: libxml2's defaults without NOENT/DTDLOAD, plus NONET.
  */
 #define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
 

@@ -122,7 +122,8 @@ commit_with(struct cr_db *db, int rc, long long id, json_t **out, struct cr_err 
 	return rc;
 }
 
-/* Locks credit id, which must still be open to a decision (or, with refund, owe one); its status into status.
+/*
+ * Locks credit id, which must still be open to a decision (or, with refund, owe one); its status into status.
  */
 static int
 lock_open_credit(struct cr_db *db, long long id, int refund, struct cr_txn *c, char status[16],

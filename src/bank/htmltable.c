@@ -227,7 +227,8 @@ on_end(void *ctx, const xmlChar *name)
 	}
 }
 
-/* A cell's text, its runs of white space (tabs, line breaks, no-break and ideographic spaces) as one space.
+/*
+ * A cell's text, its runs of white space (tabs, line breaks, no-break and ideographic spaces) as one space.
  */
 static void
 on_text(void *ctx, const xmlChar *ch, int len)

@@ -49,7 +49,8 @@ const char *cr_match_result_name(enum cr_match_result r);
  * how many (at most max).
  */
 int cr_match_candidates(const char *text, char out[][9], int max);
-/* Folds a name for comparison: no spaces (ASCII or ideographic), full-width forms to ASCII, ASCII lower case.
+/*
+ * Folds a name for comparison: no spaces (ASCII or ideographic), full-width forms to ASCII, ASCII lower case.
  */
 void cr_match_fold_name(const char *in, char *out, size_t outlen);
 /* Decides what credit c is, by the rules of SPEC 7. */

@@ -385,7 +385,8 @@ on_signal(uv_signal_t *h, int sig)
 	uv_timer_stop(&d->schedule);
 	if (d->watching)
 		uv_fs_event_stop(&d->inbox);
-	/* Work queued but not started is cancelled (its after_job sees UV_ECANCELED); started work finishes.
+	/*
+	 * Work queued but not started is cancelled (its after_job sees UV_ECANCELED); started work finishes.
 	 */
 	for (int i = 0; i < d->nslots; i++)
 		if (d->slots[i].busy)

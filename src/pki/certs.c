@@ -19,7 +19,7 @@ cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *
 
 	*created = 0;
 	if (strcmp(token, "primary") != 0 && strcmp(token, "secondary") != 0)
-		return cr_err_user(err, CR_EINVAL, "token", "token must be primary or secondary");
+		return cr_err_user(err, CR_EINVAL, "token", "证书锁应为 primary（主锁）或 secondary（副锁）");
 	if ((rc = cr_x509_info(x, info, err)) != 0)
 		return rc;
 	if (info->is_ca)

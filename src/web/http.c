@@ -113,6 +113,18 @@ reason(int status)
 	}
 }
 
+/* 1 when the header lines in headers ("Name: value\r\n"...) hold one called name. */
+static int
+has_header(const char *headers, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = headers; *p; p = strstr(p, "\r\n") ? strstr(p, "\r\n") + 2 : p + strlen(p))
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':')
+			return 1;
+	return 0;
+}
+
 void
 cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size_t len)
 {
@@ -127,11 +139,11 @@ cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size
 	if (status >= 500)
 		cr_error("http: %s %s: %d: %s", r->method, r->route ? r->route->pattern : r->path, status,
 		         r->why ? r->why : reason(status));
-	/* libfcgi's own printf knows no %zu: format here. */
-	n = snprintf(head, sizeof head,
-	             "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-	             "Cache-Control: no-store\r\n%s\r\n",
-	             status, reason(status), ctype, len, r->headers);
+	/* libfcgi's own printf knows no %zu: format here.  No caching unless the handler said otherwise. */
+	n = snprintf(
+	    head, sizeof head, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s\r\n", status,
+	    reason(status), ctype, len,
+	    has_header(r->headers, "Cache-Control") ? "" : "Cache-Control: no-store\r\n", r->headers);
 	if (n < 0 || (size_t)n >= sizeof head)
 		n = snprintf(head, sizeof head,
 		             "Status: 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");

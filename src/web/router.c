@@ -178,7 +178,8 @@ is_loopback(const char *addr)
 	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
 }
 
-/* Uploads may be as large as attachments.max_bytes; everything else web.max_body; a stream is the handler's.
+/*
+ * Uploads may be as large as attachments.max_bytes; everything else web.max_body; a stream is the handler's.
  */
 static int
 read_body(struct cr_req *r)

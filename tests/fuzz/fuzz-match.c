@@ -1,4 +1,5 @@
-/* libFuzzer target: the remittance-text scanner and the name folding on any bytes, and a decision over them.
+/*
+ * libFuzzer target: the remittance-text scanner and the name folding on any bytes, and a decision over them.
  */
 #include <stddef.h>
 #include <stdint.h>

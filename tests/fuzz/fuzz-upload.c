@@ -1,4 +1,5 @@
-/* libFuzzer target: the upload checks (type by content, then the real parsers, in-process here) on any bytes.
+/*
+ * libFuzzer target: the upload checks (type by content, then the real parsers, in-process here) on any bytes.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -43,7 +43,8 @@ make_pdf(char *out, size_t room, int xref_stream)
 	if (xref_stream) {
 		size_t x = n;
 
-		/* Rows of type (1 byte), offset (2), generation (1): the free head, objects 1-3, the stream.
+		/*
+		 * Rows of type (1 byte), offset (2), generation (1): the free head, objects 1-3, the stream.
 		 */
 		n += snprintf(out + n, room - n,
 		              "4 0 obj\n<</Type/XRef/Size 5/W[1 2 1]/Root 1 0 R/Length 20>>\nstream\n");
