@@ -94,7 +94,7 @@ field_check(int i, const char *v, char out[CR_FORM_BYTES], struct cr_err *err)
 
 /* Merges text field i from its JSON object obj (top level or a sub-object); 0 or an error in one. */
 static int
-merge_field(struct cr_form *form, int i, json_t *obj, struct cr_err *one)
+merge_field(struct cr_appform *form, int i, json_t *obj, struct cr_err *one)
 {
 	const struct field *f = &fields[i];
 	char canon[CR_FORM_BYTES];
@@ -138,7 +138,7 @@ int_member(json_t *in, const char *key, const char *label, long long lo, long lo
 
 /* The trading centres chosen: a list of distinct active centre ids. */
 static int
-merge_centres(struct cr_db *db, struct cr_form *form, json_t *v, struct cr_err *one)
+merge_centres(struct cr_db *db, struct cr_appform *form, json_t *v, struct cr_err *one)
 {
 	const char *name = "trading_centre_ids";
 	size_t i;
@@ -171,8 +171,8 @@ merge_centres(struct cr_db *db, struct cr_form *form, json_t *v, struct cr_err *
 }
 
 int
-cr_form_merge(struct cr_db *db, const struct cr_config *cfg, struct cr_form *form, json_t *in,
-              struct cr_form_given *given, struct cr_err *err)
+cr_appform_merge(struct cr_db *db, const struct cr_config *cfg, struct cr_appform *form, json_t *in,
+                 struct cr_appform_given *given, struct cr_err *err)
 {
 	struct cr_err one;
 	const char *key;
@@ -237,7 +237,7 @@ cr_form_merge(struct cr_db *db, const struct cr_config *cfg, struct cr_form *for
 }
 
 static int
-field_needed(const struct field *f, const struct cr_form *form, int enterprise)
+field_needed(const struct field *f, const struct cr_appform *form, int enterprise)
 {
 	switch (f->need) {
 	case N_NONE: return 0;
@@ -251,7 +251,7 @@ field_needed(const struct field *f, const struct cr_form *form, int enterprise)
 }
 
 void
-cr_form_missing(const struct cr_form *form, int enterprise, struct cr_err *acc)
+cr_appform_missing(const struct cr_appform *form, int enterprise, struct cr_err *acc)
 {
 	struct cr_err one;
 
@@ -263,7 +263,7 @@ cr_form_missing(const struct cr_form *form, int enterprise, struct cr_err *acc)
 }
 
 void
-cr_form_to_json(const struct cr_form *form, json_t *o)
+cr_appform_to_json(const struct cr_appform *form, json_t *o)
 {
 	json_t *inv = json_object(), *del = json_object();
 
@@ -271,7 +271,7 @@ cr_form_to_json(const struct cr_form *form, json_t *o)
 		json_t *target = fields[i].obj == NULL                   ? o
 		                 : strcmp(fields[i].obj, "invoice") == 0 ? inv
 		                                                         : del;
-		const char *v = cr_form_value(form, i);
+		const char *v = cr_appform_value(form, i);
 
 		json_object_set_new(target, fields[i].key, v ? json_string(v) : json_null());
 	}
@@ -280,7 +280,7 @@ cr_form_to_json(const struct cr_form *form, json_t *o)
 }
 
 const char *
-cr_form_value(const struct cr_form *form, int i)
+cr_appform_value(const struct cr_appform *form, int i)
 {
 	return fields[i].kind == F_ENUM && form->f[i][0] == '\0' ? NULL : form->f[i];
 }

@@ -26,7 +26,7 @@ enum {
 };
 
 /* What an application holds of the form; "" is an empty field. */
-struct cr_form {
+struct cr_appform {
 	char f[CR_FORM_FIELDS][CR_FORM_BYTES];
 	long long certificate_id;
 	long long years;
@@ -35,7 +35,7 @@ struct cr_form {
 };
 
 /* Which members a merge was given. */
-struct cr_form_given {
+struct cr_appform_given {
 	int certificate_id;
 	int centres;
 };
@@ -46,13 +46,13 @@ struct cr_form_given {
  * is not silently dropped.  On CR_EINVAL form may be half-merged: the
  * caller discards it.
  */
-int cr_form_merge(struct cr_db *db, const struct cr_config *cfg, struct cr_form *form, json_t *in,
-                  struct cr_form_given *given, struct cr_err *err);
+int cr_appform_merge(struct cr_db *db, const struct cr_config *cfg, struct cr_appform *form, json_t *in,
+                     struct cr_appform_given *given, struct cr_err *err);
 /* Adds to acc (code CR_EINCOMPLETE) every field still empty that a submit needs. */
-void cr_form_missing(const struct cr_form *form, int enterprise, struct cr_err *acc);
+void cr_appform_missing(const struct cr_appform *form, int enterprise, struct cr_err *acc);
 /* Sets the text fields in o (top-level members, "invoice" and "delivery" objects). */
-void cr_form_to_json(const struct cr_form *form, json_t *o);
+void cr_appform_to_json(const struct cr_appform *form, json_t *o);
 /* The value to store for field i: NULL for an empty choice, else the text. */
-const char *cr_form_value(const struct cr_form *form, int i);
+const char *cr_appform_value(const struct cr_appform *form, int i);
 
 #endif

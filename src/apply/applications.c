@@ -34,7 +34,7 @@ int
 cr_app_load(struct cr_db *db, long long account_id, long long id, int lock, struct cr_app *a,
             struct cr_err *err)
 {
-	struct cr_form *f = &a->form;
+	struct cr_appform *f = &a->form;
 	struct cr_res res;
 	int rc;
 
@@ -94,12 +94,12 @@ open_conflict(struct cr_db *db, long long cert, struct cr_err *err)
 static int
 app_store(struct cr_db *db, const struct cr_app *a, struct cr_err *err)
 {
-	const struct cr_form *f = &a->form;
+	const struct cr_appform *f = &a->form;
 	const char *v[CR_FORM_FIELDS];
 	int rc;
 
 	for (int i = 0; i < CR_FORM_FIELDS; i++)
-		v[i] = cr_form_value(f, i);
+		v[i] = cr_appform_value(f, i);
 	rc = cr_db_exec(
 	    db, NULL, err,
 	    "UPDATE applications SET certificate_id = ?, years = ?, company_name = ?, license_no = ?,"
@@ -117,7 +117,7 @@ app_store(struct cr_db *db, const struct cr_app *a, struct cr_err *err)
 static int
 store_centres(struct cr_db *db, const struct cr_app *a, struct cr_err *err)
 {
-	const struct cr_form *f = &a->form;
+	const struct cr_appform *f = &a->form;
 	int rc =
 	    cr_db_exec(db, NULL, err, "DELETE FROM application_centres WHERE application_id = ?", "i", a->id);
 
@@ -165,13 +165,13 @@ cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_act
               long long *id, struct cr_err *err)
 {
 	long long account_id = actor->id;
-	struct cr_form_given given;
+	struct cr_appform_given given;
 	struct cr_app a;
 	int rc;
 
 	memset(&a, 0, sizeof a);
 	a.form.years = 1;
-	rc = cr_form_merge(db, cfg, &a.form, in, &given, err);
+	rc = cr_appform_merge(db, cfg, &a.form, in, &given, err);
 	if (rc != 0 && rc != CR_EINVAL)
 		return rc;
 	if (!given.certificate_id && (rc == 0 || !names_field(err, "certificate_id"))) {
@@ -217,7 +217,7 @@ int
 cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id, json_t *in,
              struct cr_err *err)
 {
-	struct cr_form_given given;
+	struct cr_appform_given given;
 	struct cr_app a;
 	long long old_cert;
 	int rc;
@@ -227,7 +227,7 @@ cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long account_id
 	if ((rc = cr_app_load(db, account_id, id, 1, &a, err)) != 0 || (rc = cr_app_editable(&a, err)) != 0)
 		goto fail;
 	old_cert = a.form.certificate_id;
-	if ((rc = cr_form_merge(db, cfg, &a.form, in, &given, err)) != 0)
+	if ((rc = cr_appform_merge(db, cfg, &a.form, in, &given, err)) != 0)
 		goto fail;
 	if (given.certificate_id && a.form.certificate_id != old_cert &&
 	    (rc = cr_cert_check_renewable(db, cfg, account_id, a.form.certificate_id, err)) != 0)
@@ -260,7 +260,7 @@ static int
 app_missing(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a, int enterprise,
             struct cr_err *acc)
 {
-	cr_form_missing(&a->form, enterprise, acc);
+	cr_appform_missing(&a->form, enterprise, acc);
 	return cr_attachments_missing(db, cfg, a->id, license_type(a), enterprise, acc);
 }
 
@@ -302,7 +302,7 @@ static json_t *
 app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 {
 	json_t *o = json_object(), *tc = json_array();
-	const struct cr_form *f = &a->form;
+	const struct cr_appform *f = &a->form;
 	struct cr_prices prices;
 	struct cr_err missing;
 	struct cr_res res;
@@ -326,7 +326,7 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 		        : json_null());
 		cr_res_release(&res);
 	}
-	cr_form_to_json(f, o);
+	cr_appform_to_json(f, o);
 	json_object_set_new(o, "years", json_integer(f->years));
 	for (int i = 0; i < f->ncentres; i++)
 		json_array_append_new(tc, json_integer(f->centres[i]));

@@ -25,7 +25,7 @@ struct cr_app {
 	char reject_reason[2001];
 	char created[24], updated[24], submitted[24];
 	int has_reject, has_submitted;
-	struct cr_form form;
+	struct cr_appform form;
 };
 
 /*
