@@ -1,8 +1,9 @@
 #include <string.h>
 
+#include "account.h"
 #include "log.h"
-#include "login.h"
 #include "password.h"
+#include "throttle.h"
 #include "utf8.h"
 
 /* A wrong account or password: recorded, audited and logged; CR_EAUTH. */

@@ -7,11 +7,11 @@
 
 #include <stddef.h>
 
+#include "account.h"
 #include "err.h"
 
 #define CR_PW_ENCODED_MAX 128
 #define CR_PW_MIN_LEN 8
-#define CR_PW_MAX_LEN 256
 
 /* Hashes pw into out (CR_PW_ENCODED_MAX bytes). */
 int cr_password_hash(const char *pw, char out[CR_PW_ENCODED_MAX], struct cr_err *err);

@@ -1,8 +1,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "account.h"
 #include "bytes.h"
-#include "session.h"
 
 void
 cr_session_csrf(const char *token, char csrf[CR_CSRF_HEX + 1])

@@ -18,10 +18,9 @@
 
 #include <stdint.h>
 
+#include "account.h"
 #include "config.h"
 #include "db.h"
-
-#define CR_DEVICE_HEX 64 /* characters of a device cookie */
 
 struct cr_throttle_try {
 	long long id;       /* the attempt's row */

@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "password.h"
 #include "text.h"
 #include "throttle.h"
-#include "users.h"
 #include "utf8.h"
 
 #define BAD_ROLE "角色无效（可选：enterprise individual reviewer finance admin）"

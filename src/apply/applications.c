@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "account/users.h"
+#include "account/account.h"
 #include "applications.h"
 #include "attachments.h"
 #include "json.h"

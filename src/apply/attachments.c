@@ -1,7 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "account/users.h"
+#include "account/account.h"
 #include "applications.h"
 #include "attachments.h"
 #include "doccheck.h"

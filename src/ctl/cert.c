@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "account/users.h"
+#include "account/account.h"
 #include "ctl.h"
 #include "pki/certs.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "account/users.h"
+#include "account/account.h"
 #include "ctl.h"
 #include "log.h"
 #include "pki/ca.h"

@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "account/password.h"
-#include "account/users.h"
+#include "account/account.h"
 #include "ctl.h"
 
 int

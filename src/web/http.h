@@ -16,7 +16,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "account/session.h"
+#include "account/account.h"
 #include "audit.h"
 #include "config.h"
 #include "counters.h"

@@ -2,8 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "account/login.h"
-#include "account/password.h"
+#include "account/account.h"
 #include "handlers.h"
 
 static json_t *

@@ -1,7 +1,7 @@
 /* Hex, SHA-256, constant-time compare, random bytes and UTF-8 checks. */
 #include <string.h>
 
-#include "account/session.h"
+#include "account/account.h"
 #include "bytes.h"
 #include "tap.h"
 #include "utf8.h"
