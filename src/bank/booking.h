@@ -1,15 +1,19 @@
 /*
  * The state of one statement import, shared by statements.c (the passes over
  * the file, the statement's row) and booking.c (matching and booking a
- * batch of credits).  Internal to the library: callers use statements.h.
+ * batch of credits).  Internal to the wing: callers use bank.h.
  */
 #ifndef CR_BOOKING_H
 #define CR_BOOKING_H
 
 #include <stddef.h>
 
+#include "bank.h"
 #include "match.h"
-#include "statements.h"
+
+/* Records a statement received for a later import (an upload): status queued; *id its row. */
+int cr_statement_queue(struct cr_db *db, const char *sha256, const char *name, const char *source,
+                       const struct cr_actor *actor, long long *id, int *done, struct cr_err *err);
 
 /* Occurrences of content keys within one file: two identical payments on one day are two payments. */
 struct cr_seen {

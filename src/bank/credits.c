@@ -1,7 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "credits.h"
+#include "bank.h"
 #include "csvwrite.h"
 #include "json.h"
 #include "match.h"

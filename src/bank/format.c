@@ -34,6 +34,12 @@ cr_stmt_format_ext(enum cr_stmt_format f)
 	return "txt";
 }
 
+void
+cr_stmt_keep_name(const char *sha, enum cr_stmt_format fmt, char out[72])
+{
+	snprintf(out, 72, "%.64s.%s", sha, cr_stmt_format_ext(fmt));
+}
+
 int
 cr_stmt_format_file(const char *path, enum cr_stmt_format *fmt, struct cr_err *err)
 {

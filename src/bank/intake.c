@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,14 +9,25 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bank.h"
+#include "booking.h"
 #include "bytes.h"
 #include "file.h"
-#include "intake.h"
+#include "format.h"
 #include "jobs.h"
 #include "log.h"
-#include "statements.h"
 #include "utf8.h"
 #include "xls.h"
+
+struct cr_intake {
+	const struct cr_config *cfg;
+	char dir[4200], tmp[4300];
+	int fd;
+	EVP_MD_CTX *md;
+	unsigned char head[CR_STMT_HEAD];
+	size_t headlen;
+	long long got;
+};
 
 void
 cr_intake_name(const char *given, char *out, size_t outlen)
@@ -33,21 +45,19 @@ cr_intake_name(const char *given, char *out, size_t outlen)
 	strftime(out, outlen, "upload-%Y%m%d-%H%M%S.xml", &tm);
 }
 
-void
-cr_intake_keep_name(const char *sha, enum cr_stmt_format fmt, char out[72])
-{
-	snprintf(out, 72, "%.64s.%s", sha, cr_stmt_format_ext(fmt));
-}
-
 int
-cr_intake_begin(struct cr_intake *in, const struct cr_config *cfg, long long len, struct cr_err *err)
+cr_intake_begin(struct cr_intake **out, const struct cr_config *cfg, long long len, struct cr_err *err)
 {
-	memset(in, 0, sizeof *in);
-	in->fd = -1;
-	in->cfg = cfg;
+	struct cr_intake *in;
+
+	*out = NULL;
 	if (len > cfg->bank_max_file)
 		return cr_err_user(err, CR_ETOOBIG, NULL, "文件过大（最多 %lld 字节）",
 		                   (long long)cfg->bank_max_file);
+	if ((in = calloc(1, sizeof *in)) == NULL)
+		return cr_err_set(err, CR_ENOMEM, "statements: out of memory");
+	in->fd = -1;
+	in->cfg = cfg;
 	snprintf(in->dir, sizeof in->dir, "%s/statements", cfg->paths_data_dir);
 	mkdir(in->dir, 0750);
 	snprintf(in->tmp, sizeof in->tmp, "%s/.upload-XXXXXX", in->dir);
@@ -58,6 +68,7 @@ cr_intake_begin(struct cr_intake *in, const struct cr_config *cfg, long long len
 		cr_intake_abort(in);
 		return CR_EIO;
 	}
+	*out = in;
 	return 0;
 }
 
@@ -84,13 +95,14 @@ cr_intake_write(struct cr_intake *in, const void *buf, size_t n, struct cr_err *
 void
 cr_intake_abort(struct cr_intake *in)
 {
+	if (in == NULL)
+		return;
 	if (in->fd >= 0) {
 		close(in->fd);
 		unlink(in->tmp);
-		in->fd = -1;
 	}
 	EVP_MD_CTX_free(in->md);
-	in->md = NULL;
+	free(in);
 }
 
 /* Keeps the whole file under its SHA-256 and format; path receives where. */
@@ -114,13 +126,13 @@ keep(struct cr_intake *in, char sha[65], char path[4300], struct cr_err *err)
 	}
 	EVP_DigestFinal_ex(in->md, md, &mdlen);
 	cr_hex(sha, md, mdlen);
-	cr_intake_keep_name(sha, fmt, name);
+	cr_stmt_keep_name(sha, fmt, name);
 	snprintf(path, 4300, "%s/%s", in->dir, name);
 	if (fsync(in->fd) != 0 || rename(in->tmp, path) != 0)
 		return cr_err_set(err, CR_EIO, "statements: cannot keep an uploaded statement as %s: %s",
 		                  path, strerror(errno));
 	close(in->fd);
-	in->fd = -1;
+	in->fd = -1; /* kept: nothing for cr_intake_abort to remove */
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bank.h"
 #include "bankexport.h"
 #include "booking.h"
 #include "bytes.h"
@@ -14,7 +15,6 @@
 #include "match.h"
 #include "orderno.h"
 #include "pay/payments.h"
-#include "statements.h"
 #include "status.h"
 
 #define ATTEMPTS 3 /* an import that meets a deadlock starts over (what it booked stays booked) */

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bank/statements.h"
+#include "bank/bank.h"
 #include "ctl.h"
 
 int

@@ -6,7 +6,7 @@
 #include <time.h>
 #include <uv.h>
 
-#include "bank/inbox.h"
+#include "bank/bank.h"
 #include "daemon.h"
 #include "db.h"
 #include "jobkinds.h"

@@ -5,8 +5,7 @@
 #include <unistd.h>
 
 #include "apply/attachments.h"
-#include "bank/inbox.h"
-#include "bank/intake.h"
+#include "bank/bank.h"
 #include "jobkinds.h"
 #include "log.h"
 #include "orders.h"

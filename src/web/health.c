@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bank/statements.h"
+#include "bank/bank.h"
 #include "handlers.h"
 #include "jobs.h"
 #include "router.h"

@@ -6,9 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bank/credits.h"
-#include "bank/intake.h"
-#include "bank/statements.h"
+#include "bank/bank.h"
 #include "handlers.h"
 
 void
@@ -46,7 +44,7 @@ cr_h_statement_upload(struct cr_req *r)
 	const char *cl = cr_req_param(r, "CONTENT_LENGTH");
 	long long len = *cl ? strtoll(cl, NULL, 10) : -1, got = 0;
 	struct cr_actor actor = cr_req_actor(r);
-	struct cr_intake in;
+	struct cr_intake *in;
 	struct cr_err err;
 	char given[801], name[801], buf[65536];
 	long long id;
@@ -70,18 +68,18 @@ cr_h_statement_upload(struct cr_req *r)
 
 		if (n <= 0)
 			break;
-		if ((rc = cr_intake_write(&in, buf, (size_t)n, &err)) != 0) {
+		if ((rc = cr_intake_write(in, buf, (size_t)n, &err)) != 0) {
 			cr_reply_cr_err(r, &err);
 			return;
 		}
 		got += n;
 	}
 	if (got != len) {
-		cr_intake_abort(&in);
+		cr_intake_abort(in);
 		cr_reply_error(r, 400, "bad_request", NULL, "上传不完整，请重试");
 		return;
 	}
-	if ((rc = cr_intake_finish(&in, r->web->db, name, &actor, &id, &done, &err)) != 0) {
+	if ((rc = cr_intake_finish(in, r->web->db, name, &actor, &id, &done, &err)) != 0) {
 		cr_reply_cr_err(r, &err);
 		return;
 	}
