@@ -6,7 +6,7 @@
 #include "audit.h"
 #include "booking.h"
 #include "orderno.h"
-#include "pay/payments.h"
+#include "pay/pay.h"
 
 void
 cr_booking_count(struct cr_import *im, const char *status)

@@ -7,7 +7,7 @@
 #include "match.h"
 #include "money.h"
 #include "orderno.h"
-#include "pay/payments.h"
+#include "pay/pay.h"
 #include "status.h"
 #include "text.h"
 

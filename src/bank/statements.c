@@ -14,7 +14,7 @@
 #include "log.h"
 #include "match.h"
 #include "orderno.h"
-#include "pay/payments.h"
+#include "pay/pay.h"
 #include "status.h"
 
 #define ATTEMPTS 3 /* an import that meets a deadlock starts over (what it booked stays booked) */

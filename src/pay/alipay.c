@@ -556,3 +556,23 @@ cr_alipay_close(const struct cr_config *cfg, const char *order_no, struct cr_err
 	json_decref(all);
 	return rc;
 }
+
+int
+cr_alipay_return_check(const struct cr_config *cfg, const char *query, char order_no[9], struct cr_err *err)
+{
+	struct cr_form f;
+	const char *no;
+	int rc;
+
+	if ((rc = cr_form_parse(query, strlen(query), &f, err)) != 0)
+		return rc;
+	no = cr_form_get(&f, "out_trade_no");
+	if ((rc = cr_alipay_verify(cfg, &f, err)) == 0) {
+		if (no && strlen(no) == 8 && strspn(no, "0123456789") == 8)
+			memcpy(order_no, no, 9);
+		else
+			rc = cr_err_set(err, CR_EINVAL, "alipay: return: no order number");
+	}
+	cr_form_release(&f);
+	return rc;
+}

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "form.h"
 #include "onlinepay.h"
+#include "pay.h"
 
 /* Whether [alipay] is configured (app_id and both keys). */
 int cr_alipay_enabled(const struct cr_config *cfg);
@@ -32,16 +33,6 @@ int cr_alipay_pay_url(const struct cr_config *cfg, const struct cr_pay_attempt *
  * kept, on the raw bytes as sent.  0 when it holds; CR_EINVAL otherwise.
  */
 int cr_alipay_verify(const struct cr_config *cfg, const struct cr_form *f, struct cr_err *err);
-
-/*
- * A notification (the form body): verified, then app_id, seller_id,
- * out_trade_no, total_amount, trade_status, trade_no checked and the
- * payment booked once (onlinepay.c).  0: answer "success" (booked now, seen
- * before, or a status that books nothing); otherwise refused, nothing
- * booked, err saying why (without secrets).
- */
-int cr_alipay_notify(struct cr_db *db, const struct cr_config *cfg, const char *body, size_t len, int *booked,
-                     struct cr_err *err);
 
 /*
  * Asks Alipay about order_no's trade (alipay.trade.query) and books it when

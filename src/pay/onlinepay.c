@@ -3,7 +3,7 @@
 #include "alipay.h"
 #include "log.h"
 #include "onlinepay.h"
-#include "payments.h"
+#include "pay.h"
 #include "wechat.h"
 
 static int

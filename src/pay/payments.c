@@ -3,7 +3,7 @@
 
 #include "messages.h"
 #include "money.h"
-#include "payments.h"
+#include "pay.h"
 #include "pki/issue.h"
 
 int

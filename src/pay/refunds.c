@@ -4,7 +4,7 @@
 #include "json.h"
 #include "log.h"
 #include "onlinepay.h"
-#include "refunds.h"
+#include "pay.h"
 #include "utf8.h"
 
 struct refund {

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "db.h"
 #include "onlinepay.h"
+#include "pay.h"
 
 #define CR_WECHAT_SKEW 300 /* seconds a notification's timestamp may be off */
 
@@ -27,21 +28,10 @@ int cr_wechat_native(const struct cr_config *cfg, const struct cr_pay_attempt *a
                      struct cr_err *err);
 
 /* The headers of a notification or an answer. */
-struct cr_wechat_sig {
-	const char *timestamp, *nonce, *signature, *serial;
-};
 
 /* Checks a signed message from WeChat Pay (time window, key by serial, signature); 0 when it holds. */
 int cr_wechat_verify(const struct cr_config *cfg, const struct cr_wechat_sig *s, const char *body, size_t len,
                      struct cr_err *err);
-
-/*
- * A notification: verified, decrypted, mchid, appid, out_trade_no,
- * amount.total and trade_state checked, booked once (onlinepay.c).  0:
- * answer success; otherwise refused, nothing booked, err saying why.
- */
-int cr_wechat_notify(struct cr_db *db, const struct cr_config *cfg, const struct cr_wechat_sig *s,
-                     const char *body, size_t len, int *booked, struct cr_err *err);
 
 /* Asks WeChat Pay about order_no's trade and books it when paid (source "query"); 0 when nothing to book. */
 int cr_wechat_query(struct cr_db *db, const struct cr_config *cfg, const char *order_no, int *booked,

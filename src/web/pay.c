@@ -7,10 +7,7 @@
 
 #include "handlers.h"
 #include "log.h"
-#include "pay/alipay.h"
-#include "pay/onlinepay.h"
-#include "pay/refunds.h"
-#include "pay/wechat.h"
+#include "pay/pay.h"
 #include "qr.h"
 
 void
@@ -91,22 +88,15 @@ cr_h_alipay_notify(struct cr_req *r)
 void
 cr_h_alipay_return(struct cr_req *r)
 {
-	const char *q = r->query ? r->query : "", *no;
 	struct cr_err err;
-	struct cr_form f;
 	struct cr_db *db;
-	char loc[80] = "/portal.html#/orders";
+	char loc[80] = "/portal.html#/orders", no[9];
 
-	if (cr_form_parse(q, strlen(q), &f, &err) == 0) {
-		no = cr_form_get(&f, "out_trade_no");
-		if (cr_alipay_verify(r->web->cfg, &f, &err) == 0 && no && strlen(no) == 8 &&
-		    strspn(no, "0123456789") == 8 && (db = cr_web_db(r->web, &err)) != NULL &&
-		    cr_online_returned(db, "alipay", no, &err) == 0)
-			snprintf(loc, sizeof loc, "/portal.html#/orders/%s?paying=alipay", no);
-		else
-			cr_warn("pay: alipay return from %s not taken: %s", r->remote_addr, err.msg);
-		cr_form_release(&f);
-	}
+	if (cr_alipay_return_check(r->web->cfg, r->query ? r->query : "", no, &err) == 0 &&
+	    (db = cr_web_db(r->web, &err)) != NULL && cr_online_returned(db, "alipay", no, &err) == 0)
+		snprintf(loc, sizeof loc, "/portal.html#/orders/%s?paying=alipay", no);
+	else
+		cr_warn("pay: alipay return from %s not taken: %s", r->remote_addr, err.msg);
 	cr_req_header(r, "Location: %s", loc);
 	cr_reply(r, 303, "text/plain; charset=utf-8", "", 0);
 }

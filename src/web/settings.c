@@ -2,7 +2,7 @@
    GET /api/v1/agency: who runs the service, for the login page and every footer. */
 #include "dockinds.h"
 #include "handlers.h"
-#include "pay/onlinepay.h"
+#include "pay/pay.h"
 #include "price.h"
 #include "status.h"
 
