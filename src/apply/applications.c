@@ -6,7 +6,7 @@
 #include "applications.h"
 #include "attachments.h"
 #include "json.h"
-#include "pki/certs.h"
+#include "pki/pki.h"
 #include "price.h"
 #include "status.h"
 #include "timefmt.h"

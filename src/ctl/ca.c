@@ -13,9 +13,7 @@
 #include <time.h>
 
 #include "ctl.h"
-#include "pki/ca.h"
-#include "pki/hsm.h"
-#include "pki/x509.h"
+#include "pki/pki.h"
 
 static int
 usage(void)

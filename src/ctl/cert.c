@@ -5,7 +5,7 @@
 
 #include "account/account.h"
 #include "ctl.h"
-#include "pki/certs.h"
+#include "pki/pki.h"
 
 /* Imports every certificate of one file; 0, or 1 when any failed. */
 static int

@@ -14,9 +14,7 @@
 #include "account/account.h"
 #include "ctl.h"
 #include "log.h"
-#include "pki/ca.h"
-#include "pki/certs.h"
-#include "pki/x509.h"
+#include "pki/pki.h"
 
 #define DEMO_PASSWORD "demo-password-1"
 

@@ -10,8 +10,7 @@
 #include "log.h"
 #include "orders.h"
 #include "pay/pay.h"
-#include "pki/certs.h"
-#include "pki/issue.h"
+#include "pki/pki.h"
 #include "upload.h"
 
 /*

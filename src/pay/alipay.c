@@ -12,7 +12,7 @@
 #include "file.h"
 #include "log.h"
 #include "money.h"
-#include "pki/x509.h"
+#include "pki/pki.h"
 #include "utf8.h"
 
 #define SIGN_MAX 1024 /* base64 characters of an RSA signature (8192-bit keys at most) */

@@ -4,7 +4,7 @@
 #include "messages.h"
 #include "money.h"
 #include "pay.h"
-#include "pki/issue.h"
+#include "pki/pki.h"
 
 int
 cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, const struct cr_payment_src *src,

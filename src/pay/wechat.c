@@ -11,7 +11,7 @@
 #include "bytes.h"
 #include "fetch.h"
 #include "log.h"
-#include "pki/x509.h"
+#include "pki/pki.h"
 #include "wechat.h"
 
 #define PLATFORM_MAX 8

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ca.h"
 #include "hsm.h"
+#include "pki.h"
 #include "x509.h"
 
 void

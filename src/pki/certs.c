@@ -3,11 +3,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "certs.h"
 #include "json.h"
 #include "messages.h"
+#include "pki.h"
 #include "renewal.h"
 #include "status.h"
+#include "x509.h"
 
 int
 cr_cert_import(struct cr_db *db, long long account_id, const char *token, X509 *x, long long *id,

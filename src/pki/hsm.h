@@ -13,8 +13,6 @@
 
 #include "err.h"
 
-/* Whether a ca.key value names a PKCS#11 object rather than a file. */
-int cr_hsm_is_uri(const char *key);
 /*
  * The private key at uri, through the engine (initialised once a process,
  * kept for the next loads).  The caller frees the handle with

@@ -6,9 +6,9 @@
 
 #include "audit.h"
 #include "csr.h"
-#include "issue.h"
 #include "jobs.h"
 #include "messages.h"
+#include "pki.h"
 #include "timefmt.h"
 #include "x509.h"
 

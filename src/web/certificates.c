@@ -7,8 +7,7 @@
 
 #include "centres.h"
 #include "handlers.h"
-#include "pki/certs.h"
-#include "pki/issue.h"
+#include "pki/pki.h"
 
 void
 cr_h_certificates(struct cr_req *r)

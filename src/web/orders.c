@@ -1,7 +1,7 @@
 /* Orders: /api/v1/orders[/{order_no}]. */
 #include "orders.h"
 #include "handlers.h"
-#include "pki/certs.h"
+#include "pki/pki.h"
 
 void
 cr_h_orders(struct cr_req *r)
