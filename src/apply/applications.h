@@ -1,14 +1,7 @@
 /*
- * Renewal applications (SPEC 4, 6, 10): the wizard's draft, stored and
- * read back, and its state machine (submit, cancel, delete; approve and
- * reject in review.c), every change through one transition helper.
- *
- * Every function takes the account the caller acts for: an application of
- * another account is CR_ENOTFOUND, exactly like one that does not exist.
- * account_id 0 means staff, who may read any application.
- * Validation failures are CR_EINVAL naming every field at fault (err.h);
- * wrong-state changes are CR_ECONFLICT, with a Chinese message.
- * JSON results are new references owned by the caller.
+ * An application inside the wing (apply.h has what customers do with it):
+ * loaded and locked as a struct, and every change of its status made
+ * through one transition helper, which review.c uses too.
  */
 #ifndef CR_APPLICATIONS_H
 #define CR_APPLICATIONS_H
@@ -16,6 +9,7 @@
 #include <jansson.h>
 
 #include "appform.h"
+#include "apply.h"
 #include "audit.h"
 #include "db.h"
 
@@ -56,24 +50,5 @@ struct cr_app_move {
  */
 int cr_app_transition(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
                       long long account_id, long long id, const struct cr_app_move *mv, struct cr_err *err);
-
-/* Customer actions take the customer as actor (actor->id is the account). */
-int cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, json_t *in,
-                  long long *id, struct cr_err *err);
-int cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
-                 json_t *in, struct cr_err *err);
-/* The full application (SPEC 10 fields, plus missing, history, required_attachments). */
-int cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
-               json_t **out, struct cr_err *err);
-/* period: "3m" or "all"; status: NULL/"" for all, or one status. */
-int cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
-                const char *status, json_t **out, struct cr_err *err);
-/* Submits (from draft or rejected); CR_EINCOMPLETE naming every missing field or attachment. */
-int cr_app_submit(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, int enterprise,
-                  long long id, struct cr_err *err);
-int cr_app_cancel(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err);
-/* Deletes a draft with its attachments (files removed after the commit). */
-int cr_app_delete(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
-                  struct cr_err *err);
 
 #endif

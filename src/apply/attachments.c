@@ -1,10 +1,12 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "account/account.h"
 #include "applications.h"
 #include "attachments.h"
 #include "doccheck.h"
+#include "pdfpreview.h"
 #include "upload.h"
 
 /* 1 when name is an item of the comma-separated list. */
@@ -234,4 +236,26 @@ cr_attachment_referenced(const char *name, void *db)
 	found = res.nrows > 0;
 	cr_res_release(&res);
 	return found;
+}
+
+int
+cr_attachment_preview(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long app_id,
+                      const char *kind, char **data, size_t *len, char ctype[41], struct cr_err *err)
+{
+	char *png;
+	size_t pnglen;
+	int rc;
+
+	if ((rc = cr_attachment_get(db, cfg, account_id, app_id, kind, data, len, ctype, err)) != 0 ||
+	    strcmp(ctype, "application/pdf") != 0)
+		return rc;
+	rc = cr_pdf_preview(*data, *len, CR_PREVIEW_WIDTH, &png, &pnglen, err);
+	free(*data);
+	*data = NULL;
+	if (rc != 0)
+		return rc;
+	*data = png;
+	*len = pnglen;
+	snprintf(ctype, 41, "image/png");
+	return 0;
 }

@@ -1,11 +1,11 @@
 #include <stdio.h>
 
 #include "applications.h"
+#include "apply.h"
 #include "idcheck.h"
 #include "messages.h"
 #include "orders.h"
 #include "price.h"
-#include "review.h"
 #include "status.h"
 #include "text.h"
 

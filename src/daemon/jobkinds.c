@@ -4,7 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "apply/attachments.h"
+#include "apply/apply.h"
 #include "bank/bank.h"
 #include "jobkinds.h"
 #include "log.h"

@@ -2,9 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apply/applications.h"
-#include "apply/attachments.h"
-#include "apply/pdfpreview.h"
+#include "apply/apply.h"
 #include "handlers.h"
 
 /* Answers with the application as it is now (after a change). */
@@ -134,17 +132,23 @@ cr_h_attachment_put(struct cr_req *r)
 	cr_reply_result(r, rc, &err, 201, out);
 }
 
-/* The attachment the path names, as the requester may see it; 0, or the refusal has been answered. */
+/*
+ * The attachment the path names as the requester may see it, whole or (with
+ * preview) as the picture the review page shows; 0, or the refusal has been
+ * answered.
+ */
 static int
-attachment_of(struct cr_req *r, char **data, size_t *len, char ctype[41])
+attachment_of(struct cr_req *r, int preview, char **data, size_t *len, char ctype[41])
 {
 	long long id = cr_req_id(r, 0);
 	struct cr_err err;
+	int rc;
 
 	if (!id)
 		return -1;
-	if (cr_attachment_get(r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], data, len, ctype,
-	                      &err) != 0) {
+	rc = (preview ? cr_attachment_preview : cr_attachment_get)(r->web->db, r->web->cfg, cr_req_account(r),
+	                                                           id, r->args[1], data, len, ctype, &err);
+	if (rc != 0) {
 		cr_reply_cr_err(r, &err);
 		return -1;
 	}
@@ -157,7 +161,7 @@ cr_h_attachment_get(struct cr_req *r)
 	char ctype[41], *data = NULL;
 	size_t len;
 
-	if (attachment_of(r, &data, &len, ctype) != 0)
+	if (attachment_of(r, 0, &data, &len, ctype) != 0)
 		return;
 	cr_req_header(r, "Content-Disposition: inline; filename=\"%s.%s\"", r->args[1],
 	              strcmp(ctype, "application/pdf") == 0 ? "pdf" : "jpg");
@@ -169,24 +173,13 @@ cr_h_attachment_get(struct cr_req *r)
 void
 cr_h_attachment_preview(struct cr_req *r)
 {
-	char ctype[41], *data = NULL, *png = NULL;
-	struct cr_err err;
-	size_t len, pnglen;
+	char ctype[41], *data = NULL;
+	size_t len;
 
-	if (attachment_of(r, &data, &len, ctype) != 0)
+	if (attachment_of(r, 1, &data, &len, ctype) != 0)
 		return;
-	if (strcmp(ctype, "application/pdf") != 0) {
-		cr_reply(r, 200, ctype, data, len);
-		free(data);
-		return;
-	}
-	if (cr_pdf_preview(data, len, CR_PREVIEW_WIDTH, &png, &pnglen, &err) != 0) {
-		free(data);
-		cr_reply_cr_err(r, &err);
-		return;
-	}
+	if (strcmp(ctype, "image/png") == 0)
+		cr_req_header(r, "Cache-Control: private, max-age=300");
+	cr_reply(r, 200, ctype, data, len);
 	free(data);
-	cr_req_header(r, "Cache-Control: private, max-age=300");
-	cr_reply(r, 200, "image/png", png, pnglen);
-	free(png);
 }

@@ -1,5 +1,5 @@
 /* The reviewer's API: /api/v1/review/applications[?status=], …/{id}/approve, …/{id}/reject. */
-#include "apply/review.h"
+#include "apply/apply.h"
 #include "handlers.h"
 
 void

@@ -1,0 +1,92 @@
+/*
+ * The application wing's public interface: a customer's renewal
+ * applications (applications.c), their scanned documents (attachments.c)
+ * and the staff's review (review.c).  The form's fields, the checks of
+ * identifiers and documents and the PDF preview are the wing's own.
+ */
+#ifndef CR_APPLY_H
+#define CR_APPLY_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "audit.h"
+#include "config.h"
+#include "db.h"
+
+/*
+ * Renewal applications (SPEC 4, 6, 10): the wizard's draft, stored and
+ * read back, and its state machine (submit, cancel, delete; approve and
+ * reject in review.c), every change through one transition helper.
+ *
+ * Every function takes the account the caller acts for: an application of
+ * another account is CR_ENOTFOUND, exactly like one that does not exist.
+ * account_id 0 means staff, who may read any application.
+ * Validation failures are CR_EINVAL naming every field at fault (err.h);
+ * wrong-state changes are CR_ECONFLICT, with a Chinese message.
+ * JSON results are new references owned by the caller.
+ */
+/* Customer actions take the customer as actor (actor->id is the account). */
+int cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, json_t *in,
+                  long long *id, struct cr_err *err);
+int cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
+                 json_t *in, struct cr_err *err);
+/* The full application (SPEC 10 fields, plus missing, history, required_attachments). */
+int cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
+               json_t **out, struct cr_err *err);
+/* period: "3m" or "all"; status: NULL/"" for all, or one status. */
+int cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
+                const char *status, json_t **out, struct cr_err *err);
+/* Submits (from draft or rejected); CR_EINCOMPLETE naming every missing field or attachment. */
+int cr_app_submit(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, int enterprise,
+                  long long id, struct cr_err *err);
+int cr_app_cancel(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err);
+/* Deletes a draft with its attachments (files removed after the commit). */
+int cr_app_delete(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
+                  struct cr_err *err);
+
+/*
+ * The scanned documents of an application (SPEC 6), judged by content when
+ * stored (upload.h, then doccheck.c's parsers) and kept under
+ * attachments.dir with a random name.  A customer reaches only their own
+ * (account_id), staff (account_id 0) any.
+ */
+/*
+ * Stores an uploaded document (already read whole) for an editable
+ * application; replaces the kind's previous file.  A file that is not a
+ * JPEG or PDF is CR_EBADFILE naming "attachments.KIND".  *out: {kind,
+ * sha256, bytes, content_type}.
+ */
+int cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long app_id,
+                      const char *kind, const void *data, size_t len, json_t **out, struct cr_err *err);
+/* Reads an attachment back; *data is the caller's to free; ctype its media type. */
+int cr_attachment_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long app_id,
+                      const char *kind, char **data, size_t *len, char ctype[41], struct cr_err *err);
+/*
+ * The picture of an attachment the review page shows: a PDF's first page
+ * drawn as a PNG (ctype "image/png", rendered in a child process), a JPEG
+ * as it is.  As cr_attachment_get otherwise.
+ */
+int cr_attachment_preview(struct cr_db *db, const struct cr_config *cfg, long long account_id,
+                          long long app_id, const char *kind, char **data, size_t *len, char ctype[41],
+                          struct cr_err *err);
+/* 1 when a row names the stored file name (or when the database cannot tell): the sweep keeps it. */
+int cr_attachment_referenced(const char *name, void *db);
+
+/*
+ * Review (staff, SPEC 4): the queue of applications waiting, approval
+ * (which creates the order with the amount fixed now) and rejection with a
+ * reason (1..500 characters).  Both move the application through
+ * cr_app_transition, post a message to the customer and are audited.
+ */
+int cr_review_approve(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
+                      long long id, char order_no[9], long long *amount, struct cr_err *err);
+int cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason,
+                     struct cr_err *err);
+/*
+ * Applications in status (default submitted), oldest first, with how long each has waited: {"items":[...]}.
+ */
+int cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, json_t **out,
+                    struct cr_err *err);
+
+#endif
