@@ -2,6 +2,7 @@
 and the workers keep serving (no worker dies)."""
 import os
 import subprocess
+import urllib.parse
 
 from crtest import *
 
@@ -68,8 +69,35 @@ ok(hd.get("Allow") == "GET", "405 says which methods are allowed", hd.get("Allow
 st, body, hd = c.raw("PATCH", "/api/v1/session", "{}")
 ok(st == 405 and set(hd.get("Allow", "").split(", ")) == {"POST", "DELETE"}, "Allow lists every method of a path",
    hd.get("Allow"))
-st, body = c.json("GET", "/api/v1/me?x=%27%20OR%201%3D1%20--")
-ok(st == 401, "SQL-looking query strings change nothing")
+
+# SQL in query strings, sent where queries are read, by the owner of the data: nothing but the literal text
+# is looked for, and nothing is changed.
+q = urllib.parse.quote
+adm, fin, cust = Client(), Client(), Client()
+adm.login("admin")
+fin.login("finance")
+cust.login("我是测试企业")
+last = sql("SELECT MAX(id) FROM audit_log")[0][0]
+# What the requests below could delete or change (rows the daemon may add meanwhile are not counted).
+counts = ("SELECT (SELECT COUNT(*) FROM audit_log WHERE id <= %s), (SELECT COUNT(*) FROM applications),"
+          " (SELECT COUNT(*) FROM credits), (SELECT COUNT(*) FROM users)" % last)
+before = sql(counts)
+st, body = adm.json("GET", "/api/v1/admin/audit?actor=admin")
+ok(st == 200 and len(body["items"]) > 0, "the audit log filtered by a real actor finds rows", st)
+st, body = adm.json("GET", "/api/v1/admin/audit?actor=" + q("' OR '1'='1"))
+ok(st == 200 and body["items"] == [], "an actor of ' OR '1'='1 finds no row (the text is a value, not SQL)", body)
+st, body = adm.json("GET", "/api/v1/admin/audit?action=" + q("x'; DELETE FROM audit_log; --"))
+ok(st == 200 and body["items"] == [], "an action carrying a DELETE finds no row", body)
+st, body = cust.json("GET", "/api/v1/applications?period=all&status=draft")
+ok(st == 200 and all(a["status"] == "draft" for a in body["items"]), "the owner's applications filtered by a real status", st)
+st, body = cust.json("GET", "/api/v1/applications?period=all&status=" + q("draft' OR '1'='1"))
+ok(st == 400 and error_of(body).get("field") == "status", "the owner's applications with a status of SQL: refused as a status",
+   body)
+st, body = fin.json("GET", "/api/v1/payments?status=" + q("open' OR 1=1 --"))
+ok(st == 400 and error_of(body).get("field") == "status", "credits with a status of SQL: refused as a status", body)
+st, body = fin.json("GET", "/api/v1/invoices.csv?status=" + q("pending' UNION SELECT password_hash FROM users --"))
+ok(st == 400, "the invoice export with a UNION in its status: refused", st)
+ok(sql(counts) == before, "and nothing was deleted or added (audit rows, applications, credits, users)", (before, sql(counts)))
 
 for i in range(50):
     c.raw("POST", "/api/v1/session", "{" * (i + 1))
