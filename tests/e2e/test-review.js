@@ -81,15 +81,23 @@ run(async (browser) => {
   ok((await reviewer.textContent("#review-history")).includes("公章扫描件不清晰"),
      "the reviewer sees the earlier rejection and its reason in the history");
   ok((await reviewer.textContent("#review-applicant")).includes("到期"), "and the certificate being renewed with its expiry");
-  let confirmText = "";
-  reviewer.once("dialog", (d) => { confirmText = d.message(); d.dismiss(); });
-  await reviewer.click("#approve");
-  await reviewer.waitForTimeout(300);
-  ok(confirmText.includes("审核通过") && (await reviewer.textContent("#review-status")) !== "审核通过",
-     "审核通过 asks for confirmation; cancelled, nothing happens", confirmText);
+  // Every approval the page sends is counted: the cancelled click must send none, the confirmed one exactly one.
+  const approvals = [];
+  reviewer.on("request", (q) => {
+    if (q.method() === "POST" && /\/api\/v1\/review\/applications\/\d+\/approve$/.test(q.url())) approvals.push(q.url());
+  });
+  const asked = reviewer.waitForEvent("dialog");
+  const clicked = reviewer.click("#approve");
+  const dialog = await asked;
+  const confirmText = dialog.message();
+  await dialog.dismiss();
+  await clicked;
+  ok(confirmText.includes("审核通过") && (await reviewer.textContent("#review-status")) !== "审核通过" &&
+     await reviewer.isEnabled("#approve"), "审核通过 asks for confirmation; cancelled, the page stays as it was", confirmText);
   reviewer.once("dialog", (d) => d.accept());
   await reviewer.click("#approve");
   await reviewer.locator("#review-status").filter({ hasText: "审核通过" }).waitFor();
+  ok(approvals.length === 1, "only the confirmed click sent an approval (the cancelled one sent none)", approvals);
   const orderNo = (await reviewer.textContent("#review-order")).trim();
   ok(/^\d{8}$/.test(orderNo), "approved: order number " + orderNo);
   await shot(reviewer, "review-3-approved");
