@@ -123,7 +123,7 @@ int cr_intake_run(struct cr_db *db, const struct cr_config *cfg, const char *pay
 /*
  * The bank inbox (SPEC 3, 7): files a bank (or finance) drops into
  * bank.inbox are imported and then moved: done ones to bank.archive_dir,
- * named with their SHA-256 and format (intake.h), refused ones to bank.failed_dir with a .err
+ * named with their SHA-256 and format (format.h), refused ones to bank.failed_dir with a .err
  * report that names the line.  A file is taken once it is complete: names
  * starting with '.' or ending in .tmp or .part are left alone (write, then
  * rename), and so is a file that is still growing (written in place: a

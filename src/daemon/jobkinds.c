@@ -89,7 +89,7 @@ on_batch(void *arg, int progress, struct cr_err *err)
 	return cr_jobctx_alive(arg, progress, err);
 }
 
-/* import_statement: a statement finance uploaded (bank/intake.h owns its payload). */
+/* import_statement: a statement finance uploaded (bank/intake.c owns its payload). */
 static int
 import_statement(struct cr_jobctx *ctx, struct cr_err *err)
 {

@@ -21,7 +21,7 @@ set_cookie(struct cr_req *r, const char *token, long long max_age)
 	              token, max_age, https ? "; Secure" : "");
 }
 
-/* Checks the body's shape and answers the outcome of cr_login (account/login.h) with its cookies. */
+/* Checks the body's shape and answers the outcome of cr_login (account.h) with its cookies. */
 void
 cr_h_login(struct cr_req *r)
 {

@@ -36,7 +36,7 @@ cr_h_statement(struct cr_req *r)
 /*
  * Streams the body into the bank wing's intake (bounded by bank.max_file);
  * what the file is, where it is kept and how it is imported are the
- * intake's (bank/intake.h).
+ * intake's (bank.h).
  */
 void
 cr_h_statement_upload(struct cr_req *r)

@@ -15,6 +15,11 @@ ok(st == 200 and ag.get("name") == conf_value("agency", "name") and ag.get("hotl
    "the agency's name, hotline, address and copyright come from [agency], without logging in", ag)
 ok(ag.get("service_hours") == "8:30-12:00 14:30-18:00" and ag.get("driver_url", "").startswith("http"),
    "the service hours and the driver's download site default to the seed's", ag)
+st, _, hd = anon.raw("GET", "/api/v1/agency")
+ok(hd.get_all("Cache-Control") == ["public, max-age=300"],
+   "the agency is cacheable: one Cache-Control, the handler's (not also the default no-store)", hd.get_all("Cache-Control"))
+st, _, hd = anon.raw("GET", "/api/v1/help/after-payment")
+ok(hd.get_all("Cache-Control") == ["no-store"], "other answers say no-store, once", hd.get_all("Cache-Control"))
 
 st, page = anon.json("GET", "/api/v1/help/after-payment")
 body = page.get("body", "") if st == 200 else ""
