@@ -70,7 +70,9 @@ for t in "${targets[@]}"; do
 	cp -n "$top/tests/fuzz/corpus/$t/"* "$out/$t-corpus/" 2>/dev/null || true
 	if (cd "$out/$t" && "$out/fuzz-$t" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=1024 \
 		"$out/$t-corpus" >"$out/fuzz-$t.log" 2>&1); then
-		runs=$(grep -Eo '#[0-9]+' "$out/fuzz-$t.log" | tail -1)
+		# libFuzzer's closing "Done N runs" (its status lines start with #N; a dictionary it prints may hold '#').
+		runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$out/fuzz-$t.log" | tail -1)
+		[ -n "$runs" ] || runs=$(grep -Eo '^#[0-9]+' "$out/fuzz-$t.log" | tail -1 | tr -d '#')
 		echo "ok $n - fuzz-$t: no crash in ${secs}s (${runs:-?} runs)"
 	else
 		echo "not ok $n - fuzz-$t found a crash (input kept in $out/$t/)"
