@@ -60,21 +60,31 @@ seen_count(struct cr_seen *s, const unsigned char k[16])
 	return 1;
 }
 
-/* Account numbers compared without spaces and hyphens. */
+/*
+ * An account number as the credit's identity holds it: without the spaces
+ * and hyphens banks and files write into it, so that "6228 4800 1234" and
+ * "62284800-1234" are one account (SPEC 7).  migrate 014 re-keyed the rows
+ * keyed before with the account as written.
+ */
+static void
+account_id(const char *a, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (; *a && o + 1 < outlen; a++)
+		if (*a != ' ' && *a != '-')
+			out[o++] = *a;
+	out[o] = '\0';
+}
+
 static int
 same_account(const char *a, const char *b)
 {
-	for (;;) {
-		while (*a == ' ' || *a == '-')
-			a++;
-		while (*b == ' ' || *b == '-')
-			b++;
-		if (*a != *b)
-			return 0;
-		if (*a == '\0')
-			return 1;
-		a++, b++;
-	}
+	char x[CR_TXN_REF_MAX + 1], y[CR_TXN_REF_MAX + 1];
+
+	account_id(a, x, sizeof x);
+	account_id(b, y, sizeof y);
+	return strcmp(x, y) == 0;
 }
 
 /* Appends a length-prefixed field, so that field boundaries cannot move. */
@@ -91,14 +101,15 @@ put(char *buf, size_t len, size_t *o, const char *s)
 static int
 credit_key(struct cr_import_run *run, const struct cr_txn *c, char key[65])
 {
-	char text[CR_TXN_TEXT_MAX + 1024], amount[32], occ[16];
+	char text[CR_TXN_TEXT_MAX + 1024], amount[32], occ[16], account[CR_TXN_REF_MAX + 1];
 	unsigned char content[32];
 	size_t o = 0;
 
 	snprintf(amount, sizeof amount, "%lld", c->amount_fen);
+	account_id(c->account, account, sizeof account);
 	if (c->ref[0] || c->entry_ref[0]) {
 		put(text, sizeof text, &o, "ref");
-		put(text, sizeof text, &o, c->account);
+		put(text, sizeof text, &o, account);
 		put(text, sizeof text, &o, c->ref[0] ? c->ref : c->entry_ref);
 		if (!c->ref[0]) {
 			/* A batch under one entry reference: its transactions by their place. */
@@ -117,7 +128,7 @@ credit_key(struct cr_import_run *run, const struct cr_txn *c, char key[65])
 			return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
 		o = 0;
 		put(text, sizeof text, &o, "content");
-		put(text, sizeof text, &o, c->account);
+		put(text, sizeof text, &o, account);
 		cr_hex(key, content, sizeof content); /* borrowed as scratch for the hex */
 		put(text, sizeof text, &o, key);
 		snprintf(occ, sizeof occ, "%d", n);
