@@ -132,6 +132,8 @@ static const struct opt opts[] = {
     {"bank", "max_file", OPT_SIZE, O(bank_max_file), "200M", 1 * KIB, 4 * GIB, NULL, 0, NULL},
     {"bank", "batch", OPT_INT, O(bank_batch), "500", 1, 100000, NULL, 0, NULL},
     {"bank", "export_labels", OPT_STR, O(bank_export_labels), "", 0, 0, NULL, 0, NULL},
+    {"bank", "max_credit_fen", OPT_INT, O(bank_max_credit_fen), "100000000", 1, 100000000000000LL, NULL, 0,
+     NULL},
 
     {"price", "base_per_year", OPT_INT, O(price_base_per_year), "20000", 0, 100000000, NULL, 0, NULL},
     {"price", "addon_per_year", OPT_INT, O(price_addon_per_year), "10000", 0, 100000000, NULL, 0, NULL},

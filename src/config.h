@@ -63,9 +63,10 @@ struct cr_config {
 	char *bank_archive_dir;
 	char *bank_failed_dir;
 	int64_t bank_import_interval;
-	int64_t bank_max_file;    /* bytes: the largest statement read */
-	int64_t bank_batch;       /* credits booked per transaction */
-	char *bank_export_labels; /* column labels beyond the built-in ones: "role:label,label;..." */
+	int64_t bank_max_file;       /* bytes: the largest statement read */
+	int64_t bank_batch;          /* credits booked per transaction */
+	char *bank_export_labels;    /* column labels beyond the built-in ones: "role:label,label;..." */
+	int64_t bank_max_credit_fen; /* a credit above it waits for finance, never booked on its own */
 
 	/* [price] */
 	int64_t price_base_per_year;

@@ -52,6 +52,7 @@ cr_booking_decide(struct cr_import_run *run, const struct cr_txn *c, struct cr_m
 		open = open_of_amount(run, c->amount_fen, &nopen);
 	}
 	cr_match_decide(c, named, nnamed, open, (int)nopen, m);
+	cr_match_bound(c, run->cfg->bank_max_credit_fen, m);
 	return 0;
 }
 
@@ -350,6 +351,7 @@ decide_pending(struct cr_import_run *run, struct cr_pending *p)
 	if (nnamed == 0)
 		open = open_of_amount(run, p->c.amount_fen, &nopen);
 	cr_match_decide(&p->c, named, nnamed, open, (int)nopen, &p->m);
+	cr_match_bound(&p->c, run->cfg->bank_max_credit_fen, &p->m);
 	if (p->m.nalloc == 0)
 		return 0;
 	if ((rc = book(run, p)) != 0)

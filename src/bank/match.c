@@ -2,7 +2,9 @@
 #include <string.h>
 
 #include "match.h"
+#include "money.h"
 #include "orderno.h"
+#include "utf8.h"
 
 const char *
 cr_match_result_name(enum cr_match_result r)
@@ -277,4 +279,21 @@ cr_match_decide(const struct cr_txn *c, const struct cr_order_due *named, int nn
 		}
 	}
 	set(m, CR_MATCH_UNMATCHED, 0, "%s", "未找到对应订单");
+}
+
+void
+cr_match_bound(const struct cr_txn *c, long long max_fen, struct cr_match *m)
+{
+	char limit[32], reason[sizeof m->reason + 128];
+	long long suggested;
+
+	if (c->amount_fen <= max_fen)
+		return;
+	suggested = m->nalloc ? m->alloc[0].order_id : m->suggested_order_id;
+	cr_money_format(max_fen, limit, sizeof limit);
+	snprintf(reason, sizeof reason, "金额超过 %s 元，须财务核对后处理（%s）", limit, m->reason);
+	memset(m, 0, sizeof *m);
+	m->result = CR_MATCH_NEEDS_REVIEW;
+	m->suggested_order_id = suggested;
+	cr_utf8_copy(m->reason, sizeof m->reason, reason, strlen(reason));
 }

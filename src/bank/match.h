@@ -57,4 +57,11 @@ void cr_match_fold_name(const char *in, char *out, size_t outlen);
 void cr_match_decide(const struct cr_txn *c, const struct cr_order_due *named, int nnamed,
                      const struct cr_order_due *open, int nopen, struct cr_match *out);
 
+/*
+ * A credit above max_fen (bank.max_credit_fen) is never booked to an order
+ * on its own: it becomes needs_review, the order it would have paid
+ * suggested, whatever cr_match_decide said.
+ */
+void cr_match_bound(const struct cr_txn *c, long long max_fen, struct cr_match *m);
+
 #endif

@@ -124,6 +124,17 @@ ok(all(p.returncode == 0 for p in procs), "both imports end well", results)
 ok(order(o6["order_no"])["paid_fen"] == 20000, "the order is paid once")
 ok(sql("SELECT COUNT(*) FROM credits WHERE acct_svcr_ref = 'H1-%s'" % tag)[0][0] == "1", "the credit is booked once")
 
+# A credit of 999,999,999,999,999.99 yuan naming an open order: never booked on its own (bank.max_credit_fen).
+o7 = approved_order(cust, rev, seed=127)
+huge = statement((99999999999999999, "订单%s" % o7["order_no"], "我是测试企业", "HUGE-" + tag))
+rc, res, err = import_statement(huge)
+row = sql("SELECT status, suggested_order_id IS NOT NULL, reason FROM credits WHERE acct_svcr_ref = 'HUGE-%s'" % tag)
+ok(rc == 0 and res[0]["needs_review"] == 1 and res[0]["matched"] == 0 and row and row[0][0] == "needs_review"
+   and row[0][1] == "1" and "金额超过" in row[0][2], "a huge credit waits for finance with the order it names suggested",
+   (res, row, err))
+ok(order(o7["order_no"])["status"] == "awaiting_payment" and order(o7["order_no"])["paid_fen"] == 0,
+   "and the order is not paid by it", order(o7["order_no"]))
+
 p = ctl("audit", "verify")
 ok(p.returncode == 0, "the audit chain verifies after all of it", p.stdout + p.stderr)
 done()

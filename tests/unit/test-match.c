@@ -207,11 +207,41 @@ rules(void)
 	   "results are named as stored");
 }
 
+/* bank.max_credit_fen: a huge credit waits for finance whatever it names. */
+static void
+bound(void)
+{
+	struct cr_order_due o = order(1, 228, "awaiting_payment", 20000, 0, "某公司");
+	struct cr_txn c = credit(99999999999999999LL, "订单号 ", "某公司");
+	struct cr_match m;
+
+	strcat(c.text, o.order_no);
+	cr_match_decide(&c, &o, 1, NULL, 0, &m);
+	cr_match_bound(&c, 100000000, &m);
+	ok(m.result == CR_MATCH_NEEDS_REVIEW && m.nalloc == 0 && m.surplus_fen == 0 &&
+	       m.suggested_order_id == 1 && strstr(m.reason, "1000000.00"),
+	   "999,999,999,999,999.99 yuan naming an order: for review, the order suggested, nothing booked "
+	   "(%s)",
+	   m.reason);
+	c = credit(20000, "订单号 ", "某公司");
+	strcat(c.text, o.order_no);
+	cr_match_decide(&c, &o, 1, NULL, 0, &m);
+	cr_match_bound(&c, 20000, &m);
+	ok(m.result == CR_MATCH_MATCHED && m.nalloc == 1,
+	   "a credit of exactly the bound is matched as before");
+	c = credit(100000001, "没有订单号", "");
+	cr_match_decide(&c, NULL, 0, NULL, 0, &m);
+	cr_match_bound(&c, 100000000, &m);
+	ok(m.result == CR_MATCH_NEEDS_REVIEW && m.suggested_order_id == 0,
+	   "an unmatched huge credit: for review");
+}
+
 int
 main(void)
 {
 	candidates();
 	names();
 	rules();
+	bound();
 	return tap_done();
 }
