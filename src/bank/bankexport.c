@@ -35,54 +35,109 @@ static const struct {
 	enum role role;
 	const char *label;
 } labels[] = {
-    {R_DATE, "交易日期"},      {R_DATE, "交易日"},
-    {R_DATE, "记账日期"},      {R_DATE, "会计日期"},
-    {R_DATE, "交易时间戳"},    {R_DATE, "入账日期"},
-    {R_DATE, "记账日"},        {R_DATE, "日期"},
-    {R_DATE, "交易日期时间"},  {R_DATE, "交易时间"},
-    {R_TIME, "时间"},          {R_CREDIT, "贷方发生额"},
-    {R_CREDIT, "收入金额"},    {R_CREDIT, "贷方金额"},
-    {R_CREDIT, "收入"},        {R_CREDIT, "贷方"},
-    {R_CREDIT, "存入金额"},    {R_CREDIT, "收款金额"},
-    {R_CREDIT, "入账金额"},    {R_CREDIT, "贷方发生额元"},
-    {R_CREDIT, "存入"},        {R_DEBIT, "借方发生额"},
-    {R_DEBIT, "支出金额"},     {R_DEBIT, "借方金额"},
-    {R_DEBIT, "支出"},         {R_DEBIT, "借方"},
-    {R_DEBIT, "取出金额"},     {R_DEBIT, "付款金额"},
-    {R_DEBIT, "借方发生额元"}, {R_DEBIT, "支取"},
-    {R_AMOUNT, "发生额"},      {R_AMOUNT, "交易金额"},
-    {R_AMOUNT, "金额"},        {R_AMOUNT, "交易额"},
-    {R_DIR, "借贷标志"},       {R_DIR, "借贷"},
-    {R_DIR, "借/贷"},          {R_DIR, "借贷方向"},
-    {R_DIR, "收支"},           {R_DIR, "收/支"},
-    {R_DIR, "收支标志"},       {R_DIR, "交易类型"},
-    {R_DIR, "来往账标志"},     {R_DIR, "收付标志"},
-    {R_DIR, "借贷标识"},       {R_DIR, "收支类型"},
-    {R_NAME, "对方户名"},      {R_NAME, "对方单位名称"},
-    {R_NAME, "对方账户名称"},  {R_NAME, "收付方名称"},
-    {R_NAME, "收方名称"},      {R_NAME, "付款人名称"},
-    {R_NAME, "对方名称"},      {R_NAME, "对手方名称"},
-    {R_NAME, "对方户名称"},    {R_NAME, "对方账户名"},
-    {R_NAME, "付款方名称"},    {R_ACCOUNT, "对方账号"},
-    {R_ACCOUNT, "收付方账号"}, {R_ACCOUNT, "收方账号"},
-    {R_ACCOUNT, "付款人账号"}, {R_ACCOUNT, "对方账户"},
-    {R_ACCOUNT, "对手方账号"}, {R_ACCOUNT, "对方帐号"},
-    {R_ACCOUNT, "付款方账号"}, {R_REMARK, "摘要"},
-    {R_REMARK, "用途"},        {R_REMARK, "附言"},
-    {R_REMARK, "交易附言"},    {R_REMARK, "备注"},
-    {R_REMARK, "交易说明"},    {R_REMARK, "业务摘要"},
-    {R_REMARK, "扩展摘要"},    {R_REMARK, "交易用途"},
-    {R_REMARK, "摘要说明"},    {R_REMARK, "附加信息"},
-    {R_REMARK, "交易备注"},    {R_TXID, "交易流水号"},
-    {R_TXID, "流水号"},        {R_TXID, "账户明细编号-交易流水号"},
-    {R_TXID, "核心流水号"},    {R_TXID, "交易日志号"},
-    {R_TXID, "交易参考号"},    {R_TXID, "银行流水号"},
-    {R_TXID, "交易序号"},      {R_TXID, "凭证号"},
-    {R_CURRENCY, "币种"},      {R_CURRENCY, "货币"},
-    {R_CURRENCY, "币别"},      {R_KNOWN, "余额"},
-    {R_KNOWN, "账户余额"},     {R_KNOWN, "交易后余额"},
-    {R_KNOWN, "序号"},         {R_KNOWN, "交易渠道"},
-    {R_KNOWN, "对方开户行"},   {R_KNOWN, "对方行名"},
+    {R_DATE, "交易日期"},
+    {R_DATE, "交易日"},
+    {R_DATE, "记账日期"},
+    {R_DATE, "会计日期"},
+    {R_DATE, "交易时间戳"},
+    {R_DATE, "入账日期"},
+    {R_DATE, "记账日"},
+    {R_DATE, "日期"},
+    {R_DATE, "交易日期时间"},
+    {R_DATE, "交易时间"},
+    {R_TIME, "时间"},
+    {R_CREDIT, "贷方发生额"},
+    {R_CREDIT, "收入金额"},
+    {R_CREDIT, "贷方金额"},
+    {R_CREDIT, "收入"},
+    {R_CREDIT, "贷方"},
+    {R_CREDIT, "存入金额"},
+    {R_CREDIT, "收款金额"},
+    {R_CREDIT, "入账金额"},
+    {R_CREDIT, "贷方发生额元"},
+    {R_CREDIT, "存入"},
+    {R_DEBIT, "借方发生额"},
+    {R_DEBIT, "支出金额"},
+    {R_DEBIT, "借方金额"},
+    {R_DEBIT, "支出"},
+    {R_DEBIT, "借方"},
+    {R_DEBIT, "取出金额"},
+    {R_DEBIT, "付款金额"},
+    {R_DEBIT, "借方发生额元"},
+    {R_DEBIT, "支取"},
+    {R_AMOUNT, "发生额"},
+    {R_AMOUNT, "交易金额"},
+    {R_AMOUNT, "金额"},
+    {R_AMOUNT, "交易额"},
+    {R_DIR, "借贷标志"},
+    {R_DIR, "借贷"},
+    {R_DIR, "借/贷"},
+    {R_DIR, "借贷方向"},
+    {R_DIR, "收支"},
+    {R_DIR, "收/支"},
+    {R_DIR, "收支标志"},
+    {R_DIR, "交易类型"},
+    {R_DIR, "来往账标志"},
+    {R_DIR, "收付标志"},
+    {R_DIR, "借贷标识"},
+    {R_DIR, "收支类型"},
+    {R_NAME, "对方户名"},
+    {R_NAME, "对方单位名称"},
+    {R_NAME, "对方账户名称"},
+    {R_NAME, "收付方名称"},
+    {R_NAME, "收方名称"},
+    {R_NAME, "付款人名称"},
+    {R_NAME, "对方名称"},
+    {R_NAME, "对手方名称"},
+    {R_NAME, "对方户名称"},
+    {R_NAME, "对方账户名"},
+    {R_NAME, "付款方名称"},
+    {R_ACCOUNT, "对方账号"},
+    {R_ACCOUNT, "收付方账号"},
+    {R_ACCOUNT, "收方账号"},
+    {R_ACCOUNT, "付款人账号"},
+    {R_ACCOUNT, "对方账户"},
+    {R_ACCOUNT, "对手方账号"},
+    {R_ACCOUNT, "对方帐号"},
+    {R_ACCOUNT, "付款方账号"},
+    {R_REMARK, "摘要"},
+    {R_REMARK, "用途"},
+    {R_REMARK, "附言"},
+    {R_REMARK, "交易附言"},
+    {R_REMARK, "备注"},
+    {R_REMARK, "交易说明"},
+    {R_REMARK, "业务摘要"},
+    {R_REMARK, "扩展摘要"},
+    {R_REMARK, "交易用途"},
+    {R_REMARK, "摘要说明"},
+    {R_REMARK, "附加信息"},
+    {R_REMARK, "交易备注"},
+    {R_TXID, "交易流水号"},
+    {R_TXID, "流水号"},
+    {R_TXID, "账户明细编号-交易流水号"},
+    {R_TXID, "核心流水号"},
+    {R_TXID, "交易日志号"},
+    {R_TXID, "交易参考号"},
+    {R_TXID, "银行流水号"},
+    {R_TXID, "交易序号"},
+    {R_TXID, "凭证号"},
+    {R_CURRENCY, "币种"},
+    {R_CURRENCY, "货币"},
+    {R_CURRENCY, "交易货币"},
+    {R_NAME, "收/付方名称"},
+    {R_ACCOUNT, "收/付方帐号"},
+    {R_ACCOUNT, "收/付方账号"},
+    {R_KNOWN, "起息日"},
+    {R_KNOWN, "起息日期"},
+    {R_KNOWN, "本次余额"},
+    {R_CURRENCY, "币别"},
+    {R_KNOWN, "余额"},
+    {R_KNOWN, "账户余额"},
+    {R_KNOWN, "交易后余额"},
+    {R_KNOWN, "序号"},
+    {R_KNOWN, "交易渠道"},
+    {R_KNOWN, "对方开户行"},
+    {R_KNOWN, "对方行名"},
 };
 
 /* Labels of the own account in a preamble. */
@@ -97,42 +152,65 @@ struct layout {
 	char delim;
 };
 
-/* Copies a cell without spaces (ASCII, full-width), tabs, quotes, '=' and a parenthesised note. */
+/* 1 when p opens a bracket, -1 when it closes one, 0 otherwise; *len: its bytes. */
+static int
+bracket(const unsigned char *p, int *len)
+{
+	static const char *const open[] = {"(", "[", "（", "［", "【", "〔"};
+	static const char *const close[] = {")", "]", "）", "］", "】", "〕"};
+
+	for (size_t i = 0; i < sizeof open / sizeof open[0]; i++) {
+		*len = (int)strlen(open[i]);
+		if (strncmp((const char *)p, open[i], (size_t)*len) == 0)
+			return 1;
+		if (strncmp((const char *)p, close[i], (size_t)*len) == 0)
+			return -1;
+	}
+	*len = 1;
+	return 0;
+}
+
+/*
+ * Copies a cell as a label: without spaces (ASCII, full-width), tabs,
+ * quotes, '=', ':' and '*', without a note in brackets of any kind ("贷方发生额
+ * （收入）", 中国银行's "交易日期[ Transaction Date ]", "【…】"), and, in a label
+ * that has Chinese, without the English before or after it ("交易日期/Transaction
+ * Date", "Remark 交易附言"): banks decorate their labels so.
+ */
 static void
 label_of(const char *in, char *out, size_t outlen)
 {
-	size_t o = 0;
-	int depth = 0;
+	size_t o = 0, start, end;
+	int depth = 0, len;
 
-	for (const unsigned char *p = (const unsigned char *)in; *p && o + 4 < outlen; p++) {
-		if (*p == '(' || (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x88)) {
-			depth++;
-			p += *p == '(' ? 0 : 2;
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 4 < outlen; p += len) {
+		int b = bracket(p, &len);
+
+		if (b != 0) {
+			depth = b > 0 ? depth + 1 : depth - (depth > 0);
 			continue;
 		}
-		if (*p == ')' || (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x89)) {
-			depth -= depth > 0;
-			p += *p == ')' ? 0 : 2;
-			continue;
-		}
-		if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) { /* U+3000 */
-			p += 2;
-			continue;
-		}
-		if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) { /* a stray BOM */
-			p += 2;
+		if ((p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) || /* U+3000 */
+		    (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) || /* a stray BOM */
+		    (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x9A)) { /* full-width colon */
+			len = 3;
 			continue;
 		}
 		if (depth || *p == ' ' || *p == '\t' || *p == '"' || *p == '=' || *p == '\'' || *p == ':' ||
 		    *p == '*')
 			continue;
-		if (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x9A) { /* full-width colon */
-			p += 2;
-			continue;
-		}
 		out[o++] = (char)*p;
 	}
 	out[o] = '\0';
+	/* English around Chinese: the ASCII before the first and after the last non-ASCII byte goes. */
+	for (start = 0; start < o && (unsigned char)out[start] < 0x80; start++)
+		;
+	for (end = o; end > start && (unsigned char)out[end - 1] < 0x80; end--)
+		;
+	if (start < end && (start > 0 || end < o)) {
+		memmove(out, out + start, end - start);
+		out[end - start] = '\0';
+	}
 }
 
 /* Labels added by configuration (bank.export_labels), parsed for one reading. */

@@ -157,4 +157,22 @@ ok(wait_for(lambda: os.path.exists(os.path.join(failed_dir, "junk-%s.csv.err" % 
 report = open(os.path.join(failed_dir, "junk-%s.csv.err" % tag), encoding="utf-8").read() \
     if os.path.exists(os.path.join(failed_dir, "junk-%s.csv.err" % tag)) else ""
 ok("表头" in report, "which says what was looked for", report)
+
+# A 中国银行 export: labels with their English in brackets (it was refused as 无法识别的对账单).
+f = approved_order(cust, rev, seed=306)
+boc = os.path.join(tmp, "boc.csv")
+head = ["交易类型[ Transaction Type ]", "付款人账号[ Debit Account No. ]", "付款人名称[ Payer's Name ]",
+        "收款人账号[ Payee's Account Number ]", "收款人名称[ Payee's Name ]", "交易日期[ Transaction Date ]",
+        "交易货币[ Trade Currency ]", "交易金额[ Trade Amount ]", "交易后余额[ After-transaction balance ]",
+        "交易流水号[ Transaction reference number ]", "用途[ Purpose ]", "交易附言[ Remark ]"]
+row = ["来账", "6217850000000000001", "我是测试企业", account, "甘肃成兴信息科技有限公司", "20261126", "人民币",
+       "%d.%02d" % (f["amount_fen"] // 100, f["amount_fen"] % 100), "0.00", "BOC-" + tag, "证书费",
+       "订单%s" % f["order_no"]]
+open(boc, "wb").write(("查询账号[ Inquirer account number ],%s\r\n\r\n%s\r\n%s\r\n"
+                       % (account, ",".join(head), ",".join(row))).encode("gbk"))
+st, s, _ = fin.raw("POST", "/api/v1/statements?name=boc.csv", open(boc, "rb").read(), ctype="text/csv")
+s = json.loads(s)
+ok(st == 202 and wait_for(lambda: fin.json("GET", "/api/v1/statements/%d" % s["id"])[1].get("status") == "done", 30)
+   and status(f)["status"] == "paid", "a 中国银行 export with bilingual labels is recognised and pays its order",
+   fin.json("GET", "/api/v1/statements/%d" % s.get("id", 0))[1])
 done()

@@ -90,6 +90,37 @@ banks(void)
 	ok(rc == 0 && s.n == 2 && s.c[0].credit && !s.c[1].credit && s.c[1].amount_fen == 3500,
 	   "one signed amount: + credit, - debit (%s)", err.msg);
 
+	/* Labels as big banks decorate them (issue 19). */
+	rc = read_export("boc-bilingual-gbk.csv", &s, &info, &err);
+	ok(rc == 0 && s.n == 3 && s.credits == 2,
+	   "中国银行: labels with their English in brackets, 交易类型 来账/往账, a signed 交易金额 (%s)",
+	   err.msg);
+	ok(s.c[0].credit && s.c[0].amount_fen == 120000 && strcmp(s.c[0].booking_date, "2026-11-26") == 0 &&
+	       strcmp(s.c[0].debtor_name, "兰州某某建设有限公司") == 0 &&
+	       strcmp(s.c[0].debtor_account, "6217850000000000001") == 0 &&
+	       strcmp(s.c[0].ref, "BOC2026112600001") == 0 && strstr(s.c[0].text, "订单00000017") &&
+	       strcmp(s.c[0].account, OWN) == 0 && strcmp(s.c[0].currency, "CNY") == 0,
+	   "its credit: the payer (not the payee) as the other party, 交易流水号, 交易附言, the account of "
+	   "查询账号[ … ]");
+	ok(!s.c[1].credit && s.c[1].amount_fen == 30000 && strstr(s.c[2].text, "付00000041"),
+	   "往账 -300.00 is a debit; 备注[ Remarks ] is remittance text");
+	rc = read_export("boc-bilingual.xls", &s, &info, &err);
+	ok(rc == 0 && s.n == 2 && s.credits == 1 && s.c[0].amount_fen == 120000 &&
+	       strcmp(s.c[0].ref, "BOC2026112600001") == 0 && strcmp(s.c[0].account, OWN) == 0,
+	   "the same as Excel 97-2003 with numeric amounts (%s)", err.msg);
+	rc = read_export("cmb-gbk.csv", &s, &info, &err);
+	ok(rc == 0 && s.n == 2 && s.credits == 1 && s.c[0].amount_fen == 200000 &&
+	       strcmp(s.c[0].booking_date, "2026-11-28") == 0 &&
+	       strcmp(s.c[0].debtor_name, "酒泉某某工程有限公司") == 0 &&
+	       strcmp(s.c[0].debtor_account, "6225880000000000001") == 0 &&
+	       strcmp(s.c[0].ref, "K2026112800001") == 0 && strstr(s.c[0].text, "订单00000066"),
+	   "招商银行: 交易日, 借方金额/贷方金额, 收/付方名称 and 收/付方帐号, 流水号 (%s)", err.msg);
+	rc = read_export("decorated-utf8.csv", &s, &info, &err);
+	ok(rc == 0 && s.n == 2 && s.credits == 1 && s.c[0].amount_fen == 330000 &&
+	       strcmp(s.c[0].debtor_name, "天水某某公司") == 0 && strcmp(s.c[0].ref, "DEC-1") == 0 &&
+	       strcmp(s.c[0].booking_date, "2026-11-29") == 0,
+	   "labels written 中文/English, English 中文 and with 【】 notes (%s)", err.msg);
+
 	rc = read_export("laizhang-gbk.csv", &s, &info, &err);
 	ok(rc == 0 && s.n == 3 && s.credits == 2 && s.c[0].ref[0] == '\0' &&
 	       strcmp(s.c[0].debtor_name, "定西某某公司") == 0 &&
