@@ -49,6 +49,12 @@ prepare(struct cr_db *db, const struct cr_actor *actor, long long id, long long 
 		snprintf(r->refund_no, sizeof r->refund_no, "%s", cr_res_str(&res, 0, 1));
 		r->amount = cr_res_i64(&res, 0, 2);
 		cr_res_release(&res);
+		/* The same request again goes on; another amount waits until that one is settled. */
+		if (amount_fen && amount_fen != r->amount)
+			return cr_err_user(
+			    err, CR_ECONFLICT, "amount_fen",
+			    "已有一笔 %lld.%02lld 元的退款（单号 %s）正在处理，请等它完成后再退",
+			    r->amount / 100, r->amount % 100, r->refund_no);
 		return 0;
 	}
 	if (rc != CR_ENOTFOUND)
@@ -82,6 +88,43 @@ prepare(struct cr_db *db, const struct cr_actor *actor, long long id, long long 
 	                  err);
 }
 
+/*
+ * Records the provider's answer to refund r once: its row changes only
+ * from pending (a simultaneous request for the same refund may have
+ * recorded it already), and the audit row is written only by the request
+ * that changed it, in the same transaction.  *final: the refund's status.
+ */
+static int
+settle(struct cr_db *db, const struct cr_actor *actor, const struct refund *r, const char *status,
+       const char *failure, const char **final, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc;
+
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	rc = cr_db_exec(db, NULL, err,
+	                "UPDATE refunds SET status = ?, failure = LEFT(?, 255), updated_at = UTC_TIMESTAMP(6)"
+	                " WHERE id = ? AND status = 'pending'",
+	                "ssi", status, failure, r->id);
+	if (rc == 0 && cr_db_affected(db) == 1)
+		rc = cr_audit_s(db, actor,
+		                strcmp(status, "succeeded") == 0 ? "payment.refunded"
+		                                                 : "payment.refund_failed",
+		                "order", r->order_no, NULL,
+		                json_pack("{s:s, s:I, s:s}", "refund_no", r->refund_no, "amount_fen",
+		                          (json_int_t)r->amount, "status", status),
+		                err);
+	else if (rc == 0 && (rc = cr_db_one(db, &res, err, "refund",
+	                                    "SELECT status FROM refunds WHERE id = ?", "i", r->id)) == 0) {
+		*final = strcmp(cr_res_str(&res, 0, 0), "succeeded") == 0 ? "succeeded"
+		         : strcmp(cr_res_str(&res, 0, 0), "failed") == 0  ? "failed"
+		                                                          : "pending";
+		cr_res_release(&res);
+	}
+	return cr_db_end(db, rc, err);
+}
+
 int
 cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
                  long long amount_fen, const char *reason, json_t **out, struct cr_err *err)
@@ -112,18 +155,9 @@ cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct cr_
 	if (rc != 0)
 		cr_warn("pay: refund %s of %s %s: %s", r.refund_no, r.provider, r.trade_no, why.msg);
 	if (strcmp(status, "pending") != 0) {
-		int urc = cr_db_exec(
-		    db, NULL, err,
-		    "UPDATE refunds SET status = ?, failure = LEFT(?, 255), updated_at = UTC_TIMESTAMP(6)"
-		    " WHERE id = ?",
-		    "ssi", status, rc ? (why.user[0] ? why.user : why.msg) : "", r.id);
+		int urc =
+		    settle(db, actor, &r, status, rc ? (why.user[0] ? why.user : why.msg) : "", &status, err);
 
-		if (urc == 0)
-			urc = cr_audit_s(db, actor, rc == 0 ? "payment.refunded" : "payment.refund_failed",
-			                 "order", r.order_no, NULL,
-			                 json_pack("{s:s, s:I, s:s}", "refund_no", r.refund_no, "amount_fen",
-			                           (json_int_t)r.amount, "status", status),
-			                 err);
 		if (urc != 0)
 			return urc;
 	}

@@ -85,6 +85,46 @@ for n, method in enumerate(("alipay", "wechat")):
     ok(cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]["paid_fen"] == o["amount_fen"],
        "%s: the order keeps its bank payment" % method)
 
+# Twelve simultaneous full refunds of one payment: one refund at the provider, one refund row, one audit row.
+import threading
+o, pid = paid_twice(7, "alipay")
+answers = []
+lock = threading.Lock()
+
+
+def refund_all():
+    c = Client()
+    c.login("finance")
+    st, b = c.json("POST", "/api/v1/online-payments/%d/refund" % pid, {"reason": "重复付款，全部退还"})
+    with lock:
+        answers.append((st, (b or {}).get("status"), (b or {}).get("amount_fen")))
+
+
+threads = [threading.Thread(target=refund_all) for _ in range(12)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+done_ = [a for a in answers if a[0] == 200]
+refunded = sql("SELECT COUNT(*) FROM audit_log WHERE object_id = '%s' AND action = 'payment.refunded'" % o["order_no"])
+rows = sql("SELECT COUNT(*), SUM(amount_fen) FROM refunds WHERE online_payment_id = %d" % pid)
+ok(done_ and all(a[1] == "succeeded" and a[2] == o["amount_fen"] for a in done_) and
+   all(a[0] in (200, 400) for a in answers), "12 simultaneous full refunds: each answered with the one refund", answers)
+ok(rows == [["1", str(o["amount_fen"])]] and refunded == [["1"]] and sim_refunds(o["order_no"]) == o["amount_fen"],
+   "one refund row, one payment.refunded audit row, one refund at the provider", (rows, refunded,
+                                                                                     sim_refunds(o["order_no"])))
+
+# A refund whose outcome is unknown stays pending: the same request sends it again, another amount waits.
+o, pid = paid_twice(8, "wechat")
+sql("INSERT INTO refunds (online_payment_id, refund_no, amount_fen, reason, status, created_at, updated_at)"
+    " VALUES (%d, 'RF%d-1', 3000, '先退一部分', 'pending', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))" % (pid, pid))
+st, b = fin.json("POST", "/api/v1/online-payments/%d/refund" % pid, {"amount_fen": 4000, "reason": "改退 40 元"})
+ok(st == 409 and "30.00" in error_of(b).get("message", "") and "RF%d-1" % pid in error_of(b).get("message", ""),
+   "another amount while 30.00 is pending: 409 naming what is pending, nothing sent", b)
+st, b = fin.json("POST", "/api/v1/online-payments/%d/refund" % pid, {"amount_fen": 3000, "reason": "再试一次"})
+ok(st == 200 and b.get("refund_no") == "RF%d-1" % pid and b.get("status") == "succeeded" and
+   sim_refunds(o["order_no"]) == 3000, "the same amount again sends the pending refund under its number", b)
+
 # A booked online payment is not refunded this way.
 o = approved_order(cust, rev, seed=seed + 5)
 st, r = cust.json("POST", "/api/v1/orders/%s/pay" % o["order_no"], {"method": "wechat"})
