@@ -393,6 +393,19 @@ format_check() {
 	fi
 }
 
+# The books after every test has run (certrenewctl ledger check), counted in the tally.
+ledger_check() {
+	if ctl ledger check >"$run/log/ledger.json" 2>"$run/log/ledger.log"; then
+		echo "PASS: ledger check: the books hold after the whole suite"
+		printf '# PASS:  1\n# FAIL:  0\n'
+	else
+		echo "FAIL: ledger check (see $run/log/ledger.log)"
+		sed 's/^/#   /' "$run/log/ledger.log" | head -20
+		printf '# PASS:  0\n# FAIL:  1\n'
+		return 1
+	fi
+}
+
 # Runs a make target, keeping its output for the tally.
 checked() {
 	local out=$run/log/check-$1.log
@@ -416,6 +429,8 @@ test_all() {
 	checked integration env "${env[@]}" make -C "$build" integration || failed=1
 	log "browser tests (headless chromium)"
 	checked e2e env "${env[@]}" make -C "$build" e2e || failed=1
+	log "the books after the whole suite (certrenewctl ledger check)"
+	checked ledger ledger_check || failed=1
 	log "unit tests again with AddressSanitizer and UndefinedBehaviorSanitizer"
 	checked asan sanitizer_unit_tests || failed=1
 	install_packages "${fuzz_packages[@]}"

@@ -25,6 +25,9 @@ static const struct {
      "import-statement [--dry-run] FILE...: import bank statements (camt.052/053/054), one JSON line a file"},
     {"audit", cr_ctl_audit,
      "audit verify: recompute the audit log's hash chain, naming the first broken row"},
+    {"ledger", cr_ctl_ledger,
+     "ledger check: prove the books (orders, payments, credits, online payments, refunds), naming each "
+     "violation"},
     {"config", cr_ctl_config, "print the configuration in use (secrets masked)"},
 };
 

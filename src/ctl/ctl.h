@@ -19,6 +19,7 @@ int cr_ctl_demo_data(const struct cr_config *cfg, int argc, char **argv);
 int cr_ctl_jobs(const struct cr_config *cfg, int argc, char **argv);
 int cr_ctl_cert(const struct cr_config *cfg, int argc, char **argv);
 int cr_ctl_audit(const struct cr_config *cfg, int argc, char **argv);
+int cr_ctl_ledger(const struct cr_config *cfg, int argc, char **argv);
 int cr_ctl_config(const struct cr_config *cfg, int argc, char **argv);
 int cr_ctl_import_statement(const struct cr_config *cfg, int argc, char **argv);
 int cr_ctl_ca(const struct cr_config *cfg, int argc, char **argv);

@@ -141,13 +141,15 @@ ok(c["renewable"] is True, "its certificate can be applied for again", c)
 st, msgs = cust.json("GET", "/api/v1/messages")
 ok(any(r2["order_no"] in m["title"] and "过期" in m["title"] for m in msgs["items"]), "a message says it expired")
 
-# Invoices: those of paid orders (payment is simulated here: bank import comes with its own issue).
+# Invoices: those of paid orders (paid by a bank statement, as finance would import it).
 app3 = submitted_application(cust, seed=14, invoice={"title": "=HYPERLINK(\"x\")", "tax_no": uscc(15)})
 st, r3 = rev.json("POST", "/api/v1/review/applications/%d/approve" % app3["id"], {})
 st, inv = fin.json("GET", "/api/v1/invoices?status=pending")
 ok(r3["order_no"] not in [i["order_no"] for i in inv["items"]], "an unpaid order's invoice is not listed")
-for n in (no, r3["order_no"]):
-    sql("UPDATE orders SET status = 'paid', paid_fen = amount_fen, paid_at = UTC_TIMESTAMP(6) WHERE order_no = '%s'" % n)
+paying = [cust.json("GET", "/api/v1/orders/%s" % n)[1] for n in (no, r3["order_no"])]
+rc, res, err = import_statement(statement(*[(o["amount_fen"] - o["paid_fen"], "订单%s" % o["order_no"], "我是测试企业")
+                                            for o in paying]))
+ok(rc == 0 and res[0]["matched"] == 2, "a bank statement pays both orders", (res, err))
 st, inv = fin.json("GET", "/api/v1/invoices?status=pending")
 mine = {i["order_no"]: i for i in inv["items"]}
 ok(no in mine and mine[no]["invoice_type"] == "normal" and mine[no]["title"] == "我是测试企业" and mine[no]["amount_fen"] == 80000,
