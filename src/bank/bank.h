@@ -174,9 +174,15 @@ int cr_credit_unassign(struct cr_db *db, const struct cr_actor *actor, long long
                        struct cr_err *err);
 /*
  * The daily reconciliation (Asia/Shanghai days, from/to "YYYY-MM-DD" or
- * NULL): credits received, the sums matched, still open, owed back and
- * dismissed.  {"items":[{day, credits, received_fen, matched_fen, open_fen,
- * refund_fen, dismissed_fen, open}]}, newest day first.
+ * NULL), every kind of money of the day: bank credits received and how
+ * they partition (matched_fen: what paid orders, counted from the payments
+ * made, so a dismissed overpayment keeps the part that paid its order;
+ * open_fen; refund_fen: surplus owed back; dismissed_fen: the rest of
+ * dismissed credits), online payments by provider (alipay_fen, wechat_fen)
+ * and what no order took (online_surplus_fen), refunds made
+ * (refunded_fen).  {"items":[{day, credits, received_fen, matched_fen,
+ * open_fen, refund_fen, dismissed_fen, open, alipay_fen, wechat_fen,
+ * online_surplus_fen, refunded_fen}]}, newest day first.
  */
 int cr_credits_daily(struct cr_db *db, const char *from, const char *to, json_t **out, struct cr_err *err);
 /* The same as CSV for Excel; *csv is the caller's to free. */

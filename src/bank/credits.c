@@ -247,14 +247,29 @@ daily_rows(struct cr_db *db, const char *from, const char *to, struct cr_res *re
 		return rc;
 	from = from && *from ? from : NULL;
 	to = to && *to ? to : NULL;
+	/*
+	 * Every kind of money of the day (Asia/Shanghai): bank credits by outcome, what paid orders counted
+	 * from the payments they made (a dismissed overpayment keeps the part that paid its order), online
+	 * payments by provider and what no order took, and refunds made.
+	 */
 	return cr_db_exec(
 	    db, res, err,
-	    "SELECT " CREDIT_DAY " AS day, COUNT(*), SUM(amount_fen),"
-	    " SUM(IF(status IN ('matched', 'partial', 'overpaid'), amount_fen - surplus_fen, 0)),"
-	    " SUM(IF(status IN ('needs_review', 'unmatched'), amount_fen, 0)),"
-	    " SUM(IF(status = 'overpaid', surplus_fen, 0)), SUM(IF(status = 'dismissed', amount_fen, 0)),"
-	    " SUM(status IN ('needs_review', 'unmatched'))"
-	    " FROM credits WHERE (? IS NULL OR " CREDIT_DAY " >= ?) AND (? IS NULL OR " CREDIT_DAY " <= ?)"
+	    "SELECT day, SUM(n), SUM(received), SUM(applied), SUM(open_fen), SUM(refund), SUM(dismissed),"
+	    " SUM(open_n), SUM(alipay), SUM(wechat), SUM(online_surplus), SUM(refunded) FROM ("
+	    "SELECT " CREDIT_DAY " AS day, 1 AS n, amount_fen AS received, applied,"
+	    " IF(status IN ('needs_review', 'unmatched'), amount_fen, 0) AS open_fen,"
+	    " IF(status = 'overpaid', surplus_fen, 0) AS refund,"
+	    " IF(status = 'dismissed', amount_fen - applied, 0) AS dismissed,"
+	    " status IN ('needs_review', 'unmatched') AS open_n, 0 AS alipay, 0 AS wechat, 0 AS "
+	    "online_surplus,"
+	    " 0 AS refunded FROM (SELECT c.*, (SELECT COALESCE(SUM(p.amount_fen), 0) FROM payments p"
+	    " WHERE p.credit_id = c.id) AS applied FROM credits c) c"
+	    " UNION ALL SELECT DATE(created_at + INTERVAL 8 HOUR), 0, 0, 0, 0, 0, 0, 0,"
+	    " IF(provider = 'alipay', amount_fen, 0), IF(provider = 'wechat', amount_fen, 0),"
+	    " IF(status = 'unapplied', amount_fen, 0), 0 FROM online_payments"
+	    " UNION ALL SELECT DATE(updated_at + INTERVAL 8 HOUR), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, amount_fen"
+	    " FROM refunds WHERE status = 'succeeded') x"
+	    " WHERE (? IS NULL OR day >= ?) AND (? IS NULL OR day <= ?)"
 	    " GROUP BY day ORDER BY day DESC LIMIT 366",
 	    "ssss", from, from, to, to);
 }
@@ -270,15 +285,19 @@ cr_credits_daily(struct cr_db *db, const char *from, const char *to, json_t **ou
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
-		json_array_append_new(items, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "day",
-		                                       cr_res_str(&res, i, 0), "credits",
-		                                       (json_int_t)cr_res_i64(&res, i, 1), "received_fen",
-		                                       (json_int_t)cr_res_i64(&res, i, 2), "matched_fen",
-		                                       (json_int_t)cr_res_i64(&res, i, 3), "open_fen",
-		                                       (json_int_t)cr_res_i64(&res, i, 4), "refund_fen",
-		                                       (json_int_t)cr_res_i64(&res, i, 5), "dismissed_fen",
-		                                       (json_int_t)cr_res_i64(&res, i, 6), "open",
-		                                       (json_int_t)cr_res_i64(&res, i, 7)));
+		json_array_append_new(
+		    items,
+		    json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "day",
+		              cr_res_str(&res, i, 0), "credits", (json_int_t)cr_res_i64(&res, i, 1),
+		              "received_fen", (json_int_t)cr_res_i64(&res, i, 2), "matched_fen",
+		              (json_int_t)cr_res_i64(&res, i, 3), "open_fen",
+		              (json_int_t)cr_res_i64(&res, i, 4), "refund_fen",
+		              (json_int_t)cr_res_i64(&res, i, 5), "dismissed_fen",
+		              (json_int_t)cr_res_i64(&res, i, 6), "open", (json_int_t)cr_res_i64(&res, i, 7),
+		              "alipay_fen", (json_int_t)cr_res_i64(&res, i, 8), "wechat_fen",
+		              (json_int_t)cr_res_i64(&res, i, 9), "online_surplus_fen",
+		              (json_int_t)cr_res_i64(&res, i, 10), "refunded_fen",
+		              (json_int_t)cr_res_i64(&res, i, 11)));
 	cr_res_release(&res);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
@@ -288,8 +307,10 @@ int
 cr_credits_daily_csv(struct cr_db *db, const char *from, const char *to, char **csv, size_t *len,
                      struct cr_err *err)
 {
-	static const char *const head[] = {"日期",       "到账笔数",   "到账金额",       "已匹配金额",
-	                                   "待处理金额", "应退款金额", "已另行处理金额", "待处理笔数"};
+	static const char *const head[] = {"日期",       "到账笔数",     "银行到账金额",     "已匹配金额",
+	                                   "待处理金额", "应退款金额",   "已另行处理金额",   "待处理笔数",
+	                                   "支付宝收款", "微信支付收款", "在线多付（待退）", "已退款金额"};
+	const unsigned ncols = sizeof head / sizeof head[0];
 	struct cr_res res;
 	FILE *f;
 	int rc = daily_rows(db, from, to, &res, err);
@@ -301,17 +322,17 @@ cr_credits_daily_csv(struct cr_db *db, const char *from, const char *to, char **
 		return cr_err_set(err, CR_ENOMEM, "out of memory");
 	}
 	cr_csv_bom(f);
-	for (unsigned c = 0; c < 8; c++)
-		cr_csv_cell(f, head[c], c == 7);
+	for (unsigned c = 0; c < ncols; c++)
+		cr_csv_cell(f, head[c], c == ncols - 1);
 	for (size_t i = 0; i < res.nrows; i++)
-		for (unsigned c = 0; c < 8; c++) {
+		for (unsigned c = 0; c < ncols; c++) {
 			char money[32];
 
-			if (c >= 2 && c <= 6) {
-				cr_money_format(cr_res_i64(&res, i, c), money, sizeof money);
-				cr_csv_cell(f, money, 0);
+			if (c == 0 || c == 1 || c == 7) {
+				cr_csv_cell(f, cr_res_str(&res, i, c), c == ncols - 1);
 			} else {
-				cr_csv_cell(f, cr_res_str(&res, i, c), c == 7);
+				cr_money_format(cr_res_i64(&res, i, c), money, sizeof money);
+				cr_csv_cell(f, money, c == ncols - 1);
 			}
 		}
 	cr_res_release(&res);

@@ -85,6 +85,24 @@ for n, method in enumerate(("alipay", "wechat")):
     ok(cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]["paid_fen"] == o["amount_fen"],
        "%s: the order keeps its bank payment" % method)
 
+# The daily report counts online money by provider, what no order took, and refunds made.
+today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+
+
+def today_row():
+    st, rep = fin.json("GET", "/api/v1/reports/daily?from=%s&to=%s" % (today, today))
+    return rep["items"][0] if st == 200 and rep.get("items") else {}
+
+
+before = today_row()
+o, pid = paid_twice(9, "wechat")
+st, b = fin.json("POST", "/api/v1/online-payments/%d/refund" % pid, {"reason": "重复付款，全部退还"})
+after = today_row()
+delta = {k: after.get(k, 0) - before.get(k, 0) for k in ("wechat_fen", "online_surplus_fen", "refunded_fen")}
+ok(st == 200 and delta == {"wechat_fen": o["amount_fen"], "online_surplus_fen": o["amount_fen"],
+                           "refunded_fen": o["amount_fen"]},
+   "the daily report counts the WeChat payment, as money no order took, and its refund", delta)
+
 # Twelve simultaneous full refunds of one payment: one refund at the provider, one refund row, one audit row.
 import threading
 o, pid = paid_twice(7, "alipay")

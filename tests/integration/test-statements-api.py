@@ -117,6 +117,28 @@ ok(day.get("day") == today and day.get("credits", 0) >= 3 and day.get("received_
 st, body, hd = fin.raw("GET", "/api/v1/reports/daily.csv?from=%s&to=%s" % (today, today))
 ok(st == 200 and body.startswith(b"\xef\xbb\xbf") and "日期" in body.decode("utf-8") and today in body.decode("utf-8"),
    "and as CSV that Excel opens", body[:120])
+# An overpayment whose surplus finance refunded: the part that paid the order stays 已匹配 (it all moved to
+# 已另行处理 before), and the columns still add up to what was received.
+def today_row():
+    st, rep = fin.json("GET", "/api/v1/reports/daily?from=%s&to=%s" % (today, today))
+    return rep["items"][0] if st == 200 and rep.get("items") else {}
+
+
+before = today_row()
+o9 = approved_order(cust, rev, seed=129)
+rc, res, _ = import_statement(statement((o9["amount_fen"] + 10000, "订单%s" % o9["order_no"], "我是测试企业",
+                                         "OVR-" + tag)))
+over = [c for c in fin.json("GET", "/api/v1/payments?status=overpaid")[1]["items"] if c["reference"] == "OVR-" + tag]
+st, body = fin.json("POST", "/api/v1/payments/%d/dismiss" % over[0]["id"], {"reason": "多付的 100.00 元已退回"}) \
+    if over else (0, None)
+after = today_row()
+delta = {k: after.get(k, 0) - before.get(k, 0) for k in ("received_fen", "matched_fen", "refund_fen", "dismissed_fen")}
+ok(rc == 0 and st == 200 and delta == {"received_fen": o9["amount_fen"] + 10000, "matched_fen": o9["amount_fen"],
+                                       "refund_fen": 0, "dismissed_fen": 10000},
+   "a refunded overpayment: its order's part stays 已匹配, the surplus 已另行处理", delta)
+ok(after.get("received_fen") == sum(after.get(k, 0) for k in ("matched_fen", "open_fen", "refund_fen", "dismissed_fen")),
+   "the bank columns add up to what was received", after)
+
 st, body = fin.json("GET", "/api/v1/reports/daily?from=yesterday")
 ok(st == 400 and error_of(body).get("field") == "from", "a malformed date is refused", body)
 

@@ -131,7 +131,7 @@ export async function paymentsPage(nav, status, canAct) {
       : h("p", { class: "muted" }, status === "open" ? "没有待处理的款项：所有到账都已自动匹配。" : "没有记录。"))));
 }
 
-/* 对账报表: per day (Asia/Shanghai), what came in, what matched, what is still open or owed back. */
+/* 对账报表: per day (Asia/Shanghai), every kind of money: bank credits by outcome, online payments by provider, refunds. */
 export async function reportPage(nav, from, to) {
   nav("#/report");
   stopPolling();
@@ -152,16 +152,20 @@ export async function reportPage(nav, from, to) {
     location.hash = "#/report?" + p.toString();
   });
   const sum = (k) => list.items.reduce((s, d) => s + d[k], 0);
+  const money = (v) => (v ? fen(v) : "—");
+  const cols = [["received_fen", "银行到账"], ["matched_fen", "已匹配"], ["open_fen", "待处理"], ["refund_fen", "应退款"],
+    ["dismissed_fen", "已另行处理"], ["alipay_fen", "支付宝"], ["wechat_fen", "微信支付"], ["online_surplus_fen", "在线多付"],
+    ["refunded_fen", "已退款"]];
   render(h("section", { class: "panel" }, h("h2", {}, "对账报表"), form,
+    h("p", { class: "muted small" }, "每天收到的每一笔钱：银行到账按处理结果分列（已匹配 + 待处理 + 应退款 + 已另行处理 = 银行到账），在线支付按支付平台分列，在线多付为订单未能入账、待退还的在线付款。"),
     list.items.length
       ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "report" },
-          h("thead", {}, h("tr", {}, ["日期", "到账笔数", "到账金额", "已匹配", "待处理", "应退款", "已另行处理"].map((t) => h("th", {}, t)))),
+          h("thead", {}, h("tr", {}, ["日期", "到账笔数", ...cols.map((c) => c[1])].map((t) => h("th", {}, t)))),
           h("tbody", {}, list.items.map((d) => h("tr", {},
-            h("td", { class: "nowrap" }, d.day), h("td", {}, String(d.credits)), h("td", {}, fen(d.received_fen)),
-            h("td", {}, fen(d.matched_fen)), h("td", {}, d.open ? [fen(d.open_fen), h("div", { class: "muted small" }, d.open + " 笔")] : "—"),
-            h("td", {}, d.refund_fen ? fen(d.refund_fen) : "—"), h("td", {}, d.dismissed_fen ? fen(d.dismissed_fen) : "—")))),
-          h("tfoot", {}, h("tr", {}, h("th", {}, "合计"), h("th", {}, String(sum("credits"))), h("th", {}, fen(sum("received_fen"))),
-            h("th", {}, fen(sum("matched_fen"))), h("th", {}, fen(sum("open_fen"))), h("th", {}, fen(sum("refund_fen"))),
-            h("th", {}, fen(sum("dismissed_fen")))))))
+            h("td", { class: "nowrap" }, d.day), h("td", {}, String(d.credits)),
+            ...cols.map(([k]) => h("td", { "data-col": k }, k === "open_fen" && d.open
+              ? [fen(d.open_fen), h("div", { class: "muted small" }, d.open + " 笔")] : k === "received_fen" || k === "matched_fen" ? fen(d[k]) : money(d[k])))))),
+          h("tfoot", {}, h("tr", {}, h("th", {}, "合计"), h("th", {}, String(sum("credits"))),
+            ...cols.map(([k]) => h("th", { "data-col": k }, fen(sum(k))))))))
       : h("p", { class: "muted" }, "所选期间没有到账记录。")));
 }
