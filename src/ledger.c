@@ -38,12 +38,15 @@ static const struct {
      " FROM (SELECT op.provider, op.trade_no, op.status, op.amount_fen, (SELECT COALESCE(SUM(p.amount_fen), "
      "0)"
      " FROM payments p WHERE p.online_payment_id = op.id) AS applied FROM online_payments op) x"
-     " WHERE (status = 'booked' AND applied <> amount_fen) OR (status = 'unapplied' AND applied <> 0)"},
+     " WHERE (status = 'booked' AND applied <> amount_fen) OR (status = 'unapplied' AND applied <> 0)"
+     " OR (status = 'overpaid' AND (applied <> amount_fen - surplus_fen OR surplus_fen <= 0))"},
     {"refund_bound", "no more is refunded than was received, and only money no order took",
      "SELECT CONCAT(op.provider, ' ', op.trade_no), CONCAT(op.status, ': ', SUM(r.amount_fen),"
-     " ' refunded of ', op.amount_fen) FROM refunds r JOIN online_payments op ON op.id = r.online_payment_id"
-     " WHERE r.status = 'succeeded' GROUP BY op.id, op.provider, op.trade_no, op.status, op.amount_fen"
-     " HAVING SUM(r.amount_fen) > op.amount_fen OR op.status <> 'unapplied'"},
+     " ' refunded of ', IF(op.status = 'overpaid', op.surplus_fen, op.amount_fen), ' no order took')"
+     " FROM refunds r JOIN online_payments op ON op.id = r.online_payment_id WHERE r.status = 'succeeded'"
+     " GROUP BY op.id, op.provider, op.trade_no, op.status, op.amount_fen, op.surplus_fen"
+     " HAVING SUM(r.amount_fen) > IF(op.status = 'overpaid', op.surplus_fen, op.amount_fen)"
+     " OR op.status NOT IN ('unapplied', 'overpaid')"},
 };
 
 int

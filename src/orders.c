@@ -275,6 +275,7 @@ cr_order_due_row(const struct cr_res *res, size_t i, struct cr_order_due *o)
 	o->amount_fen = cr_res_i64(res, i, 3);
 	o->paid_fen = cr_res_i64(res, i, 4);
 	snprintf(o->payer_name, sizeof o->payer_name, "%s", cr_res_str(res, i, 5));
+	o->account_id = cr_res_i64(res, i, 6);
 }
 
 int

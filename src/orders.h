@@ -20,9 +20,10 @@ struct cr_order_due {
 	char status[20]; /* awaiting_payment, partially_paid, paid, issuing, completed, expired, cancelled */
 	long long amount_fen, paid_fen;
 	char payer_name[401];
+	long long account_id; /* whose order: the customer told of what happened to their money */
 };
 /* The columns of an order as money sees it, in the order cr_order_due_row reads them. */
-#define CR_ORDER_DUE_COLUMNS "id, order_no, status, amount_fen, paid_fen, payer_name"
+#define CR_ORDER_DUE_COLUMNS "id, order_no, status, amount_fen, paid_fen, payer_name, account_id"
 /* Row i of a result of those columns. */
 void cr_order_due_row(const struct cr_res *res, size_t i, struct cr_order_due *o);
 /* The order order_no as money sees it (locked FOR UPDATE when lock); CR_ENOTFOUND when none. */

@@ -2,6 +2,8 @@
 
 #include "alipay.h"
 #include "log.h"
+#include "messages.h"
+#include "money.h"
 #include "onlinepay.h"
 #include "pay.h"
 #include "wechat.h"
@@ -72,14 +74,53 @@ cr_online_attempt(struct cr_db *db, long long account, const char *order_no, con
 	                  "issi", out->order_id, provider, device, out->amount_fen);
 }
 
-/* Inside the transaction: p booked against o, or kept as unapplied with the reason. */
+/*
+ * Inside the transaction, after p was booked against o for applied of its
+ * amount: the rest is surplus, flagged for finance to refund, audited, and
+ * the customer told.
+ */
+static int
+overpaid(struct cr_db *db, const struct cr_actor *sys, const struct cr_online_payment *p,
+         const struct cr_order_due *o, long long id, long long applied, struct cr_err *err)
+{
+	long long surplus = p->amount_fen - applied;
+	char got[32], extra[32], title[120], body[400], link[40];
+	const struct cr_provider *pr = cr_provider_find(p->provider);
+	int rc;
+
+	rc = cr_db_exec(
+	    db, NULL, err,
+	    "UPDATE online_payments SET status = 'overpaid', surplus_fen = ?, reason = LEFT(?, 255)"
+	    " WHERE id = ?",
+	    "isi", surplus, "订单已付清，多付部分待退还", id);
+	if (rc == 0)
+		rc = cr_audit_s(db, sys, "payment.overpaid", "order", o->order_no, NULL,
+		                json_pack("{s:s, s:s, s:I, s:I, s:I}", "provider", p->provider, "trade_no",
+		                          p->trade_no, "amount_fen", (json_int_t)p->amount_fen, "applied_fen",
+		                          (json_int_t)applied, "surplus_fen", (json_int_t)surplus),
+		                err);
+	if (rc != 0)
+		return rc;
+	cr_money_format(p->amount_fen, got, sizeof got);
+	cr_money_format(surplus, extra, sizeof extra);
+	snprintf(title, sizeof title, "订单 %s 多付了 %s 元", o->order_no, extra);
+	snprintf(body, sizeof body,
+	         "我们通过%s收到 %s 元，订单只需其中 %lld.%02lld 元。多付的 %s "
+	         "元将由财务原路退还，退还后会再通知您。",
+	         pr ? pr->label : p->provider, got, applied / 100, applied % 100, extra);
+	snprintf(link, sizeof link, "#/orders/%s", o->order_no);
+	return cr_message_post(db, o->account_id, "overpaid", title, body, link, err);
+}
+
+/* Inside the transaction: p booked against o (what o still owes of it), or kept as unapplied with the reason.
+ */
 static int
 book(struct cr_db *db, const struct cr_online_payment *p, const struct cr_order_due *o, int *booked,
      struct cr_err *err)
 {
 	struct cr_actor sys = {0, p->provider, ""};
+	long long id, owed = o->amount_fen - o->paid_fen, applied;
 	struct cr_err why;
-	long long id;
 	int rc;
 
 	rc = cr_db_exec(db, NULL, err,
@@ -94,8 +135,13 @@ book(struct cr_db *db, const struct cr_online_payment *p, const struct cr_order_
 		return 0; /* seen before: booked once already */
 	id = cr_db_insert_id(db);
 	*booked = 1;
-	rc = cr_payment_apply(db, &sys, &(struct cr_payment_src){.online_id = id}, o->id, p->amount_fen, 0,
-	                      &why);
+	/* An order takes what it still owes, never more (a trade opened before a bank transfer came in). */
+	applied = p->amount_fen < owed ? p->amount_fen : owed;
+	rc = applied > 0 ? cr_payment_apply(db, &sys, &(struct cr_payment_src){.online_id = id}, o->id,
+	                                    applied, 0, &why)
+	                 : cr_err_user(&why, CR_ECONFLICT, NULL, "订单 %s 已付清", o->order_no);
+	if (rc == 0 && applied < p->amount_fen)
+		return overpaid(db, &sys, p, o, id, applied, err);
 	if (rc != CR_ECONFLICT) {
 		if (rc != 0)
 			*err = why;

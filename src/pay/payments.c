@@ -30,6 +30,10 @@ cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, const struct cr
 	cr_res_release(&res);
 	if (strcmp(status, "awaiting_payment") != 0 && strcmp(status, "partially_paid") != 0)
 		return cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 当前不在等待付款状态", no);
+	/* An order never takes more than it owes: what is over is its payer's surplus, kept by the caller. */
+	if (amount_fen <= 0 || amount_fen > amount - paid)
+		return cr_err_set(err, CR_ECONFLICT, "payments: order %s owes %lld fen, not %lld", no,
+		                  amount - paid, amount_fen);
 	now_paid = paid + amount_fen;
 	to = now_paid >= amount ? "paid" : "partially_paid";
 	/* Conditional on what was read: a concurrent change makes this fail rather than count twice. */

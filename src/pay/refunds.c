@@ -1,15 +1,18 @@
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "json.h"
 #include "log.h"
+#include "messages.h"
+#include "money.h"
 #include "onlinepay.h"
 #include "pay.h"
 #include "utf8.h"
 
 struct refund {
 	char provider[8], trade_no[65], order_no[9], refund_no[65];
-	long long paid, amount, id;
+	long long paid, amount, id, account;
 };
 
 /* Inside a transaction: the refund to send (a pending one again, or a new one). */
@@ -18,22 +21,27 @@ prepare(struct cr_db *db, const struct cr_actor *actor, long long id, long long 
         const char *reason, struct refund *r, struct cr_err *err)
 {
 	struct cr_res res;
-	long long done, n;
+	long long done, n, refundable;
 	int rc;
 
-	rc = cr_db_one(
-	    db, &res, err, "online payment",
-	    "SELECT p.provider, p.trade_no, p.amount_fen, p.status, o.order_no FROM online_payments p"
-	    " JOIN orders o ON o.id = p.order_id WHERE p.id = ? FOR UPDATE",
-	    "i", id);
+	rc = cr_db_one(db, &res, err, "online payment",
+	               "SELECT p.provider, p.trade_no, p.amount_fen, p.status, o.order_no, o.account_id,"
+	               " IF(p.status = 'overpaid', p.surplus_fen, p.amount_fen) FROM online_payments p"
+	               " JOIN orders o ON o.id = p.order_id WHERE p.id = ? FOR UPDATE",
+	               "i", id);
 	if (rc != 0)
 		return rc;
 	snprintf(r->provider, sizeof r->provider, "%s", cr_res_str(&res, 0, 0));
 	snprintf(r->trade_no, sizeof r->trade_no, "%s", cr_res_str(&res, 0, 1));
 	r->paid = cr_res_i64(&res, 0, 2);
 	snprintf(r->order_no, sizeof r->order_no, "%s", cr_res_str(&res, 0, 4));
-	rc = strcmp(cr_res_str(&res, 0, 3), "unapplied") != 0
-	         ? cr_err_user(err, CR_ECONFLICT, NULL, "只能退还未入账的在线付款（重复付款或订单已失效）")
+	r->account = cr_res_i64(&res, 0, 5);
+	refundable = cr_res_i64(&res, 0, 6);
+	/* What no order took: a payment the order could not take at all, or the surplus of one it took part
+	 * of. */
+	rc = strcmp(cr_res_str(&res, 0, 3), "unapplied") != 0 &&
+	             strcmp(cr_res_str(&res, 0, 3), "overpaid") != 0
+	         ? cr_err_user(err, CR_ECONFLICT, NULL, "只能退还订单未入账的在线付款或其多付部分")
 	         : 0;
 	cr_res_release(&res);
 	if (rc != 0)
@@ -68,10 +76,10 @@ prepare(struct cr_db *db, const struct cr_actor *actor, long long id, long long 
 	done = cr_res_i64(&res, 0, 0);
 	n = cr_res_i64(&res, 0, 1);
 	cr_res_release(&res);
-	r->amount = amount_fen ? amount_fen : r->paid - done;
-	if (r->amount <= 0 || r->amount > r->paid - done)
+	r->amount = amount_fen ? amount_fen : refundable - done;
+	if (r->amount <= 0 || r->amount > refundable - done)
 		return cr_err_user(err, CR_EINVAL, "amount_fen", "可退金额为 %lld.%02lld 元",
-		                   (r->paid - done) / 100, (r->paid - done) % 100);
+		                   (refundable - done) / 100, (refundable - done) % 100);
 	snprintf(r->refund_no, sizeof r->refund_no, "RF%lld-%lld", id, n + 1);
 	rc = cr_db_exec(
 	    db, NULL, err,
@@ -86,6 +94,25 @@ prepare(struct cr_db *db, const struct cr_actor *actor, long long id, long long 
 	                            r->trade_no, "refund_no", r->refund_no, "amount_fen",
 	                            (json_int_t)r->amount, "reason", reason),
 	                  err);
+}
+
+/* The customer is told of a refund made: how much, by which channel, when. */
+static int
+tell(struct cr_db *db, const struct refund *r, struct cr_err *err)
+{
+	const struct cr_provider *p = cr_provider_find(r->provider);
+	char money[32], day[16], title[120], body[400], link[40];
+	time_t now = time(NULL) + 8 * 3600; /* Asia/Shanghai */
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	cr_money_format(r->amount, money, sizeof money);
+	snprintf(title, sizeof title, "订单 %s 退款 %s 元已退回", r->order_no, money);
+	snprintf(body, sizeof body, "%s 元已于 %s 通过%s原路退回（退款单号 %s），到账时间以%s为准。", money,
+	         day, p ? p->label : r->provider, r->refund_no, p ? p->label : "支付平台");
+	snprintf(link, sizeof link, "#/orders/%s", r->order_no);
+	return cr_message_post(db, r->account, "refunded", title, body, link, err);
 }
 
 /*
@@ -107,7 +134,7 @@ settle(struct cr_db *db, const struct cr_actor *actor, const struct refund *r, c
 	                "UPDATE refunds SET status = ?, failure = LEFT(?, 255), updated_at = UTC_TIMESTAMP(6)"
 	                " WHERE id = ? AND status = 'pending'",
 	                "ssi", status, failure, r->id);
-	if (rc == 0 && cr_db_affected(db) == 1)
+	if (rc == 0 && cr_db_affected(db) == 1) {
 		rc = cr_audit_s(db, actor,
 		                strcmp(status, "succeeded") == 0 ? "payment.refunded"
 		                                                 : "payment.refund_failed",
@@ -115,8 +142,10 @@ settle(struct cr_db *db, const struct cr_actor *actor, const struct refund *r, c
 		                json_pack("{s:s, s:I, s:s}", "refund_no", r->refund_no, "amount_fen",
 		                          (json_int_t)r->amount, "status", status),
 		                err);
-	else if (rc == 0 && (rc = cr_db_one(db, &res, err, "refund",
-	                                    "SELECT status FROM refunds WHERE id = ?", "i", r->id)) == 0) {
+		if (rc == 0 && strcmp(status, "succeeded") == 0)
+			rc = tell(db, r, err);
+	} else if (rc == 0 && (rc = cr_db_one(db, &res, err, "refund",
+	                                      "SELECT status FROM refunds WHERE id = ?", "i", r->id)) == 0) {
 		*final = strcmp(cr_res_str(&res, 0, 0), "succeeded") == 0 ? "succeeded"
 		         : strcmp(cr_res_str(&res, 0, 0), "failed") == 0  ? "failed"
 		                                                          : "pending";
@@ -185,8 +214,9 @@ cr_refund_list(struct cr_db *db, json_t **out, struct cr_err *err)
 	    "SELECT p.id, p.provider, p.trade_no, o.order_no, p.amount_fen, p.reason,"
 	    " DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%SZ'),"
 	    " (SELECT COALESCE(SUM(amount_fen), 0) FROM refunds r WHERE r.online_payment_id = p.id"
-	    "  AND r.status = 'succeeded')"
-	    " FROM online_payments p JOIN orders o ON o.id = p.order_id WHERE p.status = 'unapplied'"
+	    "  AND r.status = 'succeeded'), p.status, IF(p.status = 'overpaid', p.surplus_fen, p.amount_fen)"
+	    " FROM online_payments p JOIN orders o ON o.id = p.order_id WHERE p.status IN ('unapplied', "
+	    "'overpaid')"
 	    " ORDER BY p.id DESC LIMIT 200",
 	    "");
 	if (rc != 0)
@@ -194,12 +224,14 @@ cr_refund_list(struct cr_db *db, json_t **out, struct cr_err *err)
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
 		json_array_append_new(
-		    items, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:I}", "id",
-		                     (json_int_t)cr_res_i64(&res, i, 0), "provider", cr_res_str(&res, i, 1),
-		                     "trade_no", cr_res_str(&res, i, 2), "order_no", cr_res_str(&res, i, 3),
-		                     "amount_fen", (json_int_t)cr_res_i64(&res, i, 4), "reason",
-		                     cr_res_str(&res, i, 5), "created_at", cr_res_str(&res, i, 6),
-		                     "refunded_fen", (json_int_t)cr_res_i64(&res, i, 7)));
+		    items,
+		    json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:I}", "id",
+		              (json_int_t)cr_res_i64(&res, i, 0), "provider", cr_res_str(&res, i, 1),
+		              "trade_no", cr_res_str(&res, i, 2), "order_no", cr_res_str(&res, i, 3),
+		              "amount_fen", (json_int_t)cr_res_i64(&res, i, 4), "reason",
+		              cr_res_str(&res, i, 5), "created_at", cr_res_str(&res, i, 6), "refunded_fen",
+		              (json_int_t)cr_res_i64(&res, i, 7), "status", cr_res_str(&res, i, 8),
+		              "refundable_fen", (json_int_t)cr_res_i64(&res, i, 9)));
 	cr_res_release(&res);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;

@@ -85,6 +85,48 @@ for n, method in enumerate(("alipay", "wechat")):
     ok(cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]["paid_fen"] == o["amount_fen"],
        "%s: the order keeps its bank payment" % method)
 
+# An online payment above what the order still owes: a trade opened for the whole price, then a bank transfer
+# of part of it, then the trade paid.  The order takes what it owed (it took all of it, paid_fen above the
+# price), the rest is surplus: flagged, listed, refundable, and the customer is told of both.
+o = approved_order(cust, rev, seed=seed + 10)
+st, r = cust.json("POST", "/api/v1/orders/%s/pay" % o["order_no"], {"method": "alipay"})
+part = 5000
+rc, res, _ = import_statement(statement((part, "订单%s" % o["order_no"], "我是测试企业", "PART-%s" % o["order_no"])))
+ok(st == 200 and rc == 0 and res[0]["partial"] == 1, "a trade for %d fen opened, then %d fen came by bank"
+   % (o["amount_fen"], part), (r, res))
+page = urllib.request.urlopen(r["redirect_url"], timeout=30).read().decode()
+t = re.search(r"name=t value=([\w-]+)", page).group(1)
+try:
+    urllib.request.build_opener(NoRedirect).open(urllib.request.Request(
+        sim_base + "/alipay/pay", data=urllib.parse.urlencode({"t": t}).encode()), timeout=30)
+except urllib.error.HTTPError:
+    pass
+q = ("SELECT p.id, p.status, p.surplus_fen FROM online_payments p JOIN orders o ON o.id = p.order_id"
+     " WHERE o.order_no = '%s'" % o["order_no"])
+wait_for(lambda: sql(q), 20)
+row = sql(q)
+now = cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]
+ok(now["status"] == "paid" and now["paid_fen"] == o["amount_fen"],
+   "the order is paid at its price, not %d" % (o["amount_fen"] + part), now)
+ok(row and row[0][1] == "overpaid" and row[0][2] == str(part), "the online payment is flagged overpaid by %d fen" % part,
+   row)
+pid = int(row[0][0]) if row else 0
+item = [i for i in fin.json("GET", "/api/v1/online-payments")[1]["items"] if i["id"] == pid]
+ok(item and item[0]["status"] == "overpaid" and item[0]["refundable_fen"] == part,
+   "finance sees it among the online payments to refund, with what is refundable", item)
+msgs = cust.json("GET", "/api/v1/messages")[1]["items"]
+ok(any(o["order_no"] in m["title"] and "多付" in m["title"] and "50.00" in m["title"] for m in msgs),
+   "the customer is told 50.00 was paid over and will be refunded", [m["title"] for m in msgs[:5]])
+st, b = fin.json("POST", "/api/v1/online-payments/%d/refund" % pid, {"amount_fen": part + 1, "reason": "多付退款"})
+ok(st == 400 and "50.00" in error_of(b).get("message", ""), "no more than the surplus is refunded", b)
+st, b = fin.json("POST", "/api/v1/online-payments/%d/refund" % pid, {"reason": "多付退款"})
+ok(st == 200 and b.get("amount_fen") == part and b.get("status") == "succeeded" and sim_refunds(o["order_no"]) == part,
+   "the surplus is refunded through Alipay, the order keeps its price", (b, sim_refunds(o["order_no"])))
+msgs = cust.json("GET", "/api/v1/messages")[1]["items"]
+ok(any(o["order_no"] in m["title"] and "退款" in m["title"] and "50.00" in m["title"] and "支付宝" in m.get("body", "")
+       for m in msgs), "and the customer is told of the refund: amount, channel, date", [m["title"] for m in msgs[:5]])
+ok(cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]["paid_fen"] == o["amount_fen"], "the order still holds its price")
+
 # The daily report counts online money by provider, what no order took, and refunds made.
 today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
 

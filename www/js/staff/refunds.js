@@ -1,12 +1,13 @@
-/* 在线支付待退款: online payments an order could not take (paid twice, or expired), refunded through their
-   provider by finance, in part or in full, with a reason. */
+/* 在线支付待退款: online payments an order could not take (paid twice, or expired) or took only part of (a
+   trade opened before a bank transfer came in: the rest is surplus), refunded through their provider by
+   finance, in part or in full, with a reason. */
 import { call, fen, h, datetime, toast } from "../ui.js";
 
 const providers = { alipay: "支付宝", wechat: "微信支付" };
 
 function row(p, refresh, canAct) {
   const err = h("p", { class: "field-error", role: "alert" });
-  const left = p.amount_fen - p.refunded_fen;
+  const left = (p.refundable_fen ?? p.amount_fen) - p.refunded_fen;
   const amount = h("input", { type: "text", inputmode: "decimal", size: 8, value: (left / 100).toFixed(2), "aria-label": "退款金额（元）" });
   const reason = h("input", { type: "text", size: 18, maxlength: 80, placeholder: "退款原因", "aria-label": "退款原因" });
   const go = h("button", { type: "button", class: "small primary", "data-refund": p.id }, "退款");
@@ -29,7 +30,9 @@ function row(p, refresh, canAct) {
     h("td", { "data-label": "时间" }, datetime(p.created_at)),
     h("td", { "data-label": "渠道" }, providers[p.provider] || p.provider, h("div", { class: "muted small" }, p.trade_no)),
     h("td", { "data-label": "订单号" }, p.order_no),
-    h("td", { "data-label": "金额" }, fen(p.amount_fen), p.refunded_fen ? h("div", { class: "muted small" }, "已退 " + fen(p.refunded_fen)) : null),
+    h("td", { "data-label": "金额" }, fen(p.amount_fen),
+      p.status === "overpaid" ? h("div", { class: "small", "data-surplus": p.refundable_fen }, "多付 " + fen(p.refundable_fen)) : null,
+      p.refunded_fen ? h("div", { class: "muted small" }, "已退 " + fen(p.refunded_fen)) : null),
     h("td", { "data-label": "原因" }, p.reason || "—"),
     h("td", { "data-label": "操作" }, canAct && left > 0 ? [amount, " ", reason, " ", go] : left > 0 ? "—" : "已全部退还", err));
 }
