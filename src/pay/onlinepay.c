@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "alipay.h"
@@ -50,13 +51,17 @@ cr_online_attempt(struct cr_db *db, long long account, const char *order_no, con
 	char status[20];
 	int rc;
 
+	memset(out, 0, sizeof *out);
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	/* The order locked: simultaneous clicks decide one after the other. */
 	rc = cr_db_one(db, &res, err, "order",
 	               "SELECT id, order_no, status, amount_fen - paid_fen,"
 	               " TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), expires_at)"
-	               " FROM orders WHERE order_no = ? AND account_id = ?",
+	               " FROM orders WHERE order_no = ? AND account_id = ? FOR UPDATE",
 	               "si", order_no, account);
 	if (rc != 0)
-		return rc;
+		return cr_db_end(db, rc, err);
 	out->order_id = cr_res_i64(&res, 0, 0);
 	snprintf(out->order_no, sizeof out->order_no, "%s", cr_res_str(&res, 0, 1));
 	snprintf(status, sizeof status, "%s", cr_res_str(&res, 0, 2));
@@ -65,13 +70,51 @@ cr_online_attempt(struct cr_db *db, long long account, const char *order_no, con
 	cr_res_release(&res);
 	if ((strcmp(status, "awaiting_payment") != 0 && strcmp(status, "partially_paid") != 0) ||
 	    out->amount_fen <= 0)
-		return cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 当前不需要付款", out->order_no);
+		return cr_db_end(
+		    db, cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 当前不需要付款", out->order_no), err);
 	if (out->expires_in < 60)
-		return cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 即将过期，请重新申请", out->order_no);
-	return cr_db_exec(db, NULL, err,
-	                  "INSERT INTO pay_attempts (order_id, provider, device, amount_fen, created_at)"
-	                  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
-	                  "issi", out->order_id, provider, device, out->amount_fen);
+		return cr_db_end(
+		    db, cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 即将过期，请重新申请", out->order_no),
+		    err);
+	rc = cr_db_exec(
+	    db, &res, err,
+	    "SELECT id, pay_url FROM pay_attempts WHERE order_id = ? AND provider = ? AND device = ?"
+	    " AND amount_fen = ? AND closed_at IS NULL AND pay_url IS NOT NULL"
+	    " AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND ORDER BY id DESC LIMIT 1",
+	    "issii", out->order_id, provider, device, out->amount_fen, (long long)CR_PAY_REUSE);
+	if (rc == 0 && res.nrows == 1) {
+		out->id = cr_res_i64(&res, 0, 0);
+		snprintf(out->url, sizeof out->url, "%s", cr_res_str(&res, 0, 1));
+	}
+	if (rc == 0)
+		cr_res_release(&res);
+	if (rc != 0 || out->id)
+		return cr_db_end(db, rc, err);
+	if ((rc = cr_db_one(db, &res, err, "attempts",
+	                    "SELECT COUNT(*) FROM pay_attempts WHERE order_id = ?"
+	                    " AND created_at > UTC_TIMESTAMP(6) - INTERVAL 1 HOUR",
+	                    "i", out->order_id)) != 0)
+		return cr_db_end(db, rc, err);
+	if (cr_res_i64(&res, 0, 0) >= CR_PAY_ATTEMPTS)
+		rc = cr_err_user(err, CR_ETHROTTLED, NULL, "订单 %s 一小时内发起付款的次数过多，请稍后再试",
+		                 out->order_no);
+	cr_res_release(&res);
+	if (rc == 0)
+		rc =
+		    cr_db_exec(db, NULL, err,
+		               "INSERT INTO pay_attempts (order_id, provider, device, amount_fen, created_at)"
+		               " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
+		               "issi", out->order_id, provider, device, out->amount_fen);
+	if (rc == 0)
+		out->id = cr_db_insert_id(db);
+	return cr_db_end(db, rc, err);
+}
+
+int
+cr_online_attempt_url(struct cr_db *db, const struct cr_pay_attempt *a, const char *url, struct cr_err *err)
+{
+	return cr_db_exec(db, NULL, err, "UPDATE pay_attempts SET pay_url = ? WHERE id = ?", "si", url,
+	                  a->id);
 }
 
 /*

@@ -53,11 +53,16 @@ int cr_payment_undo(struct cr_db *db, const struct cr_actor *actor, long long cr
  * transaction whatever the provider resends.
  */
 struct cr_pay_attempt {
+	long long id; /* its pay_attempts row */
 	long long order_id;
 	char order_no[9];
 	long long amount_fen; /* what is still owed: asked of the provider */
 	long long expires_in; /* seconds until the order expires */
+	char url[8192];       /* the page or code of a trade opened before for the same ask, or "" */
 };
+
+#define CR_PAY_REUSE 1800  /* seconds a trade's page or code is given again for the same ask */
+#define CR_PAY_ATTEMPTS 10 /* new trades an order may open in an hour */
 
 /*
  * The online payment providers, one row each: what the rest of the product
@@ -92,10 +97,18 @@ const struct cr_provider *cr_provider_find(const char *name);
 /*
  * Opens a trade with provider ("alipay", "wechat") for the account's order
  * order_no from device ("desktop", "mobile"): CR_ENOTFOUND for another's or
- * no order, CR_ECONFLICT (Chinese reason) when it awaits no payment.
+ * no order, CR_ECONFLICT (Chinese reason) when it awaits no payment,
+ * CR_ETHROTTLED when the order opened CR_PAY_ATTEMPTS trades in the last
+ * hour.  A trade opened within CR_PAY_REUSE seconds for the same provider,
+ * device and amount, and not closed, is given again: out->url is its page or
+ * code, and the caller asks the provider nothing; else out->url is "" and
+ * the caller opens the trade and keeps what it got (cr_online_attempt_url).
  */
 int cr_online_attempt(struct cr_db *db, long long account, const char *order_no, const char *provider,
                       const char *device, struct cr_pay_attempt *out, struct cr_err *err);
+/* Keeps the page or code the provider gave the trade of attempt a, for the next same ask. */
+int cr_online_attempt_url(struct cr_db *db, const struct cr_pay_attempt *a, const char *url,
+                          struct cr_err *err);
 
 /* The customer came back from provider's page for order_no: the active query may ask about it. */
 int cr_online_returned(struct cr_db *db, const char *provider, const char *order_no, struct cr_err *err);

@@ -43,13 +43,19 @@ cr_h_order_pay(struct cr_req *r)
 		char *svg = NULL;
 
 		rc = cr_online_attempt(r->web->db, cr_req_account(r), r->args[0], p->name, device, &a, &err);
-		if (rc == 0)
-			rc = p->open(cfg, &a, strcmp(device, "mobile") == 0, url, sizeof url, &err);
+		if (rc == 0 && a.url[0]) {
+			snprintf(url, sizeof url, "%s", a.url); /* the same ask again: the same trade */
+		} else if (rc == 0 &&
+		           (rc = p->open(cfg, &a, strcmp(device, "mobile") == 0, url, sizeof url, &err)) ==
+		               0 &&
+		           cr_online_attempt_url(r->web->db, &a, url, &err) != 0) {
+			cr_warn("pay: order %s: the trade's page could not be kept: %s", a.order_no, err.msg);
+		}
 		if (rc == 0 && p->scan && (svg = cr_qr_svg(url)) == NULL)
 			rc = cr_err_set(&err, CR_ENOMEM, "pay: cannot draw the QR code");
 		if (rc == 0)
-			cr_info("pay: order %s: %s trade of %lld fen opened (%s)", a.order_no, p->name,
-			        a.amount_fen, device);
+			cr_info("pay: order %s: %s trade of %lld fen %s (%s)", a.order_no, p->name,
+			        a.amount_fen, a.url[0] ? "given again" : "opened", device);
 		if (rc != 0)
 			out = NULL;
 		else if (p->scan)

@@ -100,6 +100,26 @@ src = sql("SELECT p.source FROM online_payments p JOIN orders o ON o.id = p.orde
           % o4["order_no"])
 ok(src == [["query"]], "found by the query", src)
 
+# Twenty clicks on 微信支付: one trade, asked of WeChat Pay once, its code given again; and a bound on new trades.
+o5 = approved_order(cust, rev, seed=seed + 5)
+codes = set()
+for _ in range(20):
+    st, r5 = cust.json("POST", "/api/v1/orders/%s/pay" % o5["order_no"], {"method": "wechat"})
+    codes.add(r5.get("code_url") if st == 200 else st)
+attempts = sql("SELECT COUNT(*) FROM pay_attempts a JOIN orders o ON o.id = a.order_id WHERE o.order_no = '%s'"
+               % o5["order_no"])
+trades = [t for t in json.loads(urllib.request.urlopen(r4["code_url"].split("/wechat/")[0] + "/paysim/trades",
+                                                       timeout=30).read()) if t["out_trade_no"] == o5["order_no"]]
+ok(len(codes) == 1 and None not in codes and attempts == [["1"]] and len(trades) == 1,
+   "20 clicks: one attempt, one trade at the provider, the same code each time", (codes, attempts, len(trades)))
+sql("INSERT INTO pay_attempts (order_id, provider, device, amount_fen, created_at) SELECT o.id, 'alipay', 'mobile',"
+    " o.amount_fen, UTC_TIMESTAMP(6) FROM orders o JOIN seq_1_to_9 s WHERE o.order_no = '%s'" % o5["order_no"])
+st, b = cust.json("POST", "/api/v1/orders/%s/pay" % o5["order_no"], {"method": "alipay"})
+ok(st == 429 and error_of(b).get("code") == "too_many_attempts" and "次数过多" in error_of(b).get("message", ""),
+   "the eleventh new trade within an hour is refused", b)
+st, b = cust.json("POST", "/api/v1/orders/%s/pay" % o5["order_no"], {"method": "wechat"})
+ok(st == 200 and b.get("code_url") in codes, "while the open one is still given", b)
+
 st, b, _ = Client().raw("POST", "/api/v1/pay/wechat/notify", b"{}", ctype="application/json")
 ok(st == 400, "an unsigned notification is refused", b)
 fcgi_log = open(os.path.join(TOP, "run", "log", "certrenew-fcgi.log"), encoding="utf-8", errors="replace").read()
