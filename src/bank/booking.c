@@ -326,6 +326,10 @@ book(struct cr_import_run *run, struct cr_pending *p)
 		         run->db, run->actor, &(struct cr_payment_src){.credit_id = credit_id},
 		         m->alloc[i].order_id, m->alloc[i].amount_fen, m->payer_mismatch, run->err)) != 0)
 			return rc;
+	if (m->result == CR_MATCH_OVERPAID && m->nalloc > 0 &&
+	    (rc = cr_payment_tell_surplus(run->db, m->alloc[0].order_id, "银行转账", p->c.amount_fen,
+	                                  m->surplus_fen, run->err)) != 0)
+		return rc;
 	p->id = credit_id;
 	return 0;
 }

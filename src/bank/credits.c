@@ -187,6 +187,9 @@ cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	for (int i = 0; rc == 0 && i < m.nalloc; i++)
 		rc = cr_payment_apply(db, actor, &(struct cr_payment_src){.credit_id = id},
 		                      m.alloc[i].order_id, m.alloc[i].amount_fen, m.payer_mismatch, err);
+	if (rc == 0 && m.result == CR_MATCH_OVERPAID && m.nalloc > 0)
+		rc = cr_payment_tell_surplus(db, m.alloc[0].order_id, "银行转账", c.amount_fen, m.surplus_fen,
+		                             err);
 	if (rc == 0)
 		rc = cr_audit(db, actor, "credit.assign", "credit", id, json_pack("{s:s}", "status", before),
 		              json_pack("{s:s, s:s, s:I}", "status", cr_match_result_name(m.result),

@@ -127,7 +127,6 @@ overpaid(struct cr_db *db, const struct cr_actor *sys, const struct cr_online_pa
          const struct cr_order_due *o, long long id, long long applied, struct cr_err *err)
 {
 	long long surplus = p->amount_fen - applied;
-	char got[32], extra[32], title[120], body[400], link[40];
 	const struct cr_provider *pr = cr_provider_find(p->provider);
 	int rc;
 
@@ -144,15 +143,7 @@ overpaid(struct cr_db *db, const struct cr_actor *sys, const struct cr_online_pa
 		                err);
 	if (rc != 0)
 		return rc;
-	cr_money_format(p->amount_fen, got, sizeof got);
-	cr_money_format(surplus, extra, sizeof extra);
-	snprintf(title, sizeof title, "订单 %s 多付了 %s 元", o->order_no, extra);
-	snprintf(body, sizeof body,
-	         "我们通过%s收到 %s 元，订单只需其中 %lld.%02lld 元。多付的 %s "
-	         "元将由财务原路退还，退还后会再通知您。",
-	         pr ? pr->label : p->provider, got, applied / 100, applied % 100, extra);
-	snprintf(link, sizeof link, "#/orders/%s", o->order_no);
-	return cr_message_post(db, o->account_id, "overpaid", title, body, link, err);
+	return cr_payment_tell_surplus(db, o->id, pr ? pr->label : p->provider, p->amount_fen, surplus, err);
 }
 
 /* Inside the transaction: p booked against o (what o still owes of it), or kept as unapplied with the reason.

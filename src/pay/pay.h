@@ -39,6 +39,13 @@ int cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, const struc
                      long long order_id, long long amount_fen, int payer_mismatch, struct cr_err *err);
 
 /*
+ * Tells the customer of order_id that of received_fen, received by
+ * channel ("银行转账", "支付宝支付"), surplus_fen was more than the order
+ * needed and will be refunded (inside the caller's transaction).
+ */
+int cr_payment_tell_surplus(struct cr_db *db, long long order_id, const char *channel, long long received_fen,
+                            long long surplus_fen, struct cr_err *err);
+/*
  * Takes back what credit_id paid (a wrong manual assignment), inside the
  * caller's transaction: each order it reached goes back by that amount
  * (partially_paid or awaiting_payment), audited, the customer told.

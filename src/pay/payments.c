@@ -144,3 +144,29 @@ cr_payment_undo(struct cr_db *db, const struct cr_actor *actor, long long credit
 	cr_res_release(&res);
 	return rc;
 }
+
+int
+cr_payment_tell_surplus(struct cr_db *db, long long order_id, const char *channel, long long received_fen,
+                        long long surplus_fen, struct cr_err *err)
+{
+	char no[9], got[32], extra[32], due[32], title[120], body[400], link[40];
+	long long account;
+	struct cr_res res;
+	int rc;
+
+	if ((rc = cr_db_one(db, &res, err, "order", "SELECT order_no, account_id FROM orders WHERE id = ?",
+	                    "i", order_id)) != 0)
+		return rc;
+	snprintf(no, sizeof no, "%s", cr_res_str(&res, 0, 0));
+	account = cr_res_i64(&res, 0, 1);
+	cr_res_release(&res);
+	cr_money_format(received_fen, got, sizeof got);
+	cr_money_format(surplus_fen, extra, sizeof extra);
+	cr_money_format(received_fen - surplus_fen, due, sizeof due);
+	snprintf(title, sizeof title, "订单 %s 多付了 %s 元", no, extra);
+	snprintf(body, sizeof body,
+	         "我们通过%s收到 %s 元，订单只需其中 %s 元。多付的 %s 元将由财务退还，退还后会再通知您。",
+	         channel, got, due, extra);
+	snprintf(link, sizeof link, "#/orders/%s", no);
+	return cr_message_post(db, account, "overpaid", title, body, link, err);
+}

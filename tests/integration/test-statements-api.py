@@ -128,6 +128,10 @@ before = today_row()
 o9 = approved_order(cust, rev, seed=129)
 rc, res, _ = import_statement(statement((o9["amount_fen"] + 10000, "订单%s" % o9["order_no"], "我是测试企业",
                                          "OVR-" + tag)))
+msgs = cust.json("GET", "/api/v1/messages")[1]["items"]
+ok(any(o9["order_no"] in m["title"] and "多付了 100.00 元" in m["title"] for m in msgs),
+   "the customer is told 100.00 was paid over and will be refunded (not just 'received 200.00')",
+   [m["title"] for m in msgs[:4]])
 over = [c for c in fin.json("GET", "/api/v1/payments?status=overpaid")[1]["items"] if c["reference"] == "OVR-" + tag]
 st, body = fin.json("POST", "/api/v1/payments/%d/dismiss" % over[0]["id"], {"reason": "多付的 100.00 元已退回"}) \
     if over else (0, None)
