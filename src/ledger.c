@@ -34,10 +34,11 @@ static const struct {
      " FROM credits WHERE acct_svcr_ref <> '' AND duplicate_of IS NULL) x"
      " GROUP BY acct, acct_svcr_ref, amount_fen, remittance HAVING COUNT(*) > 1"},
     {"online_state", "an online payment is applied to its order exactly as its status says",
-     "SELECT CONCAT(provider, ' ', trade_no), CONCAT(status, ': ', applied, ' applied of ', amount_fen)"
-     " FROM (SELECT op.provider, op.trade_no, op.status, op.amount_fen, (SELECT COALESCE(SUM(p.amount_fen), "
-     "0)"
-     " FROM payments p WHERE p.online_payment_id = op.id) AS applied FROM online_payments op) x"
+     "SELECT CONCAT(provider, ' ', trade_no), CONCAT(status, ': ', applied, ' applied of ', amount_fen,"
+     " ' (surplus ', surplus_fen, ')') FROM (SELECT op.provider, op.trade_no, op.status, op.amount_fen,"
+     " op.surplus_fen, (SELECT COALESCE(SUM(p.amount_fen), 0) FROM payments p WHERE p.online_payment_id = "
+     "op.id)"
+     " AS applied FROM online_payments op) x"
      " WHERE (status = 'booked' AND applied <> amount_fen) OR (status = 'unapplied' AND applied <> 0)"
      " OR (status = 'overpaid' AND (applied <> amount_fen - surplus_fen OR surplus_fen <= 0))"},
     {"refund_bound", "no more is refunded than was received, and only money no order took",

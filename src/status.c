@@ -70,6 +70,7 @@ static const struct label audit_action[] = {
     {"credit.unassign", "到账取消指定"},
     {"credit.dismiss", "到账标记已处理"},
     {"payment.unapplied", "付款退回待处理"},
+    {"payment.overpaid", "在线多付待退款"},
     {"payment.refund_requested", "申请退款"},
     {"payment.refunded", "退款完成"},
     {"payment.refund_failed", "退款失败"},
