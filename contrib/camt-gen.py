@@ -6,7 +6,8 @@
 
 --credit AMOUNT_FEN:REMITTANCE:DEBTOR[:ACCTSVCRREF] adds one credit (repeatable; the remittance may
 hold anything but ':'); --debit adds a debit the importer must ignore; --batch puts all --credit
-transactions in one entry (a batch booking).  --random N adds N credits: about one in four pays one of
+transactions in one entry (a batch booking).  --opening FEN states the statement's opening balance (Bal
+OPBD) and a closing one (CLBD) that the entries add up to, unless --closing FEN says another.  --random N adds N credits: about one in four pays one of
 --orders exactly, the others carry a remittance without an order number.  The file is written as a
 stream, so a large one costs no memory.
 """
@@ -74,6 +75,8 @@ def main():
     p.add_argument("--random", type=int, default=0, help="add N generated credits")
     p.add_argument("--orders", default="", help="NO:FEN,... that --random pays now and then")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--opening", type=int, help="the opening balance in fen (Bal OPBD); a closing one (CLBD) follows")
+    p.add_argument("--closing", type=int, help="the closing balance in fen, when it should not add up")
     p.add_argument("-o", "--output")
     a = p.parse_args()
 
@@ -91,6 +94,14 @@ def main():
         if len(f) < 3:
             p.error("--credit wants FEN:REMITTANCE:DEBTOR[:REF], got %r" % spec)
         credits.append({"fen": int(f[0]), "text": f[1], "debtor": f[2], "ref": f[3] if len(f) > 3 else ""})
+    if a.opening is not None:
+        if a.random:
+            p.error("--opening does not go with --random")
+        closing = a.closing if a.closing is not None else \
+            a.opening + sum(c["fen"] for c in credits) - sum(int(d.split(":")[0]) for d in a.debit)
+        for code, fen in (("OPBD", a.opening), ("CLBD", closing)):
+            out.write('<Bal><Tp><CdOrPrtry><Cd>%s</Cd></CdOrPrtry></Tp><Amt Ccy="CNY">%s</Amt><CdtDbtInd>%s</CdtDbtInd>'
+                      "<Dt><Dt>%s</Dt></Dt></Bal>\n" % (code, yuan(abs(fen)), "CRDT" if fen >= 0 else "DBIT", a.date))
     if a.batch and credits:
         out.write(entry_xml(a.version, credits, a.date, "BATCH-%d" % a.seed, True))
     else:

@@ -32,6 +32,10 @@ struct reader {
 	int statements;
 	char xml_error[256]; /* libxml2's first complaint */
 	int xml_error_line;
+	/* The statement's balances (Bal) and the net of its booked entries in their currency. */
+	int opening, closing;
+	long long opening_fen, closing_fen, net_fen;
+	char opening_date[11], closing_date[11], balance_ccy[4];
 	struct cr_txn c; /* scratch: one record at a time */
 };
 
@@ -237,6 +241,46 @@ tx_amount(xmlNodePtr tx)
 	return a ? a : path(tx, "AmtDtls/TxAmt/Amt");
 }
 
+/*
+ * A balance of the statement (Bal): OPBD or PRCD opens it, CLBD closes it;
+ * others (ITBD, CLAV …) are not needed.  A malformed one is refused as a
+ * malformed entry is.
+ */
+static int
+balance(struct reader *rd, xmlNodePtr bal)
+{
+	char code[8], ind[8], day[11];
+	xmlNodePtr tp = child(child(bal, "Tp"), "CdOrPrtry");
+	long long fen;
+	int sub, rc;
+	char ccy[4];
+
+	text(child(tp, "Cd"), code, sizeof code);
+	if (strcmp(code, "OPBD") != 0 && strcmp(code, "PRCD") != 0 && strcmp(code, "CLBD") != 0)
+		return 0;
+	if (child(bal, "Amt") == NULL)
+		return refuse(rd, xmlGetLineNo(bal), "余额（Bal）缺少金额", "balance without an amount");
+	if ((rc = amount(rd, child(bal, "Amt"), &fen, &sub, ccy)) != 0)
+		return rc;
+	text(child(bal, "CdtDbtInd"), ind, sizeof ind);
+	if (strcmp(ind, "DBIT") == 0)
+		fen = -fen;
+	if (date_of(child(bal, "Dt"), day) != 0)
+		return refuse(rd, xmlGetLineNo(bal), "余额日期格式无效（应为 YYYY-MM-DD）",
+		              "bad balance date");
+	memcpy(rd->balance_ccy, ccy, sizeof rd->balance_ccy);
+	if (strcmp(code, "CLBD") == 0) {
+		rd->closing = 1;
+		rd->closing_fen = fen;
+		memcpy(rd->closing_date, day, sizeof day);
+	} else if (!rd->opening || strcmp(code, "OPBD") == 0) {
+		rd->opening = 1;
+		rd->opening_fen = fen;
+		memcpy(rd->opening_date, day, sizeof day);
+	}
+	return 0;
+}
+
 static int
 entry(struct reader *rd, xmlNodePtr ntry)
 {
@@ -252,6 +296,22 @@ entry(struct reader *rd, xmlNodePtr ntry)
 		return refuse(rd, xmlGetLineNo(ntry), "记录缺少金额（Amt）", "entry without an amount");
 	if ((rc = amount(rd, child(ntry, "Amt"), &fen, &sub, ccy)) != 0)
 		return rc;
+	{
+		char eind[8], est[8];
+		xmlNodePtr es = child(ntry, "Sts");
+
+		text(child(ntry, "CdtDbtInd"), eind, sizeof eind);
+		text(child(es, "Cd") ? child(es, "Cd") : es, est, sizeof est);
+		/* What the statement's balances move by: its booked entries, credits up and debits down. */
+		if ((est[0] == '\0' || strcmp(est, "BOOK") == 0) && strcmp(eind, "CRDT") == 0)
+			rd->net_fen += fen;
+		else if ((est[0] == '\0' || strcmp(est, "BOOK") == 0) && strcmp(eind, "DBIT") == 0)
+			rd->net_fen -= fen;
+		if (rd->balance_ccy[0] == '\0')
+			memcpy(rd->balance_ccy, ccy, sizeof rd->balance_ccy);
+		else if (strcmp(rd->balance_ccy, ccy) != 0)
+			rd->opening = rd->closing = 0; /* entries in another currency: nothing to check */
+	}
 	ntx = collect_tx(ntry, txs, 1000);
 	/* A batch is split only when every transaction has its own amount. */
 	split = ntx > 1;
@@ -395,12 +455,15 @@ walk(struct reader *rd)
 			}
 			/* An account or an entry: expanded alone, read, then skipped with its subtree. */
 			if (depth == 3 && rd->statements &&
-			    (strcmp(name, "Acct") == 0 || strcmp(name, "Ntry") == 0)) {
+			    (strcmp(name, "Acct") == 0 || strcmp(name, "Ntry") == 0 ||
+			     strcmp(name, "Bal") == 0)) {
 				if ((n = expand(rd)) == NULL)
 					return CR_EINVAL;
 				if (strcmp(name, "Acct") == 0)
 					account_id(n, rd->account, sizeof rd->account);
-				else if ((rc = entry(rd, n)) != 0)
+				else if (strcmp(name, "Bal") == 0 && (rc = balance(rd, n)) != 0)
+					return rc;
+				else if (strcmp(name, "Ntry") == 0 && (rc = entry(rd, n)) != 0)
 					return rc;
 				ret = xmlTextReaderNext(rd->r);
 				continue;
@@ -414,6 +477,17 @@ walk(struct reader *rd)
 	if (rd->statements == 0)
 		return refuse(rd, xmlTextReaderGetParserLineNumber(rd->r),
 		              "文件中没有对账单（Stmt、Rpt 或 Ntfctn）", "no statement in the file");
+	if (rd->statements == 1 && rd->opening && rd->closing) {
+		struct cr_statement_info *info = rd->info;
+
+		info->balances = 1;
+		info->opening_fen = rd->opening_fen;
+		info->closing_fen = rd->closing_fen;
+		info->net_fen = rd->net_fen;
+		memcpy(info->opening_date, rd->opening_date, sizeof info->opening_date);
+		memcpy(info->closing_date, rd->closing_date, sizeof info->closing_date);
+		snprintf(info->account, sizeof info->account, "%s", rd->account);
+	}
 	return 0;
 }
 

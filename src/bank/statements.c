@@ -290,6 +290,21 @@ read_statement(const struct cr_config *cfg, const char *path, cr_txn_fn fn, void
 	return cr_statement_read(path, cfg->bank_account, fn, arg, info, NULL, err);
 }
 
+/* The balances the file states, for the checks that it adds up and continues the last (statement_json). */
+static int
+save_balances(struct cr_import_run *run, const struct cr_statement_info *info)
+{
+	char account[CR_TXN_REF_MAX + 1];
+
+	account_id(info->account, account, sizeof account);
+	return cr_db_exec(
+	    run->db, NULL, run->err,
+	    "UPDATE statements SET balance_account = ?, opening_fen = ?, opening_date = ?, closing_fen = ?,"
+	    " closing_date = ?, net_fen = ? WHERE id = ?",
+	    "sisisii", account, info->opening_fen, info->opening_date, info->closing_fen, info->closing_date,
+	    info->net_fen, run->statement_id);
+}
+
 /* One booking pass over the file, in batches; 0 when every credit is in. */
 static int
 book_file(struct cr_import_run *run, const char *path, struct cr_statement_info *info)
@@ -362,6 +377,8 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
 		goto out;
 	}
 	snprintf(out->kind, sizeof out->kind, "%s", info.kind);
+	if (!dry_run && info.balances && (rc = save_balances(&run, &info)) != 0)
+		goto out;
 	run.total = info.transactions;
 	/* Pass 2: booking, started over from the top after a deadlock. */
 	for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -435,10 +452,39 @@ cr_statement_queue(struct cr_db *db, const char *sha256, const char *name, const
 }
 
 #define STATEMENT_COLUMNS                                                                                    \
-	"id, file_sha256, source, file_name, kind, status, progress, entries, credits, matched, partial,"    \
-	" overpaid, needs_review, unmatched, duplicate, ignored, error,"                                     \
-	" DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%SZ'),"     \
-	" DATE_FORMAT(finished_at, '%Y-%m-%dT%H:%i:%SZ')"
+	"s.id, s.file_sha256, s.source, s.file_name, s.kind, s.status, s.progress, s.entries, s.credits,"    \
+	" s.matched, s.partial, s.overpaid, s.needs_review, s.unmatched, s.duplicate, s.ignored, s.error,"   \
+	" DATE_FORMAT(s.created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(s.updated_at, '%Y-%m-%dT%H:%i:%SZ')," \
+	" DATE_FORMAT(s.finished_at, '%Y-%m-%dT%H:%i:%SZ'), s.balance_account, s.opening_fen,"               \
+	" DATE_FORMAT(s.opening_date, '%Y-%m-%d'), s.closing_fen, DATE_FORMAT(s.closing_date, '%Y-%m-%d'),"  \
+	" s.net_fen, p.closing_fen, DATE_FORMAT(p.closing_date, '%Y-%m-%d')"
+/* The statement before s on its account: the latest one whose closing day is not after s's opening day. */
+#define STATEMENT_FROM                                                                                       \
+	" FROM statements s LEFT JOIN statements p ON p.id = (SELECT q.id FROM statements q"                 \
+	" WHERE q.balance_account = s.balance_account AND q.status = 'done' AND q.id <> s.id"                \
+	" AND q.closing_date <= s.opening_date ORDER BY q.closing_date DESC, q.id DESC LIMIT 1)"
+
+/*
+ * What the statement's balances say, or null: they add up (opening + net =
+ * closing), and they continue the statement before (its closing is this
+ * opening; null when there is none): a gap means a statement is missing.
+ */
+static json_t *
+balance_json(const struct cr_res *res, size_t i)
+{
+	long long opening = cr_res_i64(res, i, 21), closing = cr_res_i64(res, i, 23),
+	          net = cr_res_i64(res, i, 25);
+
+	if (cr_res_str(res, i, 21) == NULL || cr_res_str(res, i, 23) == NULL)
+		return json_null();
+	return json_pack(
+	    "{s:s, s:I, s:s, s:I, s:s, s:I, s:b, s:o, s:o, s:o}", "account", cr_res_str(res, i, 20),
+	    "opening_fen", (json_int_t)opening, "opening_date", cr_res_str(res, i, 22), "closing_fen",
+	    (json_int_t)closing, "closing_date", cr_res_str(res, i, 24), "net_fen", (json_int_t)net,
+	    "adds_up", opening + net == closing, "previous_closing_fen", cr_json_cell_int(res, i, 26),
+	    "previous_closing_date", cr_json_cell(res, i, 27), "continues",
+	    cr_res_str(res, i, 26) == NULL ? json_null() : json_boolean(cr_res_i64(res, i, 26) == opening));
+}
 
 static json_t *
 statement_json(const struct cr_res *res, size_t i)
@@ -456,6 +502,8 @@ statement_json(const struct cr_res *res, size_t i)
 	for (unsigned c = 0; o && c < sizeof counts / sizeof counts[0]; c++)
 		json_object_set_new(o, counts[c], json_integer(cr_res_i64(res, i, 7 + c)));
 	if (o)
+		json_object_set_new(o, "balance", balance_json(res, i));
+	if (o)
 		json_object_set_new(o, "status_label",
 		                    json_string(cr_status_label(CR_SM_STATEMENT, cr_res_str(res, i, 5))));
 	return o;
@@ -467,7 +515,7 @@ cr_statements_list(struct cr_db *db, json_t **out, struct cr_err *err)
 	struct cr_res res;
 	json_t *items;
 	int rc = cr_db_exec(db, &res, err,
-	                    "SELECT " STATEMENT_COLUMNS " FROM statements ORDER BY id DESC LIMIT 200", "");
+	                    "SELECT " STATEMENT_COLUMNS STATEMENT_FROM " ORDER BY s.id DESC LIMIT 200", "");
 
 	if (rc != 0)
 		return rc;
@@ -484,7 +532,7 @@ cr_statement_get(struct cr_db *db, long long id, json_t **out, struct cr_err *er
 {
 	struct cr_res res;
 	int rc = cr_db_one(db, &res, err, "statement",
-	                   "SELECT " STATEMENT_COLUMNS " FROM statements WHERE id = ?", "i", id);
+	                   "SELECT " STATEMENT_COLUMNS STATEMENT_FROM " WHERE s.id = ?", "i", id);
 
 	if (rc != 0)
 		return rc;

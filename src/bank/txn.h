@@ -48,6 +48,16 @@ struct cr_statement_info {
 	char kind[16];     /* "camt.053.001.02" ... */
 	long entries;      /* entries (Ntry) read */
 	long transactions; /* records handed to the callback */
+	/*
+	 * The balances the file states, when it is one statement of one account
+	 * that gives both (camt Bal OPBD or PRCD, and CLBD), in fen (negative:
+	 * overdrawn), with the net of its booked entries in that currency, so
+	 * that the statement can be checked to add up and to continue the last.
+	 */
+	int balances;
+	long long opening_fen, closing_fen, net_fen;
+	char opening_date[11], closing_date[11];
+	char account[CR_TXN_REF_MAX + 1];
 };
 
 #endif

@@ -269,8 +269,10 @@ def approved_order(cust, rev, seed=1, centres=(), years=1):
     return o
 
 
-def statement(*credits, debits=(), batch=False, message="053", version=8, seed=None, account=None):
-    """Writes a camt statement with contrib/camt-gen.py; credits are (fen, remittance, debtor[, ref]).
+def statement(*credits, debits=(), batch=False, message="053", version=8, seed=None, account=None, opening=None,
+              closing=None, date=None):
+    """Writes a camt statement with contrib/camt-gen.py; credits are (fen, remittance, debtor[, ref]); with
+    opening (fen) it states its balances, closing as given or as the entries add up; date: its booking day.
     Returns the file's path."""
     import tempfile
     fd, path = tempfile.mkstemp(prefix="cr-stmt-", suffix=".xml")
@@ -284,6 +286,12 @@ def statement(*credits, debits=(), batch=False, message="053", version=8, seed=N
         args += ["--debit", "%d:%s" % d]
     if batch:
         args.append("--batch")
+    if opening is not None:
+        args += ["--opening", str(opening)]
+    if closing is not None:
+        args += ["--closing", str(closing)]
+    if date:
+        args += ["--date", date]
     subprocess.run(args, check=True)
     return path
 

@@ -185,6 +185,52 @@ own_cases(const char *dir)
 	   "XML is told from a bank export by its first bytes");
 }
 
+/* A statement's balances (Bal): OPBD or PRCD opens it, CLBD closes it, with its booked entries' net. */
+static void
+balances(void)
+{
+	static const char head[] =
+	    "<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">"
+	    "<BkToCstmrStmt><GrpHdr><MsgId>B</MsgId><CreDtTm>2026-10-01T18:00:00</CreDtTm></"
+	    "GrpHdr><Stmt><Id>S</Id>"
+	    "<Acct><Id><Othr><Id>6228 4800 1234</Id></Othr></Id></Acct>";
+	static const char bal[] = "<Bal><Tp><CdOrPrtry><Cd>%s</Cd></CdOrPrtry></Tp><Amt "
+	                          "Ccy=\"CNY\">%s</Amt><CdtDbtInd>%s</CdtDbtInd>"
+	                          "<Dt><Dt>%s</Dt></Dt></Bal>";
+	static const char ntry[] =
+	    "<Ntry><Amt Ccy=\"CNY\">%s</Amt><CdtDbtInd>%s</CdtDbtInd><Sts><Cd>%s</Cd></Sts>"
+	    "<BookgDt><Dt>2026-10-01</Dt></BookgDt></Ntry>";
+	char doc[4096], part[512];
+	struct cr_statement_info info;
+	struct cr_err err;
+	struct seen s;
+
+	snprintf(doc, sizeof doc, "%s", head);
+	snprintf(part, sizeof part, bal, "PRCD", "100.00", "DBIT", "2026-09-30");
+	strcat(doc, part);
+	snprintf(part, sizeof part, bal, "CLBD", "15.50", "CRDT", "2026-10-01");
+	strcat(doc, part);
+	snprintf(part, sizeof part, ntry, "120.00", "CRDT", "BOOK");
+	strcat(doc, part);
+	snprintf(part, sizeof part, ntry, "4.50", "DBIT", "BOOK");
+	strcat(doc, part);
+	snprintf(part, sizeof part, ntry, "999.00", "CRDT", "PDNG");
+	strcat(doc, part);
+	strcat(doc, "</Stmt></BkToCstmrStmt></Document>");
+	memset(&s, 0, sizeof s);
+	ok(cr_camt_read_memory(doc, strlen(doc), keep, &s, &info, &err) == 0 && info.balances &&
+	       info.opening_fen == -10000 && info.closing_fen == 1550 && info.net_fen == 11550 &&
+	       strcmp(info.opening_date, "2026-09-30") == 0 && strcmp(info.closing_date, "2026-10-01") == 0 &&
+	       strcmp(info.account, "6228 4800 1234") == 0,
+	   "balances: an overdrawn PRCD, CLBD, the net of booked entries only (%s)", err.msg);
+	snprintf(doc, sizeof doc, "%s", head);
+	snprintf(part, sizeof part, ntry, "120.00", "CRDT", "BOOK");
+	strcat(doc, part);
+	strcat(doc, "</Stmt></BkToCstmrStmt></Document>");
+	ok(cr_camt_read_memory(doc, strlen(doc), keep, &s, &info, &err) == 0 && !info.balances,
+	   "a statement without balances has none");
+}
+
 int
 main(void)
 {
@@ -194,6 +240,7 @@ main(void)
 	snprintf(shared, sizeof shared, "%s/../shared/fixtures/camt-public", src ? src : "../..");
 	snprintf(own, sizeof own, "%s/tests/fixtures/camt", src ? src : "../..");
 	amounts();
+	balances();
 	public_samples(shared);
 	own_cases(own);
 	return tap_done();

@@ -26,6 +26,27 @@ function layoutName(kind) {
   return "网银交易明细（" + form + (m[1].startsWith("xls") ? "" : "，" + (m[2] === "gbk" ? "GBK" : "UTF-8")) + "）";
 }
 
+/*
+ * What a statement's balances say: they add up (期初 + 收入 - 支出 = 期末), and continue the last statement of
+ * the account; a gap names the days between which a statement is missing.
+ */
+function balanceNote(b) {
+  if (!b) return null;
+  const notes = [];
+  if (!b.adds_up)
+    notes.push(h("div", { class: "field-error", "data-balance": "mismatch" },
+      "余额不符：期初 " + fen(b.opening_fen) + " 元加本期收支 " + fen(b.net_fen) + " 元应为 " + fen(b.opening_fen + b.net_fen) +
+      " 元，对账单期末为 " + fen(b.closing_fen) + " 元"));
+  if (b.continues === false)
+    notes.push(h("div", { class: "field-error", "data-balance": "gap" },
+      "缺少对账单：" + b.previous_closing_date + " 期末余额 " + fen(b.previous_closing_fen) + " 元，" + b.opening_date +
+      " 期初余额 " + fen(b.opening_fen) + " 元，两者之间的对账单未导入"));
+  if (!notes.length)
+    notes.push(h("div", { class: "muted small", "data-balance": "ok" },
+      "余额核对无误：" + b.opening_date + " 期初 " + fen(b.opening_fen) + " 元，期末 " + fen(b.closing_fen) + " 元"));
+  return notes;
+}
+
 export async function statementsPage(nav) {
   nav("#/statements");
   stopPolling();
@@ -59,7 +80,7 @@ export async function statementsPage(nav) {
           h("tbody", {}, list.items.map((s) => h("tr", { "data-statement": s.id },
             h("td", { "data-label": "文件" }, s.file_name || s.file_sha256.slice(0, 12),
               s.kind ? h("div", { class: "muted small", "data-kind": s.kind }, layoutName(s.kind)) : null,
-              s.error ? h("div", { class: "field-error" }, s.error) : null),
+              s.error ? h("div", { class: "field-error" }, s.error) : null, balanceNote(s.balance)),
             h("td", { "data-label": "来源" }, { cli: "命令行", upload: "上传", inbox: "银行推送" }[s.source] || s.source),
             h("td", { "data-label": "状态" }, s.status_label,
               s.status === "running" ? [" ", h("progress", { max: 100, value: s.progress }), " " + s.progress + "%"] : null),
