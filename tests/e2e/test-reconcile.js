@@ -82,7 +82,27 @@ run(async (browser) => {
   await finance.waitForSelector("#report tbody tr");
   const report = await finance.textContent("#report");
   ok(report.includes("合计") && /\d+\.\d\d/.test(report), "对账报表 shows the days with their sums");
+  const heads = await finance.textContent("#report thead");
+  ok(["银行到账", "已匹配", "应退款", "支付宝", "微信支付", "在线多付", "已退款"].every((t) => heads.includes(t)),
+     "对账报表 counts every kind of money: bank credits by outcome, online payments by provider, surplus, refunds", heads);
   await shot(finance, "reconcile-4-report");
+
+  // Two statements of one account with a day missing between them: the list says so, with the dates.
+  const gapAccount = "6217" + String(Date.now()).slice(-15).padStart(15, "0");
+  for (const [day, opening] of [["2026-09-01", 100000], ["2026-09-03", 150000]]) {
+    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cr-e2e-")), "balance-" + day + ".xml");
+    execFileSync("python3", [path.join(TOP, "contrib", "camt-gen.py"), "--account", gapAccount, "--seed",
+      String(Date.now() % 1e9), "--date", day, "--opening", String(opening), "--credit", "2000:货款:某公司", "-o", f]);
+    execFileSync(path.join(process.env.CR_BUILD || path.join(TOP, "run", "build"), "certrenewctl"),
+      ["-c", process.env.CR_CONF || path.join(TOP, "run", "certrenew.conf"), "import-statement", f]);
+  }
+  await finance.goto(BASE + "/staff.html#/statements");
+  await finance.waitForSelector('[data-balance="gap"]');
+  const gap = await finance.textContent('[data-balance="gap"]');
+  ok(gap.includes("缺少对账单") && gap.includes("2026-09-01") && gap.includes("2026-09-03") && gap.includes("1020.00"),
+     "对账单导入 names a missing statement: the last closing and the next opening, with their dates", gap);
+  ok((await finance.locator('[data-balance="ok"]').count()) > 0, "and says when a statement's balances agree");
+  await shot(finance, "reconcile-5-statement-gap");
 
   // The customer's page turns to 已付款 by itself.
   await customer.waitForSelector("#paid-notice", { timeout: 15000 });
