@@ -202,7 +202,7 @@ balances(void)
 	    "<BookgDt><Dt>2026-10-01</Dt></BookgDt></Ntry>";
 	char doc[4096], part[512];
 	struct cr_statement_info info;
-	struct cr_err err;
+	struct cr_err err = {0};
 	struct seen s;
 
 	snprintf(doc, sizeof doc, "%s", head);
