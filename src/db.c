@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "log.h"
@@ -611,6 +612,27 @@ cr_db_end(struct cr_db *db, int rc, struct cr_err *err)
 	if (rc == 0 && (rc = cr_db_commit(db, err)) == 0)
 		return 0;
 	cr_db_rollback(db);
+	return rc;
+}
+
+int
+cr_db_tx(struct cr_db *db, int (*step)(struct cr_db *db, void *arg, struct cr_err *err), void *arg,
+         struct cr_err *err)
+{
+	int rc = CR_ERETRY;
+
+	for (int attempt = 1; rc == CR_ERETRY && attempt <= CR_DB_TX_ATTEMPTS; attempt++) {
+		if (attempt > 1) {
+			/* Apart, so that the transactions that met do not meet again. */
+			struct timespec pause = {0, (long)(5 + random() % (20L << attempt)) * 1000 * 1000};
+
+			cr_warn("db: %s; the transaction runs again (attempt %d)", err ? err->msg : "retry",
+			        attempt);
+			nanosleep(&pause, NULL);
+		}
+		if ((rc = cr_db_begin(db, err)) == 0)
+			rc = cr_db_end(db, step(db, arg, err), err);
+	}
 	return rc;
 }
 

@@ -98,6 +98,19 @@ void cr_db_rollback(struct cr_db *db);
  * (the commit's own failure is returned), else rolls back and returns rc.
  */
 int cr_db_end(struct cr_db *db, int rc, struct cr_err *err);
+/*
+ * Runs step(db, arg, err) as one transaction: committed when it returns 0,
+ * rolled back otherwise.  A transaction that meets a deadlock, a lock-wait
+ * time-out, a Galera certification failure or a lost connection (CR_ERETRY,
+ * from a statement or the commit) is run again whole after a short random
+ * pause, CR_DB_TX_ATTEMPTS times at most, instead of failing the request.
+ * step must be safe to run again: it decides on what it reads inside the
+ * transaction, and what it writes is keyed so that a commit whose outcome
+ * was unknown is not applied twice.
+ */
+#define CR_DB_TX_ATTEMPTS 5
+int cr_db_tx(struct cr_db *db, int (*step)(struct cr_db *db, void *arg, struct cr_err *err), void *arg,
+             struct cr_err *err);
 
 /* Runs a multi-statement SQL script (migrations); not prepared, not cached. */
 int cr_db_script(struct cr_db *db, const char *text, struct cr_err *err);

@@ -27,23 +27,28 @@ failed(struct cr_db *db, const struct cr_login_in *in, const struct cr_throttle_
 	return cr_err_user(err, CR_EAUTH, NULL, "账号或密码错误");
 }
 
-/* The new session, in one transaction with the end of the old one and the audit row. */
-static int
-open_session(struct cr_db *db, const struct cr_config *cfg, const struct cr_login_in *in,
-             struct cr_login_out *out, struct cr_err *err)
-{
-	struct cr_actor who = {out->user.id, out->user.login, in->ip};
-	int rc;
+struct session_step {
+	const struct cr_config *cfg;
+	const struct cr_login_in *in;
+	struct cr_login_out *out;
+};
 
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	if (in->old_session && (rc = cr_session_delete(db, in->old_session, err)) == CR_ENOTFOUND)
+/* The new session, with the end of the old one and the audit row: one transaction (cr_db_tx). */
+static int
+open_session(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct session_step *s = arg;
+	struct cr_actor who = {s->out->user.id, s->out->user.login, s->in->ip};
+	int rc = 0;
+
+	if (s->in->old_session && (rc = cr_session_delete(db, s->in->old_session, err)) == CR_ENOTFOUND)
 		rc = 0;
 	if (rc == 0)
-		rc = cr_session_create(db, cfg, out->user.id, in->ip, out->token, out->csrf, err);
+		rc = cr_session_create(db, s->cfg, s->out->user.id, s->in->ip, s->out->token, s->out->csrf,
+		                       err);
 	if (rc == 0)
-		rc = cr_audit(db, &who, "login.success", "user", out->user.id, NULL, NULL, err);
-	return cr_db_end(db, rc, err);
+		rc = cr_audit(db, &who, "login.success", "user", s->out->user.id, NULL, NULL, err);
+	return rc;
 }
 
 int
@@ -84,7 +89,7 @@ cr_login(struct cr_db *db, const struct cr_config *cfg, const struct cr_login_in
 		return failed(db, in, &try, rc != CR_ENOTFOUND, out, err);
 	if ((rc = cr_throttle_end(db, &try, in->account, in->ip, 1, err)) != 0 ||
 	    (rc = cr_throttle_remember_device(db, out->user.id, in->device, out->device, err)) != 0 ||
-	    (rc = open_session(db, cfg, in, out, err)) != 0)
+	    (rc = cr_db_tx(db, open_session, &(struct session_step){cfg, in, out}, err)) != 0)
 		return rc;
 	cr_info("login: %s (%s) from %s", out->user.login, cr_role_name(out->user.role), in->ip);
 	return 0;

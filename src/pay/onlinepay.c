@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "alipay.h"
 #include "log.h"
@@ -43,25 +44,31 @@ cr_provider_find(const char *name)
 	return NULL;
 }
 
-int
-cr_online_attempt(struct cr_db *db, long long account, const char *order_no, const char *provider,
-                  const char *device, struct cr_pay_attempt *out, struct cr_err *err)
+struct attempt_step {
+	long long account;
+	const char *order_no, *provider, *device;
+	struct cr_pay_attempt *out;
+};
+
+/* The decision of cr_online_attempt, in one transaction holding the order (cr_db_tx runs it again). */
+static int
+attempt(struct cr_db *db, void *arg, struct cr_err *err)
 {
+	struct attempt_step *a = arg;
+	struct cr_pay_attempt *out = a->out;
 	struct cr_res res;
 	char status[20];
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
 	/* The order locked: simultaneous clicks decide one after the other. */
 	rc = cr_db_one(db, &res, err, "order",
 	               "SELECT id, order_no, status, amount_fen - paid_fen,"
 	               " TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), expires_at)"
 	               " FROM orders WHERE order_no = ? AND account_id = ? FOR UPDATE",
-	               "si", order_no, account);
+	               "si", a->order_no, a->account);
 	if (rc != 0)
-		return cr_db_end(db, rc, err);
+		return rc;
 	out->order_id = cr_res_i64(&res, 0, 0);
 	snprintf(out->order_no, sizeof out->order_no, "%s", cr_res_str(&res, 0, 1));
 	snprintf(status, sizeof status, "%s", cr_res_str(&res, 0, 2));
@@ -70,31 +77,34 @@ cr_online_attempt(struct cr_db *db, long long account, const char *order_no, con
 	cr_res_release(&res);
 	if ((strcmp(status, "awaiting_payment") != 0 && strcmp(status, "partially_paid") != 0) ||
 	    out->amount_fen <= 0)
-		return cr_db_end(
-		    db, cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 当前不需要付款", out->order_no), err);
+		return cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 当前不需要付款", out->order_no);
 	if (out->expires_in < 60)
-		return cr_db_end(
-		    db, cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 即将过期，请重新申请", out->order_no),
-		    err);
-	rc = cr_db_exec(
-	    db, &res, err,
-	    "SELECT id, pay_url FROM pay_attempts WHERE order_id = ? AND provider = ? AND device = ?"
-	    " AND amount_fen = ? AND closed_at IS NULL AND pay_url IS NOT NULL"
-	    " AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND ORDER BY id DESC LIMIT 1",
-	    "issii", out->order_id, provider, device, out->amount_fen, (long long)CR_PAY_REUSE);
-	if (rc == 0 && res.nrows == 1) {
+		return cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 即将过期，请重新申请", out->order_no);
+	/* A trade of the same ask, opened (with its url) or being opened by another click just now. */
+	if ((rc = cr_db_exec(
+	         db, &res, err,
+	         "SELECT id, pay_url FROM pay_attempts WHERE order_id = ? AND provider = ? AND device = ?"
+	         " AND amount_fen = ? AND closed_at IS NULL"
+	         " AND created_at > UTC_TIMESTAMP(6) - INTERVAL IF(pay_url IS NULL, ?, ?) SECOND"
+	         " ORDER BY id DESC LIMIT 1",
+	         "issiii", out->order_id, a->provider, a->device, out->amount_fen, (long long)CR_PAY_OPENING,
+	         (long long)CR_PAY_REUSE)) != 0)
+		return rc;
+	if (res.nrows == 1) {
 		out->id = cr_res_i64(&res, 0, 0);
-		snprintf(out->url, sizeof out->url, "%s", cr_res_str(&res, 0, 1));
+		if (cr_res_str(&res, 0, 1))
+			snprintf(out->url, sizeof out->url, "%s", cr_res_str(&res, 0, 1));
+		else
+			out->pending = 1;
 	}
-	if (rc == 0)
-		cr_res_release(&res);
-	if (rc != 0 || out->id)
-		return cr_db_end(db, rc, err);
+	cr_res_release(&res);
+	if (out->id)
+		return 0;
 	if ((rc = cr_db_one(db, &res, err, "attempts",
 	                    "SELECT COUNT(*) FROM pay_attempts WHERE order_id = ?"
 	                    " AND created_at > UTC_TIMESTAMP(6) - INTERVAL 1 HOUR",
 	                    "i", out->order_id)) != 0)
-		return cr_db_end(db, rc, err);
+		return rc;
 	if (cr_res_i64(&res, 0, 0) >= CR_PAY_ATTEMPTS)
 		rc = cr_err_user(err, CR_ETHROTTLED, NULL, "订单 %s 一小时内发起付款的次数过多，请稍后再试",
 		                 out->order_no);
@@ -104,10 +114,39 @@ cr_online_attempt(struct cr_db *db, long long account, const char *order_no, con
 		    cr_db_exec(db, NULL, err,
 		               "INSERT INTO pay_attempts (order_id, provider, device, amount_fen, created_at)"
 		               " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
-		               "issi", out->order_id, provider, device, out->amount_fen);
+		               "issi", out->order_id, a->provider, a->device, out->amount_fen);
 	if (rc == 0)
 		out->id = cr_db_insert_id(db);
-	return cr_db_end(db, rc, err);
+	return rc;
+}
+
+int
+cr_online_attempt(struct cr_db *db, long long account, const char *order_no, const char *provider,
+                  const char *device, struct cr_pay_attempt *out, struct cr_err *err)
+{
+	return cr_db_tx(db, attempt, &(struct attempt_step){account, order_no, provider, device, out}, err);
+}
+
+int
+cr_online_attempt_wait(struct cr_db *db, struct cr_pay_attempt *a, struct cr_err *err)
+{
+	struct timespec pause = {0, 200 * 1000 * 1000};
+
+	for (int i = 0; i < CR_PAY_OPENING * 5; i++) {
+		struct cr_res res;
+		int rc = cr_db_one(db, &res, err, "pay_attempt",
+		                   "SELECT pay_url FROM pay_attempts WHERE id = ?", "i", a->id);
+
+		if (rc != 0)
+			return rc;
+		if (cr_res_str(&res, 0, 0))
+			snprintf(a->url, sizeof a->url, "%s", cr_res_str(&res, 0, 0));
+		cr_res_release(&res);
+		if (a->url[0])
+			return 0;
+		nanosleep(&pause, NULL);
+	}
+	return cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 的付款正在生成，请稍候再试", a->order_no);
 }
 
 int

@@ -66,10 +66,12 @@ struct cr_pay_attempt {
 	long long amount_fen; /* what is still owed: asked of the provider */
 	long long expires_in; /* seconds until the order expires */
 	char url[8192];       /* the page or code of a trade opened before for the same ask, or "" */
+	int pending;          /* that trade is being opened right now by another click: wait for its url */
 };
 
 #define CR_PAY_REUSE 1800  /* seconds a trade's page or code is given again for the same ask */
 #define CR_PAY_ATTEMPTS 10 /* new trades an order may open in an hour */
+#define CR_PAY_OPENING 15  /* seconds a trade being opened makes other clicks wait for it */
 
 /*
  * The online payment providers, one row each: what the rest of the product
@@ -108,11 +110,19 @@ const struct cr_provider *cr_provider_find(const char *name);
  * CR_ETHROTTLED when the order opened CR_PAY_ATTEMPTS trades in the last
  * hour.  A trade opened within CR_PAY_REUSE seconds for the same provider,
  * device and amount, and not closed, is given again: out->url is its page or
- * code, and the caller asks the provider nothing; else out->url is "" and
- * the caller opens the trade and keeps what it got (cr_online_attempt_url).
+ * code, and the caller asks the provider nothing; one being opened by
+ * another click (within CR_PAY_OPENING seconds) sets out->pending, and the
+ * caller waits for it (cr_online_attempt_wait); else out->url is "" and the
+ * caller opens the trade and keeps what it got (cr_online_attempt_url).
  */
 int cr_online_attempt(struct cr_db *db, long long account, const char *order_no, const char *provider,
                       const char *device, struct cr_pay_attempt *out, struct cr_err *err);
+/*
+ * Waits up to CR_PAY_OPENING seconds for the page or code of the trade
+ * another click is opening, into a->url; CR_ECONFLICT (a Chinese reason)
+ * when it did not come.
+ */
+int cr_online_attempt_wait(struct cr_db *db, struct cr_pay_attempt *a, struct cr_err *err);
 /* Keeps the page or code the provider gave the trade of attempt a, for the next same ask. */
 int cr_online_attempt_url(struct cr_db *db, const struct cr_pay_attempt *a, const char *url,
                           struct cr_err *err);

@@ -15,11 +15,24 @@ struct refund {
 	long long paid, amount, id, account;
 };
 
+/* One request for a refund, as its two transactions (cr_db_tx) see it. */
+struct ask {
+	const struct cr_actor *actor;
+	long long payment_id, amount_fen;
+	const char *reason;
+	struct refund r;
+	const char *status, *failure; /* the provider's answer, for settle */
+};
+
 /* Inside a transaction: the refund to send (a pending one again, or a new one). */
 static int
-prepare(struct cr_db *db, const struct cr_actor *actor, long long id, long long amount_fen,
-        const char *reason, struct refund *r, struct cr_err *err)
+prepare(struct cr_db *db, void *arg, struct cr_err *err)
 {
+	struct ask *a = arg;
+	const struct cr_actor *actor = a->actor;
+	long long id = a->payment_id, amount_fen = a->amount_fen;
+	const char *reason = a->reason;
+	struct refund *r = &a->r;
 	struct cr_res res;
 	long long done, n, refundable;
 	int rc;
@@ -119,23 +132,23 @@ tell(struct cr_db *db, const struct refund *r, struct cr_err *err)
  * Records the provider's answer to refund r once: its row changes only
  * from pending (a simultaneous request for the same refund may have
  * recorded it already), and the audit row is written only by the request
- * that changed it, in the same transaction.  *final: the refund's status.
+ * that changed it, in the same transaction.  a->status: the refund's status then.
  */
 static int
-settle(struct cr_db *db, const struct cr_actor *actor, const struct refund *r, const char *status,
-       const char *failure, const char **final, struct cr_err *err)
+settle(struct cr_db *db, void *arg, struct cr_err *err)
 {
+	struct ask *a = arg;
+	const struct refund *r = &a->r;
+	const char *status = a->status, *failure = a->failure;
 	struct cr_res res;
 	int rc;
 
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
 	rc = cr_db_exec(db, NULL, err,
 	                "UPDATE refunds SET status = ?, failure = LEFT(?, 255), updated_at = UTC_TIMESTAMP(6)"
 	                " WHERE id = ? AND status = 'pending'",
 	                "ssi", status, failure, r->id);
 	if (rc == 0 && cr_db_affected(db) == 1) {
-		rc = cr_audit_s(db, actor,
+		rc = cr_audit_s(db, a->actor,
 		                strcmp(status, "succeeded") == 0 ? "payment.refunded"
 		                                                 : "payment.refund_failed",
 		                "order", r->order_no, NULL,
@@ -146,22 +159,21 @@ settle(struct cr_db *db, const struct cr_actor *actor, const struct refund *r, c
 			rc = tell(db, r, err);
 	} else if (rc == 0 && (rc = cr_db_one(db, &res, err, "refund",
 	                                      "SELECT status FROM refunds WHERE id = ?", "i", r->id)) == 0) {
-		*final = strcmp(cr_res_str(&res, 0, 0), "succeeded") == 0 ? "succeeded"
-		         : strcmp(cr_res_str(&res, 0, 0), "failed") == 0  ? "failed"
-		                                                          : "pending";
+		a->status = strcmp(cr_res_str(&res, 0, 0), "succeeded") == 0 ? "succeeded"
+		            : strcmp(cr_res_str(&res, 0, 0), "failed") == 0  ? "failed"
+		                                                             : "pending";
 		cr_res_release(&res);
 	}
-	return cr_db_end(db, rc, err);
+	return rc;
 }
 
 int
 cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,
                  long long amount_fen, const char *reason, json_t **out, struct cr_err *err)
 {
-	struct refund r = {0};
+	struct ask a = {.actor = actor, .payment_id = id, .amount_fen = amount_fen, .reason = reason};
 	const struct cr_provider *p;
 	struct cr_err why = {0};
-	const char *status;
 	int rc, done = 0;
 
 	*out = NULL;
@@ -170,22 +182,19 @@ cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct cr_
 		return cr_err_user(err, CR_EINVAL, "reason", "请填写退款原因（2 至 80 字）");
 	if (amount_fen < 0)
 		return cr_err_user(err, CR_EINVAL, "amount_fen", "退款金额无效");
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	rc = prepare(db, actor, id, amount_fen, reason, &r, err);
-	if ((rc = cr_db_end(db, rc, err)) != 0)
+	if ((rc = cr_db_tx(db, prepare, &a, err)) != 0)
 		return rc;
 	/* The provider, outside any transaction. */
-	if ((p = cr_provider_find(r.provider)) == NULL)
-		rc = cr_err_set(&why, CR_EINVAL, "no such provider: %s", r.provider);
+	if ((p = cr_provider_find(a.r.provider)) == NULL)
+		rc = cr_err_set(&why, CR_EINVAL, "no such provider: %s", a.r.provider);
 	else
-		rc = p->refund(cfg, r.trade_no, r.paid, r.amount, r.refund_no, reason, &done, &why);
-	status = rc == 0 && done ? "succeeded" : rc == CR_EINVAL ? "failed" : "pending";
+		rc = p->refund(cfg, a.r.trade_no, a.r.paid, a.r.amount, a.r.refund_no, reason, &done, &why);
+	a.status = rc == 0 && done ? "succeeded" : rc == CR_EINVAL ? "failed" : "pending";
+	a.failure = rc ? (why.user[0] ? why.user : why.msg) : "";
 	if (rc != 0)
-		cr_warn("pay: refund %s of %s %s: %s", r.refund_no, r.provider, r.trade_no, why.msg);
-	if (strcmp(status, "pending") != 0) {
-		int urc =
-		    settle(db, actor, &r, status, rc ? (why.user[0] ? why.user : why.msg) : "", &status, err);
+		cr_warn("pay: refund %s of %s %s: %s", a.r.refund_no, a.r.provider, a.r.trade_no, why.msg);
+	if (strcmp(a.status, "pending") != 0) {
+		int urc = cr_db_tx(db, settle, &a, err);
 
 		if (urc != 0)
 			return urc;
@@ -196,9 +205,9 @@ cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct cr_
 	}
 	if (rc != 0)
 		return cr_err_user(err, CR_EUPSTREAM, NULL,
-		                   "退款结果未知，请稍后重试（将使用同一退款单号 %s）", r.refund_no);
-	*out = json_pack("{s:s, s:s, s:I}", "refund_no", r.refund_no, "status", status, "amount_fen",
-	                 (json_int_t)r.amount);
+		                   "退款结果未知，请稍后重试（将使用同一退款单号 %s）", a.r.refund_no);
+	*out = json_pack("{s:s, s:s, s:I}", "refund_no", a.r.refund_no, "status", a.status, "amount_fen",
+	                 (json_int_t)a.r.amount);
 	return 0;
 }
 

@@ -43,6 +43,8 @@ cr_h_order_pay(struct cr_req *r)
 		char *svg = NULL;
 
 		rc = cr_online_attempt(r->web->db, cr_req_account(r), r->args[0], p->name, device, &a, &err);
+		if (rc == 0 && a.pending)
+			rc = cr_online_attempt_wait(r->web->db, &a, &err);
 		if (rc == 0 && a.url[0]) {
 			snprintf(url, sizeof url, "%s", a.url); /* the same ask again: the same trade */
 		} else if (rc == 0 &&

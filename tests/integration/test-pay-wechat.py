@@ -112,6 +112,27 @@ trades = [t for t in json.loads(urllib.request.urlopen(r4["code_url"].split("/we
                                                        timeout=30).read()) if t["out_trade_no"] == o5["order_no"]]
 ok(len(codes) == 1 and None not in codes and attempts == [["1"]] and len(trades) == 1,
    "20 clicks: one attempt, one trade at the provider, the same code each time", (codes, attempts, len(trades)))
+# Twelve clicks at once on another order: each answered (none a 5xx), one attempt between them.
+import threading
+o6 = approved_order(cust, rev, seed=seed + 6)
+answers, lock = [], threading.Lock()
+
+
+def click():
+    st, r6 = cust.json("POST", "/api/v1/orders/%s/pay" % o6["order_no"], {"method": "wechat"})
+    with lock:
+        answers.append((st, r6.get("code_url") if st == 200 else r6))
+
+
+threads = [threading.Thread(target=click) for _ in range(12)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+attempts6 = sql("SELECT COUNT(*) FROM pay_attempts a JOIN orders o ON o.id = a.order_id WHERE o.order_no = '%s'"
+                % o6["order_no"])
+ok(all(a[0] == 200 for a in answers) and len({a[1] for a in answers}) == 1 and attempts6 == [["1"]],
+   "12 simultaneous clicks: all answered with one code, one attempt", (answers[:3], attempts6))
 sql("INSERT INTO pay_attempts (order_id, provider, device, amount_fen, created_at) SELECT o.id, 'alipay', 'mobile',"
     " o.amount_fen, UTC_TIMESTAMP(6) FROM orders o JOIN seq_1_to_9 s WHERE o.order_no = '%s'" % o5["order_no"])
 st, b = cust.json("POST", "/api/v1/orders/%s/pay" % o5["order_no"], {"method": "alipay"})

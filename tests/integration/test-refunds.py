@@ -28,6 +28,17 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def pay_on_cashier(redirect_url):
+    """Pays on the simulated Alipay cashier page a trade was opened with (its return is not followed)."""
+    page = urllib.request.urlopen(redirect_url, timeout=30).read().decode()
+    t = re.search(r"name=t value=([\w-]+)", page).group(1)
+    try:
+        urllib.request.build_opener(NoRedirect).open(urllib.request.Request(
+            sim_base + "/alipay/pay", data=urllib.parse.urlencode({"t": t}).encode()), timeout=30)
+    except urllib.error.HTTPError:
+        pass
+
+
 def paid_twice(n, method):
     """An order the bank pays while the customer pays online too; returns (order, online payment id)."""
     o = approved_order(cust, rev, seed=seed + n)
@@ -37,13 +48,7 @@ def paid_twice(n, method):
     rc, res, _ = import_statement(path)
     assert rc == 0 and res[0]["matched"] == 1, res
     if method == "alipay":
-        page = urllib.request.urlopen(r["redirect_url"], timeout=30).read().decode()
-        t = re.search(r"name=t value=([\w-]+)", page).group(1)
-        try:
-            urllib.request.build_opener(NoRedirect).open(urllib.request.Request(
-                sim_base + "/alipay/pay", data=urllib.parse.urlencode({"t": t}).encode()), timeout=30)
-        except urllib.error.HTTPError:
-            pass
+        pay_on_cashier(r["redirect_url"])
     else:
         pr = urllib.parse.parse_qs(urllib.parse.urlsplit(r["code_url"]).query)["pr"][0]
         urllib.request.urlopen(urllib.request.Request(sim_base + "/wechat/pay",
@@ -94,13 +99,7 @@ part = 5000
 rc, res, _ = import_statement(statement((part, "订单%s" % o["order_no"], "我是测试企业", "PART-%s" % o["order_no"])))
 ok(st == 200 and rc == 0 and res[0]["partial"] == 1, "a trade for %d fen opened, then %d fen came by bank"
    % (o["amount_fen"], part), (r, res))
-page = urllib.request.urlopen(r["redirect_url"], timeout=30).read().decode()
-t = re.search(r"name=t value=([\w-]+)", page).group(1)
-try:
-    urllib.request.build_opener(NoRedirect).open(urllib.request.Request(
-        sim_base + "/alipay/pay", data=urllib.parse.urlencode({"t": t}).encode()), timeout=30)
-except urllib.error.HTTPError:
-    pass
+pay_on_cashier(r["redirect_url"])
 q = ("SELECT p.id, p.status, p.surplus_fen FROM online_payments p JOIN orders o ON o.id = p.order_id"
      " WHERE o.order_no = '%s'" % o["order_no"])
 wait_for(lambda: sql(q), 20)
