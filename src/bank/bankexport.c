@@ -27,6 +27,7 @@ enum role {
 	R_REMARK,
 	R_TXID,
 	R_CURRENCY,
+	R_BALANCE,
 	R_KNOWN
 };
 
@@ -129,11 +130,14 @@ static const struct {
     {R_ACCOUNT, "收/付方账号"},
     {R_KNOWN, "起息日"},
     {R_KNOWN, "起息日期"},
-    {R_KNOWN, "本次余额"},
+    {R_BALANCE, "本次余额"},
     {R_CURRENCY, "币别"},
-    {R_KNOWN, "余额"},
-    {R_KNOWN, "账户余额"},
-    {R_KNOWN, "交易后余额"},
+    {R_BALANCE, "余额"},
+    {R_BALANCE, "账户余额"},
+    {R_BALANCE, "交易后余额"},
+    {R_BALANCE, "联机余额"},
+    {R_BALANCE, "当前余额"},
+    {R_BALANCE, "余额元"},
     {R_KNOWN, "序号"},
     {R_KNOWN, "交易渠道"},
     {R_KNOWN, "对方开户行"},
@@ -215,8 +219,8 @@ label_of(const char *in, char *out, size_t outlen)
 
 /* Labels added by configuration (bank.export_labels), parsed for one reading. */
 #define EXTRA_MAX 32
-static const char *role_names[] = {"",          "date", "time",    "credit", "debit", "amount",
-                                   "direction", "name", "account", "remark", "txid",  "currency"};
+static const char *role_names[] = {"",     "date",    "time",   "credit", "debit",    "amount", "direction",
+                                   "name", "account", "remark", "txid",   "currency", "balance"};
 static __thread struct {
 	int n;
 	enum role role[EXTRA_MAX];
@@ -244,10 +248,11 @@ cr_export_labels(const char *spec, struct cr_err *err)
 			if (strcmp(item, role_names[i]) == 0)
 				r = (enum role)i;
 		if (r == R_NONE)
-			return cr_err_set(err, CR_EINVAL,
-			                  "bank.export_labels: unknown role '%s' (date, time, credit, debit, "
-			                  "amount, direction, name, account, remark, txid, currency)",
-			                  item);
+			return cr_err_set(
+			    err, CR_EINVAL,
+			    "bank.export_labels: unknown role '%s' (date, time, credit, debit, "
+			    "amount, direction, name, account, remark, txid, currency, balance)",
+			    item);
 		for (l = strtok_r(colon + 1, ",", &save2); l; l = strtok_r(NULL, ",", &save2)) {
 			if (extra.n == EXTRA_MAX)
 				return cr_err_set(err, CR_EINVAL, "bank.export_labels: more than %d labels",
@@ -562,6 +567,89 @@ find_header(struct cr_rows *t, const char *default_account, struct layout *L, ch
 	    HEADER_SEARCH, found[0] ? found : "（空）");
 }
 
+/*
+ * An export's running 余额: the balance after each row, in file order, which
+ * banks write oldest first or newest first.  From the rows at both ends the
+ * export states an opening and a closing balance, and the net of its rows is
+ * known: a row missing in between shows as a statement that does not add up
+ * (opening + net != closing), exactly as a camt statement's Bal does, and the
+ * first row whose balance does not follow the row before is named.
+ */
+struct running {
+	int ok;    /* every row so far had a balance */
+	long rows; /* rows with a balance */
+	long long first_bal, first_amt, prev_bal, prev_amt, last_bal, last_amt, net;
+	char first_date[11], last_date[11];
+	long fwd, rev;             /* pairs that follow oldest first, newest first */
+	long fwd_break, rev_break; /* the first line that does not follow, in each order */
+};
+
+static void
+running_add(struct running *r, const char *cell, const struct cr_txn *c)
+{
+	long long bal, amt = c->credit ? c->amount_fen : -c->amount_fen;
+	char s[64];
+	int sign, sub;
+
+	if (!r->ok)
+		return;
+	trim(cell, s, sizeof s);
+	if (s[0] == '\0' || parse_amount(s, &bal, &sign, &sub) != 0 || sub) {
+		r->ok = 0;
+		return;
+	}
+	if (sign < 0)
+		bal = -bal;
+	if (r->rows == 0) {
+		r->first_bal = bal;
+		r->first_amt = amt;
+		snprintf(r->first_date, sizeof r->first_date, "%s", c->booking_date);
+	} else {
+		if (bal == r->prev_bal + amt)
+			r->fwd++;
+		else if (!r->fwd_break)
+			r->fwd_break = c->line;
+		if (r->prev_bal == bal + r->prev_amt)
+			r->rev++;
+		else if (!r->rev_break)
+			r->rev_break = c->line;
+	}
+	r->rows++;
+	r->net += amt;
+	r->prev_bal = r->last_bal = bal;
+	r->prev_amt = r->last_amt = amt;
+	snprintf(r->last_date, sizeof r->last_date, "%s", c->booking_date);
+}
+
+/* The balances the export states, into info, when every row had one. */
+static void
+running_end(const struct running *r, const char *account, struct cr_statement_info *info)
+{
+	int newest_first;
+
+	if (!r->ok || r->rows == 0)
+		return;
+	/* By the dates when they differ, else by which order the balances follow. */
+	newest_first = strcmp(r->first_date, r->last_date) != 0 ? strcmp(r->first_date, r->last_date) > 0
+	                                                        : r->rev > r->fwd;
+	info->balances = 1;
+	info->net_fen = r->net;
+	snprintf(info->account, sizeof info->account, "%s", account);
+	if (newest_first) {
+		info->opening_fen = r->last_bal - r->last_amt;
+		info->closing_fen = r->first_bal;
+		snprintf(info->opening_date, sizeof info->opening_date, "%s", r->last_date);
+		snprintf(info->closing_date, sizeof info->closing_date, "%s", r->first_date);
+		info->balance_break = r->rev_break;
+	} else {
+		info->opening_fen = r->first_bal - r->first_amt;
+		info->closing_fen = r->last_bal;
+		snprintf(info->opening_date, sizeof info->opening_date, "%s", r->first_date);
+		snprintf(info->closing_date, sizeof info->closing_date, "%s", r->last_date);
+		info->balance_break = r->fwd_break;
+	}
+}
+
 int
 cr_export_read_rows(struct cr_rows *t, const char *own, cr_txn_fn fn, void *arg,
                     struct cr_statement_info *info, struct cr_err *err)
@@ -571,6 +659,7 @@ cr_export_read_rows(struct cr_rows *t, const char *own, cr_txn_fn fn, void *arg,
 	struct layout L = {0};
 	char account[CR_TXN_REF_MAX + 1], **f;
 	long line, signs = 0, dir_known = 0, dir_rows = 0;
+	struct running run = {0};
 	int n, rc, row = 0;
 
 	if (info == NULL)
@@ -589,6 +678,7 @@ cr_export_read_rows(struct cr_rows *t, const char *own, cr_txn_fn fn, void *arg,
 		return rc;
 	if ((c = malloc(sizeof *c)) == NULL)
 		return cr_err_set(err, CR_ENOMEM, "export: out of memory");
+	run.ok = L.col[R_BALANCE] >= 0;
 	while ((rc = t->next(t->ctx, &f, &n, &line, err)) == 1) {
 		long long credit = 0, debit = 0, amount = 0;
 		int cs = 0, ds = 0, as = 0, csub = 0, dsub = 0, asub = 0, is_credit;
@@ -655,6 +745,7 @@ cr_export_read_rows(struct cr_rows *t, const char *own, cr_txn_fn fn, void *arg,
 		c->entry = info->entries;
 		c->line = line;
 		c->tx = c->ntx = 1;
+		running_add(&run, cell(f, n, L.col[R_BALANCE]), c);
 		if ((rc = fn(c, arg)) != 0)
 			break;
 	}
@@ -670,6 +761,7 @@ cr_export_read_rows(struct cr_rows *t, const char *own, cr_txn_fn fn, void *arg,
 	if (L.col[R_CREDIT] < 0 && L.col[R_DIR] < 0 && info->transactions > 0 && signs == 0)
 		return cr_err_user(err, CR_EINVAL, NULL,
 		                   "无法判断收支方向：只有一列不带正负号的金额，也没有 借贷标志 之类的列");
+	running_end(&run, account, info);
 	return 0;
 }
 

@@ -300,9 +300,9 @@ save_balances(struct cr_import_run *run, const struct cr_statement_info *info)
 	return cr_db_exec(
 	    run->db, NULL, run->err,
 	    "UPDATE statements SET balance_account = ?, opening_fen = ?, opening_date = ?, closing_fen = ?,"
-	    " closing_date = ?, net_fen = ? WHERE id = ?",
-	    "sisisii", account, info->opening_fen, info->opening_date, info->closing_fen, info->closing_date,
-	    info->net_fen, run->statement_id);
+	    " closing_date = ?, net_fen = ?, balance_break_line = NULLIF(?, 0) WHERE id = ?",
+	    "sisisiii", account, info->opening_fen, info->opening_date, info->closing_fen, info->closing_date,
+	    info->net_fen, (long long)info->balance_break, run->statement_id);
 }
 
 /* One booking pass over the file, in batches; 0 when every credit is in. */
@@ -457,7 +457,7 @@ cr_statement_queue(struct cr_db *db, const char *sha256, const char *name, const
 	" DATE_FORMAT(s.created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(s.updated_at, '%Y-%m-%dT%H:%i:%SZ')," \
 	" DATE_FORMAT(s.finished_at, '%Y-%m-%dT%H:%i:%SZ'), s.balance_account, s.opening_fen,"               \
 	" DATE_FORMAT(s.opening_date, '%Y-%m-%d'), s.closing_fen, DATE_FORMAT(s.closing_date, '%Y-%m-%d'),"  \
-	" s.net_fen, p.closing_fen, DATE_FORMAT(p.closing_date, '%Y-%m-%d')"
+	" s.net_fen, p.closing_fen, DATE_FORMAT(p.closing_date, '%Y-%m-%d'), s.balance_break_line"
 /* The statement before s on its account: the latest one whose closing day is not after s's opening day. */
 #define STATEMENT_FROM                                                                                       \
 	" FROM statements s LEFT JOIN statements p ON p.id = (SELECT q.id FROM statements q"                 \
@@ -468,6 +468,7 @@ cr_statement_queue(struct cr_db *db, const char *sha256, const char *name, const
  * What the statement's balances say, or null: they add up (opening + net =
  * closing), and they continue the statement before (its closing is this
  * opening; null when there is none): a gap means a statement is missing.
+ * break_line: an export's first line whose running 余额 did not follow.
  */
 static json_t *
 balance_json(const struct cr_res *res, size_t i)
@@ -478,12 +479,13 @@ balance_json(const struct cr_res *res, size_t i)
 	if (cr_res_str(res, i, 21) == NULL || cr_res_str(res, i, 23) == NULL)
 		return json_null();
 	return json_pack(
-	    "{s:s, s:I, s:s, s:I, s:s, s:I, s:b, s:o, s:o, s:o}", "account", cr_res_str(res, i, 20),
+	    "{s:s, s:I, s:s, s:I, s:s, s:I, s:b, s:o, s:o, s:o, s:o}", "account", cr_res_str(res, i, 20),
 	    "opening_fen", (json_int_t)opening, "opening_date", cr_res_str(res, i, 22), "closing_fen",
 	    (json_int_t)closing, "closing_date", cr_res_str(res, i, 24), "net_fen", (json_int_t)net,
 	    "adds_up", opening + net == closing, "previous_closing_fen", cr_json_cell_int(res, i, 26),
 	    "previous_closing_date", cr_json_cell(res, i, 27), "continues",
-	    cr_res_str(res, i, 26) == NULL ? json_null() : json_boolean(cr_res_i64(res, i, 26) == opening));
+	    cr_res_str(res, i, 26) == NULL ? json_null() : json_boolean(cr_res_i64(res, i, 26) == opening),
+	    "break_line", cr_json_cell_int(res, i, 28));
 }
 
 static json_t *

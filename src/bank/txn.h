@@ -58,6 +58,7 @@ struct cr_statement_info {
 	long long opening_fen, closing_fen, net_fen;
 	char opening_date[11], closing_date[11];
 	char account[CR_TXN_REF_MAX + 1];
+	long balance_break; /* an export's first line whose 余额 does not follow the row before, or 0 */
 };
 
 #endif

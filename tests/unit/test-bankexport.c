@@ -416,6 +416,72 @@ ten_million(void)
 	   after - before);
 }
 
+/* Reads an export held in memory; 1 when it was read. */
+static int
+read_memory(const char *doc, size_t len, struct seen *s, struct cr_statement_info *info, struct cr_err *err)
+{
+	struct cr_table *t;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	memset(info, 0, sizeof *info);
+	if (cr_table_open_memory(doc, len, &t, err) != 0)
+		return 0;
+	rc = cr_export_read_table(t, OWN, keep, s, info, err);
+	cr_table_close(t);
+	return rc == 0;
+}
+
+/* An export's running 余额 states its opening and closing balances, oldest or newest first; a missing row
+ * shows. */
+static void
+running_balances(void)
+{
+	static const char forward[] = "交易日期,借方发生额,贷方发生额,余额,摘要\n"
+	                              "20261125,,200.00,1200.00,a\n20261125,50.00,,1150.00,b\n"
+	                              "20261126,,30.00,1180.00,c\n";
+	static const char newest_first[] = "交易日期,借方发生额,贷方发生额,余额,摘要\n"
+	                                   "20261126,,30.00,1180.00,c\n20261125,50.00,,1150.00,b\n"
+	                                   "20261125,,200.00,1200.00,a\n";
+	static const char same_day_newest[] = "交易日期,交易金额,账户余额,摘要\n"
+	                                      "20261125,-50.00,1150.00,b\n20261125,+200.00,1200.00,a\n";
+	static const char missing[] = "交易日期,借方发生额,贷方发生额,余额,摘要\n"
+	                              "20261125,,200.00,1200.00,a\n"
+	                              "20261126,,30.00,1180.00,c\n20261126,,10.00,1190.00,d\n";
+	static const char blank[] =
+	    "交易日期,贷方发生额,余额,摘要\n20261125,200.00,1200.00,a\n20261125,5.00,,b\n";
+	static const char overdrawn[] = "交易日期,借方发生额,贷方发生额,余额,摘要\n"
+	                                "20261125,300.00,,-100.00,a\n20261125,,150.00,50.00,b\n";
+	struct cr_statement_info info;
+	struct cr_err err = {0};
+	struct seen s;
+
+	ok(read_memory(forward, sizeof forward - 1, &s, &info, &err) && info.balances &&
+	       info.opening_fen == 100000 && info.closing_fen == 118000 && info.net_fen == 18000 &&
+	       strcmp(info.opening_date, "2026-11-25") == 0 && strcmp(info.closing_date, "2026-11-26") == 0 &&
+	       info.balance_break == 0 && strcmp(info.account, OWN) == 0,
+	   "oldest first: opening 1,000.00, closing 1,180.00, net 180.00 (%lld %lld %lld; %s)",
+	   info.opening_fen, info.closing_fen, info.net_fen, err.msg);
+	ok(read_memory(newest_first, sizeof newest_first - 1, &s, &info, &err) && info.balances &&
+	       info.opening_fen == 100000 && info.closing_fen == 118000 && info.net_fen == 18000 &&
+	       strcmp(info.opening_date, "2026-11-25") == 0 && info.balance_break == 0,
+	   "newest first, by the dates: the same balances (%lld %lld)", info.opening_fen, info.closing_fen);
+	ok(read_memory(same_day_newest, sizeof same_day_newest - 1, &s, &info, &err) && info.balances &&
+	       info.opening_fen == 100000 && info.closing_fen == 115000 && info.balance_break == 0,
+	   "newest first within one day, by which order the balances follow (%lld %lld)", info.opening_fen,
+	   info.closing_fen);
+	ok(read_memory(missing, sizeof missing - 1, &s, &info, &err) && info.balances &&
+	       info.opening_fen == 100000 && info.closing_fen == 119000 && info.net_fen == 24000 &&
+	       info.opening_fen + info.net_fen != info.closing_fen && info.balance_break == 3,
+	   "a row missing between lines 2 and 3: it does not add up, and line 3 is named (break %ld)",
+	   info.balance_break);
+	ok(read_memory(blank, sizeof blank - 1, &s, &info, &err) && !info.balances,
+	   "a row without a balance: the export states none");
+	ok(read_memory(overdrawn, sizeof overdrawn - 1, &s, &info, &err) && info.balances &&
+	       info.opening_fen == 20000 && info.closing_fen == 5000,
+	   "an overdrawn balance written -100.00 (%lld %lld)", info.opening_fen, info.closing_fen);
+}
+
 int
 main(void)
 {
@@ -430,6 +496,7 @@ main(void)
 	workbooks();
 	taught_labels();
 	memory_cases();
+	running_balances();
 	ten_million();
 	return tap_done();
 }

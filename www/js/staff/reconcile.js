@@ -37,6 +37,9 @@ function balanceNote(b) {
     notes.push(h("div", { class: "field-error", "data-balance": "mismatch" },
       "余额不符：期初 " + fen(b.opening_fen) + " 元加本期收支 " + fen(b.net_fen) + " 元应为 " + fen(b.opening_fen + b.net_fen) +
       " 元，对账单期末为 " + fen(b.closing_fen) + " 元"));
+  if (b.break_line)
+    notes.push(h("div", { class: "field-error", "data-balance": "break" },
+      "第 " + b.break_line + " 行的余额与上一笔交易接不上：其间缺少交易记录，或导出的明细不完整"));
   if (b.continues === false)
     notes.push(h("div", { class: "field-error", "data-balance": "gap" },
       "缺少对账单：" + b.previous_closing_date + " 期末余额 " + fen(b.previous_closing_fen) + " 元，" + b.opening_date +
