@@ -15,13 +15,19 @@ static const struct {
      " WHERE (status = 'awaiting_payment' AND paid_fen <> 0)"
      " OR (status = 'partially_paid' AND (paid_fen <= 0 OR paid_fen >= amount_fen))"
      " OR (status IN ('paid', 'issuing', 'completed') AND paid_fen < amount_fen) ORDER BY order_no"},
-    {"credit_state", "a bank credit is applied to orders exactly as its status says",
-     "SELECT CONCAT('credit ', id), CONCAT(status, ': ', applied, ' applied of ', amount_fen, ' (surplus ',"
-     " surplus_fen, ')') FROM (SELECT c.id, c.status, c.amount_fen, c.surplus_fen, (SELECT COALESCE(SUM("
-     "p.amount_fen), 0) FROM payments p WHERE p.credit_id = c.id) AS applied FROM credits c) x"
+    {"credit_state", "a bank credit is applied to orders and refunded exactly as its status says",
+     "SELECT CONCAT('credit ', id), CONCAT(status, ': ', applied, ' applied and ', refunded, ' refunded of ',"
+     " amount_fen, ' (surplus ', surplus_fen, ')') FROM (SELECT c.id, c.status, c.amount_fen, c.surplus_fen,"
+     " (SELECT COALESCE(SUM(p.amount_fen), 0) FROM payments p WHERE p.credit_id = c.id) AS applied,"
+     " (SELECT COALESCE(SUM(r.amount_fen), 0) FROM refunds r WHERE r.credit_id = c.id"
+     " AND r.status = 'succeeded') AS refunded FROM credits c) x"
      " WHERE (status IN ('matched', 'partial', 'overpaid') AND applied <> amount_fen - surplus_fen)"
      " OR (status IN ('needs_review', 'unmatched') AND applied <> 0)"
-     " OR (status = 'dismissed' AND applied <> 0 AND applied <> amount_fen - surplus_fen) ORDER BY id"},
+     " OR (status = 'dismissed' AND applied <> 0 AND applied <> amount_fen - surplus_fen)"
+     " OR (status = 'refunded' AND (applied <> amount_fen - surplus_fen OR refunded <> surplus_fen"
+     " OR surplus_fen <= 0))"
+     " OR (status = 'overpaid' AND refunded >= surplus_fen AND refunded <> 0)"
+     " OR (status NOT IN ('refunded', 'overpaid') AND refunded <> 0) ORDER BY id"},
     {"credit_duplicate", "no bank transfer is booked twice",
      "SELECT CONCAT('credit ', c.id), CONCAT('repeats credit ', c.duplicate_of, ' (the same transfer, ',"
      " c.amount_fen, ' fen, booked twice before migration 014)') FROM credits c WHERE c.duplicate_of IS NOT "

@@ -18,6 +18,7 @@ static const struct label order[] = {
     {"completed", "已完成"},
     {"expired", "已过期"},
     {"cancelled", "已取消"},
+    {"refunded", "已撤单退款"},
     {NULL, NULL},
 };
 static const struct label certificate[] = {
@@ -33,9 +34,11 @@ static const struct label statement[] = {
     {"queued", "排队中"}, {"running", "导入中"}, {"done", "已完成"}, {"failed", "失败"}, {NULL, NULL},
 };
 static const struct label credit[] = {
-    {"matched", "已匹配"},      {"partial", "部分付款"}, {"overpaid", "多付"},
-    {"needs_review", "待核实"}, {"unmatched", "未匹配"}, {"dismissed", "已处理"},
-    {"duplicate", "重复"},      {"ignored", "不计入"},   {NULL, NULL},
+    {"matched", "已匹配"},   {"partial", "部分付款"},
+    {"overpaid", "多付"},    {"needs_review", "待核实"},
+    {"unmatched", "未匹配"}, {"dismissed", "已处理"},
+    {"refunded", "已退款"},  {"duplicate", "重复"},
+    {"ignored", "不计入"},   {NULL, NULL},
 };
 static const struct label role[] = {
     {"enterprise", "企业用户"}, {"individual", "个人用户"}, {"reviewer", "审核员"},
@@ -69,6 +72,8 @@ static const struct label audit_action[] = {
     {"credit.assign", "到账指定订单"},
     {"credit.unassign", "到账取消指定"},
     {"credit.dismiss", "到账标记已处理"},
+    {"credit.refunded", "到账退款已登记"},
+    {"order.refund_cancel", "撤单退款"},
     {"payment.unapplied", "付款退回待处理"},
     {"payment.overpaid", "在线多付待退款"},
     {"payment.refund_requested", "申请退款"},

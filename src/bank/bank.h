@@ -167,6 +167,17 @@ int cr_credit_dismiss(struct cr_db *db, const struct cr_actor *actor, long long 
                       json_t **out, struct cr_err *err);
 
 /*
+ * Records the transfer finance made by hand to give back what no order took
+ * of credit id: the surplus of an overpaid credit, or the whole of one left
+ * for review or unmatched.  reference: the bank's reference of that
+ * transfer (1..64 characters); made_on: its day ("YYYY-MM-DD", NULL or "":
+ * today in Asia/Shanghai, never later); reason: optional.  The credit is
+ * then refunded, audited, and the customer of the order it was meant for
+ * told.  CR_ECONFLICT when nothing of it is owed back.
+ */
+int cr_credit_refund(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reference,
+                     const char *made_on, const char *reason, json_t **out, struct cr_err *err);
+/*
  * Undoes a manual assignment while its orders are not issuing yet: the
  * money is taken back from them and the credit waits for review again.
  */
@@ -177,12 +188,15 @@ int cr_credit_unassign(struct cr_db *db, const struct cr_actor *actor, long long
  * NULL), every kind of money of the day: bank credits received and how
  * they partition (matched_fen: what paid orders, counted from the payments
  * made, so a dismissed overpayment keeps the part that paid its order;
- * open_fen; refund_fen: surplus owed back; dismissed_fen: the rest of
- * dismissed credits), online payments by provider (alipay_fen, wechat_fen)
- * and what no order took (online_surplus_fen), refunds made
- * (refunded_fen).  {"items":[{day, credits, received_fen, matched_fen,
- * open_fen, refund_fen, dismissed_fen, open, alipay_fen, wechat_fen,
- * online_surplus_fen, refunded_fen}]}, newest day first.
+ * open_fen; refund_fen: surplus still owed back; dismissed_fen: the rest of
+ * dismissed credits; bank_refunded_fen: what was given back of them by
+ * hand), online payments by provider (alipay_fen, wechat_fen) and what no
+ * order took (online_surplus_fen), refunds made that day (refunded_fen);
+ * and closed against the bank's statements: stated_fen, what the fullest
+ * statement of the day says arrived on the account, unreconciled_fen,
+ * stated_fen - received_fen (0: the day closes), closing_fen, the day's
+ * closing balance (each null without a statement of the day).
+ * {"items":[...]}, newest day first.
  */
 int cr_credits_daily(struct cr_db *db, const char *from, const char *to, json_t **out, struct cr_err *err);
 /* The same as CSV for Excel; *csv is the caller's to free. */

@@ -220,13 +220,64 @@ on_credit(const struct cr_txn *c, void *arg)
 	return 0;
 }
 
-/* The validation pass counts what is there; nothing else. */
+/*
+ * What the file says of each day on the agency's account (booked CNY
+ * entries by booking date), gathered by the validation pass: the daily
+ * report closes the credits it counted against it.  Days past DAYS_MAX in one
+ * file are not kept (a statement covers a day, a month at most).
+ */
+#define DAYS_MAX 400
+struct days {
+	const struct cr_config *cfg;
+	int n;
+	struct {
+		char day[11];
+		long long credits_n, credits_fen, debits_fen;
+	} d[DAYS_MAX];
+};
+
+/* The validation pass counts what is there, and what each day holds. */
 static int
 on_validate(const struct cr_txn *c, void *arg)
 {
-	(void)c;
-	(void)arg;
+	struct days *days = arg;
+	int i;
+
+	if (strcmp(c->status, "BOOK") != 0 || strcmp(c->currency, "CNY") != 0 || !c->booking_date[0] ||
+	    !same_account(c->account, days->cfg->bank_account))
+		return 0;
+	for (i = days->n - 1; i >= 0 && strcmp(days->d[i].day, c->booking_date) != 0; i--)
+		;
+	if (i < 0) {
+		if (days->n == DAYS_MAX)
+			return 0;
+		i = days->n++;
+		snprintf(days->d[i].day, sizeof days->d[i].day, "%s", c->booking_date);
+		days->d[i].credits_n = days->d[i].credits_fen = days->d[i].debits_fen = 0;
+	}
+	if (c->credit) {
+		days->d[i].credits_n++;
+		days->d[i].credits_fen += c->amount_fen;
+	} else {
+		days->d[i].debits_fen += c->amount_fen;
+	}
 	return 0;
+}
+
+static int
+save_days(struct cr_import_run *run, const struct days *days)
+{
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < days->n; i++)
+		rc = cr_db_exec(
+		    run->db, NULL, run->err,
+		    "INSERT INTO statement_days (statement_id, day, credits_n, credits_fen, debits_fen)"
+		    " VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE credits_n = VALUES(credits_n),"
+		    " credits_fen = VALUES(credits_fen), debits_fen = VALUES(debits_fen)",
+		    "isiii", run->statement_id, days->d[i].day, days->d[i].credits_n, days->d[i].credits_fen,
+		    days->d[i].debits_fen);
+	return rc;
 }
 
 /* The statements row of this file, made or found (cr_statement_queue), and marked running unless done. */
@@ -344,6 +395,7 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
 	const char *name = opts->name, *source = opts->source;
 	int dry_run = opts->dry_run;
 	struct cr_statement_info info;
+	struct days *days = NULL;
 	int rc, done, locked = 0;
 
 	memset(out, 0, sizeof *out);
@@ -371,13 +423,20 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
 		}
 	}
 	/* Pass 1: the whole file is valid, or nothing of it is booked. */
-	if ((rc = read_statement(cfg, path, on_validate, NULL, &info, err)) != 0) {
+	if ((days = calloc(1, sizeof *days)) == NULL) {
+		rc = cr_err_set(err, CR_ENOMEM, "statements: out of memory");
+		goto out;
+	}
+	days->cfg = cfg;
+	if ((rc = read_statement(cfg, path, on_validate, days, &info, err)) != 0) {
 		if (!dry_run)
 			record_failure(&run, err->user[0] ? err->user : err->msg);
 		goto out;
 	}
 	snprintf(out->kind, sizeof out->kind, "%s", info.kind);
 	if (!dry_run && info.balances && (rc = save_balances(&run, &info)) != 0)
+		goto out;
+	if (!dry_run && (rc = save_days(&run, days)) != 0)
 		goto out;
 	run.total = info.transactions;
 	/* Pass 2: booking, started over from the top after a deadlock. */
@@ -391,6 +450,7 @@ cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *p
 		record_failure(&run, err->msg);
 out:
 	seen_release(&run.seen);
+	free(days);
 	free(run.pend);
 	free(run.open_all);
 	free(run.named);

@@ -199,6 +199,21 @@ int cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct
                      long long id, long long amount_fen, const char *reason, json_t **out,
                      struct cr_err *err);
 
+/*
+ * Cancels order_no, paid in full or in part and with no certificate issued
+ * yet, giving all its money back (finance; reason 1..80 characters): its
+ * issue job withdrawn, what each bank credit gave it owed back by hand
+ * (the credit overpaid by that much, for cr_credit_refund), each online
+ * payment refunded through its provider now, the order refunded, the
+ * certificate free for a new application, audited, the customer told.
+ * *out {order_no, status, paid_fen, bank_refund_due_fen, online_fen,
+ * credits:[id], online_refunds:[{refund_no, status, amount_fen} or
+ * {status:"pending", message}]}.  CR_ENOTFOUND; CR_ECONFLICT with the reason
+ * when a certificate was issued or the order holds no money.
+ */
+int cr_order_refund_cancel(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
+                           const char *order_no, const char *reason, json_t **out, struct cr_err *err);
+
 /* Online payments that await finance (unapplied), with what was refunded: {items:[...]}. */
 int cr_refund_list(struct cr_db *db, json_t **out, struct cr_err *err);
 

@@ -28,6 +28,19 @@ cr_issue_enqueue(struct cr_db *db, long long order_id, struct cr_err *err)
 	return cr_job_enqueue(db, "issue_order", payload, NULL, 0, NULL, err);
 }
 
+int
+cr_issue_withdraw(struct cr_db *db, long long order_id, struct cr_err *err)
+{
+	char payload[64];
+
+	snprintf(payload, sizeof payload, "{\"order_id\":%lld}", order_id);
+	return cr_db_exec(db, NULL, err,
+	                  "UPDATE jobs SET status = 'done', last_error = 'withdrawn: the order was refunded',"
+	                  " finished_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6)"
+	                  " WHERE kind = 'issue_order' AND payload = ? AND status IN ('queued', 'failed')",
+	                  "s", payload);
+}
+
 /* The subject (and old expiry) of the certificate the order renews. */
 static int
 renewed(struct cr_db *db, long long application_id, X509_NAME **subject, time_t *old_expiry,

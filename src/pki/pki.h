@@ -98,6 +98,13 @@ int cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct c
                    int *issued, struct cr_err *err);
 /* Queues the issue job of order_id (one at a time per order). */
 int cr_issue_enqueue(struct cr_db *db, long long order_id, struct cr_err *err);
+/*
+ * Withdraws the issue jobs of order_id that wait (the order was cancelled
+ * and refunded), inside the caller's transaction: they end done, saying
+ * why.  One running meanwhile holds the order's row and finds it no longer
+ * paid.
+ */
+int cr_issue_withdraw(struct cr_db *db, long long order_id, struct cr_err *err);
 
 /*
  * The key's request for certificate cert_id (of actor's account, from the

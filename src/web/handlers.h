@@ -65,6 +65,8 @@ void cr_h_payments(struct cr_req *r);
 void cr_h_payment_assign(struct cr_req *r);
 void cr_h_payment_dismiss(struct cr_req *r);
 void cr_h_payment_unassign(struct cr_req *r);
+void cr_h_payment_refund(struct cr_req *r);
+void cr_h_order_refund(struct cr_req *r);
 void cr_h_report_daily(struct cr_req *r);
 void cr_h_report_daily_csv(struct cr_req *r);
 /* admin.c */

@@ -164,3 +164,21 @@ cr_h_online_payment_refund(struct cr_req *r)
 	}
 	json_decref(in);
 }
+
+void
+cr_h_order_refund(struct cr_req *r)
+{
+	struct cr_actor actor = cr_req_actor(r);
+	const char *reason = NULL;
+	json_t *in, *out = NULL;
+	struct cr_err err;
+	int rc;
+
+	if ((in = cr_req_json(r)) == NULL)
+		return;
+	if (cr_json_string(r, in, "reason", 1, 80, &reason) == 0) {
+		rc = cr_order_refund_cancel(r->web->db, r->web->cfg, &actor, r->args[0], reason, &out, &err);
+		cr_reply_result(r, rc, &err, 200, out);
+	}
+	json_decref(in);
+}

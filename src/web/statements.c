@@ -1,6 +1,6 @@
 /*
  * Finance's bank statements and credits: /api/v1/statements[/{id}] (upload and the list of every
- * import), /api/v1/payments[?status=] and …/{id}/assign, …/{id}/dismiss.
+ * import), /api/v1/payments[?status=] and …/{id}/assign, …/{id}/dismiss, …/{id}/refund.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +136,27 @@ cr_h_payment_dismiss(struct cr_req *r)
 		return;
 	if (cr_json_string(r, in, "reason", 1, 500, &reason) == 0) {
 		rc = cr_credit_dismiss(r->web->db, &actor, id, reason, &out, &err);
+		cr_reply_result(r, rc, &err, 200, out);
+	}
+	json_decref(in);
+}
+
+void
+cr_h_payment_refund(struct cr_req *r)
+{
+	long long id = cr_req_id(r, 0);
+	struct cr_actor actor = cr_req_actor(r);
+	const char *reference, *made_on, *reason;
+	struct cr_err err;
+	json_t *in, *out = NULL;
+	int rc;
+
+	if (!id || (in = cr_req_json(r)) == NULL)
+		return;
+	if (cr_json_string(r, in, "reference", 1, 300, &reference) == 0 &&
+	    cr_json_string(r, in, "made_on", 0, 20, &made_on) == 0 &&
+	    cr_json_string(r, in, "reason", 0, 1000, &reason) == 0) {
+		rc = cr_credit_refund(r->web->db, &actor, id, reference, made_on, reason, &out, &err);
 		cr_reply_result(r, rc, &err, 200, out);
 	}
 	json_decref(in);

@@ -140,7 +140,8 @@ delta = {k: after.get(k, 0) - before.get(k, 0) for k in ("received_fen", "matche
 ok(rc == 0 and st == 200 and delta == {"received_fen": o9["amount_fen"] + 10000, "matched_fen": o9["amount_fen"],
                                        "refund_fen": 0, "dismissed_fen": 10000},
    "a refunded overpayment: its order's part stays 已匹配, the surplus 已另行处理", delta)
-ok(after.get("received_fen") == sum(after.get(k, 0) for k in ("matched_fen", "open_fen", "refund_fen", "dismissed_fen")),
+ok(after.get("received_fen") == sum(after.get(k, 0) for k in ("matched_fen", "open_fen", "refund_fen", "dismissed_fen",
+                                                               "bank_refunded_fen")),
    "the bank columns add up to what was received", after)
 
 st, body = fin.json("GET", "/api/v1/reports/daily?from=yesterday")
