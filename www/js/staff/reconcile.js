@@ -2,6 +2,7 @@
    credits to resolve (#/payments: confirm a suggested order, assign by order number, dismiss). */
 import { sendFile } from "../api.js";
 import { call, date, datetime, failPage, fen, h, label, render, toast } from "../ui.js";
+import { cancelForm } from "./cancel.js";
 import { refundsTable } from "./refunds.js";
 
 let pollTimer = null;
@@ -119,14 +120,26 @@ function creditRow(c, refresh, canAct) {
     actions.push(h("button", { type: "button", class: "small", onclick: () => {
       if (confirm("撤销这笔款项的手工指定？订单的已付金额会相应减少。")) act("unassign", {}, "已撤销指定");
     } }, "撤销指定"));
-  if (canAct && (open || c.status === "overpaid"))
+  if (canAct && (open || c.status === "overpaid")) {
+    /* A refund made by hand: the bank's reference of the transfer finance made, and its day. */
+    const ref = h("input", { type: "text", maxlength: 64, size: 14, placeholder: "退款的银行流水号", class: "inline-input", "aria-label": "退款的银行流水号" });
+    const day = h("input", { type: "date", class: "inline-input", "aria-label": "退款日期" });
+    const form = h("span", { class: "nowrap", hidden: true, "data-refund-form": c.id }, ref, " ", day, " ",
+      h("button", { type: "button", class: "small primary", "data-refund-credit": c.id,
+        onclick: () => act("refund", { reference: ref.value.trim(), made_on: day.value }, "已登记退款") }, "确认已退"));
+    actions.push(h("button", { type: "button", class: "small", "data-refund-open": c.id,
+      onclick: (ev) => { form.hidden = false; ev.target.hidden = true; ref.focus(); } },
+      "登记退款 " + fen(c.status === "overpaid" ? c.surplus_fen : c.amount_fen)), form);
     actions.push(h("button", { type: "button", class: "small", onclick: () => {
-      const why = prompt(c.status === "overpaid" ? "退款说明（如：已于某日退回多付款）" : "处理说明（如：非本单位款项，已退回）");
+      const why = prompt("处理说明（如：客户同意转作下一年度费用）");
       if (why) act("dismiss", { reason: why }, "已处理");
-    } }, c.status === "overpaid" ? "已退款" : "其他处理"));
+    } }, "其他处理"));
+  }
   return h("tr", { "data-credit": c.id },
     h("td", { class: "nowrap", "data-label": "记账日" }, c.booking_date ? date(c.booking_date) : "—"),
-    h("td", { "data-label": "金额" }, fen(c.amount_fen), c.surplus_fen ? h("div", { class: "warn small" }, "需退款 " + fen(c.surplus_fen)) : null),
+    h("td", { "data-label": "金额" }, fen(c.amount_fen), c.surplus_fen
+      ? h("div", { class: c.status === "refunded" ? "muted small" : "warn small" }, (c.status === "refunded" ? "已退回 " : "需退款 ") + fen(c.surplus_fen))
+      : null),
     h("td", { "data-label": "付款人" }, c.debtor_name || "—", h("div", { class: "muted small" }, c.debtor_account)),
     h("td", { "data-label": "附言" }, c.remittance || "—"),
     h("td", { "data-label": "状态" }, h("span", { class: "badge badge-" + c.status }, c.status_label), h("div", { class: "muted small" }, c.reason),
@@ -138,10 +151,12 @@ function creditRow(c, refresh, canAct) {
 export async function paymentsPage(nav, status, canAct) {
   nav("#/payments");
   stopPolling();
-  const tabs = [["open", "待处理"], ["matched", "已匹配"], ["partial", "部分付款"], ["dismissed", "已处理"], ["online", "在线支付待退款"]];
+  const tabs = [["open", "待处理"], ["matched", "已匹配"], ["partial", "部分付款"], ["dismissed", "已处理"], ["refunded", "已退款"],
+    ["online", "在线支付待退款"], ["cancel", "撤单退款"]];
   let list, online;
   try {
     if (status === "online") online = await refundsTable(() => paymentsPage(nav, status, canAct), canAct);
+    else if (status === "cancel") online = cancelForm(canAct);
     else list = await call("GET", "/api/v1/payments?status=" + encodeURIComponent(status));
   } catch (e) { return failPage(e); }
   render(h("section", { class: "panel" },
@@ -178,18 +193,26 @@ export async function reportPage(nav, from, to) {
   const sum = (k) => list.items.reduce((s, d) => s + d[k], 0);
   const money = (v) => (v ? fen(v) : "—");
   const cols = [["received_fen", "银行到账"], ["matched_fen", "已匹配"], ["open_fen", "待处理"], ["refund_fen", "应退款"],
-    ["dismissed_fen", "已另行处理"], ["alipay_fen", "支付宝"], ["wechat_fen", "微信支付"], ["online_surplus_fen", "在线多付"],
-    ["refunded_fen", "已退款"]];
+    ["dismissed_fen", "已另行处理"], ["bank_refunded_fen", "已退回"], ["alipay_fen", "支付宝"], ["wechat_fen", "微信支付"],
+    ["online_surplus_fen", "在线多付"], ["refunded_fen", "当日退款"]];
+  /* Closed against the statements: what the bank stated arrived that day, and the day's closing balance. */
+  const closing = (d) => [
+    h("td", { "data-col": "stated_fen" }, d.stated_fen == null ? h("span", { class: "muted small" }, "无对账单") : fen(d.stated_fen)),
+    h("td", { "data-col": "unreconciled_fen" }, d.unreconciled_fen == null ? "—" : d.unreconciled_fen === 0
+      ? h("span", { class: "muted small", "data-closed": "yes" }, "已对平")
+      : h("span", { class: "field-error", "data-closed": "no" }, "差 " + fen(d.unreconciled_fen))),
+    h("td", { "data-col": "closing_fen" }, d.closing_fen == null ? "—" : fen(d.closing_fen))];
   render(h("section", { class: "panel" }, h("h2", {}, "对账报表"), form,
-    h("p", { class: "muted small" }, "每天收到的每一笔钱：银行到账按处理结果分列（已匹配 + 待处理 + 应退款 + 已另行处理 = 银行到账），在线支付按支付平台分列，在线多付为订单未能入账、待退还的在线付款。"),
+    h("p", { class: "muted small" }, "每天收到的每一笔钱：银行到账按处理结果分列（已匹配 + 待处理 + 应退款 + 已另行处理 + 已退回 = 银行到账），在线支付按支付平台分列，在线多付为订单未能入账、待退还的在线付款，当日退款为当天退出的款项（在线原路退回和财务手工转回）。对账单收入为银行对账单当天记载的入账合计，与银行到账相等即为已对平。"),
     list.items.length
       ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "report" },
-          h("thead", {}, h("tr", {}, ["日期", "到账笔数", ...cols.map((c) => c[1])].map((t) => h("th", {}, t)))),
+          h("thead", {}, h("tr", {}, ["日期", "到账笔数", ...cols.map((c) => c[1]), "对账单收入", "对平", "期末余额"].map((t) => h("th", {}, t)))),
           h("tbody", {}, list.items.map((d) => h("tr", {},
             h("td", { class: "nowrap" }, d.day), h("td", {}, String(d.credits)),
             ...cols.map(([k]) => h("td", { "data-col": k }, k === "open_fen" && d.open
-              ? [fen(d.open_fen), h("div", { class: "muted small" }, d.open + " 笔")] : k === "received_fen" || k === "matched_fen" ? fen(d[k]) : money(d[k])))))),
+              ? [fen(d.open_fen), h("div", { class: "muted small" }, d.open + " 笔")] : k === "received_fen" || k === "matched_fen" ? fen(d[k]) : money(d[k]))),
+            ...closing(d)))),
           h("tfoot", {}, h("tr", {}, h("th", {}, "合计"), h("th", {}, String(sum("credits"))),
-            ...cols.map(([k]) => h("th", { "data-col": k }, fen(sum(k))))))))
+            ...cols.map(([k]) => h("th", { "data-col": k }, fen(sum(k)))), h("th", {}), h("th", {}), h("th", {})))))
       : h("p", { class: "muted" }, "所选期间没有到账记录。")));
 }

@@ -1,0 +1,115 @@
+// Money given back, in real browsers (issue 19): finance sees an online payment above what its order owed among
+// 在线支付待退款 with its surplus; records the refund of a bank overpayment it made by hand (reference and day);
+// cancels a paid order not yet issued with all its money given back; the 对账报表 closes each day against the
+// statements; the customer is told.
+"use strict";
+const { execFileSync } = require("child_process");
+const path = require("path");
+const { BASE, ok, run, shot, login, TOP } = require("./lib");
+
+// Three orders of the demo enterprise, through the API: one paid online over what it owed (a trade for the whole
+// price, then 50.00 by bank, then the trade paid), one paid by a bank transfer 30.00 too much, one paid by bank
+// and not yet issued.
+function setUp() {
+  const py = `
+import json, re, sys, time, urllib.parse, urllib.request
+sys.path.insert(0, ${JSON.stringify(path.join(TOP, "tests", "integration"))})
+from crtest import *
+cust = Client(); cust.login("我是测试企业")
+rev = Client(); rev.login("reviewer")
+sim = conf_value("alipay", "gateway").split("/alipay/")[0]
+seed = int(time.time()) % 100000 * 10 + 1
+a = approved_order(cust, rev, seed=seed)
+st, r = cust.json("POST", "/api/v1/orders/%s/pay" % a["order_no"], {"method": "alipay"})
+import_statement(statement((5000, "订单%s" % a["order_no"], "我是测试企业", "E2E-PART-%s" % a["order_no"])))
+page = urllib.request.urlopen(r["redirect_url"], timeout=30).read().decode()
+t = re.search(r"name=t value=([\\w-]+)", page).group(1)
+try:
+    urllib.request.urlopen(urllib.request.Request(sim + "/alipay/pay", data=urllib.parse.urlencode({"t": t}).encode()), timeout=30)
+except urllib.error.HTTPError:
+    pass
+wait_for(lambda: sql("SELECT 1 FROM online_payments p JOIN orders o ON o.id = p.order_id WHERE o.order_no = '%s'" % a["order_no"]), 20)
+b = approved_order(cust, rev, seed=seed + 1)
+import_statement(statement((b["amount_fen"] + 3000, "订单%s" % b["order_no"], "我是测试企业", "E2E-OVER-%s" % b["order_no"])))
+c = approved_order(cust, rev, seed=seed + 2)
+import_statement(statement((c["amount_fen"], "订单%s" % c["order_no"], "我是测试企业", "E2E-PAID-%s" % c["order_no"])))
+print(json.dumps([a["order_no"], b["order_no"], c["order_no"], c["amount_fen"]]))
+`;
+  return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
+}
+
+run(async (browser) => {
+  const [online, over, paid, paidFen] = setUp();
+  const errors = [];
+  const finance = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  finance.on("pageerror", (e) => errors.push(e.message));
+  await login(finance, "finance");
+  await finance.waitForSelector("#staff-nav a");
+
+  // 在线支付待退款: the overpaid online payment, with what is refundable.
+  await finance.goto(BASE + "/staff.html#/payments?status=online");
+  const row = finance.locator("#online-payments tbody tr", { hasText: online });
+  await row.waitFor({ timeout: 10000 });
+  const text = await row.textContent();
+  ok(text.includes("多付 50.00") && (await row.locator("[data-surplus]").count()) === 1,
+     "在线支付待退款 lists the online payment the order took only part of, with its 50.00 surplus", text);
+  await shot(finance, "refunds-1-online-overpaid");
+
+  // The bank overpayment: finance refunded it by hand and records the transfer.
+  await finance.goto(BASE + "/staff.html#/payments");
+  const credit = finance.locator("#credits tbody tr", { hasText: over });
+  await credit.waitFor({ timeout: 10000 });
+  ok((await credit.textContent()).includes("需退款 30.00"), "the bank overpayment waits with 需退款 30.00");
+  await credit.locator("[data-refund-open]").click();
+  await credit.locator('input[aria-label="退款的银行流水号"]').fill("HAND-" + over);
+  await shot(finance, "refunds-2-bank-refund-form");
+  await credit.locator("[data-refund-credit]").click();
+  await credit.waitFor({ state: "detached", timeout: 10000 });
+  await finance.goto(BASE + "/staff.html#/payments?status=refunded");
+  const done = finance.locator("#credits tbody tr", { hasText: over });
+  await done.waitFor({ timeout: 10000 });
+  const doneText = await done.textContent();
+  ok(doneText.includes("已退款") && doneText.includes("已退回 30.00") && doneText.includes("HAND-" + over),
+     "recorded: it moves to 已退款 with the amount and the bank's reference", doneText);
+
+  // 撤单退款: a paid order not yet issued, cancelled with all its money given back.
+  await finance.goto(BASE + "/staff.html#/payments?status=cancel");
+  await finance.fill("#cancel-order-no", paid);
+  await finance.click("#cancel-find button[type=submit]");
+  await finance.waitForSelector("#cancel-go");
+  ok((await finance.textContent("#cancel-order")).includes("已付款"), "the order is found and shown 已付款");
+  await finance.fill('input[aria-label="撤单原因"]', "客户不再需要");
+  finance.once("dialog", (d) => d.accept());
+  await finance.click("#cancel-go");
+  await finance.waitForSelector(`[data-cancelled="${paid}"]`);
+  const result = await finance.textContent(`[data-cancelled="${paid}"]`);
+  ok(result.includes("已撤单退款") && result.includes((paidFen / 100).toFixed(2)) && result.includes("登记退款"),
+     "cancelled: the page says what goes back and that the bank part is to be refunded by hand", result);
+  await shot(finance, "refunds-3-order-cancelled");
+  await finance.goto(BASE + "/staff.html#/payments");
+  await finance.locator("#credits tbody tr", { hasText: paid }).waitFor({ timeout: 10000 });
+  ok((await finance.locator("#credits tbody tr", { hasText: paid }).textContent()).includes("撤单退款"),
+     "its bank transfer now waits under 待处理 to be refunded, saying why");
+
+  // 对账报表: each day closed against the statements.
+  await finance.goto(BASE + "/staff.html#/report");
+  await finance.waitForSelector("#report tbody tr");
+  const heads = await finance.textContent("#report thead");
+  ok(["已退回", "当日退款", "对账单收入", "对平", "期末余额"].every((t) => heads.includes(t)),
+     "对账报表 shows refunds by hand and closes each day against the statements", heads);
+  ok((await finance.locator('#report [data-closed="yes"]').count()) > 0, "and a day that closes says 已对平");
+  await shot(finance, "refunds-4-report");
+
+  // The customer is told.
+  const customer = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  customer.on("pageerror", (e) => errors.push(e.message));
+  await login(customer, "我是测试企业");
+  await customer.waitForSelector("#cert-table");
+  await customer.click('a[data-nav="messages"]');
+  await customer.waitForSelector("#messages");
+  const msgs = await customer.textContent("#messages");
+  ok(msgs.includes("订单 " + paid + " 已撤销") && msgs.includes("订单 " + over + " 退款 30.00 元已退回"),
+     "the customer's messages say the order was cancelled and the 30.00 went back");
+  await shot(customer, "refunds-5-customer-told");
+  ok(errors.length === 0, "no script errors", errors.join("\n"));
+});
