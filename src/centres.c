@@ -57,65 +57,86 @@ cr_centre_is_active(struct cr_db *db, long long id, int *active, struct cr_err *
 	return 0;
 }
 
+/* An admin's change to the trading centres, as its transaction (cr_db_tx) sees it. */
+struct change {
+	const struct cr_actor *actor;
+	long long id;
+	const char *name;
+	int active;
+};
+
+static int
+add_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct change *c = arg;
+	int rc =
+	    cr_db_exec(db, NULL, err,
+	               "INSERT INTO trading_centres (name, sort) SELECT ?, IFNULL(MAX(sort), 0) + 1 FROM "
+	               "trading_centres",
+	               "s", c->name);
+
+	if (rc == CR_ECONFLICT)
+		return cr_err_user(err, CR_ECONFLICT, "name", "交易中心已存在：%s", c->name);
+	if (rc != 0)
+		return rc;
+	c->id = cr_db_insert_id(db);
+	return cr_audit(db, c->actor, "trading_centre.create", "trading_centre", c->id, NULL,
+	                json_pack("{s:s}", "name", c->name), err);
+}
+
 int
 cr_centre_add(struct cr_db *db, const struct cr_actor *actor, const char *name, long long *id,
               struct cr_err *err)
 {
+	struct change c = {.actor = actor, .name = name};
 	int rc;
 
 	if ((rc = cr_check_text(name ? name : "", "name", "交易中心名称", 100, 1, err)) != 0)
 		return rc;
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	rc = cr_db_exec(db, NULL, err,
-	                "INSERT INTO trading_centres (name, sort) SELECT ?, IFNULL(MAX(sort), 0) + 1 FROM "
-	                "trading_centres",
-	                "s", name);
-	if (rc == CR_ECONFLICT)
-		rc = cr_err_user(err, CR_ECONFLICT, "name", "交易中心已存在：%s", name);
-	if (rc == 0) {
-		*id = cr_db_insert_id(db);
-		rc = cr_audit(db, actor, "trading_centre.create", "trading_centre", *id, NULL,
-		              json_pack("{s:s}", "name", name), err);
-	}
-	return cr_db_end(db, rc, err);
+	if ((rc = cr_db_tx(db, add_tx, &c, err)) == 0)
+		*id = c.id;
+	return rc;
 }
 
-int
-cr_centre_update(struct cr_db *db, const struct cr_actor *actor, long long id, const char *name, int active,
-                 struct cr_err *err)
+static int
+update_tx(struct cr_db *db, void *arg, struct cr_err *err)
 {
+	const struct change *c = arg;
 	struct cr_res res;
 	json_t *before;
 	int rc;
 
-	if (name && (rc = cr_check_text(name, "name", "交易中心名称", 100, 1, err)) != 0)
-		return rc;
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
 	if ((rc = cr_db_one(db, &res, err, "trading centre",
-	                    "SELECT name, active FROM trading_centres WHERE id = ? FOR UPDATE", "i", id)) !=
-	    0)
-		goto fail;
+	                    "SELECT name, active FROM trading_centres WHERE id = ? FOR UPDATE", "i",
+	                    c->id)) != 0)
+		return rc;
 	before =
 	    json_pack("{s:s, s:b}", "name", cr_res_str(&res, 0, 0), "active", (int)cr_res_i64(&res, 0, 1));
 	cr_res_release(&res);
 	rc = cr_db_exec(
 	    db, NULL, err,
 	    "UPDATE trading_centres SET name = IFNULL(?, name), active = IF(? < 0, active, ?) WHERE id = ?",
-	    "siii", name, (long long)active, (long long)active, id);
+	    "siii", c->name, (long long)c->active, (long long)c->active, c->id);
 	if (rc == CR_ECONFLICT)
-		rc = cr_err_user(err, CR_ECONFLICT, "name", "交易中心已存在：%s", name);
+		rc = cr_err_user(err, CR_ECONFLICT, "name", "交易中心已存在：%s", c->name);
 	if (rc != 0) {
 		json_decref(before);
-		goto fail;
+		return rc;
 	}
-	rc = cr_audit(db, actor, "trading_centre.update", "trading_centre", id, before,
-	              json_pack("{s:o, s:o}", "name", name ? json_string(name) : json_null(), "active",
-	                        active < 0 ? json_null() : json_boolean(active)),
-	              err);
-	return cr_db_end(db, rc, err);
-fail:
-	cr_db_rollback(db);
-	return rc;
+	return cr_audit(db, c->actor, "trading_centre.update", "trading_centre", c->id, before,
+	                json_pack("{s:o, s:o}", "name", c->name ? json_string(c->name) : json_null(),
+	                          "active", c->active < 0 ? json_null() : json_boolean(c->active)),
+	                err);
+}
+
+int
+cr_centre_update(struct cr_db *db, const struct cr_actor *actor, long long id, const char *name, int active,
+                 struct cr_err *err)
+{
+	struct change c = {actor, id, name, active};
+	int rc;
+
+	if (name && (rc = cr_check_text(name, "name", "交易中心名称", 100, 1, err)) != 0)
+		return rc;
+	return cr_db_tx(db, update_tx, &c, err);
 }

@@ -38,15 +38,47 @@ check_text(const char *s, int multiline)
 	return cr_utf8_chars(s, strlen(s)) >= 0;
 }
 
+/* A help page's new text, as its transaction (cr_db_tx) sees it. */
+struct update {
+	const struct cr_actor *actor;
+	const char *name, *title, *body;
+};
+
+static int
+update_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	const struct update *u = arg;
+	struct cr_res res;
+	json_t *before;
+	int rc;
+
+	rc = cr_db_one(db, &res, err, "help page",
+	               "SELECT title, body FROM help_pages WHERE name = ? FOR UPDATE", "s", u->name);
+	if (rc == CR_ENOTFOUND)
+		return cr_err_user(err, CR_ENOTFOUND, NULL, "没有这个帮助页面");
+	if (rc != 0)
+		return rc;
+	before = json_pack("{s:o, s:o}", "title", cr_json_cell(&res, 0, 0), "body", cr_json_cell(&res, 0, 1));
+	cr_res_release(&res);
+	rc = cr_db_exec(db, NULL, err,
+	                "UPDATE help_pages SET title = ?, body = ?, updated_at = UTC_TIMESTAMP(6), "
+	                "updated_by = NULLIF(?, 0) WHERE name = ?",
+	                "ssis", u->title, u->body, u->actor->id, u->name);
+	if (rc != 0) {
+		json_decref(before);
+		return rc;
+	}
+	return cr_audit_s(db, u->actor, "help.update", "help_page", u->name, before,
+	                  json_pack("{s:s, s:s}", "title", u->title, "body", u->body), err);
+}
+
 int
 cr_help_update(struct cr_db *db, const struct cr_actor *actor, const char *name, const char *title,
                const char *body, struct cr_err *err)
 {
+	struct update u = {actor, name, title, body};
 	struct cr_err one, bad;
-	struct cr_res res;
 	long tchars = title ? cr_utf8_chars(title, strlen(title)) : -1;
-	json_t *before;
-	int rc;
 
 	cr_err_clear(&bad);
 	if (title == NULL || tchars < 1 || tchars > CR_HELP_TITLE_MAX || !check_text(title, 0))
@@ -68,27 +100,5 @@ cr_help_update(struct cr_db *db, const struct cr_actor *actor, const char *name,
 		return bad.code;
 	}
 
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	rc = cr_db_exec(db, &res, err, "SELECT title, body FROM help_pages WHERE name = ? FOR UPDATE", "s",
-	                name);
-	if (rc != 0)
-		return cr_db_end(db, rc, err);
-	if (res.nrows == 0) {
-		cr_res_release(&res);
-		return cr_db_end(db, cr_err_user(err, CR_ENOTFOUND, NULL, "没有这个帮助页面"), err);
-	}
-	before = json_pack("{s:o, s:o}", "title", cr_json_cell(&res, 0, 0), "body", cr_json_cell(&res, 0, 1));
-	cr_res_release(&res);
-	rc = cr_db_exec(db, NULL, err,
-	                "UPDATE help_pages SET title = ?, body = ?, updated_at = UTC_TIMESTAMP(6), "
-	                "updated_by = NULLIF(?, 0)"
-	                " WHERE name = ?",
-	                "ssis", title, body, actor->id, name);
-	if (rc == 0)
-		rc = cr_audit_s(db, actor, "help.update", "help_page", name, before,
-		                json_pack("{s:s, s:s}", "title", title, "body", body), err);
-	else
-		json_decref(before);
-	return cr_db_end(db, rc, err);
+	return cr_db_tx(db, update_tx, &u, err);
 }

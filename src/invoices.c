@@ -64,14 +64,62 @@ cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_e
 	return 0;
 }
 
+/* Issuing one invoice, as its transaction (cr_db_tx) sees it. */
+struct issue {
+	const struct cr_actor *actor;
+	long long id;
+	const char *invoice_no;
+};
+
+static int
+issue_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	const struct issue *is = arg;
+	struct cr_res res;
+	char title[120];
+	int rc;
+
+	rc = cr_db_one(db, &res, err, "invoice",
+	               "SELECT i.status, o.status, o.order_no, o.account_id FROM invoices i JOIN orders o "
+	               "ON o.id = i.order_id WHERE i.id = ? FOR UPDATE",
+	               "i", is->id);
+	if (rc != 0)
+		return rc;
+	if (strcmp(cr_res_str(&res, 0, 0), "pending") != 0 ||
+	    !cr_choice_has("paid|issuing|completed", cr_res_str(&res, 0, 1))) {
+		rc = cr_err_user(err, CR_ECONFLICT, NULL,
+		                 strcmp(cr_res_str(&res, 0, 0), "pending") != 0
+		                     ? "该发票已开具"
+		                     : "订单尚未付款，不能开具发票");
+		cr_res_release(&res);
+		return rc;
+	}
+	snprintf(title, sizeof title, "订单 %s 的发票已开具：%s", cr_res_str(&res, 0, 2), is->invoice_no);
+	rc = cr_db_exec(db, NULL, err,
+	                "UPDATE invoices SET status = 'issued', invoice_no = ?, issued_at = "
+	                "UTC_TIMESTAMP(6), issued_by = ?"
+	                " WHERE id = ?",
+	                "sii", is->invoice_no, is->actor->id, is->id);
+	if (rc == CR_ECONFLICT)
+		rc = cr_err_user(err, CR_ECONFLICT, "invoice_no", "发票号码 %s 已被使用", is->invoice_no);
+	if (rc == 0)
+		rc = cr_audit(db, is->actor, "invoice.issue", "invoice", is->id,
+		              json_pack("{s:s}", "status", "pending"),
+		              json_pack("{s:s, s:s, s:s}", "status", "issued", "invoice_no", is->invoice_no,
+		                        "order_no", cr_res_str(&res, 0, 2)),
+		              err);
+	if (rc == 0)
+		rc = cr_message_post(db, cr_res_i64(&res, 0, 3), "invoice", title, "", "#/orders", err);
+	cr_res_release(&res);
+	return rc;
+}
+
 int
 cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, const char *invoice_no,
                  struct cr_err *err)
 {
-	struct cr_res res;
-	char title[120];
+	struct issue is = {actor, id, invoice_no};
 	size_t n = invoice_no ? strlen(invoice_no) : 0;
-	int rc;
 
 	if (n == 0 || n > 40)
 		return cr_err_user(err, CR_EINVAL, "invoice_no", "请填写发票号码（最多 40 位）");
@@ -81,50 +129,7 @@ cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, c
 		      (invoice_no[i] >= 'a' && invoice_no[i] <= 'z') || invoice_no[i] == '-'))
 			return cr_err_user(err, CR_EINVAL, "invoice_no",
 			                   "发票号码只能包含字母、数字和连字符");
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	rc = cr_db_exec(db, &res, err,
-	                "SELECT i.status, o.status, o.order_no, o.account_id FROM invoices i JOIN orders o "
-	                "ON o.id = i.order_id"
-	                " WHERE i.id = ? FOR UPDATE",
-	                "i", id);
-	if (rc != 0)
-		goto fail;
-	if (res.nrows == 0) {
-		cr_res_release(&res);
-		rc = cr_err_set(err, CR_ENOTFOUND, "no such invoice");
-		goto fail;
-	}
-	if (strcmp(cr_res_str(&res, 0, 0), "pending") != 0 ||
-	    !cr_choice_has("paid|issuing|completed", cr_res_str(&res, 0, 1))) {
-		rc = cr_err_user(err, CR_ECONFLICT, NULL,
-		                 strcmp(cr_res_str(&res, 0, 0), "pending") != 0
-		                     ? "该发票已开具"
-		                     : "订单尚未付款，不能开具发票");
-		cr_res_release(&res);
-		goto fail;
-	}
-	snprintf(title, sizeof title, "订单 %s 的发票已开具：%s", cr_res_str(&res, 0, 2), invoice_no);
-	rc = cr_db_exec(db, NULL, err,
-	                "UPDATE invoices SET status = 'issued', invoice_no = ?, issued_at = "
-	                "UTC_TIMESTAMP(6), issued_by = ?"
-	                " WHERE id = ?",
-	                "sii", invoice_no, actor->id, id);
-	if (rc == CR_ECONFLICT)
-		rc = cr_err_user(err, CR_ECONFLICT, "invoice_no", "发票号码 %s 已被使用", invoice_no);
-	if (rc == 0)
-		rc = cr_audit(db, actor, "invoice.issue", "invoice", id,
-		              json_pack("{s:s}", "status", "pending"),
-		              json_pack("{s:s, s:s, s:s}", "status", "issued", "invoice_no", invoice_no,
-		                        "order_no", cr_res_str(&res, 0, 2)),
-		              err);
-	if (rc == 0)
-		rc = cr_message_post(db, cr_res_i64(&res, 0, 3), "invoice", title, "", "#/orders", err);
-	cr_res_release(&res);
-	return cr_db_end(db, rc, err);
-fail:
-	cr_db_rollback(db);
-	return rc;
+	return cr_db_tx(db, issue_tx, &is, err);
 }
 
 /* Appends one CSV cell: quoted when needed, and a leading =+-@ defused so Excel does not run it. */

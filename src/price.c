@@ -47,31 +47,42 @@ cr_price_fen(const struct cr_prices *p, long long years, long long addons)
 	return years * (p->base_per_year + p->addon_per_year * addons);
 }
 
-int
-cr_prices_update(struct cr_db *db, const struct cr_actor *actor, long long base, long long addon,
-                 struct cr_err *err)
+struct update {
+	const struct cr_actor *actor;
+	long long base, addon;
+};
+
+static int
+update_tx(struct cr_db *db, void *arg, struct cr_err *err)
 {
+	const struct update *u = arg;
 	struct cr_res res;
 	json_t *before = NULL;
 	int rc;
 
-	if ((rc = cr_db_begin(db, err)) != 0)
+	if ((rc = cr_db_exec(db, &res, err,
+	                     "SELECT base_per_year, addon_per_year FROM prices WHERE id = 1 FOR UPDATE",
+	                     "")) != 0)
 		return rc;
-	if (cr_db_exec(db, &res, NULL,
-	               "SELECT base_per_year, addon_per_year FROM prices WHERE id = 1 FOR UPDATE", "") == 0) {
-		if (res.nrows)
-			before =
-			    json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)cr_res_i64(&res, 0, 0),
-			              "addon_per_year_fen", (json_int_t)cr_res_i64(&res, 0, 1));
-		cr_res_release(&res);
-	}
-	if ((rc = cr_prices_set(db, base, addon, actor->id, err)) != 0) {
+	if (res.nrows)
+		before = json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)cr_res_i64(&res, 0, 0),
+		                   "addon_per_year_fen", (json_int_t)cr_res_i64(&res, 0, 1));
+	cr_res_release(&res);
+	if ((rc = cr_prices_set(db, u->base, u->addon, u->actor->id, err)) != 0) {
 		json_decref(before);
-		return cr_db_end(db, rc, err);
+		return rc;
 	}
-	rc = cr_audit(db, actor, "prices.update", "prices", 1, before,
-	              json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)base, "addon_per_year_fen",
-	                        (json_int_t)addon),
-	              err);
-	return cr_db_end(db, rc, err);
+	return cr_audit(db, u->actor, "prices.update", "prices", 1, before,
+	                json_pack("{s:I, s:I}", "base_per_year_fen", (json_int_t)u->base,
+	                          "addon_per_year_fen", (json_int_t)u->addon),
+	                err);
+}
+
+int
+cr_prices_update(struct cr_db *db, const struct cr_actor *actor, long long base, long long addon,
+                 struct cr_err *err)
+{
+	struct update u = {actor, base, addon};
+
+	return cr_db_tx(db, update_tx, &u, err);
 }

@@ -110,19 +110,28 @@ budgets(struct cr_db *db, const struct cr_config *cfg, const char *account, cons
 	return 0;
 }
 
-int
-cr_throttle_begin(struct cr_db *db, const struct cr_config *cfg, const char *account, const char *ip,
-                  const char *device, struct cr_throttle_try *t, long long *wait, const char **why,
-                  struct cr_err *err)
+/* A try's check and record, as its transaction (cr_db_tx) sees it. */
+struct
+try {
+	const struct cr_config *cfg;
+	const char *account, *ip, *device;
+	struct cr_throttle_try *t;
+	long long *wait;
+	const char **why;
+};
+
+static int
+begin_tx(struct cr_db *db, void *arg, struct cr_err *err)
 {
+	const struct try *y = arg;
+	struct cr_throttle_try *t = y->t;
+	const char *account = y->account;
 	struct cr_res res;
 	int rc;
 
 	memset(t, 0, sizeof *t);
-	*wait = 0;
-	*why = NULL;
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
+	*y->wait = 0;
+	*y->why = NULL;
 	/*
 	 * The account's row, held until the try is recorded, makes check and
 	 * record one step for simultaneous tries (an unknown account has no
@@ -132,47 +141,49 @@ cr_throttle_begin(struct cr_db *db, const struct cr_config *cfg, const char *acc
 	                "SELECT id FROM users WHERE login = ? AND login = ? COLLATE utf8mb4_bin FOR UPDATE",
 	                "ss", account, account);
 	if (rc != 0)
-		goto fail;
+		return rc;
 	cr_res_release(&res);
-	if (device_hash(device, t->device) == 0) {
+	if (device_hash(y->device, t->device) == 0) {
 		rc = cr_db_exec(db, &res, err,
 		                "SELECT 1 FROM login_devices d JOIN users u ON u.id = d.user_id"
 		                " WHERE d.token_hash = ? AND u.login = ? AND u.login = ? COLLATE utf8mb4_bin",
 		                "bss", t->device, sizeof t->device, account, account);
 		if (rc != 0)
-			goto fail;
+			return rc;
 		t->trusted = res.nrows > 0;
 		cr_res_release(&res);
 	}
-	if ((rc = budgets(db, cfg, account, ip, t, wait, why, err)) != 0)
-		goto fail;
-	if (*wait > 0) {
-		cr_db_rollback(db);
-		return 0;
-	}
+	if ((rc = budgets(db, y->cfg, account, y->ip, t, y->wait, y->why, err)) != 0 || *y->wait > 0)
+		return rc; /* slowed down: nothing is recorded (the transaction wrote nothing) */
 	/* Tries older than a day count for nothing: this account's go while it is held anyway. */
 	if ((rc = cr_db_exec(
 	         db, NULL, err,
 	         "DELETE FROM login_attempts WHERE account = ? AND at < UTC_TIMESTAMP(6) - INTERVAL 1 DAY",
 	         "s", account)) != 0)
-		goto fail;
+		return rc;
 	if (t->trusted)
 		rc = cr_db_exec(db, NULL, err,
 		                "INSERT INTO login_attempts (account, ip, device, outcome, at)"
 		                " VALUES (?, ?, ?, 'pending', UTC_TIMESTAMP(6))",
-		                "ssb", account, ip, t->device, sizeof t->device);
+		                "ssb", account, y->ip, t->device, sizeof t->device);
 	else
 		rc = cr_db_exec(db, NULL, err,
 		                "INSERT INTO login_attempts (account, ip, outcome, at)"
 		                " VALUES (?, ?, 'pending', UTC_TIMESTAMP(6))",
-		                "ss", account, ip);
-	if (rc != 0)
-		goto fail;
-	t->id = cr_db_insert_id(db);
-	return cr_db_commit(db, err);
-fail:
-	cr_db_rollback(db);
+		                "ss", account, y->ip);
+	if (rc == 0)
+		t->id = cr_db_insert_id(db);
 	return rc;
+}
+
+int
+cr_throttle_begin(struct cr_db *db, const struct cr_config *cfg, const char *account, const char *ip,
+                  const char *device, struct cr_throttle_try *t, long long *wait, const char **why,
+                  struct cr_err *err)
+{
+	struct try y = {cfg, account, ip, device, t, wait, why};
+
+	return cr_db_tx(db, begin_tx, &y, err);
 }
 
 int

@@ -157,23 +157,41 @@ cr_users_list(struct cr_db *db, json_t **out, struct cr_err *err)
 	return 0;
 }
 
+/* What an admin does to a user, as its transaction (cr_db_tx) sees it. */
+struct change {
+	const struct cr_actor *actor;
+	long long id;
+	const char *login, *name, *role, *password;
+	enum cr_role r;
+};
+
+static int
+create_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct change *c = arg;
+	int rc = cr_user_add(db, c->login, c->name, c->r, c->password, &c->id, err);
+
+	if (rc == 0)
+		rc = cr_audit(db, c->actor, "user.create", "user", c->id, NULL,
+		              json_pack("{s:s, s:s}", "account", c->login, "role", c->role), err);
+	return rc;
+}
+
 int
 cr_user_create(struct cr_db *db, const struct cr_actor *actor, const char *login, const char *name,
                const char *role, const char *password, long long *id, struct cr_err *err)
 {
 	int r = role ? cr_role_parse(role) : -1, rc;
+	struct change c = {.actor = actor, .login = login, .name = name, .role = role, .password = password};
 
 	if (r < 0)
 		return cr_err_user(err, CR_EINVAL, "role", BAD_ROLE);
 	if (name && *name && (rc = cr_check_text(name, "name", "姓名", CR_NAME_MAX, 0, err)) != 0)
 		return rc;
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	rc = cr_user_add(db, login, name, (enum cr_role)r, password, id, err);
-	if (rc == 0)
-		rc = cr_audit(db, actor, "user.create", "user", *id, NULL,
-		              json_pack("{s:s, s:s}", "account", login, "role", role), err);
-	return cr_db_end(db, rc, err);
+	c.r = (enum cr_role)r;
+	if ((rc = cr_db_tx(db, create_tx, &c, err)) == 0)
+		*id = c.id;
+	return rc;
 }
 
 static int
@@ -189,47 +207,61 @@ login_of(struct cr_db *db, long long id, char *login, size_t len, struct cr_err 
 	return 0;
 }
 
+static int
+reset_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct change *c = arg;
+	/* A reset also ends the user's sessions and lifts a slowdown. */
+	int rc = cr_user_set_password(db, c->login, c->password, err);
+
+	if (rc == 0)
+		rc = cr_db_exec(db, NULL, err, "DELETE FROM sessions WHERE user_id = ?", "i", c->id);
+	if (rc == 0)
+		rc = cr_throttle_clear(db, c->login, err);
+	/* Browsers that knew the old password are strangers again. */
+	if (rc == 0)
+		rc = cr_db_exec(db, NULL, err, "DELETE FROM login_devices WHERE user_id = ?", "i", c->id);
+	if (rc == 0)
+		rc = cr_audit(db, c->actor, "user.password_reset", "user", c->id, NULL,
+		              json_pack("{s:s}", "account", c->login), err);
+	return rc;
+}
+
 int
 cr_user_reset_password(struct cr_db *db, const struct cr_actor *actor, long long id, const char *password,
                        struct cr_err *err)
 {
 	char login[4 * CR_LOGIN_MAX + 1];
+	struct change c = {.actor = actor, .id = id, .login = login, .password = password};
 	int rc;
 
 	if ((rc = login_of(db, id, login, sizeof login, err)) != 0)
 		return rc;
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	/* A reset also ends the user's sessions and lifts a slowdown. */
-	rc = cr_user_set_password(db, login, password, err);
+	return cr_db_tx(db, reset_tx, &c, err);
+}
+
+static int
+unlock_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct change *c = arg;
+	int rc = cr_throttle_clear(db, c->login, err);
+
 	if (rc == 0)
-		rc = cr_db_exec(db, NULL, err, "DELETE FROM sessions WHERE user_id = ?", "i", id);
-	if (rc == 0)
-		rc = cr_throttle_clear(db, login, err);
-	/* Browsers that knew the old password are strangers again. */
-	if (rc == 0)
-		rc = cr_db_exec(db, NULL, err, "DELETE FROM login_devices WHERE user_id = ?", "i", id);
-	if (rc == 0)
-		rc = cr_audit(db, actor, "user.password_reset", "user", id, NULL,
-		              json_pack("{s:s}", "account", login), err);
-	return cr_db_end(db, rc, err);
+		rc = cr_audit(db, c->actor, "user.unlock", "user", c->id, NULL,
+		              json_pack("{s:s, s:I}", "account", c->login, "failures_cleared",
+		                        (json_int_t)cr_db_affected(db)),
+		              err);
+	return rc;
 }
 
 int
 cr_user_unlock(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err)
 {
 	char login[4 * CR_LOGIN_MAX + 1];
+	struct change c = {.actor = actor, .id = id, .login = login};
 	int rc;
 
 	if ((rc = login_of(db, id, login, sizeof login, err)) != 0)
 		return rc;
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	rc = cr_throttle_clear(db, login, err);
-	if (rc == 0)
-		rc = cr_audit(db, actor, "user.unlock", "user", id, NULL,
-		              json_pack("{s:s, s:I}", "account", login, "failures_cleared",
-		                        (json_int_t)cr_db_affected(db)),
-		              err);
-	return cr_db_end(db, rc, err);
+	return cr_db_tx(db, unlock_tx, &c, err);
 }

@@ -160,12 +160,49 @@ names_field(const struct cr_err *err, const char *field)
 	return 0;
 }
 
+/* A new draft, as its transaction (cr_db_tx) sees it. */
+struct create {
+	const struct cr_actor *actor;
+	long long account_id;
+	struct cr_app *a;
+	const struct cr_appform_given *given;
+	int open; /* the certificate has an open application already */
+};
+
+static int
+create_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct create *c = arg;
+	struct cr_app *a = c->a;
+	int rc;
+
+	c->open = 0;
+	rc = cr_db_exec(db, NULL, err,
+	                "INSERT INTO applications (account_id, certificate_id, created_at, updated_at)"
+	                " VALUES (?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+	                "ii", c->account_id, a->form.certificate_id);
+	if (rc != 0) {
+		c->open = rc == CR_ECONFLICT;
+		return rc;
+	}
+	a->id = cr_db_insert_id(db);
+	if ((rc = app_store(db, a, err)) != 0 ||
+	    (c->given->centres && (rc = store_centres(db, a, err)) != 0) ||
+	    (rc = event(db, a->id, c->account_id, NULL, "draft", NULL, err)) != 0)
+		return rc;
+	return cr_audit(
+	    db, c->actor, "application.create", "application", a->id, NULL,
+	    json_pack("{s:s, s:I}", "status", "draft", "certificate_id", (json_int_t)a->form.certificate_id),
+	    err);
+}
+
 int
 cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, json_t *in,
               long long *id, struct cr_err *err)
 {
 	long long account_id = actor->id;
 	struct cr_appform_given given;
+	struct create c;
 	struct cr_app a;
 	int rc;
 
@@ -184,68 +221,56 @@ cr_app_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_act
 		return rc;
 	if ((rc = cr_cert_check_renewable(db, cfg, account_id, a.form.certificate_id, err)) != 0)
 		return rc;
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	rc = cr_db_exec(db, NULL, err,
-	                "INSERT INTO applications (account_id, certificate_id, created_at, updated_at)"
-	                " VALUES (?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
-	                "ii", account_id, a.form.certificate_id);
-	if (rc == CR_ECONFLICT) {
-		cr_db_rollback(db);
-		return open_conflict(db, a.form.certificate_id, err);
-	}
-	if (rc != 0)
-		goto fail;
-	a.id = cr_db_insert_id(db);
-	if ((rc = app_store(db, &a, err)) != 0 || (given.centres && (rc = store_centres(db, &a, err)) != 0) ||
-	    (rc = event(db, a.id, account_id, NULL, "draft", NULL, err)) != 0 ||
-	    (rc = cr_audit(db, actor, "application.create", "application", a.id, NULL,
-	                   json_pack("{s:s, s:I}", "status", "draft", "certificate_id",
-	                             (json_int_t)a.form.certificate_id),
-	                   err)) != 0)
-		goto fail;
-	if ((rc = cr_db_commit(db, err)) != 0)
-		goto fail;
+	c = (struct create){.actor = actor, .account_id = account_id, .a = &a, .given = &given};
+	if ((rc = cr_db_tx(db, create_tx, &c, err)) != 0)
+		return c.open ? open_conflict(db, a.form.certificate_id, err) : rc;
 	*id = a.id;
 	return 0;
-fail:
-	cr_db_rollback(db);
-	return rc;
+}
+
+/* One change of a draft, as its transaction (cr_db_tx) sees it. */
+struct patch {
+	const struct cr_config *cfg;
+	long long account_id, id;
+	json_t *in;
+	struct cr_app a;
+	int open; /* the certificate has another open application (read after the rollback) */
+};
+
+static int
+patch_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct patch *p = arg;
+	struct cr_appform_given given;
+	long long old_cert;
+	int rc;
+
+	p->open = 0;
+	if ((rc = cr_app_load(db, p->account_id, p->id, 1, &p->a, err)) != 0 ||
+	    (rc = cr_app_editable(&p->a, err)) != 0)
+		return rc;
+	old_cert = p->a.form.certificate_id;
+	if ((rc = cr_appform_merge(db, p->cfg, &p->a.form, p->in, &given, err)) != 0)
+		return rc;
+	if (given.certificate_id && p->a.form.certificate_id != old_cert &&
+	    (rc = cr_cert_check_renewable(db, p->cfg, p->account_id, p->a.form.certificate_id, err)) != 0)
+		return rc;
+	if ((rc = app_store(db, &p->a, err)) != 0) {
+		p->open = rc == CR_ECONFLICT;
+		return rc;
+	}
+	return given.centres ? store_centres(db, &p->a, err) : 0;
 }
 
 int
 cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id, json_t *in,
              struct cr_err *err)
 {
-	struct cr_appform_given given;
-	struct cr_app a;
-	long long old_cert;
-	int rc;
+	struct patch p = {.cfg = cfg, .account_id = account_id, .id = id, .in = in};
+	int rc = cr_db_tx(db, patch_tx, &p, err);
 
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	if ((rc = cr_app_load(db, account_id, id, 1, &a, err)) != 0 || (rc = cr_app_editable(&a, err)) != 0)
-		goto fail;
-	old_cert = a.form.certificate_id;
-	if ((rc = cr_appform_merge(db, cfg, &a.form, in, &given, err)) != 0)
-		goto fail;
-	if (given.certificate_id && a.form.certificate_id != old_cert &&
-	    (rc = cr_cert_check_renewable(db, cfg, account_id, a.form.certificate_id, err)) != 0)
-		goto fail;
-	if ((rc = app_store(db, &a, err)) != 0) {
-		if (rc == CR_ECONFLICT) {
-			/* Roll back first: the conflict's message reads the other application. */
-			cr_db_rollback(db);
-			return open_conflict(db, a.form.certificate_id, err);
-		}
-		goto fail;
-	}
-	if (given.centres && (rc = store_centres(db, &a, err)) != 0)
-		goto fail;
-	return cr_db_commit(db, err);
-fail:
-	cr_db_rollback(db);
-	return rc;
+	/* The conflict's message reads the other application, after the rollback. */
+	return rc != 0 && p.open ? open_conflict(db, p.a.form.certificate_id, err) : rc;
 }
 
 /* The licence type the required attachments depend on ("three_in_one" until chosen). */
@@ -472,29 +497,39 @@ set_status(struct cr_db *db, struct cr_app *a, const char *to, const struct cr_a
 	return rc;
 }
 
+/* One move of an application, as its transaction (cr_db_tx) sees it. */
+struct move {
+	const struct cr_config *cfg;
+	const struct cr_actor *actor;
+	long long account_id, id;
+	const struct cr_app_move *mv;
+};
+
+static int
+move_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct move *m = arg;
+	const struct cr_app_move *mv = m->mv;
+	struct cr_app a;
+	int rc;
+
+	if ((rc = cr_app_load(db, m->account_id, m->id, 1, &a, err)) != 0)
+		return rc;
+	if (!cr_choice_has(mv->from, a.status))
+		return cr_err_user(err, CR_ECONFLICT, NULL, "申请当前状态为“%s”，%s",
+		                   cr_status_label(CR_SM_APPLICATION, a.status), mv->refusal);
+	if (mv->step && (rc = mv->step(db, m->cfg, m->actor, &a, mv->arg, err)) != 0)
+		return rc;
+	return mv->to ? set_status(db, &a, mv->to, m->actor, mv->reason, err) : 0;
+}
+
 int
 cr_app_transition(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
                   long long account_id, long long id, const struct cr_app_move *mv, struct cr_err *err)
 {
-	struct cr_app a;
-	int rc;
+	struct move m = {cfg, actor, account_id, id, mv};
 
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	if ((rc = cr_app_load(db, account_id, id, 1, &a, err)) != 0)
-		goto fail;
-	if (!cr_choice_has(mv->from, a.status)) {
-		rc = cr_err_user(err, CR_ECONFLICT, NULL, "申请当前状态为“%s”，%s",
-		                 cr_status_label(CR_SM_APPLICATION, a.status), mv->refusal);
-		goto fail;
-	}
-	if ((mv->step && (rc = mv->step(db, cfg, actor, &a, mv->arg, err)) != 0) ||
-	    (mv->to && (rc = set_status(db, &a, mv->to, actor, mv->reason, err)) != 0))
-		goto fail;
-	return cr_db_commit(db, err);
-fail:
-	cr_db_rollback(db);
-	return rc;
+	return cr_db_tx(db, move_tx, &m, err);
 }
 
 /* Submit's step: the certificate is still renewable and nothing is missing. */

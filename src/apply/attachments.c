@@ -105,15 +105,59 @@ cr_attachments_json(struct cr_db *db, long long app_id)
 	return att;
 }
 
+/* An attachment's row, as its transaction (cr_db_tx) sees it; old: the file it replaces. */
+struct store {
+	long long account_id, id;
+	const char *kind, *content_type;
+	long long bytes;
+	const char *sha, *name;
+	char old[80];
+};
+
+static int
+store_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct store *st = arg;
+	struct cr_res res;
+	struct cr_app a;
+	int rc;
+
+	st->old[0] = '\0';
+	if ((rc = cr_app_load(db, st->account_id, st->id, 1, &a, err)) != 0 ||
+	    (rc = cr_app_editable(&a, err)) != 0)
+		return rc;
+	if ((rc = cr_db_exec(
+	         db, &res, err,
+	         "SELECT stored_name FROM attachments WHERE application_id = ? AND kind = ? FOR UPDATE", "is",
+	         st->id, st->kind)) != 0)
+		return rc;
+	if (res.nrows)
+		snprintf(st->old, sizeof st->old, "%s", cr_res_str(&res, 0, 0));
+	cr_res_release(&res);
+	rc = cr_db_exec(db, NULL, err,
+	                "INSERT INTO attachments (application_id, kind, content_type, bytes, sha256, "
+	                "stored_name, created_at)"
+	                " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE content_type = "
+	                "VALUES(content_type),"
+	                " bytes = VALUES(bytes), sha256 = VALUES(sha256), stored_name = VALUES(stored_name),"
+	                " created_at = VALUES(created_at)",
+	                "ississ", st->id, st->kind, st->content_type, st->bytes, st->sha, st->name);
+	if (rc == 0)
+		rc = cr_db_exec(db, NULL, err,
+		                "UPDATE applications SET updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "i",
+		                st->id);
+	return rc;
+}
+
 int
 cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
                   const char *kind, const void *data, size_t len, json_t **out, struct cr_err *err)
 {
-	char name[40], sha[65], old[80] = "", field[CR_ERR_FIELD_MAX];
+	char name[40], sha[65], field[CR_ERR_FIELD_MAX];
 	const struct cr_doc_kind *k;
 	struct cr_err why;
 	enum cr_doc_type t;
-	struct cr_res res;
+	struct store st;
 	struct cr_app a;
 	int rc;
 
@@ -131,40 +175,15 @@ cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long accou
 	}
 	if ((rc = cr_upload_store(cfg->attachments_dir, data, len, name, sha, err)) != 0)
 		return rc;
-	if ((rc = cr_db_begin(db, err)) != 0)
+	st = (struct store){account_id, id, kind, cr_doc_content_type(t), (long long)len, sha, name, ""};
+	if ((rc = cr_db_tx(db, store_tx, &st, err)) != 0)
 		goto fail_file;
-	if ((rc = cr_app_load(db, account_id, id, 1, &a, err)) != 0 || (rc = cr_app_editable(&a, err)) != 0)
-		goto fail_tx;
-	if ((rc = cr_db_exec(
-	         db, &res, err,
-	         "SELECT stored_name FROM attachments WHERE application_id = ? AND kind = ? FOR UPDATE", "is",
-	         id, kind)) != 0)
-		goto fail_tx;
-	if (res.nrows)
-		snprintf(old, sizeof old, "%s", cr_res_str(&res, 0, 0));
-	cr_res_release(&res);
-	rc = cr_db_exec(db, NULL, err,
-	                "INSERT INTO attachments (application_id, kind, content_type, bytes, sha256, "
-	                "stored_name, created_at)"
-	                " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE content_type = "
-	                "VALUES(content_type),"
-	                " bytes = VALUES(bytes), sha256 = VALUES(sha256), stored_name = VALUES(stored_name),"
-	                " created_at = VALUES(created_at)",
-	                "ississ", id, kind, cr_doc_content_type(t), (long long)len, sha, name);
-	if (rc != 0)
-		goto fail_tx;
-	rc = cr_db_exec(db, NULL, err, "UPDATE applications SET updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
-	                "i", id);
-	if (rc != 0 || (rc = cr_db_commit(db, err)) != 0)
-		goto fail_tx;
 	/* A download that read the old row a moment ago may still open the old file: it stays a while. */
-	if (old[0])
-		cr_upload_retire(cfg->attachments_dir, old);
+	if (st.old[0])
+		cr_upload_retire(cfg->attachments_dir, st.old);
 	*out = json_pack("{s:s, s:s, s:I, s:s}", "kind", kind, "sha256", sha, "bytes", (json_int_t)len,
 	                 "content_type", cr_doc_content_type(t));
 	return 0;
-fail_tx:
-	cr_db_rollback(db);
 fail_file:
 	cr_upload_remove(cfg->attachments_dir, name);
 	return rc;

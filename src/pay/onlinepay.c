@@ -235,32 +235,47 @@ book(struct cr_db *db, const struct cr_online_payment *p, const struct cr_order_
 	return rc;
 }
 
-int
-cr_online_book(struct cr_db *db, const struct cr_online_payment *p, int *booked, struct cr_err *err)
+/* One booking of a verified payment, as its transaction (cr_db_tx) sees it. */
+struct booking {
+	const struct cr_online_payment *p;
+	int booked;
+};
+
+static int
+book_tx(struct cr_db *db, void *arg, struct cr_err *err)
 {
+	struct booking *b = arg;
+	const struct cr_online_payment *p = b->p;
 	struct cr_order_due o;
 	struct cr_res res;
 	int rc;
 
-	*booked = 0;
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
+	b->booked = 0;
 	if ((rc = cr_order_due(db, p->order_no, 1, &o, err)) != 0)
-		return cr_db_end(db, rc, err);
+		return rc;
 	/* The amount must be one this order asked of this provider. */
 	rc = cr_db_one(db, &res, err, "pay_attempt",
 	               "SELECT id FROM pay_attempts WHERE order_id = ? AND provider = ? AND amount_fen = ?"
 	               " LIMIT 1",
 	               "isi", o.id, p->provider, p->amount_fen);
 	if (rc == CR_ENOTFOUND)
-		rc = cr_err_set(err, CR_EINVAL,
-		                "pay: %s reports %lld fen for order %s, which asked no such amount",
-		                p->provider, p->amount_fen, o.order_no);
-	if (rc == 0) {
-		cr_res_release(&res);
-		rc = book(db, p, &o, booked, err);
-	}
-	return cr_db_end(db, rc, err);
+		return cr_err_set(err, CR_EINVAL,
+		                  "pay: %s reports %lld fen for order %s, which asked no such amount",
+		                  p->provider, p->amount_fen, o.order_no);
+	if (rc != 0)
+		return rc;
+	cr_res_release(&res);
+	return book(db, p, &o, &b->booked, err);
+}
+
+int
+cr_online_book(struct cr_db *db, const struct cr_online_payment *p, int *booked, struct cr_err *err)
+{
+	struct booking b = {p, 0};
+	int rc = cr_db_tx(db, book_tx, &b, err);
+
+	*booked = rc == 0 && b.booked;
+	return rc;
 }
 
 int

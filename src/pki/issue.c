@@ -198,60 +198,69 @@ fail:
 	return rc;
 }
 
+/* A request the key sent, as its transaction (cr_db_tx) sees it. */
+struct submit {
+	const struct cr_actor *actor;
+	long long cert_id;
+	const char *pem, *sha;
+	char order_status[20], order_no[9];
+};
+
+static int
+submit_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct submit *sb = arg;
+	struct cr_res res;
+	long long order;
+	int rc, issued;
+
+	rc = cr_db_one(db, &res, err, "certificate",
+	               "SELECT c.status, o.status, o.id, o.order_no FROM certificates c JOIN orders o ON "
+	               "o.id = c.order_id"
+	               " WHERE c.id = ? AND c.account_id = ? FOR UPDATE",
+	               "ii", sb->cert_id, sb->actor->id);
+	if (rc != 0)
+		return rc;
+	snprintf(sb->order_status, sizeof sb->order_status, "%s", cr_res_str(&res, 0, 1));
+	order = cr_res_i64(&res, 0, 2);
+	snprintf(sb->order_no, sizeof sb->order_no, "%s", cr_res_str(&res, 0, 3));
+	issued = strcmp(cr_res_str(&res, 0, 0), "awaiting_csr") != 0;
+	cr_res_release(&res);
+	if (issued)
+		return cr_err_user(err, CR_ECONFLICT, NULL, "该证书已签发，不能再提交证书请求");
+	if (!cr_choice_has("awaiting_payment|partially_paid|paid|issuing", sb->order_status))
+		return cr_err_user(err, CR_ECONFLICT, NULL,
+		                   "订单 %s 已过期、已取消或已撤单退款，不能提交证书请求", sb->order_no);
+	rc = cr_db_exec(db, NULL, err, "UPDATE certificates SET csr = ?, csr_sha256 = ? WHERE id = ?", "ssi",
+	                sb->pem, sb->sha, sb->cert_id);
+	if (rc == 0)
+		rc = cr_audit(db, sb->actor, "certificate.csr", "certificate", sb->cert_id, NULL,
+		              json_pack("{s:s, s:s}", "csr_sha256", sb->sha, "order_no", sb->order_no), err);
+	/* Paid already: issued at once. */
+	if (rc == 0 && cr_choice_has("paid|issuing", sb->order_status))
+		rc = cr_issue_enqueue(db, order, err);
+	return rc;
+}
+
 int
 cr_issue_submit(struct cr_db *db, const struct cr_actor *actor, long long cert_id, const void *data,
                 size_t len, json_t **out, struct cr_err *err)
 {
-	char pem[2 * CR_CSR_MAX], sha[65], order_status[20], order_no[9];
+	char pem[2 * CR_CSR_MAX], sha[65];
+	struct submit sb = {.actor = actor, .cert_id = cert_id, .pem = pem, .sha = sha};
 	struct cr_err why;
 	X509_REQ *req = NULL;
-	struct cr_res res;
-	long long order;
 	int rc;
 
 	if ((rc = cr_csr_parse(data, len, &req, pem, sizeof pem, sha, &why)) != 0)
 		return rc == CR_EINVAL ? cr_err_user(err, CR_EBADFILE, "csr", "%s", why.user)
 		                       : (*err = why, rc);
 	X509_REQ_free(req);
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	rc = cr_db_one(db, &res, err, "certificate",
-	               "SELECT c.status, o.status, o.id, o.order_no FROM certificates c JOIN orders o ON "
-	               "o.id = c.order_id"
-	               " WHERE c.id = ? AND c.account_id = ? FOR UPDATE",
-	               "ii", cert_id, actor->id);
-	if (rc != 0)
-		goto fail;
-	snprintf(order_status, sizeof order_status, "%s", cr_res_str(&res, 0, 1));
-	order = cr_res_i64(&res, 0, 2);
-	snprintf(order_no, sizeof order_no, "%s", cr_res_str(&res, 0, 3));
-	if (strcmp(cr_res_str(&res, 0, 0), "awaiting_csr") != 0) {
-		cr_res_release(&res);
-		rc = cr_err_user(err, CR_ECONFLICT, NULL, "该证书已签发，不能再提交证书请求");
-		goto fail;
-	}
-	cr_res_release(&res);
-	if (!cr_choice_has("awaiting_payment|partially_paid|paid|issuing", order_status)) {
-		rc = cr_err_user(err, CR_ECONFLICT, NULL, "订单 %s 已过期或已取消，不能提交证书请求",
-		                 order_no);
-		goto fail;
-	}
-	rc = cr_db_exec(db, NULL, err, "UPDATE certificates SET csr = ?, csr_sha256 = ? WHERE id = ?", "ssi",
-	                pem, sha, cert_id);
-	if (rc == 0)
-		rc = cr_audit(db, actor, "certificate.csr", "certificate", cert_id, NULL,
-		              json_pack("{s:s, s:s}", "csr_sha256", sha, "order_no", order_no), err);
-	/* Paid already: issued at once. */
-	if (rc == 0 && cr_choice_has("paid|issuing", order_status))
-		rc = cr_issue_enqueue(db, order, err);
-	if ((rc = cr_db_end(db, rc, err)) != 0)
+	if ((rc = cr_db_tx(db, submit_tx, &sb, err)) != 0)
 		return rc;
 	*out = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)cert_id, "status", "awaiting_csr",
-	                 "csr_sha256", sha, "order_no", order_no, "order_status", order_status);
+	                 "csr_sha256", sha, "order_no", sb.order_no, "order_status", sb.order_status);
 	return 0;
-fail:
-	cr_db_rollback(db);
-	return rc;
 }
 
 int
@@ -332,22 +341,33 @@ out:
 	return rc;
 }
 
-int
-cr_issue_installed(struct cr_db *db, const struct cr_actor *actor, long long cert_id, struct cr_err *err)
-{
-	int rc;
+struct installed {
+	const struct cr_actor *actor;
+	long long cert_id;
+};
 
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
-	rc = cr_db_exec(db, NULL, err,
-	                "UPDATE certificates SET status = 'installed', installed_at = UTC_TIMESTAMP(6)"
-	                " WHERE id = ? AND account_id = ? AND status = 'issued'",
-	                "ii", cert_id, actor->id);
+static int
+installed_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct installed *in = arg;
+	int rc = cr_db_exec(db, NULL, err,
+	                    "UPDATE certificates SET status = 'installed', installed_at = UTC_TIMESTAMP(6)"
+	                    " WHERE id = ? AND account_id = ? AND status = 'issued'",
+	                    "ii", in->cert_id, in->actor->id);
+
 	if (rc == 0 && cr_db_affected(db) != 1)
 		rc = cr_err_user(err, CR_ECONFLICT, NULL, "只有已签发的证书可以确认写入");
 	if (rc == 0)
-		rc = cr_audit(db, actor, "certificate.installed", "certificate", cert_id,
+		rc = cr_audit(db, in->actor, "certificate.installed", "certificate", in->cert_id,
 		              json_pack("{s:s}", "status", "issued"),
 		              json_pack("{s:s}", "status", "installed"), err);
-	return cr_db_end(db, rc, err);
+	return rc;
+}
+
+int
+cr_issue_installed(struct cr_db *db, const struct cr_actor *actor, long long cert_id, struct cr_err *err)
+{
+	struct installed in = {actor, cert_id};
+
+	return cr_db_tx(db, installed_tx, &in, err);
 }

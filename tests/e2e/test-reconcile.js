@@ -83,7 +83,7 @@ run(async (browser) => {
   const report = await finance.textContent("#report");
   ok(report.includes("合计") && /\d+\.\d\d/.test(report), "对账报表 shows the days with their sums");
   const heads = await finance.textContent("#report thead");
-  ok(["银行到账", "已匹配", "应退款", "支付宝", "微信支付", "在线多付", "已退款"].every((t) => heads.includes(t)),
+  ok(["银行到账", "已匹配", "应退款", "已退回", "支付宝", "微信支付", "在线多付", "当日退款"].every((t) => heads.includes(t)),
      "对账报表 counts every kind of money: bank credits by outcome, online payments by provider, surplus, refunds", heads);
   await shot(finance, "reconcile-4-report");
 
