@@ -102,6 +102,18 @@ load_platform(const struct cr_config *cfg, struct cr_err *err)
 	return 0;
 }
 
+/* Drops whatever a load that failed half-way kept: the next try starts from nothing (err.h's rule). */
+static void
+forget(void)
+{
+	EVP_PKEY_free(merchant);
+	merchant = NULL;
+	for (int i = 0; i < PLATFORM_MAX; i++) /* one a failed read left beyond nplatform too */
+		EVP_PKEY_free(platform[i].key);
+	memset(platform, 0, sizeof platform);
+	nplatform = 0;
+}
+
 static int
 keys(const struct cr_config *cfg, struct cr_err *err)
 {
@@ -115,6 +127,8 @@ keys(const struct cr_config *cfg, struct cr_err *err)
 			rc = err->code;
 		else if ((rc = load_platform(cfg, err)) == 0)
 			loaded = 1;
+		if (rc != 0)
+			forget();
 	}
 	pthread_mutex_unlock(&lock);
 	return rc;

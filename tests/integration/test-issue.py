@@ -61,6 +61,17 @@ st, b = submit(cust, main["id"], p521)
 ok(st == 422 and "P-256" in error_of(b).get("message", ""), "a P-521 request is refused", b)
 st, b = submit(cust, main["id"], b"not a request at all")
 ok(st == 422, "garbage is refused", b)
+# P-256 with its parameters spelled out (explicit): RFC 5480 forbids them in a certificate.
+xk = os.path.join(tmp, "explicit.key")
+openssl("ecparam", "-name", "prime256v1", "-param_enc", "explicit", "-genkey", "-noout", "-out", xk)
+st, b = submit(cust, main["id"], openssl("req", "-new", "-key", xk, "-subj", "/CN=x").stdout)
+ok(st == 422 and "显式参数" in error_of(b).get("message", ""),
+   "a P-256 request with explicit curve parameters is refused, saying why", b)
+# SM2 signed without a distinguishing ID (software that signs so) is taken before payment, then replaced below.
+sk = os.path.join(tmp, "sm2-noid.key")
+openssl("genpkey", "-algorithm", "SM2", "-out", sk)
+st, b = submit(cust, main["id"], openssl("req", "-new", "-key", sk, "-sm3", "-subj", "/CN=x").stdout)
+ok(st == 200, "an SM2 request signed without a distinguishing ID is taken", b)
 key, good = csr("good", ["rsa:2048"], subject="/CN=attacker/O=evil")
 der = openssl("req", "-in", os.path.join(tmp, "good.csr"), "-outform", "DER").stdout
 tampered = bytearray(der)
@@ -132,12 +143,14 @@ ids = sorted(certs_of(o2["order_no"]))
 ok(len(ids) == 2, "it has two certificates to issue", ids)
 keys = {}
 for n, cid in enumerate(ids):
-    # One P-256 key, one SM2 key (its request signed SM2-with-SM3 under the default distinguishing ID).
+    # One P-256 key, one SM2 key whose request is signed SM2-with-SM3 as real UKeys sign it: under GM/T 0009's
+    # distinguishing ID 1234567812345678.  (Signed without an ID it is taken too: checked above.)
     keyargs = ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"] if n == 0 else ["sm2"]
     if n == 1:
         k = os.path.join(tmp, "sm2.key")
         openssl("genpkey", "-algorithm", "SM2", "-out", k)
-        r = openssl("req", "-new", "-key", k, "-sm3", "-subj", "/CN=ignored").stdout
+        r = openssl("req", "-new", "-key", k, "-sm3", "-sigopt", "distid:1234567812345678", "-subj",
+                    "/CN=ignored").stdout
     else:
         k, r = csr("ec%d" % n, keyargs)
     keys[cid] = k
