@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "dockinds.h"
+#include "jobs.h"
 
 enum opt_type { OPT_STR, OPT_INT, OPT_SIZE, OPT_OCTAL, OPT_ENUM };
 
@@ -23,6 +24,30 @@ struct opt {
 	/* A check of the value beyond its type (NULL: none): 0, or -1 with the reason in why. */
 	int (*check)(const char *v, char *why, size_t whylen);
 };
+
+/* Empty, or HOST:PORT addresses ([V6]:PORT) separated by commas or spaces, at most CR_WAKE_MAX. */
+static int
+check_wake(const char *s, char *why, size_t whylen)
+{
+	char buf[1024], host[256], *save = NULL, *item, *port;
+	int n = 0;
+
+	snprintf(buf, sizeof buf, "%s", s);
+	for (item = strtok_r(buf, ", ", &save); item; item = strtok_r(NULL, ", ", &save)) {
+		char copy[300];
+
+		snprintf(copy, sizeof copy, "%s", item);
+		if (cr_jobs_wake_split(item, host, sizeof host, &port) != 0) {
+			snprintf(why, whylen, "'%s' is not HOST:PORT", copy);
+			return -1;
+		}
+		if (++n > CR_WAKE_MAX) {
+			snprintf(why, whylen, "more than %d addresses", CR_WAKE_MAX);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 /* Empty, or an http(s) address without spaces, quotes or control characters (it becomes a link). */
 static int
@@ -108,8 +133,11 @@ static const struct opt opts[] = {
 
     {"jobs", "workers", OPT_INT, O(jobs_workers), "4", 1, 128, NULL, 0, NULL},
     {"jobs", "max_attempts", OPT_INT, O(jobs_max_attempts), "5", 1, 100, NULL, 0, NULL},
-    {"jobs", "lease", OPT_INT, O(jobs_lease), "300", 5, 86400, NULL, 0, NULL},
+    {"jobs", "lease", OPT_INT, O(jobs_lease), "60", 5, 86400, NULL, 0, NULL},
     {"jobs", "poll_ms", OPT_INT, O(jobs_poll_ms), "1000", 10, 60000, NULL, 0, NULL},
+    {"jobs", "stop_grace", OPT_INT, O(jobs_stop_grace), "30", 1, 3600, NULL, 0, NULL},
+    {"jobs", "wake", OPT_STR, O(jobs_wake), "127.0.0.1:7207", 0, 0, NULL, 0, check_wake},
+    {"jobs", "wake_listen", OPT_STR, O(jobs_wake_listen), "127.0.0.1:7207", 0, 0, NULL, 0, check_wake},
     {"jobs", "backoff_base", OPT_INT, O(jobs_backoff_base), "10", 1, 3600, NULL, 0, NULL},
     {"jobs", "backoff_max", OPT_INT, O(jobs_backoff_max), "3600", 1, 86400, NULL, 0, NULL},
 

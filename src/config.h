@@ -42,6 +42,9 @@ struct cr_config {
 	int64_t jobs_max_attempts;
 	int64_t jobs_lease;
 	int64_t jobs_poll_ms;
+	int64_t jobs_stop_grace; /* seconds a stop waits before it warns that jobs still run */
+	char *jobs_wake;         /* where daemons hear of new jobs: HOST:PORT, … (empty: they only poll) */
+	char *jobs_wake_listen;  /* where this daemon listens for them (empty: it only polls) */
 	int64_t jobs_backoff_base;
 	int64_t jobs_backoff_max;
 

@@ -17,6 +17,7 @@ struct cr_db {
 	MYSQL *my;
 	const struct cr_config *cfg;
 	int in_tx;
+	void (*after_commit)(void); /* called once the open transaction commits (cr_db_after_commit) */
 	unsigned long long affected;
 	unsigned long long insert_id;
 	unsigned ncache;
@@ -593,8 +594,12 @@ int
 cr_db_commit(struct cr_db *db, struct cr_err *err)
 {
 	int rc = simple(db, "COMMIT", err);
+	void (*fn)(void) = db->after_commit;
 
 	db->in_tx = 0;
+	db->after_commit = NULL;
+	if (rc == 0 && fn)
+		fn();
 	return rc;
 }
 
@@ -604,6 +609,13 @@ cr_db_rollback(struct cr_db *db)
 	if (db->my && mysql_query(db->my, "ROLLBACK") != 0)
 		cr_warn("db: rollback: %s", mysql_error(db->my));
 	db->in_tx = 0;
+	db->after_commit = NULL;
+}
+
+void
+cr_db_after_commit(struct cr_db *db, void (*fn)(void))
+{
+	db->after_commit = fn;
 }
 
 int

@@ -109,6 +109,12 @@ int cr_db_end(struct cr_db *db, int rc, struct cr_err *err);
  * was unknown is not applied twice.
  */
 #define CR_DB_TX_ATTEMPTS 5
+/*
+ * Calls fn once the open transaction commits (not at all when it rolls
+ * back): what must be seen only after the data it speaks of, such as waking
+ * the daemons for a job queued inside it.  One function per transaction.
+ */
+void cr_db_after_commit(struct cr_db *db, void (*fn)(void));
 int cr_db_tx(struct cr_db *db, int (*step)(struct cr_db *db, void *arg, struct cr_err *err), void *arg,
              struct cr_err *err);
 

@@ -1,6 +1,10 @@
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "bytes.h"
@@ -38,6 +42,79 @@ cr_job_runner_name(char out[CR_RUNNER_MAX + 1])
 	snprintf(out, CR_RUNNER_MAX + 1, "%s:%ld:%s", host, (long)getpid(), rnd);
 }
 
+/* Where the daemons listen for a wake (jobs.wake), resolved once at start. */
+static struct {
+	int n;
+	struct sockaddr_storage addr[CR_WAKE_MAX];
+	socklen_t len[CR_WAKE_MAX];
+} wake;
+
+int
+cr_jobs_wake_setup(const char *spec, struct cr_err *err)
+{
+	char buf[1024], *save = NULL, *item;
+
+	wake.n = 0;
+	snprintf(buf, sizeof buf, "%s", spec ? spec : "");
+	for (item = strtok_r(buf, ", ", &save); item; item = strtok_r(NULL, ", ", &save)) {
+		struct addrinfo hints = {.ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV}, *ai = NULL;
+		char host[256], *port;
+		int rc;
+
+		if (cr_jobs_wake_split(item, host, sizeof host, &port) != 0)
+			return cr_err_set(err, CR_EINVAL, "jobs.wake: '%s' is not HOST:PORT", item);
+		if (wake.n == CR_WAKE_MAX)
+			return cr_err_set(err, CR_EINVAL, "jobs.wake: more than %d addresses", CR_WAKE_MAX);
+		if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0)
+			return cr_err_set(err, CR_EINVAL, "jobs.wake: %s: %s", item, gai_strerror(rc));
+		memcpy(&wake.addr[wake.n], ai->ai_addr, ai->ai_addrlen);
+		wake.len[wake.n++] = ai->ai_addrlen;
+		freeaddrinfo(ai);
+	}
+	return 0;
+}
+
+int
+cr_jobs_wake_split(char *item, char *host, size_t hostlen, char **port)
+{
+	char *colon;
+
+	/* [v6]:port, or host:port */
+	if (item[0] == '[') {
+		char *end = strchr(item, ']');
+
+		if (end == NULL || end[1] != ':')
+			return -1;
+		*end = '\0';
+		snprintf(host, hostlen, "%s", item + 1);
+		*port = end + 2;
+	} else {
+		if ((colon = strrchr(item, ':')) == NULL)
+			return -1;
+		*colon = '\0';
+		snprintf(host, hostlen, "%s", item);
+		*port = colon + 1;
+	}
+	return host[0] && **port && strspn(*port, "0123456789") == strlen(*port) && atoi(*port) > 0 &&
+	               atoi(*port) < 65536
+	           ? 0
+	           : -1;
+}
+
+void
+cr_jobs_wake(void)
+{
+	for (int i = 0; i < wake.n; i++) {
+		int fd = socket(wake.addr[i].ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			continue;
+		/* A daemon that is not listening loses nothing: it polls anyway. */
+		(void)sendto(fd, "w", 1, MSG_DONTWAIT, (struct sockaddr *)&wake.addr[i], wake.len[i]);
+		close(fd);
+	}
+}
+
 int
 cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const char *dedup_key,
                long long delay, long long *id, struct cr_err *err)
@@ -55,6 +132,12 @@ cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const ch
 	if (rc == 0) {
 		if (id)
 			*id = cr_db_insert_id(db);
+		/* A daemon starts it at once: when the job can be seen, after the commit of its transaction.
+		 */
+		if (cr_db_in_tx(db))
+			cr_db_after_commit(db, cr_jobs_wake);
+		else
+			cr_jobs_wake();
 		return 0;
 	}
 	if (rc != CR_ECONFLICT || dedup_key == NULL)
@@ -159,6 +242,60 @@ cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct
 
 	if (rc == 0 && n)
 		*n = cr_db_affected(db);
+	return rc;
+}
+
+int
+cr_job_renew_runner(struct cr_db *db, const struct cr_config *cfg, const char *runner, long long *n,
+                    struct cr_err *err)
+{
+	int rc = cr_db_exec(db, NULL, err,
+	                    "UPDATE jobs SET lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND"
+	                    " WHERE status = 'running' AND locked_by = ?",
+	                    "is", (long long)cfg->jobs_lease, runner);
+
+	if (rc == 0 && n)
+		*n = cr_db_affected(db);
+	return rc;
+}
+
+int
+cr_job_take_back_dead(struct cr_db *db, const struct cr_config *cfg, const char *self, long long *n,
+                      struct cr_err *err)
+{
+	char host[CR_RUNNER_MAX + 1], *colon;
+	struct cr_res res;
+	int rc;
+
+	*n = 0;
+	snprintf(host, sizeof host, "%s", self);
+	if ((colon = strchr(host, ':')) == NULL)
+		return 0;
+	colon[1] = '\0'; /* "host:" */
+	rc = cr_db_exec(db, &res, err,
+	                "SELECT DISTINCT locked_by FROM jobs WHERE status = 'running'"
+	                " AND LEFT(locked_by, CHAR_LENGTH(?)) = ? AND locked_by <> ?",
+	                "sss", host, host, self);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < res.nrows; i++) {
+		const char *runner = cr_res_str(&res, i, 0);
+		long pid = strtol(runner + strlen(host), NULL, 10);
+
+		/* Only a runner of this host whose process is gone: kill(pid, 0) says so without a signal. */
+		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		rc = cr_db_exec(
+		    db, NULL, err,
+		    "UPDATE jobs SET status = IF(attempts >= ?, 'dead', 'queued'),"
+		    " last_error = CONCAT('its daemon ', locked_by, ' is gone'), lease_until = NULL,"
+		    " locked_by = NULL, run_after = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6)"
+		    " WHERE status = 'running' AND locked_by = ?",
+		    "is", (long long)cfg->jobs_max_attempts, runner);
+		if (rc == 0)
+			*n += (long long)cr_db_affected(db);
+	}
+	cr_res_release(&res);
 	return rc;
 }
 

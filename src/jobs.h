@@ -48,6 +48,20 @@ int cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_j
                 const char *why, struct cr_err *err);
 /* Hands every job leased to runner back to the queue (graceful stop). */
 int cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct cr_err *err);
+/*
+ * Renews the lease of every job runner is running (the daemon does it for
+ * all its jobs, so no kind of job can forget); *n: how many.
+ */
+int cr_job_renew_runner(struct cr_db *db, const struct cr_config *cfg, const char *runner, long long *n,
+                        struct cr_err *err);
+/*
+ * Hands back at once the running jobs of runners of this host (self is
+ * "host:pid:…") whose process is gone: a daemon restarted after kill -9
+ * takes back its predecessor's jobs without waiting for their lease.  A
+ * runner on another host is left to its lease.  *n: how many.
+ */
+int cr_job_take_back_dead(struct cr_db *db, const struct cr_config *cfg, const char *self, long long *n,
+                          struct cr_err *err);
 /* Requeues jobs whose lease has run out; *n: how many. */
 int cr_job_reap(struct cr_db *db, const struct cr_config *cfg, long long *n, struct cr_err *err);
 /* Deletes done jobs finished more than days ago (the queue's history is kept that long). */
@@ -63,6 +77,18 @@ int cr_jobs_list(struct cr_db *db, const char *status, long long limit, json_t *
 int cr_jobs_count(struct cr_db *db, json_t **out, struct cr_err *err);
 /* Records one run of the diagnostic job "probe" (job_probe_runs), so tests can count runs. */
 int cr_job_probe_record(struct cr_db *db, long long job_id, const char *runner, struct cr_err *err);
+/*
+ * Waking the daemons (jobs.wake): a job queued by the web, or by a daemon's
+ * own job, is started at once rather than at the next poll.  Each address
+ * (HOST:PORT or [V6]:PORT, at most CR_WAKE_MAX) gets a one-byte UDP
+ * datagram; a daemon that does not hear it still polls every jobs.poll_ms.
+ * cr_job_enqueue wakes them itself, after the commit of its transaction.
+ */
+#define CR_WAKE_MAX 8
+int cr_jobs_wake_setup(const char *spec, struct cr_err *err);
+void cr_jobs_wake(void);
+/* Splits item ("host:port", "[v6]:port") in place into host and *port; -1 when it is not one. */
+int cr_jobs_wake_split(char *item, char *host, size_t hostlen, char **port);
 /* A runner name unique to this process: host:pid:random. */
 void cr_job_runner_name(char out[CR_RUNNER_MAX + 1]);
 

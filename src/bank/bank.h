@@ -131,11 +131,16 @@ int cr_intake_run(struct cr_db *db, const struct cr_config *cfg, const char *pay
  * *fresh counts those, for a look again soon.
  */
 #define CR_INBOX_SETTLE 2
+#define CR_INBOX_BUSY_RETRY 30 /* seconds before a file another runner held is looked at again */
 
-/* Imports every complete file of the inbox; *files: how many were taken, *fresh: how many wait. */
+/*
+ * Imports every complete file of the inbox; *files: how many were taken,
+ * *fresh: how many wait, *busy: how many another runner was importing (the
+ * caller looks again later: should that runner die, the import resumes).
+ */
 int cr_inbox_import(struct cr_db *db, const struct cr_config *cfg,
                     int (*on_batch)(void *, int, struct cr_err *), void *arg, int *files, int *fresh,
-                    struct cr_err *err);
+                    int *busy, struct cr_err *err);
 /*
  * How many files the inbox holds for an import, and a fingerprint of them
  * (names, sizes, times): what lands makes a new one, so that each arrival

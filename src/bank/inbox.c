@@ -65,7 +65,7 @@ report(const char *to, const char *name, const struct cr_err *why)
 /* Imports one file and moves it; 0 unless the database failed (the file then stays for the next run). */
 static int
 take(struct cr_db *db, const struct cr_config *cfg, const char *path, const char *name,
-     struct cr_import_opts *opts, struct cr_err *err)
+     struct cr_import_opts *opts, int *busy, struct cr_err *err)
 {
 	struct cr_actor inbox = {0, "inbox", ""};
 	struct cr_import im;
@@ -88,8 +88,10 @@ take(struct cr_db *db, const struct cr_config *cfg, const char *path, const char
 		*err = why;
 		return rc;
 	}
-	if (im.busy)
-		return 0; /* another daemon is importing it; it moves it */
+	if (im.busy) {
+		(*busy)++; /* another runner is importing it; it moves it, else the next run resumes it */
+		return 0;
+	}
 	cr_info("inbox: %s: %s%lld entries, %lld matched, %lld partial, %lld overpaid, %lld for review, %lld "
 	        "unmatched,"
 	        " %lld duplicate, %lld ignored",
@@ -123,14 +125,14 @@ still_written(const char *path, const struct stat *before)
 
 int
 cr_inbox_import(struct cr_db *db, const struct cr_config *cfg, int (*on_batch)(void *, int, struct cr_err *),
-                void *arg, int *files, int *fresh, struct cr_err *err)
+                void *arg, int *files, int *fresh, int *busy, struct cr_err *err)
 {
 	struct cr_import_opts opts = {NULL, "inbox", 0, NULL, on_batch, arg};
 	struct dirent *d;
 	DIR *dp;
 	int rc = 0;
 
-	*files = *fresh = 0;
+	*files = *fresh = *busy = 0;
 	/* Made when missing, so that a new installation works; an error shows when a file is moved. */
 	mkdir(cfg->bank_archive_dir, 0750);
 	mkdir(cfg->bank_failed_dir, 0750);
@@ -150,7 +152,7 @@ cr_inbox_import(struct cr_db *db, const struct cr_config *cfg, int (*on_batch)(v
 			continue;
 		}
 		(*files)++;
-		rc = take(db, cfg, path, d->d_name, &opts, err);
+		rc = take(db, cfg, path, d->d_name, &opts, busy, err);
 	}
 	closedir(dp);
 	return rc;

@@ -29,12 +29,14 @@ struct daemon {
 	uv_loop_t *loop;
 	const struct cr_config *cfg;
 	char runner[CR_RUNNER_MAX + 1];
-	uv_timer_t poll, reaper, grace, schedule;
+	uv_timer_t poll, reaper, grace, schedule, renew;
 	uv_signal_t sigterm, sigint;
 	uv_fs_event_t inbox;
+	uv_udp_t wake;
 	int watching; /* the inbox watch started */
-	uv_work_t reap_work, schedule_work, arrival_work;
-	int reaping, scheduling, arriving, arrived_again;
+	int hearing;  /* the wake socket is bound */
+	uv_work_t reap_work, schedule_work, arrival_work, renew_work;
+	int reaping, scheduling, arriving, arrived_again, renewing;
 	struct slot *slots;
 	int nslots, running;
 	atomic_int stopping; /* read by the pool threads */
@@ -145,13 +147,68 @@ dispatch(struct daemon *d, int all)
 	}
 }
 
+/* A slot that is free looks for work: a long job in one slot never keeps the others idle. */
 static void
 on_poll(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
 
-	if (d->running == 0)
+	if (d->running < d->nslots)
 		dispatch(d, 0);
+}
+
+static char wake_buf[64];
+
+static void
+wake_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	(void)h;
+	(void)suggested;
+	*buf = uv_buf_init(wake_buf, sizeof wake_buf);
+}
+
+/* A job was queued somewhere (cr_jobs_wake): a free slot looks at once. */
+static void
+on_wake(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struct sockaddr *from, unsigned flags)
+{
+	struct daemon *d = h->data;
+
+	(void)buf;
+	(void)from;
+	(void)flags;
+	if (nread > 0 && !atomic_load(&d->stopping) && d->running < d->nslots)
+		dispatch(d, 0);
+}
+
+/* Listens on jobs.wake_listen (its first address); without it the daemon polls, as before. */
+static void
+listen_wake(struct daemon *d)
+{
+	char buf[300], host[256], *port, *item, *save = NULL;
+	struct sockaddr_storage addr;
+	int rc;
+
+	snprintf(buf, sizeof buf, "%s", d->cfg->jobs_wake_listen);
+	if ((item = strtok_r(buf, ", ", &save)) == NULL ||
+	    cr_jobs_wake_split(item, host, sizeof host, &port) != 0)
+		return;
+	if (uv_ip4_addr(host, atoi(port), (struct sockaddr_in *)&addr) != 0 &&
+	    uv_ip6_addr(host, atoi(port), (struct sockaddr_in6 *)&addr) != 0) {
+		cr_warn("jobs: wake_listen %s:%s is not a numeric address; polling only", host, port);
+		return;
+	}
+	if ((rc = uv_udp_init(d->loop, &d->wake)) != 0)
+		return;
+	d->wake.data = d;
+	/* Several daemons of one host share the port: a wake reaches one of them, which is enough. */
+	if ((rc = uv_udp_bind(&d->wake, (const struct sockaddr *)&addr, UV_UDP_REUSEADDR)) != 0 ||
+	    (rc = uv_udp_recv_start(&d->wake, wake_alloc, on_wake)) != 0) {
+		cr_warn("jobs: cannot listen for wakes on %s:%s (%s); polling only", host, port,
+		        uv_strerror(rc));
+		uv_close((uv_handle_t *)&d->wake, NULL);
+		return;
+	}
+	d->hearing = 1;
 }
 
 static void
@@ -168,6 +225,10 @@ reap_work(uv_work_t *w)
 		cr_warn("jobs: reap: %s", err.msg);
 	else if (n > 0)
 		cr_warn("jobs: %lld job(s) whose lease ran out handed back to the queue", n);
+	if (cr_job_take_back_dead(db, d->cfg, d->runner, &n, &err) != 0)
+		cr_warn("jobs: take back: %s", err.msg);
+	else if (n > 0)
+		cr_warn("jobs: %lld job(s) of a dead daemon of this host handed back to the queue", n);
 	if (cr_job_purge(db, 7, &n, &err) != 0)
 		cr_warn("jobs: purge: %s", err.msg);
 }
@@ -194,6 +255,43 @@ on_reap(uv_timer_t *t)
 	d->reap_work.data = d;
 	if (uv_queue_work(d->loop, &d->reap_work, reap_work, after_reap) != 0)
 		d->reaping = 0;
+}
+
+/* Renews the leases of every job this daemon runs, whatever its kind; stopping too, while they still run. */
+static void
+renew_work(uv_work_t *w)
+{
+	struct daemon *d = w->data;
+	struct cr_db *db = pool_db(d->cfg);
+	struct cr_err err;
+	long long n = 0;
+
+	if (db != NULL && cr_job_renew_runner(db, d->cfg, d->runner, &n, &err) != 0)
+		cr_warn("jobs: renew leases: %s", err.msg);
+}
+
+static void
+after_renew(uv_work_t *w, int status)
+{
+	struct daemon *d = w->data;
+
+	(void)status;
+	d->renewing = 0;
+	if (atomic_load(&d->stopping) && d->running == 0)
+		finish(d);
+}
+
+static void
+on_renew(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	if (d->renewing || d->running == 0)
+		return;
+	d->renewing = 1;
+	d->renew_work.data = d;
+	if (uv_queue_work(d->loop, &d->renew_work, renew_work, after_renew) != 0)
+		d->renewing = 0;
 }
 
 /*
@@ -342,33 +440,43 @@ close_cb(uv_handle_t *h)
 	(void)h;
 }
 
+/* Closes a handle not closed yet (uv_walk's callback, as libuv's own tests end a loop). */
+static void
+close_walk(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, close_cb);
+}
+
+/*
+ * The end, once nothing runs any more: what was interrupted goes back to
+ * the queue, and every handle is closed, so that uv_run returns with no
+ * work callback outstanding and the configuration is freed only after.
+ */
 static void
 finish(struct daemon *d)
 {
-	if (d->reaping || d->scheduling || d->arriving)
-		return; /* after_reap / after_schedule / after_arrival call again */
+	if (d->reaping || d->scheduling || d->arriving || d->renewing || d->running)
+		return; /* the after_* callbacks call again */
 	release_all(d);
-	uv_close((uv_handle_t *)&d->poll, close_cb);
-	uv_close((uv_handle_t *)&d->reaper, close_cb);
-	uv_close((uv_handle_t *)&d->grace, close_cb);
-	uv_close((uv_handle_t *)&d->schedule, close_cb);
-	uv_close((uv_handle_t *)&d->sigterm, close_cb);
-	uv_close((uv_handle_t *)&d->sigint, close_cb);
-	if (d->watching)
-		uv_close((uv_handle_t *)&d->inbox, close_cb);
+	uv_walk(d->loop, close_walk, NULL);
 }
 
+/*
+ * The grace period is over and jobs still run: they are not handed back
+ * while they run (another daemon would run them twice).  The daemon keeps
+ * renewing their leases and waits; systemd's TimeoutStopSec ends it if they
+ * never stop, and the daemon started next takes their jobs back at once.
+ */
 static void
 on_grace(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
 
-	cr_warn("stop: %d job(s) still running after %d s; handing them back and exiting", d->running,
-	        CR_DAEMON_GRACE);
-	(void)t;
-	/* The running jobs' leases go back to the queue; the loop ends; the process exits with them. */
-	release_all(d);
-	uv_stop(d->loop);
+	cr_warn("stop: %d job(s) still running after %d s; waiting for them (a running job is never handed "
+	        "back)",
+	        d->running, (int)d->cfg->jobs_stop_grace);
 }
 
 static void
@@ -385,17 +493,48 @@ on_signal(uv_signal_t *h, int sig)
 	uv_timer_stop(&d->schedule);
 	if (d->watching)
 		uv_fs_event_stop(&d->inbox);
+	if (d->hearing)
+		uv_udp_recv_stop(&d->wake);
 	/*
 	 * Work queued but not started is cancelled (its after_job sees UV_ECANCELED); started work finishes.
 	 */
 	for (int i = 0; i < d->nslots; i++)
 		if (d->slots[i].busy)
 			uv_cancel((uv_req_t *)&d->slots[i].work);
-	if (d->running == 0 && !d->reaping && !d->scheduling && !d->arriving) {
+	if (d->running == 0 && !d->reaping && !d->scheduling && !d->arriving && !d->renewing) {
 		finish(d);
 		return;
 	}
-	uv_timer_start(&d->grace, on_grace, CR_DAEMON_GRACE * 1000, 0);
+	uv_timer_start(&d->grace, on_grace, (uint64_t)d->cfg->jobs_stop_grace * 1000,
+	               (uint64_t)d->cfg->jobs_stop_grace * 1000);
+}
+
+/* How often the leases of running jobs are renewed: a third of the lease, at least every second. */
+static uint64_t
+renew_tick(const struct cr_config *cfg)
+{
+	long long ms = cfg->jobs_lease * 1000 / 3;
+
+	return (uint64_t)(ms < 1000 ? 1000 : ms);
+}
+
+/* At start: the jobs a dead daemon of this host was running (kill -9, a crash) go back to the queue now. */
+static void
+take_back(struct daemon *d)
+{
+	struct cr_db *db;
+	struct cr_err err;
+	long long n = 0;
+
+	if (cr_db_open(&db, d->cfg, &err) != 0) {
+		cr_warn("%s; a dead predecessor's jobs wait for their lease", err.msg);
+		return;
+	}
+	if (cr_job_take_back_dead(db, d->cfg, d->runner, &n, &err) != 0)
+		cr_warn("jobs: take back: %s", err.msg);
+	else if (n > 0)
+		cr_info("jobs: %lld job(s) of a dead daemon of this host taken back", n);
+	cr_db_free(db);
 }
 
 int
@@ -410,16 +549,16 @@ cr_daemon_run(const struct cr_config *cfg)
 	d.cfg = cfg;
 	d.nslots = (int)cfg->jobs_workers;
 	cr_job_runner_name(d.runner);
-	/* One pool thread per job slot plus the reaper's, the scheduler's and the inbox's; before the pool
-	 * starts. */
-	snprintf(pool, sizeof pool, "%d", d.nslots + 3);
+	/* One pool thread per job slot plus the reaper's, the scheduler's, the inbox's and the lease
+	 * renewer's; before the pool starts. */
+	snprintf(pool, sizeof pool, "%d", d.nslots + 4);
 	setenv("UV_THREADPOOL_SIZE", pool, 1);
 	if ((d.slots = calloc(d.nslots, sizeof *d.slots)) == NULL)
 		return 1;
 	for (int i = 0; i < d.nslots; i++)
 		d.slots[i].d = &d;
 	d.loop = uv_default_loop();
-	d.poll.data = d.reaper.data = d.grace.data = d.schedule.data = &d;
+	d.poll.data = d.reaper.data = d.grace.data = d.schedule.data = d.renew.data = &d;
 	d.sigterm.data = d.sigint.data = d.inbox.data = &d;
 	/* Each step undone in reverse order on failure, as libuv's own set-up does. */
 	if ((rc = uv_timer_init(d.loop, &d.poll)) != 0)
@@ -430,16 +569,21 @@ cr_daemon_run(const struct cr_config *cfg)
 		goto fail_reaper;
 	if ((rc = uv_timer_init(d.loop, &d.schedule)) != 0)
 		goto fail_grace;
-	if ((rc = uv_signal_init(d.loop, &d.sigterm)) != 0)
+	if ((rc = uv_timer_init(d.loop, &d.renew)) != 0)
 		goto fail_schedule;
+	if ((rc = uv_signal_init(d.loop, &d.sigterm)) != 0)
+		goto fail_renew;
 	if ((rc = uv_signal_init(d.loop, &d.sigint)) != 0)
 		goto fail_sigterm;
 	if ((rc = uv_signal_start(&d.sigterm, on_signal, SIGTERM)) != 0 ||
 	    (rc = uv_signal_start(&d.sigint, on_signal, SIGINT)) != 0 ||
 	    (rc = uv_timer_start(&d.poll, on_poll, 0, (uint64_t)cfg->jobs_poll_ms)) != 0 ||
 	    (rc = uv_timer_start(&d.reaper, on_reap, 0, REAP_EVERY_MS)) != 0 ||
-	    (rc = uv_timer_start(&d.schedule, on_schedule, 1000, schedule_tick(cfg))) != 0)
+	    (rc = uv_timer_start(&d.schedule, on_schedule, 1000, schedule_tick(cfg))) != 0 ||
+	    (rc = uv_timer_start(&d.renew, on_renew, renew_tick(cfg), renew_tick(cfg))) != 0)
 		goto fail_sigint;
+	take_back(&d);
+	listen_wake(&d);
 	/* The inbox is watched when it exists; the timer still imports it when it appears later. */
 	if (uv_fs_event_init(d.loop, &d.inbox) == 0) {
 		if (uv_fs_event_start(&d.inbox, on_arrival, cfg->bank_inbox, 0) == 0)
@@ -452,7 +596,14 @@ cr_daemon_run(const struct cr_config *cfg)
 	}
 	cr_info("running as %s with %d job slots", d.runner, d.nslots);
 	uv_run(d.loop, UV_RUN_DEFAULT);
-	uv_loop_close(d.loop);
+	/* Every handle closed and every work callback in (finish): anything left is closed and waited for. */
+	if (uv_loop_close(d.loop) == UV_EBUSY) {
+		cr_warn("stop: the loop still had handles; closing them");
+		uv_walk(d.loop, close_walk, NULL);
+		uv_run(d.loop, UV_RUN_DEFAULT);
+		if ((rc = uv_loop_close(d.loop)) != 0)
+			cr_error("stop: the loop cannot close: %s", uv_strerror(rc));
+	}
 	free(d.slots);
 	cr_info("stopped");
 	return 0;
@@ -461,6 +612,8 @@ fail_sigint:
 	uv_close((uv_handle_t *)&d.sigint, close_cb);
 fail_sigterm:
 	uv_close((uv_handle_t *)&d.sigterm, close_cb);
+fail_renew:
+	uv_close((uv_handle_t *)&d.renew, close_cb);
 fail_schedule:
 	uv_close((uv_handle_t *)&d.schedule, close_cb);
 fail_grace:

@@ -16,19 +16,21 @@
 /*
  * probe: a diagnostic job.  Records each run in job_probe_runs (so tests can
  * prove a job ran exactly once across daemons), sleeps sleep_ms (to test
- * leases and graceful stops) and fails its first fail_times attempts (to
- * test retries).  Payload: {"sleep_ms": N, "fail_times": K}.
+ * leases and graceful stops; with ignore_stop, deaf to the stop, as a job
+ * stuck in a call would be) and fails its first fail_times attempts (to
+ * test retries).  Payload: {"sleep_ms": N, "fail_times": K, "ignore_stop": B}.
  */
 static int
 probe(struct cr_jobctx *ctx, struct cr_err *err)
 {
 	json_t *p = json_loads(ctx->job->payload, 0, NULL);
 	long long sleep_ms = 0, fail_times = 0;
-	int rc;
+	int rc, deaf = 0;
 
 	if (p) {
 		sleep_ms = json_integer_value(json_object_get(p, "sleep_ms"));
 		fail_times = json_integer_value(json_object_get(p, "fail_times"));
+		deaf = json_is_true(json_object_get(p, "ignore_stop"));
 		json_decref(p);
 	}
 	if (sleep_ms < 0 || sleep_ms > 600000)
@@ -37,7 +39,7 @@ probe(struct cr_jobctx *ctx, struct cr_err *err)
 	if (rc != 0)
 		return rc;
 	for (long long slept = 0; slept < sleep_ms; slept += 50) {
-		if (atomic_load(ctx->stopping))
+		if (!deaf && atomic_load(ctx->stopping))
 			return cr_err_set(err, CR_ERETRY, "probe: interrupted by shutdown");
 		usleep(50000);
 	}
@@ -100,7 +102,8 @@ import_statement(struct cr_jobctx *ctx, struct cr_err *err)
 static int
 import_inbox(struct cr_jobctx *ctx, struct cr_err *err)
 {
-	int files, fresh, rc = cr_inbox_import(ctx->db, ctx->cfg, on_batch, ctx, &files, &fresh, err);
+	int files, fresh, busy,
+	    rc = cr_inbox_import(ctx->db, ctx->cfg, on_batch, ctx, &files, &fresh, &busy, err);
 	char key[64];
 
 	if (rc == 0 && fresh > 0) {
@@ -108,6 +111,15 @@ import_inbox(struct cr_jobctx *ctx, struct cr_err *err)
 		snprintf(key, sizeof key, "import_inbox:settle:%lld",
 		         (long long)time(NULL) / CR_INBOX_SETTLE);
 		rc = cr_job_enqueue(ctx->db, "import_inbox", "{}", key, CR_INBOX_SETTLE + 1, NULL, err);
+	}
+	if (rc == 0 && busy > 0) {
+		/*
+		 * A file another runner holds: it is looked at again later, never left as done (should that
+		 * runner die, its import resumes from its last batch here).
+		 */
+		snprintf(key, sizeof key, "import_inbox:busy:%lld",
+		         (long long)time(NULL) / CR_INBOX_BUSY_RETRY);
+		rc = cr_job_enqueue(ctx->db, "import_inbox", "{}", key, CR_INBOX_BUSY_RETRY, NULL, err);
 	}
 	return rc;
 }
@@ -185,6 +197,9 @@ query_payments(struct cr_jobctx *ctx, struct cr_err *err)
 		const struct cr_provider *p = cr_provider_find(due[i].provider);
 		struct cr_err why;
 
+		/* Between provider calls (each up to 10 s) a stop is heard; the rest is asked next time. */
+		if ((rc = cr_jobctx_alive(ctx, i * 50 / (n ? n : 1), err)) != 0)
+			return rc;
 		rc = p ? p->query(ctx->db, ctx->cfg, due[i].order_no, &booked, &why)
 		       : cr_err_set(&why, CR_EINVAL, "no such provider");
 		if (rc != 0)
@@ -199,6 +214,8 @@ query_payments(struct cr_jobctx *ctx, struct cr_err *err)
 		const struct cr_provider *p = cr_provider_find(due[i].provider);
 		struct cr_err why;
 
+		if ((rc = cr_jobctx_alive(ctx, 50 + i * 50 / (n ? n : 1), err)) != 0)
+			return rc;
 		rc = p ? p->close(ctx->cfg, due[i].order_no, &why)
 		       : cr_err_set(&why, CR_EINVAL, "no such provider");
 		if (rc == 0)

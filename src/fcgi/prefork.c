@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jobs.h"
 #include "log.h"
 #include "prefork.h"
 #include "worker.h"
@@ -189,6 +190,9 @@ reload(struct master *mm)
 	}
 	if (strcmp(next->web_socket, (*mm->cfg)->web_socket) != 0)
 		cr_warn("reload: web.socket changed; it takes effect at the next start");
+	/* The new workers wake the daemons where the configuration says now. */
+	if (cr_jobs_wake_setup(next->jobs_wake, &err) != 0)
+		cr_error("reload: %s", err.msg);
 	cr_config_free(*mm->cfg);
 	*mm->cfg = next;
 	mm->gen++;
