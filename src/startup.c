@@ -43,7 +43,8 @@ cr_startup_config(const char *prog, const char *path)
 		exit(1);
 	}
 	cr_log_set_level(cr_log_level_parse(cfg->log_level));
-	if (cr_audit_key_load(cfg->audit_key_file, &err) != 0 || cr_jobs_wake_setup(cfg->jobs_wake, &err) != 0) {
+	if (cr_audit_key_load(cfg->audit_key_file, &err) != 0 ||
+	    cr_jobs_wake_setup(cfg->jobs_wake, &err) != 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.msg);
 		exit(1);
 	}
