@@ -181,10 +181,11 @@ cr_job_claim(struct cr_db *db, const struct cr_config *cfg, const char *runner, 
 		rc = cr_err_set(err, CR_ENOMEM, "jobs: out of memory");
 		goto fail;
 	}
+	/* A key that dedups only while the job waits ("q:…") is dropped: the next one may be queued now. */
 	rc = cr_db_exec(db, NULL, err,
 	                "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ?,"
-	                " lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, updated_at = UTC_TIMESTAMP(6)"
-	                " WHERE id = ?",
+	                " lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, updated_at = UTC_TIMESTAMP(6),"
+	                " dedup_key = IF(dedup_key LIKE 'q:%', NULL, dedup_key) WHERE id = ?",
 	                "sii", runner, (long long)cfg->jobs_lease, job->id);
 	if (rc != 0)
 		goto fail;
@@ -331,9 +332,9 @@ cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err)
 /*
  * The kinds certrenewd runs; daemon/jobkinds.c has a handler for each (checked at its start and in a test).
  */
-const char *const cr_job_kinds[] = {"probe",           "expire_orders",    "sweep_uploads",
-                                    "import_inbox",    "import_statement", "issue_order",
-                                    "remind_renewals", "query_payments",   NULL};
+const char *const cr_job_kinds[] = {
+    "probe",       "expire_orders", "sweep_uploads",   "import_inbox",   "import_statement",
+    "issue_order", "issue_paid",    "remind_renewals", "query_payments", NULL};
 
 int
 cr_job_kind_known(const char *kind)

@@ -28,7 +28,9 @@ void cr_job_release(struct cr_job *job);
 
 /*
  * Queues a job.  With a dedup_key, queueing the same key again returns the
- * existing job's id instead (idempotent producers).  delay: seconds.
+ * existing job's id instead (idempotent producers); a key starting "q:"
+ * holds only while the job waits (dropped when it is claimed, so one run
+ * waits at a time).  delay: seconds.
  */
 int cr_job_enqueue(struct cr_db *db, const char *kind, const char *payload, const char *dedup_key,
                    long long delay, long long *id, struct cr_err *err);

@@ -68,6 +68,10 @@ static const struct label audit_action[] = {
     {"certificate.csr", "证书请求提交"},
     {"certificate.issue", "证书签发"},
     {"certificate.installed", "证书写入证书锁"},
+    {"certificate.import", "证书导入"},
+    {"ca.init", "CA 初始化"},
+    {"schema.migrate", "数据库升级"},
+    {"job.add", "添加任务"},
     {"credit.book", "银行到账入账"},
     {"credit.assign", "到账指定订单"},
     {"credit.unassign", "到账取消指定"},
@@ -100,6 +104,9 @@ static const struct label audit_object[] = {
     {"prices", "价格"},
     {"trading_centre", "交易中心"},
     {"help_page", "帮助页面"},
+    {"ca", "CA"},
+    {"schema", "数据库结构"},
+    {"job", "任务"},
     {NULL, NULL},
 };
 static const struct label audit_field[] = {

@@ -31,6 +31,7 @@ ca_init(const struct cr_config *cfg, int argc, char **argv)
 	const char *alg = "rsa";
 	char dir[4096], cert[4200], key[4200], chain[4200];
 	struct cr_err err;
+	struct cr_db *db;
 	int ch;
 
 	optind = 2;
@@ -53,6 +54,14 @@ ca_init(const struct cr_config *cfg, int argc, char **argv)
 	snprintf(cert, sizeof cert, "%s/ca.pem", dir);
 	snprintf(key, sizeof key, "%s/ca.key", dir);
 	snprintf(chain, sizeof chain, "%s/root.pem", dir);
+	/* Audited where the database is there already (a first installation makes its CA before it). */
+	if ((db = cr_ctl_db(cfg)) != NULL) {
+		cr_ctl_record(db, "ca.init", "ca", dir,
+		              json_pack("{s:s, s:s}", "cert", cert, "key_type", alg));
+		cr_db_free(db);
+	} else {
+		fprintf(stderr, "certrenewctl: ca init: not audited (no database yet)\n");
+	}
 	cr_ctl_print(
 	    json_pack("{s:s, s:s, s:s, s:s}", "cert", cert, "key", key, "chain", chain, "key_type", alg));
 	return 0;

@@ -28,6 +28,15 @@ import_file(struct cr_db *db, long long account, const char *token, const char *
 			fprintf(stderr, "certrenewctl: %s: %s\n", path, err.msg);
 			rc = 1;
 		} else {
+			char oid[24];
+
+			snprintf(oid, sizeof oid, "%lld", id);
+			if (created)
+				rc |= cr_ctl_record(db, "certificate.import", "certificate", oid,
+				                    json_pack("{s:I, s:s, s:s, s:s, s:s}", "account_id",
+				                              (json_int_t)account, "serial", info.serial,
+				                              "subject", info.subject, "token", token,
+				                              "not_after", info.not_after));
 			cr_ctl_print(json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)id,
 			                       "serial", info.serial, "subject", info.subject, "not_after",
 			                       info.not_after, "token", token, "file", path, "created",

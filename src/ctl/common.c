@@ -1,3 +1,4 @@
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -5,6 +6,35 @@
 #include <unistd.h>
 
 #include "ctl.h"
+
+const struct cr_actor *
+cr_ctl_actor(void)
+{
+	static char name[160];
+	static struct cr_actor actor = {0, name, ""};
+	const struct passwd *pw = getpwuid(getuid());
+	const char *sudo = getenv("SUDO_USER");
+
+	/* The operator's system user: who ran the command (and, through sudo, who asked for it). */
+	if (sudo && *sudo && strlen(sudo) < 64)
+		snprintf(name, sizeof name, "certrenewctl:%s (sudo %s)", pw ? pw->pw_name : "?", sudo);
+	else
+		snprintf(name, sizeof name, "certrenewctl:%s", pw ? pw->pw_name : "?");
+	return &actor;
+}
+
+int
+cr_ctl_record(struct cr_db *db, const char *action, const char *object_type, const char *object_id,
+              json_t *after)
+{
+	struct cr_err err;
+
+	if (cr_audit_s(db, cr_ctl_actor(), action, object_type, object_id, NULL, after, &err) != 0) {
+		fprintf(stderr, "certrenewctl: audit %s: %s\n", action, err.msg);
+		return 1;
+	}
+	return 0;
+}
 
 struct cr_db *
 cr_ctl_db(const struct cr_config *cfg)

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "audit.h"
 #include "config.h"
 #include "db.h"
 
@@ -31,6 +32,11 @@ struct cr_db *cr_ctl_db(const struct cr_config *cfg);
 int cr_ctl_fail(struct cr_db *db, const struct cr_err *err);
 /* Prints j as one compact line on stdout and drops the reference. */
 void cr_ctl_print(json_t *j);
+/* Who runs the command, for the audit log: "certrenewctl:USER" (the operator's system user). */
+const struct cr_actor *cr_ctl_actor(void);
+/* Audits one change the command made (after: a reference taken); 1 with a message on stderr when it fails. */
+int cr_ctl_record(struct cr_db *db, const char *action, const char *object_type, const char *object_id,
+                  json_t *after);
 /* Reads a password: without echo from a terminal, else the first line of stdin; 0 or -1 when empty. */
 int cr_ctl_read_password(char *buf, size_t len);
 

@@ -95,6 +95,8 @@ cr_ctl_jobs(const struct cr_config *cfg, int argc, char **argv)
 			return cr_ctl_fail(db, &err);
 		cr_ctl_print(json_pack("{s:I, s:s}", "id", (json_int_t)id, "kind", kind));
 	}
+	rc = cr_ctl_record(db, "job.add", "job", kind,
+	                   json_pack("{s:s, s:I}", "kind", kind, "count", (json_int_t)count));
 	cr_db_free(db);
-	return 0;
+	return rc;
 }

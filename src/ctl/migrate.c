@@ -7,7 +7,7 @@ cr_ctl_migrate(const struct cr_config *cfg, int argc, char **argv)
 {
 	struct cr_db *db;
 	struct cr_err err;
-	int applied;
+	int applied, rc;
 
 	(void)argc;
 	(void)argv;
@@ -15,9 +15,13 @@ cr_ctl_migrate(const struct cr_config *cfg, int argc, char **argv)
 		return 1;
 	if (cr_migrate(db, cfg->paths_schema_dir, &applied, &err) != 0)
 		return cr_ctl_fail(db, &err);
+	/* Once the schema holds the audit log: what was applied, by whom. */
+	rc = applied ? cr_ctl_record(db, "schema.migrate", "schema", cfg->paths_schema_dir,
+	                             json_pack("{s:i}", "applied", applied))
+	             : 0;
 	cr_ctl_print(json_pack("{s:i}", "applied", applied));
 	cr_db_free(db);
-	return 0;
+	return rc;
 }
 
 int

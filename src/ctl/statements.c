@@ -10,8 +10,7 @@ int
 cr_ctl_import_statement(const struct cr_config *cfg, int argc, char **argv)
 {
 	static const struct option lo[] = {{"dry-run", no_argument, NULL, 'n'}, {NULL, 0, NULL, 0}};
-	struct cr_actor actor = {0, "certrenewctl", ""};
-	struct cr_import_opts opts = {NULL, "cli", 0, &actor, NULL, NULL};
+	struct cr_import_opts opts = {NULL, "cli", 0, cr_ctl_actor(), NULL, NULL};
 	struct cr_db *db;
 	int ch, dry_run = 0, rc = 0;
 

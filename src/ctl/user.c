@@ -53,14 +53,23 @@ cr_ctl_user(const struct cr_config *cfg, int argc, char **argv)
 	if (strcmp(argv[1], "add") == 0) {
 		if (cr_user_add(db, argv[optind], name, (enum cr_role)r, pw, &id, &err) != 0)
 			rc = cr_ctl_fail(NULL, &err);
-		else
+		else {
+			char oid[24];
+
+			snprintf(oid, sizeof oid, "%lld", id);
+			rc = cr_ctl_record(db, "user.create", "user", oid,
+			                   json_pack("{s:s, s:s}", "account", argv[optind], "role", role));
 			cr_ctl_print(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "account",
 			                       argv[optind], "role", role));
+		}
 	} else {
 		if (cr_user_set_password(db, argv[optind], pw, &err) != 0)
 			rc = cr_ctl_fail(NULL, &err);
-		else
+		else {
+			rc = cr_ctl_record(db, "user.password_reset", "user", argv[optind],
+			                   json_pack("{s:s}", "account", argv[optind]));
 			cr_ctl_print(json_pack("{s:s, s:b}", "account", argv[optind], "password_changed", 1));
+		}
 	}
 	memset(pw, 0, sizeof pw);
 	cr_db_free(db);

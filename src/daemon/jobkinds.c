@@ -167,6 +167,45 @@ issue_order(struct cr_jobctx *ctx, struct cr_err *err)
 	return rc;
 }
 
+/*
+ * issue_paid: issues every paid order whose requests are in (SPEC 9),
+ * ISSUE_BATCH orders a transaction, until none waits; hears a stop between
+ * batches.  Queued by a payment or a request for a paid order
+ * (cr_issue_enqueue), one waiting at a time.
+ */
+#define ISSUE_BATCH 25
+
+static int
+issue_paid(struct cr_jobctx *ctx, struct cr_err *err)
+{
+	const struct cr_ca *ca;
+	int orders, issued, total = 0, rc;
+
+	if ((ca = issuing_ca(ctx->cfg, err)) == NULL)
+		return err->code;
+	do {
+		if ((rc = cr_jobctx_alive(ctx, 0, err)) != 0 ||
+		    (rc = cr_issue_batch(ctx->db, ctx->cfg, ca, ISSUE_BATCH, &orders, &issued, err)) != 0)
+			break;
+		/*
+		 * More than a batch waits (one statement paid many orders): helpers are
+		 * queued for the other slots, of this daemon and the others, which take
+		 * other orders (SKIP LOCKED); signing and the database then use every core.
+		 */
+		if (total == 0 && orders == ISSUE_BATCH)
+			for (long long h = 1; rc == 0 && h < ctx->cfg->jobs_workers; h++) {
+				char key[40];
+
+				snprintf(key, sizeof key, "q:issue_paid:helper%lld", h);
+				rc = cr_job_enqueue(ctx->db, "issue_paid", "{}", key, 0, NULL, err);
+			}
+		total += issued;
+	} while (rc == 0 && orders > 0);
+	if (total)
+		cr_info("issue: %d certificate(s) issued", total);
+	return rc;
+}
+
 /* remind_renewals: tells each account once of its certificates inside the renewal window (SPEC 9). */
 static int
 remind_renewals(struct cr_jobctx *ctx, struct cr_err *err)
@@ -235,6 +274,7 @@ static const struct cr_jobkind kinds[] = {
     {"import_inbox", import_inbox},
     {"import_statement", import_statement},
     {"issue_order", issue_order},
+    {"issue_paid", issue_paid},
     {"remind_renewals", remind_renewals},
     {"query_payments", query_payments},
 };

@@ -15,17 +15,13 @@
 int
 cr_issue_enqueue(struct cr_db *db, long long order_id, struct cr_err *err)
 {
-	char payload[64];
-
-	snprintf(payload, sizeof payload, "{\"order_id\":%lld}", order_id);
+	(void)order_id;
 	/*
-	 * Every call queues a run of its own: a run already under way may have
-	 * read the order's requests before this one was stored (merging the two
-	 * left a second request of the same second unissued).  Runs of one order
-	 * take its row in turn and issue only what still waits, so an extra run
-	 * costs a query.
+	 * One run waiting is enough: it issues every order paid by then.  The
+	 * key is dropped when the run is claimed ("q:"), so an order paid while
+	 * a run is under way queues the next one.
 	 */
-	return cr_job_enqueue(db, "issue_order", payload, NULL, 0, NULL, err);
+	return cr_job_enqueue(db, "issue_paid", "{}", "q:issue_paid", 0, NULL, err);
 }
 
 int
@@ -73,21 +69,82 @@ renewed(struct cr_db *db, long long application_id, X509_NAME **subject, time_t 
 	return *subject ? 0 : cr_err_set(err, CR_ENOMEM, "issue: out of memory");
 }
 
+/*
+ * The audit rows of an issue run, appended at the end of its transaction:
+ * the chain's head is locked by the first append until the commit, so
+ * appending as each certificate is signed would hold it through all the
+ * signing and make runs side by side wait for each other.
+ */
+struct later {
+	size_t n, cap;
+	struct later_row {
+		const char *action, *type;
+		char id[24];
+		json_t *before, *after;
+	} * row;
+};
+
+static int
+later_add(struct later *l, const char *action, const char *type, const char *id, json_t *before,
+          json_t *after, struct cr_err *err)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct later_row *r = realloc(l->row, cap * sizeof *r);
+
+		if (r == NULL) {
+			json_decref(before);
+			json_decref(after);
+			return cr_err_set(err, CR_ENOMEM, "issue: out of memory");
+		}
+		l->row = r;
+		l->cap = cap;
+	}
+	l->row[l->n].action = action;
+	l->row[l->n].type = type;
+	snprintf(l->row[l->n].id, sizeof l->row[l->n].id, "%s", id);
+	l->row[l->n].before = before;
+	l->row[l->n].after = after;
+	l->n++;
+	return 0;
+}
+
+/* Appends the rows (rc 0), or drops them; the list is empty after. */
+static int
+later_flush(struct cr_db *db, struct later *l, int rc, struct cr_err *err)
+{
+	struct cr_actor sys = {0, "system", ""};
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (rc == 0)
+			rc = cr_audit_s(db, &sys, l->row[i].action, l->row[i].type, l->row[i].id,
+			                l->row[i].before, l->row[i].after, err);
+		else {
+			json_decref(l->row[i].before);
+			json_decref(l->row[i].after);
+		}
+	}
+	free(l->row);
+	memset(l, 0, sizeof *l);
+	return rc;
+}
+
 /* Signs and stores one certificate of the order. */
 static int
 issue_one(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, const struct cr_res *c,
           size_t i, const X509_NAME *subject, time_t not_before, int years, const char *order_no,
-          struct cr_err *err)
+          struct later *later, struct cr_err *err)
 {
 	long long id = cr_res_i64(c, i, 0), renews = cr_res_i64(c, i, 3);
 	const char *csr = cr_res_str(c, i, 4), *centre = cr_res_str(c, i, 2);
 	char *pem = NULL, csr_pem[2 * CR_CSR_MAX], csr_sha[65];
 	struct cr_x509_info info;
-	struct cr_actor sys = {0, "system", ""};
+	char idtext[24];
 	X509_REQ *req = NULL;
 	X509 *x = NULL;
 	int rc;
 
+	snprintf(idtext, sizeof idtext, "%lld", id);
 	if ((rc = cr_csr_parse(csr, strlen(csr), &req, csr_pem, sizeof csr_pem, csr_sha, err)) != 0)
 		return rc;
 	x = cr_ca_issue(ca, cfg, subject, centre, X509_REQ_get0_pubkey(req), not_before, years, err);
@@ -112,18 +169,20 @@ issue_one(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca,
 		                " AND status IN ('active', 'expired', 'issued', 'installed')",
 		                "i", renews);
 	if (rc == 0)
-		rc = cr_audit(db, &sys, "certificate.issue", "certificate", id,
-		              json_pack("{s:s}", "status", "awaiting_csr"),
-		              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "status", "issued", "order_no",
-		                        order_no, "serial", info.serial, "not_before", info.not_before,
-		                        "not_after", info.not_after, "csr_sha256", csr_sha),
-		              err);
+		rc = later_add(later, "certificate.issue", "certificate", idtext,
+		               json_pack("{s:s}", "status", "awaiting_csr"),
+		               json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "status", "issued", "order_no",
+		                         order_no, "serial", info.serial, "not_before", info.not_before,
+		                         "not_after", info.not_after, "csr_sha256", csr_sha),
+		               err);
 	return rc;
 }
 
-int
-cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, long long order_id,
-               int *issued, struct cr_err *err)
+/* Inside the caller's transaction: issues what order_id can have now (its row locked here); *issued: how
+ * many. */
+static int
+issue_locked(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, long long order_id,
+             struct later *later, int *issued, struct cr_err *err)
 {
 	char order_no[9], status[20], title[120], link[40];
 	struct cr_res o, certs = {0};
@@ -133,14 +192,12 @@ cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca
 	int years, rc;
 
 	*issued = 0;
-	if ((rc = cr_db_begin(db, err)) != 0)
-		return rc;
 	rc = cr_db_one(
 	    db, &o, err, "order",
 	    "SELECT order_no, account_id, status, years, application_id FROM orders WHERE id = ? FOR UPDATE",
 	    "i", order_id);
 	if (rc != 0)
-		goto fail;
+		return rc;
 	snprintf(order_no, sizeof order_no, "%s", cr_res_str(&o, 0, 0));
 	account = cr_res_i64(&o, 0, 1);
 	snprintf(status, sizeof status, "%s", cr_res_str(&o, 0, 2));
@@ -148,9 +205,9 @@ cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca
 	application = cr_res_i64(&o, 0, 4);
 	cr_res_release(&o);
 	if (strcmp(status, "paid") != 0 && strcmp(status, "issuing") != 0)
-		return cr_db_end(db, 0, err); /* not paid (yet), or done */
+		return 0; /* not paid (yet), refunded, or done */
 	if ((rc = renewed(db, application, &subject, &old_expiry, err)) != 0)
-		goto fail;
+		return rc;
 	not_before = strcmp(cfg->ca_validity_from, "old_expiry") == 0 && old_expiry > now ? old_expiry : now;
 	rc = cr_db_exec(db, &certs, err,
 	                "SELECT c.id, c.token, t.name, c.renews_id, c.csr FROM certificates c"
@@ -159,17 +216,18 @@ cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca
 	                "c.id FOR UPDATE",
 	                "i", order_id);
 	for (size_t i = 0; rc == 0 && i < certs.nrows; i++)
-		if ((rc = issue_one(db, cfg, ca, &certs, i, subject, not_before, years, order_no, err)) == 0)
+		if ((rc = issue_one(db, cfg, ca, &certs, i, subject, not_before, years, order_no, later,
+		                    err)) == 0)
 			(*issued)++;
 	cr_res_release(&certs);
 	X509_NAME_free(subject);
 	if (rc != 0)
-		goto fail;
+		return rc;
 	if ((rc =
 	         cr_db_one(db, &o, err, "order",
 	                   "SELECT COUNT(*) FROM certificates WHERE order_id = ? AND status = 'awaiting_csr'",
 	                   "i", order_id)) != 0)
-		goto fail;
+		return rc;
 	left = cr_res_i64(&o, 0, 0);
 	cr_res_release(&o);
 	if (left == 0 || (*issued && strcmp(status, "paid") == 0)) {
@@ -179,10 +237,10 @@ cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca
 		                "UPDATE orders SET status = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
 		                "si", to, order_id);
 		if (rc == 0)
-			rc = cr_audit_s(db, NULL,
-			                strcmp(to, "completed") == 0 ? "order.completed" : "order.issuing",
-			                "order", order_no, json_pack("{s:s}", "status", status),
-			                json_pack("{s:s}", "status", to), err);
+			rc = later_add(later,
+			               strcmp(to, "completed") == 0 ? "order.completed" : "order.issuing",
+			               "order", order_no, json_pack("{s:s}", "status", status),
+			               json_pack("{s:s}", "status", to), err);
 	}
 	if (rc == 0 && *issued) {
 		snprintf(title, sizeof title, "订单 %s 的新证书已签发", order_no);
@@ -192,9 +250,56 @@ cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca
 		                          : "请在“证书服务”中下载并写入证书。",
 		                     link, err);
 	}
-	return cr_db_end(db, rc, err);
-fail:
-	cr_db_rollback(db);
+	return rc;
+}
+
+int
+cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, long long order_id,
+               int *issued, struct cr_err *err)
+{
+	int rc;
+
+	struct later later = {0};
+
+	*issued = 0;
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	rc = later_flush(db, &later, issue_locked(db, cfg, ca, order_id, &later, issued, err), err);
+	if ((rc = cr_db_end(db, rc, err)) != 0)
+		*issued = 0;
+	return rc;
+}
+
+int
+cr_issue_batch(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, int max_orders,
+               int *orders, int *issued, struct cr_err *err)
+{
+	struct cr_res res = {0};
+	struct later later = {0};
+	int rc, n;
+
+	*orders = *issued = 0;
+	if ((rc = cr_db_begin(db, err)) != 0)
+		return rc;
+	/*
+	 * Orders whose requests wait, oldest first; rows another run holds are
+	 * skipped, so that runs side by side take different orders.
+	 */
+	rc = cr_db_exec(db, &res, err,
+	                "SELECT o.id FROM orders o WHERE o.status IN ('paid', 'issuing') AND EXISTS (SELECT 1"
+	                " FROM certificates c WHERE c.order_id = o.id AND c.status = 'awaiting_csr'"
+	                " AND c.csr IS NOT NULL) ORDER BY o.id LIMIT ? FOR UPDATE SKIP LOCKED",
+	                "i", (long long)max_orders);
+	for (size_t i = 0; rc == 0 && i < res.nrows; i++) {
+		if ((rc = issue_locked(db, cfg, ca, cr_res_i64(&res, i, 0), &later, &n, err)) == 0) {
+			*issued += n;
+			(*orders)++;
+		}
+	}
+	cr_res_release(&res);
+	rc = later_flush(db, &later, rc, err);
+	if ((rc = cr_db_end(db, rc, err)) != 0)
+		*orders = *issued = 0;
 	return rc;
 }
 

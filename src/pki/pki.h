@@ -96,7 +96,20 @@ int cr_hsm_is_uri(const char *key);
 /* Issues what order_id can have now; *issued: how many. */
 int cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, long long order_id,
                    int *issued, struct cr_err *err);
-/* Queues the issue job of order_id (one at a time per order). */
+/*
+ * Issues, in one transaction, what up to max_orders paid orders whose
+ * requests wait can have now, oldest first (orders another run holds are
+ * skipped): many certificates a commit.  *orders: how many orders it took
+ * (0: none waits), *issued: certificates issued.  A crash before the commit
+ * issues nothing of the batch; the next run issues it again.
+ */
+int cr_issue_batch(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, int max_orders,
+                   int *orders, int *issued, struct cr_err *err);
+/*
+ * Queues an issue run (job issue_paid) for order_id's certificates: one run
+ * waits at a time, whatever pays or asks meanwhile (its dedup key holds only
+ * while it is queued), and it issues every paid order whose requests are in.
+ */
 int cr_issue_enqueue(struct cr_db *db, long long order_id, struct cr_err *err);
 /*
  * Withdraws the issue jobs of order_id that wait (the order was cancelled

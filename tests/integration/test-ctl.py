@@ -68,6 +68,15 @@ p2 = ctl("cert", "import", "--account", "我是测试企业", "--token", "second
 out2 = json.loads(p2.stdout.splitlines()[-1]) if p2.stdout else {}
 ok(p2.returncode == 0 and out2.get("id") == out.get("id") and out2.get("created") is False,
    "importing it again gives the same id", out2)
+# Every command that changes state is audited with the operator's system user.
+import pwd
+me = "certrenewctl:" + pwd.getpwuid(os.getuid()).pw_name
+uid = sql("SELECT id FROM users WHERE login = '%s'" % name)[0][0]
+rows = sql("SELECT action, actor FROM audit_log WHERE action NOT LIKE 'login.%%' AND ((object_type = 'user' AND object_id IN ('%s', '%s'))"
+           " OR (object_type = 'certificate' AND object_id = '%s')) ORDER BY id" % (uid, name, out.get("id")))
+ok([r[0] for r in rows] == ["user.create", "user.password_reset", "certificate.import"] and
+   all(r[1].startswith(me) for r in rows),
+   "user add, user passwd and cert import are audited as %s (an import of a known certificate is not)" % me, rows)
 p = ctl("cert", "import", "--account", "我是测试企业", d + "/ca.pem")
 ok(p.returncode == 1 and "CA certificate" in p.stderr, "a CA certificate is refused", p.stderr)
 with open(d + "/junk.pem", "w") as f:

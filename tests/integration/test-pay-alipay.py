@@ -87,9 +87,9 @@ ok(back.startswith(BASE + "/api/v1/pay/alipay/return?"), "paying returns the bro
 st, _, hd = cust.raw("GET", back[len(BASE):], headers={})
 ok(wait_for(lambda: state(o["order_no"])[0] == "paid", 15), "the notification marks the order 已付款", state(o["order_no"]))
 ok(state(o["order_no"])[1:] == (o["amount_fen"], 1), "booked once, for the whole amount", state(o["order_no"]))
-jobs = sql("SELECT COUNT(*) FROM jobs j JOIN orders o ON j.payload = CONCAT('{\"order_id\":', o.id, '}')"
-           " WHERE j.kind = 'issue_order' AND o.order_no = '%s'" % o["order_no"])
-ok(int(jobs[0][0]) >= 1, "the issue job is queued", jobs)
+jobs = sql("SELECT COUNT(*) FROM jobs j JOIN orders o ON o.order_no = '%s' WHERE j.kind = 'issue_paid'"
+           " AND (j.created_at >= o.paid_at - INTERVAL 1 SECOND OR j.status = 'queued')" % o["order_no"])
+ok(int(jobs[0][0]) >= 1, "an issue run is queued", jobs)
 row = sql("SELECT p.trade_no, p.payer, p.source, a.returned_at IS NOT NULL FROM online_payments p"
           " JOIN orders o ON o.id = p.order_id JOIN pay_attempts a ON a.order_id = o.id WHERE o.order_no = '%s'"
           % o["order_no"])[0]
