@@ -421,7 +421,7 @@ cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action
 	           *ip = actor && actor->ip ? actor->ip : "";
 	struct cr_db_arg *args = calloc(MANY_ROWS * AUDIT_FIELDS, sizeof *args);
 	char(*at)[32] = calloc(MANY_ROWS, sizeof *at), (*hash)[65] = calloc(MANY_ROWS + 1, sizeof *hash);
-	char *after[MANY_ROWS] = {NULL};
+	char *after[MANY_ROWS] = {NULL}, *before[MANY_ROWS] = {NULL};
 	struct cr_res res;
 	int rc, v = version();
 
@@ -449,9 +449,12 @@ cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action
 
 			now_text(at[i]);
 			free(after[i]);
+			free(before[i]);
 			after[i] = row->after ? json_dumps(row->after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+			before[i] =
+			    row->before ? json_dumps(row->before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 			if (row_hash(v, prev, at[i], aid, aname, action, object_type, row->object_id, ip,
-			             NULL, after[i], hash[i]) != 0) {
+			             before[i], after[i], hash[i]) != 0) {
 				rc = cr_err_set(err, CR_ENOMEM, "audit: out of memory");
 				break;
 			}
@@ -462,7 +465,8 @@ cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action
 			a[4] = (struct cr_db_arg){'s', 0, object_type};
 			a[5] = (struct cr_db_arg){'s', 0, row->object_id};
 			a[6] = (struct cr_db_arg){'s', 0, ip};
-			a[7] = (struct cr_db_arg){'n', 0, NULL};
+			a[7] = before[i] ? (struct cr_db_arg){'s', 0, before[i]}
+			                 : (struct cr_db_arg){'n', 0, NULL};
 			a[8] = (struct cr_db_arg){'s', 0, after[i]};
 			a[9] = (struct cr_db_arg){'s', 0, prev};
 			a[10] = (struct cr_db_arg){'s', 0, hash[i]};
@@ -485,11 +489,14 @@ cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action
 		               "is", last, hash[MANY_ROWS]);
 	}
 out:
-	for (size_t i = 0; i < MANY_ROWS; i++)
+	for (size_t i = 0; i < MANY_ROWS; i++) {
 		free(after[i]);
+		free(before[i]);
+	}
 	for (size_t i = 0; i < n; i++) {
 		json_decref(rows[i].after);
-		rows[i].after = NULL;
+		json_decref(rows[i].before);
+		rows[i].after = rows[i].before = NULL;
 	}
 	free(args);
 	free(at);

@@ -34,16 +34,17 @@ int cr_audit(struct cr_db *db, const struct cr_actor *actor, const char *action,
 /* As cr_audit with a textual object id (an account name, an order number). */
 int cr_audit_s(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
                const char *object_id, json_t *before, json_t *after, struct cr_err *err);
-/* One row of cr_audit_many: the object's id and its state after (a reference taken, or NULL). */
+/* One row of cr_audit_many: the object's id and its state after and before (references taken, or NULL). */
 struct cr_audit_row {
 	const char *object_id;
 	json_t *after;
+	json_t *before;
 };
 /*
  * Appends n rows of one action by one actor inside the caller's
  * transaction (which it needs: the head stays locked until its commit),
  * locking the head once and inserting many rows a statement: the audit of
- * a batch (a statement's credits).  The rows' after references are taken.
+ * a batch (a statement's credits).  The rows' references are taken.
  */
 int cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
                   struct cr_audit_row *rows, size_t n, struct cr_err *err);

@@ -183,24 +183,25 @@ issue_paid(struct cr_jobctx *ctx, struct cr_err *err)
 
 	if ((ca = issuing_ca(ctx->cfg, err)) == NULL)
 		return err->code;
+	/*
+	 * More than a batch waits (one statement paid many orders): helpers are
+	 * queued for the other slots, of this daemon and the others, which take
+	 * other orders (SKIP LOCKED), so that signing uses every core.
+	 */
+	if ((rc = cr_issue_waiting(ctx->db, ISSUE_BATCH + 1, &orders, err)) != 0)
+		return rc;
+	for (long long h = 1; orders > ISSUE_BATCH && rc == 0 && h < ctx->cfg->jobs_workers; h++) {
+		char key[40];
+
+		snprintf(key, sizeof key, "q:issue_paid:helper%lld", h);
+		rc = cr_job_enqueue(ctx->db, "issue_paid", "{}", key, 0, NULL, err);
+	}
 	do {
-		if ((rc = cr_jobctx_alive(ctx, 0, err)) != 0 ||
+		if (rc != 0 || (rc = cr_jobctx_alive(ctx, 0, err)) != 0 ||
 		    (rc = cr_issue_batch(ctx->db, ctx->cfg, ca, ISSUE_BATCH, &orders, &issued, err)) != 0)
 			break;
-		/*
-		 * More than a batch waits (one statement paid many orders): helpers are
-		 * queued for the other slots, of this daemon and the others, which take
-		 * other orders (SKIP LOCKED); signing and the database then use every core.
-		 */
-		if (total == 0 && orders == ISSUE_BATCH)
-			for (long long h = 1; rc == 0 && h < ctx->cfg->jobs_workers; h++) {
-				char key[40];
-
-				snprintf(key, sizeof key, "q:issue_paid:helper%lld", h);
-				rc = cr_job_enqueue(ctx->db, "issue_paid", "{}", key, 0, NULL, err);
-			}
 		total += issued;
-	} while (rc == 0 && orders > 0);
+	} while (orders > 0);
 	if (total)
 		cr_info("issue: %d certificate(s) issued", total);
 	return rc;

@@ -109,21 +109,40 @@ later_add(struct later *l, const char *action, const char *type, const char *id,
 	return 0;
 }
 
-/* Appends the rows (rc 0), or drops them; the list is empty after. */
+/*
+ * Appends the rows (rc 0), or drops them; the list is empty after.  Rows of
+ * one action and kind of object go in one cr_audit_many (many rows a
+ * statement), in the order they were added.
+ */
 static int
 later_flush(struct cr_db *db, struct later *l, int rc, struct cr_err *err)
 {
 	struct cr_actor sys = {0, "system", ""};
+	struct cr_audit_row *rows = l->n ? calloc(l->n, sizeof *rows) : NULL;
+	size_t i = 0;
 
-	for (size_t i = 0; i < l->n; i++) {
-		if (rc == 0)
-			rc = cr_audit_s(db, &sys, l->row[i].action, l->row[i].type, l->row[i].id,
-			                l->row[i].before, l->row[i].after, err);
-		else {
-			json_decref(l->row[i].before);
-			json_decref(l->row[i].after);
+	if (l->n && rows == NULL && rc == 0)
+		rc = cr_err_set(err, CR_ENOMEM, "issue: out of memory");
+	while (i < l->n) {
+		size_t k = 0;
+
+		while (i + k < l->n && strcmp(l->row[i + k].action, l->row[i].action) == 0 &&
+		       strcmp(l->row[i + k].type, l->row[i].type) == 0)
+			k++;
+		if (rc == 0) {
+			for (size_t j = 0; j < k; j++)
+				rows[j] = (struct cr_audit_row){l->row[i + j].id, l->row[i + j].after,
+				                                l->row[i + j].before};
+			rc = cr_audit_many(db, &sys, l->row[i].action, l->row[i].type, rows, k, err);
+		} else {
+			for (size_t j = 0; j < k; j++) {
+				json_decref(l->row[i + j].before);
+				json_decref(l->row[i + j].after);
+			}
 		}
+		i += k;
 	}
+	free(rows);
 	free(l->row);
 	memset(l, 0, sizeof *l);
 	return rc;
@@ -267,6 +286,25 @@ cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca
 	rc = later_flush(db, &later, issue_locked(db, cfg, ca, order_id, &later, issued, err), err);
 	if ((rc = cr_db_end(db, rc, err)) != 0)
 		*issued = 0;
+	return rc;
+}
+
+int
+cr_issue_waiting(struct cr_db *db, int max, int *n, struct cr_err *err)
+{
+	struct cr_res res;
+	int rc =
+	    cr_db_exec(db, &res, err,
+	               "SELECT COUNT(*) FROM (SELECT o.id FROM orders o WHERE o.status IN ('paid', 'issuing')"
+	               " AND EXISTS (SELECT 1 FROM certificates c WHERE c.order_id = o.id"
+	               " AND c.status = 'awaiting_csr' AND c.csr IS NOT NULL) LIMIT ?) x",
+	               "i", (long long)max);
+
+	*n = 0;
+	if (rc == 0) {
+		*n = (int)cr_res_i64(&res, 0, 0);
+		cr_res_release(&res);
+	}
 	return rc;
 }
 

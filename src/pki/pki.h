@@ -105,6 +105,8 @@ int cr_issue_order(struct cr_db *db, const struct cr_config *cfg, const struct c
  */
 int cr_issue_batch(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, int max_orders,
                    int *orders, int *issued, struct cr_err *err);
+/* How many paid orders wait for issuing, counted up to max. */
+int cr_issue_waiting(struct cr_db *db, int max, int *n, struct cr_err *err);
 /*
  * Queues an issue run (job issue_paid) for order_id's certificates: one run
  * waits at a time, whatever pays or asks meanwhile (its dedup key holds only
