@@ -133,7 +133,7 @@ static const struct opt opts[] = {
 
     {"jobs", "workers", OPT_INT, O(jobs_workers), "4", 1, 128, NULL, 0, NULL},
     {"jobs", "max_attempts", OPT_INT, O(jobs_max_attempts), "5", 1, 100, NULL, 0, NULL},
-    {"jobs", "lease", OPT_INT, O(jobs_lease), "60", 5, 86400, NULL, 0, NULL},
+    {"jobs", "lease", OPT_INT, O(jobs_lease), "45", 5, 86400, NULL, 0, NULL},
     {"jobs", "poll_ms", OPT_INT, O(jobs_poll_ms), "1000", 10, 60000, NULL, 0, NULL},
     {"jobs", "stop_grace", OPT_INT, O(jobs_stop_grace), "30", 1, 3600, NULL, 0, NULL},
     {"jobs", "wake", OPT_STR, O(jobs_wake), "127.0.0.1:7207", 0, 0, NULL, 0, check_wake},

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bank/bank.h"
 #include "ctl/ctl.h"
 #include "db.h"
 #include "startup.h"
@@ -45,6 +46,7 @@ main(int argc, char **argv)
 {
 	const char *conf = cr_startup_default_conf();
 	struct cr_config *cfg;
+	struct cr_err err;
 	int i = 1, rc;
 
 	cr_startup_fds();
@@ -63,6 +65,10 @@ main(int argc, char **argv)
 		if (strcmp(argv[i], commands[k].name) != 0)
 			continue;
 		cfg = cr_startup_config("certrenewctl", conf);
+		if (cr_bank_config_check(cfg, &err) != 0) {
+			fprintf(stderr, "certrenewctl: %s\n", err.msg);
+			return 1;
+		}
 		cr_db_global_init();
 		rc = commands[k].run(cfg, argc - i, argv + i);
 		cr_config_free(cfg);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "bank/bank.h"
 #include "daemon/daemon.h"
 #include "db.h"
 #include "log.h"
@@ -20,6 +21,7 @@ main(int argc, char **argv)
 {
 	const char *conf = cr_startup_default_conf(), *pidfile = NULL;
 	struct cr_config *cfg;
+	struct cr_err err;
 	int ch, rc;
 
 	cr_startup_fds();
@@ -34,6 +36,10 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	cfg = cr_startup_config("certrenewd", conf);
+	if (cr_bank_config_check(cfg, &err) != 0) {
+		fprintf(stderr, "certrenewd: %s\n", err.msg);
+		return 1;
+	}
 	if (pidfile == NULL)
 		pidfile = cfg->daemon_pid_file;
 	cr_db_global_init();

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bank/bank.h"
 #include "db.h"
 #include "fcgi/metrics.h"
 #include "fcgi/prefork.h"
@@ -26,6 +27,7 @@ main(int argc, char **argv)
 {
 	const char *conf = cr_startup_default_conf();
 	struct cr_config *cfg;
+	struct cr_err err;
 	struct cr_metrics *m;
 	int fd, ch, rc;
 
@@ -39,6 +41,10 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	cfg = cr_startup_config("certrenew-fcgi", conf);
+	if (cr_bank_config_check(cfg, &err) != 0) {
+		fprintf(stderr, "certrenew-fcgi: %s\n", err.msg);
+		return 1;
+	}
 	cr_db_global_init();
 	if ((m = cr_metrics_new(cr_route_count())) == NULL) {
 		cr_error("metrics: cannot map shared memory");

@@ -208,4 +208,11 @@ int cr_credits_daily(struct cr_db *db, const char *from, const char *to, json_t 
 int cr_credits_daily_csv(struct cr_db *db, const char *from, const char *to, char **csv, size_t *len,
                          struct cr_err *err);
 
+/*
+ * The bank's part of the configuration, checked when it is read (every
+ * program's start, a reload): bank.export_labels.  CR_EINVAL naming the
+ * option and what is wrong.
+ */
+int cr_bank_config_check(const struct cr_config *cfg, struct cr_err *err);
+
 #endif

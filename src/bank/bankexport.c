@@ -217,22 +217,19 @@ label_of(const char *in, char *out, size_t outlen)
 	}
 }
 
-/* Labels added by configuration (bank.export_labels), parsed for one reading. */
-#define EXTRA_MAX 32
+/* The roles a configured label may name (bank.export_labels), as enum role counts them. */
 static const char *role_names[] = {"",     "date",    "time",   "credit", "debit",    "amount", "direction",
                                    "name", "account", "remark", "txid",   "currency", "balance"};
-static __thread struct {
-	int n;
-	enum role role[EXTRA_MAX];
-	char label[EXTRA_MAX][64];
-} extra;
 
 int
-cr_export_labels(const char *spec, struct cr_err *err)
+cr_export_labels_parse(const char *spec, struct cr_export_labels *out, struct cr_err *err)
 {
 	char buf[2048], *save = NULL, *item;
 
-	extra.n = 0;
+	memset(out, 0, sizeof *out);
+	if (spec && strlen(spec) >= sizeof buf)
+		return cr_err_set(err, CR_EINVAL, "bank.export_labels: longer than %zu characters",
+		                  sizeof buf - 1);
 	snprintf(buf, sizeof buf, "%s", spec ? spec : "");
 	for (item = strtok_r(buf, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
 		char *colon = strchr(item, ':'), *save2 = NULL, *l;
@@ -240,6 +237,8 @@ cr_export_labels(const char *spec, struct cr_err *err)
 
 		while (*item == ' ')
 			item++;
+		if (*item == '\0')
+			continue;
 		if (colon == NULL)
 			return cr_err_set(err, CR_EINVAL, "bank.export_labels: '%s' is not role:label,label",
 			                  item);
@@ -253,27 +252,32 @@ cr_export_labels(const char *spec, struct cr_err *err)
 			    "bank.export_labels: unknown role '%s' (date, time, credit, debit, "
 			    "amount, direction, name, account, remark, txid, currency, balance)",
 			    item);
+		if (colon[1 + strspn(colon + 1, " ,")] == '\0')
+			return cr_err_set(err, CR_EINVAL, "bank.export_labels: role '%s' names no label", item);
 		for (l = strtok_r(colon + 1, ",", &save2); l; l = strtok_r(NULL, ",", &save2)) {
-			if (extra.n == EXTRA_MAX)
+			if (out->n == CR_EXPORT_LABELS_MAX)
 				return cr_err_set(err, CR_EINVAL, "bank.export_labels: more than %d labels",
-				                  EXTRA_MAX);
-			extra.role[extra.n] = r;
-			label_of(l, extra.label[extra.n], sizeof extra.label[extra.n]);
-			extra.n++;
+				                  CR_EXPORT_LABELS_MAX);
+			out->role[out->n] = (int)r;
+			label_of(l, out->label[out->n], sizeof out->label[out->n]);
+			if (out->label[out->n][0] == '\0')
+				return cr_err_set(err, CR_EINVAL,
+				                  "bank.export_labels: an empty label for role '%s'", item);
+			out->n++;
 		}
 	}
 	return 0;
 }
 
 static enum role
-role_of(const char *cell)
+role_of(const char *cell, const struct cr_export_labels *extra)
 {
 	char l[128];
 
 	label_of(cell, l, sizeof l);
-	for (int i = 0; i < extra.n; i++)
-		if (strcmp(l, extra.label[i]) == 0)
-			return extra.role[i];
+	for (int i = 0; extra && i < extra->n; i++)
+		if (strcmp(l, extra->label[i]) == 0)
+			return (enum role)extra->role[i];
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
 		if (strcmp(l, labels[i].label) == 0)
 			return labels[i].role;
@@ -282,7 +286,7 @@ role_of(const char *cell)
 
 /* Recognises row as the header; the number of known labels (layout filled) or 0. */
 static int
-recognise(char **f, int n, struct layout *L)
+recognise(char **f, int n, const struct cr_export_labels *extra, struct layout *L)
 {
 	int known = 0;
 
@@ -290,7 +294,7 @@ recognise(char **f, int n, struct layout *L)
 		L->col[r] = -1;
 	L->nremark = 0;
 	for (int i = 0; i < n; i++) {
-		enum role r = role_of(f[i]);
+		enum role r = role_of(f[i], extra);
 
 		if (r == R_NONE)
 			continue;
@@ -522,8 +526,8 @@ first_rows(struct cr_rows *t, char *out, size_t outlen, struct cr_err *err)
 
 /* Finds the delimiter and the header row; 0 with L filled, or a refusal. */
 static int
-find_header(struct cr_rows *t, const char *default_account, struct layout *L, char *account, size_t alen,
-            struct cr_err *err)
+find_header(struct cr_rows *t, const char *default_account, const struct cr_export_labels *extra,
+            struct layout *L, char *account, size_t alen, struct cr_err *err)
 {
 	static const char delims[] = {',', '\t', '|', ';'};
 	char found[300], **f;
@@ -537,7 +541,7 @@ find_header(struct cr_rows *t, const char *default_account, struct layout *L, ch
 			return rc;
 		for (int row = 0; row < HEADER_SEARCH && (rc = t->next(t->ctx, &f, &n, &line, err)) == 1;
 		     row++) {
-			int known = recognise(f, n, L);
+			int known = recognise(f, n, extra, L);
 
 			if (known >= 2 && L->col[R_DATE] >= 0 &&
 			    (L->col[R_CREDIT] >= 0 || L->col[R_AMOUNT] >= 0)) {
@@ -651,8 +655,8 @@ running_end(const struct running *r, const char *account, struct cr_statement_in
 }
 
 int
-cr_export_read_rows(struct cr_rows *t, const char *own, cr_txn_fn fn, void *arg,
-                    struct cr_statement_info *info, struct cr_err *err)
+cr_export_read_rows(struct cr_rows *t, const char *own, const struct cr_export_labels *extra, cr_txn_fn fn,
+                    void *arg, struct cr_statement_info *info, struct cr_err *err)
 {
 	struct cr_statement_info dummy;
 	struct cr_txn *c = NULL;
@@ -665,7 +669,7 @@ cr_export_read_rows(struct cr_rows *t, const char *own, cr_txn_fn fn, void *arg,
 	if (info == NULL)
 		info = &dummy;
 	memset(info, 0, sizeof *info);
-	if ((rc = find_header(t, own, &L, account, sizeof account, err)) != 0)
+	if ((rc = find_header(t, own, extra, &L, account, sizeof account, err)) != 0)
 		return rc;
 	snprintf(info->kind, sizeof info->kind, "%s/%s",
 	         !t->delimited     ? t->format
@@ -784,17 +788,18 @@ table_rows(struct cr_table *t)
 }
 
 int
-cr_export_read_table(struct cr_table *t, const char *own, cr_txn_fn fn, void *arg,
-                     struct cr_statement_info *info, struct cr_err *err)
+cr_export_read_table(struct cr_table *t, const char *own, const struct cr_export_labels *extra, cr_txn_fn fn,
+                     void *arg, struct cr_statement_info *info, struct cr_err *err)
 {
 	struct cr_rows rows = table_rows(t);
 
-	return cr_export_read_rows(&rows, own, fn, arg, info, err);
+	return cr_export_read_rows(&rows, own, extra, fn, arg, info, err);
 }
 
 int
-cr_export_read(const char *path, enum cr_stmt_format fmt, const char *own_account, cr_txn_fn fn, void *arg,
-               struct cr_statement_info *info, struct cr_err *err)
+cr_export_read(const char *path, enum cr_stmt_format fmt, const char *own_account,
+               const struct cr_export_labels *extra, cr_txn_fn fn, void *arg, struct cr_statement_info *info,
+               struct cr_err *err)
 {
 	struct cr_xls *xls = NULL;
 	struct cr_xlsx *xlsx = NULL;
@@ -823,7 +828,7 @@ cr_export_read(const char *path, enum cr_stmt_format fmt, const char *own_accoun
 	}
 	if (rc != 0)
 		return rc;
-	rc = cr_export_read_rows(&rows, own_account, fn, arg, info, err);
+	rc = cr_export_read_rows(&rows, own_account, extra, fn, arg, info, err);
 	cr_xls_close(xls);
 	cr_xlsx_close(xlsx);
 	cr_html_close(html);

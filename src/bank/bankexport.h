@@ -24,18 +24,27 @@
 /*
  * Labels beyond the built-in synonyms, from bank.export_labels:
  * "role:label,label;role:label" with roles date, time, credit, debit,
- * amount, direction, name, account, remark, txid, currency; for the
- * readings that follow in this thread.  CR_EINVAL for a malformed spec.
+ * amount, direction, name, account, remark, txid, currency, balance.
+ * Parsed at start (cr_bank_config_check) and for each reading, and passed
+ * to the readers explicitly (NULL: none).
  */
-int cr_export_labels(const char *spec, struct cr_err *err);
+#define CR_EXPORT_LABELS_MAX 32
+struct cr_export_labels {
+	int n;
+	int role[CR_EXPORT_LABELS_MAX];
+	char label[CR_EXPORT_LABELS_MAX][64];
+};
+/* Parses spec into out; CR_EINVAL naming what is wrong (an unknown role, a malformed item). */
+int cr_export_labels_parse(const char *spec, struct cr_export_labels *out, struct cr_err *err);
 /* Reads path, an export of format fmt (format.h), calling fn per transaction; as cr_camt_read. */
-int cr_export_read(const char *path, enum cr_stmt_format fmt, const char *own_account, cr_txn_fn fn,
-                   void *arg, struct cr_statement_info *info, struct cr_err *err);
+int cr_export_read(const char *path, enum cr_stmt_format fmt, const char *own_account,
+                   const struct cr_export_labels *extra, cr_txn_fn fn, void *arg,
+                   struct cr_statement_info *info, struct cr_err *err);
 /* The same over rows of any source. */
-int cr_export_read_rows(struct cr_rows *rows, const char *own_account, cr_txn_fn fn, void *arg,
-                        struct cr_statement_info *info, struct cr_err *err);
+int cr_export_read_rows(struct cr_rows *rows, const char *own_account, const struct cr_export_labels *extra,
+                        cr_txn_fn fn, void *arg, struct cr_statement_info *info, struct cr_err *err);
 /* The same over an opened table (tests, fuzzing). */
-int cr_export_read_table(struct cr_table *t, const char *own_account, cr_txn_fn fn, void *arg,
-                         struct cr_statement_info *info, struct cr_err *err);
+int cr_export_read_table(struct cr_table *t, const char *own_account, const struct cr_export_labels *extra,
+                         cr_txn_fn fn, void *arg, struct cr_statement_info *info, struct cr_err *err);
 
 #endif

@@ -56,8 +56,9 @@ cr_stmt_format_file(const char *path, enum cr_stmt_format *fmt, struct cr_err *e
 }
 
 int
-cr_statement_read(const char *path, const char *own_account, cr_txn_fn fn, void *arg,
-                  struct cr_statement_info *info, enum cr_stmt_format *fmt, struct cr_err *err)
+cr_statement_read(const char *path, const char *own_account, const struct cr_export_labels *labels,
+                  cr_txn_fn fn, void *arg, struct cr_statement_info *info, enum cr_stmt_format *fmt,
+                  struct cr_err *err)
 {
 	enum cr_stmt_format f;
 	int rc;
@@ -68,5 +69,5 @@ cr_statement_read(const char *path, const char *own_account, cr_txn_fn fn, void 
 		*fmt = f;
 	if (f == CR_STMT_CAMT)
 		return cr_camt_read(path, fn, arg, info, err);
-	return cr_export_read(path, f, own_account, fn, arg, info, err);
+	return cr_export_read(path, f, own_account, labels, fn, arg, info, err);
 }

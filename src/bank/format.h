@@ -33,9 +33,12 @@ void cr_stmt_keep_name(const char *sha, enum cr_stmt_format fmt, char out[72]);
  * Reads the statement at path, calling fn for every transaction in file
  * order (as cr_camt_read): its format judged from its first bytes, then
  * read by that format's reader (own_account: the agency's account for an
- * export that does not name it).  *fmt (may be NULL) receives the format.
+ * export that does not name it; labels: the configured export labels, or
+ * NULL).  *fmt (may be NULL) receives the format.
  */
-int cr_statement_read(const char *path, const char *own_account, cr_txn_fn fn, void *arg,
-                      struct cr_statement_info *info, enum cr_stmt_format *fmt, struct cr_err *err);
+struct cr_export_labels;
+int cr_statement_read(const char *path, const char *own_account, const struct cr_export_labels *labels,
+                      cr_txn_fn fn, void *arg, struct cr_statement_info *info, enum cr_stmt_format *fmt,
+                      struct cr_err *err);
 
 #endif

@@ -333,12 +333,22 @@ static int
 read_statement(const struct cr_config *cfg, const char *path, cr_txn_fn fn, void *arg,
                struct cr_statement_info *info, struct cr_err *err)
 {
+	struct cr_export_labels labels;
 	struct cr_err why_labels;
 
-	if (cr_export_labels(cfg->bank_export_labels, &why_labels) != 0)
+	/* Checked when the configuration was read (cr_bank_config_check): this cannot fail but for memory. */
+	if (cr_export_labels_parse(cfg->bank_export_labels, &labels, &why_labels) != 0)
 		return cr_err_user(err, CR_EINVAL, NULL, "配置项 bank.export_labels 有误：%s",
 		                   why_labels.msg);
-	return cr_statement_read(path, cfg->bank_account, fn, arg, info, NULL, err);
+	return cr_statement_read(path, cfg->bank_account, &labels, fn, arg, info, NULL, err);
+}
+
+int
+cr_bank_config_check(const struct cr_config *cfg, struct cr_err *err)
+{
+	struct cr_export_labels labels;
+
+	return cr_export_labels_parse(cfg->bank_export_labels, &labels, err);
 }
 
 /* The balances the file states, for the checks that it adds up and continues the last (statement_json). */

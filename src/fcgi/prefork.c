@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bank/bank.h"
 #include "jobs.h"
 #include "log.h"
 #include "prefork.h"
@@ -186,6 +187,11 @@ reload(struct master *mm)
 	if (cr_config_load(next, (*mm->cfg)->path, &err) != 0) {
 		cr_error("reload: %s; keeping the running configuration", err.msg);
 		free(next);
+		return;
+	}
+	if (cr_bank_config_check(next, &err) != 0) {
+		cr_error("reload: %s; keeping the running configuration", err.msg);
+		cr_config_free(next);
 		return;
 	}
 	if (strcmp(next->web_socket, (*mm->cfg)->web_socket) != 0)

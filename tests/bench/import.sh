@@ -53,7 +53,7 @@ cat >"$tmp/read.c" <<'C'
 static int count(const struct cr_txn *c, void *arg) { (void)c; ++*(long *)arg; return 0; }
 int main(int argc, char **argv) {
 	long n = 0; struct cr_err e; (void)argc;
-	int rc = cr_statement_read(argv[1], "6228480012345678901", count, &n, NULL, NULL, &e);
+	int rc = cr_statement_read(argv[1], "6228480012345678901", NULL, count, &n, NULL, NULL, &e);
 	return rc ? 1 : !printf("%ld\n", n);
 }
 C

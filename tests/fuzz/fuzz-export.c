@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (cr_html_open_memory(data, size, &h, &err) != 0)
 			return 0;
 		cr_html_rows(h, &rows);
-		cr_export_read_rows(&rows, "6228480012345678901", check, NULL, &info, &err);
+		cr_export_read_rows(&rows, "6228480012345678901", NULL, check, NULL, &info, &err);
 		cr_html_close(h);
 		return 0;
 	}

@@ -105,6 +105,15 @@ ok(p.returncode == 1 and "missing.conf" in p.stderr, "certrenew-fcgi names a mis
 p = ctl("config")
 ok(p.returncode == 0 and "password = ********" in p.stdout and conf_value("db", "password") not in p.stdout,
    "config prints the configuration with the password masked")
+# A bad bank.export_labels is refused when the configuration is read, naming it, not in the middle of an import.
+bad = os.path.join(tempfile.mkdtemp(prefix="cr-conf-"), "bad.conf")
+open(bad, "w", encoding="utf-8").write(open(CONF, encoding="utf-8").read() + "\n[bank]\nexport_labels = when:入账时间\n")
+p = ctl("jobs", conf=bad)
+ok(p.returncode == 1 and "bank.export_labels" in p.stderr and "unknown role 'when'" in p.stderr,
+   "a bad bank.export_labels stops certrenewctl at start, naming the option", p.stderr)
+daemon = subprocess.run([os.path.join(BUILD, "certrenewd"), "-c", bad, "-p", bad + ".pid"], capture_output=True,
+                        text=True, timeout=20)
+ok(daemon.returncode == 1 and "bank.export_labels" in daemon.stderr, "and certrenewd", daemon.stderr)
 p = ctl("jobs", "add", "no-such-kind")
 ok(p.returncode == 2 and "unknown job kind" in p.stderr, "jobs add refuses an unknown kind", p.stderr)
 done()

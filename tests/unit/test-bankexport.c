@@ -41,7 +41,7 @@ read_export(const char *name, struct seen *s, struct cr_statement_info *info, st
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	memset(s, 0, sizeof *s);
 	memset(info, 0, sizeof *info);
-	return cr_statement_read(path, OWN, keep, s, info, NULL, err);
+	return cr_statement_read(path, OWN, NULL, keep, s, info, NULL, err);
 }
 
 static void
@@ -209,7 +209,7 @@ web_pages(void)
 		fputs("</table></body></html>", f);
 		fclose(f);
 		memset(&s, 0, sizeof s);
-		rc = cr_statement_read(path, OWN, keep, &s, &info, NULL, &err);
+		rc = cr_statement_read(path, OWN, NULL, keep, &s, &info, NULL, &err);
 		ok(rc == 0 ? s.n == 4001 : rc == CR_EINVAL && strstr(err.user, "网页"),
 		   "bytes that are not %s in a page: all of it read or the whole refused (%d rows, %s)",
 		   cs ? "GBK" : "UTF-8", s.n, rc ? err.user : "");
@@ -233,7 +233,7 @@ web_pages(void)
 		   "a page held in memory opens");
 		cr_html_rows(h, &rows);
 		memset(&s, 0, sizeof s);
-		ok(cr_export_read_rows(&rows, OWN, keep, &s, &info, &err) == CR_EINVAL &&
+		ok(cr_export_read_rows(&rows, OWN, NULL, keep, &s, &info, &err) == CR_EINVAL &&
 		       strstr(err.user, "过长") && s.n == 0,
 		   "a cell of two megabytes is refused (%s)", err.user);
 		cr_html_close(h);
@@ -299,27 +299,36 @@ static void
 taught_labels(void)
 {
 	static const char csv[] = "入账时间,收款额,客户附言\n2026-11-25,200.00,订单00000131\n";
+	struct cr_export_labels labels;
 	struct cr_statement_info info;
 	struct cr_table *t = NULL;
 	struct cr_err err = {0};
 	struct seen s = {0};
 
 	ok(cr_table_open_memory(csv, sizeof csv - 1, &t, &err) == 0 &&
-	       cr_export_read_table(t, OWN, keep, &s, &info, &err) == CR_EINVAL,
+	       cr_export_read_table(t, OWN, NULL, keep, &s, &info, &err) == CR_EINVAL,
 	   "a bank's labels not known yet: refused");
 	cr_table_close(t);
-	ok(cr_export_labels("date:入账时间;credit:收款额;remark:客户附言", &err) == 0,
+	ok(cr_export_labels_parse("date:入账时间;credit:收款额;remark:客户附言", &labels, &err) == 0 &&
+	       labels.n == 3,
 	   "taught by configuration");
 	memset(&s, 0, sizeof s);
 	ok(cr_table_open_memory(csv, sizeof csv - 1, &t, &err) == 0 &&
-	       cr_export_read_table(t, OWN, keep, &s, &info, &err) == 0 && s.n == 1 && s.credits == 1 &&
-	       strstr(s.c[0].text, "00000131"),
-	   "then read");
+	       cr_export_read_table(t, OWN, &labels, keep, &s, &info, &err) == 0 && s.n == 1 &&
+	       s.credits == 1 && strstr(s.c[0].text, "00000131"),
+	   "then read, the labels passed to the reader");
 	cr_table_close(t);
-	ok(cr_export_labels("when:入账时间", &err) == CR_EINVAL && strstr(err.msg, "unknown role"),
+	memset(&s, 0, sizeof s);
+	ok(cr_table_open_memory(csv, sizeof csv - 1, &t, &err) == 0 &&
+	       cr_export_read_table(t, OWN, NULL, keep, &s, &info, &err) == CR_EINVAL,
+	   "a reading without them does not know them (nothing is left behind in the thread)");
+	cr_table_close(t);
+	ok(cr_export_labels_parse("when:入账时间", &labels, &err) == CR_EINVAL &&
+	       strstr(err.msg, "unknown role"),
 	   "an unknown role is refused");
-	ok(cr_export_labels("date", &err) == CR_EINVAL, "a malformed spec is refused");
-	cr_export_labels("", &err);
+	ok(cr_export_labels_parse("date", &labels, &err) == CR_EINVAL, "a malformed spec is refused");
+	ok(cr_export_labels_parse("date:", &labels, &err) == CR_EINVAL, "a role without a label is refused");
+	ok(cr_export_labels_parse("", &labels, &err) == 0 && labels.n == 0, "none is fine");
 }
 
 static void
@@ -334,13 +343,13 @@ memory_cases(void)
 	struct seen s = {0};
 
 	ok(cr_table_open_memory(quoted, sizeof quoted - 1, &t, &err) == 0 &&
-	       cr_export_read_table(t, OWN, keep, &s, &info, &err) == 0 && s.n == 1 &&
+	       cr_export_read_table(t, OWN, NULL, keep, &s, &info, &err) == 0 && s.n == 1 &&
 	       s.c[0].amount_fen == 100000 && strstr(s.c[0].text, "第二行"),
 	   "a line break inside a quoted remark");
 	cr_table_close(t);
 	memset(&s, 0, sizeof s);
 	ok(cr_table_open_memory(bare_cr, sizeof bare_cr - 1, &t, &err) == 0 &&
-	       cr_export_read_table(t, OWN, keep, &s, &info, &err) == 0 && s.n == 1,
+	       cr_export_read_table(t, OWN, NULL, keep, &s, &info, &err) == 0 && s.n == 1,
 	   "old Mac line ends (CR alone)");
 	cr_table_close(t);
 	{
@@ -351,7 +360,7 @@ memory_cases(void)
 		big[len] = '\0';
 		memset(&s, 0, sizeof s);
 		ok(big && cr_table_open_memory(big, len, &t, &err) == 0 &&
-		       cr_export_read_table(t, OWN, keep, &s, &info, &err) == CR_EINVAL &&
+		       cr_export_read_table(t, OWN, NULL, keep, &s, &info, &err) == CR_EINVAL &&
 		       strstr(err.user, "过长"),
 		   "a row over the bound is refused");
 		cr_table_close(t);
@@ -407,7 +416,7 @@ ten_million(void)
 		return;
 	}
 	before = max_rss_kib();
-	rc = cr_statement_read(path, OWN, count, n, &info, NULL, &err);
+	rc = cr_statement_read(path, OWN, NULL, count, n, &info, NULL, &err);
 	after = max_rss_kib();
 	unlink(path);
 	ok(rc == 0 && n[0] == 10000000 && n[1] == 10000000,
@@ -427,7 +436,7 @@ read_memory(const char *doc, size_t len, struct seen *s, struct cr_statement_inf
 	memset(info, 0, sizeof *info);
 	if (cr_table_open_memory(doc, len, &t, err) != 0)
 		return 0;
-	rc = cr_export_read_table(t, OWN, keep, s, info, err);
+	rc = cr_export_read_table(t, OWN, NULL, keep, s, info, err);
 	cr_table_close(t);
 	return rc == 0;
 }
