@@ -253,7 +253,8 @@ cr_export_labels_parse(const char *spec, struct cr_export_labels *out, struct cr
 			    "amount, direction, name, account, remark, txid, currency, balance)",
 			    item);
 		if (colon[1 + strspn(colon + 1, " ,")] == '\0')
-			return cr_err_set(err, CR_EINVAL, "bank.export_labels: role '%s' names no label", item);
+			return cr_err_set(err, CR_EINVAL, "bank.export_labels: role '%s' names no label",
+			                  item);
 		for (l = strtok_r(colon + 1, ",", &save2); l; l = strtok_r(NULL, ",", &save2)) {
 			if (out->n == CR_EXPORT_LABELS_MAX)
 				return cr_err_set(err, CR_EINVAL, "bank.export_labels: more than %d labels",
