@@ -46,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (cr_table_open_memory(data, size, &t, &err) != 0)
 		return 0;
-	cr_export_read_table(t, "6228480012345678901", check, NULL, &info, &err);
+	cr_export_read_table(t, "6228480012345678901", NULL, check, NULL, &info, &err);
 	cr_table_close(t);
 	return 0;
 }
