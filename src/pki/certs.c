@@ -77,7 +77,9 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 	    db, &res, err,
 	    "SELECT c.id, c.serial, c.subject, DATE_FORMAT(c.not_before, '%Y-%m-%dT%H:%i:%SZ'),"
 	    " DATE_FORMAT(c.not_after, '%Y-%m-%dT%H:%i:%SZ'), c.token, c.trading_centre_id, c.status,"
-	    " c.renews_id, c.not_after, a.id, t.name, a.status, o.order_no"
+	    " c.renews_id, c.not_after, a.id, t.name, a.status, o.order_no,"
+	    " (SELECT MIN(n.id) FROM certificates n WHERE n.renews_id = c.id"
+	    "  AND n.status IN ('issued', 'installed', 'active', 'superseded'))"
 	    " FROM certificates c"
 	    " LEFT JOIN applications a ON a.open_certificate_id = c.id"
 	    " LEFT JOIN orders o ON o.application_id = a.id"
@@ -100,6 +102,12 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 		                             sizeof reason);
 		json_t *c;
 
+		/* Renewed: the new certificate is its successor; nothing of the renewal is pending any more.
+		 */
+		if (strcmp(status, "superseded") == 0 && cr_res_str(&res, i, 14)) {
+			open = NULL;
+			snprintf(reason, sizeof reason, "已更新为新证书");
+		}
 		if (renewable && open) {
 			renewable = 0;
 			snprintf(reason, sizeof reason, "已有进行中的更新申请（编号 %s）", open);
@@ -115,6 +123,8 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 		    cr_json_int(open), "trading_centre", cr_json_str(cr_res_str(&res, i, 11)));
 		if (c && !renewable)
 			json_object_set_new(c, "renewable_reason", json_string(reason));
+		if (c)
+			json_object_set_new(c, "successor_id", cr_json_int(cr_res_str(&res, i, 14)));
 		if (c && open)
 			json_object_set_new(c, "open_application_status",
 			                    json_string(cr_res_str(&res, i, 12)));

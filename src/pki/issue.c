@@ -255,6 +255,10 @@ issue_locked(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *
 		rc = cr_db_exec(db, NULL, err,
 		                "UPDATE orders SET status = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
 		                "si", to, order_id);
+		/* Every certificate issued: the renewal is over, its application no longer open. */
+		if (rc == 0 && left == 0)
+			rc = cr_db_exec(db, NULL, err, "UPDATE applications SET closed = 1 WHERE id = ?", "i",
+			                application);
 		if (rc == 0)
 			rc = later_add(later,
 			               strcmp(to, "completed") == 0 ? "order.completed" : "order.issuing",

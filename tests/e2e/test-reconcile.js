@@ -58,6 +58,9 @@ run(async (browser) => {
   ok((await finance.textContent("#staff-nav")).includes("对账"), "finance has 对账 in the navigation");
   await finance.goto(BASE + "/staff.html#/statements");
   await finance.waitForSelector("#statement-file", { state: "attached" });
+  const accept = (await finance.getAttribute("#statement-file", "accept")).split(",");
+  ok([".xml", ".csv", ".txt", ".xls", ".xlsx", ".html"].every((x) => accept.includes(x)),
+     "the file picker offers every kind of file the importer reads (Excel and saved web pages too)", accept.join(","));
   await finance.setInputFiles("#statement-file", file);
   const row = finance.locator("#statements tbody tr", { hasText: path.basename(file) });
   await row.filter({ hasText: "已完成" }).waitFor({ timeout: 20000 });

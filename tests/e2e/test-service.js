@@ -95,6 +95,17 @@ run(async (browser) => {
   await dl.saveAs(dir + "/issued2.pem");
   ok(fs.readFileSync(dir + "/issued2.pem", "utf8") === fs.readFileSync(inKey, "utf8"), "and is the one offered for download");
 
+  // 我的证书 after the renewal: the old certificate reads 已更新 and leads to the new one; nothing is 待更新 any more.
+  const oldId = o2.certificates[0].renews_id;
+  await kpage.goto(BASE + "/portal.html#/certs");
+  await kpage.waitForSelector(`tr[data-cert="${oldId}"]`);
+  const oldRow = await kpage.textContent(`tr[data-cert="${oldId}"]`);
+  ok(oldRow.includes("已更新") && !oldRow.includes("待更新") && !oldRow.includes("付款到账后即可更新"),
+     "我的证书: the renewed certificate reads 已更新, not 待更新", oldRow);
+  await kpage.click(`tr[data-cert="${oldId}"] a[data-successor="${id2}"]`);
+  ok(await kpage.locator(`tr.highlight[data-cert="${id2}"]`).count() === 1, "and leads to its successor, shown in the list");
+  await shot(kpage, "service-5-certs-after-renewal");
+
   // A page of another origin (localhost is not 127.0.0.1) cannot reach the key.
   const evil = await (await browser.newContext()).newPage();
   await evil.goto(BASE.replace("127.0.0.1", "localhost") + "/");

@@ -94,6 +94,11 @@ ok(wait_for(lambda: certs_of(o["order_no"])[main["id"]]["status"] == "issued", 1
 print("# issued %.2f s after the import ended" % (time.time() - t0))
 order = cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]
 ok(order["status"] == "completed" and order["status_label"] == "已完成", "the order is 已完成", order["status"])
+held = {c["id"]: c for c in cust.json("GET", "/api/v1/certificates")[1]["items"]}
+old_ = held.get(renewed_id, {})
+ok(old_.get("status") == "superseded" and old_.get("successor_id") == main["id"] and "renewal_order_no" not in old_ and
+   old_.get("open_application_id") is None,
+   "the renewed certificate is superseded, names its successor, and no renewal is pending for it any more", old_)
 
 # The certificate itself.
 st, pem, hd = cust.raw("GET", "/api/v1/certificates/%d/issued?format=pem" % main["id"])

@@ -22,12 +22,15 @@ export async function certsPage() {
       h("td", { "data-label": "有效期至" }, date(c.not_after)),
       /* An approved renewal is 待更新 until its new certificate is issued; the new one is then listed
          and this one shows 已更新. */
-      h("td", { "data-label": "状态" }, c.renewal_order_no
+      h("td", { "data-label": "状态" }, c.renewal_order_no && c.status !== "superseded"
         ? h("span", { class: "badge badge-cert-pending" }, "待更新")
         : h("span", { class: "badge badge-cert-" + c.status }, c.status_label)),
       h("td", { "data-label": "操作" },
         c.renewable
           ? h("a", { class: "button primary small", href: "#/apply/new?cert=" + c.id }, "更新")
+          : c.status === "superseded" && c.successor_id
+            ? h("a", { href: "#/certs", "data-successor": c.successor_id,
+                onclick: (ev) => { ev.preventDefault(); highlight(c.successor_id); } }, "已更新，查看新证书")
           : c.renewal_order_no
             ? [h("a", { class: "button small primary", href: "#/orders/" + c.renewal_order_no, "data-renewal": c.renewal_order_no }, "证书服务"),
                h("span", { class: "muted small" }, " 订单 " + c.renewal_order_no + "：付款到账后即可更新")]
@@ -37,6 +40,15 @@ export async function certsPage() {
                       ? h("a", { href: "#/apply/" + c.open_application_id + "/1" }, c.open_application_status === "draft" ? "继续填写" : "修改后重新提交")
                       : h("a", { href: "#/applications/" + c.open_application_id }, "查看申请")]
                   : null))));
+
+  /* The successor of a renewed certificate is in the same list: it is brought into view and marked. */
+  function highlight(id) {
+    const row = document.querySelector(`tr[data-cert="${id}"]`);
+    if (!row) return;
+    document.querySelectorAll("tr.highlight").forEach((r) => r.classList.remove("highlight"));
+    row.classList.add("highlight");
+    row.scrollIntoView({ block: "center" });
+  }
 
   const selected = new Set();
   const appRows = apps.items.map((a) => {

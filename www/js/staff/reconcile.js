@@ -56,7 +56,7 @@ export async function statementsPage(nav) {
   stopPolling();
   let list;
   try { list = await call("GET", "/api/v1/statements"); } catch (e) { return failPage(e); }
-  const input = h("input", { type: "file", id: "statement-file", accept: ".xml,.csv,.txt,application/xml,text/xml,text/csv,text/plain", class: "file-input" });
+  const input = h("input", { type: "file", id: "statement-file", accept: ".xml,.csv,.txt,.xls,.xlsx,.htm,.html,application/xml,text/xml,text/csv,text/plain,text/html,application/vnd.ms-excel,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", class: "file-input" });
   const bar = h("progress", { max: 100, value: 0, hidden: true });
   const err = h("p", { class: "form-error", role: "alert" });
   input.addEventListener("change", async () => {
@@ -75,7 +75,7 @@ export async function statementsPage(nav) {
     h("h2", {}, "对账单导入"),
     h("div", { class: "toolbar" },
       h("label", { class: "button primary", for: "statement-file" }, "上传对账单"), input, bar,
-      h("span", { class: "muted small" }, "网银导出的交易明细（CSV、TXT，GBK 或 UTF-8）或 ISO 20022 camt XML；银行推送的文件会自动导入")),
+      h("span", { class: "muted small" }, "网银导出的交易明细（Excel .xls/.xlsx、CSV、TXT、网页格式，GBK 或 UTF-8）或 ISO 20022 camt XML；银行推送的文件会自动导入")),
     err,
     list.items.length
       ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "statements" },
