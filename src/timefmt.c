@@ -29,3 +29,21 @@ cr_time_iso(const char *db, char out[21])
 	out[19] = 'Z';
 	out[20] = '\0';
 }
+
+int
+cr_date_valid(int y, int m, int d)
+{
+	struct tm tm = {0}, back;
+	time_t t;
+
+	if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	/* timegm carries 02-30 over into March: the day is real when it comes back unchanged. */
+	t = timegm(&tm);
+	return gmtime_r(&t, &back) != NULL && back.tm_year == y - 1900 && back.tm_mon == m - 1 &&
+	       back.tm_mday == d;
+}

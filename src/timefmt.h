@@ -8,5 +8,7 @@
 time_t cr_time_parse(const char *s);
 /* "2026-11-24 19:41:56.123456" -> "2026-11-24T19:41:56Z" (out: 21 bytes); "" for NULL. */
 void cr_time_iso(const char *db, char out[21]);
+/* 1 when y-m-d is a day of the calendar (2026-02-29 is not), years 1000 to 9999. */
+int cr_date_valid(int y, int m, int d);
 
 #endif

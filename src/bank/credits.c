@@ -12,6 +12,7 @@
 #include "pay/pay.h"
 #include "status.h"
 #include "text.h"
+#include "timefmt.h"
 
 #define CREDIT_COLUMNS                                                                                       \
 	"c.id, c.status, c.amount_fen, c.currency, DATE_FORMAT(c.booking_date, '%Y-%m-%d'), c.remittance,"   \
@@ -355,9 +356,8 @@ check_day(const char *s, const char *field, struct cr_err *err)
 
 	if (s == NULL || *s == '\0')
 		return 0;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 || strlen(s) != 10 || m < 1 || m > 12 ||
-	    d < 1 || d > 31)
-		return cr_err_user(err, CR_EINVAL, field, "日期格式应为 YYYY-MM-DD");
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 || strlen(s) != 10 || !cr_date_valid(y, m, d))
+		return cr_err_user(err, CR_EINVAL, field, "日期应为实际存在的日期，格式 YYYY-MM-DD");
 	return 0;
 }
 
@@ -526,6 +526,14 @@ unassign(struct cr_db *db, struct change *ch, struct cr_err *err)
 	cr_res_release(&res);
 	if (rc)
 		return cr_err_user(err, CR_ECONFLICT, NULL, "只能撤销财务手工指定的款项");
+	/* Money already given back of it stays recorded against it: the assignment it came from stands. */
+	if ((rc = cr_db_one(db, &res, err, "refunds", "SELECT COUNT(*) FROM refunds WHERE credit_id = ?", "i",
+	                    ch->id)) != 0)
+		return rc;
+	rc = cr_res_i64(&res, 0, 0) > 0;
+	cr_res_release(&res);
+	if (rc)
+		return cr_err_user(err, CR_ECONFLICT, NULL, "这笔款项已有退款记录，不能撤销指定");
 	if ((rc = cr_payment_undo(db, ch->actor, ch->id, err)) == 0)
 		rc = cr_db_exec(
 		    db, NULL, err,

@@ -28,13 +28,10 @@ conf = os.path.join(RUN, "certrenew-fault.conf")
 text = open(CONF, encoding="utf-8").read().replace("[bank]\n", "[bank]\nbatch = 200\n", 1)
 open(conf, "w", encoding="utf-8").write(text)
 pidfile = os.path.join(RUN, "certrenewd-2.pid")
-log = open(os.path.join(RUN, "log", "certrenewd-fault.log"), "a")
 
 
 def start():
-    p = subprocess.Popen([os.path.join(BUILD, "certrenewd"), "-c", conf, "-p", pidfile], stdout=log, stderr=log)
-    wait_for(lambda: read_pid(pidfile) == p.pid, 10)
-    return p
+    return start_daemon(conf, pidfile, "certrenewd-fault.log")
 
 
 daemon = start()

@@ -40,13 +40,10 @@ main_pid = read_pid(os.path.join(RUN, "certrenewd.pid"))
 os.kill(main_pid, signal.SIGTERM)
 ok(wait_for(lambda: not os.path.exists("/proc/%d" % main_pid), 40), "the stack's certrenewd stops for the test")
 pidfile = os.path.join(RUN, "certrenewd-2.pid")
-log = open(os.path.join(RUN, "log", "certrenewd-fault.log"), "a")
 
 
 def start():
-    p = subprocess.Popen([os.path.join(BUILD, "certrenewd"), "-c", CONF, "-p", pidfile], stdout=log, stderr=log)
-    wait_for(lambda: read_pid(pidfile) == p.pid, 10)
-    return p
+    return start_daemon(CONF, pidfile, "certrenewd-fault.log")
 
 
 def issued():

@@ -146,6 +146,16 @@ def read_pid(path):
         return None
 
 
+def start_daemon(conf, pidfile, logname):
+    """Starts a certrenewd of a test's own with conf, logging to run/log/LOGNAME; returns it once its pid file
+    names it."""
+    log = open(os.path.join(RUN, "log", logname), "a")
+    p = subprocess.Popen([os.path.join(BUILD, "certrenewd"), "-c", conf, "-p", pidfile], stdout=log, stderr=log)
+    log.close()
+    wait_for(lambda: read_pid(pidfile) == p.pid, 10)
+    return p
+
+
 def healthy():
     try:
         with urllib.request.urlopen(BASE + "/healthz", timeout=5) as r:

@@ -60,13 +60,10 @@ conf = os.path.join(RUN, "certrenew-daemon-test.conf")
 open(conf, "w", encoding="utf-8").write(open(CONF, encoding="utf-8").read() +
                                         "\n[jobs]\nlease = 5\nstop_grace = 2\nwake_listen =\n")
 pidfile = os.path.join(RUN, "certrenewd-test.pid")
-log = open(os.path.join(RUN, "log", "certrenewd-test.log"), "a")
 
 
 def start():
-    p = subprocess.Popen([os.path.join(BUILD, "certrenewd"), "-c", conf, "-p", pidfile], stdout=log, stderr=log)
-    wait_for(lambda: read_pid(pidfile) == p.pid, 10)
-    return p
+    return start_daemon(conf, pidfile, "certrenewd-test.log")
 
 
 ok(wait_for(lambda: job(long_job)[0] == "done", 15), "the long job is done first")
@@ -115,7 +112,6 @@ try:
     d = start()
     ok(wait_for(lambda: job(i)[0] == "done", 20), "after kill -9 the restarted daemon finishes it (%.1f s; lease 600 s)"
        % (time.time() - t0), job(i))
-    log.flush()
     said = open(os.path.join(RUN, "log", "certrenewd-test.log"), encoding="utf-8", errors="replace").read()
     ok(runs(i) == 2 and "of a dead daemon of this host taken back" in said,
        "it ran again, taken back at start because its daemon was gone", runs(i))
@@ -123,5 +119,4 @@ try:
     d.wait(30)
 finally:
     os.kill(main_pid, signal.SIGCONT)
-log.close()
 done()

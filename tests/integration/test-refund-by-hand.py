@@ -63,6 +63,10 @@ ok(st == 400 and error_of(b).get("field") == "made_on" and "今天" in error_of(
    "a refund made in the future is refused", b)
 st, b = fin.json("POST", "/api/v1/payments/%d/refund" % cid, {"reference": "TR-1", "made_on": "2026-13-01"})
 ok(st == 400 and error_of(b).get("field") == "made_on", "a day that is not a date is refused", b)
+st, b = fin.json("POST", "/api/v1/payments/%d/refund" % cid, {"reference": "TR-1", "made_on": "2026-02-29"})
+ok(st == 400 and error_of(b).get("field") == "made_on", "nor is a day the calendar does not have (not a 5xx)", b)
+st, b = fin.json("GET", "/api/v1/reports/daily?from=2026-02-30")
+ok(st == 400 and error_of(b).get("field") == "from", "the daily report refuses one too", b)
 st, b = fin.json("POST", "/api/v1/payments/%d/refund" % cid,
                  {"reference": "TR-%s" % o["order_no"], "reason": "多付退还"})
 ok(st == 200 and b.get("status") == "refunded" and b.get("status_label") == "已退款" and b.get("surplus_fen") == 3000,
@@ -153,7 +157,10 @@ key = os.path.join(tmp, "k.key")
 req = os.path.join(tmp, "k.csr")
 subprocess.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-subj", "/CN=x", "-out", req],
                check=True, capture_output=True)
-cust.raw("POST", "/api/v1/certificates/%d/csr" % main["id"], open(req, "rb").read(), ctype="application/pkcs10")
+st, late, _ = cust.raw("POST", "/api/v1/certificates/%d/csr" % main["id"], open(req, "rb").read(),
+                       ctype="application/pkcs10")
+ok(st == 409 and "撤单退款" in late.decode(), "a request the key sends after the cancellation is refused, saying why",
+   late[:300])
 time.sleep(2)
 ok(sql("SELECT status FROM certificates WHERE id = %d" % main["id"])[0][0] == "awaiting_csr",
    "a request sent after the cancellation issues nothing")
