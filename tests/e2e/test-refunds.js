@@ -33,13 +33,17 @@ b = approved_order(cust, rev, seed=seed + 1)
 import_statement(statement((b["amount_fen"] + 3000, "订单%s" % b["order_no"], "我是测试企业", "E2E-OVER-%s" % b["order_no"])))
 c = approved_order(cust, rev, seed=seed + 2)
 import_statement(statement((c["amount_fen"], "订单%s" % c["order_no"], "我是测试企业", "E2E-PAID-%s" % c["order_no"])))
-print(json.dumps([a["order_no"], b["order_no"], c["order_no"], c["amount_fen"]]))
+# A day of this run's own on the agency's account, with one statement of it: the report closes it.
+import datetime
+day = (datetime.date(2012, 1, 1) + datetime.timedelta(days=int(time.time()) % 1400)).isoformat()
+import_statement(statement((4321, "无订单号 E2E", "某公司", "E2E-DAY-%d" % seed), opening=100000, date=day))
+print(json.dumps([a["order_no"], b["order_no"], c["order_no"], c["amount_fen"], day]))
 `;
   return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
 }
 
 run(async (browser) => {
-  const [online, over, paid, paidFen] = setUp();
+  const [online, over, paid, paidFen, day] = setUp();
   const errors = [];
   const finance = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
   finance.on("pageerror", (e) => errors.push(e.message));
@@ -97,8 +101,13 @@ run(async (browser) => {
   const heads = await finance.textContent("#report thead");
   ok(["已退回", "当日退款", "对账单收入", "对平", "期末余额"].every((t) => heads.includes(t)),
      "对账报表 shows refunds by hand and closes each day against the statements", heads);
-  ok((await finance.locator('#report [data-closed="yes"]').count()) > 0, "and a day that closes says 已对平");
   await shot(finance, "refunds-4-report");
+  await finance.goto(BASE + "/staff.html#/report?from=" + day + "&to=" + day);
+  const dayRow = finance.locator("#report tbody tr", { hasText: day });
+  await dayRow.waitFor({ timeout: 10000 });
+  const closed = await dayRow.textContent();
+  ok(closed.includes("43.21") && (await dayRow.locator('[data-closed="yes"]').count()) === 1,
+     "a day whose statement was imported says 已对平 (" + day + ")", closed);
 
   // The customer is told.
   const customer = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
