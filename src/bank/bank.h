@@ -126,9 +126,10 @@ int cr_intake_run(struct cr_db *db, const struct cr_config *cfg, const char *pay
  * named with their SHA-256 and format (format.h), refused ones to bank.failed_dir with a .err
  * report that names the line.  A file is taken once it is complete: names
  * starting with '.' or ending in .tmp or .part are left alone (write, then
- * rename), and so is a file that is still growing (written in place: a
- * file changed within the last CR_INBOX_SETTLE seconds is looked at twice);
- * *fresh counts those, for a look again soon.
+ * rename), and so is a file still being written in place (open for
+ * writing, as a read lease tells; where none can be had, a file changed
+ * within the last CR_INBOX_SETTLE seconds is looked at twice); *fresh
+ * counts those, for a look again soon.
  */
 #define CR_INBOX_SETTLE 2
 #define CR_INBOX_BUSY_RETRY 30 /* seconds before a file another runner held is looked at again */

@@ -111,7 +111,7 @@ take(struct cr_db *db, const struct cr_config *cfg, const char *path, const char
  * quarter of a second later, and taken only when it has not grown.
  */
 static int
-still_written(const char *path, const struct stat *before)
+still_growing(const char *path, const struct stat *before)
 {
 	struct timespec pause = {0, 250 * 1000 * 1000};
 	struct stat after;
@@ -121,6 +121,35 @@ still_written(const char *path, const struct stat *before)
 		return 1;
 	return after.st_size != before->st_size || after.st_mtim.tv_sec != before->st_mtim.tv_sec ||
 	       after.st_mtim.tv_nsec != before->st_mtim.tv_nsec;
+}
+
+/*
+ * Whether someone may still be writing the file.  Linux grants a read
+ * lease only on a file nobody has open for writing: granted, the file is
+ * complete (renamed in, or its writer closed it) and is taken at once,
+ * however recent; refused with EAGAIN, a writer holds it open, however long
+ * it has been quiet.  The lease is given back at once (a writer opening the
+ * file meanwhile sends SIGIO, which certrenewd ignores).  Where leases are
+ * not to be had (a file of another owner without CAP_LEASE, a network file
+ * system) a recent file is looked at twice instead.
+ */
+static int
+being_written(const char *path, const struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC), e;
+
+	if (fd < 0)
+		return 1;
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+		close(fd);
+		return 0;
+	}
+	e = errno;
+	close(fd);
+	if (e == EAGAIN)
+		return 1;
+	return time(NULL) - st->st_mtime < CR_INBOX_SETTLE && still_growing(path, st);
 }
 
 int
@@ -147,7 +176,7 @@ cr_inbox_import(struct cr_db *db, const struct cr_config *cfg, int (*on_batch)(v
 		snprintf(path, sizeof path, "%s/%s", cfg->bank_inbox, d->d_name);
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (time(NULL) - st.st_mtime < CR_INBOX_SETTLE && still_written(path, &st)) {
+		if (being_written(path, &st)) {
 			(*fresh)++;
 			continue;
 		}

@@ -582,6 +582,9 @@ cr_daemon_run(const struct cr_config *cfg)
 	    (rc = uv_timer_start(&d.schedule, on_schedule, 1000, schedule_tick(cfg))) != 0 ||
 	    (rc = uv_timer_start(&d.renew, on_renew, renew_tick(cfg), renew_tick(cfg))) != 0)
 		goto fail_sigint;
+	/* The inbox's moment of read lease (bank/inbox.c): a writer opening the file then would send SIGIO.
+	 */
+	signal(SIGIO, SIG_IGN);
 	take_back(&d);
 	listen_wake(&d);
 	/* The inbox is watched when it exists; the timer still imports it when it appears later. */

@@ -179,22 +179,25 @@ static int
 issue_paid(struct cr_jobctx *ctx, struct cr_err *err)
 {
 	const struct cr_ca *ca;
-	int orders, issued, total = 0, rc;
+	int helper = strstr(ctx->job->payload, "\"helper\"") != NULL;
+	int orders = 0, issued, total = 0, rc = 0;
 
 	if ((ca = issuing_ca(ctx->cfg, err)) == NULL)
 		return err->code;
 	/*
 	 * More than a batch waits (one statement paid many orders): helpers are
 	 * queued for the other slots, of this daemon and the others, which take
-	 * other orders (SKIP LOCKED), so that signing uses every core.
+	 * other orders (SKIP LOCKED), so that signing uses every core.  Only the
+	 * run a payment queued does so: helpers queueing helpers would fill the
+	 * queue with runs that find nothing left to take.
 	 */
-	if ((rc = cr_issue_waiting(ctx->db, ISSUE_BATCH + 1, &orders, err)) != 0)
-		return rc;
-	for (long long h = 1; orders > ISSUE_BATCH && rc == 0 && h < ctx->cfg->jobs_workers; h++) {
+	if (!helper)
+		rc = cr_issue_waiting(ctx->db, ISSUE_BATCH + 1, &orders, err);
+	for (long long h = 1; rc == 0 && orders > ISSUE_BATCH && h < ctx->cfg->jobs_workers; h++) {
 		char key[40];
 
 		snprintf(key, sizeof key, "q:issue_paid:helper%lld", h);
-		rc = cr_job_enqueue(ctx->db, "issue_paid", "{}", key, 0, NULL, err);
+		rc = cr_job_enqueue(ctx->db, "issue_paid", "{\"helper\":true}", key, 0, NULL, err);
 	}
 	do {
 		if (rc != 0 || (rc = cr_jobctx_alive(ctx, 0, err)) != 0 ||

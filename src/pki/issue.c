@@ -82,7 +82,62 @@ struct later {
 		char id[24];
 		json_t *before, *after;
 	} * row;
+	/*
+	 * The certificates the run's certificates renew, marked superseded at
+	 * the end too: another run may renew the same one (two add-ons of one
+	 * centre), and its lock is then held only for the moment of the commit.
+	 */
+	size_t nrenewed, caprenewed;
+	long long *renewed;
 };
+
+static int
+later_renews(struct later *l, long long id, struct cr_err *err)
+{
+	if (l->nrenewed == l->caprenewed) {
+		size_t cap = l->caprenewed ? 2 * l->caprenewed : 64;
+		long long *r = realloc(l->renewed, cap * sizeof *r);
+
+		if (r == NULL)
+			return cr_err_set(err, CR_ENOMEM, "issue: out of memory");
+		l->renewed = r;
+		l->caprenewed = cap;
+	}
+	l->renewed[l->nrenewed++] = id;
+	return 0;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+#define SUPERSEDE_CHUNK 32
+
+/* Marks the renewed certificates superseded, in the order of their keys (so that runs never deadlock). */
+static int
+supersede(struct cr_db *db, struct later *l, struct cr_err *err)
+{
+	const char *sql =
+	    cr_db_sql_repeat("UPDATE certificates SET status = 'superseded' WHERE id IN (", "?",
+	                     SUPERSEDE_CHUNK, ") AND status IN ('active', 'expired', 'issued', 'installed')");
+	struct cr_db_arg args[SUPERSEDE_CHUNK];
+	int rc = 0;
+
+	if (sql == NULL)
+		return cr_err_set(err, CR_ENOMEM, "issue: out of memory");
+	qsort(l->renewed, l->nrenewed, sizeof *l->renewed, cmp_id);
+	for (size_t i = 0; rc == 0 && i < l->nrenewed; i += SUPERSEDE_CHUNK) {
+		/* One text for every chunk: filled up with 0, which no certificate has. */
+		for (size_t j = 0; j < SUPERSEDE_CHUNK; j++)
+			args[j] = (struct cr_db_arg){'i', i + j < l->nrenewed ? l->renewed[i + j] : 0, NULL};
+		rc = cr_db_exec_args(db, NULL, err, sql, args, SUPERSEDE_CHUNK);
+	}
+	return rc;
+}
 
 static int
 later_add(struct later *l, const char *action, const char *type, const char *id, json_t *before,
@@ -110,7 +165,8 @@ later_add(struct later *l, const char *action, const char *type, const char *id,
 }
 
 /*
- * Appends the rows (rc 0), or drops them; the list is empty after.  Rows of
+ * Marks the renewed certificates and appends the rows (rc 0), or drops
+ * them; the list is empty after.  Rows of
  * one action and kind of object go in one cr_audit_many (many rows a
  * statement), in the order they were added.
  */
@@ -123,6 +179,8 @@ later_flush(struct cr_db *db, struct later *l, int rc, struct cr_err *err)
 
 	if (l->n && rows == NULL && rc == 0)
 		rc = cr_err_set(err, CR_ENOMEM, "issue: out of memory");
+	if (rc == 0 && l->nrenewed)
+		rc = supersede(db, l, err);
 	while (i < l->n) {
 		size_t k = 0;
 
@@ -144,6 +202,7 @@ later_flush(struct cr_db *db, struct later *l, int rc, struct cr_err *err)
 	}
 	free(rows);
 	free(l->row);
+	free(l->renewed);
 	memset(l, 0, sizeof *l);
 	return rc;
 }
@@ -183,10 +242,7 @@ issue_one(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca,
 	    "ssssssi", info.serial, info.issuer, info.not_before, info.not_after, pem, info.sha256, id);
 	free(pem);
 	if (rc == 0 && renews)
-		rc = cr_db_exec(db, NULL, err,
-		                "UPDATE certificates SET status = 'superseded' WHERE id = ?"
-		                " AND status IN ('active', 'expired', 'issued', 'installed')",
-		                "i", renews);
+		rc = later_renews(later, renews, err);
 	if (rc == 0)
 		rc = later_add(later, "certificate.issue", "certificate", idtext,
 		               json_pack("{s:s}", "status", "awaiting_csr"),
@@ -229,8 +285,13 @@ issue_locked(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *
 		return rc;
 	not_before = strcmp(cfg->ca_validity_from, "old_expiry") == 0 && old_expiry > now ? old_expiry : now;
 	rc = cr_db_exec(db, &certs, err,
-	                "SELECT c.id, c.token, t.name, c.renews_id, c.csr FROM certificates c"
-	                " LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
+	                /*
+	                 * The centre's name by a subquery, which locks nothing: a
+	                 * join would lock its row too, and runs signing for the same
+	                 * centre would wait for each other.
+	                 */
+	                "SELECT c.id, c.token, (SELECT t.name FROM trading_centres t WHERE t.id ="
+	                " c.trading_centre_id), c.renews_id, c.csr FROM certificates c"
 	                " WHERE c.order_id = ? AND c.status = 'awaiting_csr' AND c.csr IS NOT NULL ORDER BY "
 	                "c.id FOR UPDATE",
 	                "i", order_id);
@@ -312,6 +373,9 @@ cr_issue_waiting(struct cr_db *db, int max, int *n, struct cr_err *err)
 	return rc;
 }
 
+/* How many orders waiting a batch reads for each it takes: enough to pass those other runs hold. */
+#define ISSUE_CANDIDATES 8
+
 int
 cr_issue_batch(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca, int max_orders,
                int *orders, int *issued, struct cr_err *err)
@@ -324,14 +388,36 @@ cr_issue_batch(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca
 	if ((rc = cr_db_begin(db, err)) != 0)
 		return rc;
 	/*
-	 * Orders whose requests wait, oldest first; rows another run holds are
-	 * skipped, so that runs side by side take different orders.
+	 * Orders whose requests wait, oldest first, read without locks; then as
+	 * many of them as a batch takes are locked by their key, skipping rows
+	 * another run holds, so that runs side by side take different orders.
+	 * (Locking through the status index, as the optimiser would choose, locks
+	 * every paid order of its range, not only the batch, and leaves the other
+	 * runs nothing: hence the primary key, forced.)
 	 */
 	rc = cr_db_exec(db, &res, err,
 	                "SELECT o.id FROM orders o WHERE o.status IN ('paid', 'issuing') AND EXISTS (SELECT 1"
 	                " FROM certificates c WHERE c.order_id = o.id AND c.status = 'awaiting_csr'"
-	                " AND c.csr IS NOT NULL) ORDER BY o.id LIMIT ? FOR UPDATE SKIP LOCKED",
-	                "i", (long long)max_orders);
+	                " AND c.csr IS NOT NULL) ORDER BY o.id LIMIT ?",
+	                "i", (long long)max_orders * ISSUE_CANDIDATES);
+	if (rc == 0 && res.nrows > 0) {
+		size_t nc = (size_t)max_orders * ISSUE_CANDIDATES;
+		const char *sql =
+		    cr_db_sql_repeat("SELECT id FROM orders FORCE INDEX (PRIMARY) WHERE id IN (", "?", nc,
+		                     ") AND status IN ('paid', 'issuing') ORDER BY id LIMIT ?"
+		                     " FOR UPDATE SKIP LOCKED");
+		struct cr_db_arg *args = calloc(nc + 1, sizeof *args);
+
+		/* One text for every call: the list is filled up with 0, which no order has. */
+		for (size_t i = 0; args && i <= nc; i++)
+			args[i] = (struct cr_db_arg){'i', i < res.nrows ? cr_res_i64(&res, i, 0) : 0, NULL};
+		if (args)
+			args[nc].i = max_orders;
+		cr_res_release(&res);
+		rc = sql && args ? cr_db_exec_args(db, &res, err, sql, args, (unsigned)nc + 1)
+		                 : cr_err_set(err, CR_ENOMEM, "issue: out of memory");
+		free(args);
+	}
 	for (size_t i = 0; rc == 0 && i < res.nrows; i++) {
 		if ((rc = issue_locked(db, cfg, ca, cr_res_i64(&res, i, 0), &later, &n, err)) == 0) {
 			*issued += n;

@@ -51,6 +51,7 @@ def issued():
 
 
 daemon = start()
+since = sql("SELECT UTC_TIMESTAMP(6)")[0][0]
 rc, res, _ = import_statement(statement(*[(o["amount_fen"], "订单%s" % o["order_no"], "我是测试企业", "KILL-%s" % o["order_no"])
                                           for o in orders]))
 ok(rc == 0 and res[0]["matched"] == N, "one statement pays all %d" % N, res)
@@ -62,6 +63,9 @@ ok(0 < at < total, "killed with -9 with %d of %d issued" % (at, total), at)
 t0 = time.time()
 daemon = start()
 ok(wait_for(lambda: issued() == total, 60), "restarted, the daemon issues the rest (%.1f s)" % (time.time() - t0), issued())
+runs = int(sql("SELECT COUNT(*) FROM jobs WHERE kind = 'issue_paid' AND created_at >= '%s'" % since)[0][0])
+ok(0 < runs <= 2 * 4, "a handful of issue runs did it (%d: the payment's, its helpers, one after the restart),"
+   " not a run queued by every helper" % runs, runs)
 rows = sql("SELECT c.id, COUNT(a.id) FROM certificates c LEFT JOIN audit_log a ON a.action = 'certificate.issue'"
            " AND a.object_type = 'certificate' AND a.object_id = CAST(c.id AS CHAR) WHERE c.id IN (%s) GROUP BY c.id" % ids)
 ok(len(rows) == total and all(r[1] == "1" for r in rows), "every certificate issued exactly once (one audit row each)",

@@ -170,6 +170,22 @@ ok(wait_for(lambda: os.path.exists(os.path.join(archive, sha + ".xml")), 10), "a
 ok(os.path.exists(part) and os.path.exists(hidden), "a .part file and a hidden one are left alone")
 os.remove(part)
 os.remove(hidden)
+# A file written in place, its writer quiet for seconds with the file still open (a slow copy, an SFTP
+# upload stalled): not taken half-written however long the pause, taken at once when it is closed.
+o4 = approved_order(cust, rev, seed=54)
+whole = open(statement((o4["amount_fen"], "订单%s" % o4["order_no"], "我是测试企业", "I3-" + tag)), "rb").read()
+slow = os.path.join(inbox, "slow-%s.xml" % tag)
+with open(slow, "wb") as w:
+    w.write(whole[:len(whole) // 2])
+    w.flush()
+    time.sleep(4)
+    ok(os.path.exists(slow) and not os.path.exists(os.path.join(failed, "slow-%s.xml" % tag)),
+       "a file still open for writing is left alone, though quiet for 4 s")
+    w.write(whole[len(whole) // 2:])
+t0 = time.time()
+ok(wait_for(lambda: cust.json("GET", "/api/v1/orders/%s" % o4["order_no"])[1]["status"] == "paid", 10, 0.05),
+   "closed, it is imported within seconds (%.2f s)" % (time.time() - t0))
+ok(not os.path.exists(slow), "and leaves the inbox")
 refused = statement((100, "x", "y", "I2-" + tag))
 text = open(refused, encoding="utf-8").read().replace("CNY\">1.00<", "CNY\">-1.00<")
 name = "refused-%s.xml" % tag
