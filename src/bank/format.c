@@ -34,10 +34,38 @@ cr_stmt_format_ext(enum cr_stmt_format f)
 	return "txt";
 }
 
-void
-cr_stmt_keep_name(const char *sha, enum cr_stmt_format fmt, char out[72])
+/* Whether ext (lower case) is a name a file of format f goes by. */
+static int
+ext_fits(enum cr_stmt_format f, const char *ext)
 {
-	snprintf(out, 72, "%.64s.%s", sha, cr_stmt_format_ext(fmt));
+	switch (f) {
+	case CR_STMT_CAMT: return strcmp(ext, "xml") == 0 || strcmp(ext, "camt") == 0;
+	case CR_STMT_XLS: return strcmp(ext, "xls") == 0;
+	case CR_STMT_XLSX: return strcmp(ext, "xlsx") == 0;
+	case CR_STMT_HTML:
+		return strcmp(ext, "html") == 0 || strcmp(ext, "htm") == 0 || strcmp(ext, "xls") == 0;
+	case CR_STMT_TEXT:
+		return strcmp(ext, "txt") == 0 || strcmp(ext, "csv") == 0 || strcmp(ext, "tsv") == 0 ||
+		       strcmp(ext, "xls") == 0;
+	}
+	return 0;
+}
+
+void
+cr_stmt_keep_name(const char *sha, enum cr_stmt_format fmt, const char *given, char out[72])
+{
+	const char *dot = given ? strrchr(given, '.') : NULL;
+	char ext[6];
+	size_t n = 0;
+
+	/* The extension the file came with, when it says what the file is (a bank's .xls that is a web page
+	 * or tab-separated text keeps .xls); else the format's own. */
+	if (dot && dot[1] && strlen(dot + 1) < sizeof ext) {
+		for (const char *p = dot + 1; *p; p++)
+			ext[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		ext[n] = '\0';
+	}
+	snprintf(out, 72, "%.64s.%s", sha, n && ext_fits(fmt, ext) ? ext : cr_stmt_format_ext(fmt));
 }
 
 int

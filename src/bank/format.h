@@ -27,8 +27,12 @@ enum cr_stmt_format cr_stmt_format(const void *head, size_t len);
 int cr_stmt_format_file(const char *path, enum cr_stmt_format *fmt, struct cr_err *err);
 /* The file name extension a statement of format f is kept under: "xml", "xls", "xlsx", "html", "txt". */
 const char *cr_stmt_format_ext(enum cr_stmt_format f);
-/* The name a statement is kept under once judged: "<sha256>.<ext of fmt>" (at most 72 bytes with NUL). */
-void cr_stmt_keep_name(const char *sha, enum cr_stmt_format fmt, char out[72]);
+/*
+ * The name a statement is kept under once judged: "<sha256>.<ext>" (at most
+ * 72 bytes with NUL), ext the one of the name it came with (given, may be
+ * NULL) when that fits the format (.csv stays .csv), else the format's own.
+ */
+void cr_stmt_keep_name(const char *sha, enum cr_stmt_format fmt, const char *given, char out[72]);
 /*
  * Reads the statement at path, calling fn for every transaction in file
  * order (as cr_camt_read): its format judged from its first bytes, then

@@ -99,7 +99,7 @@ take(struct cr_db *db, const struct cr_config *cfg, const char *path, const char
 	        im.needs_review, im.unmatched, im.duplicate, im.ignored);
 	if (cr_stmt_format_file(path, &fmt, err) != 0)
 		return 0; /* gone meanwhile: nothing to move */
-	cr_stmt_keep_name(im.file_sha256, fmt, archived);
+	cr_stmt_keep_name(im.file_sha256, fmt, name, archived);
 	if (move(path, cfg->bank_archive_dir, archived, to, sizeof to, err) != 0)
 		cr_warn("%s", err->msg);
 	return 0;

@@ -107,7 +107,7 @@ cr_intake_abort(struct cr_intake *in)
 
 /* Keeps the whole file under its SHA-256 and format; path receives where. */
 static int
-keep(struct cr_intake *in, char sha[65], char path[4300], struct cr_err *err)
+keep(struct cr_intake *in, const char *given, char sha[65], char path[4300], struct cr_err *err)
 {
 	enum cr_stmt_format fmt = cr_stmt_format(in->head, in->headlen);
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -126,7 +126,7 @@ keep(struct cr_intake *in, char sha[65], char path[4300], struct cr_err *err)
 	}
 	EVP_DigestFinal_ex(in->md, md, &mdlen);
 	cr_hex(sha, md, mdlen);
-	cr_stmt_keep_name(sha, fmt, name);
+	cr_stmt_keep_name(sha, fmt, given, name);
 	snprintf(path, 4300, "%s/%s", in->dir, name);
 	if (fsync(in->fd) != 0 || rename(in->tmp, path) != 0)
 		return cr_err_set(err, CR_EIO, "statements: cannot keep an uploaded statement as %s: %s",
@@ -145,7 +145,7 @@ cr_intake_finish(struct cr_intake *in, struct cr_db *db, const char *name, const
 	char *text;
 	int rc;
 
-	rc = keep(in, sha, path, err);
+	rc = keep(in, name, sha, path, err);
 	cr_intake_abort(in);
 	if (rc != 0)
 		return rc;

@@ -107,6 +107,20 @@ run(async (browser) => {
   ok((await finance.locator('[data-balance="ok"]').count()) > 0, "and says when a statement's balances agree");
   await shot(finance, "reconcile-5-statement-gap");
 
+  // A statement the bank drops into the inbox while the page is open shows up on it by itself.
+  const conf = fs.readFileSync(process.env.CR_CONF || path.join(TOP, "run", "certrenew.conf"), "utf8");
+  const inbox = conf.match(/^inbox = (.*)$/m)[1];
+  const pushed = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cr-e2e-")), "推送-" + Date.now() + ".xml");
+  execFileSync("python3", [path.join(TOP, "contrib", "camt-gen.py"), "--account", account, "--seed",
+    String(Date.now() % 1e9), "--credit", "3000:货款:某公司", "-o", pushed]);
+  fs.copyFileSync(pushed, path.join(inbox, ".tmp-" + path.basename(pushed)));
+  fs.renameSync(path.join(inbox, ".tmp-" + path.basename(pushed)), path.join(inbox, path.basename(pushed)));
+  const arrived = finance.locator("#statements tbody tr", { hasText: path.basename(pushed) });
+  await arrived.filter({ hasText: "已完成" }).waitFor({ timeout: 20000 });
+  ok((await arrived.textContent()).includes("银行推送"),
+     "a statement dropped into the inbox appears on the open page by itself, 银行推送", await arrived.textContent());
+  await shot(finance, "reconcile-6-inbox-arrived");
+
   // The customer's page turns to 已付款 by itself.
   await customer.waitForSelector("#paid-notice", { timeout: 15000 });
   ok((await customer.textContent("#paid-notice")).includes("已付款"), "the customer's page turns to 已付款 by itself");

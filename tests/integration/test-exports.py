@@ -3,6 +3,7 @@ through the command line, the upload and the inbox alike; a re-downloaded export
 nothing twice; the same payment in a camt statement and in an export (one bank reference) books once; two
 identical transfers without a reference stay two; an unrecognisable file is refused whole, saying what was
 looked for, and lands in the failed directory with its report; the statements list shows the layout."""
+import hashlib
 import os
 import subprocess
 import tempfile
@@ -147,8 +148,12 @@ ok(got.get("kind") == "csv/gbk" and got.get("matched") == 1 and status(d)["statu
 e = approved_order(cust, rev, seed=305)
 inbox = conf_value("bank", "inbox")
 src = export("inbox.csv", [("20261126", e["amount_fen"], None, "我是测试企业", "订单%s" % e["order_no"], "E5-" + tag)])
+sha = hashlib.sha256(open(src, "rb").read()).hexdigest()
 os.rename(src, os.path.join(inbox, "交易明细-%s.csv" % tag))
 ok(wait_for(lambda: status(e)["status"] == "paid", 30), "an export dropped into the inbox pays its order")
+archive = conf_value("bank", "archive_dir")
+ok(wait_for(lambda: os.path.exists(os.path.join(archive, sha + ".csv")), 10),
+   "and is archived under its SHA-256 with the extension it came with (.csv)", sorted(os.listdir(archive))[-3:])
 failed_dir = conf_value("bank", "failed_dir")
 open(os.path.join(tmp, "junk.csv"), "wb").write("随便\r\n写点\r\n".encode("gbk"))
 os.rename(os.path.join(tmp, "junk.csv"), os.path.join(inbox, "junk-%s.csv" % tag))

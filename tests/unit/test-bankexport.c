@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bank/bankexport.h"
+#include "bank/format.h"
 #include "bank/htmltable.h"
 #include "tap.h"
 
@@ -491,6 +492,32 @@ running_balances(void)
 	   "an overdrawn balance written -100.00 (%lld %lld)", info.opening_fen, info.closing_fen);
 }
 
+/* The archive keeps the extension a file came with when it says what the file is. */
+static void
+kept_names(void)
+{
+	static const char sha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct {
+		enum cr_stmt_format fmt;
+		const char *given, *ext;
+	} cases[] = {
+	    {CR_STMT_TEXT, "交易明细.CSV", ".csv"}, {CR_STMT_TEXT, "ccb.txt", ".txt"},
+	    {CR_STMT_TEXT, "明细.xls", ".xls"}, /* tab-separated text a bank names .xls */
+	    {CR_STMT_TEXT, "明细.pdf", ".txt"},     {CR_STMT_TEXT, "noext", ".txt"},
+	    {CR_STMT_TEXT, NULL, ".txt"},           {CR_STMT_CAMT, "bank.xml", ".xml"},
+	    {CR_STMT_CAMT, "bank.csv", ".xml"},     {CR_STMT_HTML, "saved.htm", ".htm"},
+	    {CR_STMT_XLSX, "b.xlsx", ".xlsx"},      {CR_STMT_XLS, "a.verylongext", ".xls"},
+	};
+	char out[72];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cr_stmt_keep_name(sha, cases[i].fmt, cases[i].given, out);
+		ok(strncmp(out, sha, 64) == 0 && strcmp(out + 64, cases[i].ext) == 0,
+		   "%s is kept as <sha256>%s (%s)", cases[i].given ? cases[i].given : "(no name)",
+		   cases[i].ext, out + 64);
+	}
+}
+
 int
 main(void)
 {
@@ -507,5 +534,6 @@ main(void)
 	memory_cases();
 	running_balances();
 	ten_million();
+	kept_names();
 	return tap_done();
 }

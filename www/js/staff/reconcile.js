@@ -93,8 +93,21 @@ export async function statementsPage(nav) {
             count(s, "duplicate"), count(s, "ignored"),
             h("td", { class: "nowrap", "data-label": "时间" }, datetime(s.created_at)))))))
       : h("p", { class: "muted" }, "还没有导入过对账单。")));
-  /* While an import is under way the page follows it. */
-  if (busy) pollTimer = setTimeout(() => { if (location.hash.startsWith("#/statements")) statementsPage(nav); }, 1500);
+  /* While an import is under way the page follows it; otherwise it looks now and then for a file the bank's
+   * inbox brought (or another clerk uploaded), and shows it when one comes. */
+  const shown = list.items.length ? list.items[0].id + "/" + list.items[0].status : "";
+  const again = () => { if (location.hash.startsWith("#/statements")) statementsPage(nav); };
+  const watch = async () => {
+    if (!location.hash.startsWith("#/statements")) return;
+    if (!document.hidden) {
+      try {
+        const now = await call("GET", "/api/v1/statements");
+        if ((now.items.length ? now.items[0].id + "/" + now.items[0].status : "") !== shown) return again();
+      } catch (e) { /* a passing network error: look again later */ }
+    }
+    pollTimer = setTimeout(watch, 5000);
+  };
+  pollTimer = busy ? setTimeout(again, 1500) : setTimeout(watch, 5000);
 }
 
 function creditRow(c, refresh, canAct) {
