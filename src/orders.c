@@ -50,7 +50,7 @@ cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_a
 	    db, &app, err, "application",
 	    "SELECT a.account_id, a.certificate_id, a.years, a.payer_name, a.invoice_type, a.invoice_title,"
 	    " a.invoice_tax_no, a.invoice_address, a.invoice_phone, a.invoice_bank, a.invoice_bank_account,"
-	    " a.delivery_method, a.delivery_address, c.token, c.subject"
+	    " a.delivery_method, a.delivery_address, c.token, c.subject, a.quoted_fen"
 	    " FROM applications a JOIN certificates c ON c.id = a.certificate_id WHERE a.id = ?",
 	    "i", app_id);
 	if (rc != 0)
@@ -66,7 +66,11 @@ cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_a
 	subject = cr_res_str(&app, 0, 14);
 	ncentres = (long long)centres.nrows;
 	cr_prices_load(db, cfg, &prices);
-	if ((*amount = cr_price_fen(&prices, years, ncentres)) < 0) {
+	/* The price the customer submitted at holds (an application of before it was kept: the price in
+	 * force). */
+	if (cr_res_str(&app, 0, 15))
+		*amount = cr_res_i64(&app, 0, 15);
+	else if ((*amount = cr_price_fen(&prices, years, ncentres)) < 0) {
 		rc = cr_err_set(err, CR_EINVAL, "orders: no price for %lld years", years);
 		goto out;
 	}

@@ -6,6 +6,7 @@
 #include "applications.h"
 #include "attachments.h"
 #include "json.h"
+#include "money.h"
 #include "pki/pki.h"
 #include "price.h"
 #include "status.h"
@@ -14,11 +15,11 @@
 #define APP_COLUMNS                                                                                          \
 	"id, account_id, status, certificate_id, years, reject_reason,"                                      \
 	" DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%SZ'),"     \
-	" DATE_FORMAT(submitted_at, '%Y-%m-%dT%H:%i:%SZ'),"                                                  \
+	" DATE_FORMAT(submitted_at, '%Y-%m-%dT%H:%i:%SZ'), quoted_fen,"                                      \
 	" company_name, license_no, applicant_name, id_card_no, phone, email, department, license_type,"     \
 	" payer_name, invoice_type, invoice_title, invoice_tax_no, invoice_address, invoice_phone,"          \
 	" invoice_bank, invoice_bank_account, delivery_method, delivery_address"
-#define APP_PREFIX 9 /* columns before the form's fields, which follow in the form's order */
+#define APP_PREFIX 10 /* columns before the form's fields, which follow in the form's order */
 
 static void
 copy_cell(char *dst, size_t len, const struct cr_res *res, unsigned col, int *present)
@@ -60,6 +61,7 @@ cr_app_load(struct cr_db *db, long long account_id, long long id, int lock, stru
 	copy_cell(a->created, sizeof a->created, &res, 6, NULL);
 	copy_cell(a->updated, sizeof a->updated, &res, 7, NULL);
 	copy_cell(a->submitted, sizeof a->submitted, &res, 8, &a->has_submitted);
+	a->quoted_fen = cr_res_str(&res, 0, 9) ? cr_res_i64(&res, 0, 9) : -1;
 	for (int i = 0; i < CR_FORM_FIELDS; i++)
 		copy_cell(f->f[i], CR_FORM_BYTES, &res, APP_PREFIX + i, NULL);
 	cr_res_release(&res);
@@ -358,6 +360,9 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 	json_object_set_new(o, "trading_centre_ids", tc);
 	cr_prices_load(db, cfg, &prices);
 	price = cr_price_fen(&prices, f->years, f->ncentres);
+	/* Once submitted, the price it was submitted at; while it is edited, the price in force. */
+	if (a->quoted_fen >= 0 && cr_choice_has("submitted|approved", a->status))
+		price = a->quoted_fen;
 	json_object_set_new(o, "price_fen", price >= 0 ? json_integer(price) : json_null());
 	if (cr_db_exec(db, &res, NULL, "SELECT order_no, status FROM orders WHERE application_id = ?", "i",
 	               a->id) == 0) {
@@ -419,7 +424,7 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 	rc = cr_db_exec(db, &res, err,
 	                "SELECT a.id, a.status, a.company_name, a.applicant_name, a.years,"
 	                " a.created_at, a.updated_at, a.certificate_id, a.addons, a.reject_reason,"
-	                " p.base_per_year, p.addon_per_year"
+	                " p.base_per_year, p.addon_per_year, a.quoted_fen"
 	                " FROM applications a LEFT JOIN prices p ON p.id = 1"
 	                " WHERE a.account_id = ? AND a.created_at > UTC_TIMESTAMP() - INTERVAL ? DAY"
 	                " AND (? IS NULL OR a.status = ?) ORDER BY a.id DESC LIMIT 500",
@@ -438,6 +443,8 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 			prices.addon_per_year = cr_res_i64(&res, i, 11);
 		}
 		price = cr_price_fen(&prices, cr_res_i64(&res, i, 4), cr_res_i64(&res, i, 8));
+		if (cr_res_str(&res, i, 12) && cr_choice_has("submitted|approved", st))
+			price = cr_res_i64(&res, i, 12);
 		cr_time_iso(cr_res_str(&res, i, 5), created);
 		cr_time_iso(cr_res_str(&res, i, 6), updated);
 		json_array_append_new(
@@ -532,12 +539,25 @@ cr_app_transition(struct cr_db *db, const struct cr_config *cfg, const struct cr
 	return cr_db_tx(db, move_tx, &m, err);
 }
 
-/* Submit's step: the certificate is still renewable and nothing is missing. */
+struct submit {
+	int enterprise;
+	long long seen_fen; /* the price the customer was shown, or -1 */
+};
+
+/*
+ * Submit's step: the certificate is still renewable, nothing is missing,
+ * and the price is the one the customer saw (else CR_ECONFLICT on
+ * price_fen, naming the new one); the price is kept with the application.
+ */
 static int
 check_complete(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct cr_app *a,
                void *arg, struct cr_err *err)
 {
-	int enterprise = *(int *)arg, rc;
+	const struct submit *sb = arg;
+	int enterprise = sb->enterprise, rc;
+	struct cr_prices prices;
+	char now[32], seen[32];
+	long long price;
 	struct cr_err acc;
 
 	if ((rc = cr_cert_check_renewable(db, cfg, actor->id, a->form.certificate_id, err)) != 0)
@@ -545,8 +565,21 @@ check_complete(struct cr_db *db, const struct cr_config *cfg, const struct cr_ac
 	cr_err_clear(&acc);
 	if ((rc = app_missing(db, cfg, a, enterprise, &acc)) != 0)
 		return cr_err_set(err, rc, "%s", acc.msg);
-	if (acc.nfields == 0)
-		return 0;
+	if (acc.nfields == 0) {
+		cr_prices_load(db, cfg, &prices);
+		if ((price = cr_price_fen(&prices, a->form.years, a->form.ncentres)) < 0)
+			return cr_err_set(err, CR_EINVAL, "application %lld: no price for %lld years", a->id,
+			                  a->form.years);
+		if (sb->seen_fen >= 0 && sb->seen_fen != price) {
+			cr_money_format(price, now, sizeof now);
+			cr_money_format(sb->seen_fen, seen, sizeof seen);
+			return cr_err_user(
+			    err, CR_ECONFLICT, "price_fen",
+			    "价格已调整：订单金额现为 %s 元（您看到的是 %s 元），请确认后再提交", now, seen);
+		}
+		return cr_db_exec(db, NULL, err, "UPDATE applications SET quoted_fen = ? WHERE id = ?", "ii",
+		                  price, a->id);
+	}
 	/* The list is in fields[]; the message counts it. */
 	snprintf(acc.user, sizeof acc.user, "申请信息不完整：还有 %d 项未填写或未上传", acc.nfields);
 	snprintf(acc.msg, sizeof acc.msg, "application %lld: %d items missing", a->id, acc.nfields);
@@ -558,10 +591,10 @@ check_complete(struct cr_db *db, const struct cr_config *cfg, const struct cr_ac
 
 int
 cr_app_submit(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, int enterprise,
-              long long id, struct cr_err *err)
+              long long id, long long seen_fen, struct cr_err *err)
 {
-	struct cr_app_move mv = {"draft|rejected", "submitted", "不能提交", NULL,
-	                         check_complete,   &enterprise};
+	struct submit sb = {enterprise, seen_fen};
+	struct cr_app_move mv = {"draft|rejected", "submitted", "不能提交", NULL, check_complete, &sb};
 
 	return cr_app_transition(db, cfg, actor, actor->id, id, &mv, err);
 }

@@ -19,6 +19,7 @@ struct cr_app {
 	char reject_reason[2001];
 	char created[24], updated[24], submitted[24];
 	int has_reject, has_submitted;
+	long long quoted_fen; /* the price when it was submitted (kept for its order), or -1 */
 	struct cr_appform form;
 };
 

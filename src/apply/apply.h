@@ -37,9 +37,14 @@ int cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_
 /* period: "3m" or "all"; status: NULL/"" for all, or one status. */
 int cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
                 const char *status, json_t **out, struct cr_err *err);
-/* Submits (from draft or rejected); CR_EINCOMPLETE naming every missing field or attachment. */
+/*
+ * Submits (from draft or rejected); CR_EINCOMPLETE naming every missing
+ * field or attachment.  seen_fen: the price the customer was shown (-1:
+ * not said); when the price in force differs, CR_ECONFLICT on "price_fen"
+ * and nothing changes.  The price is kept: approval makes the order for it.
+ */
 int cr_app_submit(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, int enterprise,
-                  long long id, struct cr_err *err);
+                  long long id, long long seen_fen, struct cr_err *err);
 int cr_app_cancel(struct cr_db *db, const struct cr_actor *actor, long long id, struct cr_err *err);
 /* Deletes a draft with its attachments (files removed after the commit). */
 int cr_app_delete(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, long long id,

@@ -77,7 +77,7 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 	                "SELECT a.id, a.status, a.company_name, a.applicant_name, u.login, u.role,"
 	                " DATE_FORMAT(IFNULL(a.submitted_at, a.created_at), '%Y-%m-%dT%H:%i:%SZ'),"
 	                " TIMESTAMPDIFF(SECOND, IFNULL(a.submitted_at, a.created_at), UTC_TIMESTAMP(6)), "
-	                "a.years, a.addons"
+	                "a.years, a.addons, a.quoted_fen"
 	                " FROM applications a JOIN users u ON u.id = a.account_id WHERE a.status = ?"
 	                " ORDER BY IFNULL(a.submitted_at, a.created_at), a.id LIMIT 500",
 	                "s", status);
@@ -88,6 +88,9 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 	for (size_t i = 0; i < res.nrows; i++) {
 		long long price = cr_price_fen(&prices, cr_res_i64(&res, i, 8), cr_res_i64(&res, i, 9));
 		const char *st = cr_res_str(&res, i, 1);
+
+		if (cr_res_str(&res, i, 10) && cr_choice_has("submitted|approved", st))
+			price = cr_res_i64(&res, i, 10); /* what the customer submitted at */
 
 		json_array_append_new(
 		    items,

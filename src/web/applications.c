@@ -89,13 +89,24 @@ cr_h_app_delete(struct cr_req *r)
 void
 cr_h_app_submit(struct cr_req *r)
 {
-	long long id = cr_req_id(r, 0);
+	long long id = cr_req_id(r, 0), seen = -1;
 	struct cr_actor actor = cr_req_actor(r);
 	struct cr_err err;
+	json_t *in, *price;
 
-	if (!id)
+	if (!id || (in = cr_req_json(r)) == NULL)
 		return;
-	if (cr_app_submit(r->web->db, r->web->cfg, &actor, r->sess.user.role == CR_ROLE_ENTERPRISE, id,
+	/* The price the page showed, when it says: a price changed since is put to the customer first. */
+	price = json_object_get(in, "price_fen");
+	if (price && !json_is_null(price) && (!json_is_integer(price) || json_integer_value(price) < 0)) {
+		json_decref(in);
+		cr_reply_error(r, 400, "invalid_input", "price_fen", "price_fen 须为以分计的非负整数");
+		return;
+	}
+	if (json_is_integer(price))
+		seen = json_integer_value(price);
+	json_decref(in);
+	if (cr_app_submit(r->web->db, r->web->cfg, &actor, r->sess.user.role == CR_ROLE_ENTERPRISE, id, seen,
 	                  &err) != 0)
 		cr_reply_cr_err(r, &err);
 	else

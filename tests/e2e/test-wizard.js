@@ -102,6 +102,27 @@ run(async (browser) => {
     await page.fill('[name="invoice.tax_no"]', uscc(size.width));
     await page.locator('[name="invoice.tax_no"]').blur();
     await shot(page, `wizard-${size.name}-3-step3`);
+    if (size.name === "desktop") {
+      // The admin raises the price while the page shows 800.00: submitting puts the new price to the customer.
+      const admin = await browser.newPage();
+      await login(admin, "admin");
+      const setPrices = (base) => admin.evaluate(async (b) => (await fetch("/api/v1/admin/prices", {
+        method: "PUT", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": sessionStorage.getItem("certrenew_csrf") },
+        body: JSON.stringify({ base_per_year_fen: b, addon_per_year_fen: 10000 }) })).status, base);
+      ok((await setPrices(26000)) === 200, tag("the admin sets 260.00 a year meanwhile"));
+      await page.click("#submit");
+      await page.waitForSelector("#price-changed");
+      const said = await page.textContent("#price-changed");
+      ok(said.includes("920.00") && said.includes("800.00") && (await page.textContent("#price")) === "920.00",
+         tag("submit is held: the page shows the new price 920.00 and says it changed from 800.00"), said);
+      await shot(page, `wizard-${size.name}-3-price-changed`);
+      ok((await setPrices(20000)) === 200, tag("the admin sets the price back"));
+      await admin.close();
+      await page.click("#submit");
+      await page.waitForSelector("#price-changed");
+      ok((await page.textContent("#price")) === "800.00", tag("and the page follows it again"));
+    }
     await page.click("#submit");
 
     // Submitted

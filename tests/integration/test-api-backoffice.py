@@ -128,6 +128,38 @@ ok(d["price_fen"] == 25000, "a new draft costs the new price", d.get("price_fen"
 adm.json("PUT", "/api/v1/admin/prices", {"base_per_year_fen": 20000, "addon_per_year_fen": 10000})
 cust.json("DELETE", "/api/v1/applications/%d" % d["id"])
 
+# A price change reaches no application already submitted: submitted at 200.00, the admin sets 260.00, the
+# application still shows 200.00 and approval makes a 200.00 order.
+quoted = submitted_application(cust, seed=14)
+ok(quoted["price_fen"] == 20000, "submitted at 200.00", quoted.get("price_fen"))
+adm.json("PUT", "/api/v1/admin/prices", {"base_per_year_fen": 26000, "addon_per_year_fen": 10000})
+st, q = cust.json("GET", "/api/v1/applications/%d" % quoted["id"])
+ok(q["price_fen"] == 20000, "after the admin sets 260.00 the submitted application still shows 200.00", q.get("price_fen"))
+st, queue = rev.json("GET", "/api/v1/review/applications")
+row = [x for x in queue["items"] if x["id"] == quoted["id"]]
+ok(row and row[0]["price_fen"] == 20000, "and so does the review queue", row)
+st, r = rev.json("POST", "/api/v1/review/applications/%d/approve" % quoted["id"], {})
+st, oq = cust.json("GET", "/api/v1/orders/%s" % r.get("order_no"))
+ok(oq.get("amount_fen") == 20000, "approval makes the order at the price it was submitted at", oq.get("amount_fen"))
+# The wizard says the price it showed: submitting at a price no longer in force is put to the customer first.
+cert = new_cert()
+st, d = cust.json("POST", "/api/v1/applications", step1(cert, seed=15))
+for k in KINDS:
+    cust.raw("PUT", "/api/v1/applications/%d/attachments/%s" % (d["id"], k), fixture("scan.jpg"), ctype="image/jpeg")
+cust.json("PATCH", "/api/v1/applications/%d" % d["id"], step3())
+st, body = cust.json("POST", "/api/v1/applications/%d/submit" % d["id"], {"price_fen": 20000})
+e = error_of(body)
+ok(st == 409 and e.get("field") == "price_fen" and "260.00" in e.get("message", "") and "200.00" in e.get("message", ""),
+   "submitting at the 200.00 the page showed is refused, naming 260.00", body)
+st, d2 = cust.json("GET", "/api/v1/applications/%d" % d["id"])
+ok(d2["status"] == "draft" and d2["price_fen"] == 26000, "nothing changed: still a draft, now showing 260.00", d2.get("status"))
+st, body = cust.json("POST", "/api/v1/applications/%d/submit" % d["id"], {"price_fen": "x"})
+ok(st == 400 and error_of(body).get("field") == "price_fen", "a price that is not a number of fen is refused", body)
+st, d3 = cust.json("POST", "/api/v1/applications/%d/submit" % d["id"], {"price_fen": 26000})
+ok(st == 200 and d3["status"] == "submitted" and d3["price_fen"] == 26000, "at 260.00, as shown, it is submitted", d3)
+adm.json("PUT", "/api/v1/admin/prices", {"base_per_year_fen": 20000, "addon_per_year_fen": 10000})
+cust.json("POST", "/api/v1/applications/%d/cancel" % d["id"], {})
+
 # Expiry: an order unpaid past its time is expired by the daemon, freeing the certificate.
 app2 = submitted_application(cust, seed=13)
 st, r2 = rev.json("POST", "/api/v1/review/applications/%d/approve" % app2["id"], {})

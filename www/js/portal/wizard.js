@@ -319,11 +319,18 @@ async function step3(app) {
     const button = form.querySelector("#submit");
     button.disabled = true;
     try {
-      await call("POST", "/api/v1/applications/" + app.id + "/submit", {});
+      /* The price shown is the price asked: changed meanwhile, the customer sees the new one before submitting. */
+      await call("POST", "/api/v1/applications/" + app.id + "/submit", { price_fen: app.price_fen });
       toast("已提交，等待审核");
       location.hash = "#/applications/" + app.id;
     } catch (e) {
-      if (e.code === "incomplete" || (e.missing && e.missing.length)) {
+      if (e.field === "price_fen") {
+        try { app = await call("GET", "/api/v1/applications/" + app.id); } catch (_) { /* the message says it */ }
+        priceEl.textContent = fen(app.price_fen);
+        priceEl.parentNode.classList.add("price-changed");
+        missingBox.replaceChildren(h("strong", { id: "price-changed" }, e.message));
+        missingBox.hidden = false;
+      } else if (e.code === "incomplete" || (e.missing && e.missing.length)) {
         /* In step order, each linking to the step that holds it. */
         const list = (e.missing || []).map((m, i) => [stepOf(m.field), i, m]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
           .map(([step, , m]) => h("li", {}, h("a", { href: "#/apply/" + app.id + "/" + step }, "第 " + step + " 步：" + m.message)));
