@@ -106,6 +106,7 @@ run(async (browser) => {
       // The admin raises the price while the page shows 800.00: submitting puts the new price to the customer.
       const admin = await browser.newPage();
       await login(admin, "admin");
+      await admin.waitForSelector("#staff-nav a");
       const setPrices = (base) => admin.evaluate(async (b) => (await fetch("/api/v1/admin/prices", {
         method: "PUT", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": sessionStorage.getItem("certrenew_csrf") },
@@ -114,8 +115,9 @@ run(async (browser) => {
       await page.click("#submit");
       await page.waitForSelector("#price-changed");
       const said = await page.textContent("#price-changed");
-      ok(said.includes("920.00") && said.includes("800.00") && (await page.textContent("#price")) === "920.00",
-         tag("submit is held: the page shows the new price 920.00 and says it changed from 800.00"), said);
+      ok(said.includes("920.00") && said.includes("800.00") && (await page.textContent("#price")) === "920.00" &&
+         (await page.textContent("#rates")).includes("260.00"),
+         tag("submit is held: the page shows the new price 920.00 (260.00 a year) and says it changed from 800.00"), said);
       await shot(page, `wizard-${size.name}-3-price-changed`);
       ok((await setPrices(20000)) === 200, tag("the admin sets the price back"));
       await admin.close();

@@ -1,6 +1,6 @@
 /* The three-step renewal wizard: #/apply/new[?cert=ID], #/apply/ID/STEP. */
 import { sendFile } from "../api.js";
-import { add, call, cn, date, datetime, failPage, fen, h, render, toast } from "../ui.js";
+import { add, call, cn, date, datetime, failPage, fen, h, loadRefData, render, toast } from "../ui.js";
 import { ctx, navActive, tokenLabel } from "./context.js";
 
 const STEP1 = [
@@ -287,13 +287,16 @@ async function step3(app) {
   if (!app.payer_name) queue({ payer_name: ctx.me.name });
 
   const missingBox = h("div", { class: "notice notice-error", id: "submit-missing", hidden: true });
+  const rates = h("div", { class: "muted small", id: "rates" });
+  const showRates = () => { rates.textContent = "每年 " + fen(ctx.settings.base_per_year_fen) + " 元，每个地州市证书每年加 " + fen(ctx.settings.addon_per_year_fen) + " 元"; };
+  showRates();
   add(form,
     field("trading_centre_ids", "选择加开的地州市证书（选填）", checks),
     h("div", { class: "grid2" },
       text("payer_name", "付款人", app.payer_name || ctx.me.name, "银行转账的付款人名称", (v) => ({ payer_name: v }), "须与向银行转账的付款人一致"),
       field("years", "开通年限", years)),
     h("div", { class: "price-box" }, "订单金额：", priceEl, " 元", h("br"), validity,
-      h("div", { class: "muted small" }, "每年 " + fen(ctx.settings.base_per_year_fen) + " 元，每个地州市证书每年加 " + fen(ctx.settings.addon_per_year_fen) + " 元")),
+      rates),
     h("p", { class: "hint", id: "years-note" }, "备注：本着提供便捷服务的宗旨，我公司已开展多年有效期数字证书业务，用户可以根据不同情况，自行选择办理。"),
     field("invoice_type", "发票类型", invType),
     h("div", { class: "grid2" },
@@ -325,7 +328,11 @@ async function step3(app) {
       location.hash = "#/applications/" + app.id;
     } catch (e) {
       if (e.field === "price_fen") {
-        try { app = await call("GET", "/api/v1/applications/" + app.id); } catch (_) { /* the message says it */ }
+        try {
+          app = await call("GET", "/api/v1/applications/" + app.id);
+          ({ settings: ctx.settings } = await loadRefData());
+          showRates();
+        } catch (_) { /* the message says it */ }
         priceEl.textContent = fen(app.price_fen);
         priceEl.parentNode.classList.add("price-changed");
         missingBox.replaceChildren(h("strong", { id: "price-changed" }, e.message));
