@@ -20,7 +20,12 @@
 	" c.reversal, c.statement_id, s.file_name, so.order_no, so.amount_fen, so.status,"                   \
 	" DATE_FORMAT(c.created_at, '%Y-%m-%dT%H:%i:%SZ'), c.assigned_by IS NOT NULL,"                       \
 	" (SELECT JSON_ARRAYAGG(o.order_no ORDER BY o.order_no) FROM payments p"                             \
-	"  JOIN orders o ON o.id = p.order_id WHERE p.credit_id = c.id)"
+	"  JOIN orders o ON o.id = p.order_id WHERE p.credit_id = c.id), " STILL_OWED
+
+/* 1 when an order the credit paid part of still waits for the rest. */
+#define STILL_OWED                                                                                           \
+	"EXISTS (SELECT 1 FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.credit_id = c.id"       \
+	" AND o.status IN ('awaiting_payment', 'partially_paid'))"
 #define CREDIT_FROM                                                                                          \
 	" FROM credits c JOIN statements s ON s.id = c.statement_id"                                         \
 	" LEFT JOIN orders so ON so.id = c.suggested_order_id"
@@ -44,6 +49,11 @@ credit_json(const struct cr_res *res, size_t i)
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "assigned", json_boolean(cr_res_i64(res, i, 19)));
+	/* A part payment whose order a later payment completed: nothing is waited for any more. */
+	if (strcmp(status, "partial") == 0 && !cr_res_i64(res, i, 21)) {
+		json_object_set_new(o, "order_settled", json_true());
+		json_object_set_new(o, "status_label", json_string("部分付款（订单已付清）"));
+	}
 	json_object_set_new(o, "suggested_order",
 	                    cr_res_str(res, i, 15)
 	                        ? json_pack("{s:s, s:I, s:s, s:s}", "order_no", cr_res_str(res, i, 15),
@@ -77,6 +87,17 @@ cr_credits_list(struct cr_db *db, const char *status, long long statement_id, js
 		                "c.statement_id = ?)"
 		                " ORDER BY c.id DESC LIMIT 1000",
 		                "ii", statement_id, statement_id);
+	else if (strcmp(status, "partial") == 0 || strcmp(status, "matched") == 0)
+		/*
+		 * 部分付款 is what still waits for the rest of an order; a part payment
+		 * whose order was paid in full later is listed with the matched ones.
+		 */
+		rc = cr_db_exec(
+		    db, &res, err,
+		    "SELECT " CREDIT_COLUMNS CREDIT_FROM
+		    " WHERE c.status IN ('matched', 'partial') AND (c.status = 'partial' AND " STILL_OWED
+		    ") = (? = 'partial') AND (? = 0 OR c.statement_id = ?) ORDER BY c.id DESC LIMIT 1000",
+		    "sii", status, statement_id, statement_id);
 	else
 		rc = cr_db_exec(
 		    db, &res, err,

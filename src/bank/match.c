@@ -226,8 +226,8 @@ cr_match_decide(const struct cr_txn *c, const struct cr_order_due *named, int nn
 		one_order(c, &named[0], m);
 	else if (nnamed > 1)
 		several_orders(c, named, nnamed, m);
+	cr_match_fold_name(c->debtor_name, debtor, sizeof debtor);
 	if (nnamed > 0) {
-		cr_match_fold_name(c->debtor_name, debtor, sizeof debtor);
 		for (int i = 0; i < nnamed && m->nalloc; i++) {
 			char payer[600];
 
@@ -237,31 +237,51 @@ cr_match_decide(const struct cr_txn *c, const struct cr_order_due *named, int nn
 		}
 		return;
 	}
-	/* Rule 2: an eight-digit run one slip away from exactly one open order of this amount. */
+	/*
+	 * Rule 2: an eight-digit run one slip away from exactly one open order
+	 * of this amount; of several such orders, the one whose payer this is.
+	 */
 	if (ncand > 0) {
-		long long found = 0;
-		const char *no = NULL;
-		int count = 0;
+		long long found = 0, payer_found = 0;
+		const char *no = NULL, *payer_no = NULL;
+		int count = 0, payers = 0;
 
 		for (int k = 0; k < nopen; k++)
 			for (int i = 0; i < ncand; i++)
 				if (one_slip(cand[i], open[k].order_no) && open[k].id != found) {
+					char payer[600];
+
 					found = open[k].id;
 					no = open[k].order_no;
 					count++;
+					cr_match_fold_name(open[k].payer_name, payer, sizeof payer);
+					if (debtor[0] && strcmp(payer, debtor) == 0) {
+						payer_found = open[k].id;
+						payer_no = open[k].order_no;
+						payers++;
+					}
 					break;
 				}
 		if (count == 1) {
 			set(m, CR_MATCH_NEEDS_REVIEW, found, "附言中的订单号有误，疑似订单 %s", no);
 			return;
 		}
-	} else if (c->debtor_name[0]) {
-		/* Rule 3: no number at all, but one open order of this amount has this payer. */
+		if (payers == 1) {
+			set(m, CR_MATCH_NEEDS_REVIEW, payer_found,
+			    "附言中的订单号有误，与多个订单相近，其中付款人与金额相符的为 %s", payer_no);
+			return;
+		}
+	}
+	/*
+	 * Rule 3: no order number that settles it (none at all, or a mistyped
+	 * one near no order or several), but one open order of this amount has
+	 * this payer.
+	 */
+	if (debtor[0]) {
 		long long found = 0;
 		const char *no = NULL;
 		int count = 0;
 
-		cr_match_fold_name(c->debtor_name, debtor, sizeof debtor);
 		for (int k = 0; k < nopen; k++) {
 			char payer[600];
 
@@ -273,8 +293,12 @@ cr_match_decide(const struct cr_txn *c, const struct cr_order_due *named, int nn
 			}
 		}
 		if (count == 1) {
-			set(m, CR_MATCH_NEEDS_REVIEW, found, "附言中没有订单号，付款人与金额相符的订单为 %s",
-			    no);
+			if (ncand > 0)
+				set(m, CR_MATCH_NEEDS_REVIEW, found,
+				    "附言中的订单号无法确认，付款人与金额相符的订单为 %s", no);
+			else
+				set(m, CR_MATCH_NEEDS_REVIEW, found,
+				    "附言中没有订单号，付款人与金额相符的订单为 %s", no);
 			return;
 		}
 	}

@@ -27,8 +27,9 @@ async function launch() {
   });
 }
 
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, name + ".png"), fullPage: true });
+// The whole page; with { viewport: true } only what is on the screen (a dialog over a long list).
+async function shot(page, name, opts = {}) {
+  await page.screenshot({ path: path.join(SHOTS, name + ".png"), fullPage: !opts.viewport });
 }
 
 function finish() {

@@ -58,6 +58,19 @@ run(async (browser) => {
   ok(text.includes("多付 50.00") && (await row.locator("[data-surplus]").count()) === 1,
      "在线支付待退款 lists the online payment the order took only part of, with its 50.00 surplus", text);
   await shot(finance, "refunds-1-online-overpaid");
+  // Refunding it: a reason is required, then a dialog names the customer and the amount before the money moves.
+  await row.locator("[data-refund]").click();
+  ok((await row.textContent()).includes("请填写退款原因"), "an online refund without a reason is refused on the page");
+  await row.locator('input[aria-label="退款原因"]').fill("多付退回");
+  await row.locator("[data-refund]").click();
+  await finance.waitForSelector("#refund-preview");
+  const preview = await finance.textContent("#refund-preview");
+  ok(preview.includes("我是测试企业") && preview.includes("50.00") && preview.includes(online),
+     "the dialog names the customer, the order and 50.00 before refunding", preview);
+  await shot(finance, "refunds-1b-online-refund-dialog", { viewport: true });
+  await finance.click("#ask-cancel");
+  ok((await finance.locator("#ask").count()) === 0 && (await row.textContent()).includes("多付 50.00"),
+     "取消 closes it and nothing is refunded");
 
   // The bank overpayment: finance refunded it by hand and records the transfer.
   await finance.goto(BASE + "/staff.html#/payments");
@@ -82,9 +95,17 @@ run(async (browser) => {
   await finance.click("#cancel-find button[type=submit]");
   await finance.waitForSelector("#cancel-go");
   ok((await finance.textContent("#cancel-order")).includes("已付款"), "the order is found and shown 已付款");
-  await finance.fill('input[aria-label="撤单原因"]', "客户不再需要");
-  finance.once("dialog", (d) => d.accept());
   await finance.click("#cancel-go");
+  ok((await finance.textContent("#cancel-find ~ .field-error, [role=alert]")).includes("撤单原因"),
+     "撤单 without a reason is refused on the page, saying what is missing");
+  await finance.fill('input[aria-label="撤单原因"]', "客户不再需要");
+  await finance.click("#cancel-go");
+  await finance.waitForSelector("#ask");
+  const asked = await finance.textContent("#ask");
+  ok(asked.includes(paid) && asked.includes((paidFen / 100).toFixed(2)) && asked.includes("不可撤销"),
+     "a dialog names the order, the amount and that it cannot be undone before anything happens", asked);
+  await shot(finance, "refunds-3-cancel-dialog", { viewport: true });
+  await finance.click("#ask-confirm");
   await finance.waitForSelector(`[data-cancelled="${paid}"]`);
   const result = await finance.textContent(`[data-cancelled="${paid}"]`);
   ok(result.includes("已撤单退款") && result.includes((paidFen / 100).toFixed(2)) && result.includes("登记退款"),

@@ -154,6 +154,19 @@ for cid in (u2[0]["id"], u3[0]["id"]):
 ok(sorted(actions) == ["credit.assign", "credit.assign", "credit.book", "credit.book", "credit.dismiss", "credit.unassign"],
    "all of it is audited: booked, assigned, undone, dismissed", actions)
 
+# A part payment whose order a later one completes leaves 部分付款 (nothing waits for it any more) and is
+# listed with the matched ones, saying so; the credit's own status stays 部分付款 (its day's report is kept).
+o5 = approved_order(cust, rev, seed=55)
+half = o5["amount_fen"] // 2
+rc, _, err = import_statement(statement((half, "订单%s" % o5["order_no"], "我是测试企业", "P1-" + tag)))
+listed = lambda st_: [c for c in fin.json("GET", "/api/v1/payments?status=" + st_)[1]["items"] if c["reference"] == "P1-" + tag]
+ok(rc == 0 and listed("partial") and not listed("matched"), "the first half waits under 部分付款", err)
+rc, _, err = import_statement(statement((o5["amount_fen"] - half, "订单%s" % o5["order_no"], "我是测试企业", "P2-" + tag)))
+ok(rc == 0 and cust.json("GET", "/api/v1/orders/%s" % o5["order_no"])[1]["status"] == "paid", "the second pays the rest", err)
+m = listed("matched")
+ok(not listed("partial") and m and m[0]["status"] == "partial" and m[0].get("order_settled") is True and
+   "已付清" in m[0]["status_label"], "the first half leaves 部分付款 and is listed as matched: 部分付款（订单已付清）", m)
+
 # The inbox.
 inbox, archive, failed = (conf_value("bank", k) for k in ("inbox", "archive_dir", "failed_dir"))
 o3 = approved_order(cust, rev, seed=53)

@@ -168,6 +168,19 @@ rules(void)
 	c = credit(20000, "24681357 完全无关", "");
 	cr_match_decide(&c, NULL, 0, open, 2, &m);
 	ok(m.result == CR_MATCH_UNMATCHED, "a number far from every order: unmatched");
+	/* A typo that rule 2 cannot settle still gets rule 3's suggestion: payer and amount. */
+	snprintf(open[2].payer_name, sizeof open[2].payer_name, "%s", "丁");
+	snprintf(text, sizeof text, "%s", open[1].order_no);
+	text[3] = (char)(text[3] == '9' ? '0' : text[3] + 1);
+	c = credit(20000, text, "丁");
+	cr_match_decide(&c, NULL, 0, open, 3, &m);
+	ok(m.result == CR_MATCH_NEEDS_REVIEW && m.suggested_order_id == 9 && strstr(m.reason, "付款人"),
+	   "two neighbours, one of them the payer's: that one is suggested (%s)", m.reason);
+	c = credit(20000, "24681357", "乙");
+	cr_match_decide(&c, NULL, 0, open, 3, &m);
+	ok(m.result == CR_MATCH_NEEDS_REVIEW && m.suggested_order_id == 7 && strstr(m.reason, "无法确认"),
+	   "a number near no order, but one open order of the payer and amount: suggested (%s)", m.reason);
+	snprintf(open[2].payer_name, sizeof open[2].payer_name, "%s", "丙");
 
 	/* Rule 3: no number, one open order of the amount from this payer. */
 	c = credit(20000, "续费", "乙");

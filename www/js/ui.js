@@ -129,3 +129,48 @@ export async function loadRefData() {
   statusLabels = settings.status_labels || {};
   return { settings, centres: centres.items };
 }
+
+/*
+ * A modal dialog that asks before money moves (instead of window.prompt/confirm): a title, what is about to
+ * happen (nodes), optional fields each checked before it closes (required, or check(value) giving a message),
+ * and a confirm button that can say what it does. Resolves to the fields' values ({} without fields), or null
+ * when cancelled (Esc, 取消, or a click outside).
+ */
+export function ask({ title, detail, fields = [], confirm = "确认", danger = false }) {
+  return new Promise((resolve) => {
+    const err = h("p", { class: "form-error", role: "alert" });
+    const inputs = fields.map((f) => {
+      const input = f.type === "textarea"
+        ? h("textarea", { name: f.name, rows: 3, maxlength: f.maxlength || 255, placeholder: f.placeholder || "" })
+        : h("input", { type: f.type || "text", name: f.name, maxlength: f.maxlength || 255, placeholder: f.placeholder || "",
+            value: f.value || "" });
+      return [f, input];
+    });
+    const ok = h("button", { type: "submit", class: danger ? "danger" : "primary", id: "ask-confirm" }, confirm);
+    const cancel = h("button", { type: "button", id: "ask-cancel" }, "取消");
+    const form = h("form", { method: "dialog", class: "ask", novalidate: true },
+      h("h3", {}, title), h("div", { class: "ask-detail" }, detail || null),
+      inputs.map(([f, input]) => h("label", { class: "field" }, h("span", { class: "label" }, f.label), input)),
+      err, h("div", { class: "actions" }, cancel, ok));
+    const dlg = h("dialog", { class: "ask-dialog", id: "ask" }, form);
+    let done = false;
+    const close = (v) => { if (done) return; done = true; dlg.close(); dlg.remove(); resolve(v); };
+    cancel.addEventListener("click", () => close(null));
+    dlg.addEventListener("cancel", (ev) => { ev.preventDefault(); close(null); });
+    dlg.addEventListener("click", (ev) => { if (ev.target === dlg) close(null); });
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const out = {};
+      for (const [f, input] of inputs) {
+        const v = input.value.trim();
+        const why = f.required && !v ? "请填写" + f.label : f.check ? f.check(v) : "";
+        if (why) { err.textContent = why; input.focus(); return; }
+        out[f.name] = v;
+      }
+      close(out);
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+    (inputs.length ? inputs[0][1] : ok).focus();
+  });
+}

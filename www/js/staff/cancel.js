@@ -2,7 +2,7 @@
    The order is looked up first and shown (status, paid, certificates), then cancelled with a reason: the
    online part goes back through its provider at once, the bank part is listed under 待处理 to be refunded by
    hand. After issue the server answers why not. */
-import { call, fen, h, toast } from "../ui.js";
+import { ask, call, fen, h, toast } from "../ui.js";
 
 export function cancelForm(canAct) {
   const no = h("input", { type: "text", inputmode: "numeric", maxlength: 8, placeholder: "订单号", class: "inline-input", "aria-label": "订单号", id: "cancel-order-no" });
@@ -18,7 +18,11 @@ export function cancelForm(canAct) {
     const issued = (o.certificates || []).some((c) => c.status !== "awaiting_csr");
     go.addEventListener("click", async () => {
       err.textContent = "";
-      if (!confirm("撤销订单 " + o.order_no + " 并退还全部 " + fen(o.paid_fen) + " 元？证书将不再签发。")) return;
+      if (!reason.value.trim()) { err.textContent = "请填写撤单原因（客户会在通知中看到）"; reason.focus(); return; }
+      const yes = await ask({ title: "撤单退款", confirm: "撤单并退还 " + fen(o.paid_fen) + " 元", danger: true,
+        detail: h("p", {}, "撤销 " + (o.company_name || "") + " 的订单 " + o.order_no + "，退还已付的全部 " + fen(o.paid_fen) +
+          " 元：在线支付原路退回，银行转账由财务转回。证书将不再签发，此操作不可撤销。") });
+      if (!yes) return;
       go.disabled = true;
       try {
         const r = await call("POST", "/api/v1/orders/" + o.order_no + "/refund", { reason: reason.value.trim() });
@@ -41,7 +45,9 @@ export function cancelForm(canAct) {
       h("tr", {}, h("th", {}, "订单号"), h("td", {}, o.order_no)),
       h("tr", {}, h("th", {}, "状态"), h("td", {}, o.status_label || o.status)),
       h("tr", {}, h("th", {}, "金额"), h("td", {}, fen(o.amount_fen) + " 元，已付 " + fen(o.paid_fen) + " 元")),
-      h("tr", {}, h("th", {}, "付款人"), h("td", {}, o.payer_name || "—")))),
+      h("tr", {}, h("th", {}, "客户"), h("td", {}, o.company_name || "—")),
+      h("tr", {}, h("th", {}, "付款人"), h("td", {}, o.payer_name || "—",
+        o.payer_mismatch ? h("div", { class: "warn small", id: "order-payer-mismatch" }, "有款项的付款人与此不一致") : null)))),
       issued ? h("p", { class: "warn" }, "该订单的证书已签发，不能撤单退款。") : null,
       canAct && !issued && o.paid_fen > 0 ? h("p", {}, reason, " ", go) : null, res].filter(Boolean));
   };

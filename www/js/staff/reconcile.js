@@ -1,7 +1,7 @@
 /* 对账 for finance: bank statement imports (#/statements: upload, live progress, counts) and the
    credits to resolve (#/payments: confirm a suggested order, assign by order number, dismiss). */
 import { sendFile } from "../api.js";
-import { call, date, datetime, failPage, fen, h, label, render, toast } from "../ui.js";
+import { ask, call, date, datetime, failPage, fen, h, label, render, toast } from "../ui.js";
 import { cancelForm } from "./cancel.js";
 import { refundsTable } from "./refunds.js";
 
@@ -110,6 +110,38 @@ export async function statementsPage(nav) {
   pollTimer = busy ? setTimeout(again, 1500) : setTimeout(watch, 5000);
 }
 
+/* Folded as the server folds payer names: no spaces, ASCII lower case (full-width forms are rare in names). */
+const fold = (s) => (s || "").replace(/[\s\u3000]/g, "").toLowerCase();
+
+/* 指定: the order is looked up and shown (customer, payer, amount, what is still owed, what this credit
+   makes of it) before finance confirms. */
+async function assign(c, no, err, act) {
+  err.textContent = "";
+  if (!/^\d{8}$/.test(no)) { err.textContent = "请填写 8 位订单号"; return; }
+  let o;
+  try { o = await call("GET", "/api/v1/orders/" + no); }
+  catch (e) { err.textContent = e.status === 404 ? "没有订单号为 " + no + " 的订单（请核对校验位）" : e.message; return; }
+  if (o.status !== "awaiting_payment" && o.status !== "partially_paid") {
+    err.textContent = "订单 " + no + " 当前为“" + o.status_label + "”，不能再计入款项";
+    return;
+  }
+  const owed = o.amount_fen - o.paid_fen;
+  const after = c.amount_fen === owed ? "计入后订单付清"
+    : c.amount_fen < owed ? "计入后仍差 " + fen(owed - c.amount_fen) + " 元（部分付款）"
+    : "计入后订单付清，多付 " + fen(c.amount_fen - owed) + " 元需退款";
+  const row = (k, v, attrs) => [h("dt", {}, k), h("dd", attrs || {}, v)];
+  const mismatch = c.debtor_name && fold(c.debtor_name) !== fold(o.payer_name);
+  const yes = await ask({ title: "指定订单 " + no, confirm: "确认指定",
+    detail: [h("dl", { id: "assign-preview" },
+      row("客户", o.company_name || "—"), row("订单付款人", o.payer_name || "—"),
+      row("订单金额", fen(o.amount_fen) + " 元"), row("已付", fen(o.paid_fen) + " 元"),
+      row("尚需", fen(owed) + " 元", { "data-owed": owed }),
+      row("本笔款项", fen(c.amount_fen) + " 元，付款人 " + (c.debtor_name || "—"))),
+      h("p", {}, after),
+      mismatch ? h("p", { class: "warn", id: "assign-payer-mismatch" }, "付款人“" + c.debtor_name + "”与订单登记的付款人“" + o.payer_name + "”不一致，请确认这笔款项确为该订单所付。") : null] });
+  if (yes) act("assign", { order_no: no }, "已指定订单 " + no);
+}
+
 function creditRow(c, refresh, canAct) {
   const err = h("span", { class: "field-error" });
   const act = async (path, body, done) => {
@@ -128,10 +160,13 @@ function creditRow(c, refresh, canAct) {
       onclick: () => act("assign", { order_no: s.order_no }, "已确认：订单 " + s.order_no) }, "确认 " + s.order_no));
   if (canAct && open)
     actions.push(h("span", { class: "nowrap" }, orderInput, " ",
-      h("button", { type: "button", class: "small", onclick: () => act("assign", { order_no: orderInput.value.trim() }, "已指定订单") }, "指定")));
+      h("button", { type: "button", class: "small", "data-assign": c.id, onclick: () => assign(c, orderInput.value.trim(), err, act) }, "指定")));
   if (canAct && c.assigned && ["matched", "partial", "overpaid"].includes(c.status))
-    actions.push(h("button", { type: "button", class: "small", onclick: () => {
-      if (confirm("撤销这笔款项的手工指定？订单的已付金额会相应减少。")) act("unassign", {}, "已撤销指定");
+    actions.push(h("button", { type: "button", class: "small", "data-unassign": c.id, onclick: async () => {
+      const yes = await ask({ title: "撤销指定", confirm: "撤销指定", danger: true,
+        detail: h("p", {}, "这笔 " + fen(c.amount_fen) + " 元（付款人 " + (c.debtor_name || "—") + "）将不再计入订单 " + c.orders.join("、") +
+          "，订单的已付金额相应减少，款项回到待处理。") });
+      if (yes) act("unassign", {}, "已撤销指定");
     } }, "撤销指定"));
   if (canAct && (open || c.status === "overpaid")) {
     /* A refund made by hand: the bank's reference of the transfer finance made, and its day. */
@@ -143,9 +178,12 @@ function creditRow(c, refresh, canAct) {
     actions.push(h("button", { type: "button", class: "small", "data-refund-open": c.id,
       onclick: (ev) => { form.hidden = false; ev.target.hidden = true; ref.focus(); } },
       "登记退款 " + fen(c.status === "overpaid" ? c.surplus_fen : c.amount_fen)), form);
-    actions.push(h("button", { type: "button", class: "small", onclick: () => {
-      const why = prompt("处理说明（如：客户同意转作下一年度费用）");
-      if (why) act("dismiss", { reason: why }, "已处理");
+    actions.push(h("button", { type: "button", class: "small", "data-dismiss": c.id, onclick: async () => {
+      const r = await ask({ title: "其他处理", confirm: "确认处理",
+        detail: h("p", {}, "这笔 " + fen(c.amount_fen) + " 元（付款人 " + (c.debtor_name || "—") + "）不计入任何订单，也不退款，移出待处理。请写明如何处理，会记入操作日志。"),
+        fields: [{ name: "reason", label: "处理说明", type: "textarea", required: true, maxlength: 255,
+          placeholder: "如：客户同意转作下一年度费用" }] });
+      if (r) act("dismiss", { reason: r.reason }, "已处理");
     } }, "其他处理"));
   }
   return h("tr", { "data-credit": c.id },
@@ -153,7 +191,8 @@ function creditRow(c, refresh, canAct) {
     h("td", { "data-label": "金额" }, fen(c.amount_fen), c.surplus_fen
       ? h("div", { class: c.status === "refunded" ? "muted small" : "warn small" }, (c.status === "refunded" ? "已退回 " : "需退款 ") + fen(c.surplus_fen))
       : null),
-    h("td", { "data-label": "付款人" }, c.debtor_name || "—", h("div", { class: "muted small" }, c.debtor_account)),
+    h("td", { "data-label": "付款人" }, c.debtor_name || "—", h("div", { class: "muted small" }, c.debtor_account),
+      c.payer_mismatch ? h("div", { class: "warn small", "data-payer-mismatch": c.id }, "付款人与订单登记的不一致") : null),
     h("td", { "data-label": "附言" }, c.remittance || "—"),
     h("td", { "data-label": "状态" }, h("span", { class: "badge badge-" + c.status }, c.status_label), h("div", { class: "muted small" }, c.reason),
       c.orders.length ? h("div", { class: "small" }, "订单：" + c.orders.join("、")) : null),

@@ -1,7 +1,7 @@
 /* 在线支付待退款: online payments an order could not take (paid twice, or expired) or took only part of (a
    trade opened before a bank transfer came in: the rest is surplus), refunded through their provider by
    finance, in part or in full, with a reason. */
-import { call, fen, h, datetime, toast } from "../ui.js";
+import { ask, call, fen, h, datetime, toast } from "../ui.js";
 
 const providers = { alipay: "支付宝", wechat: "微信支付" };
 
@@ -16,6 +16,15 @@ function row(p, refresh, canAct) {
     const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(amount.value.trim());
     if (!m) { err.textContent = "请填写退款金额（元，最多两位小数）"; return; }
     const amountFen = Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0"));
+    if (amountFen <= 0 || amountFen > left) { err.textContent = "退款金额须大于 0，且不超过可退的 " + fen(left) + " 元"; return; }
+    if (!reason.value.trim()) { err.textContent = "请填写退款原因（客户会在退款通知中看到）"; reason.focus(); return; }
+    let customer = "—";
+    try { customer = (await call("GET", "/api/v1/orders/" + p.order_no)).company_name || "—"; } catch (e) { /* shown as — */ }
+    const yes = await ask({ title: "在线退款", confirm: "退款 " + fen(amountFen) + " 元", danger: true,
+      detail: h("dl", { id: "refund-preview" }, h("dt", {}, "客户"), h("dd", {}, customer),
+        h("dt", {}, "订单号"), h("dd", {}, p.order_no), h("dt", {}, "渠道"), h("dd", {}, (providers[p.provider] || p.provider) + " " + p.trade_no),
+        h("dt", {}, "退款金额"), h("dd", {}, fen(amountFen) + " 元（原路退回，不可撤销）"), h("dt", {}, "原因"), h("dd", {}, reason.value.trim())) });
+    if (!yes) return;
     go.disabled = true;
     try {
       const r = await call("POST", "/api/v1/online-payments/" + p.id + "/refund", { amount_fen: amountFen, reason: reason.value.trim() });
