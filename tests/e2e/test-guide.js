@@ -125,6 +125,29 @@ run(async (browser) => {
   const raw = await admin.locator("#audit tbody .action").evaluateAll((els) => els.map((e) => e.textContent).filter((t) => /^[a-z_]+[.a-z_]*$/.test(t)));
   ok(raw.length === 0, "no action on the first page is shown as a code", raw.join(","));
   await shot(admin, "guide-6-audit");
+  // Every field and value in Chinese, times in Asia/Shanghai, the system's parts named as such.
+  for (const action of ["certificate.issue", "certificate.create", "payment.refunded", "credit.book", "order.paid"]) {
+    await admin.goto(BASE + "/staff.html#/audit?action=" + action);
+    await admin.waitForSelector("#audit tbody tr, #view p.muted");
+    if (!(await admin.locator("#audit tbody tr").count())) continue;
+    const text = await admin.locator("#audit tbody .changes").allTextContents();
+    const codes = text.join(" ").match(/\b[a-z]+_[a-z0-9_]+\b|\b(primary|secondary|succeeded|wechat|alipay)\b/g) || [];
+    ok(codes.length === 0, action + ": no field or value shown as a code", codes.join(","));
+    const actors = await admin.locator("#audit tbody .actor").allTextContents();
+    ok(!actors.some((t) => /^(inbox|alipay|wechat|system|upload|certrenewctl)/.test(t.trim()) || /财务\s*upload/.test(t)),
+       action + ": the system is never shown as if it were staff", actors.slice(0, 3).join(" | "));
+  }
+  await admin.goto(BASE + "/staff.html#/audit?action=certificate.issue");
+  await admin.waitForSelector("#audit tbody tr");
+  const issued = await admin.locator("#audit tbody tr").first().textContent();
+  const [at, notBefore] = [/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.exec(await admin.locator("#audit tbody tr td").nth(1).textContent()),
+    /生效时间：[^\d]*(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(issued)];
+  ok(issued.includes("生效时间") && issued.includes("有效期至") && at && notBefore && at[0] === notBefore[1],
+     "an issued certificate's dates read in Beijing time, as the row's own time does", issued);
+  await admin.goto(BASE + "/staff.html#/audit?actor=inbox");
+  await admin.waitForSelector("#audit tbody tr");
+  ok((await admin.locator("#audit tbody .actor").first().textContent()) === "系统：对账单收件箱", "the inbox reads 系统：对账单收件箱");
+  await shot(admin, "guide-6b-audit-system");
 
   // The reviewer: "审核员 reviewer"; a page of the admin's is refused with a way back to the queue.
   const rev = await fresh();

@@ -297,6 +297,17 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
       h("div", { class: "cols" }, form, h("div", {}, h("h3", {}, "预览"), preview))));
   }
 
+  /* Values that are words of the product, in the words users know. */
+  const words = {
+    token: { primary: "主锁", secondary: "副锁" },
+    provider: { alipay: "支付宝", wechat: "微信支付", bank: "银行转账" },
+    key_type: { rsa: "RSA", rsa2048: "RSA-2048", rsa3072: "RSA-3072", p256: "ECC P-256", p384: "ECC P-384", sm2: "SM2（国密）" },
+    kind: { probe: "诊断任务", expire_orders: "过期订单", remind_renewals: "续期提醒", sweep_uploads: "清理上传",
+      query_payments: "查询支付结果", import_inbox: "导入收件箱", import_statement: "导入对账单", issue_paid: "签发证书",
+      issue_order: "签发证书" },
+    status: { succeeded: "成功", failed: "失败", pending: "处理中" },
+  };
+
   /* before/after as readable changes: "状态：等待付款 → 已付款", one line per field that changed. */
   function changes(a) {
     const b = a.before || {}, f = a.after || {};
@@ -306,7 +317,12 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
       if (v === undefined || v === null || v === "") return "—";
       if (typeof v === "boolean") return v ? "是" : "否";
       if (k === "status" && machine) return label(machine, v);
+      if (k === "status" && words.status[v]) return words.status[v];
       if (k === "role") return label("role", v);
+      if (words[k] && words[k][v]) return words[k][v];
+      /* Times are stored in UTC: shown in Asia/Shanghai, as the row's own time is. */
+      if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?Z?$/.test(v))
+        return datetime(v.replace(" ", "T").replace(/Z?$/, "Z"));
       if (k.endsWith("_fen") && typeof v === "number") return fen(v) + " 元";
       if (typeof v === "object") return JSON.stringify(v);
       const t = String(v);
@@ -331,11 +347,19 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
           : [k in b ? [show(k, b[k]), " → "] : null, k in f ? show(k, f[k]) : "（删除）"]));
   }
 
-  /* Who did it, by name; a failed login names the account typed, as typed. */
+  /* Who did it, by name; the system's parts named as such, never as if they were staff; a failed login
+     names the account typed, as typed. */
+  const systemActors = { system: "系统", inbox: "系统：对账单收件箱", alipay: "系统：支付宝通知", wechat: "系统：微信支付通知",
+    certrenewctl: "系统：命令行", anonymous: "未登录" };
   function actorCell(a) {
     if (a.action === "login.failure") return h("span", {}, "未登录（输入的账号：", h("q", {}, a.object_id), "）");
+    if (a.actor === "upload") /* a statement finance uploaded, imported by certrenewd */
+      return h("span", { class: "system-actor" }, "系统：导入 ", a.actor_name || "财务", " 上传的对账单");
+    if (systemActors[a.actor]) return h("span", { class: "system-actor" }, systemActors[a.actor]);
+    const ctl = /^certrenewctl:(.+)$/.exec(a.actor || "");
+    if (ctl) return h("span", { class: "system-actor" }, "系统：命令行（服务器用户 " + ctl[1] + "）");
     if (a.actor_name) return h("span", {}, a.actor_name, a.actor_name !== a.actor ? h("span", { class: "muted small" }, " " + a.actor) : null);
-    return a.actor === "system" || !a.actor ? "系统" : a.actor;
+    return a.actor || "系统";
   }
 
   async function audit(params) {
