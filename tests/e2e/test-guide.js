@@ -144,10 +144,13 @@ run(async (browser) => {
     /生效时间：[^\d]*(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(issued)];
   ok(issued.includes("生效时间") && issued.includes("有效期至") && at && notBefore && at[0] === notBefore[1],
      "an issued certificate's dates read in Beijing time, as the row's own time does", issued);
+  await admin.goto(BASE + "/staff.html#/audit?action=certificate.issue");
+  await admin.waitForSelector("#audit tbody tr");
+  await shot(admin, "guide-6c-audit-issue", { viewport: true });
   await admin.goto(BASE + "/staff.html#/audit?actor=inbox");
   await admin.waitForSelector("#audit tbody tr");
   ok((await admin.locator("#audit tbody .actor").first().textContent()) === "系统：对账单收件箱", "the inbox reads 系统：对账单收件箱");
-  await shot(admin, "guide-6b-audit-system");
+  await shot(admin, "guide-6b-audit-system", { viewport: true });
 
   // The reviewer: "审核员 reviewer"; a page of the admin's is refused with a way back to the queue.
   const rev = await fresh();
