@@ -89,6 +89,30 @@ run(async (browser) => {
   ok(["银行到账", "已匹配", "应退款", "已退回", "支付宝", "微信支付", "在线多付", "当日退款"].every((t) => heads.includes(t)),
      "对账报表 counts every kind of money: bank credits by outcome, online payments by provider, surplus, refunds", heads);
   await shot(finance, "reconcile-4-report");
+  // On a phone: each value says its column, the 合计 row fits, and headers elsewhere never wrap a character a line.
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  phone.on("pageerror", (e) => errors.push(e.message));
+  await login(phone, "finance");
+  await phone.waitForSelector("#staff-nav a");
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  await phone.goto(BASE + "/staff.html#/report?from=" + today + "&to=" + today);
+  await phone.waitForSelector("#report tbody tr");
+  const unlabelled = await phone.locator("#report tbody td:not([data-label])").count();
+  ok(unlabelled === 0, "phone: every value of 对账报表 says which column it is", String(unlabelled));
+  const overflow = await phone.locator("#report tfoot th").evaluateAll((els) =>
+    els.filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth).map((e) => e.textContent));
+  ok(overflow.length === 0 && (await phone.locator('#report tfoot th[data-label="银行到账"]').count()) === 1,
+     "phone: the 合计 row fits the screen, labelled", overflow.join(" | "));
+  await shot(phone, "reconcile-4b-report-phone");
+  await phone.goto(BASE + "/staff.html#/statements");
+  await phone.waitForSelector("#statement-file", { state: "attached" });
+  await finance.goto(BASE + "/staff.html#/statements");
+  await finance.waitForSelector("#statements thead th");
+  const wrapped = await finance.locator("#statements thead th, #report thead th").evaluateAll((els) =>
+    els.filter((e) => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length > 1; })
+      .map((e) => e.textContent));
+  ok(wrapped.length === 0, "desktop: no table header wraps a character a line", wrapped.join(","));
+  await phone.close();
 
   // Two statements of one account with a day missing between them: the list says so, with the dates.
   const gapAccount = "6217" + String(Date.now()).slice(-15).padStart(15, "0");

@@ -249,22 +249,22 @@ export async function reportPage(nav, from, to) {
     ["online_surplus_fen", "在线多付"], ["refunded_fen", "当日退款"]];
   /* Closed against the statements: what the bank stated arrived that day, and the day's closing balance. */
   const closing = (d) => [
-    h("td", { "data-col": "stated_fen" }, d.stated_fen == null ? h("span", { class: "muted small" }, "无对账单") : fen(d.stated_fen)),
-    h("td", { "data-col": "unreconciled_fen" }, d.unreconciled_fen == null ? "—" : d.unreconciled_fen === 0
+    h("td", { "data-col": "stated_fen", "data-label": "对账单收入" }, d.stated_fen == null ? h("span", { class: "muted small" }, "无对账单") : fen(d.stated_fen)),
+    h("td", { "data-col": "unreconciled_fen", "data-label": "对平" }, d.unreconciled_fen == null ? "—" : d.unreconciled_fen === 0
       ? h("span", { class: "muted small", "data-closed": "yes" }, "已对平")
       : h("span", { class: "field-error", "data-closed": "no" }, "差 " + fen(d.unreconciled_fen))),
-    h("td", { "data-col": "closing_fen" }, d.closing_fen == null ? "—" : fen(d.closing_fen))];
+    h("td", { "data-col": "closing_fen", "data-label": "期末余额" }, d.closing_fen == null ? "—" : fen(d.closing_fen))];
   render(h("section", { class: "panel" }, h("h2", {}, "对账报表"), form,
     h("p", { class: "muted small" }, "每天收到的每一笔钱：银行到账按处理结果分列（已匹配 + 待处理 + 应退款 + 已另行处理 + 已退回 = 银行到账），在线支付按支付平台分列，在线多付为订单未能入账、待退还的在线付款，当日退款为当天退出的款项（在线原路退回和财务手工转回）。对账单收入为银行对账单当天记载的入账合计，与银行到账相等即为已对平。"),
     list.items.length
       ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "report" },
           h("thead", {}, h("tr", {}, ["日期", "到账笔数", ...cols.map((c) => c[1]), "对账单收入", "对平", "期末余额"].map((t) => h("th", {}, t)))),
           h("tbody", {}, list.items.map((d) => h("tr", {},
-            h("td", { class: "nowrap" }, d.day), h("td", {}, String(d.credits)),
-            ...cols.map(([k]) => h("td", { "data-col": k }, k === "open_fen" && d.open
+            h("td", { class: "nowrap", "data-label": "日期" }, d.day), h("td", { "data-label": "到账笔数" }, String(d.credits)),
+            ...cols.map(([k, t]) => h("td", { "data-col": k, "data-label": t }, k === "open_fen" && d.open
               ? [fen(d.open_fen), h("div", { class: "muted small" }, d.open + " 笔")] : k === "received_fen" || k === "matched_fen" ? fen(d[k]) : money(d[k]))),
             ...closing(d)))),
-          h("tfoot", {}, h("tr", {}, h("th", {}, "合计"), h("th", {}, String(sum("credits"))),
-            ...cols.map(([k]) => h("th", { "data-col": k }, fen(sum(k)))), h("th", {}), h("th", {}), h("th", {})))))
+          h("tfoot", {}, h("tr", {}, h("th", { class: "total-head" }, "合计"), h("th", { "data-label": "到账笔数" }, String(sum("credits"))),
+            ...cols.map(([k, t]) => h("th", { "data-col": k, "data-label": t }, fen(sum(k)))), h("th", {}), h("th", {}), h("th", {})))))
       : h("p", { class: "muted" }, "所选期间没有到账记录。")));
 }
