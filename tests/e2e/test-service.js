@@ -95,6 +95,23 @@ run(async (browser) => {
   await dl.saveAs(dir + "/issued2.pem");
   ok(fs.readFileSync(dir + "/issued2.pem", "utf8") === fs.readFileSync(inKey, "utf8"), "and is the one offered for download");
 
+  // With the helper connected, a request given as a file (made elsewhere): no 写入证书锁 (the key does not hold
+  // that key), but download and 已写入证书锁, as the guide says.
+  const o3 = approvedOrder(97, true);
+  const id3 = o3.certificates[0].id;
+  await kpage.goto(BASE + "/portal.html#/orders/" + o3.order_no);
+  await kpage.locator("#ukey-status", { hasText: "已连接证书锁助手" }).waitFor({ timeout: 10000 });
+  await kpage.setInputFiles("#csr-" + id3, dir + "/ukey.csr");
+  await kpage.waitForSelector(`a[data-download="${id3}"]`, { timeout: 20000 });
+  await kpage.locator("#ukey-status", { hasText: "已连接证书锁助手" }).waitFor({ timeout: 10000 });
+  await kpage.waitForSelector(`button[data-installed="${id3}"]`, { timeout: 10000 });
+  ok((await kpage.locator(`button[data-ukey="${id3}"]`).count()) === 0,
+     "helper connected, request given as a file: no 写入证书锁 for a key the helper's key does not hold");
+  await shot(kpage, "service-4b-manual-with-helper", { viewport: true });
+  await kpage.click(`button[data-installed="${id3}"]`);
+  await kpage.locator(`tr[data-certificate="${id3}"]`, { hasText: "已写入" }).waitFor({ timeout: 10000 });
+  ok(true, "已写入证书锁 confirms it, and the certificate reads 已写入");
+
   // 我的证书 after the renewal: the old certificate reads 已更新 and leads to the new one; nothing is 待更新 any more.
   const oldId = o2.certificates[0].renews_id;
   await kpage.goto(BASE + "/portal.html#/certs");

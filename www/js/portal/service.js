@@ -7,7 +7,7 @@
 import { Api, sendFile } from "../api.js";
 import { call, date, h, toast } from "../ui.js";
 import { ctx, tokenLabel } from "./context.js";
-import { helperTokens, makeRequest, reprobe, writeCertificate } from "./ukey.js";
+import { helperContainers, helperTokens, makeRequest, reprobe, writeCertificate } from "./ukey.js";
 
 let busy = false; /* one key at a time */
 
@@ -124,10 +124,13 @@ function helperButton(o, c, box, err, refresh) {
   return b;
 }
 
-function row(o, c, refresh, tokens) {
+function row(o, c, refresh, tokens, held) {
   const err = h("p", { class: "field-error", role: "alert" });
   const box = h("div", { class: "ukey-box" });
   const withKey = tokens && tokens.includes(c.token || "primary");
+  /* Written by the helper only when its key holds this certificate's key (the request was made there); a
+     request given as a file came from elsewhere: download, write with the driver's tool, and confirm. */
+  const keyHolds = withKey && held && held.has((c.token || "primary") + "/" + c.id);
   const input = h("input", { type: "file", id: "csr-" + c.id, accept: ".csr,.req,.pem,.der,.p10", class: "file-input" });
   input.addEventListener("change", async () => {
     if (!input.files.length) return;
@@ -151,13 +154,14 @@ function row(o, c, refresh, tokens) {
         : "用证书驱动为这把锁生成证书请求（PKCS#10），上传后" + (paid ? "立即签发。" : "付款到账即自动签发，无需等待。")),
       h("div", { class: "muted small" }, expectedValidity(o, c)), box];
   } else if (c.status === "issued" || c.status === "installed") {
-    body = [withKey && c.status === "issued" ? [helperButton(o, c, box, err, refresh), " "] : null,
-      h("a", { class: "button small" + (withKey ? "" : " primary"), href: base + "pem", "data-download": c.id }, "下载证书"), " ",
+    body = [keyHolds && c.status === "issued" ? [helperButton(o, c, box, err, refresh), " "] : null,
+      h("a", { class: "button small" + (keyHolds ? "" : " primary"), href: base + "pem", "data-download": c.id }, "下载证书"), " ",
       h("a", { class: "small", href: base + "der" }, "DER"), " · ", h("a", { class: "small", href: base + "p7b" }, "含证书链（p7b）"),
-      c.status === "issued" && !withKey
-        ? [" ", h("button", { type: "button", class: "small", onclick: async () => {
+      c.status === "issued" && !keyHolds
+        ? [" ", h("button", { type: "button", class: "small", "data-installed": c.id, onclick: async () => {
             try { await call("POST", "/api/v1/certificates/" + c.id + "/installed", {}); toast("已确认写入"); refresh(); }
-            catch (e) { err.textContent = e.message; } } }, "已写入证书锁")]
+            catch (e) { err.textContent = e.message; } } }, "已写入证书锁"),
+          h("div", { class: "muted small" }, "证书请求是以文件提交的：请下载证书，用证书锁驱动自带的工具写入生成请求的那把锁，写入后点「已写入证书锁」。")]
         : null,
       h("div", { class: "muted small" }, "有效期 " + date(c.not_before) + " 至 " + date(c.not_after)), box];
   }
@@ -173,15 +177,15 @@ export function serviceSection(o, refresh) {
   const byToken = (t) => o.certificates.filter((c) => (c.token || "primary") === t);
   const note = h("p", { class: "hint", id: "ukey-status" });
   const tables = h("div", {});
-  const fill = (tokens) => {
+  const fill = (tokens, held) => {
     note.textContent = tokens ? "已连接证书锁助手" + (tokens.length ? "（" + tokens.map((t) => (t === "secondary" ? "副锁" : "主锁")).join("、") + "）" : "，但未检测到证书锁") + "。"
       : ctx.settings.ukey_helper ? "未检测到证书锁助手：可上传证书请求文件，签发后下载证书。" : "";
     tables.replaceChildren(...["primary", "secondary"].filter((t) => byToken(t).length).map((t) =>
       h("div", {}, h("h3", {}, t === "secondary" ? "副锁" : "主锁"),
-        h("table", { class: "table" }, h("tbody", {}, byToken(t).map((c) => row(o, c, refresh, tokens)))))));
+        h("table", { class: "table" }, h("tbody", {}, byToken(t).map((c) => row(o, c, refresh, tokens, held)))))));
   };
-  fill(null);
-  helperTokens().then((tokens) => { if (tokens) fill(tokens); });
+  fill(null, null);
+  helperTokens().then(async (tokens) => { if (tokens) fill(tokens, await helperContainers()); });
   return h("section", { class: "panel", id: "service" },
     h("h2", {}, "证书服务"),
     h("p", { class: "hint" }, validityText(o), "。主锁、副锁请分别办理，一次一把。更新过程中会两次弹出口令框（间隔 2 至 30 秒），请及时输入。",

@@ -34,6 +34,18 @@ export async function helperTokens() {
   return probed;
 }
 
+/* What the helper's keys hold: a Set of "token/container" (a key made for a certificate, waiting for it or with
+   it written), or null when there is no helper. */
+export async function helperContainers() {
+  if (!(await helperTokens())) return null;
+  try {
+    const r = await helperCall("GET", "/v1/certificates", null, 3000);
+    return new Set((r.items || []).map((x) => x.token + "/" + x.container));
+  } catch (e) {
+    return new Set();
+  }
+}
+
 /* Makes a key in the token for certificate certId; resolves to its PKCS#10 request (PEM). */
 export async function makeRequest(token, certId) {
   const r = await helperCall("POST", "/v1/requests", { token, container: String(certId), alg: "rsa" }, 120000);
