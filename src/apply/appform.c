@@ -260,6 +260,11 @@ cr_appform_missing(const struct cr_appform *form, int enterprise, struct cr_err 
 			cr_err_user(&one, CR_EINCOMPLETE, fields[i].name, "请填写%s", fields[i].label);
 			cr_err_add(acc, &one);
 		}
+	/* 专票 is for taxpayers, which a person is not. */
+	if (!enterprise && strcmp(form->f[CR_FORM_INVOICE_TYPE], "special") == 0) {
+		cr_err_user(&one, CR_EINCOMPLETE, "invoice_type", "个人只能开具普通发票（普票），请改选普票");
+		cr_err_add(acc, &one);
+	}
 }
 
 void

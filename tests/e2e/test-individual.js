@@ -77,11 +77,32 @@ run(async (browser) => {
     ok((await page.inputValue("#f-payer_name")) === "张三" && (await page.inputValue('[name="invoice.title"]')) === "张三",
        tag("付款人 and 发票抬头 default to the person's name"));
     ok((await page.textContent("#years-note")).includes("多年有效期"), tag("the seed's note on multi-year validity"));
+    ok(await page.locator('input[name="invoice_type"][value="special"]').count() === 0 &&
+       await page.locator('[name="invoice.tax_no"]').count() === 0 &&
+       (await page.textContent("#invoice-type-person")).includes("普票"),
+       tag("a person is offered 普票 only: no 专票, no 纳税人识别号"));
     await shot(page, `individual-${size.name}-3-step3`);
     await page.click("#submit");
     await page.waitForSelector("#detail");
     ok((await page.textContent("#detail-status")) === "待审核", tag("submitted: 待审核"));
     await shot(page, `individual-${size.name}-4-submitted`);
+    if (size.name === "desktop") {
+      // The reviewer sees a person's application in a person's words.
+      const appId = /#\/applications\/(\d+)/.exec(page.url())[1];
+      const rev = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+      rev.on("pageerror", (e) => errors.push(e.message));
+      await login(rev, "reviewer");
+      await rev.waitForSelector("#staff-nav a");
+      await rev.goto(BASE + "/staff.html#/review/" + appId);
+      await rev.waitForSelector("#review .reasons");
+      const docs = await rev.textContent("#review .docs");
+      const reasons = await rev.textContent("#review .reasons");
+      ok(docs.includes("数字证书申请表") && !docs.includes("企业数字证书申请表"), tag("the reviewer sees 数字证书申请表, not 企业…"), docs);
+      ok(reasons.includes("身份证") && !/营业执照|公章|法人|单位名称/.test(reasons),
+         tag("and quick reasons about a person's papers, none about a company's"), reasons);
+      await shot(rev, "individual-review-person");
+      await rev.close();
+    }
     ok(errors.length === 0, tag("no script errors"), errors.join("\n"));
     await page.close();
   }

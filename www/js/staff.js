@@ -17,7 +17,9 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
     finance: [["#/payments", "对账"], ["#/statements", "对账单导入"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
     admin: [["#/review", "申请一览"], ["#/users", "用户"], ["#/prices", "价格"], ["#/centres", "交易中心"], ["#/audit", "审计日志"], ["#/help", "帮助页面"], ["#/payments", "对账"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
   };
+  /* The reviewer's quick reasons: a company's papers, or a person's. */
   const COMMON_REASONS = ["营业执照扫描件不清晰", "公章扫描件不清晰或未加盖鲜章", "申请表信息与营业执照不一致", "授权委托书缺少法人签字", "付款人与单位名称不一致"];
+  const PERSON_REASONS = ["身份证人像面不清晰", "身份证国徽面不清晰", "身份证已过有效期", "申请表信息与身份证不一致", "申请表或责任书缺少本人签字", "付款人与申请人姓名不一致"];
 
   function waited(sec) {
     if (sec < 60) return "刚刚";
@@ -60,7 +62,8 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
         : h("p", { class: "muted" }, "没有申请。")));
   }
 
-  function attachmentView(app, kind) {
+  function attachmentView(app, k) {
+    const kind = app.account_type === "individual" ? Object.assign({}, k, { label: k.label_individual || k.label }) : k;
     const url = "/api/v1/applications/" + app.id + "/attachments/" + kind.kind;
     const a = app.attachments[kind.kind];
     if (!a) return h("div", { class: "doc missing" }, h("div", { class: "doc-title" }, kind.label), h("p", { class: "muted" }, "未上传"));
@@ -131,7 +134,7 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
         h("span", { class: "when" }, datetime(e.at)), " ", h("strong", {}, e.label), e.note ? h("div", { class: "muted" }, e.note) : null))),
       canDecide ? h("div", { class: "decide" },
         h("h3", {}, "审核"),
-        h("div", { class: "reasons" }, COMMON_REASONS.map((r) => h("button", { type: "button", class: "small", onclick: () => { reason.value = r; } }, r))),
+        h("div", { class: "reasons" }, (app.account_type === "individual" ? PERSON_REASONS : COMMON_REASONS).map((r) => h("button", { type: "button", class: "small", onclick: () => { reason.value = r; } }, r))),
         reason, err,
         h("div", { class: "actions" },
           h("a", { class: "button", href: "#/review" }, "返回"),

@@ -271,7 +271,8 @@ async function step3(app) {
     text("invoice.phone", "电话", inv.phone, "注册电话", (v) => ({ invoice: { phone: v } })),
     text("invoice.bank", "开户银行", inv.bank, "如：甘肃省农商银行雁兴路支行", (v) => ({ invoice: { bank: v } })),
     text("invoice.bank_account", "银行账号", inv.bank_account, "", (v) => ({ invoice: { bank_account: v } })));
-  const invType = h("div", { class: "radios", role: "radiogroup", "aria-label": "发票类型" },
+  /* A person gets 普票 only: 专票 and 纳税人识别号 are for taxpayers. */
+  const invType = !isEnterprise() ? h("div", { id: "invoice-type-person" }, "普票", h("span", { class: "muted small" }, "（个人只能开具普通发票）")) : h("div", { class: "radios", role: "radiogroup", "aria-label": "发票类型" },
     [["normal", "普票"], ["special", "专票"]].map(([v, l]) => h("label", {},
       h("input", { type: "radio", name: "invoice_type", value: v, checked: (app.invoice_type || "normal") === v,
         onchange: () => { special.hidden = v !== "special"; queue({ invoice_type: v }); } }), " ", l)));
@@ -282,7 +283,8 @@ async function step3(app) {
     [["pickup", "现场领取"], ["courier", "邮寄（到付）"]].map(([v, l]) => h("label", {},
       h("input", { type: "radio", name: "delivery_method", value: v, checked: (del.method || "pickup") === v,
         onchange: () => { address.hidden = v !== "courier"; queue({ delivery: { method: v } }); } }), " ", l)));
-  if (!app.invoice_type || !del.method) queue({ invoice_type: app.invoice_type || "normal", delivery: { method: del.method || "pickup" } });
+  if (!app.invoice_type || !del.method || (!isEnterprise() && app.invoice_type === "special"))
+    queue({ invoice_type: isEnterprise() ? app.invoice_type || "normal" : "normal", delivery: { method: del.method || "pickup" } });
   /* 付款人 and 发票抬头 default to the account's name (a company's or a person's); 纳税人识别号 to the licence's code. */
   if (!app.payer_name) queue({ payer_name: ctx.me.name });
 
@@ -301,8 +303,8 @@ async function step3(app) {
     field("invoice_type", "发票类型", invType),
     h("div", { class: "grid2" },
       text("invoice.title", "发票抬头", inv.title || ctx.me.name, isEnterprise() ? "单位名称" : "个人姓名", (v) => ({ invoice: { title: v } })),
-      text("invoice.tax_no", "纳税人识别号", inv.tax_no || (isEnterprise() ? app.license_no : ""), "统一社会信用代码", (v) => ({ invoice: { tax_no: v } }),
-        isEnterprise() ? "三证合一的即营业执照号；普票可不填，专票必填" : "普票可不填，专票必填")),
+      isEnterprise() ? text("invoice.tax_no", "纳税人识别号", inv.tax_no || app.license_no, "统一社会信用代码", (v) => ({ invoice: { tax_no: v } }),
+        "三证合一的即营业执照号；普票可不填，专票必填") : null),
     special,
     field("delivery.method", "发票领取方式", delivery),
     address,
