@@ -46,8 +46,11 @@ st, app = me.json("PATCH", "/api/v1/applications/%d" % app["id"],
                    "delivery": {"method": "pickup"}, "trading_centre_ids": []})
 ok(st == 200 and app["missing"] == [], "普票 without a taxpayer number: nothing is missing", app.get("missing"))
 st, body = me.json("PATCH", "/api/v1/applications/%d" % app["id"], {"invoice_type": "special"})
-missing = [m["field"] for m in body["missing"]]
-ok("invoice.tax_no" in missing, "专票 needs the taxpayer number", missing)
+missing = {m["field"]: m["message"] for m in body["missing"]}
+ok("invoice_type" in missing and "普票" in missing["invoice_type"], "a person asking for 专票 is told a person gets 普票", missing)
+st, body = me.json("POST", "/api/v1/applications/%d/submit" % app["id"], {})
+ok(st == 422 and "invoice_type" in [m["field"] for m in error_of(body).get("missing", [])],
+   "and cannot submit with 专票", body)
 me.json("PATCH", "/api/v1/applications/%d" % app["id"], {"invoice_type": "normal"})
 st, body = me.json("POST", "/api/v1/applications/%d/submit" % app["id"], {})
 ok(st == 200 and body.get("status") == "submitted", "an individual submits", body)
