@@ -90,17 +90,21 @@ cr_attachments_json(struct cr_db *db, long long app_id)
 	json_t *att = json_object();
 	struct cr_res res;
 
+	/* since_rejection: uploaded after the application was last rejected (what the reviewer has not seen). */
 	if (cr_db_exec(
 	        db, &res, NULL,
-	        "SELECT kind, sha256, bytes, content_type, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ')"
+	        "SELECT kind, sha256, bytes, content_type, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ'),"
+	        " created_at > IFNULL((SELECT MAX(e.at) FROM application_events e WHERE e.application_id = ?"
+	        " AND e.status_to = 'rejected'), created_at)"
 	        " FROM attachments WHERE application_id = ?",
-	        "i", app_id) != 0)
+	        "ii", app_id, app_id) != 0)
 		return att;
 	for (size_t r = 0; r < res.nrows; r++)
 		json_object_set_new(att, cr_res_str(&res, r, 0),
-		                    json_pack("{s:s, s:I, s:s, s:s}", "sha256", cr_res_str(&res, r, 1),
+		                    json_pack("{s:s, s:I, s:s, s:s, s:b}", "sha256", cr_res_str(&res, r, 1),
 		                              "bytes", (json_int_t)cr_res_i64(&res, r, 2), "content_type",
-		                              cr_res_str(&res, r, 3), "uploaded_at", cr_res_str(&res, r, 4)));
+		                              cr_res_str(&res, r, 3), "uploaded_at", cr_res_str(&res, r, 4),
+		                              "since_rejection", (int)cr_res_i64(&res, r, 5)));
 	cr_res_release(&res);
 	return att;
 }

@@ -77,7 +77,8 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 	                "SELECT a.id, a.status, a.company_name, a.applicant_name, u.login, u.role,"
 	                " DATE_FORMAT(IFNULL(a.submitted_at, a.created_at), '%Y-%m-%dT%H:%i:%SZ'),"
 	                " TIMESTAMPDIFF(SECOND, IFNULL(a.submitted_at, a.created_at), UTC_TIMESTAMP(6)), "
-	                "a.years, a.addons, a.quoted_fen"
+	                "a.years, a.addons, a.quoted_fen, (SELECT COUNT(*) FROM application_events e"
+	                " WHERE e.application_id = a.id AND e.status_to = 'rejected')"
 	                " FROM applications a JOIN users u ON u.id = a.account_id WHERE a.status = ?"
 	                " ORDER BY IFNULL(a.submitted_at, a.created_at), a.id LIMIT 500",
 	                "s", status);
@@ -101,6 +102,9 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 		              "account_role", cr_res_str(&res, i, 5), "submitted_at", cr_res_str(&res, i, 6),
 		              "waited_seconds", (json_int_t)cr_res_i64(&res, i, 7), "price_fen",
 		              price >= 0 ? json_integer(price) : json_null()));
+		/* Rejected before and submitted again: the reviewer looks at what changed. */
+		json_object_set_new(json_array_get(items, json_array_size(items) - 1), "rejections",
+		                    json_integer(cr_res_i64(&res, i, 11)));
 	}
 	cr_res_release(&res);
 	*out = json_pack("{s:o}", "items", items);

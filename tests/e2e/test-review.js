@@ -76,10 +76,19 @@ run(async (browser) => {
   // The reviewer approves.
   await reviewer.goto(BASE + "/staff.html#/review");
   await reviewer.waitForSelector(`tr[data-app="${appId}"]`);
+  ok((await reviewer.locator(`tr[data-app="${appId}"] [data-resubmitted]`).count()) === 1,
+     "the queue marks it 重新提交", await reviewer.textContent(`tr[data-app="${appId}"]`));
+  await shot(reviewer, "review-3a-queue-resubmitted", { viewport: true });
   await reviewer.click(`tr[data-app="${appId}"] >> text=审核`);
   await reviewer.waitForSelector("#approve");
   ok((await reviewer.textContent("#review-history")).includes("公章扫描件不清晰"),
      "the reviewer sees the earlier rejection and its reason in the history");
+  const resub = await reviewer.textContent("#review-resubmitted");
+  ok(resub.includes("重新提交") && resub.includes("公章扫描件不清晰") && resub.includes("驳回后更换的材料：企业公章扫描件") &&
+     !resub.includes("营业执照"), "and, on top, that it is resubmitted and which documents were replaced since", resub);
+  ok((await reviewer.locator('[data-replaced="company_seal"]').count()) === 1 && (await reviewer.locator("[data-replaced]").count()) === 1,
+     "the replaced document is marked 驳回后重新上传, the others not");
+  await shot(reviewer, "review-3b-resubmitted", { viewport: true });
   ok((await reviewer.textContent("#review-applicant")).includes("到期"), "and the certificate being renewed with its expiry");
   // Every approval the page sends is counted: the cancelled click must send none, the confirmed one exactly one.
   const approvals = [];

@@ -51,7 +51,9 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
             h("thead", {}, h("tr", {}, ["编号", "单位名称 / 个人", "申请人", "账号", "提交时间", status === "submitted" ? "已等待" : null, "金额", ""]
               .filter((t) => t !== null).map((t) => h("th", {}, t)))),
             h("tbody", {}, q.items.map((a) => h("tr", { "data-app": a.id },
-              h("td", { "data-label": "编号" }, "#" + a.id),
+              h("td", { "data-label": "编号" }, "#" + a.id,
+                a.rejections && status === "submitted" ? h("div", { class: "badge badge-resubmitted", "data-resubmitted": a.rejections },
+                  "重新提交" + (a.rejections > 1 ? "（第 " + (a.rejections + 1) + " 次）" : "")) : null),
               h("td", { "data-label": "单位名称 / 个人" }, a.company_name || (a.account_role === "individual" ? "个人" : "—")),
               h("td", { "data-label": "申请人" }, a.applicant_name),
               h("td", { "data-label": "账号" }, a.account),
@@ -62,13 +64,19 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
         : h("p", { class: "muted" }, "没有申请。")));
   }
 
+  /* The application's last rejection (its history's), or null. */
+  const lastRejection = (app) => [...(app.history || [])].reverse().find((e) => e.to === "rejected") || null;
+
   function attachmentView(app, k) {
     const kind = app.account_type === "individual" ? Object.assign({}, k, { label: k.label_individual || k.label }) : k;
     const url = "/api/v1/applications/" + app.id + "/attachments/" + kind.kind;
     const a = app.attachments[kind.kind];
     if (!a) return h("div", { class: "doc missing" }, h("div", { class: "doc-title" }, kind.label), h("p", { class: "muted" }, "未上传"));
-    return h("div", { class: "doc", "data-kind": kind.kind },
-      h("div", { class: "doc-title" }, kind.label, " ", h("a", { href: url, target: "_blank", rel: "noopener", class: "small" }, "新窗口打开")),
+    const replaced = lastRejection(app) && a.since_rejection;
+    return h("div", { class: "doc" + (replaced ? " replaced" : ""), "data-kind": kind.kind },
+      h("div", { class: "doc-title" }, kind.label, " ",
+        replaced ? h("span", { class: "badge badge-resubmitted", "data-replaced": kind.kind }, "驳回后重新上传") : null, " ",
+        h("a", { href: url, target: "_blank", rel: "noopener", class: "small" }, "新窗口打开")),
       /* A PDF is shown as its first page drawn on the server: an image shows in every browser. */
       a.content_type === "image/jpeg"
         ? h("img", { class: "doc-img", src: url, alt: kind.label })
@@ -109,6 +117,13 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
       h("div", { class: "detail-head" }, h("h2", {}, "申请 #" + app.id), h("span", { class: "badge badge-" + app.status, id: "review-status" }, app.status_label),
         app.order_no ? h("span", {}, "订单号 ", h("strong", { id: "review-order" }, app.order_no)) : null),
       app.reject_reason ? h("div", { class: "notice notice-error" }, "驳回原因：", app.reject_reason) : null,
+      app.status === "submitted" && lastRejection(app) ? h("div", { class: "notice", id: "review-resubmitted" },
+        h("strong", {}, "重新提交的申请"), "（" + datetime(lastRejection(app).at) + " 驳回，原因：" + (lastRejection(app).note || "—") + "）",
+        h("div", { class: "small" }, (() => {
+          const changed = kinds.filter((k) => app.attachments[k.kind] && app.attachments[k.kind].since_rejection)
+            .map((k) => app.account_type === "individual" ? k.label_individual || k.label : k.label);
+          return changed.length ? "驳回后更换的材料：" + changed.join("、") : "驳回后没有更换任何材料。";
+        })())) : null,
       h("div", { class: "cols" },
         h("dl", { class: "dl", id: "review-applicant" },
           row("更新的证书", app.certificate ? cn(app.certificate.subject) + "（" + (app.certificate.token === "secondary" ? "副锁" : "主锁") + "，" + date(app.certificate.not_after) + " 到期）" : "—"),
