@@ -17,6 +17,7 @@ struct cr_doc_kind {
 	const char *label_individual; /* as a person knows it (NULL: the same) */
 	int separate_only;            /* only for license_type "separate" */
 	int audience;                 /* CR_FOR_* */
+	int optional;                 /* asked for only where configured by name ("all" leaves it out) */
 };
 extern const struct cr_doc_kind cr_doc_kinds[];
 extern const int cr_doc_kind_count;

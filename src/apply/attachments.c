@@ -39,7 +39,7 @@ cr_attachment_required(const struct cr_config *cfg, const struct cr_doc_kind *k,
 		return 0;
 	if (k->separate_only && (!enterprise || strcmp(license_type, "separate") != 0))
 		return 0;
-	return strcmp(req, "all") == 0 || listed(req, k->kind);
+	return (strcmp(req, "all") == 0 && !k->optional) || listed(req, k->kind);
 }
 
 json_t *
@@ -90,7 +90,8 @@ cr_attachments_json(struct cr_db *db, long long app_id)
 	json_t *att = json_object();
 	struct cr_res res;
 
-	/* since_rejection: uploaded after the application was last rejected (what the reviewer has not seen). */
+	/* since_rejection: uploaded after the application was last rejected (what the reviewer has not seen).
+	 */
 	if (cr_db_exec(
 	        db, &res, NULL,
 	        "SELECT kind, sha256, bytes, content_type, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ'),"

@@ -70,6 +70,9 @@ run(async (browser) => {
       await page.waitForSelector(`.slot.done[data-kind="${k}"]`, { timeout: 15000 });
     }
     ok(await page.locator(".slot.done").count() === 7, tag("seven documents uploaded"));
+    ok(await page.locator('.slot[data-kind="agent_id_card"]').count() === 1 &&
+       await page.locator('.slot[data-kind="agent_id_card"] .req').count() === 0,
+       tag("经办人身份证 is offered, optional (no *) as configured by default"));
     ok(await page.locator('.slot[data-kind="business_license"] img.thumb').isVisible(), tag("a JPEG shows a preview"));
     ok(await page.locator('.slot[data-kind="application_form"] .pdf-badge').isVisible(), tag("the PDF shows as PDF"));
     await shot(page, `wizard-${size.name}-2-uploads`);

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply/attachments.h"
 #include "config.h"
+#include "dockinds.h"
 #include "tap.h"
 
 static char path[] = "/tmp/cr-test-config-XXXXXX";
@@ -47,6 +49,15 @@ main(void)
 	ok(cfg.attachments_max_bytes == 10 * 1024 * 1024, "attachments.max_bytes is 10 MiB");
 	is_str(cfg.ca_validity_from, "issue", "ca.validity_from default");
 	ok(cr_config_web_workers(&cfg) >= 2, "workers 0 means two per core");
+	/* 经办人身份证: offered to companies, required only where named, never by "all". */
+	ok(!cr_attachment_required(&cfg, cr_doc_kind_find("agent_id_card"), "three_in_one", 1) &&
+	       cr_attachment_required(&cfg, cr_doc_kind_find("company_seal"), "three_in_one", 1),
+	   "\"all\" leaves the optional 经办人身份证 out");
+	cr_config_release(&cfg);
+	ok(load("[attachments]\nrequired_enterprise = business_license,agent_id_card\n", &cfg, &err) == 0 &&
+	       cr_attachment_required(&cfg, cr_doc_kind_find("agent_id_card"), "three_in_one", 1) &&
+	       !cr_attachment_required(&cfg, cr_doc_kind_find("agent_id_card"), "three_in_one", 0),
+	   "named, it is required of companies (never of a person)");
 	cr_config_release(&cfg);
 
 	ok(load("; comment\n[web]\nworkers = 3\nmax_body = 64K\nsocket_mode = 0600\n[db]\nname = x\n", &cfg,
