@@ -28,7 +28,7 @@ die() { printf '[dev] error: %s\n' "$*" >&2; exit 1; }
 
 packages=(gcc make autoconf automake pkg-config libc6-dev
 	libfcgi-dev libmariadb-dev libuv1-dev libxml2-dev libssl-dev libjansson-dev libinih-dev libargon2-dev
-	libcurl4-openssl-dev libqrencode-dev libzip-dev libfreexl-dev libpoppler-glib-dev libqpdf-dev libturbojpeg0-dev python3-cryptography python3-xlwt
+	libcurl4-openssl-dev libqrencode-dev libzip-dev libfreexl-dev libpoppler-glib-dev libqpdf-dev libturbojpeg0-dev libpng-dev python3-cryptography python3-xlwt
 	mariadb-server mariadb-client nginx curl python3 openssl ca-certificates procps
 	softhsm2 libengine-pkcs11-openssl systemd)
 bench_packages=(wrk time bc)

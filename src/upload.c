@@ -40,6 +40,8 @@ cr_upload_type(const void *data, size_t len, struct cr_err *err)
 	}
 	if (len >= 4 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
 		return CR_DOC_JPEG;
+	if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return CR_DOC_PNG;
 	pdf = memmem(p, head, "%PDF-", 5);
 	if (pdf && pdf + 8 <= p + len &&
 	    ((pdf[5] == '1' && pdf[6] == '.' && pdf[7] >= '0' && pdf[7] <= '7') ||
@@ -51,7 +53,7 @@ cr_upload_type(const void *data, size_t len, struct cr_err *err)
 		}
 		return CR_DOC_PDF;
 	}
-	cr_err_user(err, CR_EBADFILE, NULL, "只接受 JPG 图片或 PDF 文件（按文件内容判断，不看文件名）");
+	cr_err_user(err, CR_EBADFILE, NULL, "只接受 JPG、PNG 图片或 PDF 文件（按文件内容判断，不看文件名）");
 	return CR_DOC_NONE;
 }
 
@@ -59,6 +61,7 @@ const char *
 cr_doc_content_type(enum cr_doc_type t)
 {
 	return t == CR_DOC_JPEG  ? "image/jpeg"
+	       : t == CR_DOC_PNG ? "image/png"
 	       : t == CR_DOC_PDF ? "application/pdf"
 	                         : "application/octet-stream";
 }

@@ -1,6 +1,7 @@
 /*
  * Uploaded documents: judged by content, never by name or Content-Type.
  *  - JPEG: the SOI marker;
+ *  - PNG: its eight-byte signature;
  *  - PDF: "%PDF-1.x" or "%PDF-2.0" within the first 1024 bytes, "%%EOF"
  *    within the last 1024.
  * That is the first look; the application wing then has each read whole by
@@ -15,7 +16,7 @@
 
 #include "err.h"
 
-enum cr_doc_type { CR_DOC_NONE, CR_DOC_JPEG, CR_DOC_PDF };
+enum cr_doc_type { CR_DOC_NONE, CR_DOC_JPEG, CR_DOC_PDF, CR_DOC_PNG };
 
 /* The type of data judged by its first and last bytes, or CR_DOC_NONE with a Chinese reason in err. */
 enum cr_doc_type cr_upload_type(const void *data, size_t len, struct cr_err *err);

@@ -1,6 +1,7 @@
 /*
  * Uploaded documents judged by real parsers: a JPEG must decode whole
- * (libjpeg-turbo, warnings are errors, progressive scans limited); a PDF
+ * (libjpeg-turbo, warnings are errors, progressive scans limited), a PNG
+ * too (libpng, every CRC and the zlib stream to its end); a PDF
  * must open in poppler with at least one page and without an open
  * password, and no object reachable in it (walked with qpdf, names decoded,
  * object streams included) may run JavaScript or launch a program.

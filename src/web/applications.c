@@ -175,12 +175,14 @@ cr_h_attachment_get(struct cr_req *r)
 	if (attachment_of(r, 0, &data, &len, ctype) != 0)
 		return;
 	cr_req_header(r, "Content-Disposition: inline; filename=\"%s.%s\"", r->args[1],
-	              strcmp(ctype, "application/pdf") == 0 ? "pdf" : "jpg");
+	              strcmp(ctype, "application/pdf") == 0 ? "pdf"
+	              : strcmp(ctype, "image/png") == 0     ? "png"
+	                                                    : "jpg");
 	cr_reply(r, 200, ctype, data, len);
 	free(data);
 }
 
-/* GET .../attachments/{kind}/preview: a PDF's first page as a PNG (a JPEG as it is). */
+/* GET .../attachments/{kind}/preview: a PDF's first page as a PNG (an image as it is). */
 void
 cr_h_attachment_preview(struct cr_req *r)
 {

@@ -59,7 +59,7 @@ int main(int argc, char **argv) {
 C
 if cc -O2 -D_GNU_SOURCE -I"$top/src" $(pkg-config --cflags libxml-2.0 jansson libmariadb inih) -o "$tmp/read" "$tmp/read.c" \
 	"$build/libcertrenew.a" $(pkg-config --libs openssl jansson libmariadb inih libxml-2.0 fcgi libuv libargon2 libcurl libqrencode \
-	libzip freexl poppler-glib libqpdf libturbojpeg) \
+	libzip freexl poppler-glib libqpdf libturbojpeg libpng) \
 	2>"$tmp/cc.log"; then
 	for f in small.xml big.xml big.csv; do
 		/usr/bin/time -f '%e %M' -o "$tmp/time" "$tmp/read" "$tmp/$f" >"$tmp/count"

@@ -38,7 +38,7 @@ sed -e "s|^cert = .*|cert = $tmp/ca2048/ca.pem|" -e "s|^key = .*|key = $tmp/ca20
 	-e "s|^chain = .*|chain = $tmp/ca2048/root.pem|" "$conf" >"$tmp/ca2048.conf"
 if cc -O2 -D_GNU_SOURCE -I"$top/src" $(pkg-config --cflags libxml-2.0 jansson libmariadb inih) -o "$tmp/sign" "$tmp/sign.c" \
 	"$build/libcertrenew.a" $(pkg-config --libs openssl jansson libmariadb inih libxml-2.0 fcgi libuv libargon2 libcurl \
-	libqrencode libzip freexl poppler-glib libqpdf libturbojpeg) 2>"$tmp/cc.log"; then
+	libqrencode libzip freexl poppler-glib libqpdf libturbojpeg libpng) 2>"$tmp/cc.log"; then
 	for c in "$conf" "$tmp/ca2048.conf"; do
 		read -r count secs bits < <("$tmp/sign" "$c" "$n")
 		printf '%-34s %8s certificates  %7.2f s  %9.0f certificates/s (issuing key: RSA %s bits, one core)\n' \

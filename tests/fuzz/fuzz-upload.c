@@ -22,5 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Whatever is accepted must at least start like what it claims to be. */
 	if (t == CR_DOC_JPEG && (size < 3 || data[0] != 0xFF || data[1] != 0xD8))
 		__builtin_trap();
+	if (t == CR_DOC_PNG && (size < 8 || data[0] != 0x89 || data[1] != 'P'))
+		__builtin_trap();
 	return 0;
 }

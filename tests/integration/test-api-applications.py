@@ -94,7 +94,8 @@ ok({"invoice.address", "invoice.phone", "invoice.bank", "invoice.bank_account", 
 url = "/api/v1/applications/%d/attachments/" % aid
 jpg, pdf = fixture("scan.jpg"), make_pdf()
 for name, data, ctype in [("a Windows executable named .jpg", b"MZ\x90\x00" + os.urandom(4000), "image/jpeg"),
-                          ("a PNG", b"\x89PNG\r\n\x1a\n" + os.urandom(100), "image/png"),
+                          ("a PNG signature and noise", b"\x89PNG\r\n\x1a\n" + os.urandom(100), "image/png"),
+                          ("a truncated PNG", fixture("scan.png")[:40000], "image/png"),
                           ("a truncated PDF", pdf[: len(pdf) // 2], "application/pdf"),
                           ("a truncated JPEG", jpg[: len(jpg) // 2], "image/jpeg"),
                           ("an empty body", b"", "image/jpeg"),
@@ -105,6 +106,13 @@ for name, data, ctype in [("a Windows executable named .jpg", b"MZ\x90\x00" + os
        body)
 st, body, _ = cust.raw("PUT", url + "passport", jpg, ctype="image/jpeg")
 ok(st == 404, "an unknown kind is 404", body)
+# A PNG scan (what phones and scanners often make), decoded whole: taken, and served back as it is.
+st, body, _ = cust.raw("PUT", url + "company_seal", fixture("scan.png"), ctype="application/octet-stream")
+ok(st == 201 and json.loads(body)["content_type"] == "image/png", "a PNG scan is taken as image/png", body)
+st, got, hd = cust.raw("GET", url + "company_seal")
+ok(st == 200 and hd.get("Content-Type") == "image/png" and got == fixture("scan.png") and
+   "company_seal.png" in hd.get("Content-Disposition", ""), "and served back as it is, named .png",
+   (st, hd.get("Content-Type"), hd.get("Content-Disposition")))
 st, body, _ = cust.raw("PUT", url + "business_license", jpg, ctype="application/octet-stream")
 ok(st == 201 and json.loads(body)["content_type"] == "image/jpeg", "a JPEG is taken whatever its Content-Type says", body)
 first_sha = json.loads(body)["sha256"]

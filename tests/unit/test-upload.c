@@ -116,6 +116,20 @@ make_pdf_launch(char *out, size_t room)
 	return make_pdf_objs(out, room, objs, 4);
 }
 
+/* The CRC-32 of PNG chunks (ISO 3309), bit by bit. */
+static unsigned long
+png_crc(const unsigned char *p, size_t n)
+{
+	unsigned long c = 0xffffffffUL;
+
+	while (n--) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320UL ^ (c >> 1) : c >> 1;
+	}
+	return c ^ 0xffffffffUL;
+}
+
 int
 main(void)
 {
@@ -171,6 +185,35 @@ main(void)
 	}
 	free(buf);
 
+	/* PNG, what phones and scanners often make: decoded whole by libpng. */
+	buf = slurp("scan.png", &plen);
+	ok(cr_doc_check(buf, plen, &err) == CR_DOC_PNG &&
+	       strcmp(cr_doc_content_type(CR_DOC_PNG), "image/png") == 0,
+	   "a PNG scan is taken as image/png");
+	ok(cr_doc_check(buf, plen / 2, &err) == CR_DOC_NONE && strstr(err.msg, "PNG"), "a truncated PNG: %s",
+	   err.msg);
+	buf[plen / 2] ^= 0x55; /* inside the image data: its chunk's CRC no longer holds */
+	ok(cr_doc_check(buf, plen, &err) == CR_DOC_NONE && strstr(err.msg, "PNG"),
+	   "a PNG with a damaged chunk: %s", err.msg);
+	buf[plen / 2] ^= 0x55;
+	{
+		/* IHDR claiming 20000 x 20000 (its CRC made right): refused before any pixel is decoded. */
+		static const unsigned char big[] = {0x00, 0x00, 0x4e, 0x20, 0x00, 0x00, 0x4e, 0x20};
+		unsigned long crc;
+
+		memcpy(buf + 16, big, sizeof big);
+		crc = png_crc(buf + 12, 17);
+		buf[29] = (unsigned char)(crc >> 24);
+		buf[30] = (unsigned char)(crc >> 16);
+		buf[31] = (unsigned char)(crc >> 8);
+		buf[32] = (unsigned char)crc;
+		ok(cr_doc_check(buf, plen, &err) == CR_DOC_NONE && strstr(err.msg, "尺寸过大"),
+		   "a PNG of 400 million pixels is refused by its header: %s", err.msg);
+	}
+	ok(cr_doc_check("\x89PNG\r\n\x1a\nnot-a-png-at-all-just-bytes", 33, &err) == CR_DOC_NONE,
+	   "PNG signature and garbage");
+	free(buf);
+
 	plen = make_pdf(pdf, sizeof pdf, 0);
 	ok(cr_doc_check(pdf, plen, &err) == CR_DOC_PDF, "a PDF with an xref table");
 	plen = make_pdf(pdf, sizeof pdf, 1);
@@ -215,7 +258,7 @@ main(void)
 	                "ELF\x02\x01\x01",
 	                7, &err) == CR_DOC_NONE,
 	   "an ELF executable");
-	ok(cr_doc_check("\x89PNG\r\n\x1a\n", 8, &err) == CR_DOC_NONE, "a PNG is not accepted");
+	ok(cr_doc_check("\x89PNG\r\n\x1a\n", 8, &err) == CR_DOC_NONE, "a PNG signature alone is not a PNG");
 	ok(cr_doc_check("", 0, &err) == CR_DOC_NONE && strstr(err.msg, "空"), "an empty file");
 	ok(strcmp(cr_doc_content_type(CR_DOC_JPEG), "image/jpeg") == 0 &&
 	       strcmp(cr_doc_content_type(CR_DOC_PDF), "application/pdf") == 0,

@@ -78,10 +78,10 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
         replaced ? h("span", { class: "badge badge-resubmitted", "data-replaced": kind.kind }, "驳回后重新上传") : null, " ",
         h("a", { href: url, target: "_blank", rel: "noopener", class: "small" }, "新窗口打开")),
       /* A PDF is shown as its first page drawn on the server: an image shows in every browser. */
-      a.content_type === "image/jpeg"
+      a.content_type.startsWith("image/")
         ? h("img", { class: "doc-img", src: url, alt: kind.label })
         : h("img", { class: "doc-img doc-pdf-page", src: url + "/preview?v=" + a.sha256.slice(0, 12), alt: kind.label + "（PDF 第 1 页）" }),
-      a.content_type === "image/jpeg" ? null : h("div", { class: "muted small" }, "PDF 第 1 页预览，全文请点“新窗口打开”"));
+      a.content_type.startsWith("image/") ? null : h("div", { class: "muted small" }, "PDF 第 1 页预览，全文请点“新窗口打开”"));
   }
 
   async function reviewPage(id) {

@@ -57,7 +57,7 @@ export async function detail(id) {
         h("h3", {}, "附件"),
         kinds.length ? h("ul", { class: "files" }, kinds.map((k) => h("li", {},
           h("a", { href: "/api/v1/applications/" + app.id + "/attachments/" + k.kind, target: "_blank", rel: "noopener" }, app.account_type === "enterprise" ? k.label : k.label_individual),
-          h("span", { class: "muted small" }, " " + (app.attachments[k.kind].content_type === "application/pdf" ? "PDF" : "JPG"))))) : h("p", { class: "muted" }, "尚未上传"),
+          h("span", { class: "muted small" }, " " + (app.attachments[k.kind].content_type === "application/pdf" ? "PDF" : app.attachments[k.kind].content_type === "image/png" ? "PNG" : "JPG"))))) : h("p", { class: "muted" }, "尚未上传"),
         h("h3", {}, "办理进度"),
         h("ol", { class: "timeline", id: "history" }, app.history.map((e) => h("li", {},
           h("span", { class: "when" }, datetime(e.at)), " ", h("strong", {}, e.label), e.note ? h("div", { class: "muted" }, e.note) : null))))),

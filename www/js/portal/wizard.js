@@ -175,9 +175,9 @@ async function step2(app) {
   const slots = kinds.map((k) => {
     const have = app.attachments[k.kind];
     const url = "/api/v1/applications/" + app.id + "/attachments/" + k.kind;
-    const input = h("input", { type: "file", id: "file-" + k.kind, accept: ".jpg,.jpeg,.pdf,image/jpeg,application/pdf", class: "file-input" });
+    const input = h("input", { type: "file", id: "file-" + k.kind, accept: ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf", class: "file-input" });
     const preview = have
-      ? have.content_type === "image/jpeg"
+      ? have.content_type.startsWith("image/")
         ? h("a", { href: url, target: "_blank", rel: "noopener" }, h("img", { class: "thumb", src: url + "?v=" + have.sha256.slice(0, 12), alt: kindLabel(k) }))
         : h("a", { href: url, target: "_blank", rel: "noopener", class: "pdf-badge" }, "PDF")
       : h("div", { class: "thumb empty" }, "未上传");
@@ -185,7 +185,7 @@ async function step2(app) {
       preview,
       h("div", { class: "slot-body" },
         h("div", { class: "slot-title" }, kindLabel(k), required.has(k.kind) ? h("span", { class: "req" }, " *") : null),
-        h("div", { class: "muted small" }, have ? "已上传 " + (have.bytes / 1024).toFixed(0) + " KB，" + datetime(have.uploaded_at) : "JPG 或 PDF，不超过 " + Math.floor(ctx.settings.attachment_max_bytes / 1048576) + " MB"),
+        h("div", { class: "muted small" }, have ? "已上传 " + (have.bytes / 1024).toFixed(0) + " KB，" + datetime(have.uploaded_at) : "JPG、PNG 或 PDF，不超过 " + Math.floor(ctx.settings.attachment_max_bytes / 1048576) + " MB"),
         h("label", { class: "button small", for: "file-" + k.kind }, have ? "重新上传" : "选择文件"), input,
         h("progress", { max: 100, value: 0, hidden: true }),
         h("p", { class: "field-error", role: "alert" })));
@@ -200,8 +200,8 @@ async function step2(app) {
   const missing = kinds.filter((k) => required.has(k.kind) && !app.attachments[k.kind]);
   add(form,
     isEnterprise() ? field("license_type", "营业执照类型", typeRadios) : null,
-    h("p", { class: "hint" }, isEnterprise() ? "请上传加盖企业公章（鲜章）的扫描件，格式为 JPG 或 PDF。"
-      : "请上传本人身份证正反面，以及本人签字的申请表和责任书的扫描件或清晰照片，格式为 JPG 或 PDF。"),
+    h("p", { class: "hint" }, isEnterprise() ? "请上传加盖企业公章（鲜章）的扫描件，格式为 JPG、PNG 或 PDF。"
+      : "请上传本人身份证正反面，以及本人签字的申请表和责任书的扫描件或清晰照片，格式为 JPG、PNG 或 PDF。"),
     h("div", { class: "slots" }, slots),
     missing.length ? h("p", { class: "notice", id: "missing-uploads" }, "还有 " + missing.length + " 份材料未上传，提交前需补齐。") : null,
     h("p", { class: "form-error", role: "alert" }),
