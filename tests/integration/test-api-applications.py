@@ -106,13 +106,6 @@ for name, data, ctype in [("a Windows executable named .jpg", b"MZ\x90\x00" + os
        body)
 st, body, _ = cust.raw("PUT", url + "passport", jpg, ctype="image/jpeg")
 ok(st == 404, "an unknown kind is 404", body)
-# A PNG scan (what phones and scanners often make), decoded whole: taken, and served back as it is.
-st, body, _ = cust.raw("PUT", url + "company_seal", fixture("scan.png"), ctype="application/octet-stream")
-ok(st == 201 and json.loads(body)["content_type"] == "image/png", "a PNG scan is taken as image/png", body)
-st, got, hd = cust.raw("GET", url + "company_seal")
-ok(st == 200 and hd.get("Content-Type") == "image/png" and got == fixture("scan.png") and
-   "company_seal.png" in hd.get("Content-Disposition", ""), "and served back as it is, named .png",
-   (st, hd.get("Content-Type"), hd.get("Content-Disposition")))
 st, body, _ = cust.raw("PUT", url + "business_license", jpg, ctype="application/octet-stream")
 ok(st == 201 and json.loads(body)["content_type"] == "image/jpeg", "a JPEG is taken whatever its Content-Type says", body)
 first_sha = json.loads(body)["sha256"]
@@ -135,6 +128,13 @@ ok(len(after) == 1 and after != before and os.path.exists(replaced) and
    abs(os.path.getmtime(replaced) - time.time()) < 60 and os.path.exists(os.path.join(files_dir, after[0])),
    "the replaced file stays a while for downloads under way (its time set to now; the sweep takes it later)",
    (before, after))
+# A PNG scan (what phones and scanners often make), decoded whole: taken, and served back as it is.
+st, body, _ = cust.raw("PUT", url + "company_seal", fixture("scan.png"), ctype="application/octet-stream")
+ok(st == 201 and json.loads(body)["content_type"] == "image/png", "a PNG scan is taken as image/png", body)
+st, got, hd = cust.raw("GET", url + "company_seal")
+ok(st == 200 and hd.get("Content-Type") == "image/png" and got == fixture("scan.png") and
+   "company_seal.png" in hd.get("Content-Disposition", ""), "and served back as it is, named .png",
+   (st, hd.get("Content-Type"), hd.get("Content-Disposition")))
 ok(not files_dir.startswith(os.path.join(TOP, "www")), "attachments are stored outside the web root")
 st, got, hd = cust.raw("GET", url + "business_license")
 ok(st == 200 and got == pdf and hd.get("Content-Type") == "application/pdf", "the owner reads it back byte for byte")
