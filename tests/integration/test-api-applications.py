@@ -135,6 +135,7 @@ st, got, hd = cust.raw("GET", url + "company_seal")
 ok(st == 200 and hd.get("Content-Type") == "image/png" and got == fixture("scan.png") and
    "company_seal.png" in hd.get("Content-Disposition", ""), "and served back as it is, named .png",
    (st, hd.get("Content-Type"), hd.get("Content-Disposition")))
+after = stored()
 ok(not files_dir.startswith(os.path.join(TOP, "www")), "attachments are stored outside the web root")
 st, got, hd = cust.raw("GET", url + "business_license")
 ok(st == 200 and got == pdf and hd.get("Content-Type") == "application/pdf", "the owner reads it back byte for byte")
