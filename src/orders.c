@@ -154,20 +154,25 @@ order_json(struct cr_res *res, size_t i)
 {
 	const char *status = cr_res_str(res, i, 1);
 
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:I, s:s, s:s, s:I, s:s}", "order_no",
-	                 cr_res_str(res, i, 0), "status", status, "status_label",
-	                 cr_status_label(CR_SM_ORDER, status), "amount_fen",
-	                 (json_int_t)cr_res_i64(res, i, 2), "paid_fen", (json_int_t)cr_res_i64(res, i, 3),
-	                 "payer_name", cr_res_str(res, i, 4), "payer_mismatch", (int)cr_res_i64(res, i, 5),
-	                 "application_id", (json_int_t)cr_res_i64(res, i, 6), "created_at",
-	                 cr_res_str(res, i, 7), "expires_at", cr_res_str(res, i, 8), "years",
-	                 (json_int_t)cr_res_i64(res, i, 9), "company_name", cr_res_str(res, i, 10));
+	/* token and addons: what the order renews, so that orders can be told apart (主锁, 2 个地州市证书).
+	 */
+	return json_pack(
+	    "{s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:I, s:s, s:s, s:I, s:s, s:s, s:I}", "order_no",
+	    cr_res_str(res, i, 0), "status", status, "status_label", cr_status_label(CR_SM_ORDER, status),
+	    "amount_fen", (json_int_t)cr_res_i64(res, i, 2), "paid_fen", (json_int_t)cr_res_i64(res, i, 3),
+	    "payer_name", cr_res_str(res, i, 4), "payer_mismatch", (int)cr_res_i64(res, i, 5),
+	    "application_id", (json_int_t)cr_res_i64(res, i, 6), "created_at", cr_res_str(res, i, 7),
+	    "expires_at", cr_res_str(res, i, 8), "years", (json_int_t)cr_res_i64(res, i, 9), "company_name",
+	    cr_res_str(res, i, 10), "token", cr_res_str(res, i, 11) ? cr_res_str(res, i, 11) : "primary",
+	    "addons", (json_int_t)cr_res_i64(res, i, 12));
 }
 
 #define ORDER_COLUMNS                                                                                        \
 	"o.order_no, o.status, o.amount_fen, o.paid_fen, o.payer_name, o.payer_mismatch, o.application_id,"  \
 	" DATE_FORMAT(o.created_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(o.expires_at, '%Y-%m-%dT%H:%i:%SZ')," \
-	" o.years, IF(a.company_name = '', u.display_name, a.company_name)"
+	" o.years, IF(a.company_name = '', u.display_name, a.company_name),"                                 \
+	" (SELECT c.token FROM certificates c WHERE c.order_id = o.id ORDER BY c.id LIMIT 1),"               \
+	" (SELECT COUNT(*) FROM certificates c WHERE c.order_id = o.id AND c.trading_centre_id IS NOT NULL)"
 
 int
 cr_orders_list(struct cr_db *db, long long account_id, json_t **out, struct cr_err *err)
@@ -192,6 +197,34 @@ cr_orders_list(struct cr_db *db, long long account_id, json_t **out, struct cr_e
 	return 0;
 }
 
+/* The money that reached an order: each payment's channel, amount, time and the reference it came with. */
+static json_t *
+payments_json(struct cr_db *db, const char *order_no)
+{
+	json_t *items = json_array();
+	struct cr_res res;
+
+	if (cr_db_exec(db, &res, NULL,
+	               "SELECT IF(p.credit_id IS NULL, op.provider, 'bank'), p.amount_fen,"
+	               " DATE_FORMAT(IFNULL(op.paid_at, p.created_at), '%Y-%m-%dT%H:%i:%SZ'),"
+	               " IFNULL(op.trade_no, c.acct_svcr_ref), IFNULL(c.debtor_name, op.payer),"
+	               " DATE_FORMAT(c.booking_date, '%Y-%m-%d')"
+	               " FROM payments p JOIN orders o ON o.id = p.order_id"
+	               " LEFT JOIN credits c ON c.id = p.credit_id"
+	               " LEFT JOIN online_payments op ON op.id = p.online_payment_id"
+	               " WHERE o.order_no = ? ORDER BY p.id",
+	               "s", order_no) != 0)
+		return items;
+	for (size_t i = 0; i < res.nrows; i++)
+		json_array_append_new(
+		    items, json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "channel", cr_res_str(&res, i, 0),
+		                     "amount_fen", (json_int_t)cr_res_i64(&res, i, 1), "at",
+		                     cr_res_str(&res, i, 2), "reference", cr_json_cell(&res, i, 3), "payer",
+		                     cr_json_cell(&res, i, 4), "booking_date", cr_json_cell(&res, i, 5)));
+	cr_res_release(&res);
+	return items;
+}
+
 int
 cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *order_no,
              json_t **out, struct cr_err *err)
@@ -214,6 +247,7 @@ cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id
 	json_object_set_new(o, "bank",
 	                    json_pack("{s:s, s:s, s:s}", "account_name", cfg->bank_account_name, "account",
 	                              cfg->bank_account, "bank_name", cfg->bank_name));
+	json_object_set_new(o, "payments", payments_json(db, order_no));
 	*out = o;
 	return 0;
 }

@@ -71,8 +71,28 @@ cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, const struct cr
 	if (strcmp(to, "paid") == 0 && (rc = cr_issue_enqueue(db, order_id, err)) != 0)
 		return rc;
 	if (strcmp(to, "paid") == 0) {
+		struct cr_res need;
+		long long waiting = 0;
+
+		/* What the customer does now: nothing when every request is in (issue runs), else 更新证书.
+		 */
+		if ((rc = cr_db_exec(db, &need, err,
+		                     "SELECT COUNT(*) FROM certificates WHERE order_id = ? AND csr IS NULL"
+		                     " AND status = 'awaiting_csr'",
+		                     "i", order_id)) != 0)
+			return rc;
+		waiting = cr_res_i64(&need, 0, 0);
+		cr_res_release(&need);
 		snprintf(title, sizeof title, "订单 %s 已付款", no);
-		snprintf(body, sizeof body, "我们已收到您的付款 %s 元。新证书签发后会通知您。", paid_s);
+		if (waiting)
+			snprintf(body, sizeof body,
+			         "我们已收到您的付款 %s "
+			         "元。请在订单页面的“证书服务”中点「更新证书」（或提交证书请求），"
+			         "新证书随即签发。",
+			         paid_s);
+		else
+			snprintf(body, sizeof body,
+			         "我们已收到您的付款 %s 元。新证书正在签发，签发后会通知您。", paid_s);
 	} else {
 		snprintf(title, sizeof title, "订单 %s 已收到部分付款", no);
 		snprintf(body, sizeof body, "已收到 %s 元，尚需支付 %s 元。转账时请在备注栏填写订单号 %s。",

@@ -55,12 +55,14 @@ run(async (browser) => {
   await shot(cust, "guide-2-certs-pending");
 
   await oldRow.locator(`a[data-renewal="${o.order_no}"]`).click();
-  await cust.waitForSelector("#pay-ok");
-  ok(await cust.locator("#next-steps").isHidden(), "before 确定 the payment page shows how to pay");
-  await cust.click("#pay-ok");
+  await cust.waitForSelector("#next-steps");
   const next = await cust.textContent("#next-steps");
   ok(await cust.locator("#next-steps").isVisible() && next.includes("二十分钟") && next.includes("自动"),
-     "确定 says what happens next: the transfer is confirmed automatically within about twenty minutes", next);
+     "the payment page says what happens next without a click: the transfer is confirmed automatically within about twenty minutes", next);
+  const dl = await cust.textContent("#pay .dl");
+  ok(dl.includes("收款账号") && !dl.includes("付款账户") && (await cust.textContent("#pay-deadline")).includes("逾期未付款") &&
+     /^主锁证书更新 · 1 年 · \d{4}-\d{2}-\d{2}$/.test(await cust.textContent("#order-name")),
+     "the agency's account is 收款账号, the deadline is on the order, and the order is named by what it renews and when", dl);
   ok(next.includes("即时") || !(await cust.locator("#online-pay").count()), "and online payment at once");
   ok((await cust.textContent("#service")).includes("待更新") && await cust.locator("#service-guide").count() === 1,
      "证书服务 shows the new certificate as 待更新, with a link to the guide");

@@ -20,6 +20,17 @@ run(async (browser) => {
     ok((await page.textContent("#pay")).includes("或银行转账") && (await page.textContent("#pay")).includes("6228480012345678901"),
        name + ": the order offers 支付宝支付 beside the bank details");
     await shot(page, "pay-" + name + "-1-order");
+    if (name === "desktop") {
+      // Back from a cashier whose payment is not confirmed yet: 支付结果确认中, and no second payment can start.
+      await page.goto(BASE + "/portal.html#/orders/" + o.order_no + "?paying=alipay");
+      await page.waitForSelector("#paying-notice");
+      ok(await page.locator('#online-pay button[data-pay="alipay"]').isDisabled() &&
+         (await page.textContent("#online-pay")).includes("不要重复付款"),
+         name + ": while 支付结果确认中 the pay buttons wait, saying why");
+      await shot(page, "pay-desktop-1b-confirming", { viewport: true });
+      await page.goto(BASE + "/portal.html#/orders/" + o.order_no);
+      await page.waitForSelector('#online-pay button[data-pay="alipay"]:not([disabled])');
+    }
     await Promise.all([page.waitForURL(/alipay\/gateway\.do/), page.click('#online-pay button[data-pay="alipay"]')]);
     ok(page.url().includes("method=" + method), name + ": sent to the gateway with " + method, page.url().slice(0, 160));
     ok((await page.textContent("#out-trade-no")) === o.order_no && (await page.textContent("#amount")).includes("200.00"),
@@ -30,6 +41,11 @@ run(async (browser) => {
     await page.locator("#paid-notice").waitFor({ timeout: 20000 });
     ok((await page.textContent("#paid-notice")).includes("已付款"), name + ": the page turns to 已付款 by itself");
     ok(!(await page.locator("#online-pay").count()), name + ": and offers no payment any more");
+    await page.waitForSelector("#payments tbody tr");
+    const paidRow = await page.textContent("#payments tbody tr");
+    ok(paidRow.includes("支付宝") && paidRow.includes("200.00") && /20\d{2}-\d{2}-\d{2} \d{2}:\d{2}/.test(paidRow) && /\d{6,}/.test(paidRow),
+       name + ": 付款记录 shows the channel, amount, time and 交易号", paidRow);
+    ok((await page.textContent("#paid-notice")).includes("更新证书"), name + ": and says the customer presses 更新证书 next");
     await shot(page, "pay-" + name + "-3-paid");
   }
 

@@ -1,7 +1,13 @@
 /* 订单信息 (#/orders) and the payment page of one order (#/orders/NO). */
-import { call, failPage, fen, h, render, toast } from "../ui.js";
+import { call, date, datetime, failPage, fen, h, render, toast } from "../ui.js";
 import { ctx, navActive } from "./context.js";
 import { serviceSection } from "./service.js";
+
+/* An order's name says what it renews, so that orders can be told apart: 主锁证书更新（含 2 个地州市证书）· 1 年 · 2026-12-06. */
+const orderName = (o) => (o.token === "secondary" ? "副锁" : "主锁") + "证书更新" +
+  (o.addons ? "（含 " + o.addons + " 个地州市证书）" : "") + " · " + o.years + " 年 · " + date(o.created_at);
+
+const channels = { bank: "银行转账", alipay: "支付宝", wechat: "微信支付" };
 
 export async function orders() {
   navActive("orders");
@@ -19,7 +25,7 @@ export async function orders() {
       ? h("table", { class: "table", id: "order-table" },
           h("thead", {}, h("tr", {}, ["订单名称", "订单号", "订单价格", "订单状态", ""].map((t) => h("th", {}, t)))),
           h("tbody", {}, items.map((o) => h("tr", {},
-            h("td", { "data-label": "订单名称" }, (o.company_name || ctx.me.name) + "的证书更新申请订单"),
+            h("td", { "data-label": "订单名称", class: "order-name" }, orderName(o)),
             h("td", { "data-label": "订单号" }, o.order_no),
             h("td", { "data-label": "订单价格" }, fen(o.amount_fen)),
             h("td", { "data-label": "订单状态" }, h("span", { class: "badge badge-" + o.status }, o.status_label || o.status)),
@@ -63,9 +69,15 @@ function wechatPanel(o, r) {
       h("p", { class: "muted small" }, "付款后本页自动显示“已付款”，无需刷新。")));
 }
 
-function onlinePay(o) {
+function onlinePay(o, confirming) {
   const methods = ctx.settings.pay_methods || [];
   if (!methods.length || !["awaiting_payment", "partially_paid"].includes(o.status)) return null;
+  /* While a payment's result is awaited, paying again would pay twice: the buttons wait too. */
+  if (confirming)
+    return h("div", { class: "online-pay", id: "online-pay" }, h("h3", {}, "在线支付"),
+      h("div", { class: "actions left" }, methods.map((m) =>
+        h("button", { type: "button", class: "button", "data-pay": m, disabled: true }, { alipay: "支付宝支付", wechat: "微信支付" }[m] || m))),
+      h("p", { class: "hint" }, "正在确认上一笔支付的结果，请稍候；确认前不要重复付款。"), h("h3", {}, "或银行转账"));
   const err = h("p", { class: "field-error", role: "alert" });
   const box = h("div", {});
   const go = async (method, button) => {
@@ -107,43 +119,52 @@ export async function payPage(no, known, paying) {
   const bank = o.bank || {};
   const outstanding = (o.amount_fen || 0) - (o.paid_fen || 0);
   const confirming = paying && ["awaiting_payment", "partially_paid"].includes(o.status);
-  /* 确定: what happens next and how long it takes; the page keeps following the order by itself. */
+  /* What happens next and how long it takes, shown with the order; the page keeps following the order by itself. */
   const waiting = ["awaiting_payment", "partially_paid"].includes(o.status);
-  const nextSteps = h("div", { class: "notice", id: "next-steps", hidden: true },
+  const nextSteps = h("div", { class: "notice", id: "next-steps", hidden: !waiting },
     h("strong", {}, "接下来会怎样"),
     h("ul", {},
       h("li", {}, "银行转账：银行的到账数据到达后，系统自动按订单号确认付款，通常在二十分钟以内，无需联系我们。"),
       (ctx.settings.pay_methods || []).length ? h("li", {}, "在线支付（支付宝、微信支付）：付款后即时确认。") : null,
       h("li", {}, "付款确认后即可在下方“证书服务”中更新证书，新证书随即签发；本页会自动更新，无需刷新。"),
       h("li", {}, "更新前请先安装新版 UKey 驱动和离线盖章工具，详见", h("a", { href: "#/help", id: "guide-link" }, "更新指南"), "。")));
-  const okButton = h("button", { type: "button", class: "primary", id: "pay-ok", onclick: () => {
-    nextSteps.hidden = false;
-    nextSteps.scrollIntoView({ block: "center" });
-  } }, "确定");
-  if (!waiting) okButton.hidden = true;
+  const certs = o.certificates || [];
+  const written = certs.length && certs.every((c) => c.status === "installed");
+  const payments = o.payments || [];
   render(h("section", { class: "panel", id: "pay" },
     h("h2", {}, "支付订单"),
     confirming
       ? h("div", { class: "notice", id: "paying-notice" }, h("strong", {}, "支付结果确认中"),
           "：正在等待" + (paying === "wechat" ? "微信支付" : "支付宝") + "的付款通知，通常几秒内完成，本页会自动更新。")
       : null,
-    onlinePay(o),
+    onlinePay(o, confirming),
     o.status === "paid" || o.status === "issuing" || o.status === "completed"
-      ? h("div", { class: "notice", id: "paid-notice" }, h("strong", {}, o.status_label || "已付款"),
-          o.status === "completed" ? "：新证书已签发，请在下方“证书服务”中下载并写入证书锁。" : "：我们已收到您的付款，请在下方“证书服务”中更新证书。",
-          " 操作前请阅读", h("a", { href: "#/help" }, "更新指南"), "（新版驱动、两次口令、主副锁逐个更新）。")
+      ? written
+        ? h("div", { class: "notice", id: "paid-notice" }, h("strong", {}, "已完成"), "：新证书已写入证书锁，本次更新已完成。")
+        : h("div", { class: "notice", id: "paid-notice" }, h("strong", {}, o.status_label || "已付款"),
+            o.status === "completed" ? "：新证书已签发，请在下方“证书服务”中下载并写入证书锁。" : "：我们已收到您的付款，请在下方“证书服务”中点「更新证书」（或提交证书请求），新证书随即签发。",
+            " 操作前请阅读", h("a", { href: "#/help" }, "更新指南"), "（新版驱动、两次口令、主副锁逐个更新）。")
       : null,
     h("dl", { class: "dl" },
-      h("dt", {}, "订单名称"), h("dd", {}, (o.company_name || ctx.me.name) + "的证书更新申请订单"),
+      h("dt", {}, "订单名称"), h("dd", { id: "order-name" }, orderName(o)),
       h("dt", {}, "订单金额"), h("dd", {}, h("strong", {}, fen(o.amount_fen)), " 元", o.paid_fen ? ["（", h("span", { class: "nowrap" }, "已付 " + fen(o.paid_fen) + " 元"), "，", h("span", { class: "nowrap", id: "outstanding" }, "尚需 " + fen(outstanding) + " 元"), "）"] : ""),
       h("dt", {}, "订单号"), h("dd", {}, h("strong", { class: "order-no", id: "order-no" }, o.order_no), h("div", { class: "warn" }, "*请您付款时务必在备注栏填写此8位订单号！")),
       h("dt", {}, "订单状态"), h("dd", {}, o.status_label || o.status),
+      waiting ? [h("dt", {}, "付款截止"), h("dd", { id: "pay-deadline" }, datetime(o.expires_at), h("span", { class: "muted small" }, "（逾期未付款，订单自动关闭）"))] : null,
       h("dt", {}, "收款户名"), h("dd", {}, bank.account_name || "—"),
-      h("dt", {}, "付款账户"), h("dd", {}, bank.account || "—"),
+      h("dt", {}, "收款账号"), h("dd", {}, bank.account || "—"),
       h("dt", {}, "开户行"), h("dd", {}, bank.bank_name || "—"),
       h("dt", {}, "付款人"), h("dd", {}, o.payer_name || "—", h("div", { class: "muted small" }, "请务必保证付款人信息和向银行转账人一致。"))),
+    payments.length ? [h("h3", {}, "付款记录"), h("table", { class: "table", id: "payments" },
+      h("thead", {}, h("tr", {}, ["渠道", "金额", "时间", "交易号 / 流水号", "付款人"].map((t) => h("th", {}, t)))),
+      h("tbody", {}, payments.map((p) => h("tr", {},
+        h("td", { "data-label": "渠道" }, channels[p.channel] || p.channel),
+        h("td", { "data-label": "金额" }, fen(p.amount_fen) + " 元"),
+        h("td", { "data-label": "时间" }, p.channel === "bank" && p.booking_date ? date(p.booking_date) + " 到账" : datetime(p.at)),
+        h("td", { "data-label": "交易号 / 流水号" }, p.reference || "—"),
+        h("td", { "data-label": "付款人" }, p.payer || "—")))))] : null,
     nextSteps,
-    h("div", { class: "actions" }, h("a", { class: "button", href: "#/orders" }, "返回订单信息"), okButton)),
+    h("div", { class: "actions" }, h("a", { class: "button", href: "#/orders" }, "返回订单信息"))),
     serviceSection(o, () => payPage(no)));
   follow(no, o, confirming ? paying : null);
 }
