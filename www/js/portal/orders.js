@@ -147,7 +147,7 @@ export async function payPage(no, known, paying) {
       : null,
     h("dl", { class: "dl" },
       h("dt", {}, "订单名称"), h("dd", { id: "order-name" }, orderName(o)),
-      h("dt", {}, "订单金额"), h("dd", {}, h("strong", {}, fen(o.amount_fen)), " 元", o.paid_fen ? ["（", h("span", { class: "nowrap" }, "已付 " + fen(o.paid_fen) + " 元"), "，", h("span", { class: "nowrap", id: "outstanding" }, "尚需 " + fen(outstanding) + " 元"), "）"] : ""),
+      h("dt", {}, "订单金额"), h("dd", {}, h("strong", {}, fen(o.amount_fen)), " 元", o.paid_fen ? outstanding > 0 ? ["（", h("span", { class: "nowrap" }, "已付 " + fen(o.paid_fen) + " 元"), "，", h("span", { class: "nowrap", id: "outstanding" }, "尚需 " + fen(outstanding) + " 元"), "）"] : "（已付清）" : ""),
       h("dt", {}, "订单号"), h("dd", {}, h("strong", { class: "order-no", id: "order-no" }, o.order_no), h("div", { class: "warn" }, "*请您付款时务必在备注栏填写此8位订单号！")),
       h("dt", {}, "订单状态"), h("dd", {}, o.status_label || o.status),
       waiting ? [h("dt", {}, "付款截止"), h("dd", { id: "pay-deadline" }, datetime(o.expires_at), h("span", { class: "muted small" }, "（逾期未付款，订单自动关闭）"))] : null,
