@@ -127,6 +127,8 @@ copyright = Copyright © 2016 甘肃成兴信息科技有限公司版权所有
 
 [ukey]
 helper_url = http://127.0.0.1:$helper_port
+; add-on certificates get 国密 SM2 keys here, so that the browser tests renew one as a 国密 UKey would
+key_alg_addon = sm2
 
 [audit]
 key_file = $run/data/audit.key

@@ -1,5 +1,7 @@
 /* GET /api/v1/settings: what the pages need to know of the configuration (prices, bounds, kinds, labels);
    GET /api/v1/agency: who runs the service, for the login page and every footer. */
+#include <string.h>
+
 #include "dockinds.h"
 #include "handlers.h"
 #include "pay/pay.h"
@@ -29,7 +31,7 @@ cr_h_settings(struct cr_req *r)
 		if (cr_providers[i].enabled(cfg))
 			json_array_append_new(methods, json_string(cr_providers[i].name));
 	cr_reply_json(r, 200,
-	              json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s, s:o}",
+	              json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s, s:o, s:{s:s, s:s}}",
 	                        "base_per_year_fen", (json_int_t)p.base_per_year, "addon_per_year_fen",
 	                        (json_int_t)p.addon_per_year, "max_years", (json_int_t)cfg->order_max_years,
 	                        "renew_before_days", (json_int_t)cfg->ca_renew_before_days,
@@ -38,7 +40,10 @@ cr_h_settings(struct cr_req *r)
 	                        (json_int_t)cfg->attachments_max_bytes, "attachment_kinds", kinds, "bank",
 	                        "account_name", cfg->bank_account_name, "account", cfg->bank_account,
 	                        "bank_name", cfg->bank_name, "status_labels", cr_status_labels_json(),
-	                        "ukey_helper", cfg->ukey_helper_url, "pay_methods", methods));
+	                        "ukey_helper", cfg->ukey_helper_url, "pay_methods", methods, "ukey_key_alg",
+	                        "main", cfg->ukey_key_alg, "addon",
+	                        strcmp(cfg->ukey_key_alg_addon, "same") == 0 ? cfg->ukey_key_alg
+	                                                                      : cfg->ukey_key_alg_addon));
 }
 
 void

@@ -88,14 +88,15 @@ async function login(page, account) {
 
 // An order of 我是测试企业 approved by the reviewer (through the API, tests/integration/crtest.py), paid by an
 // imported bank statement when paid; returns the order as the customer sees it.
-function approvedOrder(seed, paid) {
+function approvedOrder(seed, paid, addons = 0) {
   const py = `
 import json, sys
 sys.path.insert(0, ${JSON.stringify(path.join(TOP, "tests", "integration"))})
 from crtest import *
 cust = Client(); cust.login("我是测试企业")
 rev = Client(); rev.login("reviewer")
-o = approved_order(cust, rev, seed=${seed})
+centres = [c["id"] for c in cust.json("GET", "/api/v1/trading-centres")[1]["items"]][:${addons}]
+o = approved_order(cust, rev, seed=${seed}, centres=centres)
 if ${paid ? "True" : "False"}:
     p = statement((o["amount_fen"], "订单%s" % o["order_no"], "我是测试企业", "SVC-%s" % o["order_no"]))
     rc, res, err = import_statement(p)

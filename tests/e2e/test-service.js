@@ -95,6 +95,24 @@ run(async (browser) => {
   await dl.saveAs(dir + "/issued2.pem");
   ok(fs.readFileSync(dir + "/issued2.pem", "utf8") === fs.readFileSync(inKey, "utf8"), "and is the one offered for download");
 
+  // An add-on (地州市) certificate: the key is the one the agency configured for add-ons (SM2 on the dev stack,
+  // ukey.key_alg_addon), and the certificate written into the key verifies.
+  const o4 = approvedOrder(98, true, 1);
+  const addon = o4.certificates.find((c) => c.trading_centre);
+  await kpage.goto(BASE + "/portal.html#/orders/" + o4.order_no);
+  await kpage.locator("#ukey-status", { hasText: "已连接证书锁助手" }).waitFor({ timeout: 10000 });
+  await kpage.click(`button[data-ukey="${addon.id}"]`);
+  await kpage.locator("#toast", { hasText: "证书已更新并写入证书锁" }).waitFor({ timeout: 60000 });
+  const addonPem = path.join(TOP, "run", "ukey", "keys", "primary", String(addon.id), "cert.pem");
+  const text4 = fs.existsSync(addonPem) ? execFileSync("openssl", ["x509", "-in", addonPem, "-noout", "-text"]).toString() : "";
+  let addonOk = false;
+  try {
+    execFileSync("openssl", ["verify", "-CAfile", root, "-untrusted", issuing, addonPem], { stdio: "pipe" });
+    addonOk = true;
+  } catch (e) { /* missing or not verified */ }
+  ok(/SM2/.test(text4) && addonOk, "the add-on certificate's key is SM2, as configured, and it verifies",
+     (/Public Key Algorithm: .*/.exec(text4) || [""])[0] + " / " + (/ASN1 OID: .*/.exec(text4) || [""])[0]);
+
   // With the helper connected, a request given as a file (made elsewhere): no 写入证书锁 (the key does not hold
   // that key), but download and 已写入证书锁, as the guide says.
   const o3 = approvedOrder(97, true);

@@ -73,7 +73,7 @@ async function renewWithKey(o, c, box, err, refresh) {
   try {
     if (c.status === "awaiting_csr") {
       steps.mark(0, "current");
-      const csr = await makeRequest(token, c.id);
+      const csr = await makeRequest(token, c);
       steps.mark(0, "done");
       steps.mark((i = 1), "current");
       const r = await sendRequest(c.id, new Blob([csr]), err);

@@ -46,9 +46,12 @@ export async function helperContainers() {
   }
 }
 
-/* Makes a key in the token for certificate certId; resolves to its PKCS#10 request (PEM). */
-export async function makeRequest(token, certId) {
-  const r = await helperCall("POST", "/v1/requests", { token, container: String(certId), alg: "rsa" }, 120000);
+/* Makes a key in the token for certificate c (of the algorithm the agency chose for its kind: the company's own
+   certificate, or an add-on one); resolves to its PKCS#10 request (PEM). */
+export async function makeRequest(token, c) {
+  const algs = ctx.settings.ukey_key_alg || {};
+  const alg = (c.trading_centre ? algs.addon : algs.main) || "rsa";
+  const r = await helperCall("POST", "/v1/requests", { token, container: String(c.id), alg }, 120000);
   return r.csr;
 }
 
