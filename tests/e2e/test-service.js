@@ -102,7 +102,7 @@ run(async (browser) => {
   await kpage.goto(BASE + "/portal.html#/orders/" + o4.order_no);
   await kpage.locator("#ukey-status", { hasText: "已连接证书锁助手" }).waitFor({ timeout: 10000 });
   await kpage.click(`button[data-ukey="${addon.id}"]`);
-  await kpage.locator("#toast", { hasText: "证书已更新并写入证书锁" }).waitFor({ timeout: 60000 });
+  await kpage.locator(`tr[data-certificate="${addon.id}"]`, { hasText: "已写入" }).waitFor({ timeout: 60000 });
   const addonPem = path.join(TOP, "run", "ukey", "keys", "primary", String(addon.id), "cert.pem");
   const text4 = fs.existsSync(addonPem) ? execFileSync("openssl", ["x509", "-in", addonPem, "-noout", "-text"]).toString() : "";
   let addonOk = false;

@@ -69,6 +69,7 @@ main(void)
 	ok(cr_config_web_workers(&cfg) == 3, "explicit worker count");
 	cr_config_release(&cfg);
 
+	bad("[ukey]\nkey_alg = dsa\n", 2, "key_alg", "a key algorithm the helper cannot make");
 	bad("[web]\nworkerz = 3\n", 2, "[web] workerz: unknown option", "unknown key");
 	bad("[wab]\nworkers = 3\n", 2, "unknown option", "unknown section");
 	bad("[web]\n\nworkers = lots\n", 3, "not an integer", "not a number");
