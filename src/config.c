@@ -172,6 +172,7 @@ static const struct opt opts[] = {
     {"attachments", "dir", OPT_STR, O(attachments_dir), "/var/lib/certrenew/attachments", 0, 0, NULL, 0,
      NULL},
     {"attachments", "max_bytes", OPT_SIZE, O(attachments_max_bytes), "10M", 1 * KIB, 1 * GIB, NULL, 0, NULL},
+    {"attachments", "reuse_days", OPT_INT, O(attachments_reuse_days), "30", 0, 3650, NULL, 0, NULL},
     {"attachments", "required_enterprise", OPT_STR, O(attachments_required_enterprise), "all", 0, 0, NULL, 0,
      cr_doc_kinds_check_list},
     {"attachments", "required_individual", OPT_STR, O(attachments_required_individual),

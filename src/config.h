@@ -82,6 +82,8 @@ struct cr_config {
 	/* [attachments] */
 	char *attachments_dir;
 	int64_t attachments_max_bytes;
+	int64_t
+	    attachments_reuse_days; /* an earlier application's documents offered again within; 0: never */
 	char *attachments_required_enterprise; /* "all" or kinds, comma-separated */
 	char *attachments_required_individual;
 
@@ -113,10 +115,10 @@ struct cr_config {
 	char *wechat_platform_public_key;
 	char *wechat_platform_public_key_id;
 	char *wechat_api_base;
-	char *ukey_helper_url; /* the customers' local key helper the 证书服务 page talks to, or "" */
+	char *ukey_helper_url;    /* the customers' local key helper the 证书服务 page talks to, or "" */
 	char *ukey_key_alg;       /* the key one-button renewal makes for the company's own certificate */
 	char *ukey_key_alg_addon; /* and for an add-on (地州市) certificate: "same", or an algorithm */
-	char *audit_key_file;  /* the audit chain's HMAC key (64 hex digits), or "" */
+	char *audit_key_file;     /* the audit chain's HMAC key (64 hex digits), or "" */
 	/* The agency as the login page, the footer and the help pages name it. */
 	char *agency_name;
 	char *agency_address;

@@ -54,6 +54,7 @@ static const struct label audit_action[] = {
     {"application.update", "申请修改"},
     {"application.delete", "草稿删除"},
     {"application.submit", "申请提交"},
+    {"application.reuse_attachments", "沿用以前的材料"},
     {"application.cancel", "申请撤销"},
     {"application.approve", "审核通过"},
     {"application.reject", "审核驳回"},
@@ -166,6 +167,8 @@ static const struct label audit_field[] = {
     {"reference", "银行流水号"},
     {"subject", "证书主题"},
     {"suggested_order_id", "建议订单编号"},
+    {"from_application_id", "来源申请编号"},
+    {"kinds", "材料"},
     {NULL, NULL},
 };
 

@@ -384,6 +384,7 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 	app_missing(db, cfg, a, enterprise, &missing);
 	json_object_set_new(o, "missing", missing_json(&missing));
 	json_object_set_new(o, "history", history_json(db, a->id));
+	json_object_set_new(o, "reusable", cr_attachments_reusable_json(db, cfg, a, enterprise));
 	return o;
 }
 

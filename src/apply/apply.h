@@ -38,6 +38,14 @@ int cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_
 int cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
                 const char *status, json_t **out, struct cr_err *err);
 /*
+ * Copies into the actor's application id the documents its earlier
+ * application from offers (uploaded within attachments.reuse_days, of
+ * kinds id lacks; the application's "reusable"); *copied: how many.
+ * CR_ECONFLICT when it offers none.  Each file is stored again.
+ */
+int cr_attachments_reuse(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
+                         long long id, long long from, int *copied, struct cr_err *err);
+/*
  * Submits (from draft or rejected); CR_EINCOMPLETE naming every missing
  * field or attachment.  seen_fen: the price the customer was shown (-1:
  * not said); when the price in force differs, CR_ECONFLICT on "price_fen"

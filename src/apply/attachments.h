@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "applications.h"
 #include "apply.h"
 #include "config.h"
 #include "db.h"
@@ -27,6 +28,14 @@ int cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long l
                            const char *license_type, int enterprise, struct cr_err *acc);
 /* {kind: {sha256, bytes, content_type, uploaded_at}} of app_id; an empty object when it has none. */
 json_t *cr_attachments_json(struct cr_db *db, long long app_id);
+
+/*
+ * Documents of the account's latest other application uploaded within
+ * attachments.reuse_days that a (draft or rejected) lacks and can take:
+ * {from, uploaded_at, kinds: [...]}, or JSON null (reuse.c).
+ */
+json_t *cr_attachments_reusable_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a,
+                                     int enterprise);
 
 /* The stored names of app_id's files (one column), to remove once their rows are gone. */
 int cr_attachment_files(struct cr_db *db, long long app_id, struct cr_res *names, struct cr_err *err);

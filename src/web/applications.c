@@ -166,6 +166,32 @@ attachment_of(struct cr_req *r, int preview, char **data, size_t *len, char ctyp
 	return 0;
 }
 
+/* POST .../reuse-attachments {"from": ID}: the documents of the account's earlier application, copied. */
+void
+cr_h_attachments_reuse(struct cr_req *r)
+{
+	long long id = cr_req_id(r, 0);
+	struct cr_actor actor = cr_req_actor(r);
+	struct cr_err err;
+	json_t *in, *from;
+	int copied;
+
+	if (!id || (in = cr_req_json(r)) == NULL)
+		return;
+	from = json_object_get(in, "from");
+	if (!json_is_integer(from) || json_integer_value(from) <= 0) {
+		json_decref(in);
+		cr_reply_error(r, 400, "invalid_input", "from", "from 须为要沿用材料的申请编号");
+		return;
+	}
+	if (cr_attachments_reuse(r->web->db, r->web->cfg, &actor, id, json_integer_value(from), &copied,
+	                         &err) != 0)
+		cr_reply_cr_err(r, &err);
+	else
+		reply_app(r, 200, id);
+	json_decref(in);
+}
+
 void
 cr_h_attachment_get(struct cr_req *r)
 {

@@ -21,6 +21,7 @@ void cr_h_app_delete(struct cr_req *r);
 void cr_h_app_submit(struct cr_req *r);
 void cr_h_app_cancel(struct cr_req *r);
 void cr_h_attachment_put(struct cr_req *r);
+void cr_h_attachments_reuse(struct cr_req *r);
 void cr_h_attachment_get(struct cr_req *r);
 void cr_h_attachment_preview(struct cr_req *r);
 /* settings.c */

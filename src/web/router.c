@@ -29,6 +29,7 @@ static const struct cr_route routes[] = {
     {"POST", "/api/v1/applications/{id}/submit", cr_h_app_submit, CR_WHO_CUSTOMER, 0, 0},
     {"POST", "/api/v1/applications/{id}/cancel", cr_h_app_cancel, CR_WHO_CUSTOMER, 0, 0},
     {"PUT", "/api/v1/applications/{id}/attachments/{kind}", cr_h_attachment_put, CR_WHO_CUSTOMER, 0, 1},
+    {"POST", "/api/v1/applications/{id}/reuse-attachments", cr_h_attachments_reuse, CR_WHO_CUSTOMER, 0, 0},
     {"GET", "/api/v1/applications/{id}/attachments/{kind}", cr_h_attachment_get, CR_WHO_ANY, 0, 0},
     {"GET", "/api/v1/applications/{id}/attachments/{kind}/preview", cr_h_attachment_preview, CR_WHO_ANY, 0,
      0},

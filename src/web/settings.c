@@ -30,20 +30,19 @@ cr_h_settings(struct cr_req *r)
 	for (int i = 0; i < cr_provider_count; i++)
 		if (cr_providers[i].enabled(cfg))
 			json_array_append_new(methods, json_string(cr_providers[i].name));
-	cr_reply_json(r, 200,
-	              json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s, s:o, s:{s:s, s:s}}",
-	                        "base_per_year_fen", (json_int_t)p.base_per_year, "addon_per_year_fen",
-	                        (json_int_t)p.addon_per_year, "max_years", (json_int_t)cfg->order_max_years,
-	                        "renew_before_days", (json_int_t)cfg->ca_renew_before_days,
-	                        "renew_after_days", (json_int_t)cfg->ca_renew_after_days, "validity_from",
-	                        cfg->ca_validity_from, "attachment_max_bytes",
-	                        (json_int_t)cfg->attachments_max_bytes, "attachment_kinds", kinds, "bank",
-	                        "account_name", cfg->bank_account_name, "account", cfg->bank_account,
-	                        "bank_name", cfg->bank_name, "status_labels", cr_status_labels_json(),
-	                        "ukey_helper", cfg->ukey_helper_url, "pay_methods", methods, "ukey_key_alg",
-	                        "main", cfg->ukey_key_alg, "addon",
-	                        strcmp(cfg->ukey_key_alg_addon, "same") == 0 ? cfg->ukey_key_alg
-	                                                                      : cfg->ukey_key_alg_addon));
+	cr_reply_json(
+	    r, 200,
+	    json_pack(
+	        "{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s, s:o, s:{s:s, s:s}}",
+	        "base_per_year_fen", (json_int_t)p.base_per_year, "addon_per_year_fen",
+	        (json_int_t)p.addon_per_year, "max_years", (json_int_t)cfg->order_max_years,
+	        "renew_before_days", (json_int_t)cfg->ca_renew_before_days, "renew_after_days",
+	        (json_int_t)cfg->ca_renew_after_days, "validity_from", cfg->ca_validity_from,
+	        "attachment_max_bytes", (json_int_t)cfg->attachments_max_bytes, "attachment_kinds", kinds,
+	        "bank", "account_name", cfg->bank_account_name, "account", cfg->bank_account, "bank_name",
+	        cfg->bank_name, "status_labels", cr_status_labels_json(), "ukey_helper", cfg->ukey_helper_url,
+	        "pay_methods", methods, "ukey_key_alg", "main", cfg->ukey_key_alg, "addon",
+	        strcmp(cfg->ukey_key_alg_addon, "same") == 0 ? cfg->ukey_key_alg : cfg->ukey_key_alg_addon));
 }
 
 void

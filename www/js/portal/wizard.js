@@ -76,16 +76,25 @@ export async function wizard(id, step, certId) {
   return step3(app);
 }
 
+/* The account's latest application, whose form a new one starts from (the second key is the same company). */
+async function lastApplication() {
+  try {
+    const list = (await call("GET", "/api/v1/applications?period=all")).items || [];
+    return list.length ? await call("GET", "/api/v1/applications/" + list[0].id) : null;
+  } catch (e) { return null; }
+}
+
 async function step1(app, certId) {
   let certs;
   try { certs = (await call("GET", "/api/v1/certificates")).items; } catch (e) { return failPage(e); }
+  const last = app ? null : await lastApplication();
   const choices = certs.filter((c) => c.renewable || (app && c.id === app.certificate_id));
   const current = app ? app.certificate_id : Number(certId) || (choices[0] && choices[0].id);
   const form = h("form", { class: "wizard", novalidate: true, id: "step1" });
   const grid = h("div", { class: "grid2" });
   for (const [key, label, ph, type] of step1Fields()) {
-    let value = app ? app[key] : "";
-    if (!app && key === "company_name") value = ctx.me.name;
+    let value = app ? app[key] : last ? last[key] : "";
+    if (!app && !value && key === "company_name") value = ctx.me.name;
     if (!app && key === "applicant_name" && !isEnterprise()) value = ctx.me.name;
     grid.append(field(key, label, h("input", { id: "f-" + key, name: key, type, placeholder: isEnterprise() ? ph : ph.replace("申请人", "本人"), value: value || "",
       autocomplete: key === "email" ? "email" : key === "phone" ? "tel" : "off",
@@ -95,7 +104,8 @@ async function step1(app, certId) {
   const sel = h("select", { id: "f-certificate_id", name: "certificate_id" },
     choices.map((c) => h("option", { value: c.id, selected: c.id === current }, cn(c.subject) + "（" + tokenLabel(c) + "，" + date(c.not_after) + " 到期）")));
   grid.append(field("certificate_id", "待更新数字证书", sel, choices.length ? null : "没有可更新的证书：证书到期前 " + ctx.settings.renew_before_days + " 天内方可办理更新。"));
-  add(form, grid, h("p", { class: "form-error", role: "alert" }),
+  add(form, last ? h("p", { class: "notice", id: "prefilled" }, "已按您 " + date(last.created_at) + " 的申请 #" + last.id + " 预先填好，请核对，有变化的请修改。") : null,
+    grid, h("p", { class: "form-error", role: "alert" }),
     h("div", { class: "actions" }, h("a", { class: "button", href: "#/" }, "取消"),
       h("button", { type: "submit", class: "primary", id: "next" }, "下一步")));
   form.addEventListener("submit", async (ev) => {
@@ -114,6 +124,7 @@ async function step1(app, certId) {
       }
     }
     data.certificate_id = Number(sel.value);
+    if (!app && last && last.license_type && isEnterprise()) data.license_type = last.license_type;
     try {
       const saved = app ? await call("PATCH", "/api/v1/applications/" + app.id, data)
                         : await call("POST", "/api/v1/applications", data);
@@ -198,7 +209,25 @@ async function step2(app) {
   });
 
   const missing = kinds.filter((k) => required.has(k.kind) && !app.attachments[k.kind]);
+  /* The second key needs the same papers: those of the account's last application, if recent, in one click. */
+  const reuse = app.reusable && app.reusable.kinds.length ? (() => {
+    const names = app.reusable.kinds.map((kind) => { const k = kinds.find((x) => x.kind === kind); return k ? kindLabel(k) : kind; });
+    const err = h("span", { class: "field-error" });
+    const b = h("button", { type: "button", class: "small primary", id: "reuse-attachments" }, "沿用这 " + names.length + " 份材料");
+    b.addEventListener("click", async () => {
+      b.disabled = true;
+      try {
+        const a = await call("POST", "/api/v1/applications/" + app.id + "/reuse-attachments", { from: app.reusable.from });
+        toast("已沿用 " + names.length + " 份材料");
+        step2(a);
+      } catch (e) { err.textContent = e.message; b.disabled = false; }
+    });
+    return h("div", { class: "notice", id: "reuse-offer" },
+      "您在 " + date(app.reusable.uploaded_at) + " 为申请 #" + app.reusable.from + " 上传过：" + names.join("、") +
+      "。材料没有变化的，可直接沿用，无需再次上传。", h("div", { class: "actions left" }, b, err));
+  })() : null;
   add(form,
+    reuse,
     isEnterprise() ? field("license_type", "营业执照类型", typeRadios) : null,
     h("p", { class: "hint" }, isEnterprise() ? "请上传加盖企业公章（鲜章）的扫描件，格式为 JPG、PNG 或 PDF。"
       : "请上传本人身份证正反面，以及本人签字的申请表和责任书的扫描件或清晰照片，格式为 JPG、PNG 或 PDF。"),
