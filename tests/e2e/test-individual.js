@@ -30,6 +30,9 @@ run(async (browser) => {
     ok((await page.inputValue("#f-id_card_no")) === "11010519491231002X", tag("the ID number turns upper case as typed"));
     // Nothing worth keeping yet: 下一步 marks every empty field and makes no draft.
     if (size.name === "desktop") {
+      /* Fields the account's last application filled in, if any, emptied for this check. */
+      await page.fill("#f-phone", "");
+      await page.fill("#f-email", "");
       await page.fill("#f-id_card_no", "");
       const before = await page.evaluate(() => fetch("/api/v1/applications?period=all").then((r) => r.json()).then((j) => j.items.length));
       await page.click("#next");
@@ -38,6 +41,11 @@ run(async (browser) => {
       const after = await page.evaluate(() => fetch("/api/v1/applications?period=all").then((r) => r.json()).then((j) => j.items.length));
       ok(marked === 3 && after === before, tag("an empty first step marks all three empty fields at once and leaves no draft"), `${marked} marked, ${before} -> ${after}`);
       await page.fill("#f-id_card_no", "11010519491231002x");
+    }
+    if (size.name === "phone") {
+      // The second key: step 1 starts from the application just made on the desktop.
+      ok((await page.textContent("#prefilled")).includes("预先填好") && (await page.inputValue("#f-phone")) === "13912345678" &&
+         (await page.inputValue("#f-email")) === "zhangsan@example.com", tag("step 1 is prefilled from the last application"));
     }
     await page.fill("#f-phone", "13912345678");
     await page.fill("#f-email", "zhangsan@example.com");
@@ -53,7 +61,16 @@ run(async (browser) => {
     const text = await page.textContent("#step2");
     ok(!text.includes("企业") && !text.includes("公章") && text.includes("身份证人像面") && text.includes("数字证书申请表"),
        tag("the wording speaks to a person"), text.slice(0, 300));
-    for (const k of kinds) {
+    if (size.name === "phone") {
+      // The documents uploaded on the desktop a moment ago are offered; one click takes all four.
+      await page.waitForSelector("#reuse-offer");
+      ok((await page.textContent("#reuse-offer")).includes("身份证人像面"), tag("step 2 offers the last application's documents"));
+      await shot(page, `individual-${size.name}-2-reuse-offer`);
+      await page.click("#reuse-attachments");
+      await page.waitForFunction((n) => document.querySelectorAll(".slot.done").length === n, kinds.length);
+      ok(await page.locator("#reuse-offer").count() === 0, tag("沿用 fills every slot, nothing uploaded twice"));
+    }
+    for (const k of size.name === "phone" ? [] : kinds) {
       await page.setInputFiles(`#file-${k}`, jpg);
       await page.waitForSelector(`.slot.done[data-kind="${k}"]`, { timeout: 15000 });
     }
