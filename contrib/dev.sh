@@ -156,6 +156,8 @@ platform_certs = $run/paysim/wechat/platform.pem
 platform_public_key = $run/paysim/wechat/platform-pk.pub
 platform_public_key_id = PUB_KEY_ID_0119000000012025112500000000000001
 api_base = http://127.0.0.1:$paysim_port
+; the simulator plays 微信支付 H5 too: phones pay in their browser instead of being shown a code to scan
+h5 = yes
 
 [ca]
 cert = $run/data/ca/ca.pem

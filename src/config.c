@@ -222,6 +222,7 @@ static const struct opt opts[] = {
     {"wechat", "platform_public_key", OPT_STR, O(wechat_platform_public_key), "", 0, 0, NULL, 0, NULL},
     {"wechat", "platform_public_key_id", OPT_STR, O(wechat_platform_public_key_id), "", 0, 0, NULL, 0, NULL},
     {"wechat", "api_base", OPT_STR, O(wechat_api_base), "https://api.mch.weixin.qq.com", 0, 0, NULL, 0, NULL},
+    {"wechat", "h5", OPT_ENUM, O(wechat_h5), "no", 0, 0, "yes|no", 0, NULL},
 };
 
 #define NOPTS (sizeof opts / sizeof opts[0])

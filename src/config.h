@@ -115,6 +115,8 @@ struct cr_config {
 	char *wechat_platform_public_key;
 	char *wechat_platform_public_key_id;
 	char *wechat_api_base;
+	char *wechat_h5; /* "yes": the merchant has 微信支付 H5, offered on phones (a QR code cannot be
+	                    scanned there) */
 	char *ukey_helper_url;    /* the customers' local key helper the 证书服务 page talks to, or "" */
 	char *ukey_key_alg;       /* the key one-button renewal makes for the company's own certificate */
 	char *ukey_key_alg_addon; /* and for an add-on (地州市) certificate: "same", or an algorithm */

@@ -35,7 +35,7 @@ class Server(ThreadingHTTPServer):
             return self.wechat.api(req, urllib.parse.urlsplit(req.path).path)
         path, q = req.params()
         pages = {"/alipay/gateway.do": self.alipay.gateway, "/alipay/pay": self.alipay.pay,
-                 "/wechat/scan": self.wechat.scan, "/wechat/pay": self.wechat.pay}
+                 "/wechat/scan": self.wechat.scan, "/wechat/pay": self.wechat.pay, "/wechat/h5": self.wechat.h5_page}
         if path in pages:
             return pages[path](req, q)
         if path == "/paysim/trades":

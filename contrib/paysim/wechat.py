@@ -1,4 +1,5 @@
-"""微信支付 APIv3 Native: POST /v3/pay/transactions/native checks the merchant's WECHATPAY2-SHA256-RSA2048
+"""微信支付 APIv3 Native and H5: POST /v3/pay/transactions/native (and …/h5, for a phone's browser, answering
+an h5_url whose page pays and returns to the merchant's redirect_url) checks the merchant's WECHATPAY2-SHA256-RSA2048
 Authorization (401 SIGN_ERROR otherwise) and answers a code_url, the answer signed with the platform
 certificate's key (Wechatpay-Timestamp/-Nonce/-Signature/-Serial).  The code_url is an http URL of the
 simulator's "phone" page (the real one is weixin://…), so that a test can "scan" it by opening it; paying
@@ -158,12 +159,13 @@ class Wechat:
         body = req.body() if req.command == "POST" else ""
         routes = [("GET", lambda p: p.startswith("/v3/pay/transactions/out-trade-no/"), self.query),
                   ("POST", lambda p: p == "/v3/pay/transactions/native", self.native),
+                  ("POST", lambda p: p == "/v3/pay/transactions/h5", self.h5),
                   ("POST", lambda p: p == "/v3/refund/domestic/refunds", self.refund),
                   ("POST", lambda p: p.startswith("/v3/pay/transactions/out-trade-no/") and p.endswith("/close"),
                    self.close)]
         for method, match, handler in routes:
             if req.command == method and match(path):
-                if not self.signed_by_merchant(req, body, handler == self.native):
+                if not self.signed_by_merchant(req, body, handler in (self.native, self.h5)):
                     say("wechat: refused a request with a bad signature")
                     return req.send_json(401, {"code": "SIGN_ERROR", "message": "签名错误"})
                 return handler(req, path, body)
@@ -183,6 +185,27 @@ class Wechat:
                                 "subject": r.get("description", ""), "notify_url": r.get("notify_url", ""),
                                 "status": "NOTPAY", "provider": "wechat", "notifications": []})
         ans = json.dumps({"code_url": "http://%s/wechat/scan?pr=%s" % (req.headers.get("Host", "127.0.0.1"), token)})
+        req.send_json(200, ans, self.sign(ans))
+
+    def h5(self, req, path, body):
+        """H5 (手机浏览器): as Native, with the payer's address and a Wap scene; answers an h5_url, the page the
+        phone's browser opens (its redirect_url, appended by the merchant, is where WeChat sends it after)."""
+        try:
+            r = json.loads(body)
+            assert r["mchid"] == MCHID and r["appid"] == APPID and r["amount"]["currency"] == "CNY"
+            assert r["scene_info"]["payer_client_ip"] and r["scene_info"]["h5_info"]["type"] in ("Wap", "iOS", "Android")
+            total = int(r["amount"]["total"])
+        except (ValueError, KeyError, AssertionError, TypeError):
+            return req.send_json(400, {"code": "PARAM_ERROR", "message": "参数错误"})
+        token = secrets.token_urlsafe(12)
+        self.trades.add(token, {"trade_no": "42000" + "%023d" % secrets.randbelow(10**23),
+                                "out_trade_no": r["out_trade_no"], "total": total,
+                                "total_amount": "%d.%02d" % (total // 100, total % 100),
+                                "subject": r.get("description", ""), "notify_url": r.get("notify_url", ""),
+                                "status": "NOTPAY", "provider": "wechat", "notifications": [],
+                                "trade_type": "MWEB", "client_ip": r["scene_info"]["payer_client_ip"]})
+        ans = json.dumps({"h5_url": "http://%s/wechat/h5?prepay_id=%s&package=%s" % (
+            req.headers.get("Host", "127.0.0.1"), token, secrets.randbelow(10**10))})
         req.send_json(200, ans, self.sign(ans))
 
     def close(self, req, path, body):
@@ -223,7 +246,7 @@ class Wechat:
             ans = json.dumps({"code": "ORDER_NOT_EXIST", "message": "订单不存在"}, ensure_ascii=False)
             return req.send_json(404, ans, self.sign(ans))
         tx = {"mchid": MCHID, "appid": APPID, "out_trade_no": t["out_trade_no"], "transaction_id": t["trade_no"],
-              "trade_type": "NATIVE", "trade_state": t["status"], "trade_state_desc": "",
+              "trade_type": t.get("trade_type", "NATIVE"), "trade_state": t["status"], "trade_state_desc": "",
               "amount": {"total": t["total"], "currency": "CNY"}, "payer": {"openid": OPENID}}
         if t["status"] == "SUCCESS":
             tx["success_time"] = beijing_iso()
@@ -245,6 +268,22 @@ class Wechat:
                            % (html.escape(t["subject"]), html.escape(t["out_trade_no"]),
                               html.escape(t["total_amount"]), html.escape(q["pr"]))))
 
+    def h5_page(self, req, q):
+        """The H5 cashier in the phone's browser: the order and 确认支付; afterwards back to redirect_url."""
+        t = self.trades.get(q.get("prepay_id", ""))
+        back = q.get("redirect_url", "")
+        if t is None:
+            return req.send(404, page("微信支付", "支付链接已失效"))
+        if not back.startswith(("http://", "https://")):
+            return req.send(400, page("微信支付", "商户参与支付的网址无效（redirect_url）"))
+        req.send(200, page("微信支付（模拟 H5）",
+                           "<p>%s</p><p>商户订单号：<b id=out-trade-no>%s</b></p><p class=amt id=amount>￥%s</p>"
+                           "<form method=post action=/wechat/pay><input type=hidden name=pr value=%s>"
+                           "<input type=hidden name=redirect_url value=\"%s\">"
+                           "<button id=pay type=submit>确认支付</button></form>"
+                           % (html.escape(t["subject"]), html.escape(t["out_trade_no"]),
+                              html.escape(t["total_amount"]), html.escape(q["prepay_id"]), html.escape(back))))
+
     def pay(self, req, q):
         with self.trades.lock:
             t = self.trades.by_token.get(q.get("pr", ""))
@@ -253,6 +292,8 @@ class Wechat:
             t["status"] = "SUCCESS"
         if not self.lose_notify and q.get("lose") != "1":
             threading.Thread(target=self.notify_until_success, args=(t,), daemon=True).start()
+        if q.get("redirect_url", "").startswith(("http://", "https://")):
+            return req.send(302, "", headers={"Location": q["redirect_url"]})  # H5: back to the merchant
         req.send(200, page("微信支付（模拟）", "<p id=done>支付成功</p><p>请回到电脑上的订单页面。</p>"))
 
     # `paysim wechat-notify`: one notification, signed, skewed, tampered or replayed as asked (tests).

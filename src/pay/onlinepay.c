@@ -24,14 +24,14 @@ static int
 wechat_open(const struct cr_config *cfg, const struct cr_pay_attempt *a, int mobile, char *out, size_t outlen,
             struct cr_err *err)
 {
-	return cr_wechat_native(cfg, a, out, outlen, err); /* one code, scanned from any device */
+	return cr_wechat_native(cfg, a, out, outlen, err); /* a code for a computer; a phone pays by H5 */
 }
 
 const struct cr_provider cr_providers[] = {
-    {"alipay", "支付宝支付", 0, cr_alipay_enabled, cr_alipay_pay_url, cr_alipay_query, cr_alipay_close,
-     alipay_refund},
-    {"wechat", "微信支付", 1, cr_wechat_enabled, wechat_open, cr_wechat_query, cr_wechat_close,
-     cr_wechat_refund},
+    {"alipay", "支付宝支付", 0, cr_alipay_enabled, cr_alipay_pay_url, NULL, NULL, cr_alipay_query,
+     cr_alipay_close, alipay_refund},
+    {"wechat", "微信支付", 1, cr_wechat_enabled, wechat_open, cr_wechat_h5_enabled, cr_wechat_h5,
+     cr_wechat_query, cr_wechat_close, cr_wechat_refund},
 };
 const int cr_provider_count = sizeof cr_providers / sizeof cr_providers[0];
 

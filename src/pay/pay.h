@@ -87,6 +87,15 @@ struct cr_provider {
 	/* Opens a trade for a: a page's address or a code to scan in out. */
 	int (*open)(const struct cr_config *cfg, const struct cr_pay_attempt *a, int mobile, char *out,
 	            size_t outlen, struct cr_err *err);
+	/*
+	 * For a provider whose trade is a code to scan: on a phone, which cannot
+	 * scan its own screen, a page to go to instead (client_ip: the customer's
+	 * address, which the provider asks for), or NULL / not enabled: the
+	 * method is not offered on a phone.
+	 */
+	int (*mobile_enabled)(const struct cr_config *cfg);
+	int (*open_mobile)(const struct cr_config *cfg, const struct cr_pay_attempt *a, const char *client_ip,
+	                   char *out, size_t outlen, struct cr_err *err);
 	/* Asks about order_no's trade and books what was paid; *booked: a payment was booked now. */
 	int (*query)(struct cr_db *db, const struct cr_config *cfg, const char *order_no, int *booked,
 	             struct cr_err *err);

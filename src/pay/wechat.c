@@ -10,6 +10,7 @@
 
 #include "bytes.h"
 #include "fetch.h"
+#include "form.h"
 #include "log.h"
 #include "pki/pki.h"
 #include "wechat.h"
@@ -366,11 +367,15 @@ authorization(const struct cr_config *cfg, const char *method, const char *path,
 	return 0;
 }
 
-int
-cr_wechat_native(const struct cr_config *cfg, const struct cr_pay_attempt *a, char *out, size_t outlen,
-                 struct cr_err *err)
+/*
+ * Places an order with WeChat Pay at path (Native or H5; scene: H5's
+ * scene_info, or NULL) and copies the answer's field (code_url, h5_url)
+ * into out.  A failure is logged and told to the customer plainly.
+ */
+static int
+place_order(const struct cr_config *cfg, const struct cr_pay_attempt *a, const char *path, json_t *scene,
+            const char *field, char *out, size_t outlen, struct cr_err *err)
 {
-	static const char path[] = "/v3/pay/transactions/native";
 	char url[600], notify[600], expire[40], desc[64], auth[2048];
 	const char *headers[] = {auth, "Content-Type: application/json", "Accept: application/json", NULL};
 	time_t until = time(NULL) + a->expires_in + 8 * 3600;
@@ -380,10 +385,14 @@ cr_wechat_native(const struct cr_config *cfg, const struct cr_pay_attempt *a, ch
 	char *body;
 	int rc;
 
-	if ((rc = keys(cfg, err)) != 0)
+	if ((rc = keys(cfg, err)) != 0) {
+		json_decref(scene);
 		return rc;
-	if (cfg->web_public_url[0] == '\0')
+	}
+	if (cfg->web_public_url[0] == '\0') {
+		json_decref(scene);
 		return cr_err_set(err, CR_EINVAL, "wechat: web.public_url is not set (notify_url needs it)");
+	}
 	gmtime_r(&until, &tm);
 	strftime(expire, sizeof expire, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 	snprintf(notify, sizeof notify, "%s/api/v1/pay/wechat/notify", cfg->web_public_url);
@@ -393,6 +402,9 @@ cr_wechat_native(const struct cr_config *cfg, const struct cr_pay_attempt *a, ch
 	                cfg->wechat_mchid, "description", desc, "out_trade_no", a->order_no, "time_expire",
 	                expire, "notify_url", notify, "amount", "total", (json_int_t)a->amount_fen,
 	                "currency", "CNY");
+	if (req && scene)
+		json_object_set(req, "scene_info", scene);
+	json_decref(scene);
 	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
 	if (body == NULL)
@@ -401,27 +413,62 @@ cr_wechat_native(const struct cr_config *cfg, const struct cr_pay_attempt *a, ch
 		rc = cr_fetch("POST", url, headers, body, &f, err);
 	free(body);
 	if (rc != 0) {
-		cr_warn("pay: wechat native order for %s: %s", a->order_no, err->msg);
+		cr_warn("pay: wechat order (%s) for %s: %s", path, a->order_no, err->msg);
 		return cr_err_user(err, CR_EUPSTREAM, NULL, "微信支付暂时无法下单，请稍后再试");
 	}
 	if (f.status != 200) {
 		ans = json_loadb(f.body, f.len, 0, NULL);
-		cr_warn("pay: wechat native order for %s: HTTP %ld %s %.200s", a->order_no, f.status,
+		cr_warn("pay: wechat order (%s) for %s: HTTP %ld %s %.200s", path, a->order_no, f.status,
 		        jstr(ans, "code"), jstr(ans, "message"));
 		rc = cr_err_user(err, CR_EUPSTREAM, NULL, "微信支付暂时无法下单，请稍后再试");
 	} else if ((rc = cr_wechat_verify(
 	                cfg, &(struct cr_wechat_sig){f.wp_timestamp, f.wp_nonce, f.wp_signature, f.wp_serial},
 	                f.body, f.len, err)) != 0) {
-		cr_warn("pay: wechat native order for %s: the answer's signature: %s", a->order_no, err->msg);
+		cr_warn("pay: wechat order (%s) for %s: the answer's signature: %s", path, a->order_no,
+		        err->msg);
 		rc = cr_err_user(err, CR_EUPSTREAM, NULL, "微信支付暂时无法下单，请稍后再试");
-	} else if ((ans = json_loadb(f.body, f.len, 0, NULL)) == NULL || strlen(jstr(ans, "code_url")) == 0 ||
-	           strlen(jstr(ans, "code_url")) >= outlen) {
+	} else if ((ans = json_loadb(f.body, f.len, 0, NULL)) == NULL || strlen(jstr(ans, field)) == 0 ||
+	           strlen(jstr(ans, field)) >= outlen) {
 		rc = cr_err_user(err, CR_EUPSTREAM, NULL, "微信支付暂时无法下单，请稍后再试");
 	} else {
-		snprintf(out, outlen, "%s", jstr(ans, "code_url"));
+		snprintf(out, outlen, "%s", jstr(ans, field));
 	}
 	json_decref(ans);
 	cr_fetch_release(&f);
+	return rc;
+}
+
+int
+cr_wechat_native(const struct cr_config *cfg, const struct cr_pay_attempt *a, char *out, size_t outlen,
+                 struct cr_err *err)
+{
+	return place_order(cfg, a, "/v3/pay/transactions/native", NULL, "code_url", out, outlen, err);
+}
+
+int
+cr_wechat_h5_enabled(const struct cr_config *cfg)
+{
+	return cr_wechat_enabled(cfg) && strcmp(cfg->wechat_h5, "yes") == 0;
+}
+
+int
+cr_wechat_h5(const struct cr_config *cfg, const struct cr_pay_attempt *a, const char *client_ip, char *out,
+             size_t outlen, struct cr_err *err)
+{
+	char back[700];
+	int rc;
+
+	if (client_ip == NULL || client_ip[0] == '\0')
+		return cr_err_set(err, CR_EINVAL, "wechat: H5 needs the customer's address");
+	rc = place_order(cfg, a, "/v3/pay/transactions/h5",
+	                 json_pack("{s:s, s:{s:s}}", "payer_client_ip", client_ip, "h5_info", "type", "Wap"),
+	                 "h5_url", out, outlen, err);
+	/* After paying, WeChat sends the phone back to the order's page, which then waits for the
+	 * notification. */
+	snprintf(back, sizeof back, "%s/portal.html#/orders/%s?paying=wechat", cfg->web_public_url,
+	         a->order_no);
+	if (rc == 0 && (strchr(out, '?') == NULL || cr_form_append(out, outlen, "redirect_url", back) != 0))
+		rc = cr_err_user(err, CR_EUPSTREAM, NULL, "微信支付暂时无法下单，请稍后再试");
 	return rc;
 }
 

@@ -26,6 +26,14 @@ int cr_wechat_enabled(const struct cr_config *cfg);
 /* Opens a Native trade for a; its code_url into out (at least 512 bytes). */
 int cr_wechat_native(const struct cr_config *cfg, const struct cr_pay_attempt *a, char *out, size_t outlen,
                      struct cr_err *err);
+/* Whether the merchant has H5 (wechat.h5 = yes), the way to pay on a phone's browser. */
+int cr_wechat_h5_enabled(const struct cr_config *cfg);
+/*
+ * Opens an H5 trade for a, paid from client_ip's phone: its h5_url, with
+ * redirect_url back to the order's page, into out.
+ */
+int cr_wechat_h5(const struct cr_config *cfg, const struct cr_pay_attempt *a, const char *client_ip,
+                 char *out, size_t outlen, struct cr_err *err);
 
 /* The headers of a notification or an answer. */
 

@@ -39,7 +39,15 @@ cr_h_order_pay(struct cr_req *r)
 	} else if (!p->enabled(cfg)) {
 		cr_reply_error(r, 422, "method_unavailable", "method", "暂未开通%s，请选择其他付款方式",
 		               p->label);
+	} else if (p->scan && strcmp(device, "mobile") == 0 &&
+	           (p->mobile_enabled == NULL || !p->mobile_enabled(cfg))) {
+		/* A phone cannot scan the code on its own screen. */
+		cr_reply_error(r, 422, "method_unavailable_on_phone", "method",
+		               "手机上无法使用%s扫码付款：请在电脑上打开本页扫码，或选择其他付款方式",
+		               p->label);
 	} else {
+		/* On a phone a provider of codes gives a page to go to instead (微信支付 H5). */
+		int scan = p->scan && strcmp(device, "mobile") != 0;
 		char *svg = NULL;
 
 		rc = cr_online_attempt(r->web->db, cr_req_account(r), r->args[0], p->name, device, &a, &err);
@@ -48,19 +56,21 @@ cr_h_order_pay(struct cr_req *r)
 		if (rc == 0 && a.url[0]) {
 			snprintf(url, sizeof url, "%s", a.url); /* the same ask again: the same trade */
 		} else if (rc == 0 &&
-		           (rc = p->open(cfg, &a, strcmp(device, "mobile") == 0, url, sizeof url, &err)) ==
-		               0 &&
+		           (rc = p->scan && !scan
+		                     ? p->open_mobile(cfg, &a, r->remote_addr, url, sizeof url, &err)
+		                     : p->open(cfg, &a, strcmp(device, "mobile") == 0, url, sizeof url,
+		                               &err)) == 0 &&
 		           cr_online_attempt_url(r->web->db, &a, url, &err) != 0) {
 			cr_warn("pay: order %s: the trade's page could not be kept: %s", a.order_no, err.msg);
 		}
-		if (rc == 0 && p->scan && (svg = cr_qr_svg(url)) == NULL)
+		if (rc == 0 && scan && (svg = cr_qr_svg(url)) == NULL)
 			rc = cr_err_set(&err, CR_ENOMEM, "pay: cannot draw the QR code");
 		if (rc == 0)
 			cr_info("pay: order %s: %s trade of %lld fen %s (%s)", a.order_no, p->name,
 			        a.amount_fen, a.url[0] ? "given again" : "opened", device);
 		if (rc != 0)
 			out = NULL;
-		else if (p->scan)
+		else if (scan)
 			out = json_pack("{s:s, s:s, s:I}", "code_url", url, "qr_svg", svg, "amount_fen",
 			                (json_int_t)a.amount_fen);
 		else

@@ -26,23 +26,32 @@ cr_h_settings(struct cr_req *r)
 		                     (cr_doc_kinds[k].audience & CR_FOR_INDIVIDUAL) != 0));
 	cr_prices_load(r->web->db, cfg, &p);
 	/* The online payment methods configured (bank transfer is always offered). */
-	json_t *methods = json_array();
+	json_t *methods = json_array(), *on_phone = json_array();
 	for (int i = 0; i < cr_provider_count; i++)
-		if (cr_providers[i].enabled(cfg))
-			json_array_append_new(methods, json_string(cr_providers[i].name));
+		if (cr_providers[i].enabled(cfg)) {
+			const struct cr_provider *pv = &cr_providers[i];
+
+			json_array_append_new(methods, json_string(pv->name));
+			/* A phone cannot scan a code on its own screen: such a method needs its mobile form.
+			 */
+			if (!pv->scan || (pv->mobile_enabled && pv->mobile_enabled(cfg)))
+				json_array_append_new(on_phone, json_string(pv->name));
+		}
 	cr_reply_json(
 	    r, 200,
-	    json_pack(
-	        "{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s, s:o, s:{s:s, s:s}}",
-	        "base_per_year_fen", (json_int_t)p.base_per_year, "addon_per_year_fen",
-	        (json_int_t)p.addon_per_year, "max_years", (json_int_t)cfg->order_max_years,
-	        "renew_before_days", (json_int_t)cfg->ca_renew_before_days, "renew_after_days",
-	        (json_int_t)cfg->ca_renew_after_days, "validity_from", cfg->ca_validity_from,
-	        "attachment_max_bytes", (json_int_t)cfg->attachments_max_bytes, "attachment_kinds", kinds,
-	        "bank", "account_name", cfg->bank_account_name, "account", cfg->bank_account, "bank_name",
-	        cfg->bank_name, "status_labels", cr_status_labels_json(), "ukey_helper", cfg->ukey_helper_url,
-	        "pay_methods", methods, "ukey_key_alg", "main", cfg->ukey_key_alg, "addon",
-	        strcmp(cfg->ukey_key_alg_addon, "same") == 0 ? cfg->ukey_key_alg : cfg->ukey_key_alg_addon));
+	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:{s:s, s:s, s:s}, s:o, s:s, s:o, s:o, "
+	              "s:{s:s, s:s}}",
+	              "base_per_year_fen", (json_int_t)p.base_per_year, "addon_per_year_fen",
+	              (json_int_t)p.addon_per_year, "max_years", (json_int_t)cfg->order_max_years,
+	              "renew_before_days", (json_int_t)cfg->ca_renew_before_days, "renew_after_days",
+	              (json_int_t)cfg->ca_renew_after_days, "validity_from", cfg->ca_validity_from,
+	              "attachment_max_bytes", (json_int_t)cfg->attachments_max_bytes, "attachment_kinds",
+	              kinds, "bank", "account_name", cfg->bank_account_name, "account", cfg->bank_account,
+	              "bank_name", cfg->bank_name, "status_labels", cr_status_labels_json(), "ukey_helper",
+	              cfg->ukey_helper_url, "pay_methods", methods, "pay_methods_phone", on_phone,
+	              "ukey_key_alg", "main", cfg->ukey_key_alg, "addon",
+	              strcmp(cfg->ukey_key_alg_addon, "same") == 0 ? cfg->ukey_key_alg
+	                                                           : cfg->ukey_key_alg_addon));
 }
 
 void

@@ -72,5 +72,22 @@ run(async (browser) => {
   await page.locator("#paid-notice").waitFor({ timeout: 20000 });
   ok((await page.textContent("#paid-notice")).includes("已付款"), "the order page turns to 已付款 by itself");
   await shot(page, "pay-wechat-2-paid");
+
+  // 微信支付 on a phone: no code to scan on its own screen, but H5: the phone's browser pays and comes back.
+  const o2 = approvedOrder(seed + 3, false);
+  const mobile = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+  mobile.on("pageerror", (e) => errors.push(e.message));
+  await login(mobile, "我是测试企业");
+  await mobile.waitForSelector("#cert-table");
+  await mobile.goto(BASE + "/portal.html#/orders/" + o2.order_no);
+  await mobile.waitForSelector('#online-pay button[data-pay="wechat"]:not([disabled])');
+  await Promise.all([mobile.waitForURL(/\/wechat\/h5\?/), mobile.click('#online-pay button[data-pay="wechat"]')]);
+  ok((await mobile.textContent("#out-trade-no")) === o2.order_no && (await mobile.locator("#wechat-qr").count()) === 0,
+     "phone: 微信支付 opens its H5 cashier for this order, no QR code");
+  await shot(mobile, "pay-wechat-3-phone-h5");
+  await Promise.all([mobile.waitForURL(/portal\.html#\/orders\//), mobile.click("#pay")]);
+  await mobile.locator("#paid-notice").waitFor({ timeout: 20000 });
+  ok((await mobile.textContent("#paid-notice")).includes("已付款"), "phone: back on the order, it turns to 已付款 by itself");
+  await shot(mobile, "pay-wechat-4-phone-paid");
   ok(errors.length === 0, "no script errors", errors.join("\n"));
 });

@@ -16,40 +16,6 @@ if not healthy():
     bail("the stack is not running (contrib/dev.sh up)")
 
 
-def record(rtype, content, rid=1):
-    return struct.pack("!BBHHBx", 1, rtype, rid, len(content), 0) + content
-
-
-def params(pairs):
-    out = b""
-    for k, v in pairs.items():
-        k, v = k.encode(), v.encode()
-        out += bytes([len(k)]) if len(k) < 128 else struct.pack("!I", len(k) | 0x80000000)
-        out += bytes([len(v)]) if len(v) < 128 else struct.pack("!I", len(v) | 0x80000000)
-        out += k + v
-    return out
-
-
-def read_response(s):
-    """STDOUT records until END_REQUEST; returns the bytes written to stdout."""
-    data, buf = b"", b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            return data
-        buf += chunk
-        while len(buf) >= 8:
-            _, rtype, _, clen, plen = struct.unpack("!BBHHB", buf[:7])
-            if len(buf) < 8 + clen + plen:
-                break
-            content = buf[8:8 + clen]
-            buf = buf[8 + clen + plen:]
-            if rtype == 6:
-                data += content
-            elif rtype == 3:
-                return data
-
-
 conf = os.path.join(RUN, "certrenew-drain.conf")
 sock = os.path.join(RUN, "fcgi-drain.sock")
 with open(CONF, encoding="utf-8") as f:
@@ -64,14 +30,7 @@ ok(wait_for(lambda: os.path.exists(sock) and len(children(master.pid)) == 2, 10)
 
 def get(path, addr):
     """One whole FastCGI request; returns stdout."""
-    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    c.connect(sock)
-    c.sendall(record(1, struct.pack("!HB5x", 1, 0)) +
-              record(4, params({"REQUEST_METHOD": "GET", "DOCUMENT_URI": path, "QUERY_STRING": "", "REMOTE_ADDR": addr})) +
-              record(4, b"") + record(5, b""))
-    out = read_response(c)
-    c.close()
-    return out
+    return fcgi_request(sock, "GET", path, {"REMOTE_ADDR": addr})
 
 
 # The application itself refuses /metrics from anywhere but loopback (nginx does too).
@@ -81,18 +40,18 @@ ok(b"Status: 200" in get("/metrics", "127.0.0.1"), "/metrics from loopback: 200"
 body = json.dumps({"account": "我是测试企业", "password": "not-the-password"}).encode()
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sock)
-s.sendall(record(1, struct.pack("!HB5x", 1, 0)))
-s.sendall(record(4, params({"REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/v1/session", "QUERY_STRING": "",
+s.sendall(fcgi_record(1, struct.pack("!HB5x", 1, 0)))
+s.sendall(fcgi_record(4, fcgi_params({"REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/v1/session", "QUERY_STRING": "",
                             "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)),
-                            "REMOTE_ADDR": "192.0.2.7"})) + record(4, b""))
-s.sendall(record(5, body[:10]))  # half the body: the worker is now inside this request
+                            "REMOTE_ADDR": "192.0.2.7"})) + fcgi_record(4, b""))
+s.sendall(fcgi_record(5, body[:10]))  # half the body: the worker is now inside this request
 time.sleep(0.3)
 t0 = time.time()
 master.send_signal(signal.SIGTERM)
 time.sleep(0.5)
 ok(master.poll() is None, "the master waits for the request in flight")
-s.sendall(record(5, body[10:]) + record(5, b""))
-resp = read_response(s)
+s.sendall(fcgi_record(5, body[10:]) + fcgi_record(5, b""))
+resp = fcgi_read(s)
 s.close()
 ok(b"Status: 401" in resp and b"invalid_credentials" in resp, "the request in flight is answered in full", resp[:200])
 try:

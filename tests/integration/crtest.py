@@ -6,6 +6,8 @@ CR_BUILD in the environment."""
 import http.cookiejar
 import json
 import os
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -310,3 +312,53 @@ def import_statement(*paths, dry_run=False):
     """certrenewctl import-statement: (exit status, [one dict a file], stderr)."""
     p = ctl("import-statement", *(["--dry-run"] if dry_run else []), *paths)
     return p.returncode, [json.loads(line) for line in p.stdout.splitlines() if line.strip()], p.stderr
+
+# Talking FastCGI directly to a certrenew-fcgi of a test's own (another configuration, its own socket).
+def fcgi_record(rtype, content, rid=1):
+    return struct.pack("!BBHHBx", 1, rtype, rid, len(content), 0) + content
+
+
+def fcgi_params(pairs):
+    out = b""
+    for k, v in pairs.items():
+        k, v = k.encode(), v.encode()
+        out += bytes([len(k)]) if len(k) < 128 else struct.pack("!I", len(k) | 0x80000000)
+        out += bytes([len(v)]) if len(v) < 128 else struct.pack("!I", len(v) | 0x80000000)
+        out += k + v
+    return out
+
+
+def fcgi_read(s):
+    """FastCGI STDOUT records until END_REQUEST; returns the bytes written to stdout."""
+    data, buf = b"", b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return data
+        buf += chunk
+        while len(buf) >= 8:
+            _, rtype, _, clen, plen = struct.unpack("!BBHHB", buf[:7])
+            if len(buf) < 8 + clen + plen:
+                break
+            content = buf[8:8 + clen]
+            buf = buf[8 + clen + plen:]
+            if rtype == 6:
+                data += content
+            elif rtype == 3:
+                return data
+
+
+def fcgi_request(sock, method, path, params=None, body=b""):
+    """One whole FastCGI request to the socket sock; returns what the application wrote (headers and body)."""
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(sock)
+    p = {"REQUEST_METHOD": method, "DOCUMENT_URI": path.split("?")[0],
+         "QUERY_STRING": path.split("?", 1)[1] if "?" in path else "", "REMOTE_ADDR": "127.0.0.1",
+         "CONTENT_LENGTH": str(len(body))}
+    p.update(params or {})
+    c.sendall(fcgi_record(1, struct.pack("!HB5x", 1, 0)) + fcgi_record(4, fcgi_params(p)) + fcgi_record(4, b"") +
+              (fcgi_record(5, body) if body else b"") + fcgi_record(5, b""))
+    out = fcgi_read(c)
+    c.close()
+    return out
+

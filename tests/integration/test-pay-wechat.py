@@ -143,6 +143,61 @@ ok(st == 200 and b.get("code_url") in codes, "while the open one is still given"
 
 st, b, _ = Client().raw("POST", "/api/v1/pay/wechat/notify", b"{}", ctype="application/json")
 ok(st == 400, "an unsigned notification is refused", b)
+# On a phone, which cannot scan its own screen: 微信支付 H5, a page the phone's browser opens (the customer's
+# address sent, as WeChat asks), which pays and returns the phone to the order's page.
+o6 = approved_order(cust, rev, seed=seed + 60)
+st, b = cust.json("POST", "/api/v1/orders/%s/pay" % o6["order_no"], {"method": "wechat", "device": "mobile"})
+h5 = b.get("redirect_url", "")
+ok(st == 200 and "/wechat/h5?" in h5 and "code_url" not in b, "on a phone 微信支付 opens an H5 page, not a code", b)
+back = urllib.parse.parse_qs(urllib.parse.urlsplit(h5).query).get("redirect_url", [""])[0]
+ok(back.endswith("/portal.html#/orders/%s?paying=wechat" % o6["order_no"]),
+   "whose redirect_url returns to the order's page, waiting for the result", back)
+cashier = urllib.request.urlopen(h5, timeout=30).read().decode()
+ok(o6["order_no"] in cashier, "the H5 cashier shows the order")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+
+
+sim_base = "%s://%s" % urllib.parse.urlsplit(h5)[:2]
+pr = re.search(r"name=pr value=([\w-]+)", cashier).group(1)
+try:
+    urllib.request.build_opener(NoRedirect).open(urllib.request.Request(
+        sim_base + "/wechat/pay", data=urllib.parse.urlencode({"pr": pr, "redirect_url": back}).encode()), timeout=30)
+    where = None
+except urllib.error.HTTPError as e:
+    where = (e.code, e.headers.get("Location"))
+ok(where == (302, back), "paying sends the phone back to the order's page", where)
+ok(wait_for(lambda: cust.json("GET", "/api/v1/orders/%s" % o6["order_no"])[1]["status"] == "paid", 15),
+   "and the notification pays the order")
+
+# A merchant without H5 (wechat.h5 = no): phones are told plainly, not shown a code they cannot scan.
+sock2 = os.path.join(RUN, "fcgi-noh5.sock")
+conf2 = os.path.join(RUN, "certrenew-noh5.conf")
+text = open(CONF, encoding="utf-8").read().replace("socket = %s" % os.path.join(RUN, "fcgi.sock"), "socket = %s" % sock2)
+open(conf2, "w", encoding="utf-8").write(text.replace("\nh5 = yes", "\nh5 = no"))
+log2 = open(os.path.join(RUN, "log", "certrenew-fcgi-noh5.log"), "a")
+master = subprocess.Popen([os.path.join(BUILD, "certrenew-fcgi"), "-c", conf2], stdout=log2, stderr=log2)
+ok(wait_for(lambda: os.path.exists(sock2), 10), "a certrenew-fcgi without H5 starts")
+who = {"HTTP_COOKIE": "certrenew_session=" + cust.cookie().value, "HTTP_X_CSRF_TOKEN": cust.csrf,
+       "CONTENT_TYPE": "application/json"}
+out = fcgi_request(sock2, "GET", "/api/v1/settings", who)
+conf_json = json.loads(out.split(b"\r\n\r\n", 1)[1])
+ok("wechat" in conf_json["pay_methods"] and "wechat" not in conf_json["pay_methods_phone"],
+   "its settings offer 微信支付, but not on a phone", conf_json.get("pay_methods_phone"))
+o7 = approved_order(cust, rev, seed=seed + 61)
+out = fcgi_request(sock2, "POST", "/api/v1/orders/%s/pay" % o7["order_no"], who,
+                   json.dumps({"method": "wechat", "device": "mobile"}).encode())
+said = json.loads(out.split(b"\r\n\r\n", 1)[1]).get("error", {})
+ok(b"Status: 422" in out and said.get("code") == "method_unavailable_on_phone" and "电脑" in said.get("message", ""),
+   "a phone asking for 微信支付 is told to scan on a computer or choose another way", said)
+master.terminate()
+master.wait(15)
+log2.close()
+os.unlink(conf2)
+
 fcgi_log = open(os.path.join(TOP, "run", "log", "certrenew-fcgi.log"), encoding="utf-8", errors="replace").read()
 ok("wechat notification from" in fcgi_log and conf_value("wechat", "api_v3_key") not in fcgi_log,
    "refusals are logged, without the APIv3 key")

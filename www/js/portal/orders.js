@@ -80,11 +80,15 @@ function onlinePay(o, confirming) {
       h("p", { class: "hint" }, "正在确认上一笔支付的结果，请稍候；确认前不要重复付款。"), h("h3", {}, "或银行转账"));
   const err = h("p", { class: "field-error", role: "alert" });
   const box = h("div", {});
+  /* A phone cannot scan a code on its own screen: there it pays in its browser (微信支付 H5) where the agency has
+     that, else the page says plainly what works instead. */
+  const phone = matchMedia("(max-width: 760px)").matches;
+  const onPhone = ctx.settings.pay_methods_phone || methods;
   const go = async (method, button) => {
     err.textContent = "";
     button.disabled = true;
     try {
-      const device = matchMedia("(max-width: 760px)").matches ? "mobile" : "desktop";
+      const device = phone ? "mobile" : "desktop";
       const r = await call("POST", "/api/v1/orders/" + o.order_no + "/pay", { method, device });
       if (r.redirect_url) {
         location.href = r.redirect_url;
@@ -103,10 +107,17 @@ function onlinePay(o, confirming) {
     h("h3", {}, "在线支付（推荐，到账即时确认）"),
     h("p", { class: "hint" }, "支付完成后回到本页，订单即显示“已付款”，新证书随即签发。"),
     h("div", { class: "actions left" }, methods.map((m) => {
-      const b = h("button", { type: "button", class: "button primary", "data-pay": m }, names[m] || m);
+      const usable = !phone || onPhone.includes(m);
+      const b = h("button", { type: "button", class: "button" + (usable ? " primary" : ""), "data-pay": m, disabled: !usable }, names[m] || m);
       b.addEventListener("click", () => go(m, b));
       return b;
-    })), err, box,
+    })),
+    phone && methods.some((m) => !onPhone.includes(m))
+      ? h("p", { class: "hint", id: "pay-phone-note" }, methods.filter((m) => !onPhone.includes(m)).map((m) => names[m] || m).join("、") +
+          "需扫码付款，手机无法扫描自己屏幕上的二维码：请在电脑上打开本页扫码" +
+          (onPhone.length ? "，或选择" + onPhone.map((m) => names[m] || m).join("、") : "") + "。")
+      : null,
+    err, box,
     h("h3", {}, "或银行转账"));
 }
 
