@@ -1,6 +1,6 @@
 /* Staff pages, by role: 审核 (reviewer), 发票 (finance), 用户 / 价格 / 交易中心 / 审计日志 (admin).
    Hash routes: #/review[?status=]  #/review/ID  #/invoices  #/users  #/prices  #/centres  #/audit  #/help */
-import { call, cn, date, datetime, failPage, fen, h, label, labels, loadRefData, render, setHome, toast, whoami } from "./ui.js";
+import { ask, call, cn, date, datetime, failPage, fen, h, label, labels, loadRefData, render, setHome, toast, whoami } from "./ui.js";
 import { agency, mountFooter } from "./agency.js";
 import { helpBody } from "./help.js";
 import { mountHeader, setAccountName } from "./header.js";
@@ -222,9 +222,12 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
               try { await call("POST", "/api/v1/admin/users/" + u.id + "/unlock", {}); toast("已解除限制"); users(); } catch (e) { toast(e.message); }
             } }, "解除限制") : null, " ",
             h("button", { type: "button", class: "small", onclick: async () => {
-              const pw = prompt("为 " + u.account + " 设置新密码（至少 8 位）：");
-              if (!pw) return;
-              try { await call("POST", "/api/v1/admin/users/" + u.id + "/password", { password: pw }); toast("密码已重置"); } catch (e) { toast(e.message); }
+              const r = await ask({ title: "重置 " + u.account + " 的密码", confirm: "重置密码",
+                detail: h("p", {}, "新密码生效后，该账号已登录的设备需重新登录。请通过安全的途径把新密码告诉本人。"),
+                fields: [{ name: "password", label: "新密码", type: "password", required: true, maxlength: 256,
+                  check: (v) => v.length < 8 ? "密码至少 8 位" : "" }] });
+              if (!r) return;
+              try { await call("POST", "/api/v1/admin/users/" + u.id + "/password", { password: r.password }); toast("密码已重置"); } catch (e) { toast(e.message); }
             } }, "重置密码"))))))));
   }
 
