@@ -171,29 +171,16 @@ class Wechat:
                 return handler(req, path, body)
         req.send_json(404, {"code": "NOT_FOUND"})
 
-    def native(self, req, path, body):
+    def place(self, req, body, h5):
+        """Native (a code_url the computer shows as a QR code) or H5 (手机浏览器: the payer's address and a Wap
+        scene are required; an h5_url the phone's browser opens, to which the merchant appends redirect_url, where
+        WeChat sends the phone after paying)."""
         try:
             r = json.loads(body)
             assert r["mchid"] == MCHID and r["appid"] == APPID and r["amount"]["currency"] == "CNY"
-            total = int(r["amount"]["total"])
-        except (ValueError, KeyError, AssertionError, TypeError):
-            return req.send_json(400, {"code": "PARAM_ERROR", "message": "参数错误"})
-        token = secrets.token_urlsafe(12)
-        self.trades.add(token, {"trade_no": "42000" + "%023d" % secrets.randbelow(10**23),
-                                "out_trade_no": r["out_trade_no"], "total": total,
-                                "total_amount": "%d.%02d" % (total // 100, total % 100),
-                                "subject": r.get("description", ""), "notify_url": r.get("notify_url", ""),
-                                "status": "NOTPAY", "provider": "wechat", "notifications": []})
-        ans = json.dumps({"code_url": "http://%s/wechat/scan?pr=%s" % (req.headers.get("Host", "127.0.0.1"), token)})
-        req.send_json(200, ans, self.sign(ans))
-
-    def h5(self, req, path, body):
-        """H5 (手机浏览器): as Native, with the payer's address and a Wap scene; answers an h5_url, the page the
-        phone's browser opens (its redirect_url, appended by the merchant, is where WeChat sends it after)."""
-        try:
-            r = json.loads(body)
-            assert r["mchid"] == MCHID and r["appid"] == APPID and r["amount"]["currency"] == "CNY"
-            assert r["scene_info"]["payer_client_ip"] and r["scene_info"]["h5_info"]["type"] in ("Wap", "iOS", "Android")
+            if h5:
+                assert r["scene_info"]["payer_client_ip"] and r["scene_info"]["h5_info"]["type"] in ("Wap", "iOS",
+                                                                                                     "Android")
             total = int(r["amount"]["total"])
         except (ValueError, KeyError, AssertionError, TypeError):
             return req.send_json(400, {"code": "PARAM_ERROR", "message": "参数错误"})
@@ -203,10 +190,17 @@ class Wechat:
                                 "total_amount": "%d.%02d" % (total // 100, total % 100),
                                 "subject": r.get("description", ""), "notify_url": r.get("notify_url", ""),
                                 "status": "NOTPAY", "provider": "wechat", "notifications": [],
-                                "trade_type": "MWEB", "client_ip": r["scene_info"]["payer_client_ip"]})
-        ans = json.dumps({"h5_url": "http://%s/wechat/h5?prepay_id=%s&package=%s" % (
-            req.headers.get("Host", "127.0.0.1"), token, secrets.randbelow(10**10))})
+                                "trade_type": "MWEB" if h5 else "NATIVE"})
+        host = req.headers.get("Host", "127.0.0.1")
+        ans = json.dumps({"h5_url": "http://%s/wechat/h5?prepay_id=%s&package=%d" % (host, token, secrets.randbelow(10**10))}
+                         if h5 else {"code_url": "http://%s/wechat/scan?pr=%s" % (host, token)})
         req.send_json(200, ans, self.sign(ans))
+
+    def native(self, req, path, body):
+        self.place(req, body, False)
+
+    def h5(self, req, path, body):
+        self.place(req, body, True)
 
     def close(self, req, path, body):
         no = path.split("/")[-2]
@@ -255,34 +249,31 @@ class Wechat:
 
     # The customer's phone: the scanned code and 确认支付.
 
-    def scan(self, req, q):
-        t = self.trades.get(q.get("pr", ""))
+    def cashier(self, req, title, token, extra):
+        """The page that shows the trade of token and its 确认支付 (extra: more of the form, escaped)."""
+        t = self.trades.get(token)
         if t is None:
-            return req.send(404, page("微信支付", "二维码已失效"))
-        req.send(200, page("微信支付（模拟）",
+            return req.send(404, page("微信支付", "支付链接或二维码已失效"))
+        req.send(200, page(title,
                            "<p>%s</p><p>商户订单号：<b id=out-trade-no>%s</b></p><p class=amt id=amount>￥%s</p>"
-                           "<form method=post action=/wechat/pay><input type=hidden name=pr value=%s>"
-                           "<button id=pay type=submit>确认支付</button>"
-                           "<label style='display:block;margin-top:12px;color:#888'><input type=checkbox "
-                           "name=lose value=1 id=lose> 模拟通知丢失（测试主动查询）</label></form>"
-                           % (html.escape(t["subject"]), html.escape(t["out_trade_no"]),
-                              html.escape(t["total_amount"]), html.escape(q["pr"]))))
-
-    def h5_page(self, req, q):
-        """The H5 cashier in the phone's browser: the order and 确认支付; afterwards back to redirect_url."""
-        t = self.trades.get(q.get("prepay_id", ""))
-        back = q.get("redirect_url", "")
-        if t is None:
-            return req.send(404, page("微信支付", "支付链接已失效"))
-        if not back.startswith(("http://", "https://")):
-            return req.send(400, page("微信支付", "商户参与支付的网址无效（redirect_url）"))
-        req.send(200, page("微信支付（模拟 H5）",
-                           "<p>%s</p><p>商户订单号：<b id=out-trade-no>%s</b></p><p class=amt id=amount>￥%s</p>"
-                           "<form method=post action=/wechat/pay><input type=hidden name=pr value=%s>"
-                           "<input type=hidden name=redirect_url value=\"%s\">"
+                           "<form method=post action=/wechat/pay><input type=hidden name=pr value=%s>%s"
                            "<button id=pay type=submit>确认支付</button></form>"
                            % (html.escape(t["subject"]), html.escape(t["out_trade_no"]),
-                              html.escape(t["total_amount"]), html.escape(q["prepay_id"]), html.escape(back))))
+                              html.escape(t["total_amount"]), html.escape(token), extra)))
+
+    def scan(self, req, q):
+        """The scanned code, on the simulated phone."""
+        self.cashier(req, "微信支付（模拟）", q.get("pr", ""),
+                     "<label style='display:block;margin:0 0 12px;color:#888'><input type=checkbox "
+                     "name=lose value=1 id=lose> 模拟通知丢失（测试主动查询）</label>")
+
+    def h5_page(self, req, q):
+        """The H5 cashier in the phone's browser; after paying, back to the merchant's redirect_url."""
+        back = q.get("redirect_url", "")
+        if not back.startswith(("http://", "https://")):
+            return req.send(400, page("微信支付", "商户参与支付的网址无效（redirect_url）"))
+        self.cashier(req, "微信支付（模拟 H5）", q.get("prepay_id", ""),
+                     "<input type=hidden name=redirect_url value=\"%s\">" % html.escape(back))
 
     def pay(self, req, q):
         with self.trades.lock:

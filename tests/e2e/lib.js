@@ -88,13 +88,21 @@ async function login(page, account) {
 
 // An order of 我是测试企业 approved by the reviewer (through the API, tests/integration/crtest.py), paid by an
 // imported bank statement when paid; returns the order as the customer sees it.
-function approvedOrder(seed, paid, addons = 0) {
+// Runs a snippet of Python against the stack through tests/integration/crtest.py, with the demo enterprise (cust)
+// and the reviewer (rev) logged in; returns what its last line printed, parsed as JSON.
+function withCrtest(snippet) {
   const py = `
-import json, sys
+import json, re, sys, time, urllib.parse, urllib.request
 sys.path.insert(0, ${JSON.stringify(path.join(TOP, "tests", "integration"))})
 from crtest import *
 cust = Client(); cust.login("我是测试企业")
 rev = Client(); rev.login("reviewer")
+` + snippet;
+  return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
+}
+
+function approvedOrder(seed, paid, addons = 0) {
+  return withCrtest(`
 centres = [c["id"] for c in cust.json("GET", "/api/v1/trading-centres")[1]["items"]][:${addons}]
 o = approved_order(cust, rev, seed=${seed}, centres=centres)
 if ${paid ? "True" : "False"}:
@@ -103,8 +111,7 @@ if ${paid ? "True" : "False"}:
     assert rc == 0 and res[0]["matched"] == 1, (res, err)
     o = cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]
 print(json.dumps(o))
-`;
-  return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
+`);
 }
 
 module.exports.importCert = importCert;
@@ -112,3 +119,4 @@ module.exports.uscc = uscc;
 module.exports.login = login;
 module.exports.TOP = TOP;
 module.exports.approvedOrder = approvedOrder;
+module.exports.withCrtest = withCrtest;

@@ -3,27 +3,19 @@
 // the order's; the booked credit and the order carry the payer-mismatch mark; 其他处理 asks for its reason in a
 // dialog that refuses an empty one (no window.prompt, no silent nothing).
 "use strict";
-const { execFileSync } = require("child_process");
-const path = require("path");
-const { BASE, ok, run, shot, login, TOP } = require("./lib");
+const { BASE, ok, run, shot, login, withCrtest } = require("./lib");
 
 // An approved order of the demo enterprise, unpaid; a transfer of its amount from 李明 with no order number; a
 // stray 7.77 from a stranger.
 function setUp() {
-  const py = `
-import json, sys, time
-sys.path.insert(0, ${JSON.stringify(path.join(TOP, "tests", "integration"))})
-from crtest import *
-cust = Client(); cust.login("我是测试企业")
-rev = Client(); rev.login("reviewer")
+  return withCrtest(`
 seed = int(time.time()) % 100000 * 10 + 7
 o = approved_order(cust, rev, seed=seed)
 ref = "E2E-LM-%d" % seed
 stray = "E2E-STRAY-%d" % seed
 import_statement(statement((o["amount_fen"], "证书费 " + ref, "李明", ref), (777, "莫名款项 " + stray, "某人", stray)))
 print(json.dumps([o["order_no"], o["amount_fen"], ref, stray]))
-`;
-  return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
+`);
 }
 
 run(async (browser) => {

@@ -3,20 +3,13 @@
 // cancels a paid order not yet issued with all its money given back; the 对账报表 closes each day against the
 // statements; the customer is told.
 "use strict";
-const { execFileSync } = require("child_process");
-const path = require("path");
-const { BASE, ok, run, shot, login, TOP } = require("./lib");
+const { BASE, ok, run, shot, login, withCrtest } = require("./lib");
 
 // Three orders of the demo enterprise, through the API: one paid online over what it owed (a trade for the whole
 // price, then 50.00 by bank, then the trade paid), one paid by a bank transfer 30.00 too much, one paid by bank
 // and not yet issued.
 function setUp() {
-  const py = `
-import json, re, sys, time, urllib.parse, urllib.request
-sys.path.insert(0, ${JSON.stringify(path.join(TOP, "tests", "integration"))})
-from crtest import *
-cust = Client(); cust.login("我是测试企业")
-rev = Client(); rev.login("reviewer")
+  return withCrtest(`
 sim = conf_value("alipay", "gateway").split("/alipay/")[0]
 seed = int(time.time()) % 100000 * 10 + 1
 a = approved_order(cust, rev, seed=seed)
@@ -38,8 +31,7 @@ import datetime
 day = (datetime.date(2012, 1, 1) + datetime.timedelta(days=int(time.time()) % 1400)).isoformat()
 import_statement(statement((4321, "无订单号 E2E", "某公司", "E2E-DAY-%d" % seed), opening=100000, date=day))
 print(json.dumps([a["order_no"], b["order_no"], c["order_no"], c["amount_fen"], day]))
-`;
-  return JSON.parse(execFileSync("python3", ["-c", py], { encoding: "utf8", env: process.env }).trim().split("\n").pop());
+`);
 }
 
 run(async (browser) => {
