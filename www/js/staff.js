@@ -337,7 +337,7 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
     const show = (k, v) => {
       if (v === undefined || v === null || v === "") return "—";
       if (typeof v === "boolean") return v ? "是" : "否";
-      if (k === "status" && machine) return label(machine, v);
+      if (k === "status" && machine && label(machine, v) !== v) return label(machine, v);
       if (k === "status" && words.status[v]) return words.status[v];
       if (k === "role") return label("role", v);
       if (words[k] && words[k][v]) return words[k][v];
