@@ -27,8 +27,9 @@ check_status(const char **status, struct cr_err *err)
 	" DATE_FORMAT(i.issued_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(o.paid_at, '%Y-%m-%dT%H:%i:%SZ'), "    \
 	"u.login"                                                                                            \
 	" FROM invoices i JOIN orders o ON o.id = i.order_id JOIN users u ON u.id = o.account_id"            \
-	" WHERE o.status IN ('paid', 'issuing', 'completed') AND (? IS NULL OR i.status = ?)"                \
-	" ORDER BY i.status = 'issued', o.paid_at, i.id LIMIT 5000"
+	" WHERE o.status IN ('paid', 'issuing', 'completed') AND (? IS NULL OR i.status = ?)"
+#define INVOICE_ORDER " ORDER BY i.status = 'issued', o.paid_at, i.id LIMIT 5000"
+#define CSV_PAGE 1000 /* invoices the export reads at a time, by key */
 
 int
 cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_err *err)
@@ -43,7 +44,7 @@ cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_e
 
 	if ((rc = check_status(&status, err)) != 0)
 		return rc;
-	if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY, "ss", status, status)) != 0)
+	if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY INVOICE_ORDER, "ss", status, status)) != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++) {
@@ -141,41 +142,51 @@ cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, s
 	                                   "纳税人识别号", "地址",     "电话",       "开户银行", "银行账号",
 	                                   "领取方式",     "邮寄地址", "状态",       "发票号码", "开具时间",
 	                                   "付款时间",     "账号"};
-	struct cr_res res;
+	struct cr_res res = {0};
+	long long after = 0;
 	FILE *f;
 	int rc;
 
 	if ((rc = check_status(&status, err)) != 0)
 		return rc;
-	if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY, "ss", status, status)) != 0)
-		return rc;
-	if ((f = open_memstream(csv, len)) == NULL) {
-		cr_res_release(&res);
+	if ((f = open_memstream(csv, len)) == NULL)
 		return cr_err_set(err, CR_ENOMEM, "out of memory");
-	}
 	cr_csv_bom(f);
 	for (unsigned c = 0; c < 17; c++)
 		cr_csv_cell(f, head[c], c == 16);
-	for (size_t i = 0; i < res.nrows; i++) {
-		for (unsigned c = 0; c < res.ncols; c++) {
-			char money[32];
-			const char *v = cr_res_str(&res, i, c);
+	/* Every invoice, a page at a time by key: nothing is left out however many there are. */
+	do {
+		cr_res_release(&res);
+		if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY " AND i.id > ? ORDER BY i.id LIMIT ?",
+		                     "ssii", status, status, after, (long long)CSV_PAGE)) != 0)
+			break;
+		if (res.nrows)
+			after = cr_res_i64(&res, res.nrows - 1, 0);
+		for (size_t i = 0; i < res.nrows; i++) {
+			for (unsigned c = 0; c < res.ncols; c++) {
+				char money[32];
+				const char *v = cr_res_str(&res, i, c);
 
-			if (c == 2) {
-				cr_money_format(cr_res_i64(&res, i, c), money, sizeof money);
-				v = money;
-			} else if (c == 3) {
-				v = strcmp(v, "special") == 0 ? "专票" : "普票";
-			} else if (c == 10) {
-				v = strcmp(v, "courier") == 0 ? "邮寄" : "现场领取";
-			} else if (c == 12) {
-				v = cr_status_label(CR_SM_INVOICE, v);
+				if (c == 2) {
+					cr_money_format(cr_res_i64(&res, i, c), money, sizeof money);
+					v = money;
+				} else if (c == 3) {
+					v = strcmp(v, "special") == 0 ? "专票" : "普票";
+				} else if (c == 10) {
+					v = strcmp(v, "courier") == 0 ? "邮寄" : "现场领取";
+				} else if (c == 12) {
+					v = cr_status_label(CR_SM_INVOICE, v);
+				}
+				cr_csv_cell(f, v, c == res.ncols - 1);
 			}
-			cr_csv_cell(f, v, c == res.ncols - 1);
 		}
-	}
+	} while (res.nrows == CSV_PAGE);
 	cr_res_release(&res);
-	if (fclose(f) != 0)
-		return cr_err_set(err, CR_ENOMEM, "out of memory");
-	return 0;
+	if (fclose(f) != 0 && rc == 0)
+		rc = cr_err_set(err, CR_ENOMEM, "out of memory");
+	if (rc != 0) {
+		free(*csv);
+		*csv = NULL;
+	}
+	return rc;
 }

@@ -161,10 +161,11 @@ int cr_inbox_name_ok(const char *name);
 /*
  * status: NULL/"" or "open" (needs_review, unmatched, overpaid), or one
  * stored status; statement_id: those of one import, or 0 for all.  Newest
- * first, at most 1000: {"items":[...]}.
+ * first, limit a page, those older than the credit after (0: from the
+ * newest): {"items": [...], "next": the cursor of the next page or null}.
  */
-int cr_credits_list(struct cr_db *db, const char *status, long long statement_id, json_t **out,
-                    struct cr_err *err);
+int cr_credits_list(struct cr_db *db, const char *status, long long statement_id, long long after,
+                    long long limit, json_t **out, struct cr_err *err);
 /* Assigns credit id to order_no; CR_ECONFLICT with the reason when that order cannot take it. */
 int cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, const char *order_no,
                      json_t **out, struct cr_err *err);

@@ -70,8 +70,8 @@ credit_json(const struct cr_res *res, size_t i)
 }
 
 int
-cr_credits_list(struct cr_db *db, const char *status, long long statement_id, json_t **out,
-                struct cr_err *err)
+cr_credits_list(struct cr_db *db, const char *status, long long statement_id, long long after,
+                long long limit, json_t **out, struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *items;
@@ -80,13 +80,13 @@ cr_credits_list(struct cr_db *db, const char *status, long long statement_id, js
 	if (!open && (!cr_status_known(CR_SM_CREDIT, status) || strcmp(status, "duplicate") == 0 ||
 	              strcmp(status, "ignored") == 0))
 		return cr_err_user(err, CR_EINVAL, "status", "未知的状态：%s", status);
+	/* Keyset paging on the primary key, newest first: a page costs the same however deep it is. */
 	if (open)
 		rc = cr_db_exec(db, &res, err,
 		                "SELECT " CREDIT_COLUMNS CREDIT_FROM
 		                " WHERE c.status IN ('needs_review', 'unmatched', 'overpaid') AND (? = 0 OR "
-		                "c.statement_id = ?)"
-		                " ORDER BY c.id DESC LIMIT 1000",
-		                "ii", statement_id, statement_id);
+		                "c.statement_id = ?) AND (? = 0 OR c.id < ?) ORDER BY c.id DESC LIMIT ?",
+		                "iiiii", statement_id, statement_id, after, after, limit);
 	else if (strcmp(status, "partial") == 0 || strcmp(status, "matched") == 0)
 		/*
 		 * 部分付款 is what still waits for the rest of an order; a part payment
@@ -96,21 +96,27 @@ cr_credits_list(struct cr_db *db, const char *status, long long statement_id, js
 		    db, &res, err,
 		    "SELECT " CREDIT_COLUMNS CREDIT_FROM
 		    " WHERE c.status IN ('matched', 'partial') AND (c.status = 'partial' AND " STILL_OWED
-		    ") = (? = 'partial') AND (? = 0 OR c.statement_id = ?) ORDER BY c.id DESC LIMIT 1000",
-		    "sii", status, statement_id, statement_id);
+		    ") = (? = 'partial') AND (? = 0 OR c.statement_id = ?) AND (? = 0 OR c.id < ?)"
+		    " ORDER BY c.id DESC LIMIT ?",
+		    "siiiii", status, statement_id, statement_id, after, after, limit);
 	else
-		rc = cr_db_exec(
-		    db, &res, err,
-		    "SELECT " CREDIT_COLUMNS CREDIT_FROM
-		    " WHERE c.status = ? AND (? = 0 OR c.statement_id = ?) ORDER BY c.id DESC LIMIT 1000",
-		    "sii", status, statement_id, statement_id);
+		rc =
+		    cr_db_exec(db, &res, err,
+		               "SELECT " CREDIT_COLUMNS CREDIT_FROM
+		               " WHERE c.status = ? AND (? = 0 OR c.statement_id = ?) AND (? = 0 OR c.id < ?)"
+		               " ORDER BY c.id DESC LIMIT ?",
+		               "siiiii", status, statement_id, statement_id, after, after, limit);
 	if (rc != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
 		json_array_append_new(items, credit_json(&res, i));
+	/* A full page may have more behind it: its last credit is where the next begins. */
+	*out = json_pack("{s:o, s:o}", "items", items, "next",
+	                 (long long)res.nrows == limit && res.nrows
+	                     ? json_integer(cr_res_i64(&res, res.nrows - 1, 0))
+	                     : json_null());
 	cr_res_release(&res);
-	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 

@@ -396,6 +396,36 @@ hexval(char c)
 	                              : -1;
 }
 
+/* A query parameter that must be a positive integer when given: 0 when absent, -1 when malformed. */
+static long long
+query_count(struct cr_req *r, const char *name)
+{
+	char v[24], *end;
+	long long n;
+
+	cr_req_query(r, name, v, sizeof v);
+	if (v[0] == '\0')
+		return 0;
+	n = strtoll(v, &end, 10);
+	return *end || n <= 0 || v[0] == '+' || v[0] == '-' ? -1 : n;
+}
+
+int
+cr_req_page(struct cr_req *r, long long def, long long max, long long *after, long long *limit)
+{
+	if ((*after = query_count(r, "after")) < 0) {
+		cr_reply_error(r, 400, "invalid_input", "after", "after 须为上一页给出的 next");
+		return -1;
+	}
+	if ((*limit = query_count(r, "limit")) < 0 || *limit > max) {
+		cr_reply_error(r, 400, "invalid_input", "limit", "limit 须为 1 至 %lld 的整数", max);
+		return -1;
+	}
+	if (*limit == 0)
+		*limit = def;
+	return 0;
+}
+
 void
 cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen)
 {

@@ -63,6 +63,12 @@ long long cr_req_account(struct cr_req *r);
 long long cr_req_id(struct cr_req *r, int i);
 /* Query parameter name, percent-decoded, into out ("" when absent; cut to fit). */
 void cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen);
+/*
+ * The page of a list asked for (keyset paging): ?after= the cursor the
+ * previous page gave as "next" (absent: the first page) and ?limit= (def
+ * when absent, at most max).  0, or -1 after a 400 naming the parameter.
+ */
+int cr_req_page(struct cr_req *r, long long def, long long max, long long *after, long long *limit);
 /* The database of this worker, connected; NULL (and a 503 sent) when it is down. */
 struct cr_db *cr_req_db(struct cr_req *r);
 /* The same without answering: NULL when it is down (err says why; may be NULL). */

@@ -93,13 +93,16 @@ void
 cr_h_payments(struct cr_req *r)
 {
 	char status[32], statement[24];
+	long long after, limit;
 	struct cr_err err;
 	json_t *out = NULL;
 	int rc;
 
+	if (cr_req_page(r, 200, 1000, &after, &limit) != 0)
+		return;
 	cr_req_query(r, "status", status, sizeof status);
 	cr_req_query(r, "statement_id", statement, sizeof statement);
-	rc = cr_credits_list(r->web->db, status, strtoll(statement, NULL, 10), &out, &err);
+	rc = cr_credits_list(r->web->db, status, strtoll(statement, NULL, 10), after, limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

@@ -216,10 +216,35 @@ export async function paymentsPage(nav, status, canAct) {
     h("div", { class: "toolbar" }, tabs.map(([s, l]) => h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/payments?status=" + s }, l)),
       h("span", { class: "spacer" }), h("a", { class: "button small", href: "#/statements" }, "对账单导入")),
     online || (list.items.length
-      ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "credits" },
-          h("thead", {}, h("tr", {}, ["记账日", "金额", "付款人", "附言", "状态", "建议订单", "操作"].map((t) => h("th", {}, t)))),
-          h("tbody", {}, list.items.map((c) => creditRow(c, () => paymentsPage(nav, status, canAct), canAct)))))
+      ? creditsTable(list, status, () => paymentsPage(nav, status, canAct), canAct)
       : h("p", { class: "muted" }, status === "open" ? "没有待处理的款项：所有到账都已自动匹配。" : "没有记录。"))));
+}
+
+/* The credits of one tab, a page at a time: where the list stands, and 加载更多 while there is more. */
+function creditsTable(list, status, refresh, canAct) {
+  const body = h("tbody", {}, list.items.map((c) => creditRow(c, refresh, canAct)));
+  const where = h("span", { class: "muted small", id: "credits-count" });
+  const more = h("button", { type: "button", class: "small", id: "credits-more" }, "加载更多");
+  let next = list.next, shown = list.items.length;
+  const show = () => {
+    where.textContent = "已显示 " + shown + " 笔" + (next ? "，还有更早的记录" : "，已全部显示");
+    more.hidden = !next;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const page = await call("GET", "/api/v1/payments?status=" + encodeURIComponent(status) + "&after=" + next);
+      page.items.forEach((c) => body.append(creditRow(c, refresh, canAct)));
+      shown += page.items.length;
+      next = page.next;
+      show();
+    } catch (e) { toast(e.message); }
+    more.disabled = false;
+  });
+  show();
+  return h("div", {}, h("div", { class: "table-wrap" }, h("table", { class: "table", id: "credits" },
+    h("thead", {}, h("tr", {}, ["记账日", "金额", "付款人", "附言", "状态", "建议订单", "操作"].map((t) => h("th", {}, t)))), body)),
+    h("div", { class: "actions left" }, more, where));
 }
 
 /* 对账报表: per day (Asia/Shanghai), every kind of money: bank credits by outcome, online payments by provider, refunds. */
