@@ -34,3 +34,12 @@ cr_json_cell_parsed(const struct cr_res *res, size_t row, unsigned col)
 
 	return j ? j : json_null();
 }
+
+json_t *
+cr_json_page(json_t *items, const struct cr_res *res, unsigned keycol, long long limit)
+{
+	int full = res->nrows > 0 && (long long)res->nrows == limit;
+
+	return json_pack("{s:o, s:o}", "items", items, "next",
+	                 full ? json_integer(cr_res_i64(res, res->nrows - 1, keycol)) : json_null());
+}

@@ -19,5 +19,11 @@ json_t *cr_json_cell(const struct cr_res *res, size_t row, unsigned col);
 json_t *cr_json_cell_int(const struct cr_res *res, size_t row, unsigned col);
 /* Cell (row, col) holding JSON text, parsed; null when NULL or unparsable. */
 json_t *cr_json_cell_parsed(const struct cr_res *res, size_t row, unsigned col);
+/*
+ * A page of a list paged by key (items stolen): {"items", "next"}, next
+ * the key (column keycol of res's last row) when the page is full, so that
+ * there may be more behind it, else null.
+ */
+json_t *cr_json_page(json_t *items, const struct cr_res *res, unsigned keycol, long long limit);
 
 #endif

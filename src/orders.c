@@ -175,25 +175,27 @@ order_json(struct cr_res *res, size_t i)
 	" (SELECT COUNT(*) FROM certificates c WHERE c.order_id = o.id AND c.trading_centre_id IS NOT NULL)"
 
 int
-cr_orders_list(struct cr_db *db, long long account_id, json_t **out, struct cr_err *err)
+cr_orders_list(struct cr_db *db, long long account_id, long long after, long long limit, json_t **out,
+               struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *items;
 	int rc;
 
-	rc =
-	    cr_db_exec(db, &res, err,
-	               "SELECT " ORDER_COLUMNS " FROM orders o JOIN applications a ON a.id = o.application_id"
-	               " JOIN users u ON u.id = o.account_id WHERE o.account_id = ? OR ? = 0 ORDER BY o.id "
-	               "DESC LIMIT 500",
-	               "ii", account_id, account_id);
+	/* Newest first by key; o.id last of the columns, for the page's next. */
+	rc = cr_db_exec(db, &res, err,
+	                "SELECT " ORDER_COLUMNS
+	                ", o.id FROM orders o JOIN applications a ON a.id = o.application_id"
+	                " JOIN users u ON u.id = o.account_id WHERE (o.account_id = ? OR ? = 0)"
+	                " AND (? = 0 OR o.id < ?) ORDER BY o.id DESC LIMIT ?",
+	                "iiiii", account_id, account_id, after, after, limit);
 	if (rc != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
 		json_array_append_new(items, order_json(&res, i));
+	*out = cr_json_page(items, &res, res.ncols - 1, limit);
 	cr_res_release(&res);
-	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 

@@ -36,8 +36,12 @@ int cr_order_due(struct cr_db *db, const char *order_no, int lock, struct cr_ord
  */
 int cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
                     long long app_id, char order_no[9], long long *amount, struct cr_err *err);
-/* The orders of account_id (0: all, for staff). */
-int cr_orders_list(struct cr_db *db, long long account_id, json_t **out, struct cr_err *err);
+/*
+ * The orders of account_id (0: all, for staff), newest first, a page of
+ * limit older than the order after (0: from the newest): {"items", "next"}.
+ */
+int cr_orders_list(struct cr_db *db, long long account_id, long long after, long long limit, json_t **out,
+                   struct cr_err *err);
 /* One order by number, SPEC 10 fields plus bank details; CR_ENOTFOUND for another account's. */
 int cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *order_no,
                  json_t **out, struct cr_err *err);

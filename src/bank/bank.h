@@ -59,8 +59,8 @@ struct cr_import_opts {
  */
 int cr_statement_import(struct cr_db *db, const struct cr_config *cfg, const char *path,
                         const struct cr_import_opts *opts, struct cr_import *out, struct cr_err *err);
-/* The imports, newest first (at most 200): {"items":[...]}. */
-int cr_statements_list(struct cr_db *db, json_t **out, struct cr_err *err);
+/* The imports, newest first, a page of limit older than after (0: from the newest): {"items", "next"}. */
+int cr_statements_list(struct cr_db *db, long long after, long long limit, json_t **out, struct cr_err *err);
 /* One import (SPEC 10 fields). */
 int cr_statement_get(struct cr_db *db, long long id, json_t **out, struct cr_err *err);
 /* The counts as JSON (SPEC 7's names): a new reference. */

@@ -111,11 +111,7 @@ cr_credits_list(struct cr_db *db, const char *status, long long statement_id, lo
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
 		json_array_append_new(items, credit_json(&res, i));
-	/* A full page may have more behind it: its last credit is where the next begins. */
-	*out = json_pack("{s:o, s:o}", "items", items, "next",
-	                 (long long)res.nrows == limit && res.nrows
-	                     ? json_integer(cr_res_i64(&res, res.nrows - 1, 0))
-	                     : json_null());
+	*out = cr_json_page(items, &res, 0, limit);
 	cr_res_release(&res);
 	return 0;
 }

@@ -582,20 +582,22 @@ statement_json(const struct cr_res *res, size_t i)
 }
 
 int
-cr_statements_list(struct cr_db *db, json_t **out, struct cr_err *err)
+cr_statements_list(struct cr_db *db, long long after, long long limit, json_t **out, struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *items;
 	int rc = cr_db_exec(db, &res, err,
-	                    "SELECT " STATEMENT_COLUMNS STATEMENT_FROM " ORDER BY s.id DESC LIMIT 200", "");
+	                    "SELECT " STATEMENT_COLUMNS STATEMENT_FROM
+	                    " WHERE ? = 0 OR s.id < ? ORDER BY s.id DESC LIMIT ?",
+	                    "iii", after, after, limit);
 
 	if (rc != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
 		json_array_append_new(items, statement_json(&res, i));
+	*out = cr_json_page(items, &res, 0, limit);
 	cr_res_release(&res);
-	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 

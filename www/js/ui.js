@@ -174,3 +174,31 @@ export function ask({ title, detail, fields = [], confirm = "确认", danger = f
     (inputs.length ? inputs[0][1] : ok).focus();
   });
 }
+
+/*
+ * A list paged by key (the API's {"items", "next"}): 加载更多 while there is more, and where the list stands
+ * ("已显示 N 笔，还有更早的记录" / "已全部显示"). first: the first page, already shown; url: the list's address
+ * (without after); add(item): shows one more item. Returns the element to put under the list.
+ */
+export function pager(first, url, add, unit, id) {
+  const where = h("span", { class: "muted small", id: id + "-count" });
+  const more = h("button", { type: "button", class: "small", id: id + "-more" }, "加载更多");
+  let next = first.next, shown = first.items.length;
+  const show = () => {
+    where.textContent = "已显示 " + shown + " " + unit + (next ? "，还有更早的记录" : "，已全部显示");
+    more.hidden = !next;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const page = await call("GET", url + (url.includes("?") ? "&" : "?") + "after=" + next);
+      page.items.forEach(add);
+      shown += page.items.length;
+      next = page.next;
+      show();
+    } catch (e) { toast(e.message); }
+    more.disabled = false;
+  });
+  show();
+  return h("div", { class: "actions left pager" }, more, where);
+}

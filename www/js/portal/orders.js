@@ -1,5 +1,5 @@
 /* 订单信息 (#/orders) and the payment page of one order (#/orders/NO). */
-import { call, date, datetime, failPage, fen, h, render, toast } from "../ui.js";
+import { call, date, datetime, failPage, fen, h, pager, render, toast } from "../ui.js";
 import { ctx, navActive } from "./context.js";
 import { serviceSection } from "./service.js";
 
@@ -18,18 +18,20 @@ export async function orders() {
     if (e.status === 404) list = { items: [] };
     else return failPage(e);
   }
-  const items = list.items || list.orders || [];
+  const items = list.items || [];
+  const row = (o) => h("tr", {},
+    h("td", { "data-label": "订单名称", class: "order-name" }, orderName(o)),
+    h("td", { "data-label": "订单号" }, o.order_no),
+    h("td", { "data-label": "订单价格" }, fen(o.amount_fen)),
+    h("td", { "data-label": "订单状态" }, h("span", { class: "badge badge-" + o.status }, o.status_label || o.status)),
+    h("td", {}, h("a", { href: "#/orders/" + o.order_no }, ["awaiting_payment", "partially_paid"].includes(o.status) ? "支付订单" : "查看")));
+  const body = h("tbody", {}, items.map(row));
   render(h("section", { class: "panel" },
     h("h2", {}, "订单信息"),
     items.length
-      ? h("table", { class: "table", id: "order-table" },
-          h("thead", {}, h("tr", {}, ["订单名称", "订单号", "订单价格", "订单状态", ""].map((t) => h("th", {}, t)))),
-          h("tbody", {}, items.map((o) => h("tr", {},
-            h("td", { "data-label": "订单名称", class: "order-name" }, orderName(o)),
-            h("td", { "data-label": "订单号" }, o.order_no),
-            h("td", { "data-label": "订单价格" }, fen(o.amount_fen)),
-            h("td", { "data-label": "订单状态" }, h("span", { class: "badge badge-" + o.status }, o.status_label || o.status)),
-            h("td", {}, h("a", { href: "#/orders/" + o.order_no }, ["awaiting_payment", "partially_paid"].includes(o.status) ? "支付订单" : "查看"))))))
+      ? [h("table", { class: "table", id: "order-table" },
+          h("thead", {}, h("tr", {}, ["订单名称", "订单号", "订单价格", "订单状态", ""].map((t) => h("th", {}, t)))), body),
+        pager(list, "/api/v1/orders", (o) => body.append(row(o)), "个订单", "orders")]
       : h("p", { class: "muted" }, "暂无订单。申请审核通过后，订单会出现在这里。"),
     h("p", { class: "hint" }, "备注：请务必保证付款人信息和向银行转账人一致。")));
 }

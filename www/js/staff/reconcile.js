@@ -1,7 +1,7 @@
 /* 对账 for finance: bank statement imports (#/statements: upload, live progress, counts) and the
    credits to resolve (#/payments: confirm a suggested order, assign by order number, dismiss). */
 import { sendFile } from "../api.js";
-import { ask, call, date, datetime, failPage, fen, h, label, render, toast } from "../ui.js";
+import { ask, call, date, datetime, failPage, fen, h, label, pager, render, toast } from "../ui.js";
 import { cancelForm } from "./cancel.js";
 import { refundsTable } from "./refunds.js";
 
@@ -71,6 +71,18 @@ export async function statementsPage(nav) {
   });
   const busy = list.items.some((s) => s.status === "queued" || s.status === "running");
   const count = (s, k) => h("td", { "data-label": label("credit", k) }, s[k] ? String(s[k]) : "—");
+  const row = (s) => h("tr", { "data-statement": s.id },
+    h("td", { "data-label": "文件" }, s.file_name || s.file_sha256.slice(0, 12),
+      s.kind ? h("div", { class: "muted small", "data-kind": s.kind }, layoutName(s.kind)) : null,
+      s.error ? h("div", { class: "field-error" }, s.error) : null, balanceNote(s.balance)),
+    h("td", { "data-label": "来源" }, { cli: "命令行", upload: "上传", inbox: "银行推送" }[s.source] || s.source),
+    h("td", { "data-label": "状态" }, s.status_label,
+      s.status === "running" ? [" ", h("progress", { max: 100, value: s.progress }), " " + s.progress + "%"] : null),
+    h("td", { "data-label": "记录" }, String(s.entries)),
+    count(s, "matched"), count(s, "partial"), count(s, "overpaid"), count(s, "needs_review"), count(s, "unmatched"),
+    count(s, "duplicate"), count(s, "ignored"),
+    h("td", { class: "nowrap", "data-label": "时间" }, datetime(s.created_at)));
+  const body = h("tbody", {}, list.items.map(row));
   render(h("section", { class: "panel" },
     h("h2", {}, "对账单导入"),
     h("div", { class: "toolbar" },
@@ -78,20 +90,10 @@ export async function statementsPage(nav) {
       h("span", { class: "muted small" }, "网银导出的交易明细（Excel .xls/.xlsx、CSV、TXT、网页格式，GBK 或 UTF-8）或 ISO 20022 camt XML；银行推送的文件会自动导入")),
     err,
     list.items.length
-      ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "statements" },
+      ? [h("div", { class: "table-wrap" }, h("table", { class: "table", id: "statements" },
           h("thead", {}, h("tr", {}, ["文件", "来源", "状态", "记录", "已匹配", "部分付款", "多付", "待核实", "未匹配", "重复", "不计入", "时间"]
-            .map((t) => h("th", {}, t)))),
-          h("tbody", {}, list.items.map((s) => h("tr", { "data-statement": s.id },
-            h("td", { "data-label": "文件" }, s.file_name || s.file_sha256.slice(0, 12),
-              s.kind ? h("div", { class: "muted small", "data-kind": s.kind }, layoutName(s.kind)) : null,
-              s.error ? h("div", { class: "field-error" }, s.error) : null, balanceNote(s.balance)),
-            h("td", { "data-label": "来源" }, { cli: "命令行", upload: "上传", inbox: "银行推送" }[s.source] || s.source),
-            h("td", { "data-label": "状态" }, s.status_label,
-              s.status === "running" ? [" ", h("progress", { max: 100, value: s.progress }), " " + s.progress + "%"] : null),
-            h("td", { "data-label": "记录" }, String(s.entries)),
-            count(s, "matched"), count(s, "partial"), count(s, "overpaid"), count(s, "needs_review"), count(s, "unmatched"),
-            count(s, "duplicate"), count(s, "ignored"),
-            h("td", { class: "nowrap", "data-label": "时间" }, datetime(s.created_at)))))))
+            .map((t) => h("th", {}, t)))), body)),
+        pager(list, "/api/v1/statements", (s) => body.append(row(s)), "个", "statements")]
       : h("p", { class: "muted" }, "还没有导入过对账单。")));
   /* While an import is under way the page follows it; otherwise it looks now and then for a file the bank's
    * inbox brought (or another clerk uploaded), and shows it when one comes. */
@@ -101,7 +103,7 @@ export async function statementsPage(nav) {
     if (!location.hash.startsWith("#/statements")) return;
     if (!document.hidden) {
       try {
-        const now = await call("GET", "/api/v1/statements");
+        const now = await call("GET", "/api/v1/statements?limit=1");
         if ((now.items.length ? now.items[0].id + "/" + now.items[0].status : "") !== shown) return again();
       } catch (e) { /* a passing network error: look again later */ }
     }
@@ -223,28 +225,9 @@ export async function paymentsPage(nav, status, canAct) {
 /* The credits of one tab, a page at a time: where the list stands, and 加载更多 while there is more. */
 function creditsTable(list, status, refresh, canAct) {
   const body = h("tbody", {}, list.items.map((c) => creditRow(c, refresh, canAct)));
-  const where = h("span", { class: "muted small", id: "credits-count" });
-  const more = h("button", { type: "button", class: "small", id: "credits-more" }, "加载更多");
-  let next = list.next, shown = list.items.length;
-  const show = () => {
-    where.textContent = "已显示 " + shown + " 笔" + (next ? "，还有更早的记录" : "，已全部显示");
-    more.hidden = !next;
-  };
-  more.addEventListener("click", async () => {
-    more.disabled = true;
-    try {
-      const page = await call("GET", "/api/v1/payments?status=" + encodeURIComponent(status) + "&after=" + next);
-      page.items.forEach((c) => body.append(creditRow(c, refresh, canAct)));
-      shown += page.items.length;
-      next = page.next;
-      show();
-    } catch (e) { toast(e.message); }
-    more.disabled = false;
-  });
-  show();
   return h("div", {}, h("div", { class: "table-wrap" }, h("table", { class: "table", id: "credits" },
     h("thead", {}, h("tr", {}, ["记账日", "金额", "付款人", "附言", "状态", "建议订单", "操作"].map((t) => h("th", {}, t)))), body)),
-    h("div", { class: "actions left" }, more, where));
+    pager(list, "/api/v1/payments?status=" + encodeURIComponent(status), (c) => body.append(creditRow(c, refresh, canAct)), "笔", "credits"));
 }
 
 /* 对账报表: per day (Asia/Shanghai), every kind of money: bank credits by outcome, online payments by provider, refunds. */
