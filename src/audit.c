@@ -365,8 +365,8 @@ blank(const char *s)
 
 int
 cr_audit_list(struct cr_db *db, const char *actor, const char *action, const char *object_type,
-              const char *object_id, const char *from, const char *to, long long before_id, json_t **out,
-              struct cr_err *err)
+              const char *object_id, const char *from, const char *to, long long before_id, long long limit,
+              json_t **out, struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *items;
@@ -386,9 +386,9 @@ cr_audit_list(struct cr_db *db, const char *actor, const char *action, const cha
 	    "CONCAT(?, '%'))"
 	    " AND (? IS NULL OR l.object_type = ?) AND (? IS NULL OR l.object_id = ?)"
 	    " AND (? IS NULL OR l.at >= ?) AND (? IS NULL OR l.at < CONCAT(?, ' 99'))"
-	    " ORDER BY l.id DESC LIMIT 100",
-	    "iissssssssssss", before_id, before_id, actor, actor, action, action, object_type, object_type,
-	    object_id, object_id, from, from, to, to);
+	    " ORDER BY l.id DESC LIMIT ?",
+	    "iissssssssssssi", before_id, before_id, actor, actor, action, action, object_type, object_type,
+	    object_id, object_id, from, from, to, to, limit);
 	if (rc != 0)
 		return rc;
 	items = json_array();
@@ -404,8 +404,8 @@ cr_audit_list(struct cr_db *db, const char *actor, const char *action, const cha
 		json_object_set_new(o, "actor_name", cr_json_cell(&res, i, 9));
 		json_array_append_new(items, o);
 	}
+	*out = cr_json_page(items, &res, 0, limit);
 	cr_res_release(&res);
-	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 

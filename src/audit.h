@@ -55,12 +55,12 @@ int cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *ac
  */
 int cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct cr_err *err);
 /*
- * Audit rows for the administrator, newest first, 100 a page (before_id 0:
- * from the newest); filters may be NULL or "".  from/to: "YYYY-MM-DD" (UTC
- * days).  {"items":[...]}, a new reference.
+ * Audit rows for the administrator, newest first, limit a page of those
+ * older than before_id (0: from the newest); filters may be NULL or "".
+ * from/to: "YYYY-MM-DD" (UTC days).  {"items", "next"}, a new reference.
  */
 int cr_audit_list(struct cr_db *db, const char *actor, const char *action, const char *object_type,
-                  const char *object_id, const char *from, const char *to, long long before_id, json_t **out,
-                  struct cr_err *err);
+                  const char *object_id, const char *from, const char *to, long long before_id,
+                  long long limit, json_t **out, struct cr_err *err);
 
 #endif

@@ -166,18 +166,22 @@ void
 cr_h_admin_audit(struct cr_req *r)
 {
 	char actor[101], action[61], otype[41], oid[41], from[11], to[11], before[21];
+	long long after, limit;
 	struct cr_err err;
 	json_t *out = NULL;
 	int rc;
 
+	if (cr_req_page(r, 100, 1000, &after, &limit) != 0)
+		return;
 	cr_req_query(r, "actor", actor, sizeof actor);
 	cr_req_query(r, "action", action, sizeof action);
 	cr_req_query(r, "object_type", otype, sizeof otype);
 	cr_req_query(r, "object_id", oid, sizeof oid);
 	cr_req_query(r, "from", from, sizeof from);
 	cr_req_query(r, "to", to, sizeof to);
+	/* before_id: the name the page used before paging was the same everywhere (after). */
 	cr_req_query(r, "before_id", before, sizeof before);
-	rc = cr_audit_list(r->web->db, actor, action, otype, oid, from, to, strtoll(before, NULL, 10), &out,
-	                   &err);
+	rc = cr_audit_list(r->web->db, actor, action, otype, oid, from, to,
+	                   after ? after : strtoll(before, NULL, 10), limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }

@@ -68,6 +68,12 @@ want = int(sql("SELECT COUNT(*) FROM orders o JOIN users u ON u.id = o.account_i
 ok(st == 200 and len(mine) == want and set(mine) <= set(nos), "a customer reads their own orders, all of them (%d)" % want,
    (len(mine), want))
 
+ids, pages, st = read_all(adm, "/api/v1/admin/audit?action=certificate.issue", 1000)
+want = int(sql("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'certificate.issue%'")[0][0])
+ok(st == 200 and len(ids) == want and len(set(ids)) == want and ids == sorted(ids, reverse=True),
+   "the audit log, filtered, reads whole: %d rows in %d pages (it showed 100 and a link)" % (len(ids), pages),
+   (len(ids), want))
+
 import csv
 import io
 rows = list(csv.reader(io.StringIO(fin.raw("GET", "/api/v1/invoices.csv")[1].decode("utf-8-sig"))))[1:]

@@ -410,9 +410,9 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
         if (p.has(k) && !/^\d{4}-\d{2}-\d{2}$/.test(p.get(k))) { err.textContent = "日期请按 YYYY-MM-DD 填写，如 2026-12-01"; return; }
       location.hash = "#/audit?" + p.toString();
     });
-    const last = list.items.length ? list.items[list.items.length - 1].id : 0;
     const more = new URLSearchParams(q);
-    more.set("before_id", last);
+    more.delete("before_id");
+    if (list.next) more.set("after", list.next);
     const objLabel = (t) => { const l = label("audit_object", t); return l === t ? t : l; };
     render(h("section", { class: "panel" }, h("h2", {}, "审计日志"), form,
       h("div", { class: "table-wrap" }, h("table", { class: "table", id: "audit" },
@@ -425,7 +425,8 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
           h("td", { class: "changes" }, changes(a)),
           h("td", { class: "small" }, a.ip)))))),
       list.items.length ? null : h("p", { class: "muted" }, "没有符合条件的记录。"),
-      list.items.length === 100 ? h("a", { class: "button small", href: "#/audit?" + more.toString() }, "更早的记录") : null));
+      h("div", { class: "actions left pager" }, list.next ? h("a", { class: "button small", id: "audit-older", href: "#/audit?" + more.toString() }, "更早的记录") : null,
+        h("span", { class: "muted small", id: "audit-where" }, list.items.length ? "本页 " + list.items.length + " 条，" + (list.next ? "还有更早的记录" : "已到最早的记录") : ""))));
   }
 
   /* ---------- routing ---------- */
