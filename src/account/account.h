@@ -53,10 +53,12 @@ int cr_user_is_enterprise(struct cr_db *db, long long id);
 int cr_user_check_login(const char *login, struct cr_err *err);
 
 /*
- * Staff administration (role admin), each change audited by actor.
- * {"items":[{id, account, name, role, disabled, created_at, recent_failures, throttled}]}.
+ * Staff administration (role admin), each change audited by actor.  The
+ * users, staff first, a page of limit after the user after (0: from the
+ * start): {"items":[{id, account, name, role, disabled, created_at,
+ * recent_failures, throttled}], "next"}.
  */
-int cr_users_list(struct cr_db *db, json_t **out, struct cr_err *err);
+int cr_users_list(struct cr_db *db, long long after, long long limit, json_t **out, struct cr_err *err);
 /* cr_user_add with the role by name (refused with a Chinese reason when unknown), audited. */
 int cr_user_create(struct cr_db *db, const struct cr_actor *actor, const char *login, const char *name,
                    const char *role, const char *password, long long *id, struct cr_err *err);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "account.h"
+#include "json.h"
 #include "password.h"
 #include "text.h"
 #include "throttle.h"
@@ -126,7 +127,7 @@ cr_user_find(struct cr_db *db, const char *login, struct cr_user *u, char *hash,
 }
 
 int
-cr_users_list(struct cr_db *db, json_t **out, struct cr_err *err)
+cr_users_list(struct cr_db *db, long long after, long long limit, json_t **out, struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *items;
@@ -138,8 +139,11 @@ cr_users_list(struct cr_db *db, json_t **out, struct cr_err *err)
 	    "'%Y-%m-%dT%H:%i:%SZ'),"
 	    " (SELECT COUNT(*) FROM login_attempts f WHERE f.account = u.login COLLATE utf8mb4_bin"
 	    " AND f.outcome <> 'success' AND f.at > UTC_TIMESTAMP(6) - INTERVAL 15 MINUTE)"
-	    " FROM users u ORDER BY u.role = 'enterprise' OR u.role = 'individual', u.id LIMIT 2000",
-	    "");
+	    /* Staff first, then customers, each by key; a page goes on from the user after's place. */
+	    " FROM users u WHERE ? = 0 OR (u.role IN ('enterprise', 'individual'), u.id) >"
+	    " (SELECT p.role IN ('enterprise', 'individual'), p.id FROM users p WHERE p.id = ?)"
+	    " ORDER BY u.role IN ('enterprise', 'individual'), u.id LIMIT ?",
+	    "iii", after, after, limit);
 	if (rc != 0)
 		return rc;
 	items = json_array();
@@ -152,8 +156,8 @@ cr_users_list(struct cr_db *db, json_t **out, struct cr_err *err)
 		                                       cr_res_str(&res, i, 5), "recent_failures",
 		                                       (json_int_t)cr_res_i64(&res, i, 6), "throttled",
 		                                       cr_res_i64(&res, i, 6) >= 5));
+	*out = cr_json_page(items, &res, 0, limit);
 	cr_res_release(&res);
-	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 

@@ -403,7 +403,7 @@ cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, 
 
 int
 cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
-            const char *status, json_t **out, struct cr_err *err)
+            const char *status, long long after, long long limit, json_t **out, struct cr_err *err)
 {
 	struct cr_prices prices;
 	struct cr_res res;
@@ -428,8 +428,8 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 	                " p.base_per_year, p.addon_per_year, a.quoted_fen"
 	                " FROM applications a LEFT JOIN prices p ON p.id = 1"
 	                " WHERE a.account_id = ? AND a.created_at > UTC_TIMESTAMP() - INTERVAL ? DAY"
-	                " AND (? IS NULL OR a.status = ?) ORDER BY a.id DESC LIMIT 500",
-	                "iiss", account_id, days, status, status);
+	                " AND (? IS NULL OR a.status = ?) AND (? = 0 OR a.id < ?) ORDER BY a.id DESC LIMIT ?",
+	                "iissiii", account_id, days, status, status, after, after, limit);
 	if (rc != 0)
 		return rc;
 	cr_prices_load(NULL, cfg, &prices);
@@ -458,8 +458,8 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 		                   price >= 0 ? json_integer(price) : json_null(), "reject_reason",
 		                   cr_json_cell(&res, i, 9)));
 	}
+	*out = cr_json_page(arr, &res, 0, limit);
 	cr_res_release(&res);
-	*out = json_pack("{s:o}", "items", arr);
 	return 0;
 }
 

@@ -34,9 +34,13 @@ int cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long accoun
 /* The full application (SPEC 10 fields, plus missing, history, required_attachments). */
 int cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
                json_t **out, struct cr_err *err);
-/* period: "3m" or "all"; status: NULL/"" for all, or one status. */
+/*
+ * The account's applications, newest first; period: "3m" or "all";
+ * status: NULL/"" for all, or one status; a page of limit older than the
+ * application after (0: from the newest): {"items", "next"}.
+ */
 int cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
-                const char *status, json_t **out, struct cr_err *err);
+                const char *status, long long after, long long limit, json_t **out, struct cr_err *err);
 /*
  * Copies into the actor's application id the documents its earlier
  * application from offers (uploaded within attachments.reuse_days, of
@@ -97,9 +101,11 @@ int cr_review_approve(struct cr_db *db, const struct cr_config *cfg, const struc
 int cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason,
                      struct cr_err *err);
 /*
- * Applications in status (default submitted), oldest first, with how long each has waited: {"items":[...]}.
+ * Applications in status (default submitted), oldest first, with how long
+ * each has waited, a page of limit after the application after (0: from
+ * the start): {"items":[...], "next"}.
  */
-int cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, json_t **out,
-                    struct cr_err *err);
+int cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, long long after,
+                    long long limit, json_t **out, struct cr_err *err);
 
 #endif

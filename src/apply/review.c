@@ -3,6 +3,7 @@
 #include "applications.h"
 #include "apply.h"
 #include "idcheck.h"
+#include "json.h"
 #include "messages.h"
 #include "orders.h"
 #include "price.h"
@@ -60,8 +61,8 @@ cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, c
 }
 
 int
-cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, json_t **out,
-                struct cr_err *err)
+cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, long long after,
+                long long limit, json_t **out, struct cr_err *err)
 {
 	struct cr_prices prices;
 	struct cr_res res;
@@ -80,8 +81,11 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 	                "a.years, a.addons, a.quoted_fen, (SELECT COUNT(*) FROM application_events e"
 	                " WHERE e.application_id = a.id AND e.status_to = 'rejected')"
 	                " FROM applications a JOIN users u ON u.id = a.account_id WHERE a.status = ?"
-	                " ORDER BY IFNULL(a.submitted_at, a.created_at), a.id LIMIT 500",
-	                "s", status);
+	                /* A page goes on from the application after's place in the queue. */
+	                " AND (? = 0 OR (IFNULL(a.submitted_at, a.created_at), a.id) > (SELECT"
+	                " IFNULL(p.submitted_at, p.created_at), p.id FROM applications p WHERE p.id = ?))"
+	                " ORDER BY IFNULL(a.submitted_at, a.created_at), a.id LIMIT ?",
+	                "siii", status, after, after, limit);
 	if (rc != 0)
 		return rc;
 	cr_prices_load(db, cfg, &prices);
@@ -106,7 +110,7 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 		json_object_set_new(json_array_get(items, json_array_size(items) - 1), "rejections",
 		                    json_integer(cr_res_i64(&res, i, 11)));
 	}
+	*out = cr_json_page(items, &res, 0, limit);
 	cr_res_release(&res);
-	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

@@ -8,10 +8,14 @@
 void
 cr_h_admin_users(struct cr_req *r)
 {
+	long long after, limit;
 	struct cr_err err;
 	json_t *out = NULL;
-	int rc = cr_users_list(r->web->db, &out, &err);
+	int rc;
 
+	if (cr_req_page(r, 500, 1000, &after, &limit) != 0)
+		return;
+	rc = cr_users_list(r->web->db, after, limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

@@ -20,13 +20,16 @@ void
 cr_h_app_list(struct cr_req *r)
 {
 	char period[16], status[32];
+	long long after, limit;
 	struct cr_err err;
 	json_t *out = NULL;
 	int rc;
 
+	if (cr_req_page(r, 50, 500, &after, &limit) != 0)
+		return;
 	cr_req_query(r, "period", period, sizeof period);
 	cr_req_query(r, "status", status, sizeof status);
-	rc = cr_app_list(r->web->db, r->web->cfg, r->sess.user.id, period, status, &out, &err);
+	rc = cr_app_list(r->web->db, r->web->cfg, r->sess.user.id, period, status, after, limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

@@ -68,6 +68,20 @@ want = int(sql("SELECT COUNT(*) FROM orders o JOIN users u ON u.id = o.account_i
 ok(st == 200 and len(mine) == want and set(mine) <= set(nos), "a customer reads their own orders, all of them (%d)" % want,
    (len(mine), want))
 
+ids, pages, st = read_all(cust, "/api/v1/applications?period=all", 20)
+want = int(sql("SELECT COUNT(*) FROM applications a JOIN users u ON u.id = a.account_id WHERE u.login = '我是测试企业'")[0][0])
+ok(st == 200 and len(ids) == want and len(set(ids)) == want and ids == sorted(ids, reverse=True),
+   "a customer's applications read whole, newest first: %d in %d pages" % (len(ids), pages), (len(ids), want))
+rev = Client(); rev.login("reviewer")
+ids, pages, st = read_all(rev, "/api/v1/review/applications?status=approved", 50)
+waited = [int(r[0]) for r in sql("SELECT id FROM applications WHERE status = 'approved'"
+                                  " ORDER BY IFNULL(submitted_at, created_at), id")]
+ok(st == 200 and ids == waited, "the review queue reads whole in its own order, oldest first: %d in %d pages"
+   % (len(ids), pages), (len(ids), len(waited)))
+ids, pages, st = read_all(adm, "/api/v1/admin/users", 10)
+want = int(sql("SELECT COUNT(*) FROM users")[0][0])
+ok(st == 200 and len(ids) == want and len(set(ids)) == want, "the users read whole, staff first: %d in %d pages"
+   % (len(ids), pages), (len(ids), want))
 ids, pages, st = read_all(adm, "/api/v1/admin/audit?action=certificate.issue", 1000)
 want = int(sql("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'certificate.issue%'")[0][0])
 ok(st == 200 and len(ids) == want and len(set(ids)) == want and ids == sorted(ids, reverse=True),

@@ -1,6 +1,6 @@
 /* Staff pages, by role: 审核 (reviewer), 发票 (finance), 用户 / 价格 / 交易中心 / 审计日志 (admin).
    Hash routes: #/review[?status=]  #/review/ID  #/invoices  #/users  #/prices  #/centres  #/audit  #/help */
-import { ask, call, cn, date, datetime, failPage, fen, h, label, labels, loadRefData, render, setHome, toast, whoami } from "./ui.js";
+import { ask, call, cn, date, datetime, failPage, fen, h, label, labels, loadRefData, pager, render, setHome, toast, whoami } from "./ui.js";
 import { agency, mountFooter } from "./agency.js";
 import { helpBody } from "./help.js";
 import { mountHeader, setAccountName } from "./header.js";
@@ -40,27 +40,30 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
     nav("#/review");
     let q;
     try { q = await call("GET", "/api/v1/review/applications?status=" + status); } catch (e) { return failPage(e); }
+    const queueRow = (a) => h("tr", { "data-app": a.id },
+      h("td", { "data-label": "编号" }, "#" + a.id,
+        a.rejections && status === "submitted" ? h("div", { class: "badge badge-resubmitted", "data-resubmitted": a.rejections },
+          "重新提交" + (a.rejections > 1 ? "（第 " + (a.rejections + 1) + " 次）" : "")) : null),
+      h("td", { "data-label": "单位名称 / 个人" }, a.company_name || (a.account_role === "individual" ? "个人" : "—")),
+      h("td", { "data-label": "申请人" }, a.applicant_name),
+      h("td", { "data-label": "账号" }, a.account),
+      h("td", { "data-label": "提交时间" }, datetime(a.submitted_at)),
+      status === "submitted" ? h("td", { "data-label": "已等待" }, waited(a.waited_seconds)) : null,
+      h("td", { "data-label": "金额" }, fen(a.price_fen)),
+      h("td", {}, h("a", { href: "#/review/" + a.id }, status === "submitted" && me.role === "reviewer" ? "审核" : "查看")));
+    const queueBody = h("tbody", {}, q.items.map(queueRow));
     const tabs = h("div", { class: "toolbar" }, ["submitted", "rejected", "approved", "cancelled"].map((s) =>
       h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/review?status=" + s }, label("application", s))));
     render(h("section", { class: "panel" },
       h("h2", {}, status === "submitted" ? "待审核的申请（等待最久的在前）" : "申请：" + label("application", status)),
       tabs,
       q.items.length
-        ? h("table", { class: "table", id: "queue" },
+        ? [h("table", { class: "table", id: "queue" },
             /* 已等待 only where applications wait: on the 待审核 tab. */
             h("thead", {}, h("tr", {}, ["编号", "单位名称 / 个人", "申请人", "账号", "提交时间", status === "submitted" ? "已等待" : null, "金额", ""]
               .filter((t) => t !== null).map((t) => h("th", {}, t)))),
-            h("tbody", {}, q.items.map((a) => h("tr", { "data-app": a.id },
-              h("td", { "data-label": "编号" }, "#" + a.id,
-                a.rejections && status === "submitted" ? h("div", { class: "badge badge-resubmitted", "data-resubmitted": a.rejections },
-                  "重新提交" + (a.rejections > 1 ? "（第 " + (a.rejections + 1) + " 次）" : "")) : null),
-              h("td", { "data-label": "单位名称 / 个人" }, a.company_name || (a.account_role === "individual" ? "个人" : "—")),
-              h("td", { "data-label": "申请人" }, a.applicant_name),
-              h("td", { "data-label": "账号" }, a.account),
-              h("td", { "data-label": "提交时间" }, datetime(a.submitted_at)),
-              status === "submitted" ? h("td", { "data-label": "已等待" }, waited(a.waited_seconds)) : null,
-              h("td", { "data-label": "金额" }, fen(a.price_fen)),
-              h("td", {}, h("a", { href: "#/review/" + a.id }, status === "submitted" && me.role === "reviewer" ? "审核" : "查看"))))))
+            queueBody),
+          pager(q, "/api/v1/review/applications?status=" + status, (a) => queueBody.append(queueRow(a)), "份申请", "queue")]
         : h("p", { class: "muted" }, "没有申请。")));
   }
 
@@ -211,10 +214,7 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
       catch (e) { form.querySelector(".form-error").textContent = e.message; }
     });
     const roleLabel = (r) => label("role", r);
-    render(h("section", { class: "panel" }, h("h2", {}, "用户"), form,
-      h("table", { class: "table", id: "users" },
-        h("thead", {}, h("tr", {}, ["账号", "姓名", "角色", "最近失败登录", ""].map((t) => h("th", {}, t)))),
-        h("tbody", {}, list.items.map((u) => h("tr", { "data-user": u.id },
+    const userRow = (u) => h("tr", { "data-user": u.id },
           h("td", { "data-label": "账号" }, u.account), h("td", { "data-label": "姓名" }, u.name), h("td", { "data-label": "角色" }, roleLabel(u.role)),
           h("td", { "data-label": "失败登录" }, u.recent_failures ? u.recent_failures + (u.throttled ? "（已限制）" : "") : "—"),
           h("td", {},
@@ -228,7 +228,12 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
                   check: (v) => v.length < 8 ? "密码至少 8 位" : "" }] });
               if (!r) return;
               try { await call("POST", "/api/v1/admin/users/" + u.id + "/password", { password: r.password }); toast("密码已重置"); } catch (e) { toast(e.message); }
-            } }, "重置密码"))))))));
+            } }, "重置密码")));
+    const userBody = h("tbody", {}, list.items.map(userRow));
+    render(h("section", { class: "panel" }, h("h2", {}, "用户"), form,
+      h("table", { class: "table", id: "users" },
+        h("thead", {}, h("tr", {}, ["账号", "姓名", "角色", "最近失败登录", ""].map((t) => h("th", {}, t)))), userBody),
+      pager(list, "/api/v1/admin/users", (u) => userBody.append(userRow(u)), "个用户", "users")));
   }
 
   async function prices() {

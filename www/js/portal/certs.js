@@ -1,5 +1,5 @@
 /* 我的证书: the account's certificates and its renewal applications. */
-import { call, cn, date, failPage, fen, h, labels, render, toast } from "../ui.js";
+import { call, cn, date, failPage, fen, h, labels, pager, render, toast } from "../ui.js";
 import { navActive, statusClass, tokenLabel } from "./context.js";
 
 export async function certsPage() {
@@ -51,7 +51,7 @@ export async function certsPage() {
   }
 
   const selected = new Set();
-  const appRows = apps.items.map((a) => {
+  const appRow = (a) => {
     const editable = a.status === "draft" || a.status === "rejected";
     return h("tr", { "data-app": a.id },
       h("td", { class: "check" }, h("input", { type: "checkbox", "aria-label": "选择申请 " + a.id,
@@ -63,7 +63,9 @@ export async function certsPage() {
       h("td", { "data-label": "详情" },
         h("a", { href: "#/applications/" + a.id }, "查看详情"),
         editable ? [" · ", h("a", { href: "#/apply/" + a.id + "/1" }, a.status === "draft" ? "继续填写" : "修改")] : null));
-  });
+  };
+  const appBody = h("tbody", {}, apps.items.map(appRow));
+  const appsUrl = "/api/v1/applications?period=" + period + (status ? "&status=" + status : "");
 
   async function removeSelected() {
     if (!selected.size) return toast("请先勾选要删除的申请");
@@ -100,6 +102,7 @@ export async function certsPage() {
       apps.items.length
         ? h("table", { class: "table", id: "app-table" },
             h("thead", {}, h("tr", {}, h("th", { class: "check" }, ""), ["单位名称", "申请人", "状态", "金额", "详情"].map((t) => h("th", {}, t)))),
-            h("tbody", {}, appRows))
-        : h("p", { class: "muted" }, "没有符合条件的申请。点“添加”开始办理更新。")));
+            appBody)
+        : h("p", { class: "muted" }, "没有符合条件的申请。点“添加”开始办理更新。"),
+      apps.items.length ? pager(apps, appsUrl, (a) => appBody.append(appRow(a)), "份申请", "apps") : null));
 }
