@@ -28,11 +28,18 @@ check_status(const char **status, struct cr_err *err)
 	"u.login"                                                                                            \
 	" FROM invoices i JOIN orders o ON o.id = i.order_id JOIN users u ON u.id = o.account_id"            \
 	" WHERE o.status IN ('paid', 'issuing', 'completed') AND (? IS NULL OR i.status = ?)"
-#define INVOICE_ORDER " ORDER BY i.status = 'issued', o.paid_at, i.id LIMIT 5000"
+/* Pending first, by the time their order was paid; a page goes on from the invoice it names. */
+#define INVOICE_KEY "(i.status = 'issued', IFNULL(o.paid_at, o.created_at), i.id)"
+#define INVOICE_PAGE                                                                                         \
+	" AND (? = 0 OR " INVOICE_KEY                                                                        \
+	" > (SELECT p.status = 'issued', IFNULL(po.paid_at, po.created_at), p.id"                            \
+	" FROM invoices p JOIN orders po ON po.id = p.order_id WHERE p.id = ?))"                             \
+	" ORDER BY i.status = 'issued', IFNULL(o.paid_at, o.created_at), i.id LIMIT ?"
 #define CSV_PAGE 1000 /* invoices the export reads at a time, by key */
 
 int
-cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_err *err)
+cr_invoices_list(struct cr_db *db, const char *status, long long after, long long limit, json_t **out,
+                 struct cr_err *err)
 {
 	static const char *const keys[] = {
 	    "id",      "order_no",   "amount_fen", "invoice_type", "title",           "tax_no",
@@ -44,7 +51,8 @@ cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_e
 
 	if ((rc = check_status(&status, err)) != 0)
 		return rc;
-	if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY INVOICE_ORDER, "ss", status, status)) != 0)
+	if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY INVOICE_PAGE, "ssiii", status, status, after, after,
+	                     limit)) != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++) {
@@ -60,8 +68,8 @@ cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_e
 		}
 		json_array_append_new(items, o);
 	}
+	*out = cr_json_page(items, &res, 0, limit);
 	cr_res_release(&res);
-	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 

@@ -11,8 +11,13 @@
 #include "audit.h"
 #include "db.h"
 
-/* status: "pending", "issued" or NULL/"" for both. */
-int cr_invoices_list(struct cr_db *db, const char *status, json_t **out, struct cr_err *err);
+/*
+ * status: "pending", "issued" or NULL/"" for both; pending first, by the
+ * time their order was paid; a page of limit after the invoice after (0:
+ * from the start): {"items", "next"}.
+ */
+int cr_invoices_list(struct cr_db *db, const char *status, long long after, long long limit, json_t **out,
+                     struct cr_err *err);
 int cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, const char *invoice_no,
                      struct cr_err *err);
 /* The same rows as CSV; *csv is the caller's to free. */

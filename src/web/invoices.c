@@ -8,12 +8,15 @@ void
 cr_h_invoices(struct cr_req *r)
 {
 	char status[16];
+	long long after, limit;
 	struct cr_err err;
 	json_t *out = NULL;
 	int rc;
 
+	if (cr_req_page(r, 200, 1000, &after, &limit) != 0)
+		return;
 	cr_req_query(r, "status", status, sizeof status);
-	rc = cr_invoices_list(r->web->db, status, &out, &err);
+	rc = cr_invoices_list(r->web->db, status, after, limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

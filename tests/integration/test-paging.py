@@ -88,6 +88,14 @@ ok(st == 200 and len(ids) == want and len(set(ids)) == want and ids == sorted(id
    "the audit log, filtered, reads whole: %d rows in %d pages (it showed 100 and a link)" % (len(ids), pages),
    (len(ids), want))
 
+for st_ in ("pending", "issued"):
+    ids, pages, st = read_all(fin, "/api/v1/invoices?status=" + st_, 100)
+    want = [int(r[0]) for r in sql("SELECT i.id FROM invoices i JOIN orders o ON o.id = i.order_id"
+                                   " WHERE o.status IN ('paid', 'issuing', 'completed') AND i.status = '%s'"
+                                   " ORDER BY IFNULL(o.paid_at, o.created_at), i.id" % st_)]
+    ok(st == 200 and ids == want, "the %s invoices read whole in their order: %d in %d pages (the list stopped at"
+       " 5,000)" % (st_, len(ids), pages), (len(ids), len(want)))
+
 import csv
 import io
 rows = list(csv.reader(io.StringIO(fin.raw("GET", "/api/v1/invoices.csv")[1].decode("utf-8-sig"))))[1:]

@@ -171,7 +171,7 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
       labels("invoice").map(([s, l]) => h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/invoices?status=" + s }, l)),
       h("span", { class: "spacer" }),
       h("a", { class: "button small", href: "/api/v1/invoices.csv?status=" + status, download: "invoices.csv" }, "导出 CSV"));
-    const rows = list.items.map((i) => {
+    const invoiceRow = (i) => {
       const input = h("input", { type: "text", placeholder: "发票号码", maxlength: 40, class: "inline-input", "aria-label": "发票号码" });
       const err = h("span", { class: "field-error" });
       return h("tr", { "data-invoice": i.id },
@@ -187,10 +187,12 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
             try { await call("POST", "/api/v1/invoices/" + i.id + "/issue", { invoice_no: input.value.trim() }); toast("已开具"); invoices(status); }
             catch (e) { err.textContent = e.message; }
           } }, "开具"), err]));
-    });
+    };
+    const body = h("tbody", {}, list.items.map(invoiceRow));
     render(h("section", { class: "panel" }, h("h2", {}, "发票"), tabs,
-      rows.length ? h("table", { class: "table", id: "invoices" },
-        h("thead", {}, h("tr", {}, ["订单号", "金额", "类型", "抬头", "领取方式", "状态"].map((t) => h("th", {}, t)))), h("tbody", {}, rows))
+      list.items.length ? [h("table", { class: "table", id: "invoices" },
+        h("thead", {}, h("tr", {}, ["订单号", "金额", "类型", "抬头", "领取方式", "状态"].map((t) => h("th", {}, t)))), body),
+        pager(list, "/api/v1/invoices?status=" + status, (i) => body.append(invoiceRow(i)), "张", "invoices")]
         : h("p", { class: "muted" }, "没有发票申请（订单付款后出现在这里）。")));
   }
 
