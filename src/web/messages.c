@@ -5,10 +5,14 @@
 void
 cr_h_messages(struct cr_req *r)
 {
+	long long after, limit;
 	struct cr_err err;
 	json_t *out = NULL;
-	int rc = cr_messages_list(r->web->db, r->sess.user.id, &out, &err);
+	int rc;
 
+	if (cr_req_page(r, 200, 500, &after, &limit) != 0)
+		return;
+	rc = cr_messages_list(r->web->db, r->sess.user.id, after, limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

@@ -88,6 +88,14 @@ ok(st == 200 and len(ids) == want and len(set(ids)) == want and ids == sorted(id
    "the audit log, filtered, reads whole: %d rows in %d pages (it showed 100 and a link)" % (len(ids), pages),
    (len(ids), want))
 
+ids, pages, st = read_all(cust, "/api/v1/messages", 100)
+want = int(sql("SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.account_id WHERE u.login = '我是测试企业'")[0][0])
+unread = int(sql("SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.account_id WHERE u.login = '我是测试企业'"
+                 " AND m.read_at IS NULL")[0][0])
+ok(st == 200 and len(ids) == want and len(set(ids)) == want and ids == sorted(ids, reverse=True) and
+   cust.json("GET", "/api/v1/messages?limit=1")[1]["unread"] == unread,
+   "a customer's messages read whole (%d, the list stopped at 200); the unread count is of all (%d)" % (want, unread),
+   (len(ids), want))
 for st_ in ("pending", "issued"):
     ids, pages, st = read_all(fin, "/api/v1/invoices?status=" + st_, 100)
     want = [int(r[0]) for r in sql("SELECT i.id FROM invoices i JOIN orders o ON o.id = i.order_id"
