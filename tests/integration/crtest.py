@@ -362,3 +362,17 @@ def fcgi_request(sock, method, path, params=None, body=b""):
     c.close()
     return out
 
+
+def all_items(client, url, limit=500):
+    """Every item of a list paged by key (issue 23), following next; raises on an answer other than 200."""
+    items, after = [], None
+    for _ in range(10000):
+        st, page = client.json("GET", url + ("&" if "?" in url else "?") + "limit=%d" % limit +
+                               ("&after=%d" % after if after else ""))
+        if st != 200:
+            raise RuntimeError("%s: %s %s" % (url, st, page))
+        items += page["items"]
+        after = page["next"]
+        if after is None:
+            return items
+    raise RuntimeError("%s: too many pages" % url)

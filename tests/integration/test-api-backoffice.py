@@ -176,14 +176,13 @@ ok(any(r2["order_no"] in m["title"] and "过期" in m["title"] for m in msgs["it
 # Invoices: those of paid orders (paid by a bank statement, as finance would import it).
 app3 = submitted_application(cust, seed=14, invoice={"title": "=HYPERLINK(\"x\")", "tax_no": uscc(15)})
 st, r3 = rev.json("POST", "/api/v1/review/applications/%d/approve" % app3["id"], {})
-st, inv = fin.json("GET", "/api/v1/invoices?status=pending")
-ok(r3["order_no"] not in [i["order_no"] for i in inv["items"]], "an unpaid order's invoice is not listed")
+ok(r3["order_no"] not in [i["order_no"] for i in all_items(fin, "/api/v1/invoices?status=pending")],
+   "an unpaid order's invoice is not listed")
 paying = [cust.json("GET", "/api/v1/orders/%s" % n)[1] for n in (no, r3["order_no"])]
 rc, res, err = import_statement(statement(*[(o["amount_fen"] - o["paid_fen"], "订单%s" % o["order_no"], "我是测试企业")
                                             for o in paying]))
 ok(rc == 0 and res[0]["matched"] == 2, "a bank statement pays both orders", (res, err))
-st, inv = fin.json("GET", "/api/v1/invoices?status=pending")
-mine = {i["order_no"]: i for i in inv["items"]}
+mine = {i["order_no"]: i for i in all_items(fin, "/api/v1/invoices?status=pending")}
 ok(no in mine and mine[no]["invoice_type"] == "normal" and mine[no]["title"] == "我是测试企业" and mine[no]["amount_fen"] == 80000,
    "finance sees the invoice request of a paid order", mine.get(no))
 invoice_no = "%08d" % random.randint(0, 10**8)

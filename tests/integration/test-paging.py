@@ -37,19 +37,9 @@ print("# %d open credits in %d pages of 1,000" % (len(ids), pages))
 
 
 def read_all(client, url, limit):
-    """Every item of a paged list, following next; (ids, pages, status of the last answer)."""
-    ids, after, pages, st = [], None, 0, 200
-    while pages <= 2000:
-        st, page = client.json("GET", url + ("&" if "?" in url else "?") + "limit=%d" % limit +
-                               ("&after=%d" % after if after else ""))
-        if st != 200:
-            break
-        ids += [x.get("id") or x.get("order_no") for x in page["items"]]
-        pages += 1
-        after = page["next"]
-        if after is None:
-            break
-    return ids, pages, st
+    """The keys of every item of a paged list (ids, or order numbers), with the number of pages read."""
+    items = all_items(client, url, limit)
+    return [x.get("id") or x.get("order_no") for x in items], -(-len(items) // limit) if items else 1, 200
 
 
 # The imports and the orders page the same way (staff see every order; a customer their own).
