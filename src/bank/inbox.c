@@ -136,10 +136,12 @@ still_growing(const char *path, const struct stat *before)
 static int
 being_written(const char *path, const struct stat *st)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC), e;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), e;
 
-	if (fd < 0)
-		return 1;
+	if (fd < 0 && errno == ENOENT)
+		return 1; /* gone meanwhile: looked at again with the rest */
+	if (fd < 0) /* unreadable here: the import says why; only a recent file is waited for */
+		return time(NULL) - st->st_mtime < CR_INBOX_SETTLE && still_growing(path, st);
 	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
 		fcntl(fd, F_SETLEASE, F_UNLCK);
 		close(fd);
