@@ -140,7 +140,7 @@ being_written(const char *path, const struct stat *st)
 
 	if (fd < 0 && errno == ENOENT)
 		return 1; /* gone meanwhile: looked at again with the rest */
-	if (fd < 0) /* unreadable here: the import says why; only a recent file is waited for */
+	if (fd < 0)       /* unreadable here: the import says why; only a recent file is waited for */
 		return time(NULL) - st->st_mtime < CR_INBOX_SETTLE && still_growing(path, st);
 	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
 		fcntl(fd, F_SETLEASE, F_UNLCK);
