@@ -28,7 +28,7 @@ die() { printf '[dev] error: %s\n' "$*" >&2; exit 1; }
 
 packages=(gcc make autoconf automake pkg-config libc6-dev
 	libfcgi-dev libmariadb-dev libuv1-dev libxml2-dev libssl-dev libjansson-dev libinih-dev libargon2-dev
-	libcurl4-openssl-dev libqrencode-dev libzip-dev libfreexl-dev libpoppler-glib-dev libqpdf-dev libturbojpeg0-dev libpng-dev python3-cryptography python3-xlwt
+	libcurl4-openssl-dev libqrencode-dev libzip-dev libfreexl-dev libpoppler-glib-dev libqpdf-dev libturbojpeg0-dev libpng-dev python3-cryptography python3-xlwt python3-yaml
 	mariadb-server mariadb-client nginx curl python3 openssl ca-certificates procps
 	softhsm2 libengine-pkcs11-openssl systemd)
 bench_packages=(wrk time bc)
@@ -212,18 +212,13 @@ SQL
 }
 
 nginx_up() {
-	local user_line="" max_body upload_max statement_max helper
+	local user_line=""
 	mkdir -p "$run/nginx/tmp"
 	[ "$(id -u)" = 0 ] && user_line="user root;"
-	max_body=$(awk -F' *= *' '/^max_body/ {print $2}' "$conf")
-	upload_max=$(awk -F' *= *' '/^max_bytes/ {print $2}' "$conf")
-	statement_max=$(awk -F' *= *' '/^max_file/ {print $2}' "$conf")
-	helper=$(awk -F' *= *' '/^helper_url/ {print $2}' "$conf")
-	sed -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|g" -e "s|@WWW@|$top/www|g" \
-		-e "s|@FCGI_SOCKET@|$run/fcgi.sock|g" -e "s|@USER_LINE@|$user_line|g" -e "s|@MAX_BODY@|${max_body:-1M}|g" \
-		-e "s|@UPLOAD_MAX@|${upload_max:-10M}|g" -e "s|@STATEMENT_MAX@|${statement_max:-200M}|g" \
-		-e "s|@UKEY_HELPER@|${helper%/}|g" \
-		"$top/conf/nginx.conf.in" >"$run/nginx/nginx.conf"
+	# The same snippets as the production site, rendered for this stack.
+	"$top/contrib/nginx-conf.sh" "$conf" "$run/nginx/snippets" WWW="$top/www" >"$run/nginx/certrenew-site.conf"
+	sed -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|g" -e "s|@USER_LINE@|$user_line|g" \
+		-e "s|@SNIPPETS@|$run/nginx/snippets|g" "$top/conf/nginx.conf.in" >"$run/nginx/nginx.conf"
 	nginx -t -p "$run/nginx" -c "$run/nginx/nginx.conf" >"$run/log/nginx-test.log" 2>&1 ||
 		{ cat "$run/log/nginx-test.log" >&2; die "nginx configuration refused"; }
 	if alive "$run/nginx/nginx.pid"; then

@@ -391,6 +391,40 @@ cr_jobs_count(struct cr_db *db, json_t **out, struct cr_err *err)
 }
 
 int
+cr_jobs_health(struct cr_db *db, json_t **out, struct cr_err *err)
+{
+	json_t *retrying = json_object(), *dead = json_object();
+	long long oldest = 0;
+	struct cr_res res;
+	int rc =
+	    cr_db_exec(db, &res, err,
+	               "SELECT COALESCE(TIMESTAMPDIFF(SECOND, MIN(run_after), UTC_TIMESTAMP(6)), 0) FROM jobs"
+	               " WHERE status IN ('queued', 'failed') AND run_after <= UTC_TIMESTAMP(6)",
+	               "");
+
+	if (rc == 0) {
+		oldest = res.nrows ? cr_res_i64(&res, 0, 0) : 0;
+		cr_res_release(&res);
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT kind, status, COUNT(*) FROM jobs WHERE status = 'dead'"
+		                " OR (status IN ('queued', 'failed') AND attempts > 0) GROUP BY kind, status",
+		                "");
+	}
+	if (rc != 0) {
+		json_decref(retrying);
+		json_decref(dead);
+		return rc;
+	}
+	for (size_t i = 0; i < res.nrows; i++)
+		json_object_set_new(strcmp(cr_res_str(&res, i, 1), "dead") == 0 ? dead : retrying,
+		                    cr_res_str(&res, i, 0), json_integer(cr_res_i64(&res, i, 2)));
+	cr_res_release(&res);
+	*out = json_pack("{s:I, s:o, s:o}", "oldest_due_seconds", (json_int_t)oldest, "retrying", retrying,
+	                 "dead", dead);
+	return 0;
+}
+
+int
 cr_job_probe_record(struct cr_db *db, long long job_id, const char *runner, struct cr_err *err)
 {
 	return cr_db_exec(db, NULL, err,

@@ -77,6 +77,11 @@ int cr_job_kind_known(const char *kind);
 int cr_jobs_list(struct cr_db *db, const char *status, long long limit, json_t **out, struct cr_err *err);
 /* {"queued": N, "running": N, ...}: how many jobs are in each status. */
 int cr_jobs_count(struct cr_db *db, json_t **out, struct cr_err *err);
+/*
+ * What an operator is alerted on: {"oldest_due_seconds": how long the oldest due job has waited for a daemon,
+ * "retrying": {kind: jobs that failed and wait to try again}, "dead": {kind: jobs that gave up}}.
+ */
+int cr_jobs_health(struct cr_db *db, json_t **out, struct cr_err *err);
 /* Records one run of the diagnostic job "probe" (job_probe_runs), so tests can count runs. */
 int cr_job_probe_record(struct cr_db *db, long long job_id, const char *runner, struct cr_err *err);
 /*

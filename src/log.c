@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static const char *log_prog = "certrenew";
 static enum cr_log_level log_min = CR_LOG_INFO;
@@ -52,14 +53,25 @@ cr_log(enum cr_log_level level, const char *fmt, ...)
 		char msg[1536];
 
 		vsnprintf(msg, sizeof msg, fmt, ap);
-		/* Text from outside may carry line breaks and other controls: escaped, so that
-		 * nobody can forge a log line. */
-		for (const unsigned char *p = (const unsigned char *)msg; *p && (size_t)n + 5 < sizeof line;
-		     p++) {
-			if (*p < 0x20 || *p == 0x7F)
-				n += snprintf(line + n, sizeof line - n, "\\x%02x", *p);
-			else
-				line[n++] = (char)*p;
+		size_t len = strlen(msg), k;
+
+		/* Text from outside may carry line breaks, other controls and bytes that are not
+		 * UTF-8: escaped, so that nobody can forge a log line and grep still reads the log
+		 * as text. */
+		for (size_t i = 0; i < len && (size_t)n + 5 < sizeof line; i += k) {
+			unsigned char c = (unsigned char)msg[i];
+
+			k = cr_utf8_seq(msg + i, len - i);
+			if (k == 0 || c < 0x20 || c == 0x7F ||
+			    (c == 0xC2 && (unsigned char)msg[i + 1] < 0xA0)) {
+				n += snprintf(line + n, sizeof line - n, "\\x%02x", c);
+				k = 1;
+			} else if ((size_t)n + k + 5 < sizeof line) {
+				memcpy(line + n, msg + i, k);
+				n += k;
+			} else {
+				break;
+			}
 		}
 		line[n] = '\0';
 	}
@@ -72,6 +84,29 @@ cr_log(enum cr_log_level level, const char *fmt, ...)
 	if (write(STDERR_FILENO, line, n) < 0) {
 		/* nowhere left to report it */
 	}
+}
+
+void
+cr_log_burst(struct cr_log_burst *b, int window, enum cr_log_level level, const char *fmt, ...)
+{
+	long long now = (long long)time(NULL);
+	char msg[1024];
+	va_list ap;
+
+	if (b->since != 0 && now - b->since < window && now >= b->since) {
+		b->left_out++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (b->left_out > 0)
+		cr_log(level, "%s (and %ld more like it in the last %lld s)", msg, b->left_out,
+		       now - b->since);
+	else
+		cr_log(level, "%s", msg);
+	b->since = now;
+	b->left_out = 0;
 }
 
 const char *

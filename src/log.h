@@ -15,6 +15,17 @@ void cr_log_set_level(enum cr_log_level level);
 int cr_log_level_parse(const char *s);
 void cr_log(enum cr_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * One kind of event that outsiders can cause at will (a refused public request): logged at most once per
+ * window, the line saying how many more there were since the last one.  Zero-initialised; one per process.
+ */
+struct cr_log_burst {
+	long long since; /* when the last line was written, seconds since the epoch; 0: never */
+	long left_out;   /* events since that line that were not written */
+};
+void cr_log_burst(struct cr_log_burst *b, int window, enum cr_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #define cr_debug(...) cr_log(CR_LOG_DEBUG, __VA_ARGS__)
 #define cr_info(...) cr_log(CR_LOG_INFO, __VA_ARGS__)
 #define cr_warn(...) cr_log(CR_LOG_WARN, __VA_ARGS__)

@@ -2,45 +2,80 @@
 
 #include "utf8.h"
 
+size_t
+cr_utf8_seq(const char *str, size_t left)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned c, need, cp;
+
+	if (left == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 1;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (unsigned k = 1; k <= need; k++) {
+		if (k >= left || (s[k] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3F);
+	}
+	if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return need + 1;
+}
+
 long
 cr_utf8_chars(const char *str, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)str;
 	long n = 0;
-	size_t i = 0;
+
+	for (size_t i = 0, k; i < len; i += k, n++)
+		if ((k = cr_utf8_seq(str + i, len - i)) == 0)
+			return -1;
+	return n;
+}
+
+void
+cr_utf8_scrub(char *s)
+{
+	size_t len = strlen(s), i = 0, k;
 
 	while (i < len) {
-		unsigned c = s[i], need, cp;
-
-		if (c < 0x80) {
-			i++;
-			n++;
+		if ((k = cr_utf8_seq(s + i, len - i)) > 0) {
+			i += k;
 			continue;
 		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			cp = c & 0x07;
-		} else {
-			return -1;
+		/* A character cut at the very end (a full buffer) is dropped, not marked. */
+		unsigned char c = (unsigned char)s[i];
+		size_t want = c >= 0xC2 && c <= 0xDF   ? 2
+		              : c >= 0xE0 && c <= 0xEF ? 3
+		              : c >= 0xF0 && c <= 0xF4 ? 4
+		                                       : 0;
+
+		if (want) {
+			size_t j = i + 1;
+
+			while (j < len && ((unsigned char)s[j] & 0xC0) == 0x80)
+				j++;
+			if (j == len && j - i < want) {
+				s[i] = '\0';
+				return;
+			}
 		}
-		for (unsigned k = 1; k <= need; k++) {
-			if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
-				return -1;
-			cp = cp << 6 | (s[i + k] & 0x3F);
-		}
-		if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return -1;
-		i += need + 1;
-		n++;
+		s[i++] = '?';
 	}
-	return n;
 }
 
 int

@@ -638,7 +638,17 @@ cr_statements_metrics(struct cr_db *db, json_t **out, struct cr_err *err)
 			json_object_set_new(open, cr_res_str(&res, i, 0),
 			                    json_integer(cr_res_i64(&res, i, 1)));
 		cr_res_release(&res);
-		*out = json_pack("{s:o, s:o}", "imports", imports, "open_credits", open);
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT COALESCE(UNIX_TIMESTAMP(MAX(finished_at)), 0) FROM statements"
+		                " WHERE status = 'done'",
+		                "");
+	}
+	if (rc == 0) {
+		long long last = res.nrows ? cr_res_i64(&res, 0, 0) : 0;
+
+		cr_res_release(&res);
+		*out = json_pack("{s:o, s:o, s:I}", "imports", imports, "open_credits", open, "last_done",
+		                 (json_int_t)last);
 		return 0;
 	}
 	json_decref(imports);

@@ -35,6 +35,8 @@ struct cr_x509_info {
 /* Reads every certificate in a PEM file (at most max); returns the count or a negative code. */
 int cr_x509_read_file(const char *path, X509 **out, int max, struct cr_err *err);
 int cr_x509_info(X509 *x, struct cr_x509_info *info, struct cr_err *err);
+/* When the first certificate of a PEM file expires, seconds since the epoch; 0 when none can be read. */
+long long cr_x509_file_expiry(const char *path);
 /* A new P-256 key. */
 EVP_PKEY *cr_x509_key_new(void);
 /*

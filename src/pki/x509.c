@@ -51,6 +51,25 @@ cr_x509_read_file(const char *path, X509 **out, int max, struct cr_err *err)
 	return n;
 }
 
+long long
+cr_x509_file_expiry(const char *path)
+{
+	X509 *certs[16];
+	long long first = 0;
+	int n = cr_x509_read_file(path, certs, 16, NULL);
+
+	for (int i = 0; i < n; i++) {
+		struct tm tm;
+
+		memset(&tm, 0, sizeof tm);
+		if (ASN1_TIME_to_tm(X509_get0_notAfter(certs[i]), &tm) == 1 &&
+		    (first == 0 || (long long)timegm(&tm) < first))
+			first = (long long)timegm(&tm);
+		X509_free(certs[i]);
+	}
+	return first;
+}
+
 static void
 time_str(const ASN1_TIME *t, char out[20])
 {

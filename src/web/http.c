@@ -28,6 +28,13 @@ cr_req_param(struct cr_req *r, const char *name)
 }
 
 int
+cr_req_secure(struct cr_req *r)
+{
+	return strcmp(cr_req_param(r, "HTTPS"), "on") == 0 ||
+	       strncasecmp(r->web->cfg->web_public_url, "https://", 8) == 0;
+}
+
+int
 cr_req_cookie(struct cr_req *r, const char *name, char *out, size_t outlen)
 {
 	const char *c = cr_req_param(r, "HTTP_COOKIE");
@@ -191,6 +198,8 @@ cr_reply_error(struct cr_req *r, int status, const char *code, const char *field
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* A message may quote the request: never let its bytes, or a cut character, break the answer. */
+	cr_utf8_scrub(msg);
 	cr_reply_json(r, status, json_pack("{s:o}", "error", error_object(code, field, msg)));
 }
 
@@ -426,6 +435,30 @@ cr_req_page(struct cr_req *r, long long def, long long max, long long *after, lo
 	return 0;
 }
 
+int
+cr_req_query_is_text(struct cr_req *r)
+{
+	size_t len = strlen(r->query), o = 0;
+	char *buf;
+	int ok;
+
+	if (len == 0)
+		return 1;
+	if ((buf = malloc(len)) == NULL)
+		return 0;
+	for (const char *q = r->query; *q; q++) {
+		if (*q == '%' && hexval(q[1]) >= 0 && hexval(q[2]) >= 0) {
+			buf[o++] = (char)(hexval(q[1]) << 4 | hexval(q[2]));
+			q += 2;
+		} else {
+			buf[o++] = *q;
+		}
+	}
+	ok = memchr(buf, '\0', o) == NULL && cr_utf8_chars(buf, o) >= 0;
+	free(buf);
+	return ok;
+}
+
 void
 cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen)
 {
@@ -435,7 +468,8 @@ cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen)
 	out[0] = '\0';
 	while (q && *q) {
 		if (strncmp(q, name, n) == 0 && q[n] == '=') {
-			/* Percent-decoded ('+' is a space), cut at outlen - 1 bytes. */
+			/* Percent-decoded ('+' is a space), cut at outlen - 1 bytes on a character boundary.
+			 */
 			for (const char *v = q + n + 1; *v && *v != '&' && o + 1 < outlen; v++) {
 				if (*v == '%' && hexval(v[1]) >= 0 && hexval(v[2]) >= 0) {
 					out[o++] = (char)(hexval(v[1]) << 4 | hexval(v[2]));
@@ -443,6 +477,14 @@ cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen)
 				} else {
 					out[o++] = *v == '+' ? ' ' : *v;
 				}
+			}
+			if (o > 0) { /* a character the cut left incomplete is dropped */
+				size_t last = o - 1;
+
+				while (last > 0 && ((unsigned char)out[last] & 0xC0) == 0x80)
+					last--;
+				if (cr_utf8_seq(out + last, o - last) == 0)
+					o = last;
 			}
 			out[o] = '\0';
 			return;

@@ -55,13 +55,20 @@ struct cr_req {
 struct cr_actor cr_req_actor(struct cr_req *r);
 /* A FastCGI parameter (REQUEST_METHOD, HTTP_COOKIE, ...) or "" when absent. */
 const char *cr_req_param(struct cr_req *r, const char *name);
+/*
+ * 1 when cookies must be Secure: the request came over TLS to nginx, or web.public_url is https (a proxy in
+ * front of nginx ended TLS, so nginx never saw it).
+ */
+int cr_req_secure(struct cr_req *r);
 /* The value of cookie name into out (size outlen); 0 or -1 when absent or too long. */
 int cr_req_cookie(struct cr_req *r, const char *name, char *out, size_t outlen);
 /* The account a request acts for: the customer's own, or 0 (any account) for staff. */
 long long cr_req_account(struct cr_req *r);
 /* r->args[i] as a positive id; 0 after answering 404. */
 long long cr_req_id(struct cr_req *r, int i);
-/* Query parameter name, percent-decoded, into out ("" when absent; cut to fit). */
+/* 1 when the query string, percent-decoded, is valid UTF-8 text without NUL bytes. */
+int cr_req_query_is_text(struct cr_req *r);
+/* Query parameter name, percent-decoded, into out ("" when absent; cut to fit on a character boundary). */
 void cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen);
 /*
  * The page of a list asked for (keyset paging): ?after= the cursor the

@@ -82,6 +82,9 @@ cr_h_order_pay(struct cr_req *r)
 	json_decref(in);
 }
 
+/* Anybody can send these: refusals are logged in aggregate, at most a line a minute per worker. */
+static struct cr_log_burst notify_refused, return_refused;
+
 void
 cr_h_alipay_notify(struct cr_req *r)
 {
@@ -94,7 +97,8 @@ cr_h_alipay_notify(struct cr_req *r)
 	rc = cr_alipay_notify(db, r->web->cfg, r->body ? r->body : "", r->body_len, &booked, &err);
 	if (rc != 0) {
 		/* Logged without the body: no keys or signatures in logs. */
-		cr_warn("pay: alipay notification from %s refused: %s", r->remote_addr, err.msg);
+		cr_log_burst(&notify_refused, 60, CR_LOG_WARN, "pay: alipay notification from %s refused: %s",
+		             r->remote_addr, err.msg);
 		cr_reply(r, 400, "text/plain; charset=utf-8", "failure", 7);
 		return;
 	}
@@ -114,7 +118,8 @@ cr_h_alipay_return(struct cr_req *r)
 	    (db = cr_web_db(r->web, &err)) != NULL && cr_online_returned(db, "alipay", no, &err) == 0)
 		snprintf(loc, sizeof loc, "/portal.html#/orders/%s?paying=alipay", no);
 	else
-		cr_warn("pay: alipay return from %s not taken: %s", r->remote_addr, err.msg);
+		cr_log_burst(&return_refused, 60, CR_LOG_WARN, "pay: alipay return from %s not taken: %s",
+		             r->remote_addr, err.msg);
 	cr_req_header(r, "Location: %s", loc);
 	cr_reply(r, 303, "text/plain; charset=utf-8", "", 0);
 }
@@ -134,7 +139,8 @@ cr_h_wechat_notify(struct cr_req *r)
 		return;
 	rc = cr_wechat_notify(db, r->web->cfg, &s, r->body ? r->body : "", r->body_len, &booked, &err);
 	if (rc != 0) {
-		cr_warn("pay: wechat notification from %s refused: %s", r->remote_addr, err.msg);
+		cr_log_burst(&notify_refused, 60, CR_LOG_WARN, "pay: wechat notification from %s refused: %s",
+		             r->remote_addr, err.msg);
 		cr_reply(r, 400, "application/json", fail, sizeof fail - 1);
 		return;
 	}

@@ -5,6 +5,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "router.h"
+#include "utf8.h"
 
 static const struct cr_route routes[] = {
     {"GET", "/healthz", cr_h_healthz, CR_WHO_PUBLIC, 0, 0},
@@ -226,6 +227,15 @@ cr_route_dispatch(struct cr_req *r)
 	struct cr_db *db;
 	int known, who, a;
 
+	/* Paths and queries are text: bytes that are not UTF-8 name nothing here, and are never echoed. */
+	if (cr_utf8_chars(r->path, strlen(r->path)) < 0 || !cr_utf8_printable(r->path)) {
+		cr_reply_error(r, 404, "not_found", NULL, "未找到");
+		return;
+	}
+	if (!cr_req_query_is_text(r)) {
+		cr_reply_error(r, 400, "bad_request", NULL, "查询参数须为有效的 UTF-8 文本");
+		return;
+	}
 	rt = cr_route_find(r->method, r->path, r->args, &known);
 	if (rt == NULL) {
 		if (known) {

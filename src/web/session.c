@@ -15,10 +15,8 @@ user_json(const struct cr_user *u)
 static void
 set_cookie(struct cr_req *r, const char *token, long long max_age)
 {
-	int https = strcmp(cr_req_param(r, "HTTPS"), "on") == 0;
-
 	cr_req_header(r, "Set-Cookie: certrenew_session=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s",
-	              token, max_age, https ? "; Secure" : "");
+	              token, max_age, cr_req_secure(r) ? "; Secure" : "");
 }
 
 /* Checks the body's shape and answers the outcome of cr_login (account.h) with its cookies. */
@@ -70,7 +68,7 @@ cr_h_login(struct cr_req *r)
 	cr_req_header(r,
 	              "Set-Cookie: certrenew_device=%s; Path=/api/v1/session; Max-Age=31536000; HttpOnly;"
 	              " SameSite=Strict%s",
-	              out.device, strcmp(cr_req_param(r, "HTTPS"), "on") == 0 ? "; Secure" : "");
+	              out.device, cr_req_secure(r) ? "; Secure" : "");
 	cr_reply_json(r, 200, json_pack("{s:o, s:s}", "user", user_json(&out.user), "csrf_token", out.csrf));
 out:
 	json_decref(body);

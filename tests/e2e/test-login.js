@@ -2,7 +2,9 @@
 // form, every demo account logs in (customers land on 我的证书, staff on their work), a reload keeps the
 // session, logout ends it.
 "use strict";
-const { BASE, ok, run, shot } = require("./lib");
+const fs = require("fs");
+const path = require("path");
+const { BASE, ok, run, shot, TOP } = require("./lib");
 
 run(async (browser) => {
   for (const size of [{ width: 1366, height: 768, name: "desktop" }, { width: 390, height: 844, name: "phone" }]) {
@@ -56,4 +58,24 @@ run(async (browser) => {
     }
     await page.close();
   }
+
+  // Enter pressed before login.js runs (or when it fails to load): the browser submits the form itself. It must
+  // POST, so that the password is in no address and no access log.
+  const bare = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await bare.route("**/js/login.js", (route) => route.abort());
+  const secret = "no-script-" + Date.now();
+  const sent = [];
+  bare.on("request", (req) => sent.push([req.method(), req.url()]));
+  await bare.goto(BASE + "/");
+  await bare.fill("#account", "我是测试企业");
+  await bare.fill("#password", secret);
+  await Promise.all([bare.waitForEvent("requestfinished", (req) => req.isNavigationRequest()), bare.press("#password", "Enter")]);
+  const nav = sent.filter(([m, u]) => u.startsWith(BASE + "/") && !u.includes("/js/") && !u.includes("/css/"));
+  ok(nav.some(([m]) => m === "POST"), "without login.js, Enter sends the form by POST", JSON.stringify(nav));
+  ok(!sent.some(([, u]) => u.includes(secret) || u.includes("password=")), "no address the browser asked for carries the password",
+     JSON.stringify(sent));
+  await new Promise((res) => setTimeout(res, 2500)); // nginx flushes its access log every 2 s
+  const access = fs.readFileSync(path.join(TOP, "run", "log", "nginx-access.log"), "utf8");
+  ok(access.includes("POST / ") && !access.includes(secret), "nginx logged the POST and not the password");
+  await bare.close();
 });

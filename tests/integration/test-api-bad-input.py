@@ -1,5 +1,6 @@
 """Hostile and broken requests: each gets a clear JSON error with the right status,
 and the workers keep serving (no worker dies)."""
+import json
 import os
 import subprocess
 import urllib.parse
@@ -98,6 +99,45 @@ ok(st == 400 and error_of(body).get("field") == "status", "credits with a status
 st, body = fin.json("GET", "/api/v1/invoices.csv?status=" + q("pending' UNION SELECT password_hash FROM users --"))
 ok(st == 400, "the invoice export with a UNION in its status: refused", st)
 ok(sql(counts) == before, "and nothing was deleted or added (audit rows, applications, credits, users)", (before, sql(counts)))
+
+# Text that is not UTF-8, and Chinese long enough that a buffer would cut a character in half: a 400 or 404 with
+# a JSON error that is valid UTF-8 (never a 500), anonymous or signed in, and a log that grep still reads as text.
+fcgi_log = os.path.join(RUN, "log", "certrenew-fcgi.log")
+log_from = os.path.getsize(fcgi_log)
+zh = urllib.parse.quote("中")
+broken = [
+    ("/api/v1/x%ff", 404), ("/api/v1/help/%ff", 404), ("/api/v1/orders/%ff", 404), ("/api/v1/" + zh * 200, 404),
+    ("/api/v1/help/" + zh * 300, 404), ("/api/v1/x%0a%c2%85%e2%80%ae", 404), ("/api/v1/%e4%b8", 404),
+    ("/api/v1/orders?status=%ff", 400), ("/api/v1/applications?status=%c0%af", 400),
+    ("/api/v1/audit?actor=%ed%a0%80", 400), ("/api/v1/orders?status=a%00b", 400), ("/api/v1/credits?x=%f4%90%80%80", 400),
+]
+lists = ["/api/v1/orders?status=", "/api/v1/applications?status=", "/api/v1/credits?status=", "/api/v1/audit?actor=",
+         "/api/v1/audit?action=", "/api/v1/invoices?status=", "/api/v1/review/queue?status="]
+for who in (None, "finance", "admin", "reviewer", "我是测试企业"):
+    u = Client()
+    if who:
+        u.login(who)
+    urls = broken + [(l + zh * n, None) for l in lists for n in (10, 11, 12, 100, 400)]
+    bad = []
+    for url, want in urls:
+        st, body, _ = u.raw("GET", url)
+        try:
+            code = json.loads(body.decode("utf-8"))["error"]["code"] if st >= 400 else None
+        except (ValueError, KeyError, UnicodeDecodeError):
+            code = "unreadable"
+        if st >= 500 or code == "unreadable" or (want and st != want) or (st >= 400 and not code):
+            bad.append((url[:60], st, body[:80]))
+    ok(not bad, "%s: no answer of %d is a 5xx or unreadable, broken text 400/404" % (who or "anonymous", len(urls)), bad)
+with open(fcgi_log, "rb") as f:
+    f.seek(log_from)
+    tail = f.read()
+try:
+    tail.decode("utf-8")
+    ok(b"\n" in tail or tail == b"", "the workers' log after those requests is valid UTF-8 (grep reads it as text)")
+except UnicodeDecodeError as e:
+    ok(False, "the workers' log after those requests is valid UTF-8 (grep reads it as text)", e)
+grep = subprocess.run(["grep", "-c", "http", fcgi_log], capture_output=True, text=True)
+ok("Binary file" not in grep.stdout + grep.stderr, "grep does not call the log binary", grep.stdout[:80])
 
 for i in range(50):
     c.raw("POST", "/api/v1/session", "{" * (i + 1))

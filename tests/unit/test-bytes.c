@@ -34,6 +34,23 @@ main(void)
 	ok(cr_utf8_chars("\xed\xa0\x80", 3) < 0, "surrogate refused");
 	ok(cr_utf8_chars("\xe6\x88", 2) < 0, "truncated sequence refused");
 	ok(cr_utf8_chars("\xf4\x90\x80\x80", 4) < 0, "beyond U+10FFFF refused");
+	{
+		char s1[] = "未找到：\xff/x", s2[] = "中中\xe4\xb8", s3[] = "ok\xc0\xafz\xe4",
+		     s4[] = "中\xe4\xb8x";
+
+		cr_utf8_scrub(s1);
+		cr_utf8_scrub(s2);
+		cr_utf8_scrub(s3);
+		cr_utf8_scrub(s4);
+		ok(strcmp(s1, "未找到：?/x") == 0, "scrub: a byte that is not UTF-8 becomes '?'");
+		ok(strcmp(s2, "中中") == 0, "scrub: a character cut at the end is dropped");
+		ok(strcmp(s3, "ok??z") == 0,
+		   "scrub: an overlong pair is two '?', a lone lead byte at the end dropped");
+		ok(strcmp(s4, "中??x") == 0, "scrub: a cut character inside the text is marked");
+		ok(cr_utf8_seq("中", 3) == 3 && cr_utf8_seq("中", 2) == 0 && cr_utf8_seq("a", 1) == 1 &&
+		       cr_utf8_seq("\x80", 1) == 0,
+		   "seq: the length of one character, 0 when cut or invalid");
+	}
 	ok(cr_utf8_printable("张三 abc") && !cr_utf8_printable("a\tb") && !cr_utf8_printable("a\xc2\x85"),
 	   "control characters refused");
 	return tap_done();
