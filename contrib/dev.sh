@@ -10,6 +10,8 @@
 #   contrib/dev.sh down    stop what up started (by pid)
 #   contrib/dev.sh test    up, then every test; non-zero exit on any failure
 #   contrib/dev.sh bench   up, then the benchmarks in tests/bench/
+#   contrib/dev.sh cluster up|test|down
+#                          the same on a three-node MariaDB Galera cluster (contrib/cluster.sh)
 #   contrib/dev.sh ctl ... certrenewctl -c run/certrenew.conf ...
 #
 # CERTRENEW_PORT chooses nginx's port (default 8080).
@@ -463,5 +465,6 @@ down) down ;;
 test) test_all ;;
 bench) bench ;;
 ctl) shift; ctl "$@" ;;
-*) echo "usage: contrib/dev.sh up|down|test|bench|ctl ARGS..." >&2; exit 2 ;;
+cluster) shift; . "$top/contrib/cluster.sh"; cluster "$@" ;;
+*) echo "usage: contrib/dev.sh up|down|test|bench|cluster up|test|down|ctl ARGS..." >&2; exit 2 ;;
 esac

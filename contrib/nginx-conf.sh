@@ -5,7 +5,7 @@
 #
 # writes certrenew-http.conf, certrenew-server.conf, certrenew-headers.conf and certrenew-fastcgi.conf into
 # SNIPPET_DIR and prints the site (certrenew-site.conf) on standard output.  The limits nginx must share with
-# the application (web.max_body, attachments.max_bytes, bank.max_file, ukey.helper_url, web.socket) are read
+# the application (web.max_body, attachments.max_bytes, bank.max_file, ukey.helper_url, web.socket: the upstream) are read
 # from CERTRENEW_CONF; NAME=VALUE sets any @NAME@ of the templates.
 set -eu
 [ $# -ge 2 ] || { echo "usage: $0 CERTRENEW_CONF SNIPPET_DIR [NAME=VALUE ...]" >&2; exit 2; }
@@ -18,7 +18,11 @@ value() { conf_value "$conf" "$@"; }
 
 socket=$(value web socket /run/certrenew/fcgi.sock)
 helper=$(value ukey helper_url "")
-set -- "$@" FCGI_SOCKET="$socket" MAX_BODY="$(value web max_body 1M)" UPLOAD_MAX="$(value attachments max_bytes 10M)" \
+case $socket in
+/*) upstream="server unix:$socket;" ;;
+*) upstream="server $socket;" ;;
+esac
+set -- "$@" UPSTREAM="$upstream" MAX_BODY="$(value web max_body 1M)" UPLOAD_MAX="$(value attachments max_bytes 10M)" \
 	STATEMENT_MAX="$(value bank max_file 200M)" UKEY_HELPER="${helper%/}" SNIPPETS="$out" API_RATE=50r/s \
 	WWW=/usr/share/certrenew/www SERVER_NAME=renew.example.cn HTTP_LISTEN=80 HTTPS_LISTEN=443 \
 	METRICS_LISTEN=127.0.0.1:9180 TLS_CERT=/etc/ssl/certrenew/fullchain.pem \

@@ -20,6 +20,7 @@ struct cr_db {
 	void (*after_commit)(void); /* called once the open transaction commits (cr_db_after_commit) */
 	unsigned long long affected;
 	unsigned long long insert_id;
+	int host_at; /* which of [db] host's nodes answered last: tried first next time */
 	unsigned ncache;
 	struct {
 		const char *sql;
@@ -41,8 +42,41 @@ cache_clear(struct cr_db *db)
 	db->ncache = 0;
 }
 
+/*
+ * The i-th entry of [db] host ("node1:3306, node2, …") into host and *port (the [db] port when it names
+ * none); 0 when there is no such entry.
+ */
 static int
-db_connect(struct cr_db *db, struct cr_err *err)
+host_entry(const struct cr_config *cfg, int i, char *host, size_t hostlen, unsigned *port)
+{
+	const char *p = cfg->db_host;
+
+	for (int k = 0; k < i && p; k++)
+		if ((p = strchr(p, ',')) != NULL)
+			p++;
+	if (p == NULL)
+		return 0;
+	while (*p == ' ')
+		p++;
+	size_t n = strcspn(p, ",");
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= hostlen)
+		return 0;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	*port = (unsigned)cfg->db_port;
+	/* host:port, but not an IPv6 address without brackets */
+	char *colon = strrchr(host, ':');
+	if (colon && strchr(host, ':') == colon && colon[1]) {
+		*port = (unsigned)strtoul(colon + 1, NULL, 10);
+		*colon = '\0';
+	}
+	return 1;
+}
+
+static int
+connect_one(struct cr_db *db, const char *host, unsigned port, struct cr_err *err)
 {
 	const struct cr_config *cfg = db->cfg;
 	unsigned int timeout = (unsigned int)cfg->db_timeout;
@@ -57,17 +91,49 @@ db_connect(struct cr_db *db, struct cr_err *err)
 	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->my, MYSQL_INIT_COMMAND, init);
-	if (mysql_real_connect(db->my, cfg->db_host[0] ? cfg->db_host : NULL, cfg->db_user, cfg->db_password,
-	                       cfg->db_name, (unsigned int)cfg->db_port,
-	                       cfg->db_socket[0] ? cfg->db_socket : NULL,
-	                       CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL) {
-		cr_err_set(err, CR_EDB, "db: connect to %s: %s",
-		           cfg->db_socket[0] ? cfg->db_socket : cfg->db_host, mysql_error(db->my));
+	/* A Galera node that is not part of the primary component refuses queries (1047): the next one is
+	 * tried. */
+	if (mysql_real_connect(db->my, host, cfg->db_user, cfg->db_password, cfg->db_name, port,
+	                       host ? NULL : cfg->db_socket,
+	                       CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL ||
+	    mysql_query(db->my, "SELECT 1") != 0) {
+		cr_err_set(err, CR_EDB, "db: connect to %s: %s", host ? host : cfg->db_socket,
+		           mysql_error(db->my));
 		mysql_close(db->my);
 		db->my = NULL;
 		return CR_EDB;
 	}
+	mysql_free_result(mysql_store_result(db->my));
 	return 0;
+}
+
+/* Connects to the socket, or to the first node of [db] host that answers, starting with the last that did. */
+static int
+db_connect(struct cr_db *db, struct cr_err *err)
+{
+	const struct cr_config *cfg = db->cfg;
+	int n = 0, rc = CR_EDB;
+	char host[256];
+	unsigned port;
+
+	if (cfg->db_host[0] == '\0')
+		return connect_one(db, NULL, 0, err);
+	while (host_entry(cfg, n, host, sizeof host, &port))
+		n++;
+	if (n == 0)
+		return cr_err_set(err, CR_EINVAL, "db: host names no server");
+	for (int k = 0; k < n; k++) {
+		int i = (db->host_at + k) % n;
+
+		host_entry(cfg, i, host, sizeof host, &port);
+		if ((rc = connect_one(db, host, port, err)) == 0) {
+			if (i != db->host_at)
+				cr_warn("db: connected to %s:%u (of %d servers in [db] host)", host, port, n);
+			db->host_at = i;
+			return 0;
+		}
+	}
+	return rc;
 }
 
 int
@@ -117,12 +183,14 @@ cr_db_in_tx(const struct cr_db *db)
 	return db->in_tx;
 }
 
+/* The connection is of no more use: gone, or (1047) its Galera node left the primary component, so that the
+ * next connection goes to another node of [db] host. */
 static int
 lost_connection(unsigned int e)
 {
-	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONN_HOST_ERROR ||
-	       e == CR_CONNECTION_ERROR || e == ER_CONNECTION_KILLED || e == CR_SERVER_LOST_EXTENDED ||
-	       e == CR_COMMANDS_OUT_OF_SYNC || e == ER_SERVER_SHUTDOWN;
+	return e == ER_UNKNOWN_COM_ERROR || e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+	       e == CR_CONN_HOST_ERROR || e == CR_CONNECTION_ERROR || e == ER_CONNECTION_KILLED ||
+	       e == CR_SERVER_LOST_EXTENDED || e == CR_COMMANDS_OUT_OF_SYNC || e == ER_SERVER_SHUTDOWN;
 }
 
 /* Forgets a broken connection: the next statement opens a new one. */
@@ -506,7 +574,8 @@ cr_db_vexec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char
 	 * sent, the server was gone before it arrived, or it only reads.  A
 	 * write lost mid-flight is reported, not repeated.
 	 */
-	safe = !db->in_tx && (!sent || eno == CR_SERVER_GONE_ERROR || strncmp(sql, "SELECT ", 7) == 0);
+	safe = !db->in_tx && (!sent || eno == CR_SERVER_GONE_ERROR || eno == ER_UNKNOWN_COM_ERROR ||
+	                      strncmp(sql, "SELECT ", 7) == 0);
 	if (!safe) {
 		drop_connection(db); /* the next statement starts on a new one; an open transaction is gone */
 		rc = CR_ERETRY;

@@ -83,7 +83,7 @@ cr_h_order_pay(struct cr_req *r)
 }
 
 /* Anybody can send these: refusals are logged in aggregate, at most a line a minute per worker. */
-static struct cr_log_burst notify_refused, return_refused;
+static struct cr_log_burst alipay_refused, return_refused, wechat_refused;
 
 void
 cr_h_alipay_notify(struct cr_req *r)
@@ -97,7 +97,7 @@ cr_h_alipay_notify(struct cr_req *r)
 	rc = cr_alipay_notify(db, r->web->cfg, r->body ? r->body : "", r->body_len, &booked, &err);
 	if (rc != 0) {
 		/* Logged without the body: no keys or signatures in logs. */
-		cr_log_burst(&notify_refused, 60, CR_LOG_WARN, "pay: alipay notification from %s refused: %s",
+		cr_log_burst(&alipay_refused, 60, CR_LOG_WARN, "pay: alipay notification from %s refused: %s",
 		             r->remote_addr, err.msg);
 		cr_reply(r, 400, "text/plain; charset=utf-8", "failure", 7);
 		return;
@@ -139,7 +139,7 @@ cr_h_wechat_notify(struct cr_req *r)
 		return;
 	rc = cr_wechat_notify(db, r->web->cfg, &s, r->body ? r->body : "", r->body_len, &booked, &err);
 	if (rc != 0) {
-		cr_log_burst(&notify_refused, 60, CR_LOG_WARN, "pay: wechat notification from %s refused: %s",
+		cr_log_burst(&wechat_refused, 60, CR_LOG_WARN, "pay: wechat notification from %s refused: %s",
 		             r->remote_addr, err.msg);
 		cr_reply(r, 400, "application/json", fail, sizeof fail - 1);
 		return;

@@ -116,9 +116,11 @@ def conf_value(section, key):
 
 def sql(query):
     """Runs SQL as the application's user; returns rows as lists of strings."""
-    p = subprocess.run(["mariadb", "--socket", conf_value("db", "socket"), "-u", conf_value("db", "user"),
-                        "-p" + conf_value("db", "password"), "-N", "-B", conf_value("db", "name"), "-e", query],
-                       capture_output=True, text=True, timeout=60)
+    host = (conf_value("db", "host") or "").split(",")[0].strip()
+    where = ["-h", host.split(":")[0], "-P", host.split(":")[1] if ":" in host else "3306"] if host else \
+        ["--socket", conf_value("db", "socket")]
+    p = subprocess.run(["mariadb", *where, "-u", conf_value("db", "user"), "-p" + conf_value("db", "password"),
+                        "-N", "-B", conf_value("db", "name"), "-e", query], capture_output=True, text=True, timeout=60)
     if p.returncode != 0:
         raise RuntimeError("sql failed: %s" % p.stderr)
     return [line.split("\t") for line in p.stdout.splitlines()]

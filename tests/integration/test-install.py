@@ -43,9 +43,10 @@ ok(all(os.path.isfile(www + re.sub(r"^/v/[^/]+", "", r)) for r in refs), "and ev
 # The nginx site and its snippets; with a certificate where the site expects one, nginx accepts them.
 site = prefix + "/etc/nginx/sites-available/certrenew"
 snippets = prefix + "/etc/nginx/snippets"
-ok(os.path.isfile(site) and sorted(os.listdir(snippets)) == ["certrenew-fastcgi.conf", "certrenew-headers.conf",
-                                                             "certrenew-http.conf", "certrenew-server.conf"],
-   "the nginx site and its four snippets are installed", os.listdir(snippets))
+ok(os.path.isfile(site) and sorted(os.listdir(snippets)) == ["certrenew-error.conf", "certrenew-fastcgi.conf",
+                                                             "certrenew-headers.conf", "certrenew-http.conf",
+                                                             "certrenew-server.conf"],
+   "the nginx site and its five snippets are installed", os.listdir(snippets))
 ngx = os.path.join(dest, "nginx")
 os.makedirs(ngx + "/tmp")
 subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=renew.example.cn",
