@@ -328,6 +328,10 @@ stop_pid() { # name pidfile [seconds]
 }
 
 down() {
+	if [ -d "$run/cluster" ]; then
+		. "$top/contrib/cluster.sh"
+		cluster_down
+	fi
 	stop_pid "key helper" "$run/ukey/helper.pid" 5
 	stop_pid "payment simulator" "$run/paysim/paysim.pid" 5
 	stop_pid nginx "$run/nginx/nginx.pid" 10
@@ -432,6 +436,10 @@ test_all() {
 	checked e2e env "${env[@]}" make -C "$build" e2e || failed=1
 	log "the books after the whole suite (certrenewctl ledger check)"
 	checked ledger ledger_check || failed=1
+	log "the same system on a three-node Galera cluster (contrib/dev.sh cluster test)"
+	. "$top/contrib/cluster.sh"
+	checked cluster cluster_test || failed=1
+	cluster_down
 	log "unit tests again with AddressSanitizer and UndefinedBehaviorSanitizer"
 	checked asan sanitizer_unit_tests || failed=1
 	install_packages "${fuzz_packages[@]}"

@@ -152,24 +152,35 @@ static int audit_append(struct cr_db *db, const struct cr_actor *actor, const ch
                         const char *object_type, const char *object_id, json_t *before, json_t *after,
                         struct cr_err *err);
 
+struct audit_one {
+	const struct cr_actor *actor;
+	const char *action, *object_type, *object_id;
+	json_t *before, *after;
+};
+
+static int
+audit_one(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct audit_one *a = arg;
+
+	return audit_append(db, a->actor, a->action, a->object_type, a->object_id, json_incref(a->before),
+	                    json_incref(a->after), err);
+}
+
 int
 cr_audit_s(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
            const char *object_id, json_t *before, json_t *after, struct cr_err *err)
 {
+	struct audit_one a = {actor, action, object_type, object_id, before, after};
 	int rc;
 
 	if (cr_db_in_tx(db))
 		return audit_append(db, actor, action, object_type, object_id, before, after, err);
-	/* On its own: the head's lock must last until the row is in. */
-	if ((rc = cr_db_begin(db, err)) != 0) {
-		json_decref(before);
-		json_decref(after);
-		return rc;
-	}
-	rc = audit_append(db, actor, action, object_type, object_id, before, after, err);
-	if (rc == 0)
-		return cr_db_commit(db, err);
-	cr_db_rollback(db);
+	/* On its own: the head's lock must last until the row is in, and a conflict on the head (a deadlock,
+	 * or on Galera a commit that another node's append beat) runs the append again. */
+	rc = cr_db_tx(db, audit_one, &a, err);
+	json_decref(before);
+	json_decref(after);
 	return rc;
 }
 

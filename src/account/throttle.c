@@ -186,26 +186,77 @@ cr_throttle_begin(struct cr_db *db, const struct cr_config *cfg, const char *acc
 	return cr_db_tx(db, begin_tx, &y, err);
 }
 
+struct end_step {
+	const struct cr_throttle_try *t;
+	const char *account, *ip;
+	int ok;
+};
+
+static int
+end_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct end_step *e = arg;
+	int rc;
+
+	rc = cr_db_exec(db, NULL, err, "UPDATE login_attempts SET outcome = ? WHERE id = ?", "si",
+	                e->ok ? "success" : "failure", e->t->id);
+	if (rc != 0 || !e->ok)
+		return rc;
+	/* This device's (or, unknown, this address's) failures are forgiven; others' still count. */
+	if (e->t->trusted)
+		return cr_db_exec(
+		    db, NULL, err,
+		    "DELETE FROM login_attempts WHERE account = ? AND device = ? AND outcome <> 'success'",
+		    "sb", e->account, e->t->device, sizeof e->t->device);
+	return cr_db_exec(db, NULL, err,
+	                  "DELETE FROM login_attempts WHERE account = ? AND ip = ? AND device IS NULL"
+	                  " AND outcome <> 'success'",
+	                  "ss", e->account, e->ip);
+}
+
 int
 cr_throttle_end(struct cr_db *db, const struct cr_throttle_try *t, const char *account, const char *ip,
                 int ok, struct cr_err *err)
 {
+	/* One transaction, run again whole when it meets another login's (a deadlock, a Galera conflict). */
+	return cr_db_tx(db, end_tx, &(struct end_step){t, account, ip, ok}, err);
+}
+
+struct device_step {
+	long long user_id;
+	const uint8_t *hash;
+};
+
+static int
+device_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct device_step *d = arg;
+	struct cr_res res;
 	int rc;
 
-	rc = cr_db_exec(db, NULL, err, "UPDATE login_attempts SET outcome = ? WHERE id = ?", "si",
-	                ok ? "success" : "failure", t->id);
-	if (rc != 0 || !ok)
+	cr_db_exec(
+	    db, NULL, NULL,
+	    "DELETE FROM login_devices WHERE user_id = ? AND last_used < UTC_TIMESTAMP() - INTERVAL ? DAY",
+	    "ii", d->user_id, (long long)DEVICE_AGE_DAYS);
+	rc = cr_db_exec(db, NULL, err,
+	                "INSERT INTO login_devices (token_hash, user_id, created_at, last_used)"
+	                " VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"
+	                " ON DUPLICATE KEY UPDATE last_used = UTC_TIMESTAMP()",
+	                "bi", d->hash, (size_t)32, d->user_id);
+	if (rc != 0)
 		return rc;
-	/* This device's (or, unknown, this address's) failures are forgiven; others' still count. */
-	if (t->trusted)
-		return cr_db_exec(
-		    db, NULL, err,
-		    "DELETE FROM login_attempts WHERE account = ? AND device = ? AND outcome <> 'success'",
-		    "sb", account, t->device, sizeof t->device);
-	return cr_db_exec(db, NULL, err,
-	                  "DELETE FROM login_attempts WHERE account = ? AND ip = ? AND device IS NULL"
-	                  " AND outcome <> 'success'",
-	                  "ss", account, ip);
+	/* A script logging in without keeping cookies must not grow the table: the newest so many stay. */
+	if (cr_db_exec(db, &res, NULL,
+	               "SELECT last_used FROM login_devices WHERE user_id = ? ORDER BY last_used DESC LIMIT "
+	               "1 OFFSET ?",
+	               "ii", d->user_id, (long long)DEVICES_KEPT) == 0) {
+		if (res.nrows > 0)
+			cr_db_exec(db, NULL, NULL,
+			           "DELETE FROM login_devices WHERE user_id = ? AND last_used < ?", "is",
+			           d->user_id, cr_res_str(&res, 0, 0));
+		cr_res_release(&res);
+	}
+	return 0;
 }
 
 int
@@ -213,8 +264,6 @@ cr_throttle_remember_device(struct cr_db *db, long long user_id, const char *dev
                             char out[CR_DEVICE_HEX + 1], struct cr_err *err)
 {
 	uint8_t raw[32], hash[32];
-	struct cr_res res;
-	int rc;
 
 	if (device != NULL && strlen(device) == CR_DEVICE_HEX && cr_unhex(raw, sizeof raw, device) == 0) {
 		if (out != device) /* the caller may pass the same buffer */
@@ -225,29 +274,7 @@ cr_throttle_remember_device(struct cr_db *db, long long user_id, const char *dev
 		cr_hex(out, raw, sizeof raw);
 	}
 	cr_sha256(hash, raw, sizeof raw);
-	cr_db_exec(
-	    db, NULL, NULL,
-	    "DELETE FROM login_devices WHERE user_id = ? AND last_used < UTC_TIMESTAMP() - INTERVAL ? DAY",
-	    "ii", user_id, (long long)DEVICE_AGE_DAYS);
-	rc = cr_db_exec(db, NULL, err,
-	                "INSERT INTO login_devices (token_hash, user_id, created_at, last_used)"
-	                " VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"
-	                " ON DUPLICATE KEY UPDATE last_used = UTC_TIMESTAMP()",
-	                "bi", hash, sizeof hash, user_id);
-	if (rc != 0)
-		return rc;
-	/* A script logging in without keeping cookies must not grow the table: the newest so many stay. */
-	if (cr_db_exec(db, &res, NULL,
-	               "SELECT last_used FROM login_devices WHERE user_id = ? ORDER BY last_used DESC LIMIT "
-	               "1 OFFSET ?",
-	               "ii", user_id, (long long)DEVICES_KEPT) == 0) {
-		if (res.nrows > 0)
-			cr_db_exec(db, NULL, NULL,
-			           "DELETE FROM login_devices WHERE user_id = ? AND last_used < ?", "is",
-			           user_id, cr_res_str(&res, 0, 0));
-		cr_res_release(&res);
-	}
-	return 0;
+	return cr_db_tx(db, device_tx, &(struct device_step){user_id, hash}, err);
 }
 
 int

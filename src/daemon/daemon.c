@@ -70,8 +70,13 @@ run_job(uv_work_t *w)
 	s->got_job = 0;
 	if (atomic_load(&d->stopping) || (db = pool_db(d->cfg)) == NULL)
 		return;
-	if (cr_job_claim(db, d->cfg, d->runner, &job, &err) != 0) {
-		cr_warn("jobs: claim: %s", err.msg);
+	if ((rc = cr_job_claim(db, d->cfg, d->runner, &job, &err)) != 0) {
+		/* Another daemon claimed it first (a lock conflict, or on Galera a claim that lost
+		 * certification): nothing ran, the next look tries again. */
+		if (rc == CR_ERETRY)
+			cr_debug("jobs: claim: %s", err.msg);
+		else
+			cr_warn("jobs: claim: %s", err.msg);
 		return;
 	}
 	if (job.id == 0)
