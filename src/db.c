@@ -705,7 +705,8 @@ cr_db_tx(struct cr_db *db, int (*step)(struct cr_db *db, void *arg, struct cr_er
 	for (int attempt = 1; rc == CR_ERETRY && attempt <= CR_DB_TX_ATTEMPTS; attempt++) {
 		if (attempt > 1) {
 			/* Apart, so that the transactions that met do not meet again. */
-			struct timespec pause = {0, (long)(5 + random() % (20L << attempt)) * 1000 * 1000};
+			struct timespec pause = {
+			    0, (long)(5 + random() % (20L << (attempt < 5 ? attempt : 5))) * 1000 * 1000};
 
 			cr_warn("db: %s; the transaction runs again (attempt %d)", err ? err->msg : "retry",
 			        attempt);

@@ -103,12 +103,13 @@ int cr_db_end(struct cr_db *db, int rc, struct cr_err *err);
  * rolled back otherwise.  A transaction that meets a deadlock, a lock-wait
  * time-out, a Galera certification failure or a lost connection (CR_ERETRY,
  * from a statement or the commit) is run again whole after a short random
- * pause, CR_DB_TX_ATTEMPTS times at most, instead of failing the request.
+ * pause (up to 0.65 s, random), CR_DB_TX_ATTEMPTS times at most, instead of failing the request: on a
+ * Galera cluster written through several nodes a hot row (the audit head) fails certification often.
  * step must be safe to run again: it decides on what it reads inside the
  * transaction, and what it writes is keyed so that a commit whose outcome
  * was unknown is not applied twice.
  */
-#define CR_DB_TX_ATTEMPTS 5
+#define CR_DB_TX_ATTEMPTS 8
 /*
  * Calls fn once the open transaction commits (not at all when it rolls
  * back): what must be seen only after the data it speaks of, such as waking
