@@ -63,7 +63,8 @@ node_start() { # n [extra mariadbd options...]
 	local n=$1 i
 	shift
 	alive "$cl/n$n/mysqld.pid" && return 0
-	nohup mariadbd --defaults-file="$cl/n$n/my.cnf" "$@" >>"$cl/log/node$n.log" 2>&1 &
+	# started in a subshell: not a job of this shell, so that a test's kill -9 is not reported here
+	(nohup mariadbd --defaults-file="$cl/n$n/my.cnf" "$@" >>"$cl/log/node$n.log" 2>&1 &)
 	for i in $(seq 1 240); do
 		[ "$(node_state "$n")" = Synced ] && return 0
 		# a node without Galera answers, but has no state
@@ -164,11 +165,11 @@ SQL
 	log "cluster: size $(node_sql 1 -e "SHOW STATUS LIKE 'wsrep_cluster_size'" | cut -f2)"
 	for n in a b; do
 		if ! alive "$cl/fcgi-$n.pid"; then
-			nohup "$build/certrenew-fcgi" -c "$cl/fcgi-$n.conf" >>"$cl/log/fcgi-$n.log" 2>&1 &
-			echo $! >"$cl/fcgi-$n.pid"
+			(nohup "$build/certrenew-fcgi" -c "$cl/fcgi-$n.conf" >>"$cl/log/fcgi-$n.log" 2>&1 &
+				echo $! >"$cl/fcgi-$n.pid")
 		fi
 		if ! alive "$cl/daemon-$n.pid"; then
-			nohup "$build/certrenewd" -c "$cl/daemon-$n.conf" >>"$cl/log/daemon-$n.log" 2>&1 &
+			(nohup "$build/certrenewd" -c "$cl/daemon-$n.conf" >>"$cl/log/daemon-$n.log" 2>&1 &)
 		fi
 	done
 	"$top/contrib/nginx-conf.sh" "$cl/fcgi-a.conf" "$cl/nginx/snippets" WWW="$top/www" \

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -88,4 +89,10 @@ cr_err_add(struct cr_err *err, const struct cr_err *one)
 	for (int i = 0; i < one->nfields; i++)
 		add_field(err, one->fields[i].field, one->fields[i].user);
 	return err->code;
+}
+
+int
+cr_errno_code(int e)
+{
+	return e == ENOSPC || e == EDQUOT ? CR_ENOSPACE : CR_EIO;
 }

@@ -36,6 +36,7 @@ enum {
 	CR_EINCOMPLETE = -11, /* an object lacks what the action needs (fields[]: what is missing) */
 	CR_EBADFILE = -12,    /* an uploaded file is not what it claims to be */
 	CR_EUPSTREAM = -13,   /* a service outside (a payment provider) failed or did not answer */
+	CR_ENOSPACE = -14,    /* the disk (or quota) is full: nothing was kept, try again later */
 };
 
 #define CR_ERR_FIELDS 32
@@ -70,5 +71,8 @@ int cr_err_user(struct cr_err *err, int code, const char *field, const char *fmt
  */
 int cr_err_add(struct cr_err *err, const struct cr_err *one);
 void cr_err_clear(struct cr_err *err);
+
+/* The code of a failed file operation's errno: CR_ENOSPACE for a full disk or quota, else CR_EIO. */
+int cr_errno_code(int e);
 
 #endif

@@ -86,16 +86,19 @@ cr_upload_store(const char *dir, const void *data, size_t len, char name[40], ch
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-		return cr_err_set(err, CR_EIO, "upload: %s: %s", tmp, strerror(errno));
+		return cr_err_set(err, cr_errno_code(errno), "upload: %s: %s", tmp, strerror(errno));
 	if (cr_file_write_all(fd, data, len) != 0) {
-		cr_err_set(err, CR_EIO, "upload: write %s: %s", tmp, strerror(errno));
+		int e = errno;
+
 		close(fd);
 		unlink(tmp);
-		return CR_EIO;
+		return cr_err_set(err, cr_errno_code(e), "upload: write %s: %s", tmp, strerror(e));
 	}
 	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+		int e = errno;
+
 		unlink(tmp);
-		return cr_err_set(err, CR_EIO, "upload: %s: %s", path, strerror(errno));
+		return cr_err_set(err, cr_errno_code(e), "upload: %s: %s", path, strerror(e));
 	}
 	cr_sha256_hex(sha, data, len);
 	return 0;

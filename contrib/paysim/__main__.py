@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+import time
 import urllib.parse
 from http.server import ThreadingHTTPServer
 
@@ -30,10 +31,35 @@ class Server(ThreadingHTTPServer):
         super().__init__(address, Request)
         self.alipay, self.wechat, self.trades = alipay, wechat, trades
 
+    # An outage of the providers' APIs (tests): "error" answers 500, "hang" holds the request without an
+    # answer; the cashier pages still work, notifications wait.  POST /paysim/fault?mode=…&seconds=N.
+    fault = ("none", 0.0)
+
+    def faulted(self, req):
+        mode, until = self.fault
+        if mode == "none" or time.time() >= until:
+            return False
+        if mode == "hang":
+            time.sleep(max(0.0, min(until - time.time(), 120.0)))
+            req.close_connection = True
+            return True
+        req.send(500, '{"code":"SYSTEM_ERROR","message":"系统繁忙"}', "application/json; charset=utf-8")
+        return True
+
     def route(self, req):
         if req.path.startswith("/v3/"):
+            if self.faulted(req):
+                return None
             return self.wechat.api(req, urllib.parse.urlsplit(req.path).path)
         path, q = req.params()
+        if path == "/paysim/fault":
+            mode = q.get("mode", "none")
+            self.fault = (mode, time.time() + float(q.get("seconds", "60")))
+            self.alipay.outage = self.wechat.outage = lambda: self.fault[0] != "none" and time.time() < self.fault[1]
+            return req.send(200, json.dumps({"mode": mode}), "application/json")
+        if path == "/alipay/gateway.do" and q.get("method") not in ("alipay.trade.page.pay", "alipay.trade.wap.pay") \
+                and self.faulted(req):
+            return None
         pages = {"/alipay/gateway.do": self.alipay.gateway, "/alipay/pay": self.alipay.pay,
                  "/wechat/scan": self.wechat.scan, "/wechat/pay": self.wechat.pay, "/wechat/h5": self.wechat.h5_page}
         if path in pages:

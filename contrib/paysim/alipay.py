@@ -47,6 +47,7 @@ class Alipay:
         self.dir = os.path.join(root, "alipay")
         self.trades = trades
         self.lose_notify = False
+        self.outage = lambda: False
         self.retry_base = 1.0
         self.encoding = "utf-8"
 
@@ -94,6 +95,8 @@ class Alipay:
         """Alipay resends until `success` (4m, 10m, 10m, 1h, 2h, 6h, 15h); here the delays are compressed."""
         delay = self.retry_base
         for attempt in range(8):
+            while self.outage():  # the provider is down: its notifications wait
+                time.sleep(0.5)
             st, body = self.post_notify(t["notify_url"], self.signed(self.notify_params(t)))
             t["notifications"].append({"status": st, "answer": body[:40]})
             say("notify %s attempt %d: %s %s" % (t["out_trade_no"], attempt + 1, st, body[:40]))

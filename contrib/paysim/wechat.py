@@ -47,6 +47,7 @@ class Wechat:
         self.dir = os.path.join(root, "wechat")
         self.trades = trades
         self.lose_notify = False
+        self.outage = lambda: False
         self.retry_base = 1.0
 
     def key(self, name):
@@ -133,6 +134,8 @@ class Wechat:
     def notify_until_success(self, t):
         delay = self.retry_base
         for attempt in range(8):
+            while self.outage():  # the provider is down: its notifications wait
+                time.sleep(0.5)
             body = self.event(t)
             st, ans = self.post(t["notify_url"], body, self.sign(body))
             t["notifications"].append({"status": st, "answer": ans[:40]})

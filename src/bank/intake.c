@@ -63,10 +63,12 @@ cr_intake_begin(struct cr_intake **out, const struct cr_config *cfg, long long l
 	snprintf(in->tmp, sizeof in->tmp, "%s/.upload-XXXXXX", in->dir);
 	if ((in->fd = mkstemp(in->tmp)) < 0 || (in->md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(in->md, EVP_sha256(), NULL) != 1) {
-		cr_err_set(err, CR_EIO, "statements: cannot store an uploaded statement in %s: %s", in->dir,
-		           strerror(errno));
+		int e = errno, rc = cr_err_set(err, cr_errno_code(e),
+		                               "statements: cannot store an uploaded statement in %s: %s",
+		                               in->dir, strerror(e));
+
 		cr_intake_abort(in);
-		return CR_EIO;
+		return rc;
 	}
 	*out = in;
 	return 0;
@@ -82,10 +84,12 @@ cr_intake_write(struct cr_intake *in, const void *buf, size_t n, struct cr_err *
 		in->headlen += take;
 	}
 	if (cr_file_write_all(in->fd, buf, n) != 0) {
-		cr_err_set(err, CR_EIO, "statements: writing an uploaded statement failed: %s",
-		           strerror(errno));
+		int e = errno,
+		    rc = cr_err_set(err, cr_errno_code(e),
+		                    "statements: writing an uploaded statement failed: %s", strerror(e));
+
 		cr_intake_abort(in);
-		return CR_EIO;
+		return rc;
 	}
 	EVP_DigestUpdate(in->md, buf, n);
 	in->got += (long long)n;
@@ -129,8 +133,9 @@ keep(struct cr_intake *in, const char *given, char sha[65], char path[4300], str
 	cr_stmt_keep_name(sha, fmt, given, name);
 	snprintf(path, 4300, "%s/%s", in->dir, name);
 	if (fsync(in->fd) != 0 || rename(in->tmp, path) != 0)
-		return cr_err_set(err, CR_EIO, "statements: cannot keep an uploaded statement as %s: %s",
-		                  path, strerror(errno));
+		return cr_err_set(err, cr_errno_code(errno),
+		                  "statements: cannot keep an uploaded statement as %s: %s", path,
+		                  strerror(errno));
 	close(in->fd);
 	in->fd = -1; /* kept: nothing for cr_intake_abort to remove */
 	return 0;

@@ -12,6 +12,7 @@
 #include "pay/pay.h"
 #include "pki/pki.h"
 #include "upload.h"
+#include "utf8.h"
 
 /*
  * probe: a diagnostic job.  Records each run in job_probe_runs (so tests can
@@ -222,16 +223,47 @@ remind_renewals(struct cr_jobctx *ctx, struct cr_err *err)
 	return rc;
 }
 
+/* The providers that failed in one run of query_payments: the rest of their trades wait for the next try. */
+struct down {
+	const char *name[4];
+	int n, skipped;
+	char first[200]; /* the first failure, for the job's last_error */
+};
+
+static int
+is_down(struct down *d, const char *provider)
+{
+	for (int i = 0; i < d->n; i++)
+		if (strcmp(d->name[i], provider) == 0) {
+			d->skipped++;
+			return 1;
+		}
+	return 0;
+}
+
+static void
+went_down(struct down *d, const char *provider, const char *why)
+{
+	if (d->n == 0) /* cut on a character boundary: the reason may quote the provider */
+		cr_utf8_copy(d->first, sizeof d->first, why, strlen(why));
+	if (d->n < 4)
+		d->name[d->n++] = provider;
+}
+
 /*
  * query_payments: asks the providers about trades whose notification did
  * not come (SPEC 8): the customer came back, or the trade is older than
  * pay.query_after; what they report as paid is booked like a notification.
- * Then closes the open trades of expired orders.
+ * Then closes the open trades of expired orders.  A provider that fails
+ * (answers 500, or nothing within 10 s) is not asked again in this run, and
+ * the job fails at the end: it is tried again after its back-off, and
+ * certrenew_jobs_retrying{kind="query_payments"} tells the operator.
  */
 static int
 query_payments(struct cr_jobctx *ctx, struct cr_err *err)
 {
 	struct cr_online_due due[50];
+	struct down down = {0};
 	int n, booked, rc;
 
 	if ((rc = cr_online_due(ctx->db, ctx->cfg->pay_query_after, due, 50, &n, err)) != 0)
@@ -243,12 +275,17 @@ query_payments(struct cr_jobctx *ctx, struct cr_err *err)
 		/* Between provider calls (each up to 10 s) a stop is heard; the rest is asked next time. */
 		if ((rc = cr_jobctx_alive(ctx, i * 50 / (n ? n : 1), err)) != 0)
 			return rc;
+		if (is_down(&down, due[i].provider))
+			continue;
 		rc = p ? p->query(ctx->db, ctx->cfg, due[i].order_no, &booked, &why)
 		       : cr_err_set(&why, CR_EINVAL, "no such provider");
-		if (rc != 0)
+		if (rc != 0) {
 			cr_warn("pay: query of %s order %s: %s", due[i].provider, due[i].order_no, why.msg);
-		else if (booked)
+			if (rc == CR_EUPSTREAM || rc == CR_EIO)
+				went_down(&down, due[i].provider, why.msg);
+		} else if (booked) {
 			cr_info("pay: %s order %s paid (found by query)", due[i].provider, due[i].order_no);
+		}
 	}
 	/* Expired orders: their open trades are closed, so that nobody pays them any more. */
 	if ((rc = cr_online_to_close(ctx->db, due, 50, &n, err)) != 0)
@@ -259,6 +296,8 @@ query_payments(struct cr_jobctx *ctx, struct cr_err *err)
 
 		if ((rc = cr_jobctx_alive(ctx, 50 + i * 50 / (n ? n : 1), err)) != 0)
 			return rc;
+		if (is_down(&down, due[i].provider))
+			continue;
 		rc = p ? p->close(ctx->cfg, due[i].order_no, &why)
 		       : cr_err_set(&why, CR_EINVAL, "no such provider");
 		if (rc == 0)
@@ -268,6 +307,9 @@ query_payments(struct cr_jobctx *ctx, struct cr_err *err)
 		else
 			cr_info("pay: %s trade of expired order %s closed", due[i].provider, due[i].order_no);
 	}
+	if (down.n > 0)
+		return cr_err_set(err, CR_EUPSTREAM, "pay: %s; %d trade(s) left for the next try", down.first,
+		                  down.skipped);
 	return 0;
 }
 

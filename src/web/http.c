@@ -116,6 +116,7 @@ reason(int status)
 	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
+	case 507: return "Insufficient Storage";
 	default: return "Status";
 	}
 }
@@ -219,6 +220,7 @@ static const struct {
     {CR_EDB, 503, "db_unavailable", "数据库暂时不可用，请稍后再试"},
     {CR_ERETRY, 503, "db_unavailable", "数据库暂时不可用，请稍后再试"},
     {CR_EUPSTREAM, 502, "upstream_unavailable", "服务暂时不可用，请稍后再试"},
+    {CR_ENOSPACE, 507, "storage_full", "服务器存储空间不足，文件未保存，请稍后再试"},
 };
 
 void

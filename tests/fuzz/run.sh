@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang and runs each for FUZZ_SECONDS (default 20)
-# from its seed corpus, printing TAP.  A crash fails the run and leaves the input in
+# from its seed corpus (with its dictionary from tests/fuzz/dict/ when there is one), printing TAP.  A crash fails the run and leaves the input in
 # run/fuzz/<target>/.
 #
 # The library's sources and flags come from the Makefile (CR_LIB_SOURCES, CR_LIB_CFLAGS,
@@ -68,12 +68,20 @@ for t in "${targets[@]}"; do
 	fi
 	mkdir -p "$out/$t" "$out/$t-corpus"
 	cp -n "$top/tests/fuzz/corpus/$t/"* "$out/$t-corpus/" 2>/dev/null || true
-	if (cd "$out/$t" && "$out/fuzz-$t" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=1024 \
-		"$out/$t-corpus" >"$out/fuzz-$t.log" 2>&1); then
+	# Per target: its format's tokens (tests/fuzz/dict/), inputs as large as real ones (a photographed scan
+	# runs to hundreds of KiB), and a per-input time limit so that a slow input is reported, not waited out.
+	opts=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=1024)
+	case $t in
+	upload) opts+=(-max_len=262144) ;;
+	*) opts+=(-max_len=65536) ;;
+	esac
+	[ -f "$top/tests/fuzz/dict/$t.dict" ] && opts+=(-dict="$top/tests/fuzz/dict/$t.dict")
+	if (cd "$out/$t" && "$out/fuzz-$t" "${opts[@]}" "$out/$t-corpus" >"$out/fuzz-$t.log" 2>&1); then
 		# libFuzzer's closing "Done N runs" (its status lines start with #N; a dictionary it prints may hold '#').
 		runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$out/fuzz-$t.log" | tail -1)
 		[ -n "$runs" ] || runs=$(grep -Eo '^#[0-9]+' "$out/fuzz-$t.log" | tail -1 | tr -d '#')
-		echo "ok $n - fuzz-$t: no crash in ${secs}s (${runs:-?} runs)"
+		cov=$(grep -o 'cov: [0-9]*' "$out/fuzz-$t.log" | tail -1 | cut -d' ' -f2)
+		echo "ok $n - fuzz-$t: no crash in ${secs}s (${runs:-?} runs, ${cov:-?} edges covered)"
 	else
 		echo "not ok $n - fuzz-$t found a crash (input kept in $out/$t/)"
 		grep -E 'ERROR|SUMMARY|crash-' "$out/fuzz-$t.log" | head -10 | sed 's/^/#   /'
