@@ -154,7 +154,9 @@ cr_wechat_verify(const struct cr_config *cfg, const struct cr_wechat_sig *s, con
 		return cr_err_set(err, CR_EINVAL,
 		                  "wechat: Wechatpay-Timestamp, -Nonce, -Signature or -Serial missing");
 	ts = strtoll(s->timestamp, &end, 10);
-	if (*end || llabs((long long)time(NULL) - ts) > CR_WECHAT_SKEW)
+	/* Compared as a window, not as a difference: a timestamp near LLONG_MIN must not overflow. */
+	if (*end || ts < (long long)time(NULL) - CR_WECHAT_SKEW ||
+	    ts > (long long)time(NULL) + CR_WECHAT_SKEW)
 		return cr_err_set(err, CR_EINVAL, "wechat: the timestamp is not within %d s of now",
 		                  CR_WECHAT_SKEW);
 	for (int i = 0; i < nplatform; i++)

@@ -72,13 +72,18 @@ try:
     os.makedirs(os.path.join(d, "attachments"), exist_ok=True)
     os.makedirs(os.path.join(d, "statements"), exist_ok=True)
     filler = os.path.join(d, "filler")
-    with open(filler, "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 4096)
-                f.flush()
-        except OSError as e:
-            ok(e.errno == errno.ENOSPC, "the tmpfs is full")
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as e:
+        ok(e.errno == errno.ENOSPC, "the tmpfs is full")
+    try:  # and the last partial block
+        while True:
+            os.write(fd, b"\0")
+    except OSError:
+        pass
+    os.close(fd)
     files_before = sorted(os.path.relpath(os.path.join(r, n), d) for r, _, ns in os.walk(d) for n in ns)
 
     st, body = upload()

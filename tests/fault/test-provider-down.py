@@ -68,8 +68,8 @@ for mode, limit in (("error", 5), ("hang", 13)):
         except urllib.error.HTTPError:
             pass
         # The customer's return makes the query due at once (pay.query_after after the trade at the latest).
-        ok(wait_for(lambda: (query_job() or ["", 0])[1] and int(query_job()[1]) >= 1 and query_job()[0] == "queued"
-                    and "left for the next try" in query_job()[2], 60),
+        ok(wait_for(lambda: (query_job() or ["", 0])[1] and int(query_job()[1]) >= 1
+                    and query_job()[0] in ("failed", "queued") and "left for the next try" in query_job()[2], 60),
            "the query job met the outage, failed, and waits to try again (%s)" % (query_job(),))
         with urllib.request.urlopen(BASE + "/metrics", timeout=10) as m:
             text = m.read().decode()

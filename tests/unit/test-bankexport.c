@@ -291,6 +291,11 @@ workbooks(void)
 	   "a truncated XLS is refused: %s", err.user);
 	ok(read_export("excel97.xls", &s, &info, &err) == CR_EINVAL && s.n == 0,
 	   "a damaged compound file is refused: %s", err.user);
+	/* Found by fuzz-xls: libfreexl 1.0.6 writes below a stack buffer (in iconv) on this file.  It is read
+	 * in an isolated child, so the damage stays there and the file is refused like any damaged one. */
+	ok(read_export("freexl-iconv-underflow.xls", &s, &info, &err) == CR_EINVAL &&
+	       strstr(err.user, "xls") && s.n == 0,
+	   "a workbook that corrupts libfreexl's memory is refused, the process unharmed: %s", err.user);
 	ok(read_export("huge-dimension.xls", &s, &info, &err) == CR_ETOOBIG && strstr(err.user, "65536") &&
 	       s.n == 0,
 	   "a sheet declaring 65536 x 256 cells is refused before its cells are loaded: %s", err.user);
