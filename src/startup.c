@@ -51,6 +51,27 @@ cr_startup_config(const char *prog, const char *path)
 	return cfg;
 }
 
+/* 1 when pid runs: alive, and not a zombie (a process killed with -9 that its parent has not reaped yet). */
+static int
+running(long pid)
+{
+	char path[64], stat[256], *close_paren;
+	FILE *f;
+	size_t n;
+
+	if (kill((pid_t)pid, 0) != 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 1;
+	n = fread(stat, 1, sizeof stat - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	/* "pid (comm) S …": the state follows the last parenthesis */
+	close_paren = strrchr(stat, ')');
+	return !(close_paren && close_paren[1] == ' ' && (close_paren[2] == 'Z' || close_paren[2] == 'X'));
+}
+
 int
 cr_startup_pidfile(const char *path)
 {
@@ -59,7 +80,7 @@ cr_startup_pidfile(const char *path)
 	long pid;
 
 	if ((f = fopen(path, "r")) != NULL) {
-		if (fscanf(f, "%ld", &pid) == 1 && pid > 0 && pid != getpid() && kill((pid_t)pid, 0) == 0) {
+		if (fscanf(f, "%ld", &pid) == 1 && pid > 0 && pid != getpid() && running(pid)) {
 			fclose(f);
 			cr_error("%s: another process (%ld) is running", path, pid);
 			return -1;

@@ -1,11 +1,13 @@
 """The payment providers down (issue 22): contrib/paysim answers 500, then holds every API request without an
-answer, for a while.  The order page still answers in bounded time (a clear 502 in Chinese, never a hung
+answer, for a while, and certrenewd is killed with -9 while its payment query waits on the provider.  The order page still answers in bounded time (a clear 502 in Chinese, never a hung
 worker); the payment query job stops asking a provider after its first failure and fails, so it backs off and
 certrenew_jobs_retrying{kind="query_payments"} says so; nothing is booked meanwhile.  When the provider is back,
 the trade paid during the outage (its notification lost) is found by the query: booked exactly once, and the
 books hold."""
 import os
 import re
+import signal
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -78,6 +80,18 @@ for mode, limit in (("error", 5), ("hang", 13)):
         ok(booked(paid_in_outage["order_no"]) == ["awaiting_payment", "0"], "nothing was booked meanwhile",
            booked(paid_in_outage["order_no"]))
 
+# kill -9 of certrenewd while query_payments waits on the hanging provider: the restarted daemon takes the job
+# back at once (same host), and nothing is booked twice when the provider returns.
+ok(wait_for(lambda: query_job()[0] == "running", 90, 0.1), "query_payments runs against the hanging provider",
+   query_job())
+old_daemon = read_pid(os.path.join(RUN, "certrenewd.pid"))
+os.kill(old_daemon, signal.SIGKILL)
+ok(wait_for(lambda: not os.path.exists("/proc/%d/status" % old_daemon) or
+            "zombie" in open("/proc/%d/status" % old_daemon).read(), 10), "certrenewd killed with -9 in the middle of it")
+subprocess.run(["sh", "-c", 'setsid "$1" -c "$2" >>"$3" 2>&1 &', "sh", os.path.join(BUILD, "certrenewd"), CONF,
+                os.path.join(RUN, "log", "certrenewd.log")], check=True)
+ok(wait_for(lambda: read_pid(os.path.join(RUN, "certrenewd.pid")) not in (None, old_daemon), 15),
+   "and started again")
 outage("none", 0)
 t0 = time.time()
 ok(wait_for(lambda: booked(paid_in_outage["order_no"])[0] == "paid", 180),
