@@ -436,10 +436,6 @@ test_all() {
 	checked e2e env "${env[@]}" make -C "$build" e2e || failed=1
 	log "the books after the whole suite (certrenewctl ledger check)"
 	checked ledger ledger_check || failed=1
-	log "the same system on a three-node Galera cluster (contrib/dev.sh cluster test)"
-	. "$top/contrib/cluster.sh"
-	checked cluster cluster_test || failed=1
-	cluster_down
 	log "unit tests again with AddressSanitizer and UndefinedBehaviorSanitizer"
 	checked asan sanitizer_unit_tests || failed=1
 	install_packages "${fuzz_packages[@]}"
