@@ -340,6 +340,9 @@ trim(const char *in, char *out, size_t outlen)
 			break;
 	}
 	cr_utf8_copy(out, outlen, s, (size_t)(e - s));
+	/* A reader may hand over bytes that are not UTF-8 (a page whose head was UTF-8 and whose body is
+	 * not): what reaches the books is text (fuzz-export). */
+	cr_utf8_scrub(out);
 }
 
 static const char *
@@ -747,6 +750,7 @@ cr_export_read_rows(struct cr_rows *t, const char *own, const struct cr_export_l
 			if (o >= sizeof c->text)
 				o = sizeof c->text - 1;
 		}
+		cr_utf8_scrub(c->text); /* the last part may have been cut in the middle of a character */
 		c->entry = info->entries;
 		c->line = line;
 		c->tx = c->ntx = 1;
