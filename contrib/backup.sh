@@ -28,18 +28,7 @@ mkdir -p "$out"
 # The password goes to the client in a file only this user reads, never on a command line.
 opts=$(mktemp)
 trap 'rm -f "$opts"' EXIT
-{
-	echo "[client]"
-	echo "user=$(conf_value "$conf" db user certrenew)"
-	echo "password=$(conf_value "$conf" db password)"
-	host=$(conf_value "$conf" db host)
-	if [ -n "$host" ]; then
-		echo "host=$host"
-		echo "port=$(conf_value "$conf" db port 3306)"
-	else
-		echo "socket=$(conf_value "$conf" db socket /run/mysqld/mysqld.sock)"
-	fi
-} >"$opts"
+client_defaults "$conf" "$opts"
 db=$(conf_value "$conf" db name certrenew)
 mariadb-dump --defaults-extra-file="$opts" --single-transaction --quick --routines --events --triggers \
 	--hex-blob --default-character-set=utf8mb4 "$db" | gzip -6 >"$out/db.sql.gz.part"

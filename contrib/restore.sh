@@ -25,18 +25,7 @@ lib=$(dirname "$0")/conf-value.sh
 
 opts=$(mktemp)
 trap 'rm -f "$opts"' EXIT
-{
-	echo "[client]"
-	echo "user=$(conf_value "$conf" db user certrenew)"
-	echo "password=$(conf_value "$conf" db password)"
-	host=$(conf_value "$conf" db host)
-	if [ -n "$host" ]; then
-		echo "host=$host"
-		echo "port=$(conf_value "$conf" db port 3306)"
-	else
-		echo "socket=$(conf_value "$conf" db socket /run/mysqld/mysqld.sock)"
-	fi
-} >"$opts"
+client_defaults "$conf" "$opts"
 db=$(conf_value "$conf" db name certrenew)
 tables=$(mariadb --defaults-extra-file="$opts" -N -B -e \
 	"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '$(printf '%s' "$db" | sed "s/'/''/g")'")
