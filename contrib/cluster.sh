@@ -3,7 +3,7 @@
 #   contrib/dev.sh cluster up     three Galera nodes (galera-4), two certrenew-fcgi behind one nginx upstream
 #                                 (port + 10), two certrenewd on different nodes; state in run/cluster/
 #   contrib/dev.sh cluster test   up, then tests/cluster/test-cluster.py (a node and a daemon killed midway);
-#                                 its own command, not part of contrib/dev.sh test: see docs/scaling.md, "Open"
+#                                 contrib/dev.sh test runs it too, after the other tests
 #   contrib/dev.sh cluster down   stop all of it
 #
 # Each program lists every node in [db] host, its own first: when its node goes, it carries on on the next.

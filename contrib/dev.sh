@@ -37,6 +37,7 @@ bench_packages=(wrk time bc)
 e2e_packages=(chromium fonts-noto-cjk)
 fuzz_packages=(clang libclang-rt-14-dev valgrind)
 format_packages=(clang-format)
+test_packages=(mmdebstrap util-linux iproute2) # test-install-root: a fresh Debian 12 root, namespaces
 
 install_packages() {
 	local missing=() p
@@ -430,12 +431,17 @@ test_all() {
 	checked format format_check || failed=1
 	log "unit tests"
 	checked unit make -C "$build" -j"$(nproc)" check || failed=1
+	install_packages "${test_packages[@]}"
 	log "integration tests against http://127.0.0.1:$port/"
 	checked integration env "${env[@]}" make -C "$build" integration || failed=1
 	log "browser tests (headless chromium)"
 	checked e2e env "${env[@]}" make -C "$build" e2e || failed=1
 	log "the books after the whole suite (certrenewctl ledger check)"
 	checked ledger ledger_check || failed=1
+	log "the three-node Galera cluster, a node and a daemon killed midway (contrib/dev.sh cluster test)"
+	. "$top/contrib/cluster.sh"
+	checked cluster cluster_test || failed=1
+	cluster_down
 	log "unit tests again with AddressSanitizer and UndefinedBehaviorSanitizer"
 	checked asan sanitizer_unit_tests || failed=1
 	install_packages "${fuzz_packages[@]}"

@@ -141,7 +141,8 @@ static const struct opt opts[] = {
     {"jobs", "backoff_base", OPT_INT, O(jobs_backoff_base), "10", 1, 3600, NULL, 0, NULL},
     {"jobs", "backoff_max", OPT_INT, O(jobs_backoff_max), "3600", 1, 86400, NULL, 0, NULL},
 
-    {"daemon", "pid_file", OPT_STR, O(daemon_pid_file), "/run/certrenew/certrenewd.pid", 0, 0, NULL, 0, NULL},
+    {"daemon", "pid_file", OPT_STR, O(daemon_pid_file), "/run/certrenewd/certrenewd.pid", 0, 0, NULL, 0,
+     NULL},
 
     {"log", "level", OPT_ENUM, O(log_level), "info", 0, 0, "debug|info|warn|error", 0, NULL},
 

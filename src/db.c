@@ -17,10 +17,20 @@ struct cr_db {
 	MYSQL *my;
 	const struct cr_config *cfg;
 	int in_tx;
+	/*
+	 * The open transaction is gone on the server: the connection was lost,
+	 * or a deadlock (on Galera also a certification conflict) rolled it back.
+	 * The server then runs what follows in autocommit, one statement at a
+	 * time, so nothing more is sent until the caller rolls back and starts
+	 * over (cr_db_tx).
+	 */
+	int tx_lost;
 	void (*after_commit)(void); /* called once the open transaction commits (cr_db_after_commit) */
 	unsigned long long affected;
 	unsigned long long insert_id;
 	int host_at; /* which of [db] host's nodes answered last: tried first next time */
+	/* Seconds a statement's answer may take: [db] timeout, or an hour for certrenewctl. */
+	unsigned read_timeout;
 	unsigned ncache;
 	struct {
 		const char *sql;
@@ -79,14 +89,14 @@ static int
 connect_one(struct cr_db *db, const char *host, unsigned port, struct cr_err *err)
 {
 	const struct cr_config *cfg = db->cfg;
-	unsigned int timeout = (unsigned int)cfg->db_timeout;
+	unsigned int timeout = (unsigned int)cfg->db_timeout, reads = db->read_timeout;
 	my_bool off = 0;
 	const char *init = "SET time_zone = '+00:00'";
 
 	if ((db->my = mysql_init(NULL)) == NULL)
 		return cr_err_set(err, CR_ENOMEM, "db: out of memory");
 	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &timeout);
+	mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &reads);
 	mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
@@ -136,8 +146,8 @@ db_connect(struct cr_db *db, struct cr_err *err)
 	return rc;
 }
 
-int
-cr_db_open(struct cr_db **out, const struct cr_config *cfg, struct cr_err *err)
+static int
+db_open(struct cr_db **out, const struct cr_config *cfg, unsigned read_timeout, struct cr_err *err)
 {
 	struct cr_db *db = calloc(1, sizeof *db);
 	int rc;
@@ -146,12 +156,30 @@ cr_db_open(struct cr_db **out, const struct cr_config *cfg, struct cr_err *err)
 	if (db == NULL)
 		return cr_err_set(err, CR_ENOMEM, "db: out of memory");
 	db->cfg = cfg;
+	db->read_timeout = read_timeout;
 	if ((rc = db_connect(db, err)) != 0) {
 		free(db);
 		return rc;
 	}
 	*out = db;
 	return 0;
+}
+
+int
+cr_db_open(struct cr_db **out, const struct cr_config *cfg, struct cr_err *err)
+{
+	return db_open(out, cfg, (unsigned)cfg->db_timeout, err);
+}
+
+/* Checks and exports read every row of years of data: an hour for one statement's answer. */
+#define ADMIN_READ_TIMEOUT 3600
+
+int
+cr_db_open_admin(struct cr_db **out, const struct cr_config *cfg, struct cr_err *err)
+{
+	return db_open(out, cfg,
+	               cfg->db_timeout > ADMIN_READ_TIMEOUT ? (unsigned)cfg->db_timeout : ADMIN_READ_TIMEOUT,
+	               err);
 }
 
 void
@@ -201,7 +229,8 @@ drop_connection(struct cr_db *db)
 	if (db->my)
 		mysql_close(db->my);
 	db->my = NULL;
-	db->in_tx = 0;
+	if (db->in_tx)
+		db->tx_lost = 1;
 }
 
 static int
@@ -238,6 +267,10 @@ stmt_get(struct cr_db *db, const char *sql, MYSQL_STMT **out, unsigned int *eno,
 	my_bool yes = 1;
 	int rc;
 
+	if (db->tx_lost) {
+		*eno = 0;
+		return cr_err_set(err, CR_ERETRY, "db: the transaction was rolled back; it must start over");
+	}
 	for (unsigned i = 0; i < db->ncache; i++)
 		if (db->cache[i].sql == sql) {
 			*out = db->cache[i].st;
@@ -253,6 +286,8 @@ stmt_get(struct cr_db *db, const char *sql, MYSQL_STMT **out, unsigned int *eno,
 	}
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		*eno = mysql_stmt_errno(st);
+		if (map_errno(*eno) == CR_ERETRY && db->in_tx)
+			db->tx_lost = 1; /* a deadlock heard here has rolled the transaction back too */
 		rc = cr_err_set(err, map_errno(*eno), "db: prepare %.60s: %s", sql, mysql_stmt_error(st));
 		mysql_stmt_close(st);
 		return rc;
@@ -458,21 +493,55 @@ out:
 	return rc;
 }
 
+/* The server still holds the transaction this connection began. */
+static int
+server_in_tx(struct cr_db *db)
+{
+	unsigned int status = 0;
+
+	return db->my && mariadb_get_infov(db->my, MARIADB_CONNECTION_SERVER_STATUS, &status) == 0 &&
+	       (status & SERVER_STATUS_IN_TRANS);
+}
+
 /* Executes a bound statement and reads its result (into res when not NULL); *eno the server's error. */
 static int
 run_stmt(struct cr_db *db, MYSQL_STMT *st, struct cr_res *res, const char *sql, unsigned int *eno,
          struct cr_err *err)
 {
+	int rc;
+
 	if (mysql_stmt_execute(st) != 0) {
+		int code;
+
 		*eno = mysql_stmt_errno(st);
-		return cr_err_set(err, map_errno(*eno), "db: %.60s: %s", sql, mysql_stmt_error(st));
+		code = map_errno(*eno);
+		if (code == CR_ERETRY && db->in_tx)
+			db->tx_lost = 1;
+		return cr_err_set(err, code, "db: %.60s: %s", sql, mysql_stmt_error(st));
 	}
 	db->affected = mysql_stmt_affected_rows(st);
 	db->insert_id = mysql_stmt_insert_id(st);
-	if (res)
-		return fetch_all(st, res, err);
-	mysql_stmt_store_result(st);
-	mysql_stmt_free_result(st);
+	if (res && (rc = fetch_all(st, res, err)) != 0)
+		return rc;
+	if (res == NULL) {
+		mysql_stmt_store_result(st);
+		mysql_stmt_free_result(st);
+	}
+	/*
+	 * On Galera a transaction can be rolled back under its client (a
+	 * brute-force abort by a write set of another node) without the next
+	 * statement hearing of it: that statement then ran on its own.  Seen
+	 * here, the transaction goes no further, so at most that one statement
+	 * is outside it (a read, as a rule: every write path reads first).
+	 */
+	if (db->in_tx && !server_in_tx(db)) {
+		db->tx_lost = 1;
+		if (res)
+			cr_res_release(res);
+		return cr_err_set(
+		    err, CR_ERETRY,
+		    "db: %.60s: the transaction was rolled back under it (a conflict); it starts over", sql);
+	}
 	return 0;
 }
 
@@ -634,10 +703,23 @@ simple(struct cr_db *db, const char *q, struct cr_err *err)
 	return cr_err_set(err, map_errno(e), "db: %s: %s", q, db->my ? mysql_error(db->my) : "not connected");
 }
 
+/* Forgets what a transaction left: its state, or a connection that died under it. */
+static void
+tx_forget(struct cr_db *db)
+{
+	if (db->tx_lost && db->my)
+		mysql_query(db->my, "ROLLBACK");
+	db->in_tx = db->tx_lost = 0;
+	db->after_commit = NULL;
+}
+
 int
 cr_db_begin(struct cr_db *db, struct cr_err *err)
 {
-	int rc = simple(db, "START TRANSACTION", err);
+	int rc;
+
+	tx_forget(db);
+	rc = simple(db, "START TRANSACTION", err);
 
 	if (rc == CR_ERETRY && reconnect(db, NULL) == 0)
 		rc = simple(db, "START TRANSACTION", err);
@@ -650,7 +732,10 @@ int
 cr_db_begin_snapshot(struct cr_db *db, struct cr_err *err)
 {
 	static const char sql[] = "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
-	int rc = simple(db, sql, err);
+	int rc;
+
+	tx_forget(db);
+	rc = simple(db, sql, err);
 
 	if (rc == CR_ERETRY && reconnect(db, NULL) == 0)
 		rc = simple(db, sql, err);
@@ -662,10 +747,21 @@ cr_db_begin_snapshot(struct cr_db *db, struct cr_err *err)
 int
 cr_db_commit(struct cr_db *db, struct cr_err *err)
 {
-	int rc = simple(db, "COMMIT", err);
 	void (*fn)(void) = db->after_commit;
+	int rc;
 
-	db->in_tx = 0;
+	/*
+	 * A transaction the server no longer holds is not committed: what ran
+	 * after it was rolled back ran on its own, and the caller starts over.
+	 */
+	if (db->in_tx && (db->tx_lost || !server_in_tx(db)))
+		rc = cr_err_set(err, CR_ERETRY, "db: the transaction was rolled back before its commit%s",
+		                db->my ? "" : " (the connection was lost)");
+	else
+		rc = simple(db, "COMMIT", err);
+	if (rc != 0 && db->my && db->in_tx)
+		mysql_query(db->my, "ROLLBACK");
+	db->in_tx = db->tx_lost = 0;
 	db->after_commit = NULL;
 	if (rc == 0 && fn)
 		fn();
@@ -677,7 +773,7 @@ cr_db_rollback(struct cr_db *db)
 {
 	if (db->my && mysql_query(db->my, "ROLLBACK") != 0)
 		cr_warn("db: rollback: %s", mysql_error(db->my));
-	db->in_tx = 0;
+	db->in_tx = db->tx_lost = 0;
 	db->after_commit = NULL;
 }
 

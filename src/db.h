@@ -41,6 +41,11 @@ void cr_db_global_init(void);
 
 /* Connects; *out is the caller's to free with cr_db_free (NULL on failure). */
 int cr_db_open(struct cr_db **out, const struct cr_config *cfg, struct cr_err *err);
+/*
+ * The same for certrenewctl: a statement's answer may take an hour (a check of
+ * years of rows), not [db] timeout; connecting still gives up after it.
+ */
+int cr_db_open_admin(struct cr_db **out, const struct cr_config *cfg, struct cr_err *err);
 /* Closes the connection and frees db (NULL is fine). */
 void cr_db_free(struct cr_db *db);
 /* Checks the server answers (reconnecting if needed). */

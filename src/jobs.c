@@ -216,21 +216,30 @@ cr_job_done(struct cr_db *db, const struct cr_job *job, const char *runner, stru
 
 int
 cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job, const char *runner,
-            const char *why, struct cr_err *err)
+            const char *why, int transient, struct cr_err *err)
 {
 	char msg[1001];
-	int dead = job->attempts >= cfg->jobs_max_attempts;
+	int dead = !transient && job->attempts >= cfg->jobs_max_attempts;
 
-	snprintf(msg, sizeof msg, "%s", why ? why : "failed");
+	snprintf(msg, sizeof msg, "%s%s", transient ? "(not counted: the database) " : "",
+	         why ? why : "failed");
+	/*
+	 * A transient failure (the connection lost, a deadlock or a conflict
+	 * on Galera: nothing of the attempt kept) does not count towards
+	 * max_attempts, so that a database away for a while leaves no job dead;
+	 * it is tried again after the first back-off.
+	 */
 	return cr_db_exec(
 	    db, NULL, err,
-	    "UPDATE jobs SET status = ?, lease_until = NULL, locked_by = NULL,"
+	    "UPDATE jobs SET status = ?, lease_until = NULL, locked_by = NULL, attempts = attempts - ?,"
 	    " last_error = ?, run_after = UTC_TIMESTAMP(6) + INTERVAL ? SECOND,"
 	    " finished_at = IF(? = 'dead', UTC_TIMESTAMP(6), NULL), updated_at = UTC_TIMESTAMP(6)"
 	    " WHERE id = ? AND locked_by = ? AND status = 'running'",
-	    "ssisis", dead ? "dead" : "failed", msg, dead ? 0LL : cr_job_backoff(cfg, job->attempts),
-	    dead ? "dead" : "failed", job->id, runner);
+	    "sisisis", dead ? "dead" : "failed", (long long)(transient && job->attempts > 0), msg,
+	    dead ? 0LL : cr_job_backoff(cfg, transient ? 1 : job->attempts), dead ? "dead" : "failed",
+	    job->id, runner);
 }
+
 int
 cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct cr_err *err)
 {

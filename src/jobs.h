@@ -45,9 +45,13 @@ int cr_job_heartbeat(struct cr_db *db, const struct cr_config *cfg, const struct
                      const char *runner, int progress, struct cr_err *err);
 /* Marks a claimed job done; CR_ECONFLICT if the lease was lost meanwhile. */
 int cr_job_done(struct cr_db *db, const struct cr_job *job, const char *runner, struct cr_err *err);
-/* Records a failure: retried later, or dead after max_attempts. */
+/*
+ * Records a failure: retried later, or dead after max_attempts; a transient
+ * one (the database: CR_ERETRY) is retried after the first back-off and not
+ * counted.
+ */
 int cr_job_fail(struct cr_db *db, const struct cr_config *cfg, const struct cr_job *job, const char *runner,
-                const char *why, struct cr_err *err);
+                const char *why, int transient, struct cr_err *err);
 /* Hands every job leased to runner back to the queue (graceful stop). */
 int cr_job_release_runner(struct cr_db *db, const char *runner, long long *n, struct cr_err *err);
 /*

@@ -42,7 +42,7 @@ cr_ctl_db(const struct cr_config *cfg)
 	struct cr_db *db;
 	struct cr_err err;
 
-	if (cr_db_open(&db, cfg, &err) != 0) {
+	if (cr_db_open_admin(&db, cfg, &err) != 0) {
 		fprintf(stderr, "certrenewctl: %s\n", err.msg);
 		return NULL;
 	}

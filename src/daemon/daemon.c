@@ -101,7 +101,7 @@ run_job(uv_work_t *w)
 
 		snprintf(why, sizeof why, "%s", err.msg);
 		cr_warn("jobs: job %lld (%s) attempt %d failed: %s", job.id, job.kind, job.attempts, why);
-		if (cr_job_fail(db, d->cfg, &job, d->runner, why, &err) != 0)
+		if (cr_job_fail(db, d->cfg, &job, d->runner, why, rc == CR_ERETRY, &err) != 0)
 			cr_warn("jobs: job %lld: record failure: %s", job.id, err.msg);
 	}
 	cr_job_release(&job);

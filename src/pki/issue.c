@@ -241,6 +241,10 @@ issue_one(struct cr_db *db, const struct cr_config *cfg, const struct cr_ca *ca,
 	    " pem = ?, sha256 = ?, issued_at = UTC_TIMESTAMP(6) WHERE id = ? AND status = 'awaiting_csr'",
 	    "ssssssi", info.serial, info.issuer, info.not_before, info.not_after, pem, info.sha256, id);
 	free(pem);
+	/* Locked above as awaiting its certificate: anything else means the run must not count it. */
+	if (rc == 0 && cr_db_affected(db) != 1)
+		rc = cr_err_set(err, CR_ERETRY,
+		                "issue: certificate %lld changed under its lock; the run starts over", id);
 	if (rc == 0 && renews)
 		rc = later_renews(later, renews, err);
 	if (rc == 0)
