@@ -51,12 +51,14 @@ try:
               % (len(pkgs), time.time() - t0), p.stderr[-1500:]):
         done()  # exits; the finally below still cleans up
 
-    # The steps, inside the root: the source and the build at the same paths (make install reads both).
+    # The steps, inside the root, with a clean environment (CR_CONF of the test stack must not reach the
+    # programs there): the source (read-only) and the build at the same paths (make install reads both).
     script = os.path.join(TOP, "tests", "integration", "install-root.sh")
     shutil.copy(script, os.path.join(root, "install-root.sh"))
     inner = ('set -e; ip link set lo up; mount -t proc proc "$1/proc"; mount --rbind /dev "$1/dev";'
              ' for d in "$2" "$3"; do mkdir -p "$1$d"; mount --bind "$d" "$1$d"; done;'
-             ' exec chroot "$1" /bin/bash /install-root.sh "$3"')
+             ' mount -o remount,bind,ro "$1$2";'
+             ' exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 chroot "$1" /bin/bash /install-root.sh "$3"')
     t0 = time.time()
     p = subprocess.run(["unshare", "--net", "--mount", "--pid", "--fork", "sh", "-c", inner, "sh", root, TOP, build],
                        capture_output=True, text=True, timeout=900)
