@@ -24,7 +24,7 @@ cr_booking_count(struct cr_import *im, const char *status)
 }
 
 /* Looks up the orders the rules need and decides; the named ones locked when booking. */
-static int load_open(struct cr_import_run *run);
+static int load_suggest(struct cr_import_run *run, const struct cr_txn *const *c, size_t n);
 static const struct cr_order_due *open_of_amount(const struct cr_import_run *run, long long amount,
                                                  size_t *n);
 
@@ -47,7 +47,7 @@ cr_booking_decide(struct cr_import_run *run, const struct cr_txn *c, struct cr_m
 			return rc;
 	}
 	if (nnamed == 0) {
-		if (run->open_all == NULL && (rc = load_open(run)) != 0)
+		if ((rc = load_suggest(run, &c, 1)) != 0)
 			return rc;
 		open = open_of_amount(run, c->amount_fen, &nopen);
 	}
@@ -124,7 +124,7 @@ by_amount(const void *a, const void *b)
 	const struct cr_order_due *x = a, *y = b;
 
 	return x->amount_fen != y->amount_fen ? (x->amount_fen < y->amount_fen ? -1 : 1)
-	                                      : (x->id < y->id ? -1 : 1);
+	                                      : (x->id > y->id) - (x->id < y->id);
 }
 
 /* The open orders of this amount: a range of the list sorted by amount; *n how many (at most
@@ -148,31 +148,153 @@ open_of_amount(const struct cr_import_run *run, long long amount, size_t *n)
 	return run->open_all + lo;
 }
 
-/*
- * Loads the orders awaiting payment, sorted by amount, once an import: they
- * only give suggestions (finance's assignment checks the order again).
+#define SUGGEST_KEYS                                                                                         \
+	50 /* (amount, payer) pairs, or twice as many order numbers, looked up by one statement */
+
+/* A name as the orders' payer_key holds it: without ASCII spaces, tabs and U+3000 (schema 023). */
+static void
+payer_key(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (const char *p = in; *p && o + 1 < outlen;) {
+		if (*p == ' ' || *p == '\t')
+			p++;
+		else if ((unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 &&
+		         (unsigned char)p[2] == 0x80)
+			p += 3;
+		else
+			out[o++] = *p++;
+	}
+	out[o] = '\0';
+}
+
+/* Appends the orders of res to run->open_all. */
+static int
+add_open(struct cr_import_run *run, struct cr_res *res)
+{
+	if (run->nopen_all + res->nrows > run->open_cap) {
+		size_t want = run->nopen_all + res->nrows + 256;
+		struct cr_order_due *grown = realloc(run->open_all, want * sizeof *grown);
+
+		if (grown == NULL) {
+			cr_res_release(res);
+			return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
+		}
+		run->open_all = grown;
+		run->open_cap = want;
+	}
+	for (size_t i = 0; i < res->nrows; i++)
+		cr_order_due_row(res, i, &run->open_all[run->nopen_all++]);
+	cr_res_release(res);
+	return 0;
+}
+
+/* Adds to nos the numbers that pass the check digit one slip (a digit, or two neighbours swapped) from cand.
  */
 static int
-load_open(struct cr_import_run *run)
+slips_of(const char *cand, char (**nos)[9], size_t *n, size_t *cap)
 {
-	struct cr_res res;
-	int rc = cr_db_exec(run->db, &res, run->err,
-	                    "SELECT " CR_ORDER_DUE_COLUMNS " FROM orders"
-	                    " WHERE status = 'awaiting_payment' ORDER BY id LIMIT 20000",
-	                    "");
+	char v[9];
 
-	if (rc != 0)
-		return rc;
-	free(run->open_all);
+	for (int pos = 0; pos < 8; pos++)
+		for (int d = -1; d < 10; d++) {
+			memcpy(v, cand, 9);
+			if (d < 0) { /* the digits at pos and pos + 1 swapped */
+				if (pos == 7 || v[pos] == v[pos + 1])
+					continue;
+				v[pos] = cand[pos + 1];
+				v[pos + 1] = cand[pos];
+			} else if ((v[pos] = (char)('0' + d)) == cand[pos]) {
+				continue;
+			}
+			if (!cr_orderno_valid(v))
+				continue;
+			if (*n == *cap) {
+				char(*grown)[9] = realloc(*nos, (*cap = *cap ? *cap * 2 : 64) * sizeof **nos);
+
+				if (grown == NULL)
+					return CR_ENOMEM;
+				*nos = grown;
+			}
+			memcpy((*nos)[(*n)++], v, 9);
+		}
+	return 0;
+}
+
+/*
+ * The open orders the suggestions of rules 2 and 3 may name for the credits
+ * c[0..n) (those that name no order), looked up by index, never all of them:
+ * the orders awaiting payment of a credit's amount and payer (schema 023's
+ * payer_key; the collation folds case and full-width letters, and the rules
+ * compare the names exactly again), and those whose number is one slip from
+ * a number in a credit's text.  Into run->open_all, sorted by amount, each
+ * once.
+ */
+static int
+load_suggest(struct cr_import_run *run, const struct cr_txn *const *c, size_t n)
+{
+	const char *sql_payer = cr_db_sql_repeat("SELECT " CR_ORDER_DUE_COLUMNS " FROM orders WHERE status ="
+	                                         " 'awaiting_payment' AND (amount_fen, payer_key) IN (",
+	                                         "(?,?)", SUGGEST_KEYS, ")"),
+	           *sql_number = cr_db_sql_repeat("SELECT " CR_ORDER_DUE_COLUMNS " FROM orders WHERE status ="
+	                                          " 'awaiting_payment' AND order_no IN (",
+	                                          "?", 2 * SUGGEST_KEYS, ")");
+	char(*keys)[CR_TXN_NAME_MAX + 1] = calloc(SUGGEST_KEYS, sizeof *keys), (*nos)[9] = NULL,
+	                              cand[CR_MATCH_MAX_CANDIDATES][9];
+	struct cr_db_arg args[2 * SUGGEST_KEYS];
+	size_t nnos = 0, capnos = 0, k = 0, kept = 0;
+	struct cr_res res;
+	int rc = 0;
+
 	run->nopen_all = 0;
-	if ((run->open_all = calloc(res.nrows ? res.nrows : 1, sizeof *run->open_all)) == NULL) {
-		cr_res_release(&res);
+	if (sql_payer == NULL || sql_number == NULL || keys == NULL) {
+		free(keys);
 		return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
 	}
-	for (size_t i = 0; i < res.nrows; i++)
-		cr_order_due_row(&res, i, &run->open_all[run->nopen_all++]);
-	cr_res_release(&res);
+	for (size_t i = 0; rc == 0 && i <= n; i++) {
+		/* Rule 3's candidates, SUGGEST_KEYS credits a statement. */
+		if (i < n && c[i]->debtor_name[0]) {
+			payer_key(c[i]->debtor_name, keys[k], sizeof keys[k]);
+			args[2 * k] = (struct cr_db_arg){'i', c[i]->amount_fen, NULL};
+			args[2 * k + 1] = (struct cr_db_arg){'s', 0, keys[k]};
+			k++;
+		}
+		if (k == SUGGEST_KEYS || (i == n && k > 0)) {
+			for (; k < SUGGEST_KEYS;
+			     k++) /* one text for every call: (NULL, NULL) matches nothing */
+				args[2 * k] = args[2 * k + 1] = (struct cr_db_arg){'n', 0, NULL};
+			if ((rc = cr_db_exec_args(run->db, &res, run->err, sql_payer, args,
+			                          2 * SUGGEST_KEYS)) == 0)
+				rc = add_open(run, &res);
+			k = 0;
+		}
+		/* Rule 2's: the numbers one slip from each number in the text. */
+		if (i < n) {
+			int nc = cr_match_candidates(c[i]->text, cand, CR_MATCH_MAX_CANDIDATES);
+
+			for (int j = 0; rc == 0 && j < nc; j++)
+				if (slips_of(cand[j], &nos, &nnos, &capnos) != 0)
+					rc = cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < nnos; i += 2 * SUGGEST_KEYS) {
+		for (size_t j = 0; j < 2 * SUGGEST_KEYS; j++)
+			args[j] = i + j < nnos ? (struct cr_db_arg){'s', 0, nos[i + j]}
+			                       : (struct cr_db_arg){'n', 0, NULL};
+		if ((rc = cr_db_exec_args(run->db, &res, run->err, sql_number, args, 2 * SUGGEST_KEYS)) == 0)
+			rc = add_open(run, &res);
+	}
+	free(keys);
+	free(nos);
+	if (rc != 0)
+		return rc;
+	/* By amount, then id: an order found both ways is there twice, side by side. */
 	qsort(run->open_all, run->nopen_all, sizeof *run->open_all, by_amount);
+	for (size_t i = 0; i < run->nopen_all; i++)
+		if (kept == 0 || run->open_all[kept - 1].id != run->open_all[i].id)
+			run->open_all[kept++] = run->open_all[i];
+	run->nopen_all = kept;
 	return 0;
 }
 
@@ -334,24 +456,56 @@ book(struct cr_import_run *run, struct cr_pending *p)
 	return 0;
 }
 
+/* The orders of the batch p names (in run->named); *n how many, at most CR_MATCH_MAX_ORDERS. */
+static void
+named_of(const struct cr_import_run *run, const struct cr_pending *p, struct cr_order_due *named, int *n)
+{
+	char cand[CR_MATCH_MAX_CANDIDATES][9];
+	int ncand = cr_match_candidates(p->c.text, cand, CR_MATCH_MAX_CANDIDATES);
+	struct cr_order_due key, *o;
+
+	*n = 0;
+	for (int i = 0; i < ncand && *n < CR_MATCH_MAX_ORDERS; i++) {
+		memcpy(key.order_no, cand[i], 9);
+		if (run->nnamed &&
+		    (o = bsearch(&key, run->named, run->nnamed, sizeof key, by_number)) != NULL)
+			named[(*n)++] = *o;
+	}
+}
+
+/* The suggestions' open orders for the credits of the batch that name no order. */
+static int
+suggest_batch(struct cr_import_run *run)
+{
+	const struct cr_txn **c = calloc(run->npend ? run->npend : 1, sizeof *c);
+	struct cr_order_due named[CR_MATCH_MAX_ORDERS];
+	size_t n = 0;
+	int nnamed, rc;
+
+	if (c == NULL)
+		return cr_err_set(run->err, CR_ENOMEM, "statements: out of memory");
+	for (size_t i = 0; i < run->npend; i++) {
+		if (run->pend[i].state != CR_PENDING_NEW)
+			continue;
+		named_of(run, &run->pend[i], named, &nnamed);
+		if (nnamed == 0)
+			c[n++] = &run->pend[i].c;
+	}
+	rc = load_suggest(run, c, n);
+	free(c);
+	return rc;
+}
+
 /* Decides p, the named orders locked (and paid at once when it moves money). */
 static int
 decide_pending(struct cr_import_run *run, struct cr_pending *p)
 {
-	char cand[CR_MATCH_MAX_CANDIDATES][9];
-	struct cr_order_due named[CR_MATCH_MAX_ORDERS], key;
+	struct cr_order_due named[CR_MATCH_MAX_ORDERS];
 	const struct cr_order_due *open = NULL;
-	int ncand = cr_match_candidates(p->c.text, cand, CR_MATCH_MAX_CANDIDATES), nnamed = 0, rc;
+	int nnamed, rc;
 	size_t nopen = 0;
 
-	for (int i = 0; i < ncand && nnamed < CR_MATCH_MAX_ORDERS; i++) {
-		struct cr_order_due *o;
-
-		memcpy(key.order_no, cand[i], 9);
-		if (run->nnamed &&
-		    (o = bsearch(&key, run->named, run->nnamed, sizeof key, by_number)) != NULL)
-			named[nnamed++] = *o;
-	}
+	named_of(run, p, named, &nnamed);
 	if (nnamed == 0)
 		open = open_of_amount(run, p->c.amount_fen, &nopen);
 	cr_match_decide(&p->c, named, nnamed, open, (int)nopen, &p->m);
@@ -413,10 +567,10 @@ cr_booking_flush(struct cr_import_run *run)
 			}
 	for (size_t i = 0; rc == 0 && i < run->npend; i += KEYS)
 		rc = look_up(run, i, run->npend - i < KEYS ? run->npend - i : KEYS, 0);
-	if (rc == 0 && run->open_all == NULL)
-		rc = load_open(run);
 	if (rc == 0)
 		rc = load_named(run);
+	if (rc == 0)
+		rc = suggest_batch(run);
 	for (size_t i = 0; rc == 0 && i < run->npend; i++)
 		if (run->pend[i].state == CR_PENDING_NEW)
 			rc = decide_pending(run, &run->pend[i]);

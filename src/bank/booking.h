@@ -39,8 +39,9 @@ struct cr_import_run {
 	int stopped;             /* on_batch said stop: not a failure of the file */
 	struct cr_pending *pend; /* the batch being gathered (booking pass) */
 	size_t npend, cap;
-	struct cr_order_due *open_all; /* the orders awaiting payment, by amount, for suggestions */
-	size_t nopen_all;
+	struct cr_order_due
+	    *open_all; /* orders awaiting payment the batch's suggestions may name, by amount */
+	size_t nopen_all, open_cap;
 	struct cr_order_due *named; /* the orders the batch names, by number, locked */
 	size_t nnamed, named_cap;
 };

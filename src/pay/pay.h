@@ -223,7 +223,8 @@ int cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct
 int cr_order_refund_cancel(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
                            const char *order_no, const char *reason, json_t **out, struct cr_err *err);
 
-/* Online payments that await finance (unapplied), with what was refunded: {items:[...]}. */
-int cr_refund_list(struct cr_db *db, json_t **out, struct cr_err *err);
+/* Online payments that await finance (unapplied), with what was refunded, newest first and paged by key
+ * (after: the previous page's next): {items:[...], next}. */
+int cr_refund_list(struct cr_db *db, long long after, long long limit, json_t **out, struct cr_err *err);
 
 #endif

@@ -212,7 +212,7 @@ cr_refund_online(struct cr_db *db, const struct cr_config *cfg, const struct cr_
 }
 
 int
-cr_refund_list(struct cr_db *db, json_t **out, struct cr_err *err)
+cr_refund_list(struct cr_db *db, long long after, long long limit, json_t **out, struct cr_err *err)
 {
 	struct cr_res res;
 	json_t *items;
@@ -225,9 +225,9 @@ cr_refund_list(struct cr_db *db, json_t **out, struct cr_err *err)
 	    " (SELECT COALESCE(SUM(amount_fen), 0) FROM refunds r WHERE r.online_payment_id = p.id"
 	    "  AND r.status = 'succeeded'), p.status, IF(p.status = 'overpaid', p.surplus_fen, p.amount_fen)"
 	    " FROM online_payments p JOIN orders o ON o.id = p.order_id WHERE p.status IN ('unapplied', "
-	    "'overpaid')"
-	    " ORDER BY p.id DESC LIMIT 200",
-	    "");
+	    "'overpaid') AND (? = 0 OR p.id < ?)"
+	    " ORDER BY p.id DESC LIMIT ?",
+	    "iii", after, after, limit);
 	if (rc != 0)
 		return rc;
 	items = json_array();
@@ -241,7 +241,7 @@ cr_refund_list(struct cr_db *db, json_t **out, struct cr_err *err)
 		              cr_res_str(&res, i, 5), "created_at", cr_res_str(&res, i, 6), "refunded_fen",
 		              (json_int_t)cr_res_i64(&res, i, 7), "status", cr_res_str(&res, i, 8),
 		              "refundable_fen", (json_int_t)cr_res_i64(&res, i, 9)));
+	*out = cr_json_page(items, &res, 0, limit);
 	cr_res_release(&res);
-	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }

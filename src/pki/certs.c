@@ -8,6 +8,7 @@
 #include "pki.h"
 #include "renewal.h"
 #include "status.h"
+#include "utf8.h"
 #include "x509.h"
 
 int
@@ -64,31 +65,79 @@ cr_certs_count(struct cr_db *db, long long account_id, long long *n, struct cr_e
 	return 0;
 }
 
-int
-cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, json_t **out,
-              struct cr_err *err)
+/* A cursor "G.YYYYMMDDHHMMSS.ID" (the group 0-2, the expiry, the id of a page's last row) into its parts. */
+static int
+cursor_parse(const char *s, long long *group, char when[48], long long *id)
 {
+	size_t n = strlen(s), digits = strspn(s + 2, "0123456789");
+	int y, mo, d, h, mi, se;
+
+	/* exactly G '.' 14 digits '.' 1 to 18 digits */
+	if (n < 18 || n > 35 || s[0] < '0' || s[0] > '2' || s[1] != '.' || digits != 14 || s[16] != '.' ||
+	    strspn(s + 17, "0123456789") != n - 17)
+		return -1;
+	if (sscanf(s + 2, "%4d%2d%2d%2d%2d%2d", &y, &mo, &d, &h, &mi, &se) != 6 || mo < 1 || mo > 12 ||
+	    d < 1 || d > 31 || h > 23 || mi > 59 || se > 59)
+		return -1;
+	snprintf(when, 48, "%04d-%02d-%02d %02d:%02d:%02d", y % 10000, mo % 100, d % 100, h % 100, mi % 100,
+	         se % 100);
+	*group = s[0] - '0';
+	*id = strtoll(s + 17, NULL, 10);
+	return *id > 0 ? 0 : -1;
+}
+
+/*
+ * The list's order: certificates with a renewal under way (an open application) first, then the ones held,
+ * then the history (superseded, revoked); in each, soonest to expire first.
+ */
+#define GROUP_KEY                                                                                            \
+	"(CASE WHEN c.status IN ('superseded', 'revoked') THEN 2 WHEN a.id IS NOT NULL THEN 0 ELSE 1 END)"
+
+int
+cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
+              const struct cr_certs_query *q, json_t **out, struct cr_err *err)
+{
+	const char *want = q->status ? q->status : "", *text = q->text ? q->text : "";
+	char when[48] = "";
+	long long group = 0, after_id = 0, limit = q->limit > 0 ? q->limit : 100;
 	struct cr_res res;
 	json_t *arr;
 	time_t now = time(NULL);
 	int rc;
 
+	if (q->after && q->after[0] && cursor_parse(q->after, &group, when, &after_id) != 0)
+		return cr_err_user(err, CR_EINVAL, "after", "after 须为上一页给出的 next");
+	if (want[0] && (!cr_status_known(CR_SM_CERTIFICATE, want) || strcmp(want, "awaiting_csr") == 0))
+		return cr_err_user(err, CR_EINVAL, "status", "未知的证书状态：%s", want);
+	if (q->expiring_days < 0 || q->expiring_days > 3650)
+		return cr_err_user(err, CR_EINVAL, "expiring_days", "expiring_days 须为 1 至 3650 的天数");
+	if (cr_utf8_chars(text, strlen(text)) > 50)
+		return cr_err_user(err, CR_EINVAL, "q", "搜索内容最多 50 个字");
 	rc = cr_db_exec(
 	    db, &res, err,
 	    "SELECT c.id, c.serial, c.subject, DATE_FORMAT(c.not_before, '%Y-%m-%dT%H:%i:%SZ'),"
 	    " DATE_FORMAT(c.not_after, '%Y-%m-%dT%H:%i:%SZ'), c.token, c.trading_centre_id, c.status,"
 	    " c.renews_id, c.not_after, a.id, t.name, a.status, o.order_no,"
 	    " (SELECT MIN(n.id) FROM certificates n WHERE n.renews_id = c.id"
-	    "  AND n.status IN ('issued', 'installed', 'active', 'superseded'))"
+	    "  AND n.status IN ('issued', 'installed', 'active', 'superseded')),"
+	    " CONCAT(" GROUP_KEY ", '.',"
+	    "  DATE_FORMAT(IFNULL(c.not_after, TIMESTAMP'9999-12-31 00:00:00'), '%Y%m%d%H%i%s'), '.', c.id)"
 	    " FROM certificates c"
 	    " LEFT JOIN applications a ON a.open_certificate_id = c.id"
 	    " LEFT JOIN orders o ON o.application_id = a.id"
 	    " LEFT JOIN trading_centres t ON t.id = c.trading_centre_id"
 	    /* Certificates still to be issued are shown with their order, not here. */
-	    " WHERE c.account_id = ? AND c.status <> 'awaiting_csr' ORDER BY c.trading_centre_id IS NOT "
-	    "NULL, c.token, c.not_after DESC, "
-	    "c.id",
-	    "i", account_id);
+	    " WHERE c.account_id = ? AND c.status <> 'awaiting_csr' AND (? = 0 OR c.id = ?) AND (? = '' OR "
+	    "c.status = ?)"
+	    " AND (? = 0 OR c.not_after < UTC_TIMESTAMP() + INTERVAL ? DAY)"
+	    " AND (? = '' OR LOCATE(?, c.subject) > 0 OR LOCATE(?, IFNULL(c.serial, '')) > 0"
+	    "  OR LOCATE(?, IFNULL(t.name, '')) > 0)"
+	    /* After the previous page's last row, in the order below. */
+	    " AND (? = '' OR (" GROUP_KEY ", IFNULL(c.not_after, TIMESTAMP'9999-12-31 00:00:00'), c.id)"
+	    "  > (?, ?, ?))"
+	    " ORDER BY " GROUP_KEY ", IFNULL(c.not_after, TIMESTAMP'9999-12-31 00:00:00'), c.id LIMIT ?",
+	    "iiissiisssssisii", account_id, q->id, q->id, want, want, (long long)q->expiring_days,
+	    (long long)q->expiring_days, text, text, text, text, when, group, when, after_id, limit);
 	if (rc != 0)
 		return rc;
 	if ((arr = json_array()) == NULL) {
@@ -133,8 +182,10 @@ cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_i
 			json_object_set_new(c, "renewal_order_no", json_string(cr_res_str(&res, i, 13)));
 		json_array_append_new(arr, c);
 	}
+	*out = json_pack("{s:o, s:o}", "items", arr, "next",
+	                 (long long)res.nrows == limit ? json_string(cr_res_str(&res, res.nrows - 1, 15))
+	                                               : json_null());
 	cr_res_release(&res);
-	*out = arr;
 	return 0;
 }
 

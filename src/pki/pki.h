@@ -152,13 +152,26 @@ int cr_cert_import(struct cr_db *db, long long account_id, const char *token, X5
 /* How many certificates account_id holds (any status). */
 int cr_certs_count(struct cr_db *db, long long account_id, long long *n, struct cr_err *err);
 
+/* What a page of an account's certificates asks for (all optional: zero or empty). */
+struct cr_certs_query {
+	const char *after;  /* the previous page's "next" */
+	long long limit;    /* how many */
+	const char *status; /* one status */
+	int expiring_days;  /* expiring within this many days (or expired already) */
+	const char *text;   /* in the subject, the serial or the trading centre's name */
+	long long id;       /* this one only */
+};
+
 /*
- * The certificates of account_id as a JSON array (SPEC 10: id, serial,
- * subject, not_before, not_after, token, trading_centre_id, status,
- * renews_id, renewable, renewable_reason, open_application_id).
+ * A page of the certificates of account_id (SPEC 10: id, serial, subject,
+ * not_before, not_after, token, trading_centre_id, status, renews_id,
+ * renewable, renewable_reason, open_application_id): {items, next}.  Those
+ * with a renewal under way first, then the held ones, then the history
+ * (superseded, revoked), each soonest to expire first; paged by that order's
+ * key.  CR_EINVAL naming a bad filter or cursor.
  */
-int cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, json_t **out,
-                  struct cr_err *err);
+int cr_certs_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
+                  const struct cr_certs_query *q, json_t **out, struct cr_err *err);
 /*
  * The certificates order order_no issues (the one it renews first, then
  * the add-on centres'), as a JSON array: id, token, status, status_label,

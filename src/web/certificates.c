@@ -12,11 +12,28 @@
 void
 cr_h_certificates(struct cr_req *r)
 {
+	char after[48], status[24], days[8], text[256], id[24], *end;
+	struct cr_certs_query q = {after, 0, status, 0, text, 0};
 	struct cr_err err;
-	json_t *items = NULL;
-	int rc = cr_certs_list(r->web->db, r->web->cfg, r->sess.user.id, &items, &err);
+	json_t *out = NULL;
+	int rc;
 
-	cr_reply_result(r, rc, &err, 200, rc ? NULL : json_pack("{s:o}", "items", items));
+	if (cr_req_limit(r, 100, 500, &q.limit) != 0)
+		return;
+	cr_req_query(r, "after", after, sizeof after);
+	cr_req_query(r, "status", status, sizeof status);
+	cr_req_query(r, "q", text, sizeof text);
+	cr_req_query(r, "expiring_days", days, sizeof days);
+	q.expiring_days = days[0] ? (int)strtol(days, &end, 10) : 0;
+	if (days[0] && (*end || q.expiring_days < 1))
+		q.expiring_days = -1; /* refused, naming the parameter */
+	cr_req_query(r, "id", id, sizeof id);
+	if (id[0] && ((q.id = strtoll(id, &end, 10)) <= 0 || *end || id[0] == '+')) {
+		cr_reply_error(r, 400, "invalid_input", "id", "id 须为证书编号");
+		return;
+	}
+	rc = cr_certs_list(r->web->db, r->web->cfg, r->sess.user.id, &q, &out, &err);
+	cr_reply_result(r, rc, &err, 200, out);
 }
 
 void

@@ -428,6 +428,12 @@ cr_req_page(struct cr_req *r, long long def, long long max, long long *after, lo
 		cr_reply_error(r, 400, "invalid_input", "after", "after 须为上一页给出的 next");
 		return -1;
 	}
+	return cr_req_limit(r, def, max, limit);
+}
+
+int
+cr_req_limit(struct cr_req *r, long long def, long long max, long long *limit)
+{
 	if ((*limit = query_count(r, "limit")) < 0 || *limit > max) {
 		cr_reply_error(r, 400, "invalid_input", "limit", "limit 须为 1 至 %lld 的整数", max);
 		return -1;

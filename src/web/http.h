@@ -76,6 +76,8 @@ void cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen);
  * when absent, at most max).  0, or -1 after a 400 naming the parameter.
  */
 int cr_req_page(struct cr_req *r, long long def, long long max, long long *after, long long *limit);
+/* ?limit= alone, for a list whose cursor is not a number: the same answers. */
+int cr_req_limit(struct cr_req *r, long long def, long long max, long long *limit);
 /* The database of this worker, connected; NULL (and a 503 sent) when it is down. */
 struct cr_db *cr_req_db(struct cr_req *r);
 /* The same without answering: NULL when it is down (err says why; may be NULL). */

@@ -152,10 +152,14 @@ cr_h_wechat_notify(struct cr_req *r)
 void
 cr_h_online_payments(struct cr_req *r)
 {
+	long long after, limit;
 	struct cr_err err;
 	json_t *out = NULL;
-	int rc = cr_refund_list(r->web->db, &out, &err);
+	int rc;
 
+	if (cr_req_page(r, 200, 1000, &after, &limit) != 0)
+		return;
+	rc = cr_refund_list(r->web->db, after, limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

@@ -114,6 +114,16 @@ print(json.dumps(o))
 `);
 }
 
+// 我的证书 showing certificate id alone, as its successor link does (the account may hold thousands): the page
+// must be open on the portal.
+async function showCert(page, id) {
+  await page.evaluate((cid) => sessionStorage.setItem("cr_cert_id", String(cid)), id);
+  await page.goto(BASE + "/portal.html#/orders");
+  await page.goto(BASE + "/portal.html#/certs");
+  await page.waitForSelector(`tr[data-cert="${id}"]`);
+}
+
+module.exports.showCert = showCert;
 module.exports.importCert = importCert;
 module.exports.uscc = uscc;
 module.exports.login = login;

@@ -6,7 +6,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { BASE, ok, run, shot, login, approvedOrder, TOP } = require("./lib");
+const { BASE, ok, run, shot, login, approvedOrder, showCert, TOP } = require("./lib");
 
 // [agency] as configured for the running stack; an option not set there has its default.
 const conf = fs.readFileSync(path.join(TOP, "run", "certrenew.conf"), "utf8");
@@ -45,6 +45,8 @@ run(async (browser) => {
   const cust = await fresh();
   await login(cust, "我是测试企业");
   await cust.waitForSelector("#cert-table");
+  // Renewals under way come first in 我的证书; the account holds many, so it is shown alone.
+  await showCert(cust, o.certificates[0].renews_id);
   const oldRow = cust.locator(`tr[data-cert="${o.certificates[0].renews_id}"]`);
   ok((await oldRow.textContent()).includes("待更新"), "the certificate being renewed shows 待更新", await oldRow.textContent());
   ok(await oldRow.locator(`a[data-renewal="${o.order_no}"]`).count() === 1, "with a link to its order's 证书服务");

@@ -9,7 +9,7 @@ const { execFileSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { BASE, ok, run, shot, login, approvedOrder, TOP } = require("./lib");
+const { BASE, ok, run, shot, login, approvedOrder, showCert, TOP } = require("./lib");
 
 run(async (browser) => {
   const o = approvedOrder(95, false);
@@ -132,12 +132,13 @@ run(async (browser) => {
 
   // 我的证书 after the renewal: the old certificate reads 已更新 and leads to the new one; nothing is 待更新 any more.
   const oldId = o2.certificates[0].renews_id;
-  await kpage.goto(BASE + "/portal.html#/certs");
+  await showCert(kpage, oldId); // the account holds many: shown alone
   await kpage.waitForSelector(`tr[data-cert="${oldId}"]`);
   const oldRow = await kpage.textContent(`tr[data-cert="${oldId}"]`);
   ok(oldRow.includes("已更新") && !oldRow.includes("待更新") && !oldRow.includes("付款到账后即可更新"),
      "我的证书: the renewed certificate reads 已更新, not 待更新", oldRow);
   await kpage.click(`tr[data-cert="${oldId}"] a[data-successor="${id2}"]`);
+  await kpage.waitForSelector(`tr.highlight[data-cert="${id2}"]`, { timeout: 10000 }).catch(() => null);
   ok(await kpage.locator(`tr.highlight[data-cert="${id2}"]`).count() === 1, "and leads to its successor, shown in the list");
   await shot(kpage, "service-5-certs-after-renewal");
 

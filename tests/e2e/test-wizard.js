@@ -6,7 +6,7 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { BASE, ok, run, shot, importCert, uscc, login, TOP } = require("./lib");
+const { BASE, ok, run, shot, importCert, uscc, login, showCert, TOP } = require("./lib");
 
 run(async (browser) => {
   const certId = importCert("我是测试企业", 25);
@@ -33,6 +33,7 @@ run(async (browser) => {
     await page.waitForSelector("#cert-table");
     ok(page.url().includes("/portal.html"), tag("the customer lands on 我的证书"));
     await shot(page, `wizard-${size.name}-0-certificates`);
+    await showCert(page, cid); // the account holds many: shown alone, as its successor link would
     const row = page.locator(`tr[data-cert="${cid}"]`);
     ok(await row.locator('a:text-is("更新")').isVisible(), tag("the certificate near expiry offers 更新"));
     await row.locator('a:text-is("更新")').click();

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 BASE = os.environ.get("CR_BASE", "http://127.0.0.1:8080")
@@ -370,7 +371,7 @@ def all_items(client, url, limit=500):
     items, after = [], None
     for _ in range(10000):
         st, page = client.json("GET", url + ("&" if "?" in url else "?") + "limit=%d" % limit +
-                               ("&after=%d" % after if after else ""))
+                               ("&after=%s" % urllib.parse.quote(str(after)) if after else ""))
         if st != 200:
             raise RuntimeError("%s: %s %s" % (url, st, page))
         items += page["items"]

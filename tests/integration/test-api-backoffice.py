@@ -95,10 +95,10 @@ ok(len(o["certificates"]) == 3 and all(c["status"] == "awaiting_csr" for c in o[
    sorted(c["trading_centre_id"] or 0 for c in o["certificates"]) == sorted([0] + tcs[:2]),
    "three new certificates await requests: the main one and one per add-on", o["certificates"])
 ok(o["certificates"][0]["renews_id"] == app["certificate_id"], "the main one renews the old certificate")
-st, held = cust.json("GET", "/api/v1/certificates")
+held = all_items(cust, "/api/v1/certificates")
 new_ids = {c["id"] for c in o["certificates"]}
-ok(not new_ids & {c["id"] for c in held["items"]}, "certificates still to be issued appear only with their order")
-old = [c for c in held["items"] if c["id"] == app["certificate_id"]]
+ok(not new_ids & {c["id"] for c in held}, "certificates still to be issued appear only with their order")
+old = [c for c in held if c["id"] == app["certificate_id"]]
 ok(old and old[0].get("renewal_order_no") == no, "the certificate being renewed names the order renewing it (待更新)", old)
 st, lst = cust.json("GET", "/api/v1/orders")
 ok(no in [x["order_no"] for x in lst["items"]], "the customer's order list has it")
@@ -167,8 +167,7 @@ sql("UPDATE orders SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE o
 p = ctl("jobs", "add", "expire_orders", "{}")
 ok(wait_for(lambda: cust.json("GET", "/api/v1/orders/%s" % r2["order_no"])[1]["status"] == "expired", 30),
    "certrenewd expires an unpaid order past order.ttl_days", p.stderr)
-st, certs = cust.json("GET", "/api/v1/certificates")
-c = [x for x in certs["items"] if x["id"] == app2["certificate_id"]][0]
+c = [x for x in all_items(cust, "/api/v1/certificates") if x["id"] == app2["certificate_id"]][0]
 ok(c["renewable"] is True, "its certificate can be applied for again", c)
 st, msgs = cust.json("GET", "/api/v1/messages")
 ok(any(r2["order_no"] in m["title"] and "过期" in m["title"] for m in msgs["items"]), "a message says it expired")

@@ -94,7 +94,7 @@ ok(wait_for(lambda: certs_of(o["order_no"])[main["id"]]["status"] == "issued", 1
 print("# issued %.2f s after the import ended" % (time.time() - t0))
 order = cust.json("GET", "/api/v1/orders/%s" % o["order_no"])[1]
 ok(order["status"] == "completed" and order["status_label"] == "已完成", "the order is 已完成", order["status"])
-held = {c["id"]: c for c in cust.json("GET", "/api/v1/certificates")[1]["items"]}
+held = {c["id"]: c for c in all_items(cust, "/api/v1/certificates")}
 old_ = held.get(renewed_id, {})
 ok(old_.get("status") == "superseded" and old_.get("successor_id") == main["id"] and "renewal_order_no" not in old_ and
    old_.get("open_application_id") is None,

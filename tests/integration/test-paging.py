@@ -1,8 +1,11 @@
-"""Lists read whole through paging (issue 23): finance's credits, the imports and the orders come a page at a
-time by key (?limit, ?after = the page's "next"), newest first, every row once, however many there are (the old
-lists stopped at 1,000, 200 and 500 silently; by this point of the suite the inbox import of the fault tests has
-booked tens of thousands of credits); bad paging parameters are refused naming them; the invoice export holds
-every invoice (it stopped at 5,000)."""
+"""Lists read whole through paging (issue 23): finance's credits, the imports, the orders and the online payments
+that wait for finance come a page at a time by key (?limit, ?after = the page's "next"), newest first, every row
+once, however many there are (the old lists stopped at 1,000, 200, 500 and 200 silently; by this point of the
+suite the inbox import of the fault tests has booked tens of thousands of credits); bad paging parameters are
+refused naming them; the invoice export holds every invoice (it stopped at 5,000)."""
+import time
+import urllib.parse
+
 from crtest import *
 
 if not healthy():
@@ -53,6 +56,11 @@ nos, pages, st = read_all(adm, "/api/v1/orders", 500)
 want = int(sql("SELECT COUNT(*) FROM orders")[0][0])
 ok(st == 200 and len(nos) == want and len(set(nos)) == want, "staff read every order (%d, the old list stopped at 500)"
    % len(nos), (len(nos), want))
+ids, pages, st = read_all(fin, "/api/v1/online-payments", 3)
+want = int(sql("SELECT COUNT(*) FROM online_payments WHERE status IN ('unapplied', 'overpaid')")[0][0])
+ok(st == 200 and len(ids) == want and len(set(ids)) == want and ids == sorted(ids, reverse=True),
+   "online payments that wait for finance read whole through pages of 3: %d (the old list stopped at 200)" % want,
+   (len(ids), want))
 mine, _, st = read_all(cust, "/api/v1/orders", 100)
 want = int(sql("SELECT COUNT(*) FROM orders o JOIN users u ON u.id = o.account_id WHERE u.login = '我是测试企业'")[0][0])
 ok(st == 200 and len(mine) == want and set(mine) <= set(nos), "a customer reads their own orders, all of them (%d)" % want,
@@ -93,6 +101,37 @@ for st_ in ("pending", "issued"):
                                    " ORDER BY IFNULL(o.paid_at, o.created_at), i.id" % st_)]
     ok(st == 200 and ids == want, "the %s invoices read whole in their order: %d in %d pages (the list stopped at"
        " 5,000)" % (st_, len(ids), pages), (len(ids), len(want)))
+
+# 我的证书: a page at a time (it was one unbounded list), those with a renewal under way first, then the held
+# ones, then the history, each soonest to expire first; filtered by expiry, status and text.
+certs = all_items(cust, "/api/v1/certificates", 50)
+want = int(sql("SELECT COUNT(*) FROM certificates c JOIN users u ON u.id = c.account_id WHERE u.login = '我是测试企业'"
+               " AND c.status <> 'awaiting_csr'")[0][0])
+ids = [c["id"] for c in certs]
+ok(len(ids) == want and len(set(ids)) == want, "a customer's certificates read whole in pages of 50 (%d)" % want,
+   (len(ids), want))
+group = [2 if c["status"] in ("superseded", "revoked") else 0 if c.get("open_application_id") else 1 for c in certs]
+ok(group == sorted(group) and all(a["not_after"] <= b["not_after"] for a, b, g, h in
+                                  zip(certs, certs[1:], group, group[1:]) if g == h and a["not_after"] and b["not_after"]),
+   "renewals under way first, then the held ones, then the history; soonest to expire first in each")
+soon = all_items(cust, "/api/v1/certificates?expiring_days=30", 50)
+limit = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 30 * 86400 + 60))
+want = int(sql("SELECT COUNT(*) FROM certificates c JOIN users u ON u.id = c.account_id WHERE u.login = '我是测试企业'"
+               " AND c.status <> 'awaiting_csr' AND c.not_after < UTC_TIMESTAMP() + INTERVAL 30 DAY")[0][0])
+ok(len(soon) == want and all(c["not_after"] < limit for c in soon), "?expiring_days=30: the %d expiring within 30 days"
+   " (or expired)" % want, (len(soon), want))
+old = all_items(cust, "/api/v1/certificates?status=superseded", 50)
+ok(old and all(c["status"] == "superseded" for c in old), "?status=superseded: the renewed ones only (%d)" % len(old))
+one = certs[-1]
+st, found = cust.json("GET", "/api/v1/certificates?q=" + urllib.parse.quote(one["serial"] or "none"))
+ok(st == 200 and one["id"] in [c["id"] for c in found["items"]] and len(found["items"]) <= 3,
+   "?q= finds a certificate by its serial", found)
+for bad, field in (("after=x", "after"), ("after=0.20270101000000.-1", "after"), ("after=3.20270101000000.5", "after"),
+                   ("status=awaiting_csr", "status"), ("status=nope", "status"), ("expiring_days=0", "expiring_days"),
+                   ("expiring_days=9999", "expiring_days"), ("limit=501", "limit"),
+                   ("q=" + urllib.parse.quote("证" * 51), "q")):
+    st, body = cust.json("GET", "/api/v1/certificates?" + bad)
+    ok(st == 400 and error_of(body).get("field") == field, "?%s is refused, naming %s" % (bad[:30], field), body)
 
 import csv
 import io

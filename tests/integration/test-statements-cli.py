@@ -73,6 +73,26 @@ r = out[0] if out else {}
 ok(rc == 0 and r.get("matched") == 0 and r.get("needs_review", 0) + r.get("unmatched", 0) == 2,
    "a typo and a payer without a number are never booked on a guess", r)
 ok(order(n3)["paid_fen"] == 0, "order 3 stays unpaid")
+row = sql("SELECT c.status, o.order_no FROM credits c LEFT JOIN orders o ON o.id = c.suggested_order_id"
+          " WHERE c.acct_svcr_ref = 'C1-%s'" % tag)
+ok(row and row[0] == ["needs_review", n3], "the typo is one slip from order 3, which finance is offered", row)
+
+# Suggestions come from indexed look-ups (schema 023), not from open orders loaded into memory: a payer with
+# one open order of the amount is found however the bank wrote the name (spaces, full-width letters, case).
+o7 = approved_order(cust, rev, seed=47)
+payer = "测试付款人Ab%s有限公司" % tag
+sql("UPDATE orders SET payer_name = '%s' WHERE order_no = '%s'" % (payer, o7["order_no"]))
+wide = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in payer.upper())
+c = statement((o7["amount_fen"], "续费", "测试 付款人　" + wide[5:], "P1-" + tag),
+              (o7["amount_fen"] + 1, "续费", payer, "P2-" + tag))
+rc, out, err = import_statement(c)
+rows = dict((r[0], r[1:]) for r in sql("SELECT c.acct_svcr_ref, c.status, IFNULL(o.order_no, '') FROM credits c"
+                                       " LEFT JOIN orders o ON o.id = c.suggested_order_id"
+                                       " WHERE c.acct_svcr_ref IN ('P1-%s', 'P2-%s')" % (tag, tag)))
+ok(rows.get("P1-" + tag) == ["needs_review", o7["order_no"]],
+   "a credit without a number, from the one payer with an open order of its amount: that order is offered", rows)
+ok(rows.get("P2-" + tag) == ["unmatched", ""], "the same payer with another amount: nothing is offered", rows)
+ok(order(o7["order_no"])["paid_fen"] == 0, "and nothing is booked on a guess")
 
 # A batch booking: one entry of two transactions pays orders 3 and 4.
 d = statement((20000, "批量 %s" % n3, "我是测试企业", "D1-" + tag), (20000, "批量 %s" % n4, "我是测试企业", "D2-" + tag),

@@ -6,16 +6,28 @@ export async function certsPage() {
   navActive("certs");
   const period = sessionStorage.getItem("cr_period") || "3m";
   const status = sessionStorage.getItem("cr_status") || "";
+  /* The certificates: held ones first, soonest to expire first; filtered by expiry, status and text. */
+  const certExp = sessionStorage.getItem("cr_cert_exp") || "";
+  const certStatus = sessionStorage.getItem("cr_cert_status") || "";
+  const certQ = sessionStorage.getItem("cr_cert_q") || "";
+  const certId = sessionStorage.getItem("cr_cert_id") || "";
+  const certParams = new URLSearchParams();
+  if (certId) certParams.set("id", certId);
+  if (certExp) certParams.set("expiring_days", certExp);
+  if (certStatus) certParams.set("status", certStatus);
+  if (certQ) certParams.set("q", certQ);
+  const certsUrl = "/api/v1/certificates" + (certParams.toString() ? "?" + certParams.toString() : "");
+  const filtered = certExp || certStatus || certQ || certId;
   let certs, apps;
   try {
     [certs, apps] = await Promise.all([
-      call("GET", "/api/v1/certificates"),
+      call("GET", certsUrl),
       call("GET", "/api/v1/applications?period=" + period + (status ? "&status=" + status : "")),
     ]);
   } catch (e) {
     return failPage(e);
   }
-  const certRows = certs.items.map((c) =>
+  const certRow = (c) =>
     h("tr", { "data-cert": c.id },
       h("td", { "data-label": "证书" }, cn(c.subject)),
       h("td", { "data-label": "类型" }, tokenLabel(c)),
@@ -39,12 +51,17 @@ export async function certsPage() {
                   ? [" ", ["draft", "rejected"].includes(c.open_application_status)
                       ? h("a", { href: "#/apply/" + c.open_application_id + "/1" }, c.open_application_status === "draft" ? "继续填写" : "修改后重新提交")
                       : h("a", { href: "#/applications/" + c.open_application_id }, "查看申请")]
-                  : null))));
+                  : null)));
+  const certBody = h("tbody", {}, certs.items.map(certRow));
 
-  /* The successor of a renewed certificate is in the same list: it is brought into view and marked. */
+  /* The successor of a renewed certificate: brought into view and marked; shown alone when not on this page. */
   function highlight(id) {
     const row = document.querySelector(`tr[data-cert="${id}"]`);
-    if (!row) return;
+    if (!row) {
+      if (sessionStorage.getItem("cr_cert_id") === String(id)) return; /* not listed at all */
+      sessionStorage.setItem("cr_cert_id", String(id));
+      return certsPage().then(() => highlight(id));
+    }
     document.querySelectorAll("tr.highlight").forEach((r) => r.classList.remove("highlight"));
     row.classList.add("highlight");
     row.scrollIntoView({ block: "center" });
@@ -84,14 +101,36 @@ export async function certsPage() {
   const statusSel = h("select", { "aria-label": "状态", onchange: (ev) => { sessionStorage.setItem("cr_status", ev.target.value); certsPage(); } },
     [["", "全部状态"], ...labels("application")].map(([v, l]) => h("option", { value: v, selected: status === v }, l)));
 
+  const setCert = (key, value) => { sessionStorage.removeItem("cr_cert_id"); sessionStorage.setItem(key, value); certsPage(); };
+  const certExpSel = h("select", { "aria-label": "到期时间", id: "cert-expiring", onchange: (ev) => setCert("cr_cert_exp", ev.target.value) },
+    [["", "全部到期时间"], ["30", "30 天内到期"], ["90", "90 天内到期"], ["365", "一年内到期"]]
+      .map(([v, l]) => h("option", { value: v, selected: certExp === v }, l)));
+  const certStatusSel = h("select", { "aria-label": "证书状态", id: "cert-status", onchange: (ev) => setCert("cr_cert_status", ev.target.value) },
+    [["", "全部状态"], ...labels("certificate").filter(([v]) => v !== "awaiting_csr")]
+      .map(([v, l]) => h("option", { value: v, selected: certStatus === v }, l)));
+  const certSearch = h("input", { type: "search", id: "cert-q", value: certQ, maxlength: 50, placeholder: "证书名称、序列号或交易中心",
+    "aria-label": "搜索证书", onkeydown: (ev) => { if (ev.key === "Enter") setCert("cr_cert_q", ev.target.value.trim()); } });
+
   render(
     h("section", { class: "panel" },
       h("h2", {}, "我的数字证书"),
+      h("div", { class: "toolbar" }, certSearch,
+        h("button", { type: "button", onclick: () => setCert("cr_cert_q", certSearch.value.trim()) }, "搜索"),
+        h("span", { class: "spacer" }), certExpSel, certStatusSel),
+      filtered
+        ? h("p", { class: "muted small", id: "cert-filtered" }, certId ? "只显示所选的证书。" : "只显示符合条件的证书。", " ",
+            h("a", { href: "#/certs", id: "cert-all", onclick: (ev) => {
+              ev.preventDefault();
+              ["cr_cert_exp", "cr_cert_status", "cr_cert_q", "cr_cert_id"].forEach((k) => sessionStorage.removeItem(k));
+              certsPage();
+            } }, "显示全部证书"))
+        : null,
       certs.items.length
         ? h("table", { class: "table", id: "cert-table" },
             h("thead", {}, h("tr", {}, ["证书", "类型", "有效期至", "状态", "操作"].map((t) => h("th", {}, t)))),
-            h("tbody", {}, certRows))
-        : h("p", { class: "muted" }, "您的账号下还没有证书。")),
+            certBody)
+        : h("p", { class: "muted" }, filtered ? "没有符合条件的证书。" : "您的账号下还没有证书。"),
+      certs.items.length ? pager(certs, certsUrl, (c) => certBody.append(certRow(c)), "张证书", "certs") : null),
     h("section", { class: "panel" },
       h("h2", {}, "证书更新申请"),
       h("div", { class: "toolbar" },

@@ -77,6 +77,16 @@ export async function wizard(id, step, certId) {
 }
 
 /* The account's latest application, whose form a new one starts from (the second key is the same company). */
+/* Every certificate of the account, page by page (held ones first): the ones step 1 may renew are among them. */
+async function allCerts() {
+  const all = [];
+  for (let page = await call("GET", "/api/v1/certificates?limit=500"); ; ) {
+    all.push(...page.items);
+    if (!page.next) return all;
+    page = await call("GET", "/api/v1/certificates?limit=500&after=" + encodeURIComponent(page.next));
+  }
+}
+
 async function lastApplication() {
   try {
     const list = (await call("GET", "/api/v1/applications?period=all")).items || [];
@@ -86,7 +96,7 @@ async function lastApplication() {
 
 async function step1(app, certId) {
   let certs;
-  try { certs = (await call("GET", "/api/v1/certificates")).items; } catch (e) { return failPage(e); }
+  try { certs = await allCerts(); } catch (e) { return failPage(e); }
   const last = app ? null : await lastApplication();
   const choices = certs.filter((c) => c.renewable || (app && c.id === app.certificate_id));
   const current = app ? app.certificate_id : Number(certId) || (choices[0] && choices[0].id);

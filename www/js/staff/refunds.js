@@ -1,7 +1,7 @@
 /* 在线支付待退款: online payments an order could not take (paid twice, or expired) or took only part of (a
    trade opened before a bank transfer came in: the rest is surplus), refunded through their provider by
    finance, in part or in full, with a reason. */
-import { ask, call, fen, h, datetime, toast } from "../ui.js";
+import { ask, call, fen, h, datetime, pager, toast } from "../ui.js";
 
 const providers = { alipay: "支付宝", wechat: "微信支付" };
 
@@ -48,10 +48,12 @@ function row(p, refresh, canAct) {
 
 /* The table, for the 对账 page's tab. */
 export async function refundsTable(refresh, canAct) {
-  const list = await call("GET", "/api/v1/online-payments");
-  return list.items.length
-    ? h("div", { class: "table-wrap" }, h("table", { class: "table", id: "online-payments" },
-        h("thead", {}, h("tr", {}, ["时间", "渠道", "订单号", "金额", "原因", "操作"].map((t) => h("th", {}, t)))),
-        h("tbody", {}, list.items.map((p) => row(p, refresh, canAct)))))
-    : h("p", { class: "muted" }, "没有待退款的在线支付。");
+  const url = "/api/v1/online-payments";
+  const list = await call("GET", url);
+  if (!list.items.length) return h("p", { class: "muted" }, "没有待退款的在线支付。");
+  const body = h("tbody", {}, list.items.map((p) => row(p, refresh, canAct)));
+  return h("div", {},
+    h("div", { class: "table-wrap" }, h("table", { class: "table", id: "online-payments" },
+      h("thead", {}, h("tr", {}, ["时间", "渠道", "订单号", "金额", "原因", "操作"].map((t) => h("th", {}, t)))), body)),
+    pager(list, url, (p) => body.append(row(p, refresh, canAct)), "笔", "online-payments"));
 }
