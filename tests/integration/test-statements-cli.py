@@ -73,9 +73,18 @@ r = out[0] if out else {}
 ok(rc == 0 and r.get("matched") == 0 and r.get("needs_review", 0) + r.get("unmatched", 0) == 2,
    "a typo and a payer without a number are never booked on a guess", r)
 ok(order(n3)["paid_fen"] == 0, "order 3 stays unpaid")
+# A typo one slip from the only open order of its amount: that order is offered (looked up by key, schema 023).
+o8 = approved_order(cust, rev, seed=48)
+n8 = o8["order_no"]
+sql("UPDATE orders SET amount_fen = 20013 WHERE order_no = '%s'" % n8)  # no other open order costs this
+i8 = max(i for i in range(7) if n8[i] != n8[i + 1])  # two neighbouring digits swapped: never a valid number
+typo8 = n8[:i8] + n8[i8 + 1] + n8[i8] + n8[i8 + 2:]
+rc, out, err = import_statement(statement((20013, "订单号%s" % typo8, "我是测试企业", "T1-" + tag)))
 row = sql("SELECT c.status, o.order_no FROM credits c LEFT JOIN orders o ON o.id = c.suggested_order_id"
-          " WHERE c.acct_svcr_ref = 'C1-%s'" % tag)
-ok(row and row[0] == ["needs_review", n3], "the typo is one slip from order 3, which finance is offered", row)
+          " WHERE c.acct_svcr_ref = 'T1-%s'" % tag)
+ok(row and row[0] == ["needs_review", n8], "a typo one slip from the only open order of its amount: that order is"
+   " offered", (typo8, n8, row))
+ok(order(n8)["paid_fen"] == 0, "and not paid on a guess")
 
 # Suggestions come from indexed look-ups (schema 023), not from open orders loaded into memory: a payer with
 # one open order of the amount is found however the bank wrote the name (spaces, full-width letters, case).
