@@ -636,6 +636,22 @@ cr_db_vexec(struct cr_db *db, struct cr_res *res, struct cr_err *err, const char
 
 	va_copy(again, ap);
 	rc = exec_once(db, res, sql, types, ap, &eno, &sent, err);
+	/*
+	 * A statement on its own that a deadlock rolled back (on Galera: lost
+	 * certification twice, after the server's own retry) had no effect:
+	 * it runs again, a few times, apart.  Inside a transaction the
+	 * transaction itself starts over (cr_db_tx).
+	 */
+	for (int attempt = 2; rc == CR_ERETRY && eno == ER_LOCK_DEADLOCK && !db->in_tx && attempt <= 4;
+	     attempt++) {
+		struct timespec pause = {0, (long)(5 + random() % (20L << attempt)) * 1000 * 1000};
+		va_list next;
+
+		nanosleep(&pause, NULL);
+		va_copy(next, again);
+		rc = exec_once(db, res, sql, types, next, &eno, &sent, err);
+		va_end(next);
+	}
 	if (rc == 0 || !lost_connection(eno))
 		goto out;
 	/*

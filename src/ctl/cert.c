@@ -4,8 +4,36 @@
 #include <string.h>
 
 #include "account/account.h"
+#include "audit.h"
 #include "ctl.h"
 #include "pki/pki.h"
+
+/* One certificate and its audit row, as a transaction (cr_db_tx: run again whole after a conflict). */
+struct import_step {
+	long long account;
+	const char *token;
+	X509 *x;
+	long long id;
+	int created;
+	struct cr_x509_info info;
+};
+
+static int
+import_tx(struct cr_db *db, void *arg, struct cr_err *err)
+{
+	struct import_step *s = arg;
+	char oid[24];
+	int rc = cr_cert_import(db, s->account, s->token, s->x, &s->id, &s->created, &s->info, err);
+
+	if (rc != 0 || !s->created)
+		return rc;
+	snprintf(oid, sizeof oid, "%lld", s->id);
+	return cr_audit_s(db, cr_ctl_actor(), "certificate.import", "certificate", oid, NULL,
+	                  json_pack("{s:I, s:s, s:s, s:s, s:s}", "account_id", (json_int_t)s->account,
+	                            "serial", s->info.serial, "subject", s->info.subject, "token", s->token,
+	                            "not_after", s->info.not_after),
+	                  err);
+}
 
 /* Imports every certificate of one file; 0, or 1 when any failed. */
 static int
@@ -20,27 +48,16 @@ import_file(struct cr_db *db, long long account, const char *token, const char *
 		return 1;
 	}
 	for (int k = 0; k < n; k++) {
-		struct cr_x509_info info;
-		long long id;
-		int created;
+		struct import_step s = {.account = account, .token = token, .x = x[k]};
 
-		if (cr_cert_import(db, account, token, x[k], &id, &created, &info, &err) != 0) {
+		if (cr_db_tx(db, import_tx, &s, &err) != 0) {
 			fprintf(stderr, "certrenewctl: %s: %s\n", path, err.msg);
 			rc = 1;
 		} else {
-			char oid[24];
-
-			snprintf(oid, sizeof oid, "%lld", id);
-			if (created)
-				rc |= cr_ctl_record(db, "certificate.import", "certificate", oid,
-				                    json_pack("{s:I, s:s, s:s, s:s, s:s}", "account_id",
-				                              (json_int_t)account, "serial", info.serial,
-				                              "subject", info.subject, "token", token,
-				                              "not_after", info.not_after));
-			cr_ctl_print(json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)id,
-			                       "serial", info.serial, "subject", info.subject, "not_after",
-			                       info.not_after, "token", token, "file", path, "created",
-			                       created));
+			cr_ctl_print(json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)s.id,
+			                       "serial", s.info.serial, "subject", s.info.subject,
+			                       "not_after", s.info.not_after, "token", token, "file", path,
+			                       "created", s.created));
 		}
 		X509_free(x[k]);
 	}
