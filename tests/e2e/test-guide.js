@@ -45,14 +45,15 @@ run(async (browser) => {
   const cust = await fresh();
   await login(cust, "我是测试企业");
   await cust.waitForSelector("#cert-table");
-  // Renewals under way come first in 我的证书; the account holds many, so it is shown alone.
+  // On the unfiltered first page (renewals under way first, so this order's rows would be there if listed).
+  let listed = 0;
+  for (const c of o.certificates) listed += await cust.locator(`tr[data-cert="${c.id}"]`).count();
+  ok(listed === 0, "the certificates still to be issued are not rows of 我的数字证书");
+  // The account holds many: the certificate being renewed is shown alone.
   await showCert(cust, o.certificates[0].renews_id);
   const oldRow = cust.locator(`tr[data-cert="${o.certificates[0].renews_id}"]`);
   ok((await oldRow.textContent()).includes("待更新"), "the certificate being renewed shows 待更新", await oldRow.textContent());
   ok(await oldRow.locator(`a[data-renewal="${o.order_no}"]`).count() === 1, "with a link to its order's 证书服务");
-  let listed = 0;
-  for (const c of o.certificates) listed += await cust.locator(`tr[data-cert="${c.id}"]`).count();
-  ok(listed === 0, "the certificates still to be issued are not rows of 我的数字证书");
   ok(!(await cust.textContent("#cert-table")).includes("待提交证书请求"), "no jargon: 待提交证书请求 is gone");
   await shot(cust, "guide-2-certs-pending");
 

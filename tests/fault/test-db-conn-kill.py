@@ -67,16 +67,7 @@ class Killer(threading.Thread):
 # Orders whose requests are in, paid by one statement of 20,000 credits dropped into the inbox.
 M, N = 80, 60000
 d = tempfile.mkdtemp(prefix="cr-conn-kill-")
-subprocess.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/k", "-subj", "/CN=x",
-                "-out", d + "/r"], check=True, capture_output=True)
-req = open(d + "/r", "rb").read()
-orders = []
-for i in range(M):
-    o = approved_order(cust, rev, seed=seed + i)
-    for c in o["certificates"]:
-        st, _, _ = cust.raw("POST", "/api/v1/certificates/%d/csr" % c["id"], req, ctype="application/pkcs10")
-        assert st == 200, st
-    orders.append(o)
+orders = orders_with_requests(cust, rev, range(seed, seed + M))
 ids = ",".join(str(c["id"]) for o in orders for c in o["certificates"])
 total = len(ids.split(","))
 ok(total == M, "%d approved orders with their requests in" % M)

@@ -65,16 +65,7 @@ for o in orders:
 
 # A bulk issue of 60 paid orders, interrupted the same way.
 M = 60
-d = tempfile.mkdtemp(prefix="cr-db-stop-")
-subprocess.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/k", "-subj", "/CN=x",
-                "-out", d + "/r"], check=True, capture_output=True)
-req = open(d + "/r", "rb").read()
-batch = []
-for i in range(M):
-    o = approved_order(cust, rev, seed=seed + 100 + i)
-    for c in o["certificates"]:
-        cust.raw("POST", "/api/v1/certificates/%d/csr" % c["id"], req, ctype="application/pkcs10")
-    batch.append(o)
+batch = orders_with_requests(cust, rev, range(seed + 100, seed + 100 + M))
 ids = ",".join(str(c["id"]) for o in batch for c in o["certificates"])
 total = len(ids.split(","))
 

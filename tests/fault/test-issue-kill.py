@@ -20,17 +20,8 @@ N = 150
 cust = Client(); cust.login("我是测试企业")
 rev = Client(); rev.login("reviewer")
 d = tempfile.mkdtemp(prefix="cr-issue-kill-")
-subprocess.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/k", "-subj", "/CN=x",
-                "-out", d + "/r"], check=True, capture_output=True)
-req = open(d + "/r", "rb").read()
 base = int(time.time()) % 100000
-orders = []
-for i in range(N):
-    o = approved_order(cust, rev, seed=base * 1000 + 500 + i)
-    for c in o["certificates"]:
-        st, _, _ = cust.raw("POST", "/api/v1/certificates/%d/csr" % c["id"], req, ctype="application/pkcs10")
-        assert st == 200, st
-    orders.append(o)
+orders = orders_with_requests(cust, rev, range(base * 1000 + 500, base * 1000 + 500 + N))
 ids = ",".join(str(c["id"]) for o in orders for c in o["certificates"])
 total = len(ids.split(","))
 ok(total == N, "%d approved orders with their requests in" % N)

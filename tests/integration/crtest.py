@@ -284,6 +284,25 @@ def approved_order(cust, rev, seed=1, centres=(), years=1):
     return o
 
 
+def orders_with_requests(cust, rev, seeds):
+    """Approved orders of the customer's, one per seed, with a key's request (one RSA key) in for each of their
+    certificates; returns the orders."""
+    import tempfile
+    d = tempfile.mkdtemp(prefix="cr-req-")
+    subprocess.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/k", "-subj", "/CN=x",
+                    "-out", d + "/r"], check=True, capture_output=True)
+    req = open(d + "/r", "rb").read()
+    orders = []
+    for seed in seeds:
+        o = approved_order(cust, rev, seed=seed)
+        for c in o["certificates"]:
+            st, body, _ = cust.raw("POST", "/api/v1/certificates/%d/csr" % c["id"], req, ctype="application/pkcs10")
+            if st != 200:
+                raise RuntimeError("csr: %s %s" % (st, body[:200]))
+        orders.append(o)
+    return orders
+
+
 def statement(*credits, debits=(), batch=False, message="053", version=8, seed=None, account=None, opening=None,
               closing=None, date=None):
     """Writes a camt statement with contrib/camt-gen.py; credits are (fen, remittance, debtor[, ref]); with
