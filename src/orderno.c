@@ -42,3 +42,28 @@ cr_orderno_valid(const char *s)
 			return 0;
 	return cr_damm(s, 8) == 0;
 }
+
+size_t
+cr_orderno_slips(const char *cand, char out[][9], size_t max)
+{
+	size_t n = 0;
+	char v[9];
+
+	if (strlen(cand) != 8 || strspn(cand, "0123456789") != 8)
+		return 0;
+	for (int pos = 0; pos < 8; pos++)
+		for (int d = -1; d < 10 && n < max; d++) {
+			memcpy(v, cand, 9);
+			if (d < 0) { /* the digits at pos and pos + 1 swapped */
+				if (pos == 7 || v[pos] == v[pos + 1])
+					continue;
+				v[pos] = cand[pos + 1];
+				v[pos + 1] = cand[pos];
+			} else if ((v[pos] = (char)('0' + d)) == cand[pos]) {
+				continue;
+			}
+			if (cr_orderno_valid(v))
+				memcpy(out[n++], v, 9);
+		}
+	return n;
+}

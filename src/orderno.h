@@ -14,5 +14,12 @@ int cr_damm(const char *s, size_t len);
 int cr_orderno_make(long long seq, char out[9]);
 /* 1 when s is exactly eight digits whose Damm check passes. */
 int cr_orderno_valid(const char *s);
+/*
+ * The valid numbers one slip from the eight digits cand (a digit changed, or
+ * two neighbours swapped), at most max of them (CR_ORDERNO_SLIPS_MAX is
+ * always enough) into out; their count.
+ */
+#define CR_ORDERNO_SLIPS_MAX 80
+size_t cr_orderno_slips(const char *cand, char out[][9], size_t max);
 
 #endif

@@ -174,27 +174,141 @@ order_json(struct cr_res *res, size_t i)
 	" (SELECT c.token FROM certificates c WHERE c.order_id = o.id ORDER BY c.id LIMIT 1),"               \
 	" (SELECT COUNT(*) FROM certificates c WHERE c.order_id = o.id AND c.trading_centre_id IS NOT NULL)"
 
-int
-cr_orders_list(struct cr_db *db, long long account_id, long long after, long long limit, json_t **out,
-               struct cr_err *err)
+/* The filters every way of finding orders shares (an account's own, status, days), after the FROM. */
+#define ORDER_FILTERS                                                                                        \
+	" (o.account_id = ? OR ? = 0) AND (? = 0 OR o.id < ?) AND (? = '' OR o.status = ?)"                  \
+	" AND (? = '' OR o.created_at >= ?) AND (? = '' OR o.created_at < ?)"
+#define ORDER_FILTER_TYPES "iiiissssss"
+#define ORDER_FILTER_ARGS(q)                                                                                 \
+	(q)->account_id, (q)->account_id, (q)->after, (q)->after, (q)->status, (q)->status, (q)->from,       \
+	    (q)->from, (q)->to, (q)->to
+
+/* The ids of the orders a text names, newest first, at most max: its payer's name, or its customer's. */
+static int
+text_ids(struct cr_db *db, const struct cr_orders_query *q, long long *ids, size_t *n, size_t max,
+         struct cr_err *err)
 {
+	long long acc[CR_SEARCH_MAX_IDS];
+	char list[CR_SEARCH_MAX_IDS * 21 + 2];
+	size_t nacc = 0;
 	struct cr_res res;
-	json_t *items;
 	int rc;
 
-	/* Newest first by key; o.id last of the columns, for the page's next. */
-	rc = cr_db_exec(db, &res, err,
-	                "SELECT " ORDER_COLUMNS
-	                ", o.id FROM orders o JOIN applications a ON a.id = o.application_id"
-	                " JOIN users u ON u.id = o.account_id WHERE (o.account_id = ? OR ? = 0)"
-	                " AND (? = 0 OR o.id < ?) ORDER BY o.id DESC LIMIT ?",
-	                "iiiii", account_id, account_id, after, after, limit);
+	*n = 0;
+	/* The payer's name as it starts (the bank's record of it). */
+	if ((rc = cr_db_exec(db, &res, err,
+	                     "SELECT o.id FROM orders o WHERE o.payer_key LIKE ? AND" ORDER_FILTERS
+	                     " ORDER BY o.id DESC LIMIT ?",
+	                     "s" ORDER_FILTER_TYPES "i", q->s->prefix, ORDER_FILTER_ARGS(q),
+	                     (long long)max)) != 0)
+		return rc;
+	for (size_t i = 0; i < res.nrows; i++)
+		ids[(*n)++] = cr_res_i64(&res, i, 0);
+	cr_res_release(&res);
+	/* The customers the text names, and their orders (staff's search; a customer's orders are their own).
+	 */
+	if (q->account_id == 0 &&
+	    (rc = cr_search_accounts(db, q->s, 0, CR_SEARCH_MAX_IDS, acc, &nacc, err)) != 0)
+		return rc;
+	if (nacc == CR_SEARCH_MAX_IDS)
+		return cr_err_user(err, CR_EINVAL, "q",
+		                   "“%s”符合的客户超过 %d 个，请输入更完整的名称、代码或订单号", q->s->text,
+		                   CR_SEARCH_MAX_IDS - 1);
+	if (nacc > 0) {
+		if ((rc = cr_db_exec(db, &res, err,
+		                     "SELECT o.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j"
+		                     " JOIN orders o ON o.account_id = j.id WHERE" ORDER_FILTERS
+		                     " ORDER BY o.id DESC LIMIT ?",
+		                     "s" ORDER_FILTER_TYPES "i", cr_ids_text(acc, nacc, list, sizeof list),
+		                     ORDER_FILTER_ARGS(q), (long long)max)) != 0)
+			return rc;
+		for (size_t i = 0; i < res.nrows; i++)
+			ids[(*n)++] = cr_res_i64(&res, i, 0);
+		cr_res_release(&res);
+	}
+	*n = cr_ids_desc(ids, *n);
+	if (*n > max)
+		*n = max;
+	return 0;
+}
+
+/* The numbers one slip from a number that fails its check digit, of orders that exist (and are the
+ * account's). */
+static json_t *
+suggestions(struct cr_db *db, const struct cr_orders_query *q)
+{
+	char v[CR_ORDERNO_SLIPS_MAX][9];
+	size_t k =
+	    cr_orderno_valid(q->s->order_no) ? 0 : cr_orderno_slips(q->s->order_no, v, CR_ORDERNO_SLIPS_MAX);
+	json_t *out = json_array();
+	struct cr_res res;
+
+	for (size_t i = 0; i < k; i++) {
+		if (cr_db_exec(db, &res, NULL,
+		               "SELECT 1 FROM orders WHERE order_no = ? AND (account_id = ? OR ? = 0)", "sii",
+		               v[i], q->account_id, q->account_id) != 0)
+			break;
+		if (res.nrows)
+			json_array_append_new(out, json_string(v[i]));
+		cr_res_release(&res);
+	}
+	return out;
+}
+
+int
+cr_orders_list(struct cr_db *db, const struct cr_orders_query *q, json_t **out, struct cr_err *err)
+{
+	long long ids[2 * CR_SEARCH_MAX_IDS], limit = q->limit;
+	char list[2 * CR_SEARCH_MAX_IDS * 21 + 2];
+	const struct cr_search *s = q->s;
+	struct cr_res res;
+	json_t *items;
+	size_t n = 0;
+	int rc, more;
+
+	if (q->status[0] && !cr_status_known(CR_SM_ORDER, q->status))
+		return cr_err_user(err, CR_EINVAL, "status", "未知的订单状态：%s", q->status);
+	if (s && s->order_no[0]) {
+		/* A number: that order, or the ones it was meant to be. */
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT " ORDER_COLUMNS
+		                ", o.id FROM orders o JOIN applications a ON a.id = o.application_id"
+		                " JOIN users u ON u.id = o.account_id WHERE o.order_no = ? AND" ORDER_FILTERS,
+		                "s" ORDER_FILTER_TYPES, s->order_no, ORDER_FILTER_ARGS(q));
+		more = 0;
+	} else if (s && s->key[0]) {
+		if (limit > CR_SEARCH_MAX_IDS - 1)
+			limit = CR_SEARCH_MAX_IDS - 1; /* a smaller page; next still goes on */
+		if ((rc = text_ids(db, q, ids, &n, (size_t)limit + 1, err)) != 0)
+			return rc;
+		if ((more = n > (size_t)limit))
+			n = (size_t)limit;
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT " ORDER_COLUMNS
+		                ", o.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j"
+		                " JOIN orders o ON o.id = j.id JOIN applications a ON a.id = o.application_id"
+		                " JOIN users u ON u.id = o.account_id ORDER BY o.id DESC",
+		                "s", cr_ids_text(ids, n, list, sizeof list));
+	} else {
+		/* Newest first by key; o.id last of the columns, for the page's next. */
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT " ORDER_COLUMNS
+		                ", o.id FROM orders o JOIN applications a ON a.id = o.application_id"
+		                " JOIN users u ON u.id = o.account_id WHERE" ORDER_FILTERS
+		                " ORDER BY o.id DESC LIMIT ?",
+		                ORDER_FILTER_TYPES "i", ORDER_FILTER_ARGS(q), limit);
+		more = rc == 0 && (long long)res.nrows == limit;
+	}
 	if (rc != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
 		json_array_append_new(items, order_json(&res, i));
-	*out = cr_json_page(items, &res, res.ncols - 1, limit);
+	*out = json_pack("{s:o, s:o}", "items", items, "next",
+	                 more && res.nrows ? json_integer(cr_res_i64(&res, res.nrows - 1, res.ncols - 1))
+	                                   : json_null());
+	if (s && s->order_no[0] && res.nrows == 0)
+		json_object_set_new(*out, "suggestions", suggestions(db, q));
 	cr_res_release(&res);
 	return 0;
 }

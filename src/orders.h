@@ -12,6 +12,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "search.h"
 
 /* An order as money sees it: what bank matching and online payment read. */
 struct cr_order_due {
@@ -36,12 +37,19 @@ int cr_order_due(struct cr_db *db, const char *order_no, int lock, struct cr_ord
  */
 int cr_order_create(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor,
                     long long app_id, char order_no[9], long long *amount, struct cr_err *err);
+/* Which orders a list shows. */
+struct cr_orders_query {
+	long long account_id;      /* the customer's own; 0: all (staff) */
+	const struct cr_search *s; /* an order number, or a payer's or customer's name or code; NULL: none */
+	const char *status;        /* "" for all */
+	const char *from, *to;  /* created on or after from, before to (days, cr_search_days); "" for none */
+	long long after, limit; /* the page: older than the order after (0: the newest) */
+};
 /*
- * The orders of account_id (0: all, for staff), newest first, a page of
- * limit older than the order after (0: from the newest): {"items", "next"}.
+ * The orders q names, newest first: {"items", "next"}; a number that fails its
+ * check digit also gets "suggestions", the orders one slip from it.
  */
-int cr_orders_list(struct cr_db *db, long long account_id, long long after, long long limit, json_t **out,
-                   struct cr_err *err);
+int cr_orders_list(struct cr_db *db, const struct cr_orders_query *q, json_t **out, struct cr_err *err);
 /* One order by number, SPEC 10 fields plus bank details; CR_ENOTFOUND for another account's. */
 int cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *order_no,
                  json_t **out, struct cr_err *err);

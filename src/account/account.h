@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "search.h"
 
 /* Accounts: customers (enterprise, individual) and staff (reviewer, finance, admin). */
 enum cr_role { CR_ROLE_ENTERPRISE, CR_ROLE_INDIVIDUAL, CR_ROLE_REVIEWER, CR_ROLE_FINANCE, CR_ROLE_ADMIN };
@@ -58,7 +59,9 @@ int cr_user_check_login(const char *login, struct cr_err *err);
  * start): {"items":[{id, account, name, role, disabled, created_at,
  * recent_failures, throttled}], "next"}.
  */
-int cr_users_list(struct cr_db *db, long long after, long long limit, json_t **out, struct cr_err *err);
+/* The users, staff first, or those the search s names (newest first); s may be NULL. */
+int cr_users_list(struct cr_db *db, const struct cr_search *s, long long after, long long limit, json_t **out,
+                  struct cr_err *err);
 /* cr_user_add with the role by name (refused with a Chinese reason when unknown), audited. */
 int cr_user_create(struct cr_db *db, const struct cr_actor *actor, const char *login, const char *name,
                    const char *role, const char *password, long long *id, struct cr_err *err);

@@ -5,6 +5,7 @@
 #include "account.h"
 #include "json.h"
 #include "password.h"
+#include "search.h"
 #include "text.h"
 #include "throttle.h"
 #include "utf8.h"
@@ -86,6 +87,8 @@ cr_user_add(struct cr_db *db, const char *login, const char *name, enum cr_role 
 		return cr_err_user(err, CR_ECONFLICT, "account", "账号已存在: %s", login);
 	if (rc == 0 && id)
 		*id = cr_db_insert_id(db);
+	if (rc == 0)
+		rc = cr_search_index_names(db, cr_db_insert_id(db), login, name, err);
 	return rc;
 }
 
@@ -126,24 +129,48 @@ cr_user_find(struct cr_db *db, const char *login, struct cr_user *u, char *hash,
 	return 0;
 }
 
+#define USER_COLUMNS                                                                                         \
+	"u.id, u.login, u.display_name, u.role, u.disabled, DATE_FORMAT(u.created_at, "                      \
+	"'%Y-%m-%dT%H:%i:%SZ'),"                                                                             \
+	" (SELECT COUNT(*) FROM login_attempts f WHERE f.account = u.login COLLATE utf8mb4_bin"              \
+	" AND f.outcome <> 'success' AND f.at > UTC_TIMESTAMP(6) - INTERVAL 15 MINUTE)"
+
 int
-cr_users_list(struct cr_db *db, long long after, long long limit, json_t **out, struct cr_err *err)
+cr_users_list(struct cr_db *db, const struct cr_search *s, long long after, long long limit, json_t **out,
+              struct cr_err *err)
 {
+	long long ids[CR_SEARCH_MAX_IDS];
+	char list[CR_SEARCH_MAX_IDS * 21 + 2];
 	struct cr_res res;
 	json_t *items;
-	int rc;
+	size_t n = 0;
+	int rc, more = 0;
 
-	rc = cr_db_exec(
-	    db, &res, err,
-	    "SELECT u.id, u.login, u.display_name, u.role, u.disabled, DATE_FORMAT(u.created_at, "
-	    "'%Y-%m-%dT%H:%i:%SZ'),"
-	    " (SELECT COUNT(*) FROM login_attempts f WHERE f.account = u.login COLLATE utf8mb4_bin"
-	    " AND f.outcome <> 'success' AND f.at > UTC_TIMESTAMP(6) - INTERVAL 15 MINUTE)"
-	    /* Staff first, then customers, each by key; a page goes on from the user after's place. */
-	    " FROM users u WHERE ? = 0 OR (u.role IN ('enterprise', 'individual'), u.id) >"
-	    " (SELECT p.role IN ('enterprise', 'individual'), p.id FROM users p WHERE p.id = ?)"
-	    " ORDER BY u.role IN ('enterprise', 'individual'), u.id LIMIT ?",
-	    "iii", after, after, limit);
+	if (s && s->key[0]) {
+		if (limit > CR_SEARCH_MAX_IDS - 1)
+			limit = CR_SEARCH_MAX_IDS - 1; /* a smaller page; next still goes on */
+		/* Found by a name or a code: newest first, a page goes on below the last id. */
+		if ((rc = cr_search_accounts(db, s, after, (size_t)limit + 1, ids, &n, err)) != 0)
+			return rc;
+		if ((more = n > (size_t)limit))
+			n = (size_t)limit;
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT " USER_COLUMNS
+		                " FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j"
+		                " JOIN users u ON u.id = j.id ORDER BY u.id DESC",
+		                "s", cr_ids_text(ids, n, list, sizeof list));
+	} else {
+		rc = cr_db_exec(
+		    db, &res, err,
+		    "SELECT " USER_COLUMNS
+		    /* Staff first, then customers, each by key; a page goes on from the user after's place.
+		     */
+		    " FROM users u WHERE ? = 0 OR (u.role IN ('enterprise', 'individual'), u.id) >"
+		    " (SELECT p.role IN ('enterprise', 'individual'), p.id FROM users p WHERE p.id = ?)"
+		    " ORDER BY u.role IN ('enterprise', 'individual'), u.id LIMIT ?",
+		    "iii", after, after, limit);
+		more = rc == 0 && (long long)res.nrows == limit;
+	}
 	if (rc != 0)
 		return rc;
 	items = json_array();
@@ -156,7 +183,8 @@ cr_users_list(struct cr_db *db, long long after, long long limit, json_t **out, 
 		                                       cr_res_str(&res, i, 5), "recent_failures",
 		                                       (json_int_t)cr_res_i64(&res, i, 6), "throttled",
 		                                       cr_res_i64(&res, i, 6) >= 5));
-	*out = cr_json_page(items, &res, 0, limit);
+	*out = json_pack("{s:o, s:o}", "items", items, "next",
+	                 more && res.nrows ? json_integer(cr_res_i64(&res, res.nrows - 1, 0)) : json_null());
 	cr_res_release(&res);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "money.h"
 #include "pki/pki.h"
 #include "price.h"
+#include "search.h"
 #include "status.h"
 #include "timefmt.h"
 
@@ -113,6 +114,8 @@ app_store(struct cr_db *db, const struct cr_app *a, struct cr_err *err)
 	    v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], a->id);
 	if (rc == CR_ECONFLICT)
 		return open_conflict(db, f->certificate_id, err);
+	if (rc == 0) /* the company and the applicant, findable by staff */
+		rc = cr_search_index_names(db, a->account_id, v[0], v[2], err);
 	return rc;
 }
 
@@ -402,13 +405,15 @@ cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, 
 }
 
 int
-cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
-            const char *status, long long after, long long limit, json_t **out, struct cr_err *err)
+cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const struct cr_app_query *q,
+            json_t **out, struct cr_err *err)
 {
+	const char *period = q->period, *status = q->status, *text = q->s ? q->s->key : "";
+	long long after = q->after, limit = q->limit, number = 0, days;
+	const char *order_no = q->s ? q->s->order_no : "";
 	struct cr_prices prices;
 	struct cr_res res;
 	json_t *arr;
-	long long days;
 	int rc;
 
 	if (period == NULL || *period == '\0' || strcmp(period, "3m") == 0)
@@ -421,15 +426,31 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 		return cr_err_user(err, CR_EINVAL, "status", "未知的申请状态：%s", status);
 	if (status && (*status == '\0' || strcmp(status, "all") == 0))
 		status = NULL;
+	/* The search box: an application's number ("#12" or "12"), an order's number, or a name in it. */
+	if (text[0] == '#' || (text[0] && strspn(text, "0123456789") == strlen(text) && !order_no[0])) {
+		number = strtoll(text + (text[0] == '#'), NULL, 10);
+		text = "";
+		if (number <= 0)
+			return cr_err_user(err, CR_EINVAL, "q", "申请编号应为数字，如 #12");
+	} else if (order_no[0]) {
+		text = "";
+	}
 	/* One round trip: the prices in force come with the rows, the price is computed here. */
-	rc = cr_db_exec(db, &res, err,
-	                "SELECT a.id, a.status, a.company_name, a.applicant_name, a.years,"
-	                " a.created_at, a.updated_at, a.certificate_id, a.addons, a.reject_reason,"
-	                " p.base_per_year, p.addon_per_year, a.quoted_fen"
-	                " FROM applications a LEFT JOIN prices p ON p.id = 1"
-	                " WHERE a.account_id = ? AND a.created_at > UTC_TIMESTAMP() - INTERVAL ? DAY"
-	                " AND (? IS NULL OR a.status = ?) AND (? = 0 OR a.id < ?) ORDER BY a.id DESC LIMIT ?",
-	                "iissiii", account_id, days, status, status, after, after, limit);
+	rc =
+	    cr_db_exec(db, &res, err,
+	               "SELECT a.id, a.status, a.company_name, a.applicant_name, a.years,"
+	               " a.created_at, a.updated_at, a.certificate_id, a.addons, a.reject_reason,"
+	               " p.base_per_year, p.addon_per_year, a.quoted_fen"
+	               " FROM applications a LEFT JOIN prices p ON p.id = 1"
+	               " WHERE a.account_id = ? AND a.created_at > UTC_TIMESTAMP() - INTERVAL ? DAY"
+	               " AND (? IS NULL OR a.status = ?) AND (? = 0 OR a.id < ?)"
+	               " AND (? = 0 OR a.id = ?) AND (? = '' OR a.id = (SELECT o.application_id FROM orders o"
+	               "  WHERE o.order_no = ? AND o.account_id = a.account_id))"
+	               " AND (? = '' OR LOCATE(?, a.company_name) > 0 OR LOCATE(?, a.applicant_name) > 0)"
+	               " AND (? = '' OR a.created_at >= ?) AND (? = '' OR a.created_at < ?)"
+	               " ORDER BY a.id DESC LIMIT ?",
+	               "iissiiiisssssssssi", account_id, days, status, status, after, after, number, number,
+	               order_no, order_no, text, text, text, q->from, q->from, q->to, q->to, limit);
 	if (rc != 0)
 		return rc;
 	cr_prices_load(NULL, cfg, &prices);

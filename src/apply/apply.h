@@ -13,6 +13,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "search.h"
 
 /*
  * Renewal applications (SPEC 4, 6, 10): the wizard's draft, stored and
@@ -34,13 +35,18 @@ int cr_app_patch(struct cr_db *db, const struct cr_config *cfg, long long accoun
 /* The full application (SPEC 10 fields, plus missing, history, required_attachments). */
 int cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
                json_t **out, struct cr_err *err);
-/*
- * The account's applications, newest first; period: "3m" or "all";
- * status: NULL/"" for all, or one status; a page of limit older than the
- * application after (0: from the newest): {"items", "next"}.
- */
-int cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *period,
-                const char *status, long long after, long long limit, json_t **out, struct cr_err *err);
+/* Which of an account's applications a list shows. */
+struct cr_app_query {
+	const char *period; /* "3m" (NULL, "") or "all" */
+	const char *status; /* NULL/"" for all, or one status */
+	const struct cr_search
+	    *s;                 /* an application's number (#12), an order's, or a name in it; NULL: none */
+	const char *from, *to;  /* created on or after from, before to (cr_search_days); "" for none */
+	long long after, limit; /* the page: older than the application after (0: the newest) */
+};
+/* The account's applications q names, newest first: {"items", "next"}. */
+int cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
+                const struct cr_app_query *q, json_t **out, struct cr_err *err);
 /*
  * Copies into the actor's application id the documents its earlier
  * application from offers (uploaded within attachments.reuse_days, of
@@ -105,7 +111,8 @@ int cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long i
  * each has waited, a page of limit after the application after (0: from
  * the start): {"items":[...], "next"}.
  */
-int cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, long long after,
-                    long long limit, json_t **out, struct cr_err *err);
+int cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status,
+                    const struct cr_search *s, long long after, long long limit, json_t **out,
+                    struct cr_err *err);
 
 #endif

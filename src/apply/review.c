@@ -1,4 +1,6 @@
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "applications.h"
 #include "apply.h"
@@ -61,18 +63,38 @@ cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, c
 }
 
 int
-cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, long long after,
-                long long limit, json_t **out, struct cr_err *err)
+cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, const struct cr_search *s,
+                long long after, long long limit, json_t **out, struct cr_err *err)
 {
+	long long acc[CR_SEARCH_MAX_IDS], number = 0;
+	char list[CR_SEARCH_MAX_IDS * 21 + 2] = "[]";
 	struct cr_prices prices;
 	struct cr_res res;
+	size_t nacc = 0;
 	json_t *items;
-	int rc;
+	int rc, by_account = 0;
 
 	if (status == NULL || *status == '\0')
 		status = "submitted";
 	if (!cr_status_known(CR_SM_APPLICATION, status))
 		return cr_err_user(err, CR_EINVAL, "status", "未知的申请状态：%s", status);
+	/* The search box: an application's number (#12), else the customers a name or code names. */
+	if (s && s->key[0]) {
+		const char *k = s->key + (s->key[0] == '#');
+
+		if (*k && strspn(k, "0123456789") == strlen(k) && strlen(k) < 12) {
+			number = strtoll(k, NULL, 10);
+		} else {
+			if ((rc = cr_search_accounts(db, s, 0, CR_SEARCH_MAX_IDS, acc, &nacc, err)) != 0)
+				return rc;
+			if (nacc == CR_SEARCH_MAX_IDS)
+				return cr_err_user(err, CR_EINVAL, "q",
+				                   "“%s”符合的客户超过 %d 个，请输入更完整的名称或代码",
+				                   s->text, CR_SEARCH_MAX_IDS - 1);
+			cr_ids_text(acc, nacc, list, sizeof list);
+			by_account = 1;
+		}
+	}
 	/* Oldest first: whoever has waited longest is reviewed first. */
 	rc = cr_db_exec(db, &res, err,
 	                "SELECT a.id, a.status, a.company_name, a.applicant_name, u.login, u.role,"
@@ -81,11 +103,13 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 	                "a.years, a.addons, a.quoted_fen, (SELECT COUNT(*) FROM application_events e"
 	                " WHERE e.application_id = a.id AND e.status_to = 'rejected')"
 	                " FROM applications a JOIN users u ON u.id = a.account_id WHERE a.status = ?"
+	                " AND (? = 0 OR a.id = ?) AND (? = 0 OR a.account_id IN"
+	                "  (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j))"
 	                /* A page goes on from the application after's place in the queue. */
 	                " AND (? = 0 OR (IFNULL(a.submitted_at, a.created_at), a.id) > (SELECT"
 	                " IFNULL(p.submitted_at, p.created_at), p.id FROM applications p WHERE p.id = ?))"
 	                " ORDER BY IFNULL(a.submitted_at, a.created_at), a.id LIMIT ?",
-	                "siii", status, after, after, limit);
+	                "siiisiii", status, number, number, (long long)by_account, list, after, after, limit);
 	if (rc != 0)
 		return rc;
 	cr_prices_load(db, cfg, &prices);

@@ -13,6 +13,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "search.h"
 
 /*
  * Importing a bank statement (SPEC 7): the one import behind the command
@@ -166,6 +167,15 @@ int cr_inbox_name_ok(const char *name);
  */
 int cr_credits_list(struct cr_db *db, const char *status, long long statement_id, long long after,
                     long long limit, json_t **out, struct cr_err *err);
+/*
+ * The credits the search s names (an amount, an order number they paid or
+ * are suggested for, the start of the bank's reference or of the payer's
+ * name), of the tab status ("" all, else as cr_credits_list), booked from
+ * the day from to before the day to ("" none; cr_search_days): newest first,
+ * {"items", "next"}.
+ */
+int cr_credits_search(struct cr_db *db, const struct cr_search *s, const char *status, const char *from,
+                      const char *to, long long after, long long limit, json_t **out, struct cr_err *err);
 /* Assigns credit id to order_no; CR_ECONFLICT with the reason when that order cannot take it. */
 int cr_credit_assign(struct cr_db *db, const struct cr_actor *actor, long long id, const char *order_no,
                      json_t **out, struct cr_err *err);

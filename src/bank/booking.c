@@ -190,35 +190,25 @@ add_open(struct cr_import_run *run, struct cr_res *res)
 	return 0;
 }
 
-/* Adds to nos the numbers that pass the check digit one slip (a digit, or two neighbours swapped) from cand.
- */
+/* Adds to nos the numbers that pass the check digit one slip from cand. */
 static int
 slips_of(const char *cand, char (**nos)[9], size_t *n, size_t *cap)
 {
-	char v[9];
+	char v[CR_ORDERNO_SLIPS_MAX][9];
+	size_t k = cr_orderno_slips(cand, v, CR_ORDERNO_SLIPS_MAX);
 
-	for (int pos = 0; pos < 8; pos++)
-		for (int d = -1; d < 10; d++) {
-			memcpy(v, cand, 9);
-			if (d < 0) { /* the digits at pos and pos + 1 swapped */
-				if (pos == 7 || v[pos] == v[pos + 1])
-					continue;
-				v[pos] = cand[pos + 1];
-				v[pos + 1] = cand[pos];
-			} else if ((v[pos] = (char)('0' + d)) == cand[pos]) {
-				continue;
-			}
-			if (!cr_orderno_valid(v))
-				continue;
-			if (*n == *cap) {
-				char(*grown)[9] = realloc(*nos, (*cap = *cap ? *cap * 2 : 64) * sizeof **nos);
+	if (*n + k > *cap) {
+		size_t want = *cap ? *cap * 2 : 64;
+		char(*grown)[9];
 
-				if (grown == NULL)
-					return CR_ENOMEM;
-				*nos = grown;
-			}
-			memcpy((*nos)[(*n)++], v, 9);
-		}
+		while (want < *n + k)
+			want *= 2;
+		if ((grown = realloc(*nos, want * sizeof **nos)) == NULL)
+			return CR_ENOMEM;
+		*nos = grown, *cap = want;
+	}
+	memcpy(*nos + *n, v, k * sizeof *v);
+	*n += k;
 	return 0;
 }
 

@@ -116,6 +116,109 @@ cr_credits_list(struct cr_db *db, const char *status, long long statement_id, lo
 	return 0;
 }
 
+/* A credit's status as finance's tabs name it ("" all, "open", "partial" still owed, "matched" and the rest).
+ */
+#define TAB_FILTER                                                                                           \
+	" (? = '' OR (? = 'open' AND c.status IN ('needs_review', 'unmatched', 'overpaid'))"                 \
+	" OR (? IN ('partial', 'matched') AND c.status IN ('matched', 'partial')"                            \
+	"  AND (c.status = 'partial' AND " STILL_OWED ") = (? = 'partial'))"                                 \
+	" OR (? NOT IN ('open', 'partial', 'matched') AND c.status = ?))"
+#define SEARCH_FILTERS                                                                                       \
+	TAB_FILTER " AND (? = 0 OR c.id < ?) AND (? = '' OR c.booking_date >= ?)"                            \
+	           " AND (? = '' OR c.booking_date < ?)"
+#define SEARCH_TYPES "ssssssiissss"
+#define SEARCH_ARGS status, status, status, status, status, status, after, after, from, from, to, to
+
+int
+cr_credits_search(struct cr_db *db, const struct cr_search *s, const char *status, const char *from,
+                  const char *to, long long after, long long limit, json_t **out, struct cr_err *err)
+{
+	long long ids[5 * CR_SEARCH_MAX_IDS]; /* five look-ups at most, each up to a page and one */
+	char list[CR_SEARCH_MAX_IDS * 21 + 2];
+	struct cr_res res;
+	json_t *items;
+	size_t n = 0, max;
+	int rc, more;
+
+	status = status ? status : "";
+	if (status[0] && strcmp(status, "open") != 0 && !cr_status_known(CR_SM_CREDIT, status))
+		return cr_err_user(err, CR_EINVAL, "status", "未知的状态：%s", status);
+	if (limit > CR_SEARCH_MAX_IDS - 1)
+		limit = CR_SEARCH_MAX_IDS - 1; /* a smaller page; next still goes on */
+	max = (size_t)limit + 1;
+#define TAKE()                                                                                               \
+	do {                                                                                                 \
+		for (size_t i_ = 0; i_ < res.nrows; i_++)                                                    \
+			ids[n++] = cr_res_i64(&res, i_, 0);                                                  \
+		cr_res_release(&res);                                                                        \
+	} while (0)
+	if (s->key[0] == '\0') { /* days only */
+		if ((rc = cr_db_exec(db, &res, err,
+		                     "SELECT c.id FROM credits c WHERE" SEARCH_FILTERS
+		                     " ORDER BY c.id DESC LIMIT ?",
+		                     SEARCH_TYPES "i", SEARCH_ARGS, (long long)max)) != 0)
+			return rc;
+		TAKE();
+	}
+	if (s->amount_fen > 0) { /* an amount */
+		if ((rc = cr_db_exec(db, &res, err,
+		                     "SELECT c.id FROM credits c WHERE c.amount_fen = ? AND" SEARCH_FILTERS
+		                     " ORDER BY c.id DESC LIMIT ?",
+		                     "i" SEARCH_TYPES "i", s->amount_fen, SEARCH_ARGS, (long long)max)) != 0)
+			return rc;
+		TAKE();
+	}
+	if (s->order_no[0]) { /* the credits that paid an order, or are suggested for it */
+		if ((rc = cr_db_exec(
+		         db, &res, err,
+		         "SELECT c.id FROM orders o JOIN payments p ON p.order_id = o.id"
+		         " JOIN credits c ON c.id = p.credit_id WHERE o.order_no = ? AND" SEARCH_FILTERS
+		         " ORDER BY c.id DESC LIMIT ?",
+		         "s" SEARCH_TYPES "i", s->order_no, SEARCH_ARGS, (long long)max)) != 0)
+			return rc;
+		TAKE();
+		if ((rc = cr_db_exec(db, &res, err,
+		                     "SELECT c.id FROM orders o JOIN credits c ON c.suggested_order_id = o.id"
+		                     " WHERE o.order_no = ? AND" SEARCH_FILTERS " ORDER BY c.id DESC LIMIT ?",
+		                     "s" SEARCH_TYPES "i", s->order_no, SEARCH_ARGS, (long long)max)) != 0)
+			return rc;
+		TAKE();
+	}
+	if (s->key[0]) { /* the bank's reference, the payer's name, each as it starts */
+		if ((rc = cr_db_exec(
+		         db, &res, err,
+		         "SELECT c.id FROM credits c WHERE c.acct_svcr_ref LIKE ? AND" SEARCH_FILTERS
+		         " ORDER BY c.id DESC LIMIT ?",
+		         "s" SEARCH_TYPES "i", s->prefix, SEARCH_ARGS, (long long)max)) != 0)
+			return rc;
+		TAKE();
+		if ((rc = cr_db_exec(db, &res, err,
+		                     "SELECT c.id FROM credits c WHERE c.payer_key LIKE ? AND" SEARCH_FILTERS
+		                     " ORDER BY c.id DESC LIMIT ?",
+		                     "s" SEARCH_TYPES "i", s->prefix, SEARCH_ARGS, (long long)max)) != 0)
+			return rc;
+		TAKE();
+	}
+#undef TAKE
+	n = cr_ids_desc(ids, n);
+	if ((more = n > (size_t)limit))
+		n = (size_t)limit;
+	if ((rc = cr_db_exec(db, &res, err,
+	                     "SELECT " CREDIT_COLUMNS
+	                     " FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j"
+	                     " JOIN credits c ON c.id = j.id JOIN statements s ON s.id = c.statement_id"
+	                     " LEFT JOIN orders so ON so.id = c.suggested_order_id ORDER BY c.id DESC",
+	                     "s", cr_ids_text(ids, n, list, sizeof list))) != 0)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < res.nrows; i++)
+		json_array_append_new(items, credit_json(&res, i));
+	*out = json_pack("{s:o, s:o}", "items", items, "next",
+	                 more && res.nrows ? json_integer(cr_res_i64(&res, res.nrows - 1, 0)) : json_null());
+	cr_res_release(&res);
+	return 0;
+}
+
 static int
 credit_get(struct cr_db *db, long long id, json_t **out, struct cr_err *err)
 {

@@ -9,13 +9,14 @@ void
 cr_h_admin_users(struct cr_req *r)
 {
 	long long after, limit;
+	struct cr_search s;
 	struct cr_err err;
 	json_t *out = NULL;
 	int rc;
 
-	if (cr_req_page(r, 500, 1000, &after, &limit) != 0)
+	if (cr_req_page(r, 500, 1000, &after, &limit) != 0 || cr_req_search(r, &s, NULL, NULL) != 0)
 		return;
-	rc = cr_users_list(r->web->db, after, limit, &out, &err);
+	rc = cr_users_list(r->web->db, &s, after, limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

@@ -19,17 +19,19 @@ reply_app(struct cr_req *r, int status, long long id)
 void
 cr_h_app_list(struct cr_req *r)
 {
-	char period[16], status[32];
-	long long after, limit;
+	char period[16], status[32], from[11], to[11];
+	struct cr_app_query q = {period, status, NULL, from, to, 0, 0};
+	struct cr_search s;
 	struct cr_err err;
 	json_t *out = NULL;
 	int rc;
 
-	if (cr_req_page(r, 50, 500, &after, &limit) != 0)
+	if (cr_req_page(r, 50, 500, &q.after, &q.limit) != 0 || cr_req_search(r, &s, from, to) != 0)
 		return;
+	q.s = &s;
 	cr_req_query(r, "period", period, sizeof period);
 	cr_req_query(r, "status", status, sizeof status);
-	rc = cr_app_list(r->web->db, r->web->cfg, r->sess.user.id, period, status, after, limit, &out, &err);
+	rc = cr_app_list(r->web->db, r->web->cfg, r->sess.user.id, &q, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

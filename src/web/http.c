@@ -444,6 +444,28 @@ cr_req_limit(struct cr_req *r, long long def, long long max, long long *limit)
 }
 
 int
+cr_req_search(struct cr_req *r, struct cr_search *s, char from[11], char to[11])
+{
+	char q[1024], f[16], t[16];
+	struct cr_err err;
+
+	cr_req_query(r, "q", q, sizeof q); /* cut past 1,023 bytes: still more than CR_SEARCH_CHARS */
+	if (cr_search_parse(q, "q", s, &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		return -1;
+	}
+	if (from == NULL)
+		return 0;
+	cr_req_query(r, "from", f, sizeof f);
+	cr_req_query(r, "to", t, sizeof t);
+	if (cr_search_days(f, t, from, to, &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		return -1;
+	}
+	return 0;
+}
+
+int
 cr_req_query_is_text(struct cr_req *r)
 {
 	size_t len = strlen(r->query), o = 0;

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "counters.h"
 #include "db.h"
+#include "search.h"
 
 struct cr_route;
 
@@ -78,6 +79,11 @@ void cr_req_query(struct cr_req *r, const char *name, char *out, size_t outlen);
 int cr_req_page(struct cr_req *r, long long def, long long max, long long *after, long long *limit);
 /* ?limit= alone, for a list whose cursor is not a number: the same answers. */
 int cr_req_limit(struct cr_req *r, long long def, long long max, long long *limit);
+/*
+ * The search box ?q= into s, and when from is not NULL the days ?from= and
+ * ?to= (cr_search_days); -1 after answering 400 when one is not valid.
+ */
+int cr_req_search(struct cr_req *r, struct cr_search *s, char from[11], char to[11]);
 /* The database of this worker, connected; NULL (and a 503 sent) when it is down. */
 struct cr_db *cr_req_db(struct cr_req *r);
 /* The same without answering: NULL when it is down (err says why; may be NULL). */

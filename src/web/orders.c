@@ -6,14 +6,18 @@
 void
 cr_h_orders(struct cr_req *r)
 {
-	long long after, limit;
+	struct cr_orders_query q = {cr_req_account(r), NULL, NULL, NULL, NULL, 0, 0};
+	char status[32], from[11], to[11];
+	struct cr_search s;
 	struct cr_err err;
 	json_t *out = NULL;
 	int rc;
 
-	if (cr_req_page(r, 50, 500, &after, &limit) != 0)
+	if (cr_req_page(r, 50, 500, &q.after, &q.limit) != 0 || cr_req_search(r, &s, from, to) != 0)
 		return;
-	rc = cr_orders_list(r->web->db, cr_req_account(r), after, limit, &out, &err);
+	cr_req_query(r, "status", status, sizeof status);
+	q.s = &s, q.status = status, q.from = from, q.to = to;
+	rc = cr_orders_list(r->web->db, &q, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

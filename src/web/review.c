@@ -7,14 +7,15 @@ cr_h_review_queue(struct cr_req *r)
 {
 	char status[32];
 	long long after, limit;
+	struct cr_search s;
 	struct cr_err err;
 	json_t *out = NULL;
 	int rc;
 
-	if (cr_req_page(r, 500, 1000, &after, &limit) != 0)
+	if (cr_req_page(r, 500, 1000, &after, &limit) != 0 || cr_req_search(r, &s, NULL, NULL) != 0)
 		return;
 	cr_req_query(r, "status", status, sizeof status);
-	rc = cr_review_queue(r->web->db, r->web->cfg, status, after, limit, &out, &err);
+	rc = cr_review_queue(r->web->db, r->web->cfg, status, &s, after, limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

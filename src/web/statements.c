@@ -96,17 +96,22 @@ cr_h_statement_upload(struct cr_req *r)
 void
 cr_h_payments(struct cr_req *r)
 {
-	char status[32], statement[24];
+	char status[32], statement[24], from[11], to[11];
 	long long after, limit;
+	struct cr_search s;
 	struct cr_err err;
 	json_t *out = NULL;
 	int rc;
 
-	if (cr_req_page(r, 200, 1000, &after, &limit) != 0)
+	if (cr_req_page(r, 200, 1000, &after, &limit) != 0 || cr_req_search(r, &s, from, to) != 0)
 		return;
 	cr_req_query(r, "status", status, sizeof status);
 	cr_req_query(r, "statement_id", statement, sizeof statement);
-	rc = cr_credits_list(r->web->db, status, strtoll(statement, NULL, 10), after, limit, &out, &err);
+	if (s.key[0] || from[0] || to[0]) /* finance's search: every status unless one is asked for */
+		rc = cr_credits_search(r->web->db, &s, status, from, to, after, limit, &out, &err);
+	else
+		rc = cr_credits_list(r->web->db, status, strtoll(statement, NULL, 10), after, limit, &out,
+		                     &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }
 

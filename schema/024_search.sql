@@ -1,0 +1,41 @@
+-- Staff search (issue 23): every lookup is answered from an index, at any size.
+--
+-- Customers by any part of a name: the two-character pieces (bigrams) of every name an account has (its
+-- login, its display name, the company and applicant names of its applications), spaces taken out as in
+-- orders.payer_key.  A search looks up the rarest piece of what was typed and checks the whole text on
+-- those accounts only.  certrenew adds an account's pieces whenever one of its names is written; old
+-- pieces stay (a search still checks the current names).
+CREATE TABLE IF NOT EXISTS account_grams (
+  gram VARCHAR(2) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL,
+  account_id BIGINT UNSIGNED NOT NULL,
+  PRIMARY KEY (gram, account_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+INSERT IGNORE INTO account_grams (gram, account_id)
+SELECT SUBSTRING(n.k, s.seq, 2), n.id FROM (
+  SELECT id, REPLACE(REPLACE(REPLACE(login, ' ', ''), '\t', ''), '　', '') k FROM users
+  UNION SELECT id, REPLACE(REPLACE(REPLACE(display_name, ' ', ''), '\t', ''), '　', '') FROM users
+  UNION SELECT account_id, REPLACE(REPLACE(REPLACE(company_name, ' ', ''), '\t', ''), '　', '')
+    FROM applications
+  UNION SELECT account_id, REPLACE(REPLACE(REPLACE(applicant_name, ' ', ''), '\t', ''), '　', '')
+    FROM applications
+) n JOIN seq_1_to_200 s ON s.seq < CHAR_LENGTH(n.k);
+
+-- Customers by licence code (USCC), ID number and phone; orders by payer, by status and by date, newest first
+-- (keyset by id); credits by payer, amount, bank reference, booking date and the order suggested for them.
+ALTER TABLE applications
+  ADD KEY IF NOT EXISTS applications_license (license_no, account_id),
+  ADD KEY IF NOT EXISTS applications_id_card (id_card_no, account_id),
+  ADD KEY IF NOT EXISTS applications_phone (phone, account_id);
+ALTER TABLE orders
+  ADD KEY IF NOT EXISTS orders_payer (payer_key, id),
+  ADD KEY IF NOT EXISTS orders_state (status, id),
+  ADD KEY IF NOT EXISTS orders_created (created_at);
+ALTER TABLE credits
+  ADD COLUMN IF NOT EXISTS payer_key VARCHAR(140) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci
+    AS (LEFT(REPLACE(REPLACE(REPLACE(debtor_name, ' ', ''), '\t', ''), '　', ''), 140)) PERSISTENT,
+  ADD KEY IF NOT EXISTS credits_payer (payer_key, id),
+  ADD KEY IF NOT EXISTS credits_amount (amount_fen, id),
+  ADD KEY IF NOT EXISTS credits_ref (acct_svcr_ref(64)),
+  ADD KEY IF NOT EXISTS credits_booked (booking_date, id),
+  ADD KEY IF NOT EXISTS credits_suggested (suggested_order_id);
