@@ -217,10 +217,13 @@ text_ids(struct cr_db *db, const struct cr_orders_query *q, long long *ids, size
 	if (nacc > 0) {
 		if ((rc = cr_db_exec(db, &res, err,
 		                     "SELECT o.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j"
-		                     " JOIN orders o ON o.account_id = j.id WHERE" ORDER_FILTERS
-		                     " ORDER BY o.id DESC LIMIT ?",
-		                     "s" ORDER_FILTER_TYPES "i", cr_ids_text(acc, nacc, list, sizeof list),
-		                     ORDER_FILTER_ARGS(q), (long long)max)) != 0)
+		                     " JOIN orders o ON o.account_id = j.id JOIN applications a ON a.id = "
+		                     "o.application_id"
+		                     " JOIN users u ON u.id = o.account_id WHERE" ORDER_FILTERS
+		                     " AND" CR_SEARCH_APP_MATCH " ORDER BY o.id DESC LIMIT ?",
+		                     "s" ORDER_FILTER_TYPES CR_SEARCH_APP_TYPES "i",
+		                     cr_ids_text(acc, nacc, list, sizeof list), ORDER_FILTER_ARGS(q),
+		                     CR_SEARCH_APP_ARGS(q->s), (long long)max)) != 0)
 			return rc;
 		for (size_t i = 0; i < res.nrows; i++)
 			ids[(*n)++] = cr_res_i64(&res, i, 0);

@@ -8,9 +8,6 @@
 #include "timefmt.h"
 #include "utf8.h"
 
-/* A name without the spaces people and banks put in (ASCII, tab, U+3000), as schema 024 keeps its pieces. */
-#define NAME_KEY(c) "REPLACE(REPLACE(REPLACE(" c ", ' ', ''), '\\t', ''), '\xe3\x80\x80', '')"
-
 static int
 is_space_at(const char *s, size_t *len)
 {
@@ -103,10 +100,12 @@ cr_search_parse(const char *q, const char *field, struct cr_search *s, struct cr
 	like_of(s->like, sizeof s->like, "%", s->key, "%");
 	like_of(s->prefix, sizeof s->prefix, "", s->key, "%");
 	if (k >= CR_SEARCH_CODE_MIN && k <= 18 &&
-	    strspn(s->key, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == k)
+	    strspn(s->key, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == k) {
 		for (size_t i = 0; i <= k; i++)
 			s->code[i] =
 			    (s->key[i] >= 'a' && s->key[i] <= 'z') ? (char)(s->key[i] - 32) : s->key[i];
+		snprintf(s->code_like, sizeof s->code_like, "%s%%", s->code);
+	}
 	if (k == 8 && strspn(s->key, "0123456789") == 8)
 		memcpy(s->order_no, s->key, 9);
 	s->amount_fen = amount_of(s->key);
@@ -219,7 +218,7 @@ cr_search_accounts(struct cr_db *db, const struct cr_search *s, long long after,
 	long long all[4 * CR_SEARCH_MAX_IDS];
 	size_t k = 0;
 	struct cr_res res;
-	char gram[9], code[20];
+	char gram[9];
 	int rc;
 
 	*n = 0;
@@ -235,22 +234,29 @@ cr_search_accounts(struct cr_db *db, const struct cr_search *s, long long after,
 		         db, &res, err,
 		         "SELECT g.account_id FROM account_grams g JOIN users u ON u.id = g.account_id"
 		         " WHERE g.gram = ? AND (? = 0 OR g.account_id < ?)"
-		         " AND (" NAME_KEY("u.login") " LIKE ? OR " NAME_KEY(
+		         " AND (" CR_NAME_KEY("u.login") " LIKE ? OR " CR_NAME_KEY(
 		             "u.display_name") " LIKE ?"
 		                               "  OR EXISTS (SELECT 1 FROM applications a WHERE a.account_id "
 		                               "= u.id"
-		                               "   AND (" NAME_KEY("a.company_name") " LIKE ? OR " NAME_KEY(
-		                                   "a.applicant_name") " LIKE ?)))"
-		                                                       " ORDER BY g.account_id DESC LIMIT ?",
+		                               "   AND (" CR_NAME_KEY("a.company_name") " LIKE ? "
+		                                                                        "OR " CR_NAME_KEY(
+		                                                                            "a.applicant_"
+		                                                                            "name") " LIKE "
+		                                                                                    "?)))"
+		                                                                                    " ORDER "
+		                                                                                    "BY "
+		                                                                                    "g."
+		                                                                                    "account_"
+		                                                                                    "id DESC "
+		                                                                                    "LIMIT ?",
 		         "siissssi", gram, after, after, s->like, s->like, s->like, s->like,
 		         (long long)max)) != 0)
 			return rc;
 		take_ids(&res, all, &k, sizeof all / sizeof *all);
 	}
 	if (s->code[0]) {
-		snprintf(code, sizeof code, "%s%%", s->code);
 		for (size_t i = 0; i < sizeof by_code / sizeof *by_code; i++) {
-			if ((rc = cr_db_exec(db, &res, err, by_code[i], "siii", code, after, after,
+			if ((rc = cr_db_exec(db, &res, err, by_code[i], "siii", s->code_like, after, after,
 			                     (long long)max)) != 0)
 				return rc;
 			take_ids(&res, all, &k, sizeof all / sizeof *all);
@@ -270,7 +276,7 @@ cr_search_index_names(struct cr_db *db, long long account_id, const char *a, con
 	return cr_db_exec(db, NULL, err,
 	                  "INSERT IGNORE INTO account_grams (gram, account_id)"
 	                  " SELECT DISTINCT SUBSTRING(n.k, s.seq, 2), ? FROM"
-	                  " (SELECT " NAME_KEY("?") " k UNION SELECT " NAME_KEY(
+	                  " (SELECT " CR_NAME_KEY("?") " k UNION SELECT " CR_NAME_KEY(
 	                      "?") ") n"
 	                           " JOIN seq_1_to_200 s ON s.seq < CHAR_LENGTH(n.k)",
 	                  "iss", account_id, a ? a : "", b ? b : "");

@@ -30,10 +30,30 @@ struct cr_search {
 	char like[2 * CR_SEARCH_BYTES + 2];   /* "%key%", LIKE's own characters escaped */
 	char prefix[2 * CR_SEARCH_BYTES + 2]; /* "key%", escaped */
 	char code[19];        /* the key upper-cased when it is 8-18 ASCII letters and digits, else "" */
+	char code_like[20];   /* "CODE%" */
 	char order_no[9];     /* the key when it is eight digits (valid or not), else "" */
 	long long amount_fen; /* the key as an amount of yuan (1200, 1,200.50, ¥1200), else -1 */
 	long chars;           /* characters of key */
 };
+
+/* A name in SQL without the spaces people and banks put in (ASCII, tab, U+3000), as account_grams keeps it.
+ */
+#define CR_NAME_KEY(c) "REPLACE(REPLACE(REPLACE(" c ", ' ', ''), '\\t', ''), '\xe3\x80\x80', '')"
+/*
+ * An application a of account u that the search names itself (of the accounts
+ * cr_search_accounts found, the applications it is about): seven parameters.
+ */
+#define CR_SEARCH_APP_MATCH                                                                                  \
+	" (" CR_NAME_KEY("a.company_name") " LIKE ? OR " CR_NAME_KEY(                                        \
+	    "a.applicant_name") " LIKE ?"                                                                    \
+	                        " OR a.license_no LIKE ? OR a.id_card_no LIKE ? OR a.phone LIKE ?"           \
+	                        " OR " CR_NAME_KEY("u.login") " LIKE ? OR " CR_NAME_KEY(                     \
+	                            "u.display_name") " LIKE ?)"
+#define CR_SEARCH_APP_TYPES "sssssss"
+#define CR_SEARCH_CODE_LIKE(s) ((s)->code[0] ? (s)->code_like : NULL)
+#define CR_SEARCH_APP_ARGS(s)                                                                                \
+	(s)->like, (s)->like, CR_SEARCH_CODE_LIKE(s), CR_SEARCH_CODE_LIKE(s), CR_SEARCH_CODE_LIKE(s),        \
+	    (s)->like, (s)->like
 
 /*
  * Reads the search box's text q (NULL or blank: no search, s->key empty).

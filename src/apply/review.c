@@ -104,12 +104,14 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 	                " WHERE e.application_id = a.id AND e.status_to = 'rejected')"
 	                " FROM applications a JOIN users u ON u.id = a.account_id WHERE a.status = ?"
 	                " AND (? = 0 OR a.id = ?) AND (? = 0 OR a.account_id IN"
-	                "  (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j))"
+	                "  (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j)"
+	                "  AND" CR_SEARCH_APP_MATCH ")"
 	                /* A page goes on from the application after's place in the queue. */
 	                " AND (? = 0 OR (IFNULL(a.submitted_at, a.created_at), a.id) > (SELECT"
 	                " IFNULL(p.submitted_at, p.created_at), p.id FROM applications p WHERE p.id = ?))"
 	                " ORDER BY IFNULL(a.submitted_at, a.created_at), a.id LIMIT ?",
-	                "siiisiii", status, number, number, (long long)by_account, list, after, after, limit);
+	                "siiis" CR_SEARCH_APP_TYPES "iii", status, number, number, (long long)by_account,
+	                list, CR_SEARCH_APP_ARGS(s), after, after, limit);
 	if (rc != 0)
 		return rc;
 	cr_prices_load(db, cfg, &prices);

@@ -258,10 +258,10 @@ def damm_ok(s):
     return i == 0
 
 
-def submitted_application(cust, seed=1, centres=(), years=1, **step3_kw):
-    """A complete application of the customer's, submitted; returns its JSON."""
+def submitted_application(cust, seed=1, centres=(), years=1, first=None, **step3_kw):
+    """A complete application of the customer's, submitted (first: step 1's fields to change); returns its JSON."""
     cert = new_cert()
-    st, app = cust.json("POST", "/api/v1/applications", step1(cert, seed=seed))
+    st, app = cust.json("POST", "/api/v1/applications", step1(cert, seed=seed, **(first or {})))
     if st != 201:
         raise RuntimeError("create: %s %s" % (st, app))
     jpg = fixture("scan.jpg")
@@ -274,9 +274,9 @@ def submitted_application(cust, seed=1, centres=(), years=1, **step3_kw):
     return app
 
 
-def approved_order(cust, rev, seed=1, centres=(), years=1):
+def approved_order(cust, rev, seed=1, centres=(), years=1, first=None, **step3_kw):
     """A submitted application of the customer's, approved; returns the order's JSON."""
-    app = submitted_application(cust, seed=seed, centres=centres, years=years)
+    app = submitted_application(cust, seed=seed, centres=centres, years=years, first=first, **step3_kw)
     st, r = rev.json("POST", "/api/v1/review/applications/%d/approve" % app["id"], {})
     if st != 200:
         raise RuntimeError("approve: %s %s" % (st, r))

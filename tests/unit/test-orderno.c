@@ -45,5 +45,38 @@ main(void)
 	}
 	ok(missed_single == 0, "all %lld single-digit errors caught", singles);
 	ok(missed_swap == 0, "all %lld adjacent swaps caught", swaps);
+
+	/* The numbers one slip from a typo: the number meant is always among them, and each of them is valid.
+	 */
+	{
+		char out[CR_ORDERNO_SLIPS_MAX][9];
+		long long typos = 0, found = 0, bad = 0, most = 0;
+
+		for (long long seq = 1; seq <= 20000; seq += 7) {
+			cr_orderno_make(seq, no);
+			for (int i = 0; i < 8; i++) {
+				size_t n;
+				int hit = 0;
+
+				memcpy(v, no, 9);
+				v[i] = (char)('0' + (no[i] - '0' + 3) % 10);
+				n = cr_orderno_slips(v, out, CR_ORDERNO_SLIPS_MAX);
+				typos++;
+				for (size_t k = 0; k < n; k++) {
+					hit |= strcmp(out[k], no) == 0;
+					bad += !cr_orderno_valid(out[k]);
+				}
+				found += hit;
+				most = (long long)n > most ? (long long)n : most;
+			}
+		}
+		ok(found == typos && bad == 0,
+		   "a typo's slips hold the number meant (%lld of %lld), all valid", found, typos);
+		ok(most < CR_ORDERNO_SLIPS_MAX, "at most %lld slips of one typo", most);
+		ok(cr_orderno_slips("1234567", out, CR_ORDERNO_SLIPS_MAX) == 0 &&
+		       cr_orderno_slips("1234567x", out, CR_ORDERNO_SLIPS_MAX) == 0,
+		   "no slips of what is not eight digits");
+		ok(cr_orderno_slips("12345678", out, 1) <= 1, "never more than asked for");
+	}
 	return tap_done();
 }

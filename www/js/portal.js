@@ -1,5 +1,5 @@
 /* The customer portal: 我的证书, the three-step renewal wizard, application details, orders, messages.
-   Hash routes: #/  #/apply/new[?cert=ID]  #/apply/ID/STEP  #/applications/ID  #/orders  #/orders/NO  #/messages  #/help */
+   Hash routes: #/  #/apply/new[?cert=ID]  #/apply/ID/STEP  #/applications/ID  #/orders[?q=&from=&to=]  #/orders/NO  #/messages  #/help */
 import { failPage, h, loadRefData, whoami } from "./ui.js";
 import { mountHeader, setAccountName, setNav } from "./header.js";
 import { ctx } from "./portal/context.js";
@@ -18,7 +18,7 @@ function route() {
   if ((m = /^#\/apply\/(\d+)\/([123])$/.exec(hash))) return wizard(Number(m[1]), Number(m[2]));
   if ((m = /^#\/applications\/(\d+)$/.exec(hash))) return detail(Number(m[1]));
   if ((m = /^#\/orders\/(\d{8})(?:\?paying=(alipay|wechat))?$/.exec(hash))) return payPage(m[1], null, m[2]);
-  if (hash === "#/orders") return orders();
+  if ((m = /^#\/orders(?:\?(.*))?$/.exec(hash))) return orders(new URLSearchParams(m[1] || ""));
   if (hash === "#/messages") return messages();
   if (hash === "#/help") return guidePage();
   return certsPage();

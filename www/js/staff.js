@@ -1,10 +1,12 @@
 /* Staff pages, by role: 审核 (reviewer), 发票 (finance), 用户 / 价格 / 交易中心 / 审计日志 (admin).
-   Hash routes: #/review[?status=]  #/review/ID  #/invoices  #/users  #/prices  #/centres  #/audit  #/help */
-import { ask, call, cn, date, datetime, failPage, fen, h, label, labels, loadRefData, pager, render, setHome, toast, whoami } from "./ui.js";
+   Hash routes: #/review[?status=&q=]  #/review/ID  #/orders[?q=&status=&from=&to=]  #/invoices  #/users[?q=]  #/prices
+   #/centres  #/audit  #/help */
+import { ask, call, cn, date, datetime, failPage, fen, h, label, labels, loadRefData, pager, render, searchBox, searchCall, setHome, toast, whoami } from "./ui.js";
 import { agency, mountFooter } from "./agency.js";
 import { helpBody } from "./help.js";
 import { mountHeader, setAccountName } from "./header.js";
 import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
+import { ordersPage } from "./staff/orders.js";
 
 {
   let me = null;
@@ -14,8 +16,8 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
 
   const NAV = {
     reviewer: [["#/review", "审核队列"]],
-    finance: [["#/payments", "对账"], ["#/statements", "对账单导入"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
-    admin: [["#/review", "申请一览"], ["#/users", "用户"], ["#/prices", "价格"], ["#/centres", "交易中心"], ["#/audit", "审计日志"], ["#/help", "帮助页面"], ["#/payments", "对账"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
+    finance: [["#/payments", "对账"], ["#/orders", "订单"], ["#/statements", "对账单导入"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
+    admin: [["#/review", "申请一览"], ["#/orders", "订单"], ["#/users", "用户"], ["#/prices", "价格"], ["#/centres", "交易中心"], ["#/audit", "审计日志"], ["#/help", "帮助页面"], ["#/payments", "对账"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
   };
   /* The reviewer's quick reasons: a company's papers, or a person's. */
   const COMMON_REASONS = ["营业执照扫描件不清晰", "公章扫描件不清晰或未加盖鲜章", "申请表信息与营业执照不一致", "授权委托书缺少法人签字", "付款人与单位名称不一致"];
@@ -36,10 +38,13 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
 
   /* ---------- review ---------- */
 
-  async function queue(status) {
+  async function queue(status, params) {
     nav("#/review");
-    let q;
-    try { q = await call("GET", "/api/v1/review/applications?status=" + status); } catch (e) { return failPage(e); }
+    const url = "/api/v1/review/applications?status=" + status + (params.get("q") ? "&q=" + encodeURIComponent(params.get("q")) : "");
+    let q, error;
+    try { ({ list: q, error } = await searchCall(url)); } catch (e) { return failPage(e); }
+    const search = searchBox({ id: "queue-search", path: "#/review", params, keep: ["status"], error,
+      placeholder: "申请编号、单位名称、申请人、信用代码或身份证号" });
     const queueRow = (a) => h("tr", { "data-app": a.id },
       h("td", { "data-label": "编号" }, "#" + a.id,
         a.rejections && status === "submitted" ? h("div", { class: "badge badge-resubmitted", "data-resubmitted": a.rejections },
@@ -53,18 +58,18 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
       h("td", {}, h("a", { href: "#/review/" + a.id }, status === "submitted" && me.role === "reviewer" ? "审核" : "查看")));
     const queueBody = h("tbody", {}, q.items.map(queueRow));
     const tabs = h("div", { class: "toolbar" }, ["submitted", "rejected", "approved", "cancelled"].map((s) =>
-      h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/review?status=" + s }, label("application", s))));
+      h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/review?status=" + s + (params.get("q") ? "&q=" + encodeURIComponent(params.get("q")) : "") }, label("application", s))));
     render(h("section", { class: "panel" },
       h("h2", {}, status === "submitted" ? "待审核的申请（等待最久的在前）" : "申请：" + label("application", status)),
-      tabs,
+      tabs, search,
       q.items.length
         ? [h("table", { class: "table", id: "queue" },
             /* 已等待 only where applications wait: on the 待审核 tab. */
             h("thead", {}, h("tr", {}, ["编号", "单位名称 / 个人", "申请人", "账号", "提交时间", status === "submitted" ? "已等待" : null, "金额", ""]
               .filter((t) => t !== null).map((t) => h("th", {}, t)))),
             queueBody),
-          pager(q, "/api/v1/review/applications?status=" + status, (a) => queueBody.append(queueRow(a)), "份申请", "queue")]
-        : h("p", { class: "muted" }, "没有申请。")));
+          pager(q, url, (a) => queueBody.append(queueRow(a)), "份申请", "queue")]
+        : h("p", { class: "muted", id: "queue-none" }, params.get("q") ? "没有符合“" + params.get("q") + "”的申请。" : "没有申请。")));
   }
 
   /* The application's last rejection (its history's), or null. */
@@ -198,10 +203,13 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
 
   /* ---------- admin ---------- */
 
-  async function users() {
+  async function users(params) {
     nav("#/users");
-    let list;
-    try { list = await call("GET", "/api/v1/admin/users"); } catch (e) { return failPage(e); }
+    const url = "/api/v1/admin/users" + (params.get("q") ? "?q=" + encodeURIComponent(params.get("q")) : "");
+    let list, error;
+    try { ({ list, error } = await searchCall(url)); } catch (e) { return failPage(e); }
+    const search = searchBox({ id: "user-search", path: "#/users", params, error,
+      placeholder: "账号、名称、单位名称、统一社会信用代码、身份证号或手机号" });
     const form = h("form", { class: "inline-form", id: "new-user", novalidate: true },
       h("input", { name: "account", placeholder: "账号", maxlength: 100 }),
       h("input", { name: "name", placeholder: "姓名", maxlength: 200 }),
@@ -212,7 +220,7 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const d = Object.fromEntries(new FormData(form));
-      try { await call("POST", "/api/v1/admin/users", d); toast("已添加 " + d.account); users(); }
+      try { await call("POST", "/api/v1/admin/users", d); toast("已添加 " + d.account); users(new URLSearchParams()); }
       catch (e) { form.querySelector(".form-error").textContent = e.message; }
     });
     const roleLabel = (r) => label("role", r);
@@ -221,7 +229,7 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
           h("td", { "data-label": "失败登录" }, u.recent_failures ? u.recent_failures + (u.throttled ? "（已限制）" : "") : "—"),
           h("td", {},
             u.recent_failures ? h("button", { type: "button", class: "small", onclick: async () => {
-              try { await call("POST", "/api/v1/admin/users/" + u.id + "/unlock", {}); toast("已解除限制"); users(); } catch (e) { toast(e.message); }
+              try { await call("POST", "/api/v1/admin/users/" + u.id + "/unlock", {}); toast("已解除限制"); users(params); } catch (e) { toast(e.message); }
             } }, "解除限制") : null, " ",
             h("button", { type: "button", class: "small", onclick: async () => {
               const r = await ask({ title: "重置 " + u.account + " 的密码", confirm: "重置密码",
@@ -232,10 +240,11 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
               try { await call("POST", "/api/v1/admin/users/" + u.id + "/password", { password: r.password }); toast("密码已重置"); } catch (e) { toast(e.message); }
             } }, "重置密码")));
     const userBody = h("tbody", {}, list.items.map(userRow));
-    render(h("section", { class: "panel" }, h("h2", {}, "用户"), form,
-      h("table", { class: "table", id: "users" },
+    render(h("section", { class: "panel" }, h("h2", {}, "用户"), form, search,
+      list.items.length ? [h("table", { class: "table", id: "users" },
         h("thead", {}, h("tr", {}, ["账号", "姓名", "角色", "最近失败登录", ""].map((t) => h("th", {}, t)))), userBody),
-      pager(list, "/api/v1/admin/users", (u) => userBody.append(userRow(u)), "个用户", "users")));
+      pager(list, url, (u) => userBody.append(userRow(u)), "个用户", "users")]
+        : h("p", { class: "muted", id: "users-none" }, params.get("q") ? "没有符合“" + params.get("q") + "”的用户。" : "没有用户。")));
   }
 
   async function prices() {
@@ -444,12 +453,13 @@ import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
     const params = new URLSearchParams(query || "");
     let m;
     if ((m = /^#\/review\/(\d+)$/.exec(path))) return reviewPage(Number(m[1]));
-    if (path === "#/review") return queue(params.get("status") || "submitted");
+    if (path === "#/review") return queue(params.get("status") || "submitted", params);
+    if (path === "#/orders") return ordersPage(nav, params);
     if (path === "#/invoices") return invoices(params.get("status") || "pending");
     if (path === "#/statements") return statementsPage(nav);
     if (path === "#/report") return reportPage(nav, params.get("from"), params.get("to"));
-    if (path === "#/payments") return paymentsPage(nav, params.get("status") || "open", me.role === "finance");
-    if (path === "#/users") return users();
+    if (path === "#/payments") return paymentsPage(nav, params, me.role === "finance");
+    if (path === "#/users") return users(params);
     if (path === "#/prices") return prices();
     if (path === "#/centres") return centresPage();
     if (path === "#/audit") return audit(params);

@@ -202,3 +202,53 @@ export function pager(first, url, add, unit, id) {
   show();
   return h("div", { class: "actions left pager" }, more, where);
 }
+
+/*
+ * A list's search box: the text (q) and, where the list has them, a status and the days (from, to), filled from
+ * params (the page's query, a URLSearchParams). 搜索 and 清除 go to the page path (#/users) with the fields filled
+ * in (keep's parameters of params kept, e.g. a tab). error: why the last search was refused, shown under the box.
+ */
+export function searchBox({ id, path, params, placeholder, statuses = null, days = false, keep = [], error = "" }) {
+  const text = h("input", { name: "q", type: "search", maxlength: 50, placeholder, value: params.get("q") || "",
+    class: "inline-input search-input", "aria-label": placeholder });
+  const day = (name, label) => h("input", { name, type: "date", value: params.get(name) || "", "aria-label": label, class: "date-input" });
+  const status = statuses && h("select", { name: "status", "aria-label": "状态" },
+    h("option", { value: "" }, "全部状态"),
+    statuses.map(([v, l]) => h("option", { value: v, selected: params.get("status") === v }, l)));
+  const err = h("p", { class: "form-error", role: "alert", id: id + "-error" }, error || "");
+  const kept = () => {
+    const p = new URLSearchParams();
+    for (const k of keep) if (params.get(k)) p.set(k, params.get(k));
+    return p;
+  };
+  const form = h("form", { class: "inline-form search-box", id, role: "search", novalidate: true },
+    text, status || null, days ? [day("from", "起始日期"), h("span", { class: "muted" }, "至"), day("to", "截止日期")] : null,
+    h("button", { type: "submit", class: "small primary" }, "搜索"),
+    h("button", { type: "button", class: "small", id: id + "-clear", onclick: () => go(kept()) }, "清除"), err);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const p = kept();
+    for (const [k, v] of new FormData(form)) if (v.trim()) p.set(k, v.trim());
+    if (p.get("from") && p.get("to") && p.get("from") > p.get("to")) { err.textContent = "截止日期不能早于起始日期"; return; }
+    go(p);
+  });
+  function go(p) {
+    const hash = path + (p.toString() ? "?" + p.toString() : "");
+    if (location.hash === hash) window.dispatchEvent(new HashChangeEvent("hashchange")); /* the same search again */
+    else location.hash = hash;
+  }
+  return form;
+}
+
+/* A list's first page for a search: {list, error}; a search the server refuses (400) is an empty list and why. */
+export async function searchCall(url) {
+  try {
+    return { list: await call("GET", url), error: "" };
+  } catch (e) {
+    if (e.status !== 400) throw e;
+    return { list: { items: [], next: null }, error: e.message };
+  }
+}
+
+/* Whether params hold a search (text, a status or days): the page shows what was found, not its default list. */
+export const searching = (params) => ["q", "from", "to"].some((k) => params.get(k));

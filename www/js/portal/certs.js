@@ -1,11 +1,13 @@
 /* 我的证书: the account's certificates and its renewal applications. */
-import { call, cn, date, failPage, fen, h, labels, pager, render, toast } from "../ui.js";
+import { call, cn, date, failPage, fen, h, labels, pager, render, searchBox, searchCall, toast } from "../ui.js";
 import { navActive, statusClass, tokenLabel } from "./context.js";
 
 export async function certsPage() {
   navActive("certs");
   const period = sessionStorage.getItem("cr_period") || "3m";
   const status = sessionStorage.getItem("cr_status") || "";
+  /* The applications found by number (#12 or an order's), name and the days they were made. */
+  const appFind = new URLSearchParams(/^#\/\?/.test(location.hash) ? location.hash.slice(3) : "");
   /* The certificates: held ones first, soonest to expire first; filtered by expiry, status and text. */
   const certExp = sessionStorage.getItem("cr_cert_exp") || "";
   const certStatus = sessionStorage.getItem("cr_cert_status") || "";
@@ -18,15 +20,19 @@ export async function certsPage() {
   if (certQ) certParams.set("q", certQ);
   const certsUrl = "/api/v1/certificates" + (certParams.toString() ? "?" + certParams.toString() : "");
   const filtered = certExp || certStatus || certQ || certId;
+  const appsUrl = "/api/v1/applications?period=" + (appFind.toString() ? "all" : period) + (status ? "&status=" + status : "") +
+    (appFind.toString() ? "&" + appFind.toString() : "");
   let certs, apps;
   try {
     [certs, apps] = await Promise.all([
       call("GET", certsUrl),
-      call("GET", "/api/v1/applications?period=" + period + (status ? "&status=" + status : "")),
+      searchCall(appsUrl),
     ]);
   } catch (e) {
     return failPage(e);
   }
+  const appsError = apps.error;
+  apps = apps.list;
   const certRow = (c) =>
     h("tr", { "data-cert": c.id },
       h("td", { "data-label": "证书" }, cn(c.subject)),
@@ -82,7 +88,6 @@ export async function certsPage() {
         editable ? [" · ", h("a", { href: "#/apply/" + a.id + "/1" }, a.status === "draft" ? "继续填写" : "修改")] : null));
   };
   const appBody = h("tbody", {}, apps.items.map(appRow));
-  const appsUrl = "/api/v1/applications?period=" + period + (status ? "&status=" + status : "");
 
   async function removeSelected() {
     if (!selected.size) return toast("请先勾选要删除的申请");
@@ -100,6 +105,9 @@ export async function certsPage() {
     h("option", { value: "all", selected: period === "all" }, "全部"));
   const statusSel = h("select", { "aria-label": "状态", onchange: (ev) => { sessionStorage.setItem("cr_status", ev.target.value); certsPage(); } },
     [["", "全部状态"], ...labels("application")].map(([v, l]) => h("option", { value: v, selected: status === v }, l)));
+
+  const appSearch = searchBox({ id: "app-search", path: "#/", params: appFind, error: appsError, days: true,
+    placeholder: "申请编号（如 #12）、订单号或单位名称" });
 
   const setCert = (key, value) => { sessionStorage.removeItem("cr_cert_id"); sessionStorage.setItem(key, value); certsPage(); };
   const certExpSel = h("select", { "aria-label": "到期时间", id: "cert-expiring", onchange: (ev) => setCert("cr_cert_exp", ev.target.value) },
@@ -138,10 +146,11 @@ export async function certsPage() {
         h("button", { type: "button", onclick: certsPage }, "刷新"),
         h("button", { type: "button", onclick: removeSelected }, "删除"),
         h("span", { class: "spacer" }), periodSel, statusSel),
+      appSearch,
       apps.items.length
         ? h("table", { class: "table", id: "app-table" },
             h("thead", {}, h("tr", {}, h("th", { class: "check" }, ""), ["单位名称", "申请人", "状态", "金额", "详情"].map((t) => h("th", {}, t)))),
             appBody)
-        : h("p", { class: "muted" }, "没有符合条件的申请。点“添加”开始办理更新。"),
+        : h("p", { class: "muted", id: "apps-none" }, "没有符合条件的申请。点“添加”开始办理更新。"),
       apps.items.length ? pager(apps, appsUrl, (a) => appBody.append(appRow(a)), "份申请", "apps") : null));
 }

@@ -1,5 +1,5 @@
 /* 订单信息 (#/orders) and the payment page of one order (#/orders/NO). */
-import { call, date, datetime, failPage, fen, h, pager, render, toast } from "../ui.js";
+import { call, date, datetime, failPage, fen, h, pager, render, searchBox, searchCall, searching, toast } from "../ui.js";
 import { ctx, navActive } from "./context.js";
 import { serviceSection } from "./service.js";
 
@@ -9,11 +9,14 @@ const orderName = (o) => (o.token === "secondary" ? "副锁" : "主锁") + "证�
 
 const channels = { bank: "银行转账", alipay: "支付宝", wechat: "微信支付" };
 
-export async function orders() {
+export async function orders(params = new URLSearchParams()) {
   navActive("orders");
-  let list;
+  const q = new URLSearchParams(params);
+  q.delete("after");
+  const url = "/api/v1/orders" + (q.toString() ? "?" + q.toString() : "");
+  let list, error = "";
   try {
-    list = await call("GET", "/api/v1/orders");
+    ({ list, error } = await searchCall(url));
   } catch (e) {
     if (e.status === 404) list = { items: [] };
     else return failPage(e);
@@ -26,13 +29,18 @@ export async function orders() {
     h("td", { "data-label": "订单状态" }, h("span", { class: "badge badge-" + o.status }, o.status_label || o.status)),
     h("td", {}, h("a", { href: "#/orders/" + o.order_no }, ["awaiting_payment", "partially_paid"].includes(o.status) ? "支付订单" : "查看")));
   const body = h("tbody", {}, items.map(row));
+  const search = searchBox({ id: "order-search", path: "#/orders", params, error, days: true, placeholder: "订单号" });
+  const meant = (list.suggestions || []).length
+    ? h("p", { class: "hint", id: "order-suggestions" }, "订单号 " + params.get("q") + " 的校验位不对，您要找的是不是：",
+        list.suggestions.map((no, i) => [i ? "、" : "", h("a", { href: "#/orders/" + no }, no)]), "？")
+    : null;
   render(h("section", { class: "panel" },
-    h("h2", {}, "订单信息"),
+    h("h2", {}, "订单信息"), search, meant,
     items.length
       ? [h("table", { class: "table", id: "order-table" },
           h("thead", {}, h("tr", {}, ["订单名称", "订单号", "订单价格", "订单状态", ""].map((t) => h("th", {}, t)))), body),
-        pager(list, "/api/v1/orders", (o) => body.append(row(o)), "个订单", "orders")]
-      : h("p", { class: "muted" }, "暂无订单。申请审核通过后，订单会出现在这里。"),
+        pager(list, url, (o) => body.append(row(o)), "个订单", "orders")]
+      : h("p", { class: "muted", id: "orders-none" }, searching(params) ? "没有符合条件的订单。" : "暂无订单。申请审核通过后，订单会出现在这里。"),
     h("p", { class: "hint" }, "备注：请务必保证付款人信息和向银行转账人一致。")));
 }
 

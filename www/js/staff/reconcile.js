@@ -1,7 +1,7 @@
 /* 对账 for finance: bank statement imports (#/statements: upload, live progress, counts) and the
    credits to resolve (#/payments: confirm a suggested order, assign by order number, dismiss). */
 import { sendFile } from "../api.js";
-import { ask, call, date, datetime, failPage, fen, h, label, pager, render, toast } from "../ui.js";
+import { ask, call, date, datetime, failPage, fen, h, label, pager, render, searchBox, searchCall, searching, toast } from "../ui.js";
 import { cancelForm } from "./cancel.js";
 import { refundsTable } from "./refunds.js";
 
@@ -202,32 +202,44 @@ function creditRow(c, refresh, canAct) {
     h("td", { "data-label": "操作" }, actions, err));
 }
 
-export async function paymentsPage(nav, status, canAct) {
+export async function paymentsPage(nav, params, canAct) {
   nav("#/payments");
   stopPolling();
   const tabs = [["open", "待处理"], ["matched", "已匹配"], ["partial", "部分付款"], ["dismissed", "已处理"], ["refunded", "已退款"],
     ["online", "在线支付待退款"], ["cancel", "撤单退款"]];
-  let list, online;
+  /* A search looks through every status unless one is chosen; the tabs list one status each. */
+  const found = searching(params), status = params.get("status") || (found ? "" : "open");
+  const refresh = () => paymentsPage(nav, params, canAct);
+  const q = new URLSearchParams(params);
+  q.delete("after");
+  const url = "/api/v1/payments?" + q.toString();
+  let list, online, error = "";
   try {
-    if (status === "online") online = await refundsTable(() => paymentsPage(nav, status, canAct), canAct);
+    if (status === "online") online = await refundsTable(refresh, canAct);
     else if (status === "cancel") online = cancelForm(canAct);
-    else list = await call("GET", "/api/v1/payments?status=" + encodeURIComponent(status));
+    else ({ list, error } = await searchCall(found ? url : "/api/v1/payments?status=" + encodeURIComponent(status)));
   } catch (e) { return failPage(e); }
+  const search = online ? null : searchBox({ id: "credit-search", path: "#/payments", params, error, days: true,
+    statuses: tabs.slice(0, 5).concat([["needs_review", "待人工确认"], ["unmatched", "未匹配"], ["overpaid", "多付"]]),
+    placeholder: "金额、订单号、付款人或银行流水号" });
+  const none = found ? "没有符合条件的到账记录（付款人与流水号按开头查找）。"
+    : status === "open" ? "没有待处理的款项：所有到账都已自动匹配。" : "没有记录。";
   render(h("section", { class: "panel" },
     h("h2", {}, "对账：到账款项"),
-    h("div", { class: "toolbar" }, tabs.map(([s, l]) => h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/payments?status=" + s }, l)),
+    h("div", { class: "toolbar" }, tabs.map(([s, l]) => h("a", { class: "button small" + (s === status && !found ? " primary" : ""), href: "#/payments?status=" + s }, l)),
       h("span", { class: "spacer" }), h("a", { class: "button small", href: "#/statements" }, "对账单导入")),
+    search,
     online || (list.items.length
-      ? creditsTable(list, status, () => paymentsPage(nav, status, canAct), canAct)
-      : h("p", { class: "muted" }, status === "open" ? "没有待处理的款项：所有到账都已自动匹配。" : "没有记录。"))));
+      ? creditsTable(list, found ? url : "/api/v1/payments?status=" + encodeURIComponent(status), refresh, canAct)
+      : h("p", { class: "muted", id: "credits-none" }, none))));
 }
 
-/* The credits of one tab, a page at a time: where the list stands, and 加载更多 while there is more. */
-function creditsTable(list, status, refresh, canAct) {
+/* The credits of one tab or search, a page at a time: where the list stands, and 加载更多 while there is more. */
+function creditsTable(list, url, refresh, canAct) {
   const body = h("tbody", {}, list.items.map((c) => creditRow(c, refresh, canAct)));
   return h("div", {}, h("div", { class: "table-wrap" }, h("table", { class: "table", id: "credits" },
     h("thead", {}, h("tr", {}, ["记账日", "金额", "付款人", "附言", "状态", "建议订单", "操作"].map((t) => h("th", {}, t)))), body)),
-    pager(list, "/api/v1/payments?status=" + encodeURIComponent(status), (c) => body.append(creditRow(c, refresh, canAct)), "笔", "credits"));
+    pager(list, url, (c) => body.append(creditRow(c, refresh, canAct)), "笔", "credits"));
 }
 
 /* 对账报表: per day (Asia/Shanghai), every kind of money: bank credits by outcome, online payments by provider, refunds. */
