@@ -177,7 +177,8 @@ order_json(struct cr_res *res, size_t i)
 /* The filters every way of finding orders shares (an account's own, status, days), after the FROM. */
 #define ORDER_FILTERS                                                                                        \
 	" (o.account_id = ? OR ? = 0) AND (? = 0 OR o.id < ?) AND (? = '' OR o.status = ?)"                  \
-	" AND (? = '' OR o.created_at >= ?) AND (? = '' OR o.created_at < ?)"
+	" AND (? = '' OR o.created_at >= CAST(? AS DATETIME) - INTERVAL 8 HOUR)"                             \
+	" AND (? = '' OR o.created_at < CAST(? AS DATETIME) - INTERVAL 8 HOUR)"
 #define ORDER_FILTER_TYPES "iiiissssss"
 #define ORDER_FILTER_ARGS(q)                                                                                 \
 	(q)->account_id, (q)->account_id, (q)->after, (q)->after, (q)->status, (q)->status, (q)->from,       \

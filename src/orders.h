@@ -42,8 +42,9 @@ struct cr_orders_query {
 	long long account_id;      /* the customer's own; 0: all (staff) */
 	const struct cr_search *s; /* an order number, or a payer's or customer's name or code; NULL: none */
 	const char *status;        /* "" for all */
-	const char *from, *to;  /* created on or after from, before to (days, cr_search_days); "" for none */
-	long long after, limit; /* the page: older than the order after (0: the newest) */
+	const char *from, *to;     /* made on or after the day from, before the day to (Asia/Shanghai,
+	                              cr_search_days); "" for none */
+	long long after, limit;    /* the page: older than the order after (0: the newest) */
 };
 /*
  * The orders q names, newest first: {"items", "next"}; a number that fails its

@@ -447,7 +447,8 @@ cr_app_list(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 	               " AND (? = 0 OR a.id = ?) AND (? = '' OR a.id = (SELECT o.application_id FROM orders o"
 	               "  WHERE o.order_no = ? AND o.account_id = a.account_id))"
 	               " AND (? = '' OR LOCATE(?, a.company_name) > 0 OR LOCATE(?, a.applicant_name) > 0)"
-	               " AND (? = '' OR a.created_at >= ?) AND (? = '' OR a.created_at < ?)"
+	               " AND (? = '' OR a.created_at >= CAST(? AS DATETIME) - INTERVAL 8 HOUR)"
+	               " AND (? = '' OR a.created_at < CAST(? AS DATETIME) - INTERVAL 8 HOUR)"
 	               " ORDER BY a.id DESC LIMIT ?",
 	               "iissiiiisssssssssi", account_id, days, status, status, after, after, number, number,
 	               order_no, order_no, text, text, text, q->from, q->from, q->to, q->to, limit);

@@ -41,7 +41,8 @@ struct cr_app_query {
 	const char *status; /* NULL/"" for all, or one status */
 	const struct cr_search
 	    *s;                 /* an application's number (#12), an order's, or a name in it; NULL: none */
-	const char *from, *to;  /* created on or after from, before to (cr_search_days); "" for none */
+	const char *from, *to;  /* made on or after the day from, before the day to (Asia/Shanghai,
+	                           cr_search_days); "" none */
 	long long after, limit; /* the page: older than the application after (0: the newest) */
 };
 /* The account's applications q names, newest first: {"items", "next"}. */

@@ -120,7 +120,9 @@ ok(st == 200 and no in ids_of(body, "order_no") and all(o["status"] == "awaiting
    "orders: with a status, those of that status", body)
 st, body = get(fin, "/api/v1/orders", q="检%d数字" % seed, status="completed")
 ok(st == 200 and no not in ids_of(body, "order_no"), "orders: and not the others", body)
-today = order["created_at"][:10]
+# Days are Asia/Shanghai's, as people there count them.
+today = (datetime.datetime.fromisoformat(order["created_at"].replace("Z", "+00:00")) + datetime.timedelta(hours=8)).date()
+today = today.isoformat()
 st, body = get(fin, "/api/v1/orders", q="检%d数字" % seed, **{"from": today, "to": today})
 ok(st == 200 and no in ids_of(body, "order_no"), "orders: made on the day asked for", body)
 st, body = get(fin, "/api/v1/orders", status="awaiting_payment", **{"from": today, "to": today})

@@ -195,7 +195,7 @@ function creditRow(c, refresh, canAct) {
       : null),
     h("td", { "data-label": "付款人" }, c.debtor_name || "—", h("div", { class: "muted small" }, c.debtor_account),
       c.payer_mismatch ? h("div", { class: "warn small", "data-payer-mismatch": c.id }, "付款人与订单登记的不一致") : null),
-    h("td", { "data-label": "附言" }, c.remittance || "—"),
+    h("td", { "data-label": "附言" }, c.remittance || "—", c.reference ? h("div", { class: "muted small", "data-reference": c.id }, "流水号 " + c.reference) : null),
     h("td", { "data-label": "状态" }, h("span", { class: "badge badge-" + c.status }, c.status_label), h("div", { class: "muted small" }, c.reason),
       c.orders.length ? h("div", { class: "small" }, "订单：" + c.orders.join("、")) : null),
     h("td", { "data-label": "建议订单" }, s ? [s.order_no, h("div", { class: "muted small" }, fen(s.amount_fen) + " 元 · " + s.status_label)] : "—"),
