@@ -120,14 +120,17 @@ ok(st == 200 and no in ids_of(body, "order_no") and all(o["status"] == "awaiting
    "orders: with a status, those of that status", body)
 st, body = get(fin, "/api/v1/orders", q="检%d数字" % seed, status="completed")
 ok(st == 200 and no not in ids_of(body, "order_no"), "orders: and not the others", body)
-# Days are Asia/Shanghai's, as people there count them.
-today = (datetime.datetime.fromisoformat(order["created_at"].replace("Z", "+00:00")) + datetime.timedelta(hours=8)).date()
-today = today.isoformat()
+def cn_day(iso):
+    """The day of a UTC time in Asia/Shanghai, as people there count days (and the search does)."""
+    return (datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")) + datetime.timedelta(hours=8)).date().isoformat()
+
+
+today = cn_day(order["created_at"])
 st, body = get(fin, "/api/v1/orders", q="检%d数字" % seed, **{"from": today, "to": today})
 ok(st == 200 and no in ids_of(body, "order_no"), "orders: made on the day asked for", body)
 st, body = get(fin, "/api/v1/orders", status="awaiting_payment", **{"from": today, "to": today})
 ok(st == 200 and body["items"] and
-   all(o["status"] == "awaiting_payment" and o["created_at"][:10] == today for o in body["items"]),
+   all(o["status"] == "awaiting_payment" and cn_day(o["created_at"]) == today for o in body["items"]),
    "orders: days and status without a text", len(body.get("items", [])))
 st, body = get(fin, "/api/v1/orders", **{"from": "2001-01-01", "to": "2001-01-31"})
 ok(st == 200 and body["items"] == [], "orders: none from days before any order", body)
