@@ -144,7 +144,8 @@ cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, c
 /* Appends one CSV cell: quoted when needed, and a leading =+-@ defused so Excel does not run it. */
 
 int
-cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, struct cr_err *err)
+cr_invoices_csv(struct cr_db *db, const char *status, FILE *(*begin)(void *arg), void *arg,
+                struct cr_err *err)
 {
 	static const char *const head[] = {"编号",         "订单号",   "金额（元）", "发票类型", "发票抬头",
 	                                   "纳税人识别号", "地址",     "电话",       "开户银行", "银行账号",
@@ -152,22 +153,27 @@ cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, s
 	                                   "付款时间",     "账号"};
 	struct cr_res res = {0};
 	long long after = 0;
-	FILE *f;
+	FILE *f = NULL;
 	int rc;
 
 	if ((rc = check_status(&status, err)) != 0)
 		return rc;
-	if ((f = open_memstream(csv, len)) == NULL)
-		return cr_err_set(err, CR_ENOMEM, "out of memory");
-	cr_csv_bom(f);
-	for (unsigned c = 0; c < 17; c++)
-		cr_csv_cell(f, head[c], c == 16);
-	/* Every invoice, a page at a time by key: nothing is left out however many there are. */
+	/* Every invoice, a page at a time by key, each page written as it comes: constant memory, none left
+	 * out. */
 	do {
 		cr_res_release(&res);
 		if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY " AND i.id > ? ORDER BY i.id LIMIT ?",
 		                     "ssii", status, status, after, (long long)CSV_PAGE)) != 0)
 			break;
+		if (f == NULL) { /* the first page read: the answer begins */
+			if ((f = begin(arg)) == NULL) {
+				rc = cr_err_set(err, CR_ENOMEM, "invoices: cannot write the export");
+				break;
+			}
+			cr_csv_bom(f);
+			for (unsigned c = 0; c < 17; c++)
+				cr_csv_cell(f, head[c], c == 16);
+		}
 		if (res.nrows)
 			after = cr_res_i64(&res, res.nrows - 1, 0);
 		for (size_t i = 0; i < res.nrows; i++) {
@@ -190,11 +196,7 @@ cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, s
 		}
 	} while (res.nrows == CSV_PAGE);
 	cr_res_release(&res);
-	if (fclose(f) != 0 && rc == 0)
-		rc = cr_err_set(err, CR_ENOMEM, "out of memory");
-	if (rc != 0) {
-		free(*csv);
-		*csv = NULL;
-	}
+	if (f != NULL && fclose(f) != 0 && rc == 0)
+		rc = cr_err_set(err, CR_EIO, "invoices: the export could not be written whole");
 	return rc;
 }

@@ -6,6 +6,8 @@
 #ifndef CR_INVOICES_H
 #define CR_INVOICES_H
 
+#include <stdio.h>
+
 #include <jansson.h>
 
 #include "audit.h"
@@ -20,7 +22,13 @@ int cr_invoices_list(struct cr_db *db, const char *status, long long after, long
                      struct cr_err *err);
 int cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, const char *invoice_no,
                      struct cr_err *err);
-/* The same rows as CSV; *csv is the caller's to free. */
-int cr_invoices_csv(struct cr_db *db, const char *status, char **csv, size_t *len, struct cr_err *err);
+/*
+ * The same rows as CSV, every one, written a page at a time to the stream
+ * begin(arg) opens once the first page is read (not called when that
+ * fails); the stream is closed here.  A failure after it began leaves the
+ * export short: the caller must not present it as whole.
+ */
+int cr_invoices_csv(struct cr_db *db, const char *status, FILE *(*begin)(void *arg), void *arg,
+                    struct cr_err *err);
 
 #endif

@@ -160,6 +160,40 @@ cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size
 		FCGX_PutStr(body, (int)len, r->fr->out);
 }
 
+static ssize_t
+stream_write(void *cookie, const char *buf, size_t size)
+{
+	struct cr_req *r = cookie;
+
+	if (strcmp(r->method, "HEAD") == 0)
+		return (ssize_t)size;
+	return FCGX_PutStr(buf, (int)size, r->fr->out) == (int)size ? (ssize_t)size : -1;
+}
+
+FILE *
+cr_reply_stream(struct cr_req *r, int status, const char *ctype)
+{
+	static const cookie_io_functions_t io = {NULL, stream_write, NULL, NULL};
+	char head[1536];
+	FILE *f;
+	int n;
+
+	if (r->status != 0 || (f = fopencookie(r, "w", io)) == NULL)
+		return NULL;
+	r->status = status;
+	/* No length: nginx passes it on as it comes (chunked). */
+	n = snprintf(
+	    head, sizeof head, "Status: %d %s\r\nContent-Type: %s\r\n%s%s\r\n", status, reason(status), ctype,
+	    has_header(r->headers, "Cache-Control") ? "" : "Cache-Control: no-store\r\n", r->headers);
+	if (n < 0 || (size_t)n >= sizeof head) {
+		fclose(f);
+		r->status = 0;
+		return NULL;
+	}
+	FCGX_PutStr(head, n, r->fr->out);
+	return f;
+}
+
 void
 cr_reply_json(struct cr_req *r, int status, json_t *obj)
 {

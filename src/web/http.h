@@ -15,6 +15,7 @@
 #include <fcgiapp.h>
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "account/account.h"
 #include "audit.h"
@@ -94,6 +95,12 @@ void cr_req_header(struct cr_req *r, const char *fmt, ...) __attribute__((format
 void cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size_t len);
 /* Answers with obj as JSON and drops the reference. */
 void cr_reply_json(struct cr_req *r, int status, json_t *obj);
+/*
+ * Begins an answer whose body is written as it is made, to the stream
+ * returned (the caller closes it); NULL when the request was answered
+ * already.  Its length is not known before: nginx sends it chunked.
+ */
+FILE *cr_reply_stream(struct cr_req *r, int status, const char *ctype);
 void cr_reply_error(struct cr_req *r, int status, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* Answers with the HTTP status, code and Chinese message that fit a core error. */

@@ -3,6 +3,7 @@
 
 #include "handlers.h"
 #include "invoices.h"
+#include "log.h"
 
 void
 cr_h_invoices(struct cr_req *r)
@@ -20,21 +21,30 @@ cr_h_invoices(struct cr_req *r)
 	cr_reply_result(r, rc, &err, 200, out);
 }
 
+static FILE *
+csv_begin(void *arg)
+{
+	struct cr_req *r = arg;
+
+	cr_req_header(r, "Content-Disposition: attachment; filename=\"invoices.csv\"");
+	return cr_reply_stream(r, 200, "text/csv; charset=utf-8");
+}
+
 void
 cr_h_invoices_csv(struct cr_req *r)
 {
-	char status[16], *csv = NULL;
+	char status[16];
 	struct cr_err err;
-	size_t len;
 
 	cr_req_query(r, "status", status, sizeof status);
-	if (cr_invoices_csv(r->web->db, status, &csv, &len, &err) != 0) {
-		cr_reply_cr_err(r, &err);
-		return;
+	/* Streamed a page at a time; a failure before the first page is an error answer, after it a short
+	 * file. */
+	if (cr_invoices_csv(r->web->db, status, csv_begin, r, &err) != 0) {
+		if (r->status == 0)
+			cr_reply_cr_err(r, &err);
+		else
+			cr_error("invoices: the export stopped short: %s", err.msg);
 	}
-	cr_req_header(r, "Content-Disposition: attachment; filename=\"invoices.csv\"");
-	cr_reply(r, 200, "text/csv; charset=utf-8", csv, len);
-	free(csv);
 }
 
 void

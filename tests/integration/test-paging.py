@@ -135,8 +135,15 @@ for bad, field in (("after=x", "after"), ("after=0.20270101000000.-1", "after"),
 
 import csv
 import io
-rows = list(csv.reader(io.StringIO(fin.raw("GET", "/api/v1/invoices.csv")[1].decode("utf-8-sig"))))[1:]
+st, data, headers = fin.raw("GET", "/api/v1/invoices.csv")
+rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
 inv = int(sql("SELECT COUNT(*) FROM invoices i JOIN orders o ON o.id = i.order_id"
               " WHERE o.status IN ('paid', 'issuing', 'completed')")[0][0])
 ok(len(rows) == inv, "the invoice export holds every invoice of a paid order (%d)" % inv, len(rows))
+ok(st == 200 and headers.get("Content-Length") is None and headers.get("Transfer-Encoding") == "chunked" and
+   "invoices.csv" in headers.get("Content-Disposition", ""),
+   "it is streamed as it is read (chunked, no length known before), %d bytes" % len(data), dict(headers))
+st, body = fin.json("GET", "/api/v1/invoices.csv?status=nonsense")
+ok(st == 400 and error_of(body).get("field") == "status", "an export of an unknown status is refused before it begins",
+   body)
 done()
