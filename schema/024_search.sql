@@ -23,7 +23,10 @@ SELECT SUBSTRING(n.k, s.seq, 2), n.id FROM (
 
 -- Customers by licence code (USCC), ID number and phone; orders by payer, by status and by date, newest first
 -- (keyset by id); credits by payer, amount, bank reference, booking date and the order suggested for them.
+-- The review queue in its order (oldest first by the time submitted), a page at a time from an index.
 ALTER TABLE applications
+  ADD COLUMN IF NOT EXISTS queued_at DATETIME(6) AS (IFNULL(submitted_at, created_at)) PERSISTENT,
+  ADD KEY IF NOT EXISTS applications_queue (status, queued_at),
   ADD KEY IF NOT EXISTS applications_license (license_no, account_id),
   ADD KEY IF NOT EXISTS applications_id_card (id_card_no, account_id),
   ADD KEY IF NOT EXISTS applications_phone (phone, account_id);
@@ -39,3 +42,5 @@ ALTER TABLE credits
   ADD KEY IF NOT EXISTS credits_ref (acct_svcr_ref(64)),
   ADD KEY IF NOT EXISTS credits_booked (booking_date, id),
   ADD KEY IF NOT EXISTS credits_suggested (suggested_order_id);
+-- Audit rows by who did them, as the log names them (staff's accounts, "system", "certrenewctl:root").
+ALTER TABLE audit_log ADD KEY IF NOT EXISTS audit_actor_name (actor, id);

@@ -26,7 +26,8 @@ check_status(const char **status, struct cr_err *err)
 	" i.bank_account, i.delivery_method, i.delivery_address, i.status, i.invoice_no,"                    \
 	" DATE_FORMAT(i.issued_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(o.paid_at, '%Y-%m-%dT%H:%i:%SZ'), "    \
 	"u.login"                                                                                            \
-	" FROM invoices i JOIN orders o ON o.id = i.order_id JOIN users u ON u.id = o.account_id"            \
+	" FROM invoices i STRAIGHT_JOIN orders o ON o.id = i.order_id STRAIGHT_JOIN users u ON u.id = "      \
+	"o.account_id"                                                                                       \
 	" WHERE o.status IN ('paid', 'issuing', 'completed') AND (? IS NULL OR i.status = ?)"
 /* Pending first, by the time their order was paid; a page goes on from the invoice it names. */
 #define INVOICE_KEY "(i.status = 'issued', IFNULL(o.paid_at, o.created_at), i.id)"

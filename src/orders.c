@@ -274,11 +274,12 @@ cr_orders_list(struct cr_db *db, const struct cr_orders_query *q, json_t **out, 
 		return cr_err_user(err, CR_EINVAL, "status", "未知的订单状态：%s", q->status);
 	if (s && s->order_no[0]) {
 		/* A number: that order, or the ones it was meant to be. */
-		rc = cr_db_exec(db, &res, err,
-		                "SELECT " ORDER_COLUMNS
-		                ", o.id FROM orders o JOIN applications a ON a.id = o.application_id"
-		                " JOIN users u ON u.id = o.account_id WHERE o.order_no = ? AND" ORDER_FILTERS,
-		                "s" ORDER_FILTER_TYPES, s->order_no, ORDER_FILTER_ARGS(q));
+		rc = cr_db_exec(
+		    db, &res, err,
+		    "SELECT " ORDER_COLUMNS
+		    ", o.id FROM orders o STRAIGHT_JOIN applications a ON a.id = o.application_id"
+		    " STRAIGHT_JOIN users u ON u.id = o.account_id WHERE o.order_no = ? AND" ORDER_FILTERS,
+		    "s" ORDER_FILTER_TYPES, s->order_no, ORDER_FILTER_ARGS(q));
 		more = 0;
 	} else if (s && s->key[0]) {
 		if (limit > CR_SEARCH_MAX_IDS - 1)
@@ -297,8 +298,8 @@ cr_orders_list(struct cr_db *db, const struct cr_orders_query *q, json_t **out, 
 		/* Newest first by key; o.id last of the columns, for the page's next. */
 		rc = cr_db_exec(db, &res, err,
 		                "SELECT " ORDER_COLUMNS
-		                ", o.id FROM orders o JOIN applications a ON a.id = o.application_id"
-		                " JOIN users u ON u.id = o.account_id WHERE" ORDER_FILTERS
+		                ", o.id FROM orders o STRAIGHT_JOIN applications a ON a.id = o.application_id"
+		                " STRAIGHT_JOIN users u ON u.id = o.account_id WHERE" ORDER_FILTERS
 		                " ORDER BY o.id DESC LIMIT ?",
 		                ORDER_FILTER_TYPES "i", ORDER_FILTER_ARGS(q), limit);
 		more = rc == 0 && (long long)res.nrows == limit;

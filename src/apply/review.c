@@ -62,12 +62,22 @@ cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	return cr_app_transition(db, NULL, actor, 0, id, &mv, err);
 }
 
+#define QUEUE_COLUMNS                                                                                        \
+	"a.id, a.status, a.company_name, a.applicant_name, u.login, u.role,"                                 \
+	" DATE_FORMAT(a.queued_at, '%Y-%m-%dT%H:%i:%SZ'), TIMESTAMPDIFF(SECOND, a.queued_at, "               \
+	"UTC_TIMESTAMP(6)),"                                                                                 \
+	" a.years, a.addons, a.quoted_fen, (SELECT COUNT(*) FROM application_events e"                       \
+	" WHERE e.application_id = a.id AND e.status_to = 'rejected')"
+/* After the previous page's last (queued_at, id): its time three times, its id once (bound below). */
+#define QUEUE_AFTER " (? = '' OR a.queued_at > ? OR (a.queued_at = ? AND a.id > ?))"
+#define QUEUE_ORDER " ORDER BY a.queued_at, a.id LIMIT ?"
+
 int
 cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status, const struct cr_search *s,
                 long long after, long long limit, json_t **out, struct cr_err *err)
 {
 	long long acc[CR_SEARCH_MAX_IDS], number = 0;
-	char list[CR_SEARCH_MAX_IDS * 21 + 2] = "[]";
+	char list[CR_SEARCH_MAX_IDS * 21 + 2] = "[]", at[40] = "";
 	struct cr_prices prices;
 	struct cr_res res;
 	size_t nacc = 0;
@@ -95,23 +105,32 @@ cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *statu
 			by_account = 1;
 		}
 	}
+	/* A page goes on from the application after's place in the queue (schema 024's queued_at). */
+	if (after > 0) {
+		if ((rc = cr_db_exec(db, &res, err, "SELECT queued_at FROM applications WHERE id = ?", "i",
+		                     after)) != 0)
+			return rc;
+		snprintf(at, sizeof at, "%s", res.nrows ? cr_res_str(&res, 0, 0) : "");
+		cr_res_release(&res);
+		if (at[0] == '\0')
+			return cr_err_user(err, CR_EINVAL, "after", "after 须为上一页给出的 next");
+	}
 	/* Oldest first: whoever has waited longest is reviewed first. */
-	rc = cr_db_exec(db, &res, err,
-	                "SELECT a.id, a.status, a.company_name, a.applicant_name, u.login, u.role,"
-	                " DATE_FORMAT(IFNULL(a.submitted_at, a.created_at), '%Y-%m-%dT%H:%i:%SZ'),"
-	                " TIMESTAMPDIFF(SECOND, IFNULL(a.submitted_at, a.created_at), UTC_TIMESTAMP(6)), "
-	                "a.years, a.addons, a.quoted_fen, (SELECT COUNT(*) FROM application_events e"
-	                " WHERE e.application_id = a.id AND e.status_to = 'rejected')"
-	                " FROM applications a JOIN users u ON u.id = a.account_id WHERE a.status = ?"
-	                " AND (? = 0 OR a.id = ?) AND (? = 0 OR a.account_id IN"
-	                "  (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j)"
-	                "  AND" CR_SEARCH_APP_MATCH ")"
-	                /* A page goes on from the application after's place in the queue. */
-	                " AND (? = 0 OR (IFNULL(a.submitted_at, a.created_at), a.id) > (SELECT"
-	                " IFNULL(p.submitted_at, p.created_at), p.id FROM applications p WHERE p.id = ?))"
-	                " ORDER BY IFNULL(a.submitted_at, a.created_at), a.id LIMIT ?",
-	                "siiis" CR_SEARCH_APP_TYPES "iii", status, number, number, (long long)by_account,
-	                list, CR_SEARCH_APP_ARGS(s), after, after, limit);
+	if (by_account) /* the applications of the customers found, a few: read from them */
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT " QUEUE_COLUMNS
+		                " FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j"
+		                " STRAIGHT_JOIN applications a ON a.account_id = j.id STRAIGHT_JOIN users u "
+		                "ON u.id = a.account_id"
+		                " WHERE a.status = ? AND" CR_SEARCH_APP_MATCH " AND" QUEUE_AFTER QUEUE_ORDER,
+		                "ss" CR_SEARCH_APP_TYPES "sssii", list, status, CR_SEARCH_APP_ARGS(s), at, at,
+		                at, after, limit);
+	else
+		rc = cr_db_exec(db, &res, err,
+		                "SELECT " QUEUE_COLUMNS
+		                " FROM applications a STRAIGHT_JOIN users u ON u.id = a.account_id"
+		                " WHERE a.status = ? AND (? = 0 OR a.id = ?) AND" QUEUE_AFTER QUEUE_ORDER,
+		                "siisssii", status, number, number, at, at, at, after, limit);
 	if (rc != 0)
 		return rc;
 	cr_prices_load(db, cfg, &prices);

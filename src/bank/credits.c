@@ -27,7 +27,7 @@
 	"EXISTS (SELECT 1 FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.credit_id = c.id"       \
 	" AND o.status IN ('awaiting_payment', 'partially_paid'))"
 #define CREDIT_FROM                                                                                          \
-	" FROM credits c JOIN statements s ON s.id = c.statement_id"                                         \
+	" FROM credits c STRAIGHT_JOIN statements s ON s.id = c.statement_id"                                \
 	" LEFT JOIN orders so ON so.id = c.suggested_order_id"
 
 static json_t *
