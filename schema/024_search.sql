@@ -44,3 +44,10 @@ ALTER TABLE credits
   ADD KEY IF NOT EXISTS credits_suggested (suggested_order_id);
 -- Audit rows by who did them, as the log names them (staff's accounts, "system", "certrenewctl:root").
 ALTER TABLE audit_log ADD KEY IF NOT EXISTS audit_actor_name (actor, id);
+-- Finance's invoices in their order (pending first, by the time the order was paid) from an index: due_at is
+-- the time its order was paid (NULL while it is not), kept by certrenew when an order is paid or a payment undone.
+ALTER TABLE invoices
+  ADD COLUMN IF NOT EXISTS due_at DATETIME(6) NULL,
+  ADD KEY IF NOT EXISTS invoices_due (status, due_at);
+UPDATE invoices i JOIN orders o ON o.id = i.order_id
+  SET i.due_at = IFNULL(o.paid_at, o.created_at) WHERE o.status IN ('paid', 'issuing', 'completed');

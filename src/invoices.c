@@ -29,13 +29,14 @@ check_status(const char **status, struct cr_err *err)
 	" FROM invoices i STRAIGHT_JOIN orders o ON o.id = i.order_id STRAIGHT_JOIN users u ON u.id = "      \
 	"o.account_id"                                                                                       \
 	" WHERE o.status IN ('paid', 'issuing', 'completed') AND (? IS NULL OR i.status = ?)"
-/* Pending first, by the time their order was paid; a page goes on from the invoice it names. */
-#define INVOICE_KEY "(i.status = 'issued', IFNULL(o.paid_at, o.created_at), i.id)"
+/*
+ * Pending first, by the time their order was paid (due_at, schema 024: the
+ * index's own order, pending before issued); a page goes on from the
+ * invoice it names (its status, due_at and id bound below).
+ */
 #define INVOICE_PAGE                                                                                         \
-	" AND (? = 0 OR " INVOICE_KEY                                                                        \
-	" > (SELECT p.status = 'issued', IFNULL(po.paid_at, po.created_at), p.id"                            \
-	" FROM invoices p JOIN orders po ON po.id = p.order_id WHERE p.id = ?))"                             \
-	" ORDER BY i.status = 'issued', IFNULL(o.paid_at, o.created_at), i.id LIMIT ?"
+	" AND i.due_at IS NOT NULL AND (? = 0 OR i.status + 0 > ? OR (i.status + 0 = ? AND (i.due_at > ?"    \
+	" OR (i.due_at = ? AND i.id > ?)))) ORDER BY i.status, i.due_at, i.id LIMIT ?"
 #define CSV_PAGE 1000 /* invoices the export reads at a time, by key */
 
 int
@@ -46,14 +47,28 @@ cr_invoices_list(struct cr_db *db, const char *status, long long after, long lon
 	    "id",      "order_no",   "amount_fen", "invoice_type", "title",           "tax_no",
 	    "address", "phone",      "bank",       "bank_account", "delivery_method", "delivery_address",
 	    "status",  "invoice_no", "issued_at",  "paid_at",      "account"};
+	char due[40] = "";
+	long long st = 0;
 	struct cr_res res;
 	json_t *items;
 	int rc;
 
 	if ((rc = check_status(&status, err)) != 0)
 		return rc;
-	if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY INVOICE_PAGE, "ssiii", status, status, after, after,
-	                     limit)) != 0)
+	if (after > 0) { /* the page's place: the invoice after's status and due time */
+		if ((rc = cr_db_exec(db, &res, err, "SELECT status + 0, due_at FROM invoices WHERE id = ?",
+		                     "i", after)) != 0)
+			return rc;
+		if (res.nrows == 0 || cr_res_str(&res, 0, 1) == NULL) {
+			cr_res_release(&res);
+			return cr_err_user(err, CR_EINVAL, "after", "after 须为上一页给出的 next");
+		}
+		st = cr_res_i64(&res, 0, 0); /* its place in the enum: pending 1, issued 2 */
+		snprintf(due, sizeof due, "%s", cr_res_str(&res, 0, 1));
+		cr_res_release(&res);
+	}
+	if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY INVOICE_PAGE, "ssiiissii", status, status, after,
+	                     st, st, due, due, after, limit)) != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++) {
@@ -142,7 +157,16 @@ cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, c
 	return cr_db_tx(db, issue_tx, &is, err);
 }
 
-/* Appends one CSV cell: quoted when needed, and a leading =+-@ defused so Excel does not run it. */
+int
+cr_invoice_due(struct cr_db *db, long long order_id, struct cr_err *err)
+{
+	return cr_db_exec(
+	    db, NULL, err,
+	    "UPDATE invoices i JOIN orders o ON o.id = i.order_id SET i.due_at ="
+	    " IF(o.status IN ('paid', 'issuing', 'completed'), IFNULL(o.paid_at, o.created_at), NULL)"
+	    " WHERE i.order_id = ?",
+	    "i", order_id);
+}
 
 int
 cr_invoices_csv(struct cr_db *db, const char *status, FILE *(*begin)(void *arg), void *arg,

@@ -22,6 +22,8 @@ int cr_invoices_list(struct cr_db *db, const char *status, long long after, long
                      struct cr_err *err);
 int cr_invoice_issue(struct cr_db *db, const struct cr_actor *actor, long long id, const char *invoice_no,
                      struct cr_err *err);
+/* Keeps the invoice of order_id in finance's list, in its place: due when the order is paid, not before. */
+int cr_invoice_due(struct cr_db *db, long long order_id, struct cr_err *err);
 /*
  * The same rows as CSV, every one, written a page at a time to the stream
  * begin(arg) opens once the first page is read (not called when that

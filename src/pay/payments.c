@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "invoices.h"
 #include "messages.h"
 #include "money.h"
 #include "pay.h"
@@ -48,6 +49,8 @@ cr_payment_apply(struct cr_db *db, const struct cr_actor *actor, const struct cr
 	if (cr_db_affected(db) != 1)
 		return cr_err_set(err, CR_ECONFLICT, "payments: order %s changed while it was being paid",
 		                  no);
+	if ((rc = cr_invoice_due(db, order_id, err)) != 0)
+		return rc;
 	rc =
 	    cr_db_exec(db, NULL, err,
 	               "INSERT INTO payments (credit_id, online_payment_id, order_id, amount_fen, created_at)"
@@ -145,6 +148,8 @@ cr_payment_undo(struct cr_db *db, const struct cr_actor *actor, long long credit
 		    "issiis", now_paid, to, to, order, paid, status);
 		if (rc == 0 && cr_db_affected(db) != 1)
 			rc = cr_err_set(err, CR_ECONFLICT, "payments: order %s changed meanwhile", no);
+		if (rc == 0)
+			rc = cr_invoice_due(db, order, err);
 		if (rc == 0)
 			rc = cr_db_exec(db, NULL, err, "DELETE FROM payments WHERE id = ?", "i", payment);
 		if (rc == 0)
