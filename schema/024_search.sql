@@ -1,5 +1,10 @@
 -- Staff search (issue 23): every lookup is answered from an index, at any size.
 --
+-- The users list (staff first, then customers, each by id) read in its order from an index.
+ALTER TABLE users
+  ADD COLUMN IF NOT EXISTS is_customer TINYINT(1) AS (role IN ('enterprise', 'individual')) PERSISTENT,
+  ADD KEY IF NOT EXISTS users_list (is_customer, id);
+
 -- Customers by any part of a name: the two-character pieces (bigrams) of every name an account has (its
 -- login, its display name, the company and applicant names of its applications), spaces taken out as in
 -- orders.payer_key.  A search looks up the rarest piece of what was typed and checks the whole text on

@@ -194,6 +194,8 @@ static const struct opt opts[] = {
     {"ukey", "helper_url", OPT_STR, O(ukey_helper_url), "", 0, 0, NULL, 0, check_loopback_origin},
     {"ukey", "key_alg", OPT_ENUM, O(ukey_key_alg), "rsa", 0, 0, "rsa|p256|sm2", 0, NULL},
     {"ukey", "key_alg_addon", OPT_ENUM, O(ukey_key_alg_addon), "same", 0, 0, "same|rsa|p256|sm2", 0, NULL},
+    {"retention", "draft_days", OPT_INT, O(retention_draft_days), "90", 1, 3650, NULL, 0, NULL},
+    {"retention", "closed_days", OPT_INT, O(retention_closed_days), "180", 1, 3650, NULL, 0, NULL},
     {"audit", "key_file", OPT_STR, O(audit_key_file), "", 0, 0, NULL, 0, NULL},
 
     {"agency", "name", OPT_STR, O(agency_name), "数字证书服务中心", 0, 0, NULL, 0, NULL},

@@ -87,6 +87,10 @@ struct cr_config {
 	char *attachments_required_enterprise; /* "all" or kinds, comma-separated */
 	char *attachments_required_individual;
 
+	/* [retention] the documents of applications that will not go on, deleted after (days untouched) */
+	int64_t retention_draft_days;  /* drafts */
+	int64_t retention_closed_days; /* rejected or cancelled applications */
+
 	/* [ca] */
 	char *ca_cert;
 	char *ca_key;

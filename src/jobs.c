@@ -343,7 +343,8 @@ cr_job_purge(struct cr_db *db, long long days, long long *n, struct cr_err *err)
  */
 const char *const cr_job_kinds[] = {
     "probe",       "expire_orders", "sweep_uploads",   "import_inbox",   "import_statement",
-    "issue_order", "issue_paid",    "remind_renewals", "query_payments", NULL};
+    "issue_order", "issue_paid",    "remind_renewals", "query_payments", "purge_documents",
+    NULL};
 
 int
 cr_job_kind_known(const char *kind)

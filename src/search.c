@@ -172,7 +172,7 @@ rarest_gram(struct cr_db *db, const struct cr_search *s, char gram[9], struct cr
 	int tried = 0;
 
 	gram[0] = '\0';
-	while (*p && tried < 12) {
+	while (*p && tried < 8) {
 		size_t a = cr_utf8_seq(p, strlen(p)), b;
 		char g[9];
 		struct cr_res res;
@@ -189,7 +189,7 @@ rarest_gram(struct cr_db *db, const struct cr_search *s, char gram[9], struct cr
 		tried++;
 		if ((rc = cr_db_exec(
 		         db, &res, err,
-		         "SELECT COUNT(*) FROM (SELECT 1 FROM account_grams WHERE gram = ? LIMIT 5000) x",
+		         "SELECT COUNT(*) FROM (SELECT 1 FROM account_grams WHERE gram = ? LIMIT 1000) x",
 		         "s", g)) != 0)
 			return rc;
 		if (best < 0 || cr_res_i64(&res, 0, 0) < best) {

@@ -143,6 +143,7 @@ cr_users_list(struct cr_db *db, const struct cr_search *s, long long after, long
 	char list[CR_SEARCH_MAX_IDS * 21 + 2];
 	struct cr_res res;
 	json_t *items;
+	long long place = 0;
 	size_t n = 0;
 	int rc, more = 0;
 
@@ -160,15 +161,23 @@ cr_users_list(struct cr_db *db, const struct cr_search *s, long long after, long
 		                " JOIN users u ON u.id = j.id ORDER BY u.id DESC",
 		                "s", cr_ids_text(ids, n, list, sizeof list));
 	} else {
+		/* Staff first, then customers, each by id (schema 024's users_list): the page goes on after
+		 * the user after's place. */
+		if (after > 0) {
+			if ((rc = cr_db_exec(db, &res, err, "SELECT is_customer FROM users WHERE id = ?", "i",
+			                     after)) != 0)
+				return rc;
+			place = res.nrows ? cr_res_i64(&res, 0, 0) : -1;
+			cr_res_release(&res);
+			if (place < 0)
+				return cr_err_user(err, CR_EINVAL, "after", "after 须为上一页给出的 next");
+		}
 		rc = cr_db_exec(
 		    db, &res, err,
 		    "SELECT " USER_COLUMNS
-		    /* Staff first, then customers, each by key; a page goes on from the user after's place.
-		     */
-		    " FROM users u WHERE ? = 0 OR (u.role IN ('enterprise', 'individual'), u.id) >"
-		    " (SELECT p.role IN ('enterprise', 'individual'), p.id FROM users p WHERE p.id = ?)"
-		    " ORDER BY u.role IN ('enterprise', 'individual'), u.id LIMIT ?",
-		    "iii", after, after, limit);
+		    " FROM users u WHERE ? = 0 OR u.is_customer > ? OR (u.is_customer = ? AND u.id > ?)"
+		    " ORDER BY u.is_customer, u.id LIMIT ?",
+		    "iiiii", after, place, place, after, limit);
 		more = rc == 0 && (long long)res.nrows == limit;
 	}
 	if (rc != 0)

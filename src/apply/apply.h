@@ -112,6 +112,16 @@ int cr_review_reject(struct cr_db *db, const struct cr_actor *actor, long long i
  * each has waited, a page of limit after the application after (0: from
  * the start): {"items":[...], "next"}.
  */
+/*
+ * Deletes the documents of applications past their retention (drafts
+ * untouched retention.draft_days, rejected or cancelled ones
+ * retention.closed_days; never sooner than attachments.reuse_days), each
+ * with its audit row; alive(arg) between applications (a job's heartbeat;
+ * NULL: none).  *apps: how many.  Idempotent.
+ */
+int cr_retention_purge(struct cr_db *db, const struct cr_config *cfg,
+                       int (*alive)(void *arg, struct cr_err *err), void *arg, long long *apps,
+                       struct cr_err *err);
 int cr_review_queue(struct cr_db *db, const struct cr_config *cfg, const char *status,
                     const struct cr_search *s, long long after, long long limit, json_t **out,
                     struct cr_err *err);

@@ -87,6 +87,25 @@ cr_jobctx_alive(struct cr_jobctx *ctx, int progress, struct cr_err *err)
 }
 
 static int
+still_alive(void *arg, struct cr_err *err)
+{
+	return cr_jobctx_alive(arg, 0, err);
+}
+
+/* purge_documents: the documents of applications that will not go on, past their retention
+ * (apply/retention.c). */
+static int
+purge_documents(struct cr_jobctx *ctx, struct cr_err *err)
+{
+	long long n = 0;
+	int rc = cr_retention_purge(ctx->db, ctx->cfg, still_alive, ctx, &n, err);
+
+	if (n > 0)
+		cr_info("retention: the documents of %lld application(s) deleted", n);
+	return rc;
+}
+
+static int
 on_batch(void *arg, int progress, struct cr_err *err)
 {
 	return cr_jobctx_alive(arg, progress, err);
@@ -323,6 +342,7 @@ static const struct cr_jobkind kinds[] = {
     {"issue_paid", issue_paid},
     {"remind_renewals", remind_renewals},
     {"query_payments", query_payments},
+    {"purge_documents", purge_documents},
 };
 
 static long long
@@ -360,7 +380,7 @@ every_query(const struct cr_config *cfg)
 
 const struct cr_periodic cr_periodic_jobs[] = {
     {"expire_orders", every_minute}, {"sweep_uploads", every_day},    {"import_inbox", every_import_interval},
-    {"remind_renewals", every_hour}, {"query_payments", every_query},
+    {"remind_renewals", every_hour}, {"query_payments", every_query}, {"purge_documents", every_day},
 };
 const int cr_periodic_count = sizeof cr_periodic_jobs / sizeof cr_periodic_jobs[0];
 
