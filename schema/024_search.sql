@@ -56,3 +56,8 @@ ALTER TABLE invoices
   ADD KEY IF NOT EXISTS invoices_due (status, due_at);
 UPDATE invoices i JOIN orders o ON o.id = i.order_id
   SET i.due_at = IFNULL(o.paid_at, o.created_at) WHERE o.status IN ('paid', 'issuing', 'completed');
+-- Old audit rows moved out of the live table (certrenewctl audit archive, the daily purge after
+-- [retention] audit_live_days): the same rows and ids, compressed, one hash chain with the live ones
+-- (certrenewctl audit verify walks this table first, then audit_log).
+CREATE TABLE IF NOT EXISTS audit_archive LIKE audit_log;
+ALTER TABLE audit_archive ROW_FORMAT=COMPRESSED;

@@ -11,6 +11,7 @@
 #include "bytes.h"
 #include "file.h"
 #include "json.h"
+#include "timefmt.h"
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -263,44 +264,42 @@ cr_audit(struct cr_db *db, const struct cr_actor *actor, const char *action, con
 	return cr_audit_s(db, actor, action, object_type, id, before, after, err);
 }
 
-static int
-verify_in(struct cr_db *db, long long *rows, long long *broken, struct cr_err *err)
-{
-	char prev[65] = ZERO_HASH, hash[65];
-	long long last = 0;
-	struct cr_res res;
-	int rc, last_v = 1;
+/* Where a walk of the chain stands: the last row's id, hash and form. */
+struct walk {
+	char prev[65];
+	long long last, rows;
+	int last_v;
+};
 
-	*rows = *broken = 0;
+/* Checks the rows of one table (sql: the page after id ?) onto the chain w, in pages: memory stays flat. */
+static int
+walk_table(struct cr_db *db, const char *sql, struct walk *w, long long *broken, struct cr_err *err)
+{
+	char hash[65];
+	struct cr_res res;
+	int rc;
+
 	for (;;) {
-		/* In pages, so memory stays flat however long the log is. */
-		rc = cr_db_exec(
-		    db, &res, err,
-		    "SELECT id, at, IFNULL(actor_id, 0), actor, action, object_type, object_id, ip,"
-		    " before_state, after_state, prev_hash, hash, hash_v FROM audit_log WHERE id > ? ORDER "
-		    "BY id "
-		    "LIMIT 1000",
-		    "i", last);
-		if (rc != 0)
+		if ((rc = cr_db_exec(db, &res, err, sql, "i", w->last)) != 0)
 			return rc;
 		if (res.nrows == 0) {
 			cr_res_release(&res);
-			break;
+			return 0;
 		}
 		for (size_t i = 0; i < res.nrows; i++) {
 			long long id = cr_res_i64(&res, i, 0);
 			int v = (int)cr_res_i64(&res, i, 12);
 
 			/* Versions never go back: a row rewritten in an older, unkeyed form is a break. */
-			if (v < last_v) {
+			if (v < w->last_v) {
 				*broken = id;
 				cr_res_release(&res);
 				return cr_err_set(err, CR_ECONFLICT,
 				                  "audit: row %lld is sealed in an older form (%d) than the "
 				                  "row before it (%d)",
-				                  id, v, last_v);
+				                  id, v, w->last_v);
 			}
-			last_v = v;
+			w->last_v = v;
 
 			if (row_hash(v, cr_res_str(&res, i, 10), cr_res_str(&res, i, 1),
 			             cr_res_i64(&res, i, 2), cr_res_str(&res, i, 3), cr_res_str(&res, i, 4),
@@ -313,13 +312,13 @@ verify_in(struct cr_db *db, long long *rows, long long *broken, struct cr_err *e
 				                 "audit: row %lld is keyed; verify needs audit.key_file", id)
 				           : cr_err_set(err, CR_ENOMEM, "audit: out of memory");
 			}
-			if (strcmp(cr_res_str(&res, i, 10), prev) != 0) {
+			if (strcmp(cr_res_str(&res, i, 10), w->prev) != 0) {
 				*broken = id;
 				cr_res_release(&res);
 				return cr_err_set(
 				    err, CR_ECONFLICT,
 				    "audit: row %lld does not follow row %lld (a row was removed or changed)",
-				    id, last);
+				    id, w->last);
 			}
 			if (strcmp(hash, cr_res_str(&res, i, 11)) != 0) {
 				*broken = id;
@@ -328,30 +327,53 @@ verify_in(struct cr_db *db, long long *rows, long long *broken, struct cr_err *e
 				                  "audit: row %lld was changed (its hash does not match)",
 				                  id);
 			}
-			memcpy(prev, hash, sizeof prev);
-			last = id;
-			(*rows)++;
+			memcpy(w->prev, hash, sizeof w->prev);
+			w->last = id;
+			w->rows++;
 		}
 		cr_res_release(&res);
 	}
+}
+
+#define AUDIT_FIELDS_SQL                                                                                     \
+	"SELECT id, at, IFNULL(actor_id, 0), actor, action, object_type, object_id, ip, before_state,"       \
+	" after_state, prev_hash, hash, hash_v FROM "
+
+static int
+verify_in(struct cr_db *db, long long *rows, long long *broken, struct cr_err *err)
+{
+	struct walk w = {ZERO_HASH, 0, 0, 1};
+	struct cr_res res;
+	int rc;
+
+	*rows = *broken = 0;
+	/* The archived rows first (audit archive), then the live ones: one chain. */
+	rc = walk_table(db, AUDIT_FIELDS_SQL "audit_archive WHERE id > ? ORDER BY id LIMIT 1000", &w, broken,
+	                err);
+	if (rc == 0)
+		rc = walk_table(db, AUDIT_FIELDS_SQL "audit_log WHERE id > ? ORDER BY id LIMIT 1000", &w,
+		                broken, err);
+	*rows = w.rows;
+	if (rc != 0)
+		return rc;
 	rc = cr_db_exec(db, &res, err, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", "");
 	if (rc != 0)
 		return rc;
-	if (res.nrows && (cr_res_i64(&res, 0, 0) != last || strcmp(cr_res_str(&res, 0, 1), prev) != 0)) {
+	if (res.nrows && (cr_res_i64(&res, 0, 0) != w.last || strcmp(cr_res_str(&res, 0, 1), w.prev) != 0)) {
 		*broken = cr_res_i64(&res, 0, 0);
 		cr_res_release(&res);
 		return cr_err_set(
 		    err, CR_ECONFLICT,
 		    "audit: the log ends at row %lld but its head says row %lld (rows removed at the end)",
-		    last, *broken);
+		    w.last, *broken);
 	}
 	cr_res_release(&res);
 	/* With a key, the newest rows are keyed: a tail rewritten unkeyed from the key's first row is a
 	 * break. */
-	if (have_key && last && last_v != 3) {
-		*broken = last;
+	if (have_key && w.last && w.last_v != 3) {
+		*broken = w.last;
 		return cr_err_set(err, CR_ECONFLICT,
-		                  "audit: the last row (%lld) is not sealed with the audit key", last);
+		                  "audit: the last row (%lld) is not sealed with the audit key", w.last);
 	}
 	return 0;
 }
@@ -512,6 +534,73 @@ out:
 	free(args);
 	free(at);
 	free(hash);
+	return rc;
+}
+
+#define ARCHIVE_BATCH 5000 /* rows moved a transaction */
+
+int
+cr_audit_archive(struct cr_db *db, const struct cr_actor *actor, const char *before,
+                 int (*alive)(void *arg, struct cr_err *err), void *arg, long long *moved, struct cr_err *err)
+{
+	char cut[32];
+	long long until = 0, through = 0;
+	struct cr_res res;
+	int rc, y, mo, d, h = 0, mi = 0, se = 0;
+	size_t n = strlen(before);
+
+	*moved = 0;
+	/* "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS" (UTC, as the rows' times). */
+	if ((n != 10 && n != 19) || sscanf(before, "%4d-%2d-%2d", &y, &mo, &d) != 3 ||
+	    !cr_date_valid(y, mo, d) ||
+	    (n == 19 &&
+	     (sscanf(before + 11, "%2d:%2d:%2d", &h, &mi, &se) != 3 || h > 23 || mi > 59 || se > 59)))
+		return cr_err_user(err, CR_EINVAL, "before", "before 须为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM:SS");
+	snprintf(cut, sizeof cut, "%04d-%02d-%02d %02d:%02d:%02d", y % 10000, mo % 100, d % 100, h % 100,
+	         mi % 100, se % 100);
+	/*
+	 * The rows before the first one made at or after the cut move, a prefix of the chain; the newest row
+	 * always stays (the head names it).
+	 */
+	if ((rc = cr_db_exec(
+	         db, &res, err,
+	         "SELECT LEAST(IFNULL((SELECT id FROM audit_log WHERE at >= ? ORDER BY at, id LIMIT 1),"
+	         " last_id), last_id) FROM audit_head WHERE id = 1",
+	         "s", cut)) != 0)
+		return rc;
+	until = res.nrows && cr_res_str(&res, 0, 0) ? cr_res_i64(&res, 0, 0) : 0;
+	cr_res_release(&res);
+	while (until > 0) {
+		long long n_moved;
+
+		if ((rc = cr_db_begin(db, err)) != 0)
+			return rc;
+		rc = cr_db_exec(
+		    db, NULL, err,
+		    "INSERT INTO audit_archive SELECT * FROM audit_log WHERE id < ? ORDER BY id LIMIT ?",
+		    "ii", until, (long long)ARCHIVE_BATCH);
+		n_moved = rc == 0 ? cr_db_affected(db) : 0;
+		if (rc == 0 && n_moved > 0 &&
+		    (rc = cr_db_exec(db, &res, err, "SELECT MAX(id) FROM audit_archive", "")) == 0) {
+			through = cr_res_i64(&res, 0, 0);
+			cr_res_release(&res);
+			rc = cr_db_exec(db, NULL, err, "DELETE FROM audit_log WHERE id <= ?", "i", through);
+			if (rc == 0 && cr_db_affected(db) != n_moved)
+				rc = cr_err_set(err, CR_ECONFLICT,
+				                "audit: archive moved %lld rows but removed %lld", n_moved,
+				                cr_db_affected(db));
+		}
+		if ((rc = cr_db_end(db, rc, err)) != 0)
+			return rc;
+		if (n_moved == 0)
+			break;
+		*moved += n_moved;
+		if (alive && (rc = alive(arg, err)) != 0)
+			return rc;
+	}
+	if (*moved > 0)
+		rc = cr_audit(db, actor, "audit.archived", "audit", through, NULL,
+		              json_pack("{s:I, s:s}", "rows", (json_int_t)*moved, "before", cut), err);
 	return rc;
 }
 

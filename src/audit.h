@@ -49,7 +49,18 @@ struct cr_audit_row {
 int cr_audit_many(struct cr_db *db, const struct cr_actor *actor, const char *action, const char *object_type,
                   struct cr_audit_row *rows, size_t n, struct cr_err *err);
 /*
- * Recomputes the whole chain.  Returns 0 when intact (*rows: rows checked),
+ * Moves the audit rows made before the time before ("YYYY-MM-DD" or
+ * "YYYY-MM-DD HH:MM:SS", UTC) out of the live table into audit_archive
+ * (compressed), the oldest first, a transaction a batch: the chain stays
+ * whole and cr_audit_verify walks both.  The newest row always stays.
+ * alive(arg) between batches (NULL: none); *moved: how many.  One audit row
+ * (audit.archived) says what moved.
+ */
+int cr_audit_archive(struct cr_db *db, const struct cr_actor *actor, const char *before,
+                     int (*alive)(void *arg, struct cr_err *err), void *arg, long long *moved,
+                     struct cr_err *err);
+/*
+ * Recomputes the whole chain, archived rows and live ones.  Returns 0 when intact (*rows: rows checked),
  * or CR_ECONFLICT with *broken the id of the first broken row and the reason
  * in err.
  */

@@ -196,6 +196,7 @@ static const struct opt opts[] = {
     {"ukey", "key_alg_addon", OPT_ENUM, O(ukey_key_alg_addon), "same", 0, 0, "same|rsa|p256|sm2", 0, NULL},
     {"retention", "draft_days", OPT_INT, O(retention_draft_days), "90", 1, 3650, NULL, 0, NULL},
     {"retention", "closed_days", OPT_INT, O(retention_closed_days), "180", 1, 3650, NULL, 0, NULL},
+    {"retention", "audit_live_days", OPT_INT, O(retention_audit_live_days), "730", 0, 36500, NULL, 0, NULL},
     {"audit", "key_file", OPT_STR, O(audit_key_file), "", 0, 0, NULL, 0, NULL},
 
     {"agency", "name", OPT_STR, O(agency_name), "数字证书服务中心", 0, 0, NULL, 0, NULL},

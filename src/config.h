@@ -88,8 +88,9 @@ struct cr_config {
 	char *attachments_required_individual;
 
 	/* [retention] the documents of applications that will not go on, deleted after (days untouched) */
-	int64_t retention_draft_days;  /* drafts */
-	int64_t retention_closed_days; /* rejected or cancelled applications */
+	int64_t retention_draft_days;      /* drafts */
+	int64_t retention_closed_days;     /* rejected or cancelled applications */
+	int64_t retention_audit_live_days; /* audit rows older move to audit_archive; 0: never */
 
 	/* [ca] */
 	char *ca_cert;

@@ -97,11 +97,24 @@ still_alive(void *arg, struct cr_err *err)
 static int
 purge_documents(struct cr_jobctx *ctx, struct cr_err *err)
 {
-	long long n = 0;
+	static const struct cr_actor system = {0, "system", ""};
+	long long n = 0, moved = 0;
 	int rc = cr_retention_purge(ctx->db, ctx->cfg, still_alive, ctx, &n, err);
 
 	if (n > 0)
 		cr_info("retention: the documents of %lld application(s) deleted", n);
+	/* Audit rows older than audit_live_days move to the archive, still one chain. */
+	if (rc == 0 && ctx->cfg->retention_audit_live_days > 0) {
+		char before[32];
+		time_t t = time(NULL) - (time_t)ctx->cfg->retention_audit_live_days * 86400;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(before, sizeof before, "%Y-%m-%d %H:%M:%S", &tm);
+		rc = cr_audit_archive(ctx->db, &system, before, still_alive, ctx, &moved, err);
+		if (moved > 0)
+			cr_info("retention: %lld audit row(s) made before %s archived", moved, before);
+	}
 	return rc;
 }
 

@@ -3,7 +3,9 @@ the daily purge_documents job deletes the documents of drafts untouched for rete
 rejected or cancelled applications untouched for retention.closed_days (180): rows and files, each application
 with an audit row naming the kinds, sizes and SHA-256 of what went, never the content.  Recent drafts, submitted
 and approved applications keep theirs; the application rows, their audit rows and the certificates stay; a second
-run deletes nothing more; the customer can delete an unsubmitted draft with its files at once."""
+run deletes nothing more; the customer can delete an unsubmitted draft with its files at once.  Old audit rows
+move to audit_archive (certrenewctl audit archive; the daily job after [retention] audit_live_days) and audit
+verify still checks them as one chain with the live rows, finding a changed archived row."""
 import json
 import os
 
@@ -104,4 +106,37 @@ ok(st in (200, 204) and sql("SELECT COUNT(*) FROM applications WHERE id = %d" % 
    "the customer deletes a draft: the application, its documents and their files at once", st)
 p = ctl("audit", "verify")
 ok(p.returncode == 0, "the audit chain verifies after the deletions", p.stdout[-500:] + p.stderr[-500:])
+
+# Old audit rows move out of the live table into audit_archive, one chain still: the oldest 300 live rows here.
+total = json.loads(p.stdout)["rows"]
+first = int(sql("SELECT MIN(id) FROM audit_log")[0][0])
+cut = sql("SELECT LEFT(at, 19) FROM audit_log ORDER BY id LIMIT 1 OFFSET 300")[0][0]
+for bad in ("2026-13-01", "yesterday", "2026-12-01 25:00:00"):
+    p = ctl("audit", "archive", "--before", bad)
+    ok(p.returncode != 0 and "before" in p.stderr, "archive --before %s is refused" % bad, p.stderr)
+archived_before = int(sql("SELECT COUNT(*) FROM audit_archive")[0][0])
+p = ctl("audit", "archive", "--before", cut)
+moved = json.loads(p.stdout)["archived"] if p.returncode == 0 else -1
+ok(p.returncode == 0 and 1 <= moved <= 400 and int(sql("SELECT MIN(id) FROM audit_log")[0][0]) > first and
+   int(sql("SELECT COUNT(*) FROM audit_archive")[0][0]) == archived_before + moved,
+   "audit archive --before %s moves the oldest rows (%d) out of the live table" % (cut, moved), p.stdout + p.stderr)
+ok(sql("SELECT COUNT(*) FROM audit_archive a JOIN audit_log l ON l.id = a.id")[0][0] == "0",
+   "no row is in both tables")
+ok(sql("SELECT COUNT(*) FROM audit_log WHERE id < (SELECT id FROM audit_log WHERE at >= '%s'"
+       " ORDER BY at, id LIMIT 1)" % cut)[0][0] == "0", "every row before the first one made at the cut moved")
+p = ctl("audit", "verify")
+ok(p.returncode == 0 and json.loads(p.stdout)["rows"] >= total + 1,
+   "audit verify walks the archive and the live rows as one chain (%s rows)" % json.loads(p.stdout or "{}").get("rows"),
+   p.stdout + p.stderr)
+row = sql("SELECT id, ip FROM audit_archive ORDER BY id DESC LIMIT 1")[0]
+sql("UPDATE audit_archive SET ip = '6.6.6.6' WHERE id = %s" % row[0])
+p = ctl("audit", "verify")
+ok(p.returncode == 1 and json.loads(p.stdout).get("broken_id") == int(row[0]),
+   "an archived row changed is found by verify, naming it", p.stdout)
+sql("UPDATE audit_archive SET ip = '%s' WHERE id = %s" % (row[1], row[0]))
+p = ctl("audit", "verify")
+ok(p.returncode == 0, "and the chain is whole again once it is put back", p.stdout + p.stderr)
+p = ctl("audit", "archive", "--before", cut)
+ok(p.returncode == 0 and json.loads(p.stdout)["archived"] == 0, "archiving again to the same time moves nothing",
+   p.stdout)
 done()
