@@ -466,6 +466,7 @@ bench() {
 		bash "$top/tests/bench/http.sh"
 	CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" bash "$top/tests/bench/import.sh"
 	CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" python3 "$top/tests/bench/matcher.py"
+	CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" python3 "$top/tests/bench/volume.py"
 	CR_BASE="http://127.0.0.1:$port" CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" bash "$top/tests/bench/issue.sh"
 }
 

@@ -396,8 +396,20 @@ blank(const char *s)
 	return s && *s ? s : NULL;
 }
 
+/* The filters of the list, after FROM; the same for the live rows and the archived ones. */
+#define AUDIT_LIST_WHERE                                                                                     \
+	" l LEFT JOIN users u ON u.id = l.actor_id"                                                          \
+	" WHERE (? = 0 OR l.id < ?) AND (? IS NULL OR l.actor = ?) AND (? IS NULL OR l.action LIKE "         \
+	"CONCAT(?, '%'))"                                                                                    \
+	" AND (? IS NULL OR l.object_type = ?) AND (? IS NULL OR l.object_id = ?)"                           \
+	" AND (? IS NULL OR l.at >= ?) AND (? IS NULL OR l.at < CONCAT(?, ' 99'))"                           \
+	" ORDER BY l.id DESC LIMIT ?"
+#define AUDIT_LIST_COLUMNS                                                                                   \
+	"SELECT l.id, l.at, l.actor, l.action, l.object_type, l.object_id, l.ip, l.before_state,"            \
+	" l.after_state, u.display_name FROM "
+
 int
-cr_audit_list(struct cr_db *db, const char *actor, const char *action, const char *object_type,
+cr_audit_list(struct cr_db *db, int archived, const char *actor, const char *action, const char *object_type,
               const char *object_id, const char *from, const char *to, long long before_id, long long limit,
               json_t **out, struct cr_err *err)
 {
@@ -411,17 +423,12 @@ cr_audit_list(struct cr_db *db, const char *actor, const char *action, const cha
 	if ((from && !is_date(from)) || (to && !is_date(to)))
 		return cr_err_user(err, CR_EINVAL, from && !is_date(from) ? "from" : "to",
 		                   "日期格式应为 YYYY-MM-DD");
-	rc = cr_db_exec(
-	    db, &res, err,
-	    "SELECT l.id, l.at, l.actor, l.action, l.object_type, l.object_id, l.ip, l.before_state,"
-	    " l.after_state, u.display_name FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id"
-	    " WHERE (? = 0 OR l.id < ?) AND (? IS NULL OR l.actor = ?) AND (? IS NULL OR l.action LIKE "
-	    "CONCAT(?, '%'))"
-	    " AND (? IS NULL OR l.object_type = ?) AND (? IS NULL OR l.object_id = ?)"
-	    " AND (? IS NULL OR l.at >= ?) AND (? IS NULL OR l.at < CONCAT(?, ' 99'))"
-	    " ORDER BY l.id DESC LIMIT ?",
-	    "iissssssssssssi", before_id, before_id, actor, actor, action, action, object_type, object_type,
-	    object_id, object_id, from, from, to, to, limit);
+	/* The live rows, or those moved to the archive (cr_audit_archive). */
+	rc = cr_db_exec(db, &res, err,
+	                archived ? AUDIT_LIST_COLUMNS "audit_archive" AUDIT_LIST_WHERE
+	                         : AUDIT_LIST_COLUMNS "audit_log" AUDIT_LIST_WHERE,
+	                "iissssssssssssi", before_id, before_id, actor, actor, action, action, object_type,
+	                object_type, object_id, object_id, from, from, to, to, limit);
 	if (rc != 0)
 		return rc;
 	items = json_array();

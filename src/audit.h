@@ -68,10 +68,11 @@ int cr_audit_verify(struct cr_db *db, long long *rows, long long *broken, struct
 /*
  * Audit rows for the administrator, newest first, limit a page of those
  * older than before_id (0: from the newest); filters may be NULL or "".
- * from/to: "YYYY-MM-DD" (UTC days).  {"items", "next"}, a new reference.
+ * from/to: "YYYY-MM-DD" (UTC days); archived: those moved to audit_archive.  {"items", "next"}, a new
+ * reference.
  */
-int cr_audit_list(struct cr_db *db, const char *actor, const char *action, const char *object_type,
-                  const char *object_id, const char *from, const char *to, long long before_id,
-                  long long limit, json_t **out, struct cr_err *err);
+int cr_audit_list(struct cr_db *db, int archived, const char *actor, const char *action,
+                  const char *object_type, const char *object_id, const char *from, const char *to,
+                  long long before_id, long long limit, json_t **out, struct cr_err *err);
 
 #endif

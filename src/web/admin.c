@@ -1,5 +1,6 @@
 /* The administrator's API under /api/v1/admin/: users, prices, trading centres, audit log. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "centres.h"
 #include "handlers.h"
@@ -170,7 +171,7 @@ cr_h_admin_centre_update(struct cr_req *r)
 void
 cr_h_admin_audit(struct cr_req *r)
 {
-	char actor[101], action[61], otype[41], oid[41], from[11], to[11], before[21];
+	char actor[101], action[61], otype[41], oid[41], from[11], to[11], before[21], archived[4];
 	long long after, limit;
 	struct cr_err err;
 	json_t *out = NULL;
@@ -186,7 +187,8 @@ cr_h_admin_audit(struct cr_req *r)
 	cr_req_query(r, "to", to, sizeof to);
 	/* before_id: the name the page used before paging was the same everywhere (after). */
 	cr_req_query(r, "before_id", before, sizeof before);
-	rc = cr_audit_list(r->web->db, actor, action, otype, oid, from, to,
+	cr_req_query(r, "archived", archived, sizeof archived); /* 1: the rows moved to the archive */
+	rc = cr_audit_list(r->web->db, strcmp(archived, "1") == 0, actor, action, otype, oid, from, to,
 	                   after ? after : strtoll(before, NULL, 10), limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 }

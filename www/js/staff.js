@@ -417,6 +417,9 @@ import { ordersPage } from "./staff/orders.js";
     const form = h("form", { class: "inline-form", id: "audit-filter", novalidate: true },
       input("actor", "操作人账号"), actions, objects, input("object_id", "对象编号"),
       day("from", "起始日期 YYYY-MM-DD"), day("to", "截止日期 YYYY-MM-DD"),
+      /* Rows older than the retention's live period are moved to the archive; still verified, read here. */
+      h("label", { class: "inline-check", title: "超过保留期的记录已移入归档表，仍在审计链中校验" },
+        h("input", { type: "checkbox", name: "archived", value: "1", checked: q.get("archived") === "1", id: "audit-archived" }), " 归档记录"),
       h("button", { type: "submit", class: "small primary" }, "筛选"), err);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -430,7 +433,7 @@ import { ordersPage } from "./staff/orders.js";
     more.delete("before_id");
     if (list.next) more.set("after", list.next);
     const objLabel = (t) => { const l = label("audit_object", t); return l === t ? t : l; };
-    render(h("section", { class: "panel" }, h("h2", {}, "审计日志"), form,
+    render(h("section", { class: "panel" }, h("h2", {}, q.get("archived") === "1" ? "审计日志（归档记录）" : "审计日志"), form,
       h("div", { class: "table-wrap" }, h("table", { class: "table", id: "audit" },
         h("thead", {}, h("tr", {}, ["#", "时间", "操作人", "动作", "对象", "变更", "地址"].map((t) => h("th", {}, t)))),
         h("tbody", {}, list.items.map((a) => h("tr", { "data-action": a.action },
