@@ -36,6 +36,14 @@ cr_json_cell_parsed(const struct cr_res *res, size_t row, unsigned col)
 }
 
 json_t *
+cr_json_page_more(json_t *items, const struct cr_res *res, unsigned keycol, int more)
+{
+	return json_pack("{s:o, s:o}", "items", items, "next",
+	                 more && res->nrows ? json_integer(cr_res_i64(res, res->nrows - 1, keycol))
+	                                    : json_null());
+}
+
+json_t *
 cr_json_page(json_t *items, const struct cr_res *res, unsigned keycol, long long limit)
 {
 	int full = res->nrows > 0 && (long long)res->nrows == limit;

@@ -25,5 +25,7 @@ json_t *cr_json_cell_parsed(const struct cr_res *res, size_t row, unsigned col);
  * there may be more behind it, else null.
  */
 json_t *cr_json_page(json_t *items, const struct cr_res *res, unsigned keycol, long long limit);
+/* As cr_json_page when the caller knows whether more follow (a search merged from several look-ups). */
+json_t *cr_json_page_more(json_t *items, const struct cr_res *res, unsigned keycol, int more);
 
 #endif

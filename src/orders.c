@@ -309,9 +309,7 @@ cr_orders_list(struct cr_db *db, const struct cr_orders_query *q, json_t **out, 
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
 		json_array_append_new(items, order_json(&res, i));
-	*out = json_pack("{s:o, s:o}", "items", items, "next",
-	                 more && res.nrows ? json_integer(cr_res_i64(&res, res.nrows - 1, res.ncols - 1))
-	                                   : json_null());
+	*out = cr_json_page_more(items, &res, res.ncols - 1, more);
 	if (s && s->order_no[0] && res.nrows == 0)
 		json_object_set_new(*out, "suggestions", suggestions(db, q));
 	cr_res_release(&res);

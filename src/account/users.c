@@ -192,8 +192,7 @@ cr_users_list(struct cr_db *db, const struct cr_search *s, long long after, long
 		                                       cr_res_str(&res, i, 5), "recent_failures",
 		                                       (json_int_t)cr_res_i64(&res, i, 6), "throttled",
 		                                       cr_res_i64(&res, i, 6) >= 5));
-	*out = json_pack("{s:o, s:o}", "items", items, "next",
-	                 more && res.nrows ? json_integer(cr_res_i64(&res, res.nrows - 1, 0)) : json_null());
+	*out = cr_json_page_more(items, &res, 0, more);
 	cr_res_release(&res);
 	return 0;
 }

@@ -213,8 +213,7 @@ cr_credits_search(struct cr_db *db, const struct cr_search *s, const char *statu
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
 		json_array_append_new(items, credit_json(&res, i));
-	*out = json_pack("{s:o, s:o}", "items", items, "next",
-	                 more && res.nrows ? json_integer(cr_res_i64(&res, res.nrows - 1, 0)) : json_null());
+	*out = cr_json_page_more(items, &res, 0, more);
 	cr_res_release(&res);
 	return 0;
 }
