@@ -92,6 +92,8 @@ static const struct label audit_action[] = {
     {"trading_centre.create", "交易中心添加"},
     {"trading_centre.update", "交易中心修改"},
     {"help.update", "帮助页面修改"},
+    {"application.documents_purged", "过期材料删除"},
+    {"audit.archived", "审计记录归档"},
     {NULL, NULL},
 };
 static const struct label audit_object[] = {
@@ -108,6 +110,7 @@ static const struct label audit_object[] = {
     {"ca", "CA"},
     {"schema", "数据库结构"},
     {"job", "任务"},
+    {"audit", "审计日志"},
     {NULL, NULL},
 };
 static const struct label audit_field[] = {
@@ -169,6 +172,13 @@ static const struct label audit_field[] = {
     {"suggested_order_id", "建议订单编号"},
     {"from_application_id", "来源申请编号"},
     {"kinds", "材料"},
+    {"documents", "删除的材料"},
+    {"bytes", "字节数"},
+    {"sha256", "SHA-256"},
+    {"rule", "保留规则"},
+    {"days", "天数"},
+    {"rows", "条数"},
+    {"before", "早于"},
     {NULL, NULL},
 };
 

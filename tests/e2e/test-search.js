@@ -29,13 +29,18 @@ print(json.dumps({"no": o["order_no"], "app": o["application_id"], "part": "检%
 `);
 }
 
+// Fills the search form's fields and searches; returns once the page has drawn the answer (its panels replaced),
+// so that what follows never reads the list that was there before.
 async function search(page, form, fields) {
   for (const [name, value] of Object.entries(fields)) {
     const el = page.locator(`#${form} [name="${name}"]`);
     if ((await el.evaluate((e) => e.tagName)) === "SELECT") await el.selectOption(value);
     else await el.fill(value);
   }
+  await page.evaluate(() => document.querySelectorAll("section.panel").forEach((s) => { s.dataset.before = "1"; }));
   await page.click(`#${form} button[type="submit"]`);
+  await page.waitForFunction(() => document.querySelector("section.panel") &&
+    !document.querySelector("section.panel[data-before]"), null, { timeout: 10000 });
 }
 
 run(async (browser) => {
