@@ -20,23 +20,27 @@ check_status(const char **status, struct cr_err *err)
 	return 0;
 }
 
-#define INVOICE_QUERY                                                                                        \
+/* The invoices of paid orders; hint: an index hint for invoices (the pages read their order's index). */
+#define INVOICE_SELECT(hint)                                                                                 \
 	"SELECT i.id, o.order_no, o.amount_fen, i.invoice_type, i.title, i.tax_no, i.address, i.phone, "     \
 	"i.bank,"                                                                                            \
 	" i.bank_account, i.delivery_method, i.delivery_address, i.status, i.invoice_no,"                    \
 	" DATE_FORMAT(i.issued_at, '%Y-%m-%dT%H:%i:%SZ'), DATE_FORMAT(o.paid_at, '%Y-%m-%dT%H:%i:%SZ'), "    \
-	"u.login"                                                                                            \
-	" FROM invoices i STRAIGHT_JOIN orders o ON o.id = i.order_id STRAIGHT_JOIN users u ON u.id = "      \
-	"o.account_id"                                                                                       \
-	" WHERE o.status IN ('paid', 'issuing', 'completed') AND (? IS NULL OR i.status = ?)"
+	"u.login FROM invoices i " hint " STRAIGHT_JOIN orders o ON o.id = i.order_id"                       \
+	" STRAIGHT_JOIN users u ON u.id = o.account_id WHERE o.status IN ('paid', 'issuing', 'completed')"
+#define INVOICE_QUERY INVOICE_SELECT("")
 /*
  * Pending first, by the time their order was paid (due_at, schema 024: the
- * index's own order, pending before issued); a page goes on from the
- * invoice it names (its status, due_at and id bound below).
+ * index's own order); a page goes on from the invoice it names (its due_at
+ * and id, read first).  One tab (a status) reads a range of invoices_due in
+ * order; every status at once goes by the enum's order, pending first.
  */
-#define INVOICE_PAGE                                                                                         \
-	" AND i.due_at IS NOT NULL AND (? = 0 OR i.status + 0 > ? OR (i.status + 0 = ? AND (i.due_at > ?"    \
-	" OR (i.due_at = ? AND i.id > ?)))) ORDER BY i.status, i.due_at, i.id LIMIT ?"
+#define INVOICE_TAB                                                                                          \
+	" AND i.status = ? AND i.due_at >= ? AND (i.due_at > ? OR i.id > ?) ORDER BY i.due_at, i.id LIMIT ?"
+#define INVOICE_ALL                                                                                          \
+	" AND i.due_at IS NOT NULL AND (i.status + 0 > ? OR (i.status + 0 = ? AND (i.due_at >"               \
+	" ? OR (i.due_at = ? AND i.id > ?))))"                                                               \
+	" ORDER BY i.status, i.due_at, i.id LIMIT ?"
 #define CSV_PAGE 1000 /* invoices the export reads at a time, by key */
 
 int
@@ -47,8 +51,8 @@ cr_invoices_list(struct cr_db *db, const char *status, long long after, long lon
 	    "id",      "order_no",   "amount_fen", "invoice_type", "title",           "tax_no",
 	    "address", "phone",      "bank",       "bank_account", "delivery_method", "delivery_address",
 	    "status",  "invoice_no", "issued_at",  "paid_at",      "account"};
-	char due[40] = "";
-	long long st = 0;
+	char due[40] = "1000-01-01 00:00:00";
+	long long st = 1;
 	struct cr_res res;
 	json_t *items;
 	int rc;
@@ -67,8 +71,13 @@ cr_invoices_list(struct cr_db *db, const char *status, long long after, long lon
 		snprintf(due, sizeof due, "%s", cr_res_str(&res, 0, 1));
 		cr_res_release(&res);
 	}
-	if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY INVOICE_PAGE, "ssiiissii", status, status, after,
-	                     st, st, due, due, after, limit)) != 0)
+	if (status)
+		rc = cr_db_exec(db, &res, err, INVOICE_SELECT("FORCE INDEX (invoices_due)") INVOICE_TAB,
+		                "sssii", status, due, due, after, limit);
+	else
+		rc = cr_db_exec(db, &res, err, INVOICE_QUERY INVOICE_ALL, "iissii", st, st, due, due, after,
+		                limit);
+	if (rc != 0)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < res.nrows; i++) {
@@ -187,7 +196,9 @@ cr_invoices_csv(struct cr_db *db, const char *status, FILE *(*begin)(void *arg),
 	 * out. */
 	do {
 		cr_res_release(&res);
-		if ((rc = cr_db_exec(db, &res, err, INVOICE_QUERY " AND i.id > ? ORDER BY i.id LIMIT ?",
+		if ((rc = cr_db_exec(db, &res, err,
+		                     INVOICE_QUERY
+		                     " AND (? IS NULL OR i.status = ?) AND i.id > ? ORDER BY i.id LIMIT ?",
 		                     "ssii", status, status, after, (long long)CSV_PAGE)) != 0)
 			break;
 		if (f == NULL) { /* the first page read: the answer begins */

@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,13 +177,13 @@ order_json(struct cr_res *res, size_t i)
 
 /* The filters every way of finding orders shares (an account's own, status, days), after the FROM. */
 #define ORDER_FILTERS                                                                                        \
-	" (o.account_id = ? OR ? = 0) AND (? = 0 OR o.id < ?) AND (? = '' OR o.status = ?)"                  \
+	" (o.account_id = ? OR ? = 0) AND o.id < ? AND (? = '' OR o.status = ?)"                             \
 	" AND (? = '' OR o.created_at >= CAST(? AS DATETIME) - INTERVAL 8 HOUR)"                             \
 	" AND (? = '' OR o.created_at < CAST(? AS DATETIME) - INTERVAL 8 HOUR)"
-#define ORDER_FILTER_TYPES "iiiissssss"
+#define ORDER_FILTER_TYPES "iiissssss"
 #define ORDER_FILTER_ARGS(q)                                                                                 \
-	(q)->account_id, (q)->account_id, (q)->after, (q)->after, (q)->status, (q)->status, (q)->from,       \
-	    (q)->from, (q)->to, (q)->to
+	(q)->account_id, (q)->account_id, (q)->after > 0 ? (q)->after : LLONG_MAX, (q)->status, (q)->status, \
+	    (q)->from, (q)->from, (q)->to, (q)->to
 
 /* The ids of the orders a text names, newest first, at most max: its payer's name, or its customer's. */
 static int
@@ -296,12 +297,13 @@ cr_orders_list(struct cr_db *db, const struct cr_orders_query *q, json_t **out, 
 		                "s", cr_ids_text(ids, n, list, sizeof list));
 	} else {
 		/* Newest first by key; o.id last of the columns, for the page's next. */
-		rc = cr_db_exec(db, &res, err,
-		                "SELECT " ORDER_COLUMNS
-		                ", o.id FROM orders o STRAIGHT_JOIN applications a ON a.id = o.application_id"
-		                " STRAIGHT_JOIN users u ON u.id = o.account_id WHERE" ORDER_FILTERS
-		                " ORDER BY o.id DESC LIMIT ?",
-		                ORDER_FILTER_TYPES "i", ORDER_FILTER_ARGS(q), limit);
+		rc =
+		    cr_db_exec(db, &res, err,
+		               "SELECT " ORDER_COLUMNS ", o.id FROM orders o USE INDEX FOR ORDER BY (PRIMARY)"
+		               " STRAIGHT_JOIN applications a ON a.id = o.application_id"
+		               " STRAIGHT_JOIN users u ON u.id = o.account_id WHERE" ORDER_FILTERS
+		               " ORDER BY o.id DESC LIMIT ?",
+		               ORDER_FILTER_TYPES "i", ORDER_FILTER_ARGS(q), limit);
 		more = rc == 0 && (long long)res.nrows == limit;
 	}
 	if (rc != 0)
