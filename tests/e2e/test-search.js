@@ -1,8 +1,9 @@
 // Staff search in a real browser (issue 23), one box per page: the administrator finds a customer by a part of the
 // company's name, its licence code, ID number and phone; finance finds an order by its number (a wrong check digit
-// offers the number meant), by payer with a status and days, and the credits by amount, bank reference and payer
-// over days; the reviewer finds an application by company and by number; the administrator the audit rows of an
-// order; the customer their own order by number and an application by its number. Screenshots of each.
+// offers the number meant), by payer with a status and days, and the credits by amount, bank reference, payer
+// over days, payer with a status, and days alone; the reviewer finds an application by company and by number; the
+// administrator the audit rows of an order and of an actor on a day; the customer their own order by number and
+// days, and an application by its number and days. Screenshots of each.
 "use strict";
 const { BASE, ok, run, shot, login, withCrtest } = require("./lib");
 
@@ -25,6 +26,7 @@ print(json.dumps({"no": o["order_no"], "app": o["application_id"], "part": "检%
                   "phone": phone, "payer": payer, "ref": ref, "yuan": "%d.%02d" % (odd // 100, odd % 100),
                   "today": (datetime.datetime.fromisoformat(o["created_at"].replace("Z", "+00:00")) +
                             datetime.timedelta(hours=8)).date().isoformat(), "booked": (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date().isoformat(),
+                  "utcday": datetime.datetime.utcnow().date().isoformat(),
                   "cust": cid}))
 `);
 }
@@ -109,6 +111,21 @@ run(async (browser) => {
     ok(true, "对账: " + what + " (" + q + ") finds the credit");
     if (name) await shot(fin, name);
   }
+  // A status chosen with the payer: that status only.
+  await search(fin, "credit-search", { q: d.payer.slice(0, 5), status: "unmatched", from: "", to: "" });
+  await fin.locator("#credits tbody tr", { hasText: d.ref }).waitFor({ timeout: 10000 });
+  ok((await fin.locator("#credits tbody tr .badge").allTextContents()).every((t) => t === "未匹配"),
+    "对账: the payer with 未匹配 finds the credit, and only unmatched ones");
+  await shot(fin, "search-5b-credits-payer-status");
+  await search(fin, "credit-search", { status: "matched" });
+  await fin.locator("#credits-none").waitFor({ timeout: 10000 });
+  ok(true, "对账: the same payer with 已匹配: none");
+  // Days alone: the credits booked that day, and no other day.
+  await search(fin, "credit-search", { q: "", status: "", from: d.booked, to: d.booked });
+  await fin.locator("#credits tbody tr").first().waitFor({ timeout: 10000 });
+  const days = await fin.locator("#credits tbody tr td:first-child").allTextContents();
+  ok(days.length > 0 && days.every((t) => t === d.booked), "对账: a day's credits alone (" + days.length + " on the first page)",
+    days.slice(0, 5).join(","));
 
   // 审核: the reviewer by the company's name, then by number.
   const rev = await page("reviewer");
@@ -128,6 +145,14 @@ run(async (browser) => {
   const objects = await admin.locator("#audit td.object").allTextContents();
   ok(objects.length >= 1 && objects.every((t) => t.includes(d.no)), "审计日志: the order's rows (" + objects.length + ")");
   await shot(admin, "search-7-audit-order");
+  // By who did it, over days.
+  await admin.goto(BASE + "/staff.html#/audit?actor=finance&from=" + d.utcday + "&to=" + d.utcday);
+  await admin.waitForFunction(() => document.querySelector('#audit-filter input[name="actor"]')?.value === "finance" &&
+    document.querySelector("#audit tbody tr"), null, { timeout: 10000 });
+  const actors = await admin.locator("#audit td.actor").allTextContents();
+  ok(actors.length >= 1 && actors.every((t) => t.includes("finance")), "审计日志: finance's rows of the day (" + actors.length + ")",
+    actors.slice(0, 3).join(" | "));
+  await shot(admin, "search-7b-audit-actor-day");
 
   // The customer: their order by number, an application by number.
   const cust = await page("我是测试企业");
@@ -137,12 +162,21 @@ run(async (browser) => {
   await cust.locator("#order-table tbody tr", { hasText: d.no }).waitFor({ timeout: 10000 });
   ok((await cust.locator("#order-table tbody tr").count()) === 1, "订单信息: the customer finds their order by number");
   await shot(cust, "search-8-customer-order");
+  await search(cust, "order-search", { q: "", from: d.today, to: d.today });
+  await cust.locator("#order-table tbody tr", { hasText: d.no }).waitFor({ timeout: 10000 });
+  ok(true, "订单信息: the customer's orders of today hold it");
+  await search(cust, "order-search", { from: "2001-01-01", to: "2001-01-02" });
+  await cust.locator("#orders-none").waitFor({ timeout: 10000 });
+  ok(true, "订单信息: none on days before any order");
   await cust.goto(BASE + "/portal.html#/");
   await cust.waitForSelector("#app-search");
   await search(cust, "app-search", { q: "#" + d.app });
   await cust.waitForFunction((id) => document.querySelectorAll("#app-table tbody tr").length === 1 &&
     document.querySelector("#app-table tbody tr a[href='#/applications/" + id + "']"), d.app, { timeout: 10000 });
   ok(true, "证书更新申请: the customer finds an application by its number");
+  await search(cust, "app-search", { q: "", from: d.today, to: d.today });
+  await cust.locator(`#app-table a[href='#/applications/${d.app}']`).waitFor({ timeout: 10000 });
+  ok(true, "证书更新申请: and among those made today");
   await cust.locator("#app-search").scrollIntoViewIfNeeded();
   await shot(cust, "search-9-customer-application", { viewport: true });
 
