@@ -24,7 +24,6 @@
 	" - INTERVAL ? DAY)) AND EXISTS (SELECT 1 FROM attachments t WHERE t.application_id = a.id)"
 
 struct purge {
-	const struct cr_config *cfg;
 	long long id, draft_days, closed_days;
 	struct cr_res files; /* the stored names, removed after the commit */
 	int done;
@@ -94,8 +93,8 @@ int
 cr_retention_purge(struct cr_db *db, const struct cr_config *cfg, int (*alive)(void *arg, struct cr_err *err),
                    void *arg, long long *apps, struct cr_err *err)
 {
-	struct purge p = {cfg, 0, days(cfg->retention_draft_days, cfg), days(cfg->retention_closed_days, cfg),
-	                  {0}, 0};
+	struct purge p = {
+	    0, days(cfg->retention_draft_days, cfg), days(cfg->retention_closed_days, cfg), {0}, 0};
 	long long after = 0;
 	struct cr_res due;
 	int rc;
