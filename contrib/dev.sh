@@ -30,14 +30,15 @@ die() { printf '[dev] error: %s\n' "$*" >&2; exit 1; }
 
 packages=(gcc make autoconf automake pkg-config libc6-dev
 	libfcgi-dev libmariadb-dev libuv1-dev libxml2-dev libssl-dev libjansson-dev libinih-dev libargon2-dev
-	libcurl4-openssl-dev libqrencode-dev libzip-dev libfreexl-dev libpoppler-glib-dev libqpdf-dev libturbojpeg0-dev libpng-dev python3-cryptography python3-xlwt python3-yaml
+	libcurl4-openssl-dev libqrencode-dev libzip-dev libfreexl-dev libpoppler-glib-dev libqpdf-dev libturbojpeg0-dev libpng-dev libpango1.0-dev libzbar-dev fonts-noto-cjk python3-cryptography python3-xlwt python3-yaml
 	mariadb-server mariadb-client nginx curl python3 openssl ca-certificates procps
 	softhsm2 libengine-pkcs11-openssl systemd)
 bench_packages=(wrk time bc)
 e2e_packages=(chromium fonts-noto-cjk)
 fuzz_packages=(clang libclang-rt-14-dev valgrind)
 format_packages=(clang-format)
-test_packages=(mmdebstrap util-linux iproute2) # test-install-root: a fresh Debian 12 root, namespaces
+# test-install-root: a fresh Debian 12 root, namespaces; test-paperwork: pdftotext, pdftoppm, zbarimg
+test_packages=(mmdebstrap util-linux iproute2 poppler-utils zbar-tools)
 
 install_packages() {
 	local missing=() p

@@ -377,7 +377,7 @@ app_json(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a)
 	json_object_set_new(o, "created_at", json_string(a->created));
 	json_object_set_new(o, "updated_at", json_string(a->updated));
 	json_object_set_new(o, "submitted_at", a->has_submitted ? json_string(a->submitted) : json_null());
-	json_object_set_new(o, "attachments", cr_attachments_json(db, a->id));
+	json_object_set_new(o, "attachments", cr_attachments_json(db, a));
 	int enterprise = cr_user_is_enterprise(db, a->account_id);
 	json_object_set_new(o, "account_type", json_string(enterprise ? "enterprise" : "individual"));
 

@@ -94,6 +94,15 @@ int cr_attachment_get(struct cr_db *db, const struct cr_config *cfg, long long a
 int cr_attachment_preview(struct cr_db *db, const struct cr_config *cfg, long long account_id,
                           long long app_id, const char *kind, char **data, size_t *len, char ctype[41],
                           struct cr_err *err);
+/*
+ * The printed form kind ("application_form", "responsibility_letter",
+ * "power_of_attorney") of application app_id (of account_id, or any for 0),
+ * filled from the application, with its id and a QR code of it, as a PDF in
+ * *pdf (caller frees) named filename (forms.c).  CR_ENOTFOUND for a kind not
+ * printed or not for the account (individuals have no 授权委托书).
+ */
+int cr_form_pdf(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long app_id,
+                const char *kind, char **pdf, size_t *len, char filename[128], struct cr_err *err);
 /* 1 when a row names the stored file name (or when the database cannot tell): the sweep keeps it. */
 int cr_attachment_referenced(const char *name, void *db);
 

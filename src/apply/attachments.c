@@ -6,7 +6,9 @@
 #include "applications.h"
 #include "attachments.h"
 #include "doccheck.h"
+#include "forms.h"
 #include "pdfpreview.h"
+#include "qrscan.h"
 #include "upload.h"
 
 /* 1 when name is an item of the comma-separated list. */
@@ -85,8 +87,9 @@ cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long 
 }
 
 json_t *
-cr_attachments_json(struct cr_db *db, long long app_id)
+cr_attachments_json(struct cr_db *db, const struct cr_app *a)
 {
+	long long app_id = a->id;
 	json_t *att = json_object();
 	struct cr_res res;
 
@@ -96,16 +99,21 @@ cr_attachments_json(struct cr_db *db, long long app_id)
 	        db, &res, NULL,
 	        "SELECT kind, sha256, bytes, content_type, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%SZ'),"
 	        " created_at > IFNULL((SELECT MAX(e.at) FROM application_events e WHERE e.application_id = ?"
-	        " AND e.status_to = 'rejected'), created_at)"
+	        " AND e.status_to = 'rejected'), created_at), qr_text"
 	        " FROM attachments WHERE application_id = ?",
 	        "ii", app_id, app_id) != 0)
 		return att;
-	for (size_t r = 0; r < res.nrows; r++)
-		json_object_set_new(att, cr_res_str(&res, r, 0),
-		                    json_pack("{s:s, s:I, s:s, s:s, s:b}", "sha256", cr_res_str(&res, r, 1),
-		                              "bytes", (json_int_t)cr_res_i64(&res, r, 2), "content_type",
-		                              cr_res_str(&res, r, 3), "uploaded_at", cr_res_str(&res, r, 4),
-		                              "since_rejection", (int)cr_res_i64(&res, r, 5)));
+	for (size_t r = 0; r < res.nrows; r++) {
+		const char *kind = cr_res_str(&res, r, 0);
+		json_t *doc = json_pack("{s:s, s:I, s:s, s:s, s:b}", "sha256", cr_res_str(&res, r, 1),
+		                        "bytes", (json_int_t)cr_res_i64(&res, r, 2), "content_type",
+		                        cr_res_str(&res, r, 3), "uploaded_at", cr_res_str(&res, r, 4),
+		                        "since_rejection", (int)cr_res_i64(&res, r, 5));
+
+		if (cr_form_printed(kind))
+			json_object_set_new(doc, "paper", cr_form_scan_json(a, kind, cr_res_str(&res, r, 6)));
+		json_object_set_new(att, kind, doc);
+	}
 	cr_res_release(&res);
 	return att;
 }
@@ -116,6 +124,7 @@ struct store {
 	const char *kind, *content_type;
 	long long bytes;
 	const char *sha, *name;
+	const char *qr; /* the QR code read from a printed form, or "" */
 	char old[80];
 };
 
@@ -141,12 +150,12 @@ store_tx(struct cr_db *db, void *arg, struct cr_err *err)
 	cr_res_release(&res);
 	rc = cr_db_exec(db, NULL, err,
 	                "INSERT INTO attachments (application_id, kind, content_type, bytes, sha256, "
-	                "stored_name, created_at)"
-	                " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE content_type = "
-	                "VALUES(content_type),"
+	                "stored_name, qr_text, created_at)"
+	                " VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE"
+	                " content_type = VALUES(content_type),"
 	                " bytes = VALUES(bytes), sha256 = VALUES(sha256), stored_name = VALUES(stored_name),"
-	                " created_at = VALUES(created_at)",
-	                "ississ", st->id, st->kind, st->content_type, st->bytes, st->sha, st->name);
+	                " qr_text = VALUES(qr_text), created_at = VALUES(created_at)",
+	                "ississs", st->id, st->kind, st->content_type, st->bytes, st->sha, st->name, st->qr);
 	if (rc == 0)
 		rc = cr_db_exec(db, NULL, err,
 		                "UPDATE applications SET updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "i",
@@ -154,11 +163,28 @@ store_tx(struct cr_db *db, void *arg, struct cr_err *err)
 	return rc;
 }
 
+/*
+ * The QR code on a scan as text that can be stored and shown: what is not
+ * printable ASCII (a code printed by someone else may hold anything) becomes
+ * '?'; longer than CR_FORM_QR_MAX is cut.
+ */
+static void
+scan_qr(enum cr_doc_type t, const void *data, size_t len, char qr[CR_FORM_QR_MAX + 1])
+{
+	if (cr_doc_qr(t, data, len, qr, CR_FORM_QR_MAX + 1) != 0) {
+		qr[0] = '\0';
+		return;
+	}
+	for (char *c = qr; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+}
+
 int
 cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long id,
                   const char *kind, const void *data, size_t len, json_t **out, struct cr_err *err)
 {
-	char name[40], sha[65], field[CR_ERR_FIELD_MAX];
+	char name[40], sha[65], field[CR_ERR_FIELD_MAX], qr[CR_FORM_QR_MAX + 1];
 	const struct cr_doc_kind *k;
 	struct cr_err why;
 	enum cr_doc_type t;
@@ -178,9 +204,13 @@ cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long accou
 		snprintf(field, sizeof field, "attachments.%s", kind);
 		return cr_err_user(err, CR_EBADFILE, field, "%s", why.user);
 	}
+	/* A printed form's QR code says which application and which printing the scan belongs to. */
+	qr[0] = '\0';
+	if (cr_form_printed(kind))
+		scan_qr(t, data, len, qr);
 	if ((rc = cr_upload_store(cfg->attachments_dir, data, len, name, sha, err)) != 0)
 		return rc;
-	st = (struct store){account_id, id, kind, cr_doc_content_type(t), (long long)len, sha, name, ""};
+	st = (struct store){account_id, id, kind, cr_doc_content_type(t), (long long)len, sha, name, qr, ""};
 	if ((rc = cr_db_tx(db, store_tx, &st, err)) != 0)
 		goto fail_file;
 	/* A download that read the old row a moment ago may still open the old file: it stays a while. */

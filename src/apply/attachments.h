@@ -26,8 +26,11 @@ json_t *cr_attachments_required_json(const struct cr_config *cfg, const char *li
 /* Adds to acc (CR_EINCOMPLETE, field "attachments.KIND") every required kind not uploaded. */
 int cr_attachments_missing(struct cr_db *db, const struct cr_config *cfg, long long app_id,
                            const char *license_type, int enterprise, struct cr_err *acc);
-/* {kind: {sha256, bytes, content_type, uploaded_at}} of app_id; an empty object when it has none. */
-json_t *cr_attachments_json(struct cr_db *db, long long app_id);
+/*
+ * {kind: {sha256, bytes, content_type, uploaded_at, since_rejection}} of a; a printed form also has
+ * "paper", what its QR code says (cr_form_scan_json).  An empty object when it has none.
+ */
+json_t *cr_attachments_json(struct cr_db *db, const struct cr_app *a);
 
 /*
  * Documents of the account's latest other application uploaded within

@@ -44,7 +44,7 @@ offered(struct cr_db *db, const struct cr_config *cfg, long long src, const stru
 {
 	return cr_db_exec(
 	    db, res, err,
-	    "SELECT s.kind, s.content_type, s.bytes, s.sha256, s.stored_name FROM attachments s"
+	    "SELECT s.kind, s.content_type, s.bytes, s.sha256, s.stored_name, s.qr_text FROM attachments s"
 	    " JOIN applications sa ON sa.id = s.application_id"
 	    " WHERE s.application_id = ? AND sa.account_id = ? AND s.application_id <> ?"
 	    " AND s.created_at > UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS (SELECT 1"
@@ -126,9 +126,11 @@ reuse_tx(struct cr_db *db, void *arg, struct cr_err *err)
 		rc = cr_db_exec(
 		    db, NULL, err,
 		    "INSERT IGNORE INTO attachments (application_id, kind, content_type, bytes, sha256,"
-		    " stored_name, created_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-		    "ississ", r->id, cr_res_str(r->rows, i, 0), cr_res_str(r->rows, i, 1),
-		    cr_res_i64(r->rows, i, 2), cr_res_str(r->rows, i, 3), r->names[i]);
+		    " stored_name, qr_text, created_at) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), "
+		    "UTC_TIMESTAMP(6))",
+		    "ississs", r->id, cr_res_str(r->rows, i, 0), cr_res_str(r->rows, i, 1),
+		    cr_res_i64(r->rows, i, 2), cr_res_str(r->rows, i, 3), r->names[i],
+		    cr_res_str(r->rows, i, 5));
 		if (rc == 0 && cr_db_affected(db) == 1) {
 			json_array_append_new(kinds, json_string(cr_res_str(r->rows, i, 0)));
 			r->recorded[i] = 1;

@@ -227,4 +227,15 @@ int cr_order_refund_cancel(struct cr_db *db, const struct cr_config *cfg, const 
  * (after: the previous page's next): {items:[...], next}. */
 int cr_refund_list(struct cr_db *db, long long after, long long limit, json_t **out, struct cr_err *err);
 
+/*
+ * The payment notice (付款通知书) of order order_no (of account, or any for
+ * 0) as a PDF in *pdf (caller frees): for the company's finance department,
+ * who pay: the order number in large type, the amount still due in figures
+ * and in capitals, the agency's account, the remark to write and the payer
+ * that must match (notice.c).  CR_ECONFLICT (a Chinese reason) when the order
+ * awaits no payment.
+ */
+int cr_order_notice_pdf(struct cr_db *db, const struct cr_config *cfg, long long account,
+                        const char *order_no, char **pdf, size_t *len, char filename[64], struct cr_err *err);
+
 #endif

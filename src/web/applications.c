@@ -227,3 +227,25 @@ cr_h_attachment_preview(struct cr_req *r)
 	cr_reply(r, 200, ctype, data, len);
 	free(data);
 }
+
+/* GET .../forms/{kind}: the form filled from the application, to print, stamp and scan back. */
+void
+cr_h_app_form(struct cr_req *r)
+{
+	long long id = cr_req_id(r, 0);
+	char filename[128], *pdf = NULL;
+	struct cr_err err;
+	size_t len;
+
+	if (!id)
+		return;
+	if (cr_form_pdf(r->web->db, r->web->cfg, cr_req_account(r), id, r->args[1], &pdf, &len, filename,
+	                &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		return;
+	}
+	cr_req_header(r, "Content-Disposition: inline; filename=\"%s\"", filename);
+	cr_req_header(r, "Cache-Control: private, no-store");
+	cr_reply(r, 200, "application/pdf", pdf, len);
+	free(pdf);
+}

@@ -24,6 +24,7 @@ void cr_h_attachment_put(struct cr_req *r);
 void cr_h_attachments_reuse(struct cr_req *r);
 void cr_h_attachment_get(struct cr_req *r);
 void cr_h_attachment_preview(struct cr_req *r);
+void cr_h_app_form(struct cr_req *r);
 /* settings.c */
 void cr_h_settings(struct cr_req *r);
 void cr_h_agency(struct cr_req *r);
@@ -44,6 +45,7 @@ void cr_h_review_reject(struct cr_req *r);
 /* orders.c */
 void cr_h_orders(struct cr_req *r);
 void cr_h_order(struct cr_req *r);
+void cr_h_order_notice(struct cr_req *r);
 /* messages.c */
 void cr_h_messages(struct cr_req *r);
 void cr_h_messages_read(struct cr_req *r);

@@ -1,6 +1,9 @@
 /* Orders: /api/v1/orders[/{order_no}]. */
-#include "orders.h"
+#include <stdlib.h>
+
 #include "handlers.h"
+#include "orders.h"
+#include "pay/pay.h"
 #include "pki/pki.h"
 
 void
@@ -21,6 +24,26 @@ cr_h_orders(struct cr_req *r)
 	cr_reply_result(r, rc, &err, 200, out);
 }
 
+/* GET /api/v1/orders/{no}/notice: the payment notice (付款通知书) to print for whoever pays. */
+void
+cr_h_order_notice(struct cr_req *r)
+{
+	char filename[64], *pdf = NULL;
+	struct cr_err err;
+	size_t len;
+
+	if (cr_order_notice_pdf(r->web->db, r->web->cfg, cr_req_account(r), r->args[0], &pdf, &len, filename,
+	                        &err) != 0) {
+		cr_reply_cr_err(r, &err);
+		return;
+	}
+	cr_req_header(r, "Content-Disposition: inline; filename=\"%s\"", filename);
+	cr_req_header(r, "Cache-Control: private, no-store");
+	cr_reply(r, 200, "application/pdf", pdf, len);
+	free(pdf);
+}
+
+/* GET /api/v1/orders/{no}: an order with its certificates. */
 void
 cr_h_order(struct cr_req *r)
 {

@@ -1,0 +1,181 @@
+#include <cairo.h>
+#include <png.h>
+#include <poppler.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+#include <unistd.h>
+#include <zbar.h>
+
+#include "doccheck.h"
+#include "file.h"
+#include "isolate.h"
+#include "qrscan.h"
+
+#define SCAN_MAX_SIDE 2400 /* pixels: a larger picture is read at a smaller scale */
+#define PDF_DPI 200.0
+
+/* An 8-bit grey picture. */
+struct grey {
+	unsigned char *px;
+	int w, h;
+};
+
+static int
+jpeg_grey(const unsigned char *data, size_t len, struct grey *g)
+{
+	tjhandle h = tjInitDecompress();
+	int w, ht, sub, cs, n, rc = -1;
+	tjscalingfactor *sf, pick = {1, 1};
+
+	if (h == NULL)
+		return -1;
+	if (len > (size_t)0x7fffffff ||
+	    tjDecompressHeader3(h, data, (unsigned long)len, &w, &ht, &sub, &cs) != 0 ||
+	    (long long)w * ht > CR_DOC_MAX_PIXELS)
+		goto out;
+	/* The largest scale that keeps both sides within bounds (else the smallest there is). */
+	if ((sf = tjGetScalingFactors(&n)) != NULL) {
+		int found = 0;
+
+		pick = sf[0];
+		for (int i = 0; i < n; i++) {
+			int sw = TJSCALED(w, sf[i]), sh = TJSCALED(ht, sf[i]);
+
+			if (sw <= SCAN_MAX_SIDE && sh <= SCAN_MAX_SIDE) {
+				if (!found || sw > TJSCALED(w, pick))
+					pick = sf[i];
+				found = 1;
+			} else if (!found && sw < TJSCALED(w, pick))
+				pick = sf[i];
+		}
+	}
+	g->w = TJSCALED(w, pick);
+	g->h = TJSCALED(ht, pick);
+	if ((g->px = malloc((size_t)g->w * g->h)) == NULL)
+		goto out;
+	if (tjDecompress2(h, data, (unsigned long)len, g->px, g->w, 0, g->h, TJPF_GRAY, 0) == 0)
+		rc = 0;
+out:
+	tjDestroy(h);
+	return rc;
+}
+
+static int
+png_grey(const unsigned char *data, size_t len, struct grey *g)
+{
+	png_image img;
+	int rc = -1;
+
+	memset(&img, 0, sizeof img);
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_memory(&img, data, len) ||
+	    (long long)img.width * img.height > CR_DOC_MAX_PIXELS)
+		goto out;
+	img.format = PNG_FORMAT_GRAY;
+	g->w = (int)img.width;
+	g->h = (int)img.height;
+	if ((g->px = malloc(PNG_IMAGE_SIZE(img))) != NULL &&
+	    png_image_finish_read(&img, NULL, g->px, 0, NULL))
+		rc = 0;
+out:
+	png_image_free(&img);
+	return rc;
+}
+
+/* The first page at PDF_DPI (no larger than the bound), in grey. */
+static int
+pdf_grey(const void *data, size_t len, struct grey *g)
+{
+	GBytes *bytes = g_bytes_new_static(data, len);
+	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
+	PopplerPage *page = doc ? poppler_document_get_page(doc, 0) : NULL;
+	double w, h, scale = PDF_DPI / 72;
+	cairo_surface_t *s;
+	cairo_t *cr;
+
+	if (page == NULL)
+		return -1;
+	poppler_page_get_size(page, &w, &h);
+	if (w < 1 || h < 1)
+		return -1;
+	if (w * scale > SCAN_MAX_SIDE || h * scale > SCAN_MAX_SIDE)
+		scale = SCAN_MAX_SIDE / (w > h ? w : h);
+	g->w = (int)(w * scale);
+	g->h = (int)(h * scale);
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, g->w, g->h);
+	cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_scale(cr, scale, scale);
+	poppler_page_render_for_printing(page, cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	if ((g->px = malloc((size_t)g->w * g->h)) == NULL)
+		return -1;
+	const unsigned char *src = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+
+	for (int y = 0; y < g->h; y++)
+		for (int x = 0; x < g->w; x++) {
+			uint32_t v = *(const uint32_t *)(src + (size_t)y * stride + (size_t)x * 4);
+
+			g->px[(size_t)y * g->w + x] =
+			    (unsigned char)((((v >> 16) & 255) * 299 + ((v >> 8) & 255) * 587 +
+			                     (v & 255) * 114) /
+			                    1000);
+		}
+	return 0;
+}
+
+struct job {
+	enum cr_doc_type t;
+	const void *data;
+	size_t len;
+};
+
+static int
+scan_child(int out, void *arg)
+{
+	const struct job *j = arg;
+	struct grey g = {NULL, 0, 0};
+	zbar_image_scanner_t *sc;
+	zbar_image_t *img;
+	const zbar_symbol_t *sym;
+	int rc = (j->t == CR_DOC_JPEG  ? jpeg_grey(j->data, j->len, &g)
+	          : j->t == CR_DOC_PNG ? png_grey(j->data, j->len, &g)
+	                               : pdf_grey(j->data, j->len, &g));
+
+	if (rc != 0)
+		return 1;
+	sc = zbar_image_scanner_create();
+	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
+	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	img = zbar_image_create();
+	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+	zbar_image_set_size(img, (unsigned)g.w, (unsigned)g.h);
+	zbar_image_set_data(img, g.px, (unsigned long)g.w * g.h, NULL);
+	if (zbar_scan_image(sc, img) <= 0 || (sym = zbar_image_first_symbol(img)) == NULL)
+		return 1;
+	const char *text = zbar_symbol_get_data(sym);
+
+	return cr_file_write_all(out, text, zbar_symbol_get_data_length(sym)) == 0 ? 0 : 2;
+}
+
+int
+cr_doc_qr(enum cr_doc_type t, const void *data, size_t len, char *out, size_t outlen)
+{
+	static const struct cr_isolate_limits lim = {10, 20, (size_t)1 << 30, 4096};
+	struct job j = {t, data, len};
+	struct cr_err err;
+	char *text = NULL;
+	size_t n = 0;
+	int rc = cr_isolate(scan_child, &j, &lim, &text, &n, &err);
+
+	out[0] = '\0';
+	if (rc == 0 && text != NULL)
+		snprintf(out, outlen, "%s", text);
+	free(text);
+	return rc == 0 && out[0] ? 0 : 1;
+}
