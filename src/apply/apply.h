@@ -99,7 +99,7 @@ int cr_attachment_preview(struct cr_db *db, const struct cr_config *cfg, long lo
  * "power_of_attorney") of application app_id (of account_id, or any for 0),
  * filled from the application, with its id and a QR code of it, as a PDF in
  * *pdf (caller frees) named filename (forms.c).  CR_ENOTFOUND for a kind not
- * printed or not for the account (individuals have no 授权委托书).
+ * printed; CR_EINVAL for one not for the account (individuals have no 授权委托书).
  */
 int cr_form_pdf(struct cr_db *db, const struct cr_config *cfg, long long account_id, long long app_id,
                 const char *kind, char **pdf, size_t *len, char filename[128], struct cr_err *err);

@@ -300,14 +300,14 @@ cr_form_pdf(struct cr_db *db, const struct cr_config *cfg, long long account_id,
 		return cr_err_set(err, CR_ENOMEM, "out of memory");
 	s->cfg = cfg;
 	if (k < 0 || dk == NULL) {
-		rc = cr_err_user(err, CR_ENOTFOUND, "kind", "没有这种可下载的表格：%s", kind);
+		rc = cr_err_user(err, CR_ENOTFOUND, NULL, "没有这种可下载的表格：%s", kind);
 		goto out;
 	}
 	if ((rc = cr_app_load(db, account_id, app_id, 0, &s->a, err)) != 0)
 		goto out;
 	s->enterprise = cr_user_is_enterprise(db, s->a.account_id);
 	if ((s->enterprise ? printed[k].signers_enterprise : printed[k].signers_individual) == NULL) {
-		rc = cr_err_user(err, CR_ENOTFOUND, "kind", "个人申请不需要%s", dk->label);
+		rc = cr_err_user(err, CR_EINVAL, NULL, "个人申请不需要%s", dk->label);
 		goto out;
 	}
 	/* The agency's wording: the individual's own page where there is one. */
