@@ -311,7 +311,7 @@ st, body, _ = cust.raw("GET", "/api/v1/orders/99999999/notice")
 ok(st in (400, 404), "an order that does not exist: refused", st)
 
 # Partly paid: the notice asks for what is still due.
-part = order["amount_fen"] // 3  # not part: two equal transfers of a day would be one credit seen twice
+part = order["amount_fen"] // 3  # a third: two equal transfers of a day would be one credit seen twice
 rc, _, err = import_statement(statement((part, no, order["payer_name"])))
 ok(rc == 0, "a bank credit of a third of the amount is imported", err)
 wait_for(lambda: cust.json("GET", "/api/v1/orders/%s" % no)[1].get("status") == "partially_paid", secs=20)
