@@ -94,6 +94,8 @@ int cr_attachment_get(struct cr_db *db, const struct cr_config *cfg, long long a
 int cr_attachment_preview(struct cr_db *db, const struct cr_config *cfg, long long account_id,
                           long long app_id, const char *kind, char **data, size_t *len, char ctype[41],
                           struct cr_err *err);
+/* 1 when documents of kind are forms certrenew prints filled (and reads the QR code of). */
+int cr_form_printed(const char *kind);
 /*
  * The printed form kind ("application_form", "responsibility_letter",
  * "power_of_attorney") of application app_id (of account_id, or any for 0),

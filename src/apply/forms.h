@@ -1,6 +1,4 @@
 /*
- * (cr_form_pdf, what the wing offers, is declared in apply.h.)
- *
  * The paper forms a customer prints, stamps and scans back (the seed's
  * 数字证书申请表, 数字证书责任书 and 授权委托书): drawn as PDF already filled
  * from the application, with the application id and a QR code of it, so
@@ -11,23 +9,19 @@
  * A form's QR code is "CERTRENEW-FORM:<application id>:<kind>:<version>";
  * the version is 8 hex digits of the SHA-256 of what the form prints of the
  * application, so a scan printed before the application changed is seen
- * to be out of date.
+ * to be out of date.  (cr_form_pdf and cr_form_printed, what the wing
+ * offers, are declared in apply.h.)
  */
 #ifndef CR_FORMS_H
 #define CR_FORMS_H
 
 #include <jansson.h>
-#include <stddef.h>
 
 #include "applications.h"
-#include "config.h"
-#include "db.h"
 
 #define CR_FORM_QR_PREFIX "CERTRENEW-FORM:"
 #define CR_FORM_QR_MAX 120 /* bytes of a QR text kept from a scan */
 
-/* 1 when documents of kind are forms certrenew prints (and reads the QR code of). */
-int cr_form_printed(const char *kind);
 /* The version of what a form prints of a (8 hex digits and NUL). */
 void cr_form_version(const struct cr_app *a, char out[9]);
 /*

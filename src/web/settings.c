@@ -2,6 +2,7 @@
    GET /api/v1/agency: who runs the service, for the login page and every footer. */
 #include <string.h>
 
+#include "apply/apply.h"
 #include "dockinds.h"
 #include "handlers.h"
 #include "pay/pay.h"
@@ -17,13 +18,14 @@ cr_h_settings(struct cr_req *r)
 
 	for (int k = 0; k < cr_doc_kind_count; k++)
 		json_array_append_new(
-		    kinds, json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}", "kind", cr_doc_kinds[k].kind, "label",
-		                     cr_doc_kinds[k].label, "label_individual",
+		    kinds, json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "kind", cr_doc_kinds[k].kind,
+		                     "label", cr_doc_kinds[k].label, "label_individual",
 		                     cr_doc_kinds[k].label_individual ? cr_doc_kinds[k].label_individual
 		                                                      : cr_doc_kinds[k].label,
 		                     "separate_only", cr_doc_kinds[k].separate_only, "enterprise",
 		                     (cr_doc_kinds[k].audience & CR_FOR_ENTERPRISE) != 0, "individual",
-		                     (cr_doc_kinds[k].audience & CR_FOR_INDIVIDUAL) != 0));
+		                     (cr_doc_kinds[k].audience & CR_FOR_INDIVIDUAL) != 0, "printed",
+		                     cr_form_printed(cr_doc_kinds[k].kind)));
 	cr_prices_load(r->web->db, cfg, &p);
 	/* The online payment methods configured (bank transfer is always offered). */
 	json_t *methods = json_array(), *on_phone = json_array();

@@ -75,6 +75,8 @@ import { ordersPage } from "./staff/orders.js";
   /* The application's last rejection (its history's), or null. */
   const lastRejection = (app) => [...(app.history || [])].reverse().find((e) => e.to === "rejected") || null;
 
+  const kindName = (kind) => ((settings.attachment_kinds || []).find((k) => k.kind === kind) || { label: kind }).label;
+
   function attachmentView(app, k) {
     const kind = app.account_type === "individual" ? Object.assign({}, k, { label: k.label_individual || k.label }) : k;
     const url = "/api/v1/applications/" + app.id + "/attachments/" + kind.kind;
@@ -85,6 +87,12 @@ import { ordersPage } from "./staff/orders.js";
       h("div", { class: "doc-title" }, kind.label, " ",
         replaced ? h("span", { class: "badge badge-resubmitted", "data-replaced": kind.kind }, "驳回后重新上传") : null, " ",
         h("a", { href: url, target: "_blank", rel: "noopener", class: "small" }, "新窗口打开")),
+      /* A printed form's QR code: whose scan this is, before the picture. */
+      a.paper ? h("p", { class: a.paper.state === "ok" ? "paper-ok" : "warn", "data-paper": a.paper.state },
+        a.paper.state === "ok" ? "✓ 扫描件属于本申请 #" + app.id + "，内容与当前申请一致"
+          : a.paper.state === "other_application" ? "⚠ 这份扫描件属于申请 #" + a.paper.application_id + "，不是本申请"
+          : a.paper.state === "other_form" ? "⚠ 这是本系统的另一种表格（" + (kindName(a.paper.kind)) + "），不是" + kind.label
+          : "⚠ " + a.paper.message) : null,
       /* A PDF is shown as its first page drawn on the server: an image shows in every browser. */
       a.content_type.startsWith("image/")
         ? h("img", { class: "doc-img", src: url, alt: kind.label })
@@ -293,10 +301,20 @@ import { ordersPage } from "./staff/orders.js";
   }
 
   /* 帮助页面: the guidance after payment, edited here and shown to customers at once (no rebuild). */
-  async function helpAdmin() {
+  /* The pages edited here: the guidance after payment and the wording of the forms customers print. */
+  const helpPages = [["after-payment", "付款后如何更新证书"], ["form-application_form", "表格：企业数字证书申请表"],
+    ["form-application_form-individual", "表格：个人数字证书申请表"], ["form-responsibility_letter", "表格：数字证书责任书"],
+    ["form-power_of_attorney", "表格：授权委托书"]];
+  const formWords = "{company}、{license_no}、{applicant}、{id_card_no}、{phone}、{email}、{department}、{certificate}、{centres}、{years}、{date}、{application_id}";
+
+  async function helpAdmin(name) {
     nav("#/help");
+    name = helpPages.some(([n]) => n === name) ? name : "after-payment";
+    const isForm = name.startsWith("form-");
     let page, a;
-    try { [page, a] = await Promise.all([call("GET", "/api/v1/help/after-payment"), agency()]); } catch (e) { return failPage(e); }
+    try { [page, a] = await Promise.all([call("GET", "/api/v1/help/" + name), agency()]); } catch (e) { return failPage(e); }
+    const pick = h("select", { id: "help-page", "aria-label": "页面" }, helpPages.map(([n, l]) => h("option", { value: n, selected: n === name }, l)));
+    pick.addEventListener("change", () => { location.hash = "#/help/" + pick.value; });
     const title = h("input", { id: "help-title", name: "title", value: page.title, maxlength: 100 });
     const body = h("textarea", { id: "help-body", name: "body", rows: 22, spellcheck: false }, page.body);
     const preview = h("div", { class: "help-body", id: "help-preview" });
@@ -307,19 +325,21 @@ import { ordersPage } from "./staff/orders.js";
     const form = h("form", { class: "wizard", id: "help-form", novalidate: true },
       h("div", { class: "field" }, h("label", { for: "help-title" }, "标题"), title, h("p", { class: "field-error", "data-for": "title", role: "alert" })),
       h("div", { class: "field" }, h("label", { for: "help-body" }, "正文"), body,
-        h("p", { class: "hint" }, "“## ”开头的行是小标题，“- ”开头的行是列表，空行分段；网址自动成为链接。{hotline}、{service_hours}、{driver_url}、{agency} 会替换为配置中的服务热线、工作时间、驱动下载网址和机构名称。"),
+        h("p", { class: "hint" }, "“## ”开头的行是小标题，“- ”开头的行是列表，空行分段" + (isForm
+          ? "。表格上方自动列出申请信息，下方留有盖章和签字处；正文中的 " + formWords + " 和 {agency} 会在打印时替换为申请中的单位名称、统一社会信用代码、申请人、身份证号、电话、邮箱、部门、待更新证书、加开证书、年限、打印日期、申请编号和机构名称。"
+          : "；网址自动成为链接。{hotline}、{service_hours}、{driver_url}、{agency} 会替换为配置中的服务热线、工作时间、驱动下载网址和机构名称。")),
         h("p", { class: "field-error", "data-for": "body", role: "alert" })),
       err,
       h("p", { class: "muted small", id: "help-updated" }, "最后修改：", page.updated_at ? datetime(page.updated_at) + (page.updated_by ? "，" + page.updated_by : "") : "—"),
-      h("div", { class: "actions" }, h("a", { class: "button", href: "/portal.html#/help", target: "_blank", rel: "noopener" }, "客户看到的页面"),
+      h("div", { class: "actions" }, isForm ? null : h("a", { class: "button", href: "/portal.html#/help", target: "_blank", rel: "noopener" }, "客户看到的页面"),
         h("button", { type: "submit", class: "primary", id: "help-save" }, "保存")));
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       err.textContent = "";
       form.querySelectorAll(".field-error").forEach((p) => (p.textContent = ""));
       try {
-        const saved = await call("PUT", "/api/v1/admin/help/after-payment", { title: title.value.trim(), body: body.value });
-        toast("已保存，客户刷新页面即可看到");
+        const saved = await call("PUT", "/api/v1/admin/help/" + name, { title: title.value.trim(), body: body.value });
+        toast(isForm ? "已保存，此后下载的表格使用新的文字" : "已保存，客户刷新页面即可看到");
         form.querySelector("#help-updated").textContent = "最后修改：" + datetime(saved.updated_at) + (saved.updated_by ? "，" + saved.updated_by : "");
       } catch (e) {
         const fields = e.fields && e.fields.length ? e.fields : [{ field: e.field, message: e.message }];
@@ -330,7 +350,7 @@ import { ordersPage } from "./staff/orders.js";
       }
     });
     draw();
-    render(h("section", { class: "panel" }, h("h2", {}, "帮助页面：付款后如何更新证书"),
+    render(h("section", { class: "panel" }, h("h2", {}, "帮助页面和表格"), h("div", { class: "field" }, pick),
       h("div", { class: "cols" }, form, h("div", {}, h("h3", {}, "预览"), preview))));
   }
 
@@ -466,7 +486,7 @@ import { ordersPage } from "./staff/orders.js";
     if (path === "#/prices") return prices();
     if (path === "#/centres") return centresPage();
     if (path === "#/audit") return audit(params);
-    if (path === "#/help") return me.role === "admin" ? helpAdmin() : failPage({ status: 403, message: "只有管理员可以修改帮助页面" });
+    if ((m = /^#\/help(?:\/([a-z_-]+))?$/.exec(path))) return me.role === "admin" ? helpAdmin(m[1]) : failPage({ status: 403, message: "只有管理员可以修改帮助页面" });
     const home = (NAV[me.role] || [["#/review"]])[0][0];
     location.replace(home);
   }

@@ -176,6 +176,12 @@ function upload(app, kind, file, slot) {
   });
 }
 
+/* What the QR code on an uploaded form says: this application's current printing, or what is wrong with it. */
+function paperNote(p) {
+  return h("p", { class: p.state === "ok" ? "paper-ok small" : "warn small", "data-paper": p.state }, p.state === "ok" ? "✓ " + p.message : p.message +
+    (p.state === "outdated" || p.state === "other_application" || p.state === "other_form" ? "。请下载本申请的表格，盖章后重新上传。" : ""));
+}
+
 async function step2(app) {
   const separate = app.license_type === "separate";
   const kinds = ctx.settings.attachment_kinds.filter((k) => (isEnterprise() ? k.enterprise : k.individual) && (!k.separate_only || separate));
@@ -207,7 +213,9 @@ async function step2(app) {
       h("div", { class: "slot-body" },
         h("div", { class: "slot-title" }, kindLabel(k), required.has(k.kind) ? h("span", { class: "req" }, " *") : null),
         h("div", { class: "muted small" }, have ? "已上传 " + (have.bytes / 1024).toFixed(0) + " KB，" + datetime(have.uploaded_at) : "JPG、PNG 或 PDF，不超过 " + Math.floor(ctx.settings.attachment_max_bytes / 1048576) + " MB"),
+        k.printed ? h("a", { class: "button small", href: "/api/v1/applications/" + app.id + "/forms/" + k.kind, target: "_blank", rel: "noopener", "data-form": k.kind }, "下载已填好的表格") : null,
         h("label", { class: "button small", for: "file-" + k.kind }, have ? "重新上传" : "选择文件"), input,
+        have && have.paper ? paperNote(have.paper) : null,
         h("progress", { max: 100, value: 0, hidden: true }),
         h("p", { class: "field-error", role: "alert" })));
     input.addEventListener("change", async () => {
@@ -241,6 +249,9 @@ async function step2(app) {
     isEnterprise() ? field("license_type", "营业执照类型", typeRadios) : null,
     h("p", { class: "hint" }, isEnterprise() ? "请上传加盖企业公章（鲜章）的扫描件，格式为 JPG、PNG 或 PDF。"
       : "请上传本人身份证正反面，以及本人签字的申请表和责任书的扫描件或清晰照片，格式为 JPG、PNG 或 PDF。"),
+    h("p", { class: "hint", id: "forms-hint" }, (isEnterprise() ? "申请表、责任书和授权委托书" : "申请表和责任书") +
+      "无需手填：点“下载已填好的表格”，打印后" + (isEnterprise() ? "盖章" : "签字") + "、扫描上传即可。表格上的二维码让审核人员确认扫描件属于本申请。" +
+      (app.years ? "" : "表格会填入第 3 步选择的开通年限和加开证书，建议先完成第 3 步再打印。")),
     h("div", { class: "slots" }, slots),
     missing.length ? h("p", { class: "notice", id: "missing-uploads" }, "还有 " + missing.length + " 份材料未上传，提交前需补齐。") : null,
     h("p", { class: "form-error", role: "alert" }),
