@@ -43,7 +43,8 @@ try:
                  if "=>" in line and "/" in line.split("=>")[1]}
     pkgs = {line.split(":")[0] for line in
             subprocess.run(["dpkg", "-S", *sorted(libs)], capture_output=True, text=True).stdout.splitlines()}
-    pkgs |= {"systemd", "nginx", "mariadb-server", "openssl", "curl", "procps", "make"}
+    # fonts-noto-cjk: the Chinese text of the printed forms and notices, found by fontconfig at run time.
+    pkgs |= {"systemd", "nginx", "mariadb-server", "openssl", "curl", "procps", "make", "fonts-noto-cjk"}
     t0 = time.time()
     p = subprocess.run(["mmdebstrap", "--variant=minbase", "--include=" + ",".join(sorted(pkgs)), "bookworm", root],
                        capture_output=True, text=True, timeout=900)
