@@ -33,7 +33,7 @@ packages=(gcc make autoconf automake pkg-config libc6-dev
 	libcurl4-openssl-dev libqrencode-dev libzip-dev libfreexl-dev libpoppler-glib-dev libqpdf-dev libturbojpeg0-dev libpng-dev libpango1.0-dev libzbar-dev fonts-noto-cjk python3-cryptography python3-xlwt python3-yaml
 	mariadb-server mariadb-client nginx curl python3 openssl ca-certificates procps
 	softhsm2 libengine-pkcs11-openssl systemd)
-bench_packages=(wrk time bc)
+bench_packages=(wrk time bc poppler-utils)
 e2e_packages=(chromium fonts-noto-cjk)
 fuzz_packages=(clang libclang-rt-14-dev valgrind)
 format_packages=(clang-format)
@@ -468,6 +468,7 @@ bench() {
 	CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" bash "$top/tests/bench/import.sh"
 	CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" python3 "$top/tests/bench/matcher.py"
 	CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" python3 "$top/tests/bench/volume.py"
+	CR_BASE="http://127.0.0.1:$port" CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" python3 "$top/tests/bench/paperwork.py"
 	CR_BASE="http://127.0.0.1:$port" CR_TOP="$top" CR_CONF="$conf" CR_BUILD="$build" bash "$top/tests/bench/issue.sh"
 }
 
