@@ -337,16 +337,30 @@ out:
 json_t *
 cr_form_scan_json(const struct cr_app *a, const char *kind, const char *qr)
 {
-	char version[9], qkind[41], qver[9], tail;
+	char version[9], qkind[41] = "", qver[9] = "";
+	const char *p = qr, *state, *msg;
 	long long qid = 0;
-	const char *state, *msg;
+	size_t n;
 
 	if (qr == NULL || *qr == '\0')
 		return json_pack("{s:s, s:s}", "state", "none", "message",
 		                 "未识别到二维码：可能不是本系统打印的表格，或扫描不清晰");
-	if (strncmp(qr, CR_FORM_QR_PREFIX, strlen(CR_FORM_QR_PREFIX)) != 0 ||
-	    sscanf(qr + strlen(CR_FORM_QR_PREFIX), "%lld:%40[a-z_]:%8[0-9a-f]%c", &qid, qkind, qver, &tail) !=
-	        3)
+	/* CERTRENEW-FORM:<id, 1 to 18 digits>:<kind, a-z_>:<8 hex digits>, nothing more. */
+	if (strncmp(p, CR_FORM_QR_PREFIX, strlen(CR_FORM_QR_PREFIX)) == 0) {
+		p += strlen(CR_FORM_QR_PREFIX);
+		for (n = 0; p[n] >= '0' && p[n] <= '9' && n < 18; n++)
+			qid = qid * 10 + (p[n] - '0');
+		p = n > 0 && p[n] == ':' ? p + n + 1 : "";
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+		if (n > 0 && n < sizeof qkind && p[n] == ':') {
+			memcpy(qkind, p, n);
+			qkind[n] = '\0';
+			p += n + 1;
+			if (strspn(p, "0123456789abcdef") == 8 && p[8] == '\0')
+				memcpy(qver, p, 9);
+		}
+	}
+	if (qver[0] == '\0')
 		return json_pack("{s:s, s:s}", "state", "not_ours", "message",
 		                 "扫描件上的二维码不是本系统表格的二维码");
 	cr_form_version(a, version);

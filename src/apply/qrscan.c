@@ -129,6 +129,26 @@ pdf_grey(const void *data, size_t len, struct grey *g)
 	return 0;
 }
 
+/* Halves g (the mean of each 2×2 block) until its longer side is within SCAN_MAX_SIDE. */
+static void
+shrink(struct grey *g)
+{
+	while (g->w > SCAN_MAX_SIDE || g->h > SCAN_MAX_SIDE) {
+		int w = g->w / 2, h = g->h / 2;
+
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				const unsigned char *a = g->px + (size_t)(2 * y) * g->w + 2 * x,
+				                    *b = a + g->w;
+
+				g->px[(size_t)y * w + x] =
+				    (unsigned char)((a[0] + a[1] + b[0] + b[1] + 2) / 4);
+			}
+		g->w = w;
+		g->h = h;
+	}
+}
+
 struct job {
 	enum cr_doc_type t;
 	const void *data;
@@ -149,6 +169,7 @@ scan_child(int out, void *arg)
 
 	if (rc != 0)
 		return 1;
+	shrink(&g); /* a PNG of tens of megapixels is read at a size zbar reads quickly */
 	sc = zbar_image_scanner_create();
 	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
