@@ -1,7 +1,10 @@
 -- Paperwork the customer no longer types (issue 24): the forms are printed filled from the application with
 -- a QR code of it, and the QR code read back from the stamped scan is kept with the document.
 ALTER TABLE attachments
-  ADD COLUMN qr_text VARCHAR(120) CHARACTER SET ascii NULL COMMENT 'the QR code read from a printed form''s scan';
+  ADD COLUMN qr_text VARCHAR(120) CHARACTER SET ascii NULL COMMENT 'the QR code read from a printed form''s scan',
+  -- The upload sweep asks of every file whether a row names it: without this, a scan of the table each
+  -- (52,934 files on a grown test database took minutes).
+  ADD KEY attachments_stored (stored_name);
 
 -- The forms' wording, edited by the administrator like any help page (the agency's own text).  Above it each
 -- form prints a table of the application (company, licence code, applicant, ID number, phone, the certificate
