@@ -1,4 +1,4 @@
-#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +62,7 @@ struct sheet {
 	const struct cr_config *cfg;
 	struct cr_app a;
 	int enterprise;
-	char version[9], date[32], id[24], years[16];
+	char version[9], date[32], id[24], years[32];
 	char certificate[1200];
 	char centres[CR_FORM_MAX_CENTRES * 120];
 };
@@ -157,10 +157,14 @@ draw_body(struct cr_paper *p, const struct sheet *s, const char *body, double y)
 				                   t + 2);
 			} else {
 				/* Paragraphs begin two characters in, as Chinese documents do. */
-				char para[8 + 4096];
+				char *para = malloc(strlen(t) + 8);
 
-				snprintf(para, sizeof para, "\u3000\u3000%s", t);
-				y += cr_paper_text(p, x, y, w, CR_PAPER_SERIF, 11, CR_ALIGN_LEFT, para);
+				if (para != NULL) {
+					sprintf(para, "\u3000\u3000%s", t);
+					y += cr_paper_text(p, x, y, w, CR_PAPER_SERIF, 11, CR_ALIGN_LEFT,
+					                   para);
+					free(para);
+				}
 			}
 			free(text);
 		}
@@ -199,7 +203,10 @@ load_sheet(struct cr_db *db, struct sheet *s, struct cr_err *err)
 	gmtime_r(&now, &tm);
 	strftime(s->date, sizeof s->date, "%Y年%m月%d日", &tm);
 	snprintf(s->id, sizeof s->id, "%lld", s->a.id);
-	snprintf(s->years, sizeof s->years, "%lld", f->years);
+	if (f->years > 0)
+		snprintf(s->years, sizeof s->years, "%lld", f->years);
+	else
+		snprintf(s->years, sizeof s->years, "（尚未选择）");
 	cr_form_version(&s->a, s->version);
 	s->certificate[0] = '\0';
 	if (cr_db_exec(db, &res, err, "SELECT token, subject, serial FROM certificates WHERE id = ?", "i",
@@ -372,7 +379,7 @@ cr_form_scan_json(const struct cr_app *a, const char *kind, const char *qr)
 		msg = "这份扫描件是另一种表格";
 	} else if (strcmp(qver, version) != 0) {
 		state = "outdated";
-		msg = "表格已过期：打印后申请内容有修改，请客户重新下载打印";
+		msg = "表格已过期：打印后申请内容有修改，须重新下载打印";
 	} else {
 		state = "ok";
 		msg = "这份扫描件属于本申请，内容与当前申请一致";

@@ -96,7 +96,7 @@ pdf_grey(const void *data, size_t len, struct grey *g)
 	cairo_t *cr;
 
 	if (page == NULL)
-		return -1;
+		return -1; /* the child ends at once: what poppler holds goes with it */
 	poppler_page_get_size(page, &w, &h);
 	if (w < 1 || h < 1)
 		return -1;

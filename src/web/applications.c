@@ -244,8 +244,5 @@ cr_h_app_form(struct cr_req *r)
 		cr_reply_cr_err(r, &err);
 		return;
 	}
-	cr_req_header(r, "Content-Disposition: inline; filename=\"%s\"", filename);
-	cr_req_header(r, "Cache-Control: private, no-store");
-	cr_reply(r, 200, "application/pdf", pdf, len);
-	free(pdf);
+	cr_reply_pdf(r, filename, pdf, len);
 }

@@ -195,6 +195,15 @@ cr_reply_stream(struct cr_req *r, int status, const char *ctype)
 }
 
 void
+cr_reply_pdf(struct cr_req *r, const char *filename, char *pdf, size_t len)
+{
+	cr_req_header(r, "Content-Disposition: inline; filename=\"%s\"", filename);
+	cr_req_header(r, "Cache-Control: private, no-store");
+	cr_reply(r, 200, "application/pdf", pdf, len);
+	free(pdf);
+}
+
+void
 cr_reply_json(struct cr_req *r, int status, json_t *obj)
 {
 	char *s = obj ? json_dumps(obj, JSON_COMPACT) : NULL;

@@ -93,6 +93,8 @@ struct cr_db *cr_web_db(struct cr_web *w, struct cr_err *err);
 void cr_req_header(struct cr_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void cr_reply(struct cr_req *r, int status, const char *ctype, const char *body, size_t len);
+/* Answers a PDF drawn for this request (never cached), shown in the browser as filename; frees pdf. */
+void cr_reply_pdf(struct cr_req *r, const char *filename, char *pdf, size_t len);
 /* Answers with obj as JSON and drops the reference. */
 void cr_reply_json(struct cr_req *r, int status, json_t *obj);
 /*

@@ -1,8 +1,6 @@
 /* Orders: /api/v1/orders[/{order_no}]. */
-#include <stdlib.h>
-
-#include "handlers.h"
 #include "orders.h"
+#include "handlers.h"
 #include "pay/pay.h"
 #include "pki/pki.h"
 
@@ -37,10 +35,7 @@ cr_h_order_notice(struct cr_req *r)
 		cr_reply_cr_err(r, &err);
 		return;
 	}
-	cr_req_header(r, "Content-Disposition: inline; filename=\"%s\"", filename);
-	cr_req_header(r, "Cache-Control: private, no-store");
-	cr_reply(r, 200, "application/pdf", pdf, len);
-	free(pdf);
+	cr_reply_pdf(r, filename, pdf, len);
 }
 
 /* GET /api/v1/orders/{no}: an order with its certificates. */
