@@ -21,34 +21,51 @@ to_fd(void *closure, const unsigned char *buf, unsigned int len)
 	return cr_file_write_all(fd, buf, len) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static int
-draw(int out, void *arg)
+PopplerPage *
+cr_pdf_first_page(const void *data, size_t len, double *w, double *h)
 {
-	const struct job *j = arg;
-	GBytes *bytes = g_bytes_new_static(j->data, j->len);
+	GBytes *bytes = g_bytes_new_static(data, len);
 	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
 	PopplerPage *page = doc ? poppler_document_get_page(doc, 0) : NULL;
-	double w, h, scale;
-	cairo_surface_t *s;
-	cairo_t *cr;
-	int height;
 
 	if (page == NULL)
-		return 1;
-	poppler_page_get_size(page, &w, &h);
-	if (w < 1 || h < 1)
-		return 1;
-	scale = j->width / w;
-	/* A page far taller than wide (a receipt roll) is drawn no taller than three widths. */
-	height = (int)(h * scale) > 3 * j->width ? 3 * j->width : (int)(h * scale);
-	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, j->width, height > 0 ? height : 1);
-	cr = cairo_create(s);
+		return NULL;
+	poppler_page_get_size(page, w, h);
+	return *w >= 1 && *h >= 1 ? page : NULL;
+}
+
+cairo_surface_t *
+cr_pdf_draw(PopplerPage *page, double scale, int w, int h)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w > 0 ? w : 1, h > 0 ? h : 1);
+	cairo_t *cr = cairo_create(s);
+
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_scale(cr, scale, scale);
 	poppler_page_render(page, cr);
 	cairo_destroy(cr);
-	return cairo_surface_write_to_png_stream(s, to_fd, &out) == CAIRO_STATUS_SUCCESS ? 0 : 2;
+	cairo_surface_flush(s);
+	return s;
+}
+
+static int
+draw(int out, void *arg)
+{
+	const struct job *j = arg;
+	double w, h, scale;
+	PopplerPage *page = cr_pdf_first_page(j->data, j->len, &w, &h);
+	int height;
+
+	if (page == NULL)
+		return 1; /* the child ends at once: what poppler holds goes with it */
+	scale = j->width / w;
+	/* A page far taller than wide (a receipt roll) is drawn no taller than three widths. */
+	height = (int)(h * scale) > 3 * j->width ? 3 * j->width : (int)(h * scale);
+	return cairo_surface_write_to_png_stream(cr_pdf_draw(page, scale, j->width, height), to_fd, &out) ==
+	               CAIRO_STATUS_SUCCESS
+	           ? 0
+	           : 2;
 }
 
 int

@@ -11,6 +11,7 @@
 #include "doccheck.h"
 #include "file.h"
 #include "isolate.h"
+#include "pdfpreview.h"
 #include "qrscan.h"
 
 #define SCAN_MAX_SIDE 2400 /* pixels: a larger picture is read at a smaller scale */
@@ -88,31 +89,18 @@ out:
 static int
 pdf_grey(const void *data, size_t len, struct grey *g)
 {
-	GBytes *bytes = g_bytes_new_static(data, len);
-	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
-	PopplerPage *page = doc ? poppler_document_get_page(doc, 0) : NULL;
 	double w, h, scale = PDF_DPI / 72;
+	PopplerPage *page = cr_pdf_first_page(data, len, &w, &h);
 	cairo_surface_t *s;
-	cairo_t *cr;
 
 	if (page == NULL)
 		return -1; /* the child ends at once: what poppler holds goes with it */
-	poppler_page_get_size(page, &w, &h);
-	if (w < 1 || h < 1)
-		return -1;
 	if (w * scale > SCAN_MAX_SIDE || h * scale > SCAN_MAX_SIDE)
 		scale = SCAN_MAX_SIDE / (w > h ? w : h);
 	g->w = (int)(w * scale);
 	g->h = (int)(h * scale);
-	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, g->w, g->h);
-	cr = cairo_create(s);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	cairo_scale(cr, scale, scale);
-	poppler_page_render_for_printing(page, cr);
-	cairo_destroy(cr);
-	cairo_surface_flush(s);
-	if ((g->px = malloc((size_t)g->w * g->h)) == NULL)
+	s = cr_pdf_draw(page, scale, g->w, g->h);
+	if (g->w < 1 || g->h < 1 || (g->px = malloc((size_t)g->w * g->h)) == NULL)
 		return -1;
 	const unsigned char *src = cairo_image_surface_get_data(s);
 	int stride = cairo_image_surface_get_stride(s);

@@ -12,7 +12,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from crtest import Client, approved_order, new_cert, step1, step3  # noqa: E402
+from crtest import Client, approved_order, new_cert, scanner_pdf, step1, step3  # noqa: E402
 
 N = int(os.environ.get("BENCH_PAPER_N", "40"))
 tmp = tempfile.mkdtemp(prefix="cr-bench-paper-")
@@ -83,31 +83,13 @@ render("grey150", "-r", "150", "-gray", "-jpeg")
 render("colour300", "-r", "300", "-jpeg")
 render("phone", "-scale-to-x", "3000", "-scale-to-y", "4000", "-jpeg", "-jpegopt", "quality=85")
 render("scan200", "-r", "200", "-gray", "-jpeg")
-jpg = open(os.path.join(tmp, "scan200.jpg"), "rb").read()
-# A scanner's PDF: the page picture alone; its size read from the JPEG's frame header.
-i = 2
-while jpg[i + 1] not in (0xC0, 0xC2):
-    i += 2 + int.from_bytes(jpg[i + 2:i + 4], "big")
-h, w, comps = int.from_bytes(jpg[i + 5:i + 7], "big"), int.from_bytes(jpg[i + 7:i + 9], "big"), jpg[i + 9]
-body = b"q 595 0 0 842 0 0 cm /I Do Q"
-objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</XObject<</I 4 0 R>>>>/Contents 5 0 R>>",
-        b"<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/%s/BitsPerComponent 8/Filter/DCTDecode"
-        b"/Length %d>>stream\n" % (w, h, b"DeviceGray" if comps == 1 else b"DeviceRGB", len(jpg)) + jpg + b"\nendstream",
-        b"<</Length %d>>stream\n" % len(body) + body + b"\nendstream"]
-scanner_pdf, offs = b"%PDF-1.4\n", []
-for n, o in enumerate(objs):
-    offs.append(len(scanner_pdf))
-    scanner_pdf += b"%d 0 obj\n" % (n + 1) + o + b"\nendobj\n"
-x = len(scanner_pdf)
-scanner_pdf += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
-scanner_pdf += b"trailer\n<</Size 6/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % x
+scan200 = scanner_pdf(open(os.path.join(tmp, "scan200.jpg"), "rb").read())
 
 print("# uploads: a printed form (its QR code read) against the company seal (not read), p50 ms of %d" % (N // 4))
 scans = [("150 dpi grey JPEG", open(os.path.join(tmp, "grey150.jpg"), "rb").read(), "image/jpeg"),
          ("300 dpi colour JPEG", open(os.path.join(tmp, "colour300.jpg"), "rb").read(), "image/jpeg"),
          ("12 MP phone photo", open(os.path.join(tmp, "phone.jpg"), "rb").read(), "image/jpeg"),
-         ("scanner's PDF, 200 dpi", scanner_pdf, "application/pdf")]
+         ("scanner's PDF, 200 dpi", scan200, "application/pdf")]
 for name, data, ctype in scans:
     res = {}
     for kind in ("application_form", "company_seal"):

@@ -196,6 +196,33 @@ def make_pdf(pages=1, text="certrenew test"):
     return out
 
 
+def scanner_pdf(jpg):
+    """A PDF as a scanner's "scan to PDF" makes it: the page's picture (a JPEG, DCTDecode) as the only content of
+    an A4 page; its size and colours read from the JPEG's frame header."""
+    i, w, h, comps = 2, 0, 0, 1
+    while i + 9 < len(jpg):
+        marker, length = jpg[i + 1], struct.unpack(">H", jpg[i + 2:i + 4])[0]
+        if marker in (0xC0, 0xC2):
+            h, w = struct.unpack(">HH", jpg[i + 5:i + 9])
+            comps = jpg[i + 9]
+            break
+        i += 2 + length
+    content = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</XObject<</Im0 4 0 R>>>>/Contents 5 0 R>>",
+            b"<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/%s/BitsPerComponent 8/Filter/DCTDecode"
+            b"/Length %d>>\nstream\n" % (w, h, b"DeviceGray" if comps == 1 else b"DeviceRGB", len(jpg)) + jpg +
+            b"\nendstream",
+            b"<</Length %d>>\nstream\n" % len(content) + content + b"\nendstream"]
+    out, offs = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", []
+    for n, o in enumerate(objs):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % (n + 1) + o + b"\nendobj\n"
+    x = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    return out + b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+
+
 def uscc(seed):
     import random as _r
     chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -93,43 +93,10 @@ def scan(data, fmt="jpeg", dpi=150, gray=True, quality=75):
     p = os.path.join(tmp, "s.pdf")
     open(p, "wb").write(data)
     args = ["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile"] + (["-gray"] if gray else [])
-    if fmt == "jpeg":
-        args += ["-jpeg", "-jpegopt", "quality=%d" % quality]
-    else:
-        args += ["-png"]
+    args += ["-png"] if fmt == "png" else ["-jpeg", "-jpegopt", "quality=%d" % quality]
     subprocess.run(args + [p, os.path.join(tmp, "scan")], check=True, capture_output=True)
-    img = os.path.join(tmp, "scan." + ("jpg" if fmt == "jpeg" else "png"))
-    if fmt != "pdf":
-        return open(img, "rb").read()
-    # A scanner's PDF: the page picture as the only content of a page (JPEG inside, DCTDecode).
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", "-gray", "-jpeg", p,
-                    os.path.join(tmp, "scanp")], check=True, capture_output=True)
-    jpg = open(os.path.join(tmp, "scanp.jpg"), "rb").read()
-    import struct as _s
-    # Width, height and components from the JPEG's frame header (SOF0/SOF2).
-    i, w, h, comps = 2, 0, 0, 1
-    while i < len(jpg):
-        marker, length = jpg[i + 1], _s.unpack(">H", jpg[i + 2:i + 4])[0]
-        if marker in (0xC0, 0xC2):
-            h, w = _s.unpack(">HH", jpg[i + 5:i + 9])
-            comps = jpg[i + 9]
-            break
-        i += 2 + length
-    content = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
-    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</XObject<</Im0 4 0 R>>>>/Contents 5 0 R>>",
-            b"<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/%s/BitsPerComponent 8"
-            b"/Filter/DCTDecode/Length %d>>\nstream\n" % (w, h, b"DeviceGray" if comps == 1 else b"DeviceRGB", len(jpg)) + jpg + b"\nendstream",
-            b"<</Length %d>>\nstream\n" % len(content) + content + b"\nendstream"]
-    out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-    offs = []
-    for n, o in enumerate(objs):
-        offs.append(len(out))
-        out += b"%d 0 obj\n" % (n + 1) + o + b"\nendobj\n"
-    x = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-    return out
+    img = open(os.path.join(tmp, "scan." + ("png" if fmt == "png" else "jpg")), "rb").read()
+    return scanner_pdf(img) if fmt == "pdf" else img
 
 
 def form(client, app_id, kind):
