@@ -167,6 +167,17 @@ ok(p.get("state") == "ok" and p.get("application_id") == aid, "the reviewer sees
 ok(upload(cust, aid, "power_of_attorney", scan(forms["power_of_attorney"], fmt="png", dpi=100), "image/png") == 201,
    "the power of attorney as a PNG at 100 dpi")
 ok(paper(cust, aid, "power_of_attorney").get("state") == "ok", "read from the PNG too")
+# A phone's photo (12 megapixels, colour) and a scan of 35 megapixels (read at a smaller scale).
+for label, extra, ext, ctype in [("a 12-megapixel colour photo", ["-scale-to-x", "3000", "-scale-to-y", "4000", "-jpeg"],
+                                  "jpg", "image/jpeg"),
+                                 ("a 35-megapixel grey PNG", ["-scale-to-x", "5000", "-scale-to-y", "7071", "-gray", "-png"],
+                                  "png", "image/png")]:
+    src = os.path.join(tmp, "big.pdf")
+    open(src, "wb").write(forms["application_form"])
+    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-singlefile", *extra, src, os.path.join(tmp, "big")], check=True)
+    big = open(os.path.join(tmp, "big." + ext), "rb").read()
+    ok(upload(cust, aid, "application_form", big, ctype) == 201 and paper(cust, aid, "application_form").get("state") == "ok",
+       "%s (%d KB) is read too" % (label, len(big) // 1024))
 low = scan(forms["application_form"], dpi=120, quality=35)
 ok(qr_of(low, "jpg") != "", "a rough scan (120 dpi, JPEG quality 35) still decodes with zbarimg")
 
