@@ -2,7 +2,7 @@
 // and scans it (here: the PDF drawn to a 150 dpi grey JPEG by pdftoppm, as a scanner gives it back) and uploads
 // the scan; the page says at once that the scan belongs to this application, or that it is another form. The
 // reviewer sees for each form whether its scan belongs to this application, and is warned of another
-// application's. The order page offers the payment notice for the finance department; the administrator edits
+// application's. The order page (and finance's 订单 page) offers the payment notice; the administrator edits
 // the forms' wording beside the help page.
 "use strict";
 const { execFileSync } = require("child_process");
@@ -112,6 +112,14 @@ run(async (browser) => {
   ok(href === `/api/v1/orders/${order.order_no}/notice` && notice.status === 200 && notice.magic === "%PDF-",
      "the order page offers 打印付款通知书, a PDF", JSON.stringify({ href, notice }));
   await shot(customer, "paperwork-3-order-notice");
+  // Finance finds the order and has the same notice for a caller from the company.
+  const finance = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  finance.on("pageerror", (e) => errors.push(e.message));
+  await login(finance, "finance");
+  await finance.waitForSelector("#staff-nav a");
+  await finance.goto(`${BASE}/staff.html#/orders?q=${order.order_no}`);
+  await finance.waitForSelector(`a[data-notice="${order.order_no}"]`);
+  ok((await finance.getAttribute(`a[data-notice="${order.order_no}"]`, "href")) === href, "finance's 订单 page links the same notice");
 
   // The administrator edits the forms' wording where the help page is edited.
   const admin = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
