@@ -9,6 +9,7 @@
 #include "money.h"
 #include "pki/pki.h"
 #include "price.h"
+#include "rules.h"
 #include "search.h"
 #include "status.h"
 #include "timefmt.h"
@@ -398,10 +399,26 @@ cr_app_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, 
 	struct cr_app a;
 	int rc;
 
+	struct cr_res res;
+
 	if ((rc = cr_app_load(db, account_id, id, 0, &a, err)) != 0)
 		return rc;
 	*out = app_json(db, cfg, &a);
-	return *out ? 0 : cr_err_set(err, CR_ENOMEM, "out of memory");
+	if (*out == NULL)
+		return cr_err_set(err, CR_ENOMEM, "out of memory");
+	/* Staff see what the approval rules checked (the reasons are theirs, not the customer's). */
+	if (account_id == 0 &&
+	    cr_db_exec(db, &res, NULL, "SELECT rule_check, rule_approved FROM applications WHERE id = ?", "i",
+	               id) == 0) {
+		json_object_set_new(*out, "rule_check",
+		                    res.nrows ? cr_json_cell_parsed(&res, 0, 0) : json_null());
+		json_object_set_new(*out, "rule_approved",
+		                    json_string(res.nrows && cr_res_i64(&res, 0, 1) == 1   ? "approved"
+		                                : res.nrows && cr_res_i64(&res, 0, 1) == 2 ? "withdrawn"
+		                                                                           : "no"));
+		cr_res_release(&res);
+	}
+	return 0;
 }
 
 int
@@ -618,8 +635,12 @@ cr_app_submit(struct cr_db *db, const struct cr_config *cfg, const struct cr_act
 {
 	struct submit sb = {enterprise, seen_fen};
 	struct cr_app_move mv = {"draft|rejected", "submitted", "不能提交", NULL, check_complete, &sb};
+	int rc = cr_app_transition(db, cfg, actor, actor->id, id, &mv, err);
 
-	return cr_app_transition(db, cfg, actor, actor->id, id, &mv, err);
+	/* A returning customer with nothing changed: approved now when the agency's rules say so. */
+	if (rc == 0)
+		cr_auto_approve(db, cfg, id);
+	return rc;
 }
 
 int

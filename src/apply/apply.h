@@ -94,6 +94,27 @@ int cr_attachment_get(struct cr_db *db, const struct cr_config *cfg, long long a
 int cr_attachment_preview(struct cr_db *db, const struct cr_config *cfg, long long account_id,
                           long long app_id, const char *kind, char **data, size_t *len, char ctype[41],
                           struct cr_err *err);
+/*
+ * Approval by rule (rules.c, autoapprove.c): the rules as JSON
+ * ({enabled, reuse_days, fresh_kinds, max_years, max_centres,
+ * max_amount_fen, updated_at, updated_by}); set from a JSON object of any of
+ * them (each checked, all faults named; audited as rules.update).
+ */
+int cr_rules_get(struct cr_db *db, json_t **out, struct cr_err *err);
+int cr_rules_set(struct cr_db *db, const struct cr_actor *actor, json_t *in, json_t **out,
+                 struct cr_err *err);
+/*
+ * A reviewer withdraws the rules' approval of application id while its
+ * order awaits payment with nothing paid and no online payment begun: the
+ * order is cancelled, the certificate freed for a new application (which
+ * a person reviews), the customer told why.  CR_ECONFLICT with the reason
+ * otherwise.
+ */
+int cr_review_withdraw(struct cr_db *db, const struct cr_actor *actor, long long id, const char *reason,
+                       struct cr_err *err);
+/* The applications the rules approved submitted in the last days, newest first, paged by id (after). */
+int cr_review_rule_list(struct cr_db *db, long long days, long long after, long long limit, json_t **out,
+                        struct cr_err *err);
 /* 1 when documents of kind are forms certrenew prints filled (and reads the QR code of). */
 int cr_form_printed(const char *kind);
 /*

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply/apply.h"
 #include "centres.h"
 #include "handlers.h"
 #include "price.h"
@@ -191,4 +192,31 @@ cr_h_admin_audit(struct cr_req *r)
 	rc = cr_audit_list(r->web->db, strcmp(archived, "1") == 0, actor, action, otype, oid, from, to,
 	                   after ? after : strtoll(before, NULL, 10), limit, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
+}
+
+/* GET /api/v1/admin/approval-rules: the rules by which returning customers are approved without a person. */
+void
+cr_h_admin_rules(struct cr_req *r)
+{
+	struct cr_err err;
+	json_t *out = NULL;
+	int rc = cr_rules_get(r->web->db, &out, &err);
+
+	cr_reply_result(r, rc, &err, 200, out);
+}
+
+/* PUT /api/v1/admin/approval-rules {any of them}: changed, each value checked, audited. */
+void
+cr_h_admin_rules_set(struct cr_req *r)
+{
+	struct cr_actor actor = cr_req_actor(r);
+	struct cr_err err;
+	json_t *in, *out = NULL;
+	int rc;
+
+	if ((in = cr_req_json(r)) == NULL)
+		return;
+	rc = cr_rules_set(r->web->db, &actor, in, &out, &err);
+	cr_reply_result(r, rc, &err, 200, out);
+	json_decref(in);
 }

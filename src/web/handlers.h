@@ -42,6 +42,8 @@ void cr_h_certificate_installed(struct cr_req *r);
 void cr_h_review_queue(struct cr_req *r);
 void cr_h_review_approve(struct cr_req *r);
 void cr_h_review_reject(struct cr_req *r);
+void cr_h_review_withdraw(struct cr_req *r);
+void cr_h_review_rule_list(struct cr_req *r);
 /* orders.c */
 void cr_h_orders(struct cr_req *r);
 void cr_h_order(struct cr_req *r);
@@ -79,6 +81,8 @@ void cr_h_admin_user_password(struct cr_req *r);
 void cr_h_admin_user_unlock(struct cr_req *r);
 void cr_h_admin_prices(struct cr_req *r);
 void cr_h_admin_prices_set(struct cr_req *r);
+void cr_h_admin_rules(struct cr_req *r);
+void cr_h_admin_rules_set(struct cr_req *r);
 void cr_h_admin_centres(struct cr_req *r);
 void cr_h_admin_centre_add(struct cr_req *r);
 void cr_h_admin_centre_update(struct cr_req *r);

@@ -1,0 +1,35 @@
+/*
+ * The rules by which an application is approved without a person (issue
+ * 25): one row the administrator sets (table approval_rules), off until
+ * turned on.  autoapprove.c applies them.
+ */
+#ifndef CR_RULES_H
+#define CR_RULES_H
+
+#include <jansson.h>
+
+#include "config.h"
+#include "db.h"
+
+#define CR_RULES_KINDS_MAX 400 /* bytes of the list of fresh kinds */
+
+struct cr_rules {
+	int enabled;
+	long long reuse_days;                 /* since the last approval by a person */
+	char fresh_kinds[CR_RULES_KINDS_MAX]; /* uploaded anew for every renewal, comma-separated */
+	long long max_years, max_centres, max_amount_fen;
+};
+
+/* The rules in force (off, with the product's defaults, when the row cannot be read). */
+void cr_rules_load(struct cr_db *db, struct cr_rules *r);
+/* {enabled, reuse_days, fresh_kinds: [...], max_years, max_centres, max_amount_fen} */
+json_t *cr_rules_json(const struct cr_rules *r);
+/*
+ * After a submit (autoapprove.c): when the rules are on, judges application
+ * id, keeps the verdict with it and approves it when every condition holds.
+ * Never fails the submit: what goes wrong is logged and the application
+ * waits for a person.
+ */
+void cr_auto_approve(struct cr_db *db, const struct cr_config *cfg, long long id);
+
+#endif
