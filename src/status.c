@@ -94,6 +94,9 @@ static const struct label audit_action[] = {
     {"help.update", "帮助页面修改"},
     {"application.documents_purged", "过期材料删除"},
     {"audit.archived", "审计记录归档"},
+    {"application.rule_approve", "自动审核通过"},
+    {"application.rule_withdraw", "自动审核撤回"},
+    {"rules.update", "自动审核规则修改"},
     {NULL, NULL},
 };
 static const struct label audit_object[] = {
@@ -107,6 +110,7 @@ static const struct label audit_object[] = {
     {"prices", "价格"},
     {"trading_centre", "交易中心"},
     {"help_page", "帮助页面"},
+    {"approval_rules", "自动审核规则"},
     {"ca", "CA"},
     {"schema", "数据库结构"},
     {"job", "任务"},

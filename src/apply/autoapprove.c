@@ -262,12 +262,11 @@ evaluate(struct cr_db *db, const struct cr_rules *r, const struct cr_app *a, str
 static json_t *
 verdict_json(const struct cr_rules *r, const struct verdict *v)
 {
-	return json_pack("{s:b, s:s, s:O, s:o, s:o, s:s}", "approved", v->all_ok, "rule", "approval_rules",
+	return json_pack("{s:b, s:s, s:O, s:o, s:o}", "approved", v->all_ok, "rule", "approval_rules",
 	                 "conditions", v->checks, "rules", cr_rules_json(r), "relied_on",
 	                 v->prior.id ? json_pack("{s:I, s:s, s:s}", "application_id", (json_int_t)v->prior.id,
 	                                         "approved_at", v->prior.at, "reviewer", v->prior.reviewer)
-	                             : json_null(),
-	                 "checked_at", "now");
+	                             : json_null());
 }
 
 struct run {
@@ -300,7 +299,6 @@ verdict_tx(struct cr_db *db, void *arg, struct cr_err *err)
 	}
 	json_t *j = verdict_json(&run->rules, &v);
 
-	json_object_set_new(j, "checked_at", json_string("submit"));
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	json_decref(v.checks);

@@ -1,12 +1,13 @@
 /* Staff pages, by role: 审核 (reviewer), 发票 (finance), 用户 / 价格 / 交易中心 / 审计日志 (admin).
-   Hash routes: #/review[?status=&q=]  #/review/ID  #/orders[?q=&status=&from=&to=]  #/invoices  #/users[?q=]  #/prices
-   #/centres  #/audit  #/help */
+   Hash routes: #/review[?status=&q=]  #/review/ID  #/review/rules[?days=]  #/orders[?q=&status=&from=&to=]  #/invoices
+   #/users[?q=]  #/prices  #/rules  #/centres  #/audit  #/help[/NAME] */
 import { ask, call, cn, date, datetime, failPage, fen, h, label, labels, loadRefData, pager, render, searchBox, searchCall, setHome, toast, whoami } from "./ui.js";
 import { agency, mountFooter } from "./agency.js";
 import { helpBody } from "./help.js";
 import { mountHeader, setAccountName } from "./header.js";
 import { paymentsPage, reportPage, statementsPage } from "./staff/reconcile.js";
 import { ordersPage } from "./staff/orders.js";
+import { ruleApprovedPage, ruleCheckBox, rulesPage, withdrawButton } from "./staff/rules.js";
 
 {
   let me = null;
@@ -17,7 +18,7 @@ import { ordersPage } from "./staff/orders.js";
   const NAV = {
     reviewer: [["#/review", "审核队列"]],
     finance: [["#/payments", "对账"], ["#/orders", "订单"], ["#/statements", "对账单导入"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
-    admin: [["#/review", "申请一览"], ["#/orders", "订单"], ["#/users", "用户"], ["#/prices", "价格"], ["#/centres", "交易中心"], ["#/audit", "审计日志"], ["#/help", "帮助页面"], ["#/payments", "对账"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
+    admin: [["#/review", "申请一览"], ["#/orders", "订单"], ["#/users", "用户"], ["#/prices", "价格"], ["#/rules", "自动审核"], ["#/centres", "交易中心"], ["#/audit", "审计日志"], ["#/help", "帮助页面"], ["#/payments", "对账"], ["#/report", "对账报表"], ["#/invoices", "发票"]],
   };
   /* The reviewer's quick reasons: a company's papers, or a person's. */
   const COMMON_REASONS = ["营业执照扫描件不清晰", "公章扫描件不清晰或未加盖鲜章", "申请表信息与营业执照不一致", "授权委托书缺少法人签字", "付款人与单位名称不一致"];
@@ -58,7 +59,8 @@ import { ordersPage } from "./staff/orders.js";
       h("td", {}, h("a", { href: "#/review/" + a.id }, status === "submitted" && me.role === "reviewer" ? "审核" : "查看")));
     const queueBody = h("tbody", {}, q.items.map(queueRow));
     const tabs = h("div", { class: "toolbar" }, ["submitted", "rejected", "approved", "cancelled"].map((s) =>
-      h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/review?status=" + s + (params.get("q") ? "&q=" + encodeURIComponent(params.get("q")) : "") }, label("application", s))));
+      h("a", { class: "button small" + (s === status ? " primary" : ""), href: "#/review?status=" + s + (params.get("q") ? "&q=" + encodeURIComponent(params.get("q")) : "") }, label("application", s))),
+      h("a", { class: "button small", href: "#/review/rules", id: "rule-approved-link" }, "自动审核通过"));
     render(h("section", { class: "panel" },
       h("h2", {}, status === "submitted" ? "待审核的申请（等待最久的在前）" : "申请：" + label("application", status)),
       tabs, search,
@@ -133,6 +135,7 @@ import { ordersPage } from "./staff/orders.js";
       h("div", { class: "detail-head" }, h("h2", {}, "申请 #" + app.id), h("span", { class: "badge badge-" + app.status, id: "review-status" }, app.status_label),
         app.order_no ? h("span", {}, "订单号 ", h("strong", { id: "review-order" }, app.order_no)) : null),
       app.reject_reason ? h("div", { class: "notice notice-error" }, "驳回原因：", app.reject_reason) : null,
+      ruleCheckBox(app),
       app.status === "submitted" && lastRejection(app) ? h("div", { class: "notice", id: "review-resubmitted" },
         h("strong", {}, "重新提交的申请"), "（" + datetime(lastRejection(app).at) + " 驳回，原因：" + (lastRejection(app).note || "—") + "）",
         h("div", { class: "small" }, (() => {
@@ -171,7 +174,8 @@ import { ordersPage } from "./staff/orders.js";
           h("a", { class: "button", href: "#/review" }, "返回"),
           h("button", { type: "button", id: "reject", onclick: () => decide("reject") }, "驳回"),
           h("button", { type: "button", class: "primary", id: "approve", onclick: () => decide("approve") }, "审核通过")))
-        : h("div", { class: "actions" }, h("a", { class: "button", href: "#/review" }, "返回"))));
+        : h("div", { class: "actions" }, h("a", { class: "button", href: "#/review" }, "返回"),
+          me.role === "reviewer" ? withdrawButton(app, () => reviewPage(app.id)) : null)));
   }
 
   /* ---------- finance: invoices ---------- */
@@ -477,6 +481,8 @@ import { ordersPage } from "./staff/orders.js";
     let m;
     if ((m = /^#\/review\/(\d+)$/.exec(path))) return reviewPage(Number(m[1]));
     if (path === "#/review") return queue(params.get("status") || "submitted", params);
+    if (path === "#/review/rules") return ruleApprovedPage(nav, params, me.role === "reviewer");
+    if (path === "#/rules") return me.role === "admin" ? rulesPage(nav, settings) : failPage({ status: 403, message: "只有管理员可以设置自动审核" });
     if (path === "#/orders") return ordersPage(nav, params);
     if (path === "#/invoices") return invoices(params.get("status") || "pending");
     if (path === "#/statements") return statementsPage(nav);
