@@ -31,6 +31,18 @@ cr_doc_kind_find(const char *kind)
 }
 
 int
+cr_doc_kinds_listed(const char *list, const char *kind)
+{
+	size_t n = strlen(kind);
+
+	for (const char *p = list; (p = strstr(p, kind)) != NULL; p += n)
+		if ((p == list || p[-1] == ',' || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+int
 cr_doc_kinds_check_list(const char *list, char *why, size_t whylen)
 {
 	char item[64];

@@ -24,6 +24,8 @@ extern const int cr_doc_kind_count;
 
 /* The kind named kind, or NULL. */
 const struct cr_doc_kind *cr_doc_kind_find(const char *kind);
+/* 1 when kind is an item of a list of kinds (names separated by commas or spaces). */
+int cr_doc_kinds_listed(const char *list, const char *kind);
 /*
  * Checks a configured list of kinds ("all", or names separated by commas or
  * spaces): 0, or -1 with the first unknown name in why.

@@ -11,19 +11,6 @@
 #include "qrscan.h"
 #include "upload.h"
 
-/* 1 when name is an item of the comma-separated list. */
-static int
-listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
-		if ((p == list || p[-1] == ',' || p[-1] == ' ') &&
-		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-			return 1;
-	return 0;
-}
-
 static int
 for_audience(const struct cr_doc_kind *k, int enterprise)
 {
@@ -41,7 +28,7 @@ cr_attachment_required(const struct cr_config *cfg, const struct cr_doc_kind *k,
 		return 0;
 	if (k->separate_only && (!enterprise || strcmp(license_type, "separate") != 0))
 		return 0;
-	return (strcmp(req, "all") == 0 && !k->optional) || listed(req, k->kind);
+	return (strcmp(req, "all") == 0 && !k->optional) || cr_doc_kinds_listed(req, k->kind);
 }
 
 json_t *

@@ -51,19 +51,6 @@ check(struct verdict *v, const char *name, const char *label, int ok, const char
 	v->all_ok = v->all_ok && ok;
 }
 
-/* 1 when kind is in the comma-separated list. */
-static int
-in_list(const char *list, const char *kind)
-{
-	size_t n = strlen(kind);
-
-	for (const char *p = list; (p = strstr(p, kind)) != NULL; p += n)
-		if ((p == list || p[-1] == ',' || p[-1] == ' ') &&
-		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-			return 1;
-	return 0;
-}
-
 static int
 find_prior(struct cr_db *db, const struct cr_app *a, struct prior *p, struct cr_err *err)
 {
@@ -93,18 +80,37 @@ find_prior(struct cr_db *db, const struct cr_app *a, struct prior *p, struct cr_
 	return 0;
 }
 
-/* The same field in both applications. */
+/* An ID number as a verdict shows it (kept with the application and in the audit log): 620102********9591. */
 static void
-same(struct verdict *v, const char *name, const char *label, const char *now, const char *before)
+masked(const char *id, char out[64])
 {
-	char detail[600];
+	size_t n = strlen(id);
 
-	if (strcmp(now, before) == 0)
+	if (n < 10)
+		snprintf(out, 64, "%s", n ? "****" : "");
+	else
+		snprintf(out, 64, "%.6s%.*s%s", id, (int)(n - 10), "********************", id + n - 4);
+}
+
+/* The same field in both applications, compared whole; with mask shown as masked() shows it. */
+static void
+same(struct verdict *v, const char *name, const char *label, const char *now, const char *before, int mask)
+{
+	char detail[600], a[64], b[64];
+	int equal = strcmp(now, before) == 0;
+
+	if (mask) {
+		masked(now, a);
+		masked(before, b);
+		now = a;
+		before = b;
+	}
+	if (equal)
 		snprintf(detail, sizeof detail, "%s", now[0] ? now : "（均未填写）");
 	else
 		snprintf(detail, sizeof detail, "已审核：%s；本次：%s", before[0] ? before : "（未填写）",
 		         now[0] ? now : "（未填写）");
-	check(v, name, label, strcmp(now, before) == 0, detail);
+	check(v, name, label, equal, detail);
 }
 
 static const char *
@@ -150,7 +156,7 @@ documents(struct cr_db *db, const struct cr_rules *r, const struct cr_app *a, lo
 		for (size_t j = 0; j < before.nrows; j++)
 			if (strcmp(cr_res_str(&before, j, 0), kind) == 0)
 				old = cr_res_str(&before, j, 1);
-		if (in_list(r->fresh_kinds, kind)) {
+		if (cr_doc_kinds_listed(r->fresh_kinds, kind)) {
 			if (old && strcmp(old, sha) == 0) /* the very file approved last time: not fresh */
 				add_label(stale, sizeof stale, kind);
 			else if (cr_form_printed(kind)) {
@@ -171,7 +177,7 @@ documents(struct cr_db *db, const struct cr_rules *r, const struct cr_app *a, lo
 		int mine = (dk->audience & (enterprise ? CR_FOR_ENTERPRISE : CR_FOR_INDIVIDUAL)) != 0,
 		    there = 0;
 
-		if (!mine || !in_list(r->fresh_kinds, dk->kind))
+		if (!mine || !cr_doc_kinds_listed(r->fresh_kinds, dk->kind))
 			continue;
 		for (size_t i = 0; i < now.nrows; i++)
 			there |= strcmp(cr_res_str(&now, i, 0), dk->kind) == 0;
@@ -228,10 +234,10 @@ evaluate(struct cr_db *db, const struct cr_rules *r, const struct cr_app *a, str
 	      detail);
 	if ((rc = cr_app_load(db, 0, v->prior.id, 0, &p, err)) != 0)
 		return rc;
-	same(v, "company_name", "单位名称相同", a->form.f[0], p.form.f[0]);
-	same(v, "license_no", "统一社会信用代码相同", a->form.f[1], p.form.f[1]);
-	same(v, "applicant_name", "申请人姓名相同", a->form.f[2], p.form.f[2]);
-	same(v, "id_card_no", "申请人身份证号相同", a->form.f[3], p.form.f[3]);
+	same(v, "company_name", "单位名称相同", a->form.f[0], p.form.f[0], 0);
+	same(v, "license_no", "统一社会信用代码相同", a->form.f[1], p.form.f[1], 0);
+	same(v, "applicant_name", "申请人姓名相同", a->form.f[2], p.form.f[2], 0);
+	same(v, "id_card_no", "申请人身份证号相同", a->form.f[3], p.form.f[3], 1);
 	if ((rc = documents(db, r, a, v->prior.id, enterprise, v, err)) != 0)
 		return rc;
 	/* An approval by the rules withdrawn since: a person looks at the next one. */

@@ -8,6 +8,7 @@ not signed anew, rules off, an earlier rule approval withdrawn.  A reviewer list
 one while it is unpaid (the order is cancelled, the customer told why); not once paid.  Ends with the ledger
 check."""
 import atexit
+import json
 import os
 import subprocess
 import tempfile
@@ -135,6 +136,10 @@ ok(check.get("approved") is True and not bad and check["relied_on"]["application
    len(check["conditions"]) >= 10, "the reviewer sees every condition checked and the approval it leans on (#%d)" % first,
    check)
 audit = sql("SELECT after_state FROM audit_log WHERE action = 'application.rule_approve' AND object_id = '%d'" % back)
+idc = BASE["id_card_no"]
+ok(idc not in json.dumps(check, ensure_ascii=False) and idc not in audit[0][0] and
+   (idc[:6] + "********" + idc[-4:]) in json.dumps(check, ensure_ascii=False),
+   "the ID number is compared whole but shown masked in the verdict and the audit row")
 ok(len(audit) == 1 and '"relied_on"' in audit[0][0] and '"conditions"' in audit[0][0] and '"approval_rules"' in audit[0][0],
    "one audit row names the rule, the approval relied on and each condition", audit)
 st, o = cust.json("GET", "/api/v1/orders/%s" % app["order_no"])
