@@ -39,8 +39,11 @@ cr_h_review_approve(struct cr_req *r)
 	                   : json_pack("{s:s, s:I}", "order_no", no, "amount_fen", (json_int_t)amount));
 }
 
-void
-cr_h_review_reject(struct cr_req *r)
+/* A decision with a reason ({"reason"}, 1 to 500 characters): fn decides, the answer says state = value. */
+static void
+with_reason(struct cr_req *r,
+            int (*fn)(struct cr_db *, const struct cr_actor *, long long, const char *, struct cr_err *),
+            const char *state, const char *value, const char *reason_key)
 {
 	long long id = cr_req_id(r, 0);
 	struct cr_actor actor = cr_req_actor(r);
@@ -52,34 +55,25 @@ cr_h_review_reject(struct cr_req *r)
 	if (!id || (in = cr_req_json(r)) == NULL)
 		return;
 	if (cr_json_string(r, in, "reason", 1, 500, &reason) == 0) {
-		rc = cr_review_reject(r->web->db, &actor, id, reason, &err);
-		cr_reply_result(r, rc, &err, 200,
-		                json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "rejected",
-		                          "reject_reason", reason));
+		rc = fn(r->web->db, &actor, id, reason, &err);
+		cr_reply_result(
+		    r, rc, &err, 200,
+		    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, state, value, reason_key, reason));
 	}
 	json_decref(in);
+}
+
+void
+cr_h_review_reject(struct cr_req *r)
+{
+	with_reason(r, cr_review_reject, "status", "rejected", "reject_reason");
 }
 
 /* POST /api/v1/review/applications/{id}/withdraw {"reason"}: the rules' approval taken back while unpaid. */
 void
 cr_h_review_withdraw(struct cr_req *r)
 {
-	long long id = cr_req_id(r, 0);
-	struct cr_actor actor = cr_req_actor(r);
-	const char *reason;
-	struct cr_err err;
-	json_t *in;
-	int rc;
-
-	if (!id || (in = cr_req_json(r)) == NULL)
-		return;
-	if (cr_json_string(r, in, "reason", 1, 500, &reason) == 0) {
-		rc = cr_review_withdraw(r->web->db, &actor, id, reason, &err);
-		cr_reply_result(r, rc, &err, 200,
-		                json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "rule_approved",
-		                          "withdrawn", "reason", reason));
-	}
-	json_decref(in);
+	with_reason(r, cr_review_withdraw, "rule_approved", "withdrawn", "reason");
 }
 
 /* GET /api/v1/review/rule-approved?days=&limit=&after=: what the rules approved lately. */
