@@ -54,10 +54,18 @@ check(struct verdict *v, const char *name, const char *label, int ok, const char
 static int
 find_prior(struct cr_db *db, const struct cr_app *a, struct prior *p, struct cr_err *err)
 {
+	return cr_rules_prior(db, a->account_id, a->id, &p->id, &p->age, p->at, p->reviewer, err);
+}
+
+int
+cr_rules_prior(struct cr_db *db, long long account_id, long long not_id, long long *id, long long *age,
+               char at[24], char reviewer[128], struct cr_err *err)
+{
 	struct cr_res res;
 	int rc;
 
-	memset(p, 0, sizeof *p);
+	*id = *age = 0;
+	at[0] = reviewer[0] = '\0';
 	/* The newest approval by a person (actor_id > 0; the rules approve as 0) of another application. */
 	rc =
 	    cr_db_exec(db, &res, err,
@@ -67,14 +75,14 @@ find_prior(struct cr_db *db, const struct cr_app *a, struct prior *p, struct cr_
 	               " LEFT JOIN users u ON u.id = e.actor_id"
 	               " WHERE x.account_id = ? AND x.id <> ? AND e.status_to = 'approved' AND e.actor_id > 0"
 	               " ORDER BY e.at DESC LIMIT 1",
-	               "ii", a->account_id, a->id);
+	               "ii", account_id, not_id);
 	if (rc != 0)
 		return rc;
 	if (res.nrows) {
-		p->id = cr_res_i64(&res, 0, 0);
-		p->age = cr_res_i64(&res, 0, 1);
-		snprintf(p->at, sizeof p->at, "%s", cr_res_str(&res, 0, 2));
-		snprintf(p->reviewer, sizeof p->reviewer, "%s", cr_res_str(&res, 0, 3));
+		*id = cr_res_i64(&res, 0, 0);
+		*age = cr_res_i64(&res, 0, 1);
+		snprintf(at, 24, "%s", cr_res_str(&res, 0, 2));
+		snprintf(reviewer, 128, "%s", cr_res_str(&res, 0, 3));
 	}
 	cr_res_release(&res);
 	return 0;

@@ -15,6 +15,7 @@
 #include "applications.h"
 #include "attachments.h"
 #include "audit.h"
+#include "rules.h"
 #include "upload.h"
 
 /* Whether kind fits an application of this account type and licence type. */
@@ -38,6 +39,27 @@ license_of(const struct cr_app *a)
  * within the reuse window, fitting a, not uploaded to a yet; rows of
  * kind, content_type, bytes, sha256, stored_name.
  */
+/*
+ * How many days back the documents of application src may be offered to a:
+ * attachments.reuse_days; or, when the approval rules are on and src is the
+ * account's newest application a person approved within their period, any
+ * age (the period counts from that approval, and what the rules compare with
+ * is what the customer reuses).  0: none.
+ */
+static long long
+window(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a, long long src)
+{
+	long long id, age;
+	char at[24], who[128];
+	struct cr_rules r;
+
+	cr_rules_load(db, &r);
+	if (r.enabled && cr_rules_prior(db, a->account_id, a->id, &id, &age, at, who, NULL) == 0 && id == src &&
+	    age < r.reuse_days)
+		return 36500;
+	return cfg->attachments_reuse_days;
+}
+
 static int
 offered(struct cr_db *db, const struct cr_config *cfg, long long src, const struct cr_app *a,
         struct cr_res *res, struct cr_err *err)
@@ -49,7 +71,7 @@ offered(struct cr_db *db, const struct cr_config *cfg, long long src, const stru
 	    " WHERE s.application_id = ? AND sa.account_id = ? AND s.application_id <> ?"
 	    " AND s.created_at > UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS (SELECT 1"
 	    " FROM attachments t WHERE t.application_id = ? AND t.kind = s.kind) ORDER BY s.kind",
-	    "iiiii", src, a->account_id, a->id, cfg->attachments_reuse_days, a->id);
+	    "iiiii", src, a->account_id, a->id, window(db, cfg, a, src), a->id);
 }
 
 json_t *
@@ -57,20 +79,33 @@ cr_attachments_reusable_json(struct cr_db *db, const struct cr_config *cfg, cons
                              int enterprise)
 {
 	struct cr_res res;
-	long long src;
-	char at[24];
+	long long src, age;
+	char at[24], who[128];
+	struct cr_rules rules;
 	json_t *kinds, *o = NULL;
 
-	if (cfg->attachments_reuse_days <= 0 || !cr_choice_has("draft|rejected", a->status))
+	if (!cr_choice_has("draft|rejected", a->status))
 		return json_null();
-	/* The account's other application with the latest upload inside the window. */
-	if (cr_db_exec(
-	        db, &res, NULL,
-	        "SELECT s.application_id, DATE_FORMAT(MAX(s.created_at), '%Y-%m-%dT%H:%i:%SZ')"
-	        " FROM attachments s JOIN applications sa ON sa.id = s.application_id"
-	        " WHERE sa.account_id = ? AND sa.id <> ? AND s.created_at > UTC_TIMESTAMP(6) - INTERVAL ? DAY"
-	        " GROUP BY s.application_id ORDER BY MAX(s.created_at) DESC LIMIT 1",
-	        "iii", a->account_id, a->id, cfg->attachments_reuse_days) != 0)
+	/* With the approval rules on: the documents of the application a person approved, which they compare
+	 * with. */
+	cr_rules_load(db, &rules);
+	if (rules.enabled && cr_rules_prior(db, a->account_id, a->id, &src, &age, at, who, NULL) == 0 &&
+	    src && age < rules.reuse_days) {
+		if (cr_db_exec(db, &res, NULL,
+		               "SELECT ?, DATE_FORMAT(MAX(created_at), '%Y-%m-%dT%H:%i:%SZ') FROM attachments"
+		               " WHERE application_id = ? HAVING COUNT(*) > 0",
+		               "ii", src, src) != 0)
+			return json_null();
+	} else if (cfg->attachments_reuse_days <= 0)
+		return json_null();
+	/* Else the account's other application with the latest upload inside the window. */
+	else if (cr_db_exec(db, &res, NULL,
+	                    "SELECT s.application_id, DATE_FORMAT(MAX(s.created_at), '%Y-%m-%dT%H:%i:%SZ')"
+	                    " FROM attachments s JOIN applications sa ON sa.id = s.application_id"
+	                    " WHERE sa.account_id = ? AND sa.id <> ? AND s.created_at > UTC_TIMESTAMP(6) - "
+	                    "INTERVAL ? DAY"
+	                    " GROUP BY s.application_id ORDER BY MAX(s.created_at) DESC LIMIT 1",
+	                    "iii", a->account_id, a->id, cfg->attachments_reuse_days) != 0)
 		return json_null();
 	if (res.nrows == 0) {
 		cr_res_release(&res);
@@ -161,7 +196,7 @@ cr_attachments_reuse(struct cr_db *db, const struct cr_config *cfg, const struct
 	*copied = 0;
 	if ((rc = cr_app_load(db, actor->id, id, 0, &a, err)) != 0 || (rc = cr_app_editable(&a, err)) != 0)
 		return rc;
-	if (cfg->attachments_reuse_days <= 0)
+	if (window(db, cfg, &a, from) <= 0)
 		return cr_err_user(err, CR_ECONFLICT, NULL, "本机构未开放沿用以前申请的材料");
 	enterprise = cr_user_is_enterprise(db, a.account_id);
 	if ((rc = offered(db, cfg, from, &a, &rows, err)) != 0)
@@ -170,7 +205,7 @@ cr_attachments_reuse(struct cr_db *db, const struct cr_config *cfg, const struct
 		cr_res_release(&rows);
 		return cr_err_user(err, CR_ECONFLICT, "from",
 		                   "申请 #%lld 没有可沿用的材料（只能沿用本账户 %lld 天内上传的材料）", from,
-		                   (long long)cfg->attachments_reuse_days);
+		                   window(db, cfg, &a, from));
 	}
 	r.names = calloc(rows.nrows, sizeof *r.names);
 	r.recorded = calloc(rows.nrows, 1);

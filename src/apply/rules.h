@@ -25,6 +25,12 @@ void cr_rules_load(struct cr_db *db, struct cr_rules *r);
 /* {enabled, reuse_days, fresh_kinds: [...], max_years, max_centres, max_amount_fen} */
 json_t *cr_rules_json(const struct cr_rules *r);
 /*
+ * The account's newest application a person approved (other than not_id):
+ * *id (0 when none), days since in *age, when (ISO) and by whom.
+ */
+int cr_rules_prior(struct cr_db *db, long long account_id, long long not_id, long long *id, long long *age,
+                   char at[24], char reviewer[128], struct cr_err *err);
+/*
  * After a submit (autoapprove.c): when the rules are on, judges application
  * id, keeps the verdict with it and approves it when every condition holds.
  * Never fails the submit: what goes wrong is logged and the application

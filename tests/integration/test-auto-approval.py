@@ -147,6 +147,17 @@ ok(st == 200 and o["status"] == "awaiting_payment", "the customer has the order 
 msgs = cust.json("GET", "/api/v1/messages")[1]["items"]
 ok(any("审核通过" in m["title"] and app["order_no"] in m["title"] for m in msgs), "and the message with its number")
 
+# The wizard offers the approved application's documents (not the newer, unapproved one's), even those uploaded
+# longer ago than attachments.reuse_days: the rules' period counts from the approval.
+sql("UPDATE attachments SET created_at = created_at - INTERVAL 60 DAY WHERE application_id IN (%d, %d)" % (first, off))
+st, d = cust.json("POST", "/api/v1/applications", dict(BASE, certificate_id=new_cert(account=name)))
+ok(st == 201 and (d.get("reusable") or {}).get("from") == first and set(OTHER + FORMS) <= set(d["reusable"]["kinds"]),
+   "a new draft is offered the documents of #%d, which a person approved (uploaded 60 days ago)" % first,
+   d.get("reusable"))
+st, body = cust.json("POST", "/api/v1/applications/%d/reuse-attachments" % d["id"], {"from": off})
+ok(st == 409, "an unapproved application's documents uploaded as long ago are not (attachments.reuse_days)", body)
+cust.json("DELETE", "/api/v1/applications/%d" % d["id"])
+
 # --- Every other case reaches a person, saying why --------------------------------------------------------
 cases = [
     ("a changed licence code", dict(changes={"license_no": uscc(2502)}), "license_no"),
@@ -165,7 +176,11 @@ for label, kw, cond in cases:
 # The period: the approval relied on moved 31 days back.
 sql("UPDATE application_events SET at = at - INTERVAL 31 DAY WHERE application_id = %d AND status_to = 'approved'"
     % first)
-aid = draft(reuse_from=first)
+st, d = cust.json("POST", "/api/v1/applications", dict(BASE, certificate_id=new_cert(account=name)))
+ok((d.get("reusable") or {}).get("from") != first, "past the period the approved documents are no longer offered",
+   d.get("reusable"))
+cust.json("DELETE", "/api/v1/applications/%d" % d["id"])
+aid = draft()  # the same files uploaded again
 st, app, _ = submit(aid)
 status, bad, check = failed(aid)
 ok(status == "submitted" and bad == ["prior_approval"], "the period expired (31 days, 30 allowed): to the queue", bad)
