@@ -54,8 +54,8 @@ window(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a, lo
 	struct cr_rules r;
 
 	cr_rules_load(db, &r);
-	if (r.enabled && cr_rules_prior(db, a->account_id, a->id, &id, &age, at, who, NULL) == 0 && id == src &&
-	    age < r.reuse_days)
+	if (r.enabled && cr_rules_prior(db, a->account_id, a->id, &id, &age, at, who, NULL) == 0 &&
+	    id == src && age < r.reuse_days)
 		return 36500;
 	return cfg->attachments_reuse_days;
 }

@@ -127,8 +127,23 @@ cr_rules_set(struct cr_db *db, const struct cr_actor *actor, json_t *in, json_t 
 	struct cr_err acc, one;
 	json_t *v;
 
+	static const char *const known[] = {"enabled",    "reuse_days",  "fresh_kinds",
+	                                    "max_years",  "max_centres", "max_amount_fen",
+	                                    "updated_at", "updated_by",  NULL};
+	const char *key;
+
 	cr_rules_load(db, &u.r);
 	cr_err_clear(&acc);
+	/* A misspelt member is refused, never silently left as it was. */
+	json_object_foreach(in, key, v)
+	{
+		int k = 0;
+
+		while (known[k] && strcmp(known[k], key) != 0)
+			k++;
+		if (!known[k])
+			cr_err_add(&acc, (cr_err_user(&one, CR_EINVAL, key, "未知字段：%s", key), &one));
+	}
 	if ((v = json_object_get(in, "enabled")) != NULL) {
 		if (json_is_boolean(v))
 			u.r.enabled = json_is_true(v);

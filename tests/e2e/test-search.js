@@ -133,7 +133,13 @@ run(async (browser) => {
   await rev.waitForSelector("#queue-search");
   await search(rev, "queue-search", { q: d.part });
   await rev.locator(`#queue tr[data-app="${d.app}"]`).waitFor({ timeout: 10000 });
-  ok((await rev.locator("#queue tbody tr").count()) === 1, "审核: the company's name finds its application");
+  // The list is drawn again when the answer comes: wait until it shows only what was asked (or time out and say).
+  await rev.waitForFunction((id) => {
+    const rows = document.querySelectorAll("#queue tbody tr");
+    return rows.length === 1 && rows[0].dataset.app === String(id);
+  }, d.app, { timeout: 10000 }).catch(() => {});
+  ok((await rev.locator("#queue tbody tr").count()) === 1, "审核: the company's name finds its application",
+     (await rev.locator("#queue tbody tr").allTextContents()).slice(0, 5).join("\n"));
   await shot(rev, "search-6-review-company");
   await search(rev, "queue-search", { q: "#" + d.app });
   await rev.locator(`#queue tr[data-app="${d.app}"]`).waitFor({ timeout: 10000 });

@@ -99,6 +99,10 @@ st, body = admin.json("PUT", "/api/v1/admin/approval-rules",
 fields = sorted(f["field"] for f in error_of(body).get("fields", []))
 ok(st == 400 and fields == ["enabled", "fresh_kinds", "max_amount_fen", "reuse_days"],
    "bad rules are refused, every field at fault named", body)
+st, body = admin.json("PUT", "/api/v1/admin/approval-rules", {"enabeld": True})
+ok(st == 400 and error_of(body).get("field") == "enabeld" and
+   admin.json("GET", "/api/v1/admin/approval-rules")[1]["enabled"] is False,
+   "a misspelt member is refused, not ignored", body)
 st, _ = rev.json("GET", "/api/v1/admin/approval-rules")
 ok(st == 403, "a reviewer cannot change them", st)
 
