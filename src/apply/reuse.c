@@ -35,11 +35,6 @@ license_of(const struct cr_app *a)
 }
 
 /*
- * The kinds application src (of the same account) can give a: uploaded
- * within the reuse window, fitting a, not uploaded to a yet; rows of
- * kind, content_type, bytes, sha256, stored_name.
- */
-/*
  * How many days back the documents of application src may be offered to a:
  * attachments.reuse_days; or, when the approval rules are on and src is the
  * account's newest application a person approved within their period, any
@@ -60,6 +55,11 @@ window(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a, lo
 	return cfg->attachments_reuse_days;
 }
 
+/*
+ * The kinds application src (of the same account) can give a: uploaded
+ * within the reuse window, fitting a, not uploaded to a yet; rows of
+ * kind, content_type, bytes, sha256, stored_name, qr_text.
+ */
 static int
 offered(struct cr_db *db, const struct cr_config *cfg, long long src, const struct cr_app *a,
         struct cr_res *res, struct cr_err *err)
