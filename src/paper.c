@@ -135,6 +135,22 @@ cr_paper_line(struct cr_paper *p, double x1, double y1, double x2, double y2, do
 	cairo_stroke(p->cr);
 }
 
+double
+cr_paper_row(struct cr_paper *p, double y, const char *label, const char *value, const char *face,
+             double size)
+{
+	const double x = CR_PAPER_MARGIN, lw = 130, w = CR_A4_W - 2 * CR_PAPER_MARGIN, pad = 6;
+	double h = cr_paper_measure(p, w - lw - 2 * pad, face, size, value[0] ? value : " ") + 2 * pad;
+
+	if (h < size * 2.2)
+		h = size * 2.2;
+	cr_paper_box(p, x, y, lw, h, 0.8, 0.93);
+	cr_paper_box(p, x + lw, y, w - lw, h, 0.8, 1);
+	cr_paper_text(p, x + pad, y + pad, lw - 2 * pad, CR_PAPER_SANS, 10.5, CR_ALIGN_LEFT, label);
+	cr_paper_text(p, x + lw + pad, y + pad, w - lw - 2 * pad, face, size, CR_ALIGN_LEFT, value);
+	return h;
+}
+
 int
 cr_paper_qr(struct cr_paper *p, double x, double y, double size, const char *text)
 {

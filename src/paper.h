@@ -38,6 +38,12 @@ double cr_paper_measure(struct cr_paper *p, double width, const char *face, doub
 void cr_paper_box(struct cr_paper *p, double x, double y, double w, double h, double lw, double grey);
 /* A line. */
 void cr_paper_line(struct cr_paper *p, double x1, double y1, double x2, double y2, double lw);
+/*
+ * One row of a two-column table across the page at y: the label in a grey
+ * cell, the value (in face at size, wrapped) beside it; returns its height.
+ */
+double cr_paper_row(struct cr_paper *p, double y, const char *label, const char *value, const char *face,
+                    double size);
 /* text as a QR code (error correction M) size points square at (x, y); -1 when it cannot be encoded. */
 int cr_paper_qr(struct cr_paper *p, double x, double y, double size, const char *text);
 /* Ends the document: the PDF in *pdf (caller frees); -1 when drawing failed.  p is freed either way. */

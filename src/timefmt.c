@@ -47,3 +47,14 @@ cr_date_valid(int y, int m, int d)
 	return gmtime_r(&t, &back) != NULL && back.tm_year == y - 1900 && back.tm_mon == m - 1 &&
 	       back.tm_mday == d;
 }
+
+void
+cr_china_today(char *out, size_t len, const char *fmt)
+{
+	time_t now = time(NULL) + 8 * 3600;
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	if (strftime(out, len, fmt, &tm) == 0 && len)
+		out[0] = '\0';
+}

@@ -10,5 +10,7 @@ time_t cr_time_parse(const char *s);
 void cr_time_iso(const char *db, char out[21]);
 /* 1 when y-m-d is a day of the calendar (2026-02-29 is not), years 1000 to 9999. */
 int cr_date_valid(int y, int m, int d);
+/* Today in China (Asia/Shanghai, UTC+8, no daylight saving) as strftime's fmt writes it. */
+void cr_china_today(char *out, size_t len, const char *fmt);
 
 #endif

@@ -288,6 +288,7 @@ struct run {
 	struct cr_rules rules;
 	long long id;
 	int approved;
+	json_t *verdict; /* as kept with the application, for the audit row of an approval */
 	char order_no[9];
 	long long amount;
 };
@@ -302,7 +303,9 @@ verdict_tx(struct cr_db *db, void *arg, struct cr_err *err)
 	char *text;
 	int rc;
 
-	run->approved = 0;
+	run->approved = 0; /* a transaction retried whole starts again */
+	json_decref(run->verdict);
+	run->verdict = NULL;
 	if ((rc = cr_app_load(db, 0, run->id, 1, &a, err)) != 0)
 		return rc;
 	if (strcmp(a.status, "submitted") != 0)
@@ -311,10 +314,8 @@ verdict_tx(struct cr_db *db, void *arg, struct cr_err *err)
 		json_decref(v.checks);
 		return rc;
 	}
-	json_t *j = verdict_json(&run->rules, &v);
-
-	text = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
+	run->verdict = verdict_json(&run->rules, &v);
+	text = json_dumps(run->verdict, JSON_COMPACT);
 	json_decref(v.checks);
 	rc = cr_db_exec(db, NULL, err, "UPDATE applications SET rule_check = ? WHERE id = ?", "si",
 	                text ? text : "{}", run->id);
@@ -323,42 +324,31 @@ verdict_tx(struct cr_db *db, void *arg, struct cr_err *err)
 	return rc;
 }
 
-/* The approval's step: the conditions once more under the lock, the order, the audit row of the rule. */
+/*
+ * The approval's step, under the application's lock (still submitted: a
+ * submitted application's data and documents cannot change, so the verdict
+ * just kept holds): the mark, the order, the audit row of the rule.
+ */
 static int
 approve_step(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, struct cr_app *a,
              void *arg, struct cr_err *err)
 {
 	struct run *run = arg;
-	struct verdict v = {NULL, 0, {0}};
-	int rc;
+	int rc =
+	    cr_db_exec(db, NULL, err, "UPDATE applications SET rule_approved = 1 WHERE id = ?", "i", a->id);
 
-	if ((rc = evaluate(db, &run->rules, a, &v, err)) != 0 || !v.all_ok) {
-		json_decref(v.checks);
-		return rc ? rc
-		          : cr_err_set(err, CR_ECONFLICT, "application %lld changed while the rules looked",
-		                       a->id);
-	}
-	json_t *j = verdict_json(&run->rules, &v);
-	char *text = json_dumps(j, JSON_COMPACT);
-
-	json_decref(v.checks);
-	rc = cr_db_exec(db, NULL, err,
-	                "UPDATE applications SET rule_approved = 1, rule_check = ? WHERE id = ?", "si",
-	                text ? text : "{}", a->id);
-	free(text);
 	if (rc == 0)
 		rc = cr_order_create(db, cfg, actor, a->id, run->order_no, &run->amount, err);
 	if (rc == 0)
 		rc = cr_audit(db, actor, "application.rule_approve", "application", a->id, NULL,
-		              json_incref(j), err);
-	json_decref(j);
+		              json_incref(run->verdict), err);
 	return rc;
 }
 
 void
 cr_auto_approve(struct cr_db *db, const struct cr_config *cfg, long long id)
 {
-	struct run run = {cfg, {0}, id, 0, "", 0};
+	struct run run = {cfg, {0}, id, 0, NULL, "", 0};
 	struct cr_app_move mv = {"submitted", "approved", "只能审核待审核的申请", NULL, approve_step, &run};
 	struct cr_err err;
 
@@ -366,12 +356,11 @@ cr_auto_approve(struct cr_db *db, const struct cr_config *cfg, long long id)
 	if (!run.rules.enabled)
 		return;
 	/* Never the submit's failure: at worst the application waits for a person, as without rules. */
-	if (cr_db_tx(db, verdict_tx, &run, &err) != 0) {
+	if (cr_db_tx(db, verdict_tx, &run, &err) != 0)
 		cr_log(CR_LOG_WARN, "rules: application %lld not judged: %s", id, err.msg);
-		return;
-	}
-	if (run.approved && cr_app_transition(db, cfg, &rule_actor, 0, id, &mv, &err) != 0)
+	else if (run.approved && cr_app_transition(db, cfg, &rule_actor, 0, id, &mv, &err) != 0)
 		cr_log(CR_LOG_WARN, "rules: application %lld not approved: %s", id, err.msg);
+	json_decref(run.verdict);
 }
 
 struct withdrawal {

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "account/account.h"
 #include "bytes.h"
@@ -10,6 +9,7 @@
 #include "forms.h"
 #include "help.h"
 #include "paper.h"
+#include "timefmt.h"
 
 /* The printed kinds, and who signs each. */
 static const struct {
@@ -175,20 +175,11 @@ draw_body(struct cr_paper *p, const struct sheet *s, const char *body, double y)
 	return y;
 }
 
-/* One row of the fields' table: label and value; returns its height. */
+/* One row of the fields' table. */
 static double
 row(struct cr_paper *p, double y, const char *label, const char *value)
 {
-	const double x = CR_PAPER_MARGIN, lw = 130, w = CR_A4_W - 2 * CR_PAPER_MARGIN;
-	double h = cr_paper_measure(p, w - lw - 12, CR_PAPER_SERIF, 11, value[0] ? value : " ") + 10;
-
-	if (h < 24)
-		h = 24;
-	cr_paper_box(p, x, y, lw, h, 0.8, 0.93);
-	cr_paper_box(p, x + lw, y, w - lw, h, 0.8, 1);
-	cr_paper_text(p, x + 6, y + 5, lw - 12, CR_PAPER_SANS, 10.5, CR_ALIGN_LEFT, label);
-	cr_paper_text(p, x + lw + 6, y + 5, w - lw - 12, CR_PAPER_SERIF, 11, CR_ALIGN_LEFT, value);
-	return h;
+	return cr_paper_row(p, y, label, value, CR_PAPER_SERIF, 11);
 }
 
 static int
@@ -196,12 +187,9 @@ load_sheet(struct cr_db *db, struct sheet *s, struct cr_err *err)
 {
 	const struct cr_appform *f = &s->a.form;
 	struct cr_res res;
-	time_t now = time(NULL) + 8 * 3600; /* China's day */
-	struct tm tm;
 	size_t n = 0;
 
-	gmtime_r(&now, &tm);
-	strftime(s->date, sizeof s->date, "%Y年%m月%d日", &tm);
+	cr_china_today(s->date, sizeof s->date, "%Y年%m月%d日");
 	snprintf(s->id, sizeof s->id, "%lld", s->a.id);
 	if (f->years > 0)
 		snprintf(s->years, sizeof s->years, "%lld", f->years);

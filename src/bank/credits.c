@@ -1,6 +1,5 @@
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "bank.h"
 #include "csvwrite.h"
@@ -452,12 +451,9 @@ cr_credit_refund(struct cr_db *db, const struct cr_actor *actor, long long id, c
 {
 	struct change c = {.actor = actor, .id = id, .reference = reference, .reason = reason ? reason : ""};
 	char today[11];
-	time_t now = time(NULL) + 8 * 3600; /* Asia/Shanghai */
-	struct tm tm;
 	int rc;
 
-	gmtime_r(&now, &tm);
-	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	cr_china_today(today, sizeof today, "%Y-%m-%d");
 	if ((rc = cr_check_text(reference ? reference : "", "reference", "退款的银行流水号", 64, 1, err)) !=
 	        0 ||
 	    (rc = cr_check_text(c.reason, "reason", "退款说明", 200, 0, err)) != 0 ||

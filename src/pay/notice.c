@@ -1,12 +1,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "account/account.h"
 #include "money.h"
 #include "paper.h"
 #include "pay.h"
+#include "timefmt.h"
 
 /* "¥1,200.00": yuan with thousands separated, as a finance department reads them. */
 static void
@@ -24,22 +24,6 @@ yuan(long long fen, char out[40])
 			out[o++] = ',';
 	}
 	snprintf(out + o, 40 - (size_t)o, ".%02lld", fen % 100);
-}
-
-/* One row of the notice's table; returns its height. */
-static double
-row(struct cr_paper *p, double y, const char *label, const char *value, const char *face, double size)
-{
-	const double x = CR_PAPER_MARGIN, lw = 130, w = CR_A4_W - 2 * CR_PAPER_MARGIN;
-	double h = cr_paper_measure(p, w - lw - 16, face, size, value) + 14;
-
-	if (h < 28)
-		h = 28;
-	cr_paper_box(p, x, y, lw, h, 0.8, 0.93);
-	cr_paper_box(p, x + lw, y, w - lw, h, 0.8, 1);
-	cr_paper_text(p, x + 8, y + 7, lw - 16, CR_PAPER_SANS, 10.5, CR_ALIGN_LEFT, label);
-	cr_paper_text(p, x + lw + 8, y + 7, w - lw - 16, face, size, CR_ALIGN_LEFT, value);
-	return h;
 }
 
 struct notice {
@@ -77,24 +61,24 @@ draw(const struct cr_config *cfg, const struct notice *n, char **pdf, size_t *le
 	cr_paper_text(p, x, y + 8, w, CR_PAPER_SANS, 11, CR_ALIGN_CENTER, "订单号（请填写在转账备注栏）");
 	cr_paper_text(p, x, y + 26, w, CR_PAPER_SANS " Bold", 34, CR_ALIGN_CENTER, n->order_no);
 	y += 78 + 14;
-	y += row(p, y, "应付金额（小写）", fig, CR_PAPER_SANS " Bold", 14);
-	y += row(p, y, "应付金额（大写）", caps, CR_PAPER_SERIF " Bold", 14);
+	y += cr_paper_row(p, y, "应付金额（小写）", fig, CR_PAPER_SANS " Bold", 14);
+	y += cr_paper_row(p, y, "应付金额（大写）", caps, CR_PAPER_SERIF " Bold", 14);
 	if (n->paid > 0) {
 		char a[40], b[40];
 
 		yuan(n->amount, a);
 		yuan(n->paid, b);
 		snprintf(line, sizeof line, "订单金额 %s，已付 %s，以上为尚需支付的金额", a, b);
-		y += row(p, y, "说明", line, CR_PAPER_SERIF, 11);
+		y += cr_paper_row(p, y, "说明", line, CR_PAPER_SERIF, 11);
 	}
-	y += row(p, y, "收款户名", cfg->bank_account_name, CR_PAPER_SERIF, 12);
-	y += row(p, y, "收款账号", cfg->bank_account, CR_PAPER_SANS " Bold", 13);
-	y += row(p, y, "开户银行", cfg->bank_name, CR_PAPER_SERIF, 12);
+	y += cr_paper_row(p, y, "收款户名", cfg->bank_account_name, CR_PAPER_SERIF, 12);
+	y += cr_paper_row(p, y, "收款账号", cfg->bank_account, CR_PAPER_SANS " Bold", 13);
+	y += cr_paper_row(p, y, "开户银行", cfg->bank_name, CR_PAPER_SERIF, 12);
 	snprintf(line, sizeof line, "%s\n（转账付款人须与此一致）", n->payer);
-	y += row(p, y, "付款人", line, CR_PAPER_SERIF, 12);
+	y += cr_paper_row(p, y, "付款人", line, CR_PAPER_SERIF, 12);
 	snprintf(line, sizeof line, "%s\n（只填写这 8 位数字，不加其他文字）", n->order_no);
-	y += row(p, y, "转账备注（附言）", line, CR_PAPER_SERIF, 12);
-	y += row(p, y, "付款期限", n->expires, CR_PAPER_SERIF, 12) + 18;
+	y += cr_paper_row(p, y, "转账备注（附言）", line, CR_PAPER_SERIF, 12);
+	y += cr_paper_row(p, y, "付款期限", n->expires, CR_PAPER_SERIF, 12) + 18;
 	y += cr_paper_text(p, x, y, w, CR_PAPER_SANS " Bold", 12, CR_ALIGN_LEFT, "注意事项") + 4;
 	snprintf(line, sizeof line,
 	         "1. 请一次付清上述金额；付款人名称须与上表“付款人”一致，否则款项需人工核对，办理会延迟。\n"
@@ -118,8 +102,6 @@ cr_order_notice_pdf(struct cr_db *db, const struct cr_config *cfg, long long acc
 {
 	struct notice n;
 	struct cr_res res;
-	time_t now = time(NULL) + 8 * 3600; /* China's day */
-	struct tm tm;
 	int rc;
 
 	memset(&n, 0, sizeof n);
@@ -157,8 +139,7 @@ cr_order_notice_pdf(struct cr_db *db, const struct cr_config *cfg, long long acc
 		                       : "订单已付清，无需再付款");
 	for (int i = 0; i < cr_provider_count; i++)
 		n.online |= cr_providers[i].enabled(cfg);
-	gmtime_r(&now, &tm);
-	strftime(n.date, sizeof n.date, "%Y年%m月%d日", &tm);
+	cr_china_today(n.date, sizeof n.date, "%Y年%m月%d日");
 	if (draw(cfg, &n, pdf, len) != 0)
 		return cr_err_set(err, CR_EIO, "drawing the payment notice of order %s failed", order_no);
 	snprintf(filename, 64, "payment-notice-%s.pdf", n.order_no);

@@ -1,6 +1,5 @@
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "json.h"
 #include "log.h"
@@ -8,6 +7,7 @@
 #include "money.h"
 #include "onlinepay.h"
 #include "pay.h"
+#include "timefmt.h"
 #include "utf8.h"
 
 struct refund {
@@ -115,11 +115,8 @@ tell(struct cr_db *db, const struct refund *r, struct cr_err *err)
 {
 	const struct cr_provider *p = cr_provider_find(r->provider);
 	char money[32], day[16], title[120], body[400], link[40];
-	time_t now = time(NULL) + 8 * 3600; /* Asia/Shanghai */
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	cr_china_today(day, sizeof day, "%Y-%m-%d");
 	cr_money_format(r->amount, money, sizeof money);
 	snprintf(title, sizeof title, "订单 %s 退款 %s 元已退回", r->order_no, money);
 	snprintf(body, sizeof body, "%s 元已于 %s 通过%s原路退回（退款单号 %s），到账时间以%s为准。", money,

@@ -79,11 +79,13 @@ run(async (browser) => {
   await shot(customer, "paperwork-1-wizard-scans");
   await customer.setInputFiles("#file-power_of_attorney", await scanOf(customer, appId, "power_of_attorney"));
   await customer.waitForSelector('.slot[data-kind="power_of_attorney"] [data-paper="ok"]');
-  ok(true, "uploaded again, the right form is recognised");
+  ok((await customer.textContent('.slot[data-kind="power_of_attorney"] [data-paper]')).includes("属于本申请"),
+     "uploaded again, the right form is recognised");
   // Another application's form, which the reviewer must notice.
   await customer.setInputFiles("#file-responsibility_letter", await scanOf(customer, otherId, "responsibility_letter"));
   await customer.waitForSelector('.slot[data-kind="responsibility_letter"] [data-paper="other_application"]');
-  ok(true, "another application's responsibility letter: the customer is warned");
+  ok((await customer.textContent('.slot[data-kind="responsibility_letter"] [data-paper]')).includes("另一份申请"),
+     "another application's responsibility letter: the customer is warned");
   await customer.evaluate((id) => Api.call("POST", `/api/v1/applications/${id}/submit`, {}), appId);
 
   await login(reviewer, "reviewer");

@@ -8,7 +8,8 @@ export function ruleCheckBox(app) {
   if (!c || !c.conditions) return null;
   const failed = c.conditions.filter((x) => !x.ok);
   const head = app.rule_approved === "withdrawn" ? "自动审核通过，已被撤回"
-    : c.approved ? "自动审核通过：每项条件都满足"
+    : app.rule_approved === "approved" ? "自动审核通过：每项条件都满足"
+    : c.approved ? "条件均满足，但未能自动通过（见日志），需人工审核"
     : "自动审核未通过，需人工审核：" + failed.map((x) => x.label).join("、");
   return h("div", { class: "notice" + (c.approved ? "" : " notice-error"), id: "rule-check", "data-approved": String(!!c.approved) },
     h("strong", {}, head),
