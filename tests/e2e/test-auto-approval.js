@@ -80,7 +80,7 @@ print(json.dumps({"name": name, "first": app["id"], "cert": new_cert(account=nam
     fs.writeFileSync(pdf, await res.body());
     execFileSync("pdftoppm", ["-r", "150", "-gray", "-jpeg", "-singlefile", pdf, pdf.replace(/\.pdf$/, "")]);
     await page.setInputFiles("#file-" + kind, pdf.replace(/\.pdf$/, ".jpg"));
-    await page.waitForSelector(`.slot[data-kind="${kind}"] [data-paper]`);
+    await page.waitForSelector(`.slot[data-kind="${kind}"] [data-paper="ok"]`, { timeout: 15000 }).catch(() => {});
   }
   const papers = await page.$$eval(".slot [data-paper]", (ps) => ps.map((p) => p.closest(".slot").dataset.kind + ":" + p.dataset.paper));
   ok(papers.includes("application_form:ok") && papers.includes("responsibility_letter:ok"),
@@ -163,6 +163,13 @@ print(json.dumps(ids))
   const msgs = await page.evaluate(() => Api.call("GET", "/api/v1/messages"));
   ok(msgs.items.some((m) => m.title.includes("自动审核已撤回") && m.body.includes("更换经办人")), "the customer is told why");
 
+  // The audit log reads the rule's row in words: each condition, the approval relied on, no codes.
+  await admin.goto(BASE + "/staff.html#/audit?action=application.rule_approve&object_id=" + appId);
+  await admin.locator("#audit tbody tr", { hasText: "自动审核通过" }).first().waitFor({ timeout: 10000 });
+  const row = await admin.locator("#audit tbody tr").first().textContent();
+  ok(row.includes("✓ 单位名称相同") && row.includes("申请 #" + setup.first) && !/application_form|approval_rules|relied_on/.test(row),
+     "the audit log shows the rule's approval in words: each condition and the approval relied on", row.slice(0, 600));
+  await shot(admin, "auto-7-audit", { viewport: true });
   await admin.goto(BASE + "/staff.html#/rules");
   await admin.waitForSelector("#rules-form");
   await admin.uncheck("#enabled");

@@ -138,7 +138,10 @@ run(async (browser) => {
   ok(true, "更早的记录 leads to the rows before the last one shown");
   // Every field and value in Chinese, times in Asia/Shanghai, the system's parts named as such.
   for (const action of ["certificate.issue", "certificate.create", "payment.refunded", "credit.book", "order.paid"]) {
+    // Only the hash changes: the page before is marked, and its table must be gone before this one is read.
+    await admin.evaluate(() => document.querySelectorAll("section.panel").forEach((s) => { s.dataset.before = "1"; }));
     await admin.goto(BASE + "/staff.html#/audit?action=" + action);
+    await admin.waitForFunction(() => document.querySelector("section.panel") && !document.querySelector("section.panel[data-before]"));
     await admin.waitForSelector("#audit tbody tr, #view p.muted");
     if (!(await admin.locator("#audit tbody tr").count())) continue;
     const text = await admin.locator("#audit tbody .changes").allTextContents();
@@ -149,7 +152,8 @@ run(async (browser) => {
        action + ": the system is never shown as if it were staff", actors.slice(0, 3).join(" | "));
   }
   await admin.goto(BASE + "/staff.html#/audit?action=certificate.issue");
-  await admin.waitForSelector("#audit tbody tr");
+  // Only the hash changed: wait for this search's rows, not the last page's table still shown.
+  await admin.locator("#audit tbody tr").first().filter({ hasText: "证书签发" }).waitFor({ timeout: 10000 });
   const issued = await admin.locator("#audit tbody tr").first().textContent();
   const [at, notBefore] = [/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.exec(await admin.locator("#audit tbody tr td").nth(1).textContent()),
     /生效时间：[^\d]*(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(issued)];

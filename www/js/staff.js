@@ -361,6 +361,7 @@ import { ruleApprovedPage, ruleCheckBox, rulesPage, withdrawButton } from "./sta
   /* Values that are words of the product, in the words users know. */
   const words = {
     token: { primary: "主锁", secondary: "副锁" },
+    rule: { approval_rules: "自动审核规则", draft_days: "草稿保留期限", closed_days: "驳回或撤销的申请保留期限" },
     provider: { alipay: "支付宝", wechat: "微信支付", bank: "银行转账" },
     key_type: { rsa: "RSA", rsa2048: "RSA-2048", rsa3072: "RSA-3072", p256: "ECC P-256", p384: "ECC P-384", sm2: "SM2（国密）" },
     kind: { probe: "诊断任务", expire_orders: "过期订单", remind_renewals: "续期提醒", sweep_uploads: "清理上传",
@@ -385,6 +386,13 @@ import { ruleApprovedPage, ruleCheckBox, rulesPage, withdrawButton } from "./sta
       if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?Z?$/.test(v))
         return datetime(v.replace(" ", "T").replace(/Z?$/, "Z"));
       if (k.endsWith("_fen") && typeof v === "number") return fen(v) + " 元";
+      /* Documents by their names; the approval rules' verdict and settings as a reader takes them. */
+      if ((k === "kinds" || k === "fresh_kinds") && Array.isArray(v)) return v.map(kindName).join("、") || "—";
+      if (k === "conditions" && Array.isArray(v)) return v.map((c) => (c.ok ? "✓ " : "✗ ") + c.label).join("；");
+      if (k === "relied_on" && v.application_id) return "申请 #" + v.application_id + "（" + datetime(v.approved_at) + " " + (v.reviewer || "") + "）";
+      if (k === "rules" && typeof v === "object")
+        return (v.enabled ? "开启" : "关闭") + "，沿用 " + v.reuse_days + " 天，须新签：" + (v.fresh_kinds || []).map(kindName).join("、") +
+          "，上限 " + v.max_years + " 年、" + v.max_centres + " 个加开证书、" + fen(v.max_amount_fen) + " 元";
       if (typeof v === "object") return JSON.stringify(v);
       const t = String(v);
       return t.length > 80 ? t.slice(0, 80) + "…（共 " + t.length + " 字）" : t;
