@@ -123,7 +123,22 @@ async function showCert(page, id) {
   await page.waitForSelector(`tr[data-cert="${id}"]`);
 }
 
+// Goes to url and returns once the page has drawn it. A change of the hash alone (staff.html#/a to
+// staff.html#/b) keeps the document, so what was drawn before (its search box, its list) is still there while the
+// new page loads: the view's children are marked first and the page counts as drawn when an unmarked one is there.
+async function visit(page, url) {
+  await page.evaluate(() => { for (const e of (document.getElementById("view") || { children: [] }).children) e.dataset.before = "1"; })
+    .catch(() => {}); /* no page yet (about:blank) */
+  if (page.url() === url) await page.reload(); /* the same address again: no navigation would happen */
+  else await page.goto(url);
+  await page.waitForFunction(() => {
+    const v = document.getElementById("view");
+    return v && [...v.children].some((e) => !e.dataset.before);
+  }, null, { timeout: 15000 });
+}
+
 module.exports.showCert = showCert;
+module.exports.visit = visit;
 module.exports.importCert = importCert;
 module.exports.uscc = uscc;
 module.exports.login = login;

@@ -3,7 +3,7 @@
 // the order's; the booked credit and the order carry the payer-mismatch mark; 其他处理 asks for its reason in a
 // dialog that refuses an empty one (no window.prompt, no silent nothing).
 "use strict";
-const { BASE, ok, run, shot, login, withCrtest } = require("./lib");
+const { BASE, ok, run, shot, login, withCrtest, visit } = require("./lib");
 
 // An approved order of the demo enterprise, unpaid; a transfer of its amount from 李明 with no order number; a
 // stray 7.77 from a stranger.
@@ -27,7 +27,7 @@ run(async (browser) => {
     finance.on("pageerror", (e) => errors.push(e.message));
     await login(finance, "finance");
     await finance.waitForSelector("#staff-nav a");
-    await finance.goto(BASE + "/staff.html#/payments");
+    await visit(finance, BASE + "/staff.html#/payments");
     const credit = finance.locator("#credits tbody tr", { hasText: ref });
     await credit.waitFor({ timeout: 10000 });
     if (size.name === "phone") {
@@ -58,21 +58,21 @@ run(async (browser) => {
     await shot(finance, "assign-1-preview", { viewport: true });
     await finance.click("#ask-confirm");
     await credit.waitFor({ state: "detached", timeout: 10000 });
-    await finance.goto(BASE + "/staff.html#/payments?status=matched");
+    await visit(finance, BASE + "/staff.html#/payments?status=matched");
     const booked = finance.locator("#credits tbody tr", { hasText: ref });
     await booked.waitFor({ timeout: 10000 });
     ok((await booked.locator("[data-payer-mismatch]").count()) === 1 && (await booked.textContent()).includes(no),
        "booked: the credit is marked 付款人与订单登记的不一致 and names the order", await booked.textContent());
     await shot(finance, "assign-2-payer-mismatch");
     // 撤单退款's lookup shows the order with the mark too.
-    await finance.goto(BASE + "/staff.html#/payments?status=cancel");
+    await visit(finance, BASE + "/staff.html#/payments?status=cancel");
     await finance.fill("#cancel-order-no", no);
     await finance.click("#cancel-find button[type=submit]");
     await finance.waitForSelector("#order-payer-mismatch");
     ok(true, "the order carries the mark where finance looks it up");
 
     // 其他处理: a dialog; an empty reason is refused, a reason closes the credit.
-    await finance.goto(BASE + "/staff.html#/payments");
+    await visit(finance, BASE + "/staff.html#/payments");
     const other = finance.locator("#credits tbody tr", { hasText: stray });
     await other.waitFor({ timeout: 10000 });
     await other.locator("[data-dismiss]").click();
@@ -83,7 +83,7 @@ run(async (browser) => {
     await finance.fill('#ask textarea[name="reason"]', "已与付款人联系，系误转，对方另行处理");
     await finance.click("#ask-confirm");
     await other.waitFor({ state: "detached", timeout: 10000 });
-    await finance.goto(BASE + "/staff.html#/payments?status=dismissed");
+    await visit(finance, BASE + "/staff.html#/payments?status=dismissed");
     await finance.locator("#credits tbody tr", { hasText: stray }).waitFor({ timeout: 10000 });
     ok((await finance.locator("#credits tbody tr", { hasText: stray }).textContent()).includes("系误转"),
        "with a reason it moves to 已处理, the reason shown");

@@ -9,7 +9,7 @@ const { execFileSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { BASE, ok, run, shot, login, withCrtest } = require("./lib");
+const { BASE, ok, run, shot, login, withCrtest, visit } = require("./lib");
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cr-e2e-rules-"));
 
@@ -44,7 +44,7 @@ print(json.dumps({"name": name, "first": app["id"], "cert": new_cert(account=nam
   const admin = await open("admin");
   await admin.waitForSelector("#staff-nav a");
   const before = await admin.evaluate(() => Api.call("GET", "/api/v1/admin/approval-rules"));
-  await admin.goto(BASE + "/staff.html#/rules");
+  await visit(admin, BASE + "/staff.html#/rules");
   await admin.waitForSelector("#rules-form");
   ok(!(await admin.isChecked("#enabled")), "自动审核 is off by default");
   await admin.check("#enabled");
@@ -98,7 +98,7 @@ print(json.dumps({"name": name, "first": app["id"], "cert": new_cert(account=nam
      `提交 → 审核通过 on the page in ${decided} ms, no person involved`);
   await shot(page, "auto-2-approved-at-once");
   const orderNo = (await page.textContent("#detail")).match(/\b(\d{8})\b/)[1];
-  await page.goto(BASE + "/portal.html#/orders/" + orderNo);
+  await visit(page, BASE + "/portal.html#/orders/" + orderNo);
   await page.waitForSelector('#online-pay button[data-pay="alipay"]');
   await Promise.all([page.waitForURL(/alipay\/gateway\.do/), page.click('#online-pay button[data-pay="alipay"]')]);
   await Promise.all([page.waitForURL(/portal\.html#\/orders\//), page.click("#pay")]);
@@ -137,7 +137,7 @@ print(json.dumps(ids))
   ok(other[0][1] === "submitted" && other[1][1] === "approved", "two more: a changed applicant (queued) and an unchanged one (approved)", JSON.stringify(other));
   const reviewer = await open("reviewer");
   await reviewer.waitForSelector("#queue");
-  await reviewer.goto(BASE + "/staff.html#/review/" + appId);
+  await visit(reviewer, BASE + "/staff.html#/review/" + appId);
   await reviewer.waitForSelector("#rule-check");
   const okCount = await reviewer.locator('#rule-check li[data-ok="true"]').count();
   ok((await reviewer.getAttribute("#rule-check", "data-approved")) === "true" && okCount >= 10 &&
@@ -145,13 +145,13 @@ print(json.dumps(ids))
      (await reviewer.textContent("#rule-check")).includes("#" + setup.first),
      `the reviewer sees it approved by rule: ${okCount} conditions held, leaning on #${setup.first}`);
   await shot(reviewer, "auto-4-review-approved", { viewport: true });
-  await reviewer.goto(BASE + "/staff.html#/review/" + other[0][0]);
+  await visit(reviewer, BASE + "/staff.html#/review/" + other[0][0]);
   await reviewer.waitForSelector("#rule-check");
   ok((await reviewer.textContent('#rule-check li[data-condition="applicant_name"]')).includes("郑十一") &&
      (await reviewer.getAttribute('#rule-check li[data-condition="applicant_name"]', "data-ok")) === "false",
      "a changed applicant: the reviewer sees exactly which condition failed, with both names");
   await shot(reviewer, "auto-5-review-failed", { viewport: true });
-  await reviewer.goto(BASE + "/staff.html#/review");
+  await visit(reviewer, BASE + "/staff.html#/review");
   await reviewer.click("#rule-approved-link");
   await reviewer.waitForSelector("#rule-approved");
   ok(await reviewer.locator(`#rule-approved tr[data-app="${appId}"]`).count() === 1, "the list of rule approvals shows it");
@@ -164,13 +164,13 @@ print(json.dumps(ids))
   ok(msgs.items.some((m) => m.title.includes("自动审核已撤回") && m.body.includes("更换经办人")), "the customer is told why");
 
   // The audit log reads the rule's row in words: each condition, the approval relied on, no codes.
-  await admin.goto(BASE + "/staff.html#/audit?action=application.rule_approve&object_id=" + appId);
+  await visit(admin, BASE + "/staff.html#/audit?action=application.rule_approve&object_id=" + appId);
   await admin.locator("#audit tbody tr", { hasText: "自动审核通过" }).first().waitFor({ timeout: 10000 });
   const row = await admin.locator("#audit tbody tr").first().textContent();
   ok(row.includes("✓ 单位名称相同") && row.includes("申请 #" + setup.first) && !/application_form|approval_rules|relied_on/.test(row),
      "the audit log shows the rule's approval in words: each condition and the approval relied on", row.slice(0, 600));
   await shot(admin, "auto-7-audit", { viewport: true });
-  await admin.goto(BASE + "/staff.html#/rules");
+  await visit(admin, BASE + "/staff.html#/rules");
   await admin.waitForSelector("#rules-form");
   await admin.uncheck("#enabled");
   await admin.click("#rules-save");

@@ -6,7 +6,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { BASE, ok, run, shot, login, approvedOrder, showCert, TOP } = require("./lib");
+const { BASE, ok, run, shot, login, approvedOrder, showCert, TOP, visit } = require("./lib");
 
 // [agency] as configured for the running stack; an option not set there has its default.
 const conf = fs.readFileSync(path.join(TOP, "run", "certrenew.conf"), "utf8");
@@ -90,7 +90,7 @@ run(async (browser) => {
   await admin.waitForSelector("#staff-nav");
   const who = await admin.textContent("#account-name");
   ok(!/(.+)（\1）/.test(who) && who.includes("admin"), "the header names the admin without repeating the role", who);
-  await admin.goto(BASE + "/staff.html#/help");
+  await visit(admin, BASE + "/staff.html#/help");
   await admin.waitForSelector("#help-body");
   const original = await admin.inputValue("#help-body");
   const line = "测试补充说明 " + Date.now();
@@ -108,7 +108,7 @@ run(async (browser) => {
   await admin.locator("#toast", { hasText: "已保存" }).waitFor({ timeout: 10000 });
 
   // The audit log in Chinese: labelled actions, the actor's name, changes as fields, dates as YYYY-MM-DD.
-  await admin.goto(BASE + "/staff.html#/audit?action=help.update");
+  await visit(admin, BASE + "/staff.html#/audit?action=help.update");
   await admin.waitForSelector("#audit tbody tr");
   const row = admin.locator("#audit tbody tr").first();
   ok((await row.locator(".action").textContent()) === "帮助页面修改", "actions have Chinese labels", await row.locator(".action").textContent());
@@ -116,7 +116,7 @@ run(async (browser) => {
   ok((await row.locator(".changes").textContent()).includes("正文：") && (await row.locator(".changes").textContent()).includes("测试补充说明"),
      "before and after read as field changes, a long text by the part that changed",
      await row.locator(".changes").textContent());
-  await admin.goto(BASE + "/staff.html#/audit?action=login.failure");
+  await visit(admin, BASE + "/staff.html#/audit?action=login.failure");
   await admin.waitForSelector('#audit tbody tr[data-action="login.failure"]');
   const failRow = admin.locator("#audit tbody tr", { hasText: typed });
   ok(await failRow.count() >= 1 && (await failRow.first().locator(".actor").textContent()).includes("输入的账号"),
@@ -125,7 +125,7 @@ run(async (browser) => {
   await admin.fill('#audit-filter input[name="from"]', "2026/12/01");
   await admin.click('#audit-filter button[type="submit"]');
   ok((await admin.textContent("#audit-filter .form-error")).includes("YYYY-MM-DD"), "a date in another form is explained");
-  await admin.goto(BASE + "/staff.html#/audit");
+  await visit(admin, BASE + "/staff.html#/audit");
   await admin.waitForFunction(() => !document.querySelector('#audit-filter select[name="action"]').value);
   const raw = await admin.locator("#audit tbody .action").evaluateAll((els) => els.map((e) => e.textContent).filter((t) => /^[a-z_]+[.a-z_]*$/.test(t)));
   ok(raw.length === 0, "no action on the first page is shown as a code", raw.join(","));
@@ -140,7 +140,7 @@ run(async (browser) => {
   for (const action of ["certificate.issue", "certificate.create", "payment.refunded", "credit.book", "order.paid"]) {
     // Only the hash changes: the page before is marked, and its table must be gone before this one is read.
     await admin.evaluate(() => document.querySelectorAll("section.panel").forEach((s) => { s.dataset.before = "1"; }));
-    await admin.goto(BASE + "/staff.html#/audit?action=" + action);
+    await visit(admin, BASE + "/staff.html#/audit?action=" + action);
     await admin.waitForFunction(() => document.querySelector("section.panel") && !document.querySelector("section.panel[data-before]"));
     await admin.waitForSelector("#audit tbody tr, #view p.muted");
     if (!(await admin.locator("#audit tbody tr").count())) continue;
@@ -151,7 +151,7 @@ run(async (browser) => {
     ok(!actors.some((t) => /^(inbox|alipay|wechat|system|upload|certrenewctl)/.test(t.trim()) || /财务\s*upload/.test(t)),
        action + ": the system is never shown as if it were staff", actors.slice(0, 3).join(" | "));
   }
-  await admin.goto(BASE + "/staff.html#/audit?action=certificate.issue");
+  await visit(admin, BASE + "/staff.html#/audit?action=certificate.issue");
   // Only the hash changed: wait for this search's rows, not the last page's table still shown.
   await admin.locator("#audit tbody tr").first().filter({ hasText: "证书签发" }).waitFor({ timeout: 10000 });
   const issued = await admin.locator("#audit tbody tr").first().textContent();
@@ -161,10 +161,10 @@ run(async (browser) => {
   ok(issued.includes("生效时间") && issued.includes("有效期至") && at && notBefore &&
      Math.abs(minutes(at[0]) - minutes(notBefore[1])) <= 2,
      "an issued certificate's dates read in Beijing time, as the row's own time does", issued);
-  await admin.goto(BASE + "/staff.html#/audit?action=certificate.issue");
+  await visit(admin, BASE + "/staff.html#/audit?action=certificate.issue");
   await admin.waitForSelector("#audit tbody tr");
   await shot(admin, "guide-6c-audit-issue", { viewport: true });
-  await admin.goto(BASE + "/staff.html#/audit?actor=inbox");
+  await visit(admin, BASE + "/staff.html#/audit?actor=inbox");
   await admin.waitForSelector("#audit tbody tr");
   ok((await admin.locator("#audit tbody .actor").first().textContent()) === "系统：对账单收件箱", "the inbox reads 系统：对账单收件箱");
   await shot(admin, "guide-6b-audit-system", { viewport: true });
@@ -174,17 +174,17 @@ run(async (browser) => {
   await login(rev, "reviewer");
   await rev.waitForSelector("#staff-nav");
   ok((await rev.textContent("#account-name")) === "审核员 reviewer", "the header reads 审核员 reviewer", await rev.textContent("#account-name"));
-  await rev.goto(BASE + "/staff.html#/users");
+  await visit(rev, BASE + "/staff.html#/users");
   await rev.waitForSelector("#fail-page");
   ok((await rev.getAttribute("#fail-home", "href")) === "#/review" && (await rev.textContent("#fail-home")).includes("工作台"),
      "a refused page leads back to the reviewer's own home, not 我的证书");
   await shot(rev, "guide-7-refused");
-  await rev.goto(BASE + "/staff.html#/review/987654321");
+  await visit(rev, BASE + "/staff.html#/review/987654321");
   await rev.waitForFunction(() => (document.querySelector("#fail-page") || {}).textContent?.includes("987654321"));
   ok((await rev.textContent("#fail-page")).includes("没有找到申请 #987654321"), "a missing application is named");
 
   // The customer's missing page.
-  await cust.goto(BASE + "/portal.html#/orders/99999999");
+  await visit(cust, BASE + "/portal.html#/orders/99999999");
   await cust.waitForSelector("#fail-page");
   ok((await cust.textContent("#fail-page")).includes("没有找到订单 99999999") && (await cust.getAttribute("#fail-home", "href")) === "#/",
      "a missing order is named, with a way back to 我的证书", await cust.textContent("#fail-page"));

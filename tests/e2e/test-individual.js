@@ -6,7 +6,7 @@
 // every empty field at once; Back, Forward and reload keep each step's data.
 "use strict";
 const path = require("path");
-const { BASE, ok, run, shot, importCert, login, TOP } = require("./lib");
+const { BASE, ok, run, shot, importCert, login, TOP, visit } = require("./lib");
 
 run(async (browser) => {
   const jpg = path.join(TOP, "tests", "fixtures", "scan.jpg");
@@ -112,7 +112,7 @@ run(async (browser) => {
       rev.on("pageerror", (e) => errors.push(e.message));
       await login(rev, "reviewer");
       await rev.waitForSelector("#staff-nav a");
-      await rev.goto(BASE + "/staff.html#/review/" + appId);
+      await visit(rev, BASE + "/staff.html#/review/" + appId);
       await rev.waitForSelector("#review .reasons");
       const docs = await rev.textContent("#review .docs");
       const reasons = await rev.textContent("#review .reasons");

@@ -9,7 +9,7 @@ const { execFileSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { BASE, ok, run, shot, importCert, uscc, login, TOP, approvedOrder } = require("./lib");
+const { BASE, ok, run, shot, importCert, uscc, login, TOP, approvedOrder, visit } = require("./lib");
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cr-e2e-paper-"));
 
@@ -128,7 +128,7 @@ run(async (browser) => {
   admin.on("pageerror", (e) => errors.push(e.message));
   await login(admin, "admin");
   await admin.waitForSelector("#staff-nav a");
-  await admin.goto(BASE + "/staff.html#/help");
+  await visit(admin, BASE + "/staff.html#/help");
   await admin.waitForSelector("#help-page");
   await admin.selectOption("#help-page", "form-responsibility_letter");
   await admin.waitForFunction(() => document.querySelector("#help-title") && document.querySelector("#help-title").value === "数字证书责任书");

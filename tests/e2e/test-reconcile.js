@@ -6,7 +6,7 @@ const { execFileSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { BASE, ok, run, shot, login, TOP } = require("./lib");
+const { BASE, ok, run, shot, login, TOP, visit } = require("./lib");
 
 // Two approved orders of the demo enterprise, made through the API by the integration helpers.
 function orders() {
@@ -46,7 +46,7 @@ run(async (browser) => {
   customer.on("pageerror", (e) => errors.push(e.message));
   await login(customer, "我是测试企业");
   await customer.waitForSelector("#cert-table");
-  await customer.goto(BASE + "/portal.html#/orders/" + no2);
+  await visit(customer, BASE + "/portal.html#/orders/" + no2);
   await customer.waitForSelector("#pay");
   ok((await customer.textContent("#pay")).includes("等待付款"), "the customer's payment page says 等待付款");
 
@@ -56,7 +56,7 @@ run(async (browser) => {
   await login(finance, "finance");
   await finance.waitForSelector("#staff-nav a");
   ok((await finance.textContent("#staff-nav")).includes("对账"), "finance has 对账 in the navigation");
-  await finance.goto(BASE + "/staff.html#/statements");
+  await visit(finance, BASE + "/staff.html#/statements");
   await finance.waitForSelector("#statement-file", { state: "attached" });
   const accept = (await finance.getAttribute("#statement-file", "accept")).split(",");
   ok([".xml", ".csv", ".txt", ".xls", ".xlsx", ".html"].every((x) => accept.includes(x)),
@@ -69,7 +69,7 @@ run(async (browser) => {
   await shot(finance, "reconcile-1-imported");
 
   // The exact payment is booked; the mistyped one waits with the order suggested.
-  await finance.goto(BASE + "/staff.html#/payments");
+  await visit(finance, BASE + "/staff.html#/payments");
   const credit = finance.locator("#credits tbody tr", { hasText: typo(no2) });
   await credit.waitFor({ timeout: 10000 });
   ok((await credit.textContent()).includes(no2), "the mistyped credit suggests order " + no2, await credit.textContent());
@@ -81,7 +81,7 @@ run(async (browser) => {
   ok((await finance.locator(`button[data-confirm="${no2}"]`).count()) === 0, "one click confirms it and it leaves the queue");
 
   // The day's reconciliation shows what came in.
-  await finance.goto(BASE + "/staff.html#/report");
+  await visit(finance, BASE + "/staff.html#/report");
   await finance.waitForSelector("#report tbody tr");
   const report = await finance.textContent("#report");
   ok(report.includes("合计") && /\d+\.\d\d/.test(report), "对账报表 shows the days with their sums");
@@ -95,7 +95,7 @@ run(async (browser) => {
   await login(phone, "finance");
   await phone.waitForSelector("#staff-nav a");
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-  await phone.goto(BASE + "/staff.html#/report?from=" + today + "&to=" + today);
+  await visit(phone, BASE + "/staff.html#/report?from=" + today + "&to=" + today);
   await phone.waitForSelector("#report tbody tr");
   const unlabelled = await phone.locator("#report tbody td:not([data-label])").count();
   ok(unlabelled === 0, "phone: every value of 对账报表 says which column it is", String(unlabelled));
@@ -104,15 +104,15 @@ run(async (browser) => {
   ok(overflow.length === 0 && (await phone.locator('#report tfoot th[data-label="银行到账"]').count()) === 1,
      "phone: the 合计 row fits the screen, labelled", overflow.join(" | "));
   await shot(phone, "reconcile-4b-report-phone");
-  await phone.goto(BASE + "/staff.html#/statements");
+  await visit(phone, BASE + "/staff.html#/statements");
   await phone.waitForSelector("#statement-file", { state: "attached" });
-  await finance.goto(BASE + "/staff.html#/statements");
+  await visit(finance, BASE + "/staff.html#/statements");
   await finance.waitForSelector("#statements thead th");
   const wrapped = await finance.locator("#statements thead th, #report thead th").evaluateAll((els) =>
     els.filter((e) => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length > 1; })
       .map((e) => e.textContent));
   ok(wrapped.length === 0, "desktop: no table header wraps a character a line", wrapped.join(","));
-  await finance.goto(BASE + "/staff.html#/payments"); /* so that coming back to #/statements renders it anew */
+  await visit(finance, BASE + "/staff.html#/payments"); /* so that coming back to #/statements renders it anew */
   await finance.waitForSelector("#credits, #view p.muted");
   await phone.close();
 
@@ -125,7 +125,7 @@ run(async (browser) => {
     execFileSync(path.join(process.env.CR_BUILD || path.join(TOP, "run", "build"), "certrenewctl"),
       ["-c", process.env.CR_CONF || path.join(TOP, "run", "certrenew.conf"), "import-statement", f]);
   }
-  await finance.goto(BASE + "/staff.html#/statements");
+  await visit(finance, BASE + "/staff.html#/statements");
   await finance.waitForSelector('[data-balance="gap"]');
   const gap = await finance.textContent('[data-balance="gap"]');
   ok(gap.includes("缺少对账单") && gap.includes("2026-09-01") && gap.includes("2026-09-03") && gap.includes("1020.00"),
@@ -151,7 +151,7 @@ run(async (browser) => {
   await customer.waitForSelector("#paid-notice", { timeout: 15000 });
   ok((await customer.textContent("#paid-notice")).includes("已付款"), "the customer's page turns to 已付款 by itself");
   await shot(customer, "reconcile-3-customer-paid");
-  await customer.goto(BASE + "/portal.html#/orders/" + no1);
+  await visit(customer, BASE + "/portal.html#/orders/" + no1);
   await customer.waitForSelector("#paid-notice");
   ok((await customer.textContent("#paid-notice")).includes("已付款"), "the first order is 已付款 too");
   await customer.click('a[data-nav="messages"]');

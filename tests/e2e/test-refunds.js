@@ -3,7 +3,7 @@
 // cancels a paid order not yet issued with all its money given back; the 对账报表 closes each day against the
 // statements; the customer is told.
 "use strict";
-const { BASE, ok, run, shot, login, withCrtest } = require("./lib");
+const { BASE, ok, run, shot, login, withCrtest, visit } = require("./lib");
 
 // Three orders of the demo enterprise, through the API: one paid online over what it owed (a trade for the whole
 // price, then 50.00 by bank, then the trade paid), one paid by a bank transfer 30.00 too much, one paid by bank
@@ -43,7 +43,7 @@ run(async (browser) => {
   await finance.waitForSelector("#staff-nav a");
 
   // 在线支付待退款: the overpaid online payment, with what is refundable.
-  await finance.goto(BASE + "/staff.html#/payments?status=online");
+  await visit(finance, BASE + "/staff.html#/payments?status=online");
   const row = finance.locator("#online-payments tbody tr", { hasText: online });
   await row.waitFor({ timeout: 10000 });
   const text = await row.textContent();
@@ -65,7 +65,7 @@ run(async (browser) => {
      "取消 closes it and nothing is refunded");
 
   // The bank overpayment: finance refunded it by hand and records the transfer.
-  await finance.goto(BASE + "/staff.html#/payments");
+  await visit(finance, BASE + "/staff.html#/payments");
   const credit = finance.locator("#credits tbody tr", { hasText: over });
   await credit.waitFor({ timeout: 10000 });
   ok((await credit.textContent()).includes("需退款 30.00"), "the bank overpayment waits with 需退款 30.00");
@@ -74,7 +74,7 @@ run(async (browser) => {
   await shot(finance, "refunds-2-bank-refund-form");
   await credit.locator("[data-refund-credit]").click();
   await credit.waitFor({ state: "detached", timeout: 10000 });
-  await finance.goto(BASE + "/staff.html#/payments?status=refunded");
+  await visit(finance, BASE + "/staff.html#/payments?status=refunded");
   const done = finance.locator("#credits tbody tr", { hasText: over });
   await done.waitFor({ timeout: 10000 });
   const doneText = await done.textContent();
@@ -82,7 +82,7 @@ run(async (browser) => {
      "recorded: it moves to 已退款 with the amount and the bank's reference", doneText);
 
   // 撤单退款: a paid order not yet issued, cancelled with all its money given back.
-  await finance.goto(BASE + "/staff.html#/payments?status=cancel");
+  await visit(finance, BASE + "/staff.html#/payments?status=cancel");
   await finance.fill("#cancel-order-no", paid);
   await finance.click("#cancel-find button[type=submit]");
   await finance.waitForSelector("#cancel-go");
@@ -103,19 +103,19 @@ run(async (browser) => {
   ok(result.includes("已撤单退款") && result.includes((paidFen / 100).toFixed(2)) && result.includes("登记退款"),
      "cancelled: the page says what goes back and that the bank part is to be refunded by hand", result);
   await shot(finance, "refunds-3-order-cancelled");
-  await finance.goto(BASE + "/staff.html#/payments");
+  await visit(finance, BASE + "/staff.html#/payments");
   await finance.locator("#credits tbody tr", { hasText: paid }).waitFor({ timeout: 10000 });
   ok((await finance.locator("#credits tbody tr", { hasText: paid }).textContent()).includes("撤单退款"),
      "its bank transfer now waits under 待处理 to be refunded, saying why");
 
   // 对账报表: each day closed against the statements.
-  await finance.goto(BASE + "/staff.html#/report");
+  await visit(finance, BASE + "/staff.html#/report");
   await finance.waitForSelector("#report tbody tr");
   const heads = await finance.textContent("#report thead");
   ok(["已退回", "当日退款", "对账单收入", "对平", "期末余额"].every((t) => heads.includes(t)),
      "对账报表 shows refunds by hand and closes each day against the statements", heads);
   await shot(finance, "refunds-4-report");
-  await finance.goto(BASE + "/staff.html#/report?from=" + day + "&to=" + day);
+  await visit(finance, BASE + "/staff.html#/report?from=" + day + "&to=" + day);
   const dayRow = finance.locator("#report tbody tr", { hasText: day });
   await dayRow.waitFor({ timeout: 10000 });
   const closed = await dayRow.textContent();

@@ -6,7 +6,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { BASE, ok, run, shot, importCert, uscc, login, TOP } = require("./lib");
+const { BASE, ok, run, shot, importCert, uscc, login, TOP, visit } = require("./lib");
 
 run(async (browser) => {
   const certId = importCert("我是测试企业", 28);
@@ -56,7 +56,7 @@ run(async (browser) => {
   ok(true, "the reviewer rejects it with a common reason");
 
   // The customer sees why, fixes and resubmits.
-  await customer.goto(BASE + "/portal.html#/applications/" + appId);
+  await visit(customer, BASE + "/portal.html#/applications/" + appId);
   await customer.waitForSelector("#detail");
   ok((await customer.textContent("#detail-status")) === "已驳回", "the customer sees 已驳回");
   ok((await customer.textContent("#detail")).includes("公章扫描件不清晰"), "with the reason");
@@ -74,7 +74,7 @@ run(async (browser) => {
   ok((await customer.textContent("#detail-status")) === "待审核", "resubmitted: 待审核 again");
 
   // The reviewer approves.
-  await reviewer.goto(BASE + "/staff.html#/review");
+  await visit(reviewer, BASE + "/staff.html#/review");
   await reviewer.waitForSelector(`tr[data-app="${appId}"]`);
   ok((await reviewer.locator(`tr[data-app="${appId}"] [data-resubmitted]`).count()) === 1,
      "the queue marks it 重新提交", await reviewer.textContent(`tr[data-app="${appId}"]`));
@@ -117,7 +117,7 @@ run(async (browser) => {
   await shot(reviewer, "review-3-approved");
 
   // The customer sees 审核通过, 等待付款 and how to pay.
-  await customer.goto(BASE + "/portal.html#/");
+  await visit(customer, BASE + "/portal.html#/");
   await customer.waitForSelector(`tr[data-app="${appId}"]`);
   ok((await customer.textContent(`tr[data-app="${appId}"]`)).includes("审核通过"), "the list shows 审核通过");
   await customer.click("text=订单信息");
@@ -140,7 +140,7 @@ run(async (browser) => {
   const admin = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
   await login(admin, "admin");
   await admin.waitForSelector("#staff-nav a");
-  await admin.goto(BASE + "/staff.html#/audit?action=application.approve&object_id=" + appId);
+  await visit(admin, BASE + "/staff.html#/audit?action=application.approve&object_id=" + appId);
   await admin.waitForSelector("#audit tbody tr");
   ok((await admin.textContent("#audit tbody")).includes("reviewer"), "the audit log names the reviewer who approved");
   await shot(admin, "review-5-audit");

@@ -5,7 +5,7 @@
 // administrator the audit rows of an order and of an actor on a day; the customer their own order by number and
 // days, and an application by its number and days. Screenshots of each.
 "use strict";
-const { BASE, ok, run, shot, login, withCrtest } = require("./lib");
+const { BASE, ok, run, shot, login, visit, withCrtest } = require("./lib");
 
 function setUp() {
   return withCrtest(`
@@ -58,7 +58,7 @@ run(async (browser) => {
 
   // 用户: the administrator finds the customer by each thing a caller may say.
   const admin = await page("admin");
-  await admin.goto(BASE + "/staff.html#/users");
+  await visit(admin, BASE + "/staff.html#/users");
   await admin.waitForSelector("#user-search");
   for (const [q, what, name] of [[d.part, "a part of the company's name", "search-1-users-name"], [d.lic, "the licence code"],
     [d.idno, "the ID number"], [d.phone, "the phone"]]) {
@@ -79,7 +79,7 @@ run(async (browser) => {
 
   // 订单: finance by number, by a typo of it, by payer with status and days.
   const fin = await page("finance");
-  await fin.goto(BASE + "/staff.html#/orders");
+  await visit(fin, BASE + "/staff.html#/orders");
   await fin.waitForSelector("#order-search");
   await search(fin, "order-search", { q: d.no });
   await fin.locator(`#orders tr[data-order="${d.no}"]`).waitFor({ timeout: 10000 });
@@ -104,7 +104,7 @@ run(async (browser) => {
   // 对账: the credit by amount, by the bank's reference, by payer over days.
   for (const [q, what, name] of [[d.yuan, "the amount", "search-5-credits-amount"], [d.ref, "the bank reference"],
     [d.payer.slice(0, 5), "the payer's name as it starts"]]) {
-    await fin.goto(BASE + "/staff.html#/payments");
+    await visit(fin, BASE + "/staff.html#/payments");
     await fin.waitForSelector("#credit-search");
     await search(fin, "credit-search", name ? { q } : { q, from: d.booked });
     await fin.locator("#credits tbody tr", { hasText: d.ref }).waitFor({ timeout: 10000 });
@@ -129,7 +129,7 @@ run(async (browser) => {
 
   // 审核: the reviewer by the company's name, then by number.
   const rev = await page("reviewer");
-  await rev.goto(BASE + "/staff.html#/review?status=approved");
+  await visit(rev, BASE + "/staff.html#/review?status=approved");
   await rev.waitForSelector("#queue-search");
   await search(rev, "queue-search", { q: d.part });
   await rev.locator(`#queue tr[data-app="${d.app}"]`).waitFor({ timeout: 10000 });
@@ -146,13 +146,13 @@ run(async (browser) => {
   ok(rev.url().includes("status=approved"), "审核: #number finds it, on the tab it is on");
 
   // 审计日志: the administrator, the rows of the order.
-  await admin.goto(BASE + "/staff.html#/audit?object_id=" + d.no);
+  await visit(admin, BASE + "/staff.html#/audit?object_id=" + d.no);
   await admin.waitForSelector("#audit tbody tr");
   const objects = await admin.locator("#audit td.object").allTextContents();
   ok(objects.length >= 1 && objects.every((t) => t.includes(d.no)), "审计日志: the order's rows (" + objects.length + ")");
   await shot(admin, "search-7-audit-order");
   // By who did it, over days.
-  await admin.goto(BASE + "/staff.html#/audit?actor=finance&from=" + d.utcday + "&to=" + d.utcday);
+  await visit(admin, BASE + "/staff.html#/audit?actor=finance&from=" + d.utcday + "&to=" + d.utcday);
   await admin.waitForFunction(() => document.querySelector('#audit-filter input[name="actor"]')?.value === "finance" &&
     document.querySelector("#audit tbody tr"), null, { timeout: 10000 });
   const actors = await admin.locator("#audit td.actor").allTextContents();
@@ -162,7 +162,7 @@ run(async (browser) => {
 
   // The customer: their order by number, an application by number.
   const cust = await page("我是测试企业");
-  await cust.goto(BASE + "/portal.html#/orders");
+  await visit(cust, BASE + "/portal.html#/orders");
   await cust.waitForSelector("#order-search");
   await search(cust, "order-search", { q: d.no });
   await cust.locator("#order-table tbody tr", { hasText: d.no }).waitFor({ timeout: 10000 });
@@ -174,7 +174,7 @@ run(async (browser) => {
   await search(cust, "order-search", { from: "2001-01-01", to: "2001-01-02" });
   await cust.locator("#orders-none").waitFor({ timeout: 10000 });
   ok(true, "订单信息: none on days before any order");
-  await cust.goto(BASE + "/portal.html#/");
+  await visit(cust, BASE + "/portal.html#/");
   await cust.waitForSelector("#app-search");
   await search(cust, "app-search", { q: "#" + d.app });
   await cust.waitForFunction((id) => document.querySelectorAll("#app-table tbody tr").length === 1 &&

@@ -9,7 +9,7 @@ const { execFileSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { BASE, ok, run, shot, login, approvedOrder, showCert, TOP } = require("./lib");
+const { BASE, ok, run, shot, login, approvedOrder, showCert, TOP, visit } = require("./lib");
 
 run(async (browser) => {
   const o = approvedOrder(95, false);
@@ -28,7 +28,7 @@ run(async (browser) => {
   page.on("pageerror", (e) => errors.push(e.message));
   await login(page, "我是测试企业");
   await page.waitForSelector("#cert-table");
-  await page.goto(BASE + "/portal.html#/orders/" + o.order_no);
+  await visit(page, BASE + "/portal.html#/orders/" + o.order_no);
   await page.waitForSelector("#service");
   ok((await page.textContent("#service")).includes("主锁") && (await page.textContent("#service")).includes("有效 1 年"),
      "证书服务 lists the 主锁 and says how long the new certificate is valid");
@@ -72,7 +72,7 @@ run(async (browser) => {
   kpage.on("pageerror", (e) => errors.push(e.message));
   await login(kpage, "我是测试企业");
   await kpage.waitForSelector("#cert-table");
-  await kpage.goto(BASE + "/portal.html#/orders/" + o2.order_no);
+  await visit(kpage, BASE + "/portal.html#/orders/" + o2.order_no);
   await kpage.locator("#ukey-status", { hasText: "已连接证书锁助手" }).waitFor({ timeout: 10000 });
   ok((await kpage.textContent("#service")).includes("新证书有效期"), "before issue the page says from when to when it will be valid");
   await kpage.click(`button[data-ukey="${id2}"]`);
@@ -99,7 +99,7 @@ run(async (browser) => {
   // ukey.key_alg_addon), and the certificate written into the key verifies.
   const o4 = approvedOrder(98, true, 1);
   const addon = o4.certificates.find((c) => c.trading_centre);
-  await kpage.goto(BASE + "/portal.html#/orders/" + o4.order_no);
+  await visit(kpage, BASE + "/portal.html#/orders/" + o4.order_no);
   await kpage.locator("#ukey-status", { hasText: "已连接证书锁助手" }).waitFor({ timeout: 10000 });
   await kpage.click(`button[data-ukey="${addon.id}"]`);
   await kpage.locator(`tr[data-certificate="${addon.id}"]`, { hasText: "已写入" }).waitFor({ timeout: 60000 });
@@ -117,7 +117,7 @@ run(async (browser) => {
   // that key), but download and 已写入证书锁, as the guide says.
   const o3 = approvedOrder(97, true);
   const id3 = o3.certificates[0].id;
-  await kpage.goto(BASE + "/portal.html#/orders/" + o3.order_no);
+  await visit(kpage, BASE + "/portal.html#/orders/" + o3.order_no);
   await kpage.locator("#ukey-status", { hasText: "已连接证书锁助手" }).waitFor({ timeout: 10000 });
   await kpage.setInputFiles("#csr-" + id3, dir + "/ukey.csr");
   await kpage.waitForSelector(`a[data-download="${id3}"]`, { timeout: 20000 });

@@ -6,7 +6,7 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { BASE, ok, run, shot, importCert, uscc, login, showCert, TOP } = require("./lib");
+const { BASE, ok, run, shot, importCert, uscc, login, showCert, TOP, visit } = require("./lib");
 
 run(async (browser) => {
   const certId = importCert("我是测试企业", 25);
@@ -136,7 +136,7 @@ run(async (browser) => {
     ok((await page.textContent("#detail-status")) === "待审核", tag("the application is 待审核"));
     ok((await page.textContent("#history")).includes("待审核"), tag("its history shows the submission"));
     await shot(page, `wizard-${size.name}-4-submitted`);
-    await page.goto(BASE + "/portal.html#/");
+    await visit(page, BASE + "/portal.html#/");
     await page.waitForSelector("#app-table");
     ok((await page.locator("#app-table tbody tr").first().textContent()).includes("待审核"),
        tag("the list on 我的证书 shows 待审核"));
