@@ -151,20 +151,21 @@ store_tx(struct cr_db *db, void *arg, struct cr_err *err)
 }
 
 /*
- * The QR code on a scan as text that can be stored and shown: what is not
- * printable ASCII (a code printed by someone else may hold anything) becomes
- * '?'; longer than CR_FORM_QR_MAX is cut.
+ * The QR code on a scan of application a's form of kind, as text that can
+ * be stored and shown (printable ASCII, at most CR_FORM_QR_MAX bytes): of
+ * the codes on it (a scan of the three forms in one PDF holds three), the
+ * one of this form.
  */
 static void
-scan_qr(enum cr_doc_type t, const void *data, size_t len, char qr[CR_FORM_QR_MAX + 1])
+scan_qr(const struct cr_app *a, const char *kind, enum cr_doc_type t, const void *data, size_t len,
+        char qr[CR_FORM_QR_MAX + 1])
 {
-	if (cr_doc_qr(t, data, len, qr, CR_FORM_QR_MAX + 1) != 0) {
-		qr[0] = '\0';
-		return;
-	}
-	for (char *c = qr; *c; c++)
-		if (*c < 0x20 || *c > 0x7e)
-			*c = '?';
+	char want[CR_FORM_QR_MAX + 1], codes[4096];
+
+	snprintf(want, sizeof want, CR_FORM_QR_PREFIX "%lld:%s:", a->id, kind);
+	qr[0] = '\0';
+	if (cr_doc_qr(t, data, len, want, codes, sizeof codes) == 0)
+		cr_form_qr_pick(a, kind, codes, qr, CR_FORM_QR_MAX + 1);
 }
 
 int
@@ -194,7 +195,7 @@ cr_attachment_put(struct cr_db *db, const struct cr_config *cfg, long long accou
 	/* A printed form's QR code says which application and which printing the scan belongs to. */
 	qr[0] = '\0';
 	if (cr_form_printed(kind))
-		scan_qr(t, data, len, qr);
+		scan_qr(&a, kind, t, data, len, qr);
 	if ((rc = cr_upload_store(cfg->attachments_dir, data, len, name, sha, err)) != 0)
 		return rc;
 	st = (struct store){account_id, id, kind, cr_doc_content_type(t), (long long)len, sha, name, qr, ""};

@@ -329,33 +329,68 @@ out:
 	return rc;
 }
 
+/*
+ * A QR text of ours, "CERTRENEW-FORM:<id, 1 to 18 digits>:<kind, a-z_>:<8
+ * hex digits>" and nothing more, into its parts; -1 when it is not one.
+ */
+static int
+parse_qr(const char *qr, long long *id, char kind[41], char version[9])
+{
+	const char *p = qr;
+	size_t n;
+
+	*id = 0;
+	if (strncmp(p, CR_FORM_QR_PREFIX, strlen(CR_FORM_QR_PREFIX)) != 0)
+		return -1;
+	p += strlen(CR_FORM_QR_PREFIX);
+	for (n = 0; p[n] >= '0' && p[n] <= '9' && n < 18; n++)
+		*id = *id * 10 + (p[n] - '0');
+	if (n == 0 || p[n] != ':')
+		return -1;
+	p += n + 1;
+	n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+	if (n == 0 || n > 40 || p[n] != ':' || strspn(p + n + 1, "0123456789abcdef") != 8 || p[n + 9] != '\0')
+		return -1;
+	memcpy(kind, p, n);
+	kind[n] = '\0';
+	memcpy(version, p + n + 1, 9);
+	return 0;
+}
+
+void
+cr_form_qr_pick(const struct cr_app *a, const char *kind, const char *codes, char *out, size_t outlen)
+{
+	int best = -1;
+
+	out[0] = '\0';
+	for (const char *line = codes; *line;) {
+		size_t n = strcspn(line, "\n");
+		char qr[CR_FORM_QR_MAX + 1], qkind[41], qver[9];
+		long long qid;
+		int score = 0;
+
+		snprintf(qr, sizeof qr, "%.*s", (int)n, line);
+		if (parse_qr(qr, &qid, qkind, qver) == 0)
+			score = 1 + (strcmp(qkind, kind) == 0) * 4 + (qid == a->id) * 2;
+		if (score > best) {
+			best = score;
+			snprintf(out, outlen, "%s", qr);
+		}
+		line += n + (line[n] == '\n');
+	}
+}
+
 json_t *
 cr_form_scan_json(const struct cr_app *a, const char *kind, const char *qr)
 {
-	char version[9], qkind[41] = "", qver[9] = "";
-	const char *p = qr, *state, *msg;
-	long long qid = 0;
-	size_t n;
+	char version[9], qkind[41], qver[9];
+	const char *state, *msg;
+	long long qid;
 
 	if (qr == NULL || *qr == '\0')
 		return json_pack("{s:s, s:s}", "state", "none", "message",
 		                 "未识别到二维码：可能不是本系统打印的表格，或扫描不清晰");
-	/* CERTRENEW-FORM:<id, 1 to 18 digits>:<kind, a-z_>:<8 hex digits>, nothing more. */
-	if (strncmp(p, CR_FORM_QR_PREFIX, strlen(CR_FORM_QR_PREFIX)) == 0) {
-		p += strlen(CR_FORM_QR_PREFIX);
-		for (n = 0; p[n] >= '0' && p[n] <= '9' && n < 18; n++)
-			qid = qid * 10 + (p[n] - '0');
-		p = n > 0 && p[n] == ':' ? p + n + 1 : "";
-		n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
-		if (n > 0 && n < sizeof qkind && p[n] == ':') {
-			memcpy(qkind, p, n);
-			qkind[n] = '\0';
-			p += n + 1;
-			if (strspn(p, "0123456789abcdef") == 8 && p[8] == '\0')
-				memcpy(qver, p, 9);
-		}
-	}
-	if (qver[0] == '\0')
+	if (parse_qr(qr, &qid, qkind, qver) != 0)
 		return json_pack("{s:s, s:s}", "state", "not_ours", "message",
 		                 "扫描件上的二维码不是本系统表格的二维码");
 	cr_form_version(a, version);

@@ -25,6 +25,13 @@
 /* The version of what a form prints of a (8 hex digits and NUL). */
 void cr_form_version(const struct cr_app *a, char out[9]);
 /*
+ * Of the QR codes read from a scan uploaded as application a's document of
+ * kind (codes: one per line, as cr_doc_qr gives them), the one that speaks
+ * of it into out: a form of this kind for a before one of this kind, before
+ * one for a, before any of ours, before the first code; "" when none.
+ */
+void cr_form_qr_pick(const struct cr_app *a, const char *kind, const char *codes, char *out, size_t outlen);
+/*
  * What the QR code read from an uploaded form (qr: its text, or NULL when
  * none was found) says of application a's document of kind:
  * {"state": "ok" | "other_application" | "other_form" | "outdated" |

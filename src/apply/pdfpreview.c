@@ -21,12 +21,17 @@ to_fd(void *closure, const unsigned char *buf, unsigned int len)
 	return cr_file_write_all(fd, buf, len) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-PopplerPage *
-cr_pdf_first_page(const void *data, size_t len, double *w, double *h)
+PopplerDocument *
+cr_pdf_open(const void *data, size_t len)
 {
-	GBytes *bytes = g_bytes_new_static(data, len);
-	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
-	PopplerPage *page = doc ? poppler_document_get_page(doc, 0) : NULL;
+	return poppler_document_new_from_bytes(g_bytes_new_static(data, len), NULL, NULL);
+}
+
+PopplerPage *
+cr_pdf_page(PopplerDocument *doc, int index, double *w, double *h)
+{
+	PopplerPage *page =
+	    doc && index < poppler_document_get_n_pages(doc) ? poppler_document_get_page(doc, index) : NULL;
 
 	if (page == NULL)
 		return NULL;
@@ -54,7 +59,7 @@ draw(int out, void *arg)
 {
 	const struct job *j = arg;
 	double w, h, scale;
-	PopplerPage *page = cr_pdf_first_page(j->data, j->len, &w, &h);
+	PopplerPage *page = cr_pdf_page(cr_pdf_open(j->data, j->len), 0, &w, &h);
 	int height;
 
 	if (page == NULL)

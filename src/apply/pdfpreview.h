@@ -16,11 +16,13 @@
 #define CR_PREVIEW_WIDTH 1000 /* pixels */
 
 /*
- * For code that already runs in a child (here and qrscan.c): the first page
- * of the PDF (data, len, which must outlive it) with its size in points, or
- * NULL; and a page drawn at scale on a white RGB surface w × h pixels.
+ * For code that already runs in a child (here and qrscan.c): the PDF (data,
+ * len, which must outlive it) opened, or NULL; its page index (from 0) with
+ * its size in points, or NULL; and a page drawn at scale on a white RGB
+ * surface w × h pixels.
  */
-PopplerPage *cr_pdf_first_page(const void *data, size_t len, double *w, double *h);
+PopplerDocument *cr_pdf_open(const void *data, size_t len);
+PopplerPage *cr_pdf_page(PopplerDocument *doc, int index, double *w, double *h);
 cairo_surface_t *cr_pdf_draw(PopplerPage *page, double scale, int w, int h);
 
 /* The first page of a PDF (data, len) as a PNG width pixels wide in *png (caller frees). */

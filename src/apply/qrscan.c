@@ -16,6 +16,9 @@
 
 #define SCAN_MAX_SIDE 2400 /* pixels: a larger picture is read at a smaller scale */
 #define PDF_DPI 200.0
+#define SCAN_PAGES 4      /* of a PDF: the pages read for a code (a scan of the three forms and a cover) */
+#define SCAN_MAX_CODES 16 /* codes kept of one file */
+#define SCAN_MAX_TEXT 200 /* bytes kept of one code */
 
 /* An 8-bit grey picture. */
 struct grey {
@@ -85,12 +88,12 @@ out:
 	return rc;
 }
 
-/* The first page at PDF_DPI (no larger than the bound), in grey. */
+/* Page index of doc at PDF_DPI (no larger than the bound), in grey. */
 static int
-pdf_grey(const void *data, size_t len, struct grey *g)
+pdf_grey(PopplerDocument *doc, int index, struct grey *g)
 {
 	double w, h, scale = PDF_DPI / 72;
-	PopplerPage *page = cr_pdf_first_page(data, len, &w, &h);
+	PopplerPage *page = cr_pdf_page(doc, index, &w, &h);
 	cairo_surface_t *s;
 
 	if (page == NULL)
@@ -99,9 +102,9 @@ pdf_grey(const void *data, size_t len, struct grey *g)
 		scale = SCAN_MAX_SIDE / (w > h ? w : h);
 	g->w = (int)(w * scale);
 	g->h = (int)(h * scale);
-	s = cr_pdf_draw(page, scale, g->w, g->h);
 	if (g->w < 1 || g->h < 1 || (g->px = malloc((size_t)g->w * g->h)) == NULL)
 		return -1;
+	s = cr_pdf_draw(page, scale, g->w, g->h);
 	const unsigned char *src = cairo_image_surface_get_data(s);
 	int stride = cairo_image_surface_get_stride(s);
 
@@ -114,6 +117,8 @@ pdf_grey(const void *data, size_t len, struct grey *g)
 			                     (v & 255) * 114) /
 			                    1000);
 		}
+	cairo_surface_destroy(s);
+	g_object_unref(page);
 	return 0;
 }
 
@@ -141,42 +146,76 @@ struct job {
 	enum cr_doc_type t;
 	const void *data;
 	size_t len;
+	const char *want;
 };
+
+/*
+ * Writes each QR code on g as a line to out (what is not printable ASCII as
+ * '?'), *n counting them; frees g's pixels. 1 when one starts with want.
+ */
+static int
+scan_grey(struct grey *g, const char *want, int out, int *n)
+{
+	zbar_image_scanner_t *sc = zbar_image_scanner_create();
+	zbar_image_t *img = zbar_image_create();
+	int hit = 0;
+
+	shrink(g); /* a PNG of tens of megapixels is read at a size zbar reads quickly */
+	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
+	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+	zbar_image_set_size(img, (unsigned)g->w, (unsigned)g->h);
+	zbar_image_set_data(img, g->px, (unsigned long)g->w * g->h, NULL);
+	if (zbar_scan_image(sc, img) > 0)
+		for (const zbar_symbol_t *sym = zbar_image_first_symbol(img); sym && *n < SCAN_MAX_CODES;
+		     sym = zbar_symbol_next(sym)) {
+			char line[SCAN_MAX_TEXT + 1];
+			const char *text = zbar_symbol_get_data(sym);
+			size_t len = zbar_symbol_get_data_length(sym);
+
+			if (len > SCAN_MAX_TEXT)
+				len = SCAN_MAX_TEXT;
+			for (size_t i = 0; i < len; i++)
+				line[i] = text[i] >= 0x20 && text[i] <= 0x7e ? text[i] : '?';
+			line[len] = '\n';
+			if (cr_file_write_all(out, line, len + 1) != 0)
+				break;
+			(*n)++;
+			hit |= want != NULL && len >= strlen(want) && memcmp(line, want, strlen(want)) == 0;
+		}
+	zbar_image_destroy(img);
+	zbar_image_scanner_destroy(sc);
+	free(g->px);
+	g->px = NULL;
+	return hit;
+}
 
 static int
 scan_child(int out, void *arg)
 {
 	const struct job *j = arg;
 	struct grey g = {NULL, 0, 0};
-	zbar_image_scanner_t *sc;
-	zbar_image_t *img;
-	const zbar_symbol_t *sym;
-	int rc = (j->t == CR_DOC_JPEG  ? jpeg_grey(j->data, j->len, &g)
-	          : j->t == CR_DOC_PNG ? png_grey(j->data, j->len, &g)
-	                               : pdf_grey(j->data, j->len, &g));
+	int n = 0;
 
-	if (rc != 0)
-		return 1;
-	shrink(&g); /* a PNG of tens of megapixels is read at a size zbar reads quickly */
-	sc = zbar_image_scanner_create();
-	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
-	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-	img = zbar_image_create();
-	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
-	zbar_image_set_size(img, (unsigned)g.w, (unsigned)g.h);
-	zbar_image_set_data(img, g.px, (unsigned long)g.w * g.h, NULL);
-	if (zbar_scan_image(sc, img) <= 0 || (sym = zbar_image_first_symbol(img)) == NULL)
-		return 1;
-	const char *text = zbar_symbol_get_data(sym);
+	if (j->t == CR_DOC_PDF) {
+		PopplerDocument *doc = cr_pdf_open(j->data, j->len);
 
-	return cr_file_write_all(out, text, zbar_symbol_get_data_length(sym)) == 0 ? 0 : 2;
+		/* A scan of several forms in one file: page by page until the one wanted. */
+		for (int i = 0; doc && i < SCAN_PAGES && pdf_grey(doc, i, &g) == 0; i++)
+			if (scan_grey(&g, j->want, out, &n))
+				break;
+	} else if ((j->t == CR_DOC_JPEG ? jpeg_grey(j->data, j->len, &g) : png_grey(j->data, j->len, &g)) ==
+	           0) {
+		scan_grey(&g, j->want, out, &n);
+	}
+	return n > 0 ? 0 : 1;
 }
 
 int
-cr_doc_qr(enum cr_doc_type t, const void *data, size_t len, char *out, size_t outlen)
+cr_doc_qr(enum cr_doc_type t, const void *data, size_t len, const char *want, char *out, size_t outlen)
 {
 	static const struct cr_isolate_limits lim = {10, 20, (size_t)1 << 30, 4096};
-	struct job j = {t, data, len};
+	struct job j = {t, data, len, want};
 	struct cr_err err;
 	char *text = NULL;
 	size_t n = 0;

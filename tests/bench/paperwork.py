@@ -84,12 +84,25 @@ render("colour300", "-r", "300", "-jpeg")
 render("phone", "-scale-to-x", "3000", "-scale-to-y", "4000", "-jpeg", "-jpegopt", "quality=85")
 render("scan200", "-r", "200", "-gray", "-jpeg")
 scan200 = scanner_pdf(open(os.path.join(tmp, "scan200.jpg"), "rb").read())
+# The three forms scanned into one PDF, the application form last: three pages read before its code is found.
+pages = []
+for kind in ("responsibility_letter", "power_of_attorney"):
+    st, other, _ = cust.raw("GET", "/api/v1/applications/%d/forms/%s" % (aid, kind))
+    open(os.path.join(tmp, kind + ".pdf"), "wb").write(other)
+    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-singlefile", "-r", "200", "-gray", "-jpeg",
+                    os.path.join(tmp, kind + ".pdf"), os.path.join(tmp, kind)], check=True)
+    pages.append(os.path.join(tmp, kind + "-scan.pdf"))
+    open(pages[-1], "wb").write(scanner_pdf(open(os.path.join(tmp, kind + ".jpg"), "rb").read()))
+pages.append(os.path.join(tmp, "scan200.pdf"))
+open(pages[-1], "wb").write(scan200)
+subprocess.run(["pdfunite", *pages, os.path.join(tmp, "three.pdf")], check=True)
 
 print("# uploads: a printed form (its QR code read) against the company seal (not read), p50 ms of %d" % (N // 4))
 scans = [("150 dpi grey JPEG", open(os.path.join(tmp, "grey150.jpg"), "rb").read(), "image/jpeg"),
          ("300 dpi colour JPEG", open(os.path.join(tmp, "colour300.jpg"), "rb").read(), "image/jpeg"),
          ("12 MP phone photo", open(os.path.join(tmp, "phone.jpg"), "rb").read(), "image/jpeg"),
-         ("scanner's PDF, 200 dpi", scan200, "application/pdf")]
+         ("scanner's PDF, 200 dpi", scan200, "application/pdf"),
+         ("3 forms in 1 PDF, 3rd", open(os.path.join(tmp, "three.pdf"), "rb").read(), "application/pdf")]
 for name, data, ctype in scans:
     res = {}
     for kind in ("application_form", "company_seal"):

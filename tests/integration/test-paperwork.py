@@ -11,7 +11,9 @@ import json
 import os
 import shutil
 import subprocess
+import struct
 import tempfile
+import zlib
 
 from crtest import *
 
@@ -180,6 +182,45 @@ for label, extra, ext, ctype in [("a 12-megapixel colour photo", ["-scale-to-x",
        "%s (%d KB) is read too" % (label, len(big) // 1024))
 low = scan(forms["application_form"], dpi=120, quality=35)
 ok(qr_of(low, "jpg") != "", "a rough scan (120 dpi, JPEG quality 35) still decodes with zbarimg")
+
+# The three stamped forms scanned in one go into one PDF, uploaded in each form's place: each finds its own page.
+parts = []
+for i, kind in enumerate(["responsibility_letter", "power_of_attorney", "application_form"]):
+    parts.append(os.path.join(tmp, "part%d.pdf" % i))
+    open(parts[-1], "wb").write(scan(forms[kind], fmt="pdf", dpi=150))
+subprocess.run(["pdfunite", *parts, os.path.join(tmp, "all.pdf")], check=True)
+bundle = open(os.path.join(tmp, "all.pdf"), "rb").read()
+for kind in ["application_form", "responsibility_letter", "power_of_attorney"]:
+    ok(upload(cust, aid, kind, bundle, "application/pdf") == 201 and paper(rev, aid, kind).get("state") == "ok"
+       and paper(rev, aid, kind).get("kind") == kind,
+       "one PDF of the three scanned forms in the place of %s: its own page's code is read" % kind,
+       paper(rev, aid, kind))
+
+
+def turned(data, quarter):
+    """The form scanned at 100 dpi in grey and turned by quarter turns clockwise (paper fed sideways or upside
+    down), as a PNG."""
+    src = os.path.join(tmp, "turn.pdf")
+    open(src, "wb").write(data)
+    subprocess.run(["pdftoppm", "-r", "100", "-f", "1", "-l", "1", "-singlefile", "-gray", src,
+                    os.path.join(tmp, "turn")], check=True)
+    pgm = open(os.path.join(tmp, "turn.pgm"), "rb").read()
+    magic, w, h, depth, px = pgm.split(maxsplit=4)
+    w, h = int(w), int(h)
+    assert magic == b"P5" and depth == b"255" and len(px) == w * h
+    if quarter == 2:
+        rows = [px[::-1][y * w:(y + 1) * w] for y in range(h)]
+    else:  # a quarter turn: the new row y is the old column y read from the bottom
+        rows, w, h = [px[y::w][::-1] for y in range(w)], h, w
+    chunk = lambda t, b: struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"".join(b"\0" + r for r in rows))) + chunk(b"IEND", b""))
+
+
+for quarter, how in [(1, "sideways"), (2, "upside down")]:
+    ok(upload(cust, aid, "application_form", turned(forms["application_form"], quarter), "image/png") == 201 and
+       paper(rev, aid, "application_form").get("state") == "ok",
+       "a form scanned %s is read too" % how, paper(rev, aid, "application_form"))
 
 # The wrong form in a slot, another application's form, a document that is no form of ours.
 ok(upload(cust, aid, "power_of_attorney", scan(forms["application_form"]), "image/jpeg") == 201,

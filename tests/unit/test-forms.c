@@ -92,5 +92,30 @@ main(void)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ok(strcmp(state(&a, "application_form", bad[i]), "not_ours") == 0, "not ours: %s", bad[i]);
+
+	/* Several codes on one scan (the three forms in one PDF, a code of someone else's): the one of this
+	 * form. */
+	char codes[1024], pick[CR_FORM_QR_MAX + 1];
+
+	snprintf(codes, sizeof codes,
+	         "https://example.com/\nCERTRENEW-FORM:7618:responsibility_letter:%s\n"
+	         "CERTRENEW-FORM:7619:power_of_attorney:%s\nCERTRENEW-FORM:7618:power_of_attorney:%s\n"
+	         "CERTRENEW-FORM:7618:application_form:%s\n",
+	         v, v, v, v);
+	cr_form_qr_pick(&a, "power_of_attorney", codes, pick, sizeof pick);
+	ok(strncmp(pick, "CERTRENEW-FORM:7618:power_of_attorney:", 38) == 0,
+	   "of four codes, this application's form of this kind: %s", pick);
+	cr_form_qr_pick(&a, "application_form", codes, pick, sizeof pick);
+	ok(strcmp(state(&a, "application_form", pick), "ok") == 0,
+	   "the application form's slot gets its own: %s", pick);
+	snprintf(codes, sizeof codes, "https://example.com/\nCERTRENEW-FORM:7619:power_of_attorney:%s\n", v);
+	cr_form_qr_pick(&a, "power_of_attorney", codes, pick, sizeof pick);
+	ok(strcmp(state(&a, "power_of_attorney", pick), "other_application") == 0,
+	   "another application's form of this kind before a code not ours: %s", pick);
+	cr_form_qr_pick(&a, "power_of_attorney", "https://example.com/\nhttps://example.org/", pick,
+	                sizeof pick);
+	ok(strcmp(pick, "https://example.com/") == 0, "none of ours: the first code");
+	cr_form_qr_pick(&a, "power_of_attorney", "", pick, sizeof pick);
+	ok(pick[0] == '\0', "no code: nothing");
 	return tap_done();
 }
