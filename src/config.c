@@ -105,6 +105,19 @@ check_loopback_origin(const char *url, char *why, size_t whylen)
 	return -1;
 }
 
+/* [review] fresh_kinds: unset (""), "none", or attachment kinds. */
+static int
+check_fresh_kinds(const char *v, char *why, size_t whylen)
+{
+	if (*v == '\0' || strcmp(v, "none") == 0)
+		return 0;
+	if (strcmp(v, "all") == 0) {
+		snprintf(why, whylen, "'all' is not a list of kinds here: name them, or write none");
+		return -1;
+	}
+	return cr_doc_kinds_check_list(v, why, whylen);
+}
+
 #define O(f) offsetof(struct cr_config, f)
 #define KIB 1024LL
 #define MIB (1024LL * 1024)
@@ -179,6 +192,13 @@ static const struct opt opts[] = {
     {"attachments", "required_individual", OPT_STR, O(attachments_required_individual),
      "id_card_front,id_card_back,application_form,responsibility_letter", 0, 0, NULL, 0,
      cr_doc_kinds_check_list},
+
+    {"review", "auto_approve", OPT_ENUM, O(review_auto_approve), "", 0, 0, "|true|false", 0, NULL},
+    {"review", "reuse_days", OPT_INT, O(review_reuse_days), "-1", -1, 3650, NULL, 0, NULL},
+    {"review", "fresh_kinds", OPT_STR, O(review_fresh_kinds), "", 0, 0, NULL, 0, check_fresh_kinds},
+    {"review", "max_years", OPT_INT, O(review_max_years), "-1", -1, 10, NULL, 0, NULL},
+    {"review", "max_centres", OPT_INT, O(review_max_centres), "-1", -1, 32, NULL, 0, NULL},
+    {"review", "max_amount_fen", OPT_INT, O(review_max_amount_fen), "-1", -1, 100000000, NULL, 0, NULL},
 
     {"ca", "cert", OPT_STR, O(ca_cert), "", 0, 0, NULL, 0, NULL},
     {"ca", "key", OPT_STR, O(ca_key), "", 0, 0, NULL, 0, NULL},

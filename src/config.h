@@ -92,6 +92,17 @@ struct cr_config {
 	int64_t retention_closed_days;     /* rejected or cancelled applications */
 	int64_t retention_audit_live_days; /* audit rows older move to audit_archive; 0: never */
 
+	/*
+	 * [review] approval by rule, pinned here for every host (unset: "" or -1, the administrator's choice
+	 * on 自动审核 stands); rules.c applies them.
+	 */
+	char *review_auto_approve; /* "", "true" or "false" */
+	int64_t review_reuse_days;
+	char *review_fresh_kinds; /* kinds, comma-separated; "none": none; "": unset */
+	int64_t review_max_years;
+	int64_t review_max_centres;
+	int64_t review_max_amount_fen;
+
 	/* [ca] */
 	char *ca_cert;
 	char *ca_key;

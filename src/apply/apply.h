@@ -97,12 +97,13 @@ int cr_attachment_preview(struct cr_db *db, const struct cr_config *cfg, long lo
 /*
  * Approval by rule (rules.c, autoapprove.c): the rules as JSON
  * ({enabled, reuse_days, fresh_kinds, max_years, max_centres,
- * max_amount_fen, updated_at, updated_by}); set from a JSON object of any of
- * them (each checked, all faults named; audited as rules.update).
+ * max_amount_fen, pinned, updated_at, updated_by}); set from a JSON object of
+ * any of them (each checked, all faults named, a rule the configuration pins
+ * refused unless unchanged; audited as rules.update).
  */
-int cr_rules_get(struct cr_db *db, json_t **out, struct cr_err *err);
-int cr_rules_set(struct cr_db *db, const struct cr_actor *actor, json_t *in, json_t **out,
-                 struct cr_err *err);
+int cr_rules_get(struct cr_db *db, const struct cr_config *cfg, json_t **out, struct cr_err *err);
+int cr_rules_set(struct cr_db *db, const struct cr_config *cfg, const struct cr_actor *actor, json_t *in,
+                 json_t **out, struct cr_err *err);
 /*
  * A reviewer withdraws the rules' approval of application id while its
  * order awaits payment with nothing paid and no online payment begun: the

@@ -340,7 +340,7 @@ approve_step(struct cr_db *db, const struct cr_config *cfg, const struct cr_acto
 	if (rc == 0)
 		rc = cr_order_create(db, cfg, actor, a->id, run->order_no, &run->amount, err);
 	if (rc == 0)
-		rc = cr_audit(db, actor, "application.rule_approve", "application", a->id, NULL,
+		rc = cr_audit(db, actor, "application.auto_approved", "application", a->id, NULL,
 		              json_incref(run->verdict), err);
 	return rc;
 }
@@ -352,7 +352,7 @@ cr_auto_approve(struct cr_db *db, const struct cr_config *cfg, long long id)
 	struct cr_app_move mv = {"submitted", "approved", "只能审核待审核的申请", NULL, approve_step, &run};
 	struct cr_err err;
 
-	cr_rules_load(db, &run.rules);
+	cr_rules_load(db, cfg, &run.rules);
 	if (!run.rules.enabled)
 		return;
 	/* Never the submit's failure: at worst the application waits for a person, as without rules. */

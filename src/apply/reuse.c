@@ -48,7 +48,7 @@ window(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a, lo
 	char at[24], who[128];
 	struct cr_rules r;
 
-	cr_rules_load(db, &r);
+	cr_rules_load(db, cfg, &r);
 	if (r.enabled && cr_rules_prior(db, a->account_id, a->id, &id, &age, at, who, NULL) == 0 &&
 	    id == src && age < r.reuse_days)
 		return 36500;
@@ -88,7 +88,7 @@ cr_attachments_reusable_json(struct cr_db *db, const struct cr_config *cfg, cons
 		return json_null();
 	/* With the approval rules on: the documents of the application a person approved, which they compare
 	 * with. */
-	cr_rules_load(db, &rules);
+	cr_rules_load(db, cfg, &rules);
 	if (rules.enabled && cr_rules_prior(db, a->account_id, a->id, &src, &age, at, who, NULL) == 0 &&
 	    src && age < rules.reuse_days) {
 		if (cr_db_exec(db, &res, NULL,

@@ -200,7 +200,7 @@ cr_h_admin_rules(struct cr_req *r)
 {
 	struct cr_err err;
 	json_t *out = NULL;
-	int rc = cr_rules_get(r->web->db, &out, &err);
+	int rc = cr_rules_get(r->web->db, r->web->cfg, &out, &err);
 
 	cr_reply_result(r, rc, &err, 200, out);
 }
@@ -216,7 +216,7 @@ cr_h_admin_rules_set(struct cr_req *r)
 
 	if ((in = cr_req_json(r)) == NULL)
 		return;
-	rc = cr_rules_set(r->web->db, &actor, in, &out, &err);
+	rc = cr_rules_set(r->web->db, r->web->cfg, &actor, in, &out, &err);
 	cr_reply_result(r, rc, &err, 200, out);
 	json_decref(in);
 }

@@ -228,7 +228,7 @@ cr_h_attachment_preview(struct cr_req *r)
 	free(data);
 }
 
-/* GET .../forms/{kind}: the form filled from the application, to print, stamp and scan back. */
+/* GET .../forms/{kind}.pdf: the form filled from the application, to print, stamp and scan back. */
 void
 cr_h_app_form(struct cr_req *r)
 {

@@ -22,7 +22,7 @@ cr_h_orders(struct cr_req *r)
 	cr_reply_result(r, rc, &err, 200, out);
 }
 
-/* GET /api/v1/orders/{no}/notice: the payment notice (付款通知书) to print for whoever pays. */
+/* GET /api/v1/orders/{no}/notice.pdf: the payment notice (付款通知书) to print for whoever pays. */
 void
 cr_h_order_notice(struct cr_req *r)
 {

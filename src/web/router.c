@@ -32,12 +32,12 @@ static const struct cr_route routes[] = {
     {"PUT", "/api/v1/applications/{id}/attachments/{kind}", cr_h_attachment_put, CR_WHO_CUSTOMER, 0, 1},
     {"POST", "/api/v1/applications/{id}/reuse-attachments", cr_h_attachments_reuse, CR_WHO_CUSTOMER, 0, 0},
     {"GET", "/api/v1/applications/{id}/attachments/{kind}", cr_h_attachment_get, CR_WHO_ANY, 0, 0},
-    {"GET", "/api/v1/applications/{id}/forms/{kind}", cr_h_app_form, CR_WHO_ANY, 0, 0},
+    {"GET", "/api/v1/applications/{id}/forms/{kind}.pdf", cr_h_app_form, CR_WHO_ANY, 0, 0},
     {"GET", "/api/v1/applications/{id}/attachments/{kind}/preview", cr_h_attachment_preview, CR_WHO_ANY, 0,
      0},
     {"GET", "/api/v1/orders", cr_h_orders, CR_WHO_CUSTOMER | CR_WHO_STAFF, 0, 0},
     {"GET", "/api/v1/orders/{no}", cr_h_order, CR_WHO_CUSTOMER | CR_WHO_STAFF, 0, 0},
-    {"GET", "/api/v1/orders/{no}/notice", cr_h_order_notice, CR_WHO_CUSTOMER | CR_WHO_STAFF, 0, 0},
+    {"GET", "/api/v1/orders/{no}/notice.pdf", cr_h_order_notice, CR_WHO_CUSTOMER | CR_WHO_STAFF, 0, 0},
     {"POST", "/api/v1/orders/{no}/pay", cr_h_order_pay, CR_WHO_CUSTOMER, 0, 0},
     {"POST", "/api/v1/orders/{no}/refund", cr_h_order_refund, CR_WHO(CR_ROLE_FINANCE), 0, 0},
     {"POST", "/api/v1/pay/alipay/notify", cr_h_alipay_notify, CR_WHO_PUBLIC, 1, 0},
@@ -128,20 +128,20 @@ match(const char *pattern, const char *path, char args[CR_ROUTE_ARGS][CR_ARG_MAX
 
 	while (*pattern && *path) {
 		if (*pattern == '{') {
+			const char *close = strchr(pattern, '}');
 			size_t n = 0;
 
 			while (arg_char(path[n]))
 				n++;
-			if (n == 0 || n > CR_ARG_MAX || (path[n] != '/' && path[n] != '\0') ||
+			/* What follows the placeholder in the pattern ("/", ".pdf" or the end) follows it in
+			 * the path. */
+			if (close == NULL || n == 0 || n > CR_ARG_MAX || path[n] != close[1] ||
 			    nargs == CR_ROUTE_ARGS)
 				return 0;
 			memcpy(args[nargs], path, n);
 			args[nargs++][n] = '\0';
 			path += n;
-			pattern = strchr(pattern, '}');
-			if (pattern == NULL)
-				return 0;
-			pattern++;
+			pattern = close + 1;
 			continue;
 		}
 		if (*pattern++ != *path++)

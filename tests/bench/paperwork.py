@@ -45,14 +45,14 @@ order = approved_order(cust, rev, seed=990002)
 print("# paperwork: %d requests each, one at a time (p50 / p99 ms)" % N)
 for kind in ("application_form", "responsibility_letter", "power_of_attorney"):
     def get(kind=kind):
-        st, body, _ = cust.raw("GET", "/api/v1/applications/%d/forms/%s" % (aid, kind))
+        st, body, _ = cust.raw("GET", "/api/v1/applications/%d/forms/%s.pdf" % (aid, kind))
         check(st == 200 and body[:5] == b"%PDF-", kind)
     p50, p99 = timed(get, N)
     print("form %-22s %7.1f / %7.1f" % (kind, p50, p99))
 
 
 def notice():
-    st, body, _ = cust.raw("GET", "/api/v1/orders/%s/notice" % order["order_no"])
+    st, body, _ = cust.raw("GET", "/api/v1/orders/%s/notice.pdf" % order["order_no"])
     check(st == 200 and body[:5] == b"%PDF-", "notice")
 
 
@@ -65,12 +65,12 @@ for _ in range(4):
     c = Client(); c.login("我是测试企业"); clients.append(c)
 t0 = time.perf_counter()
 with concurrent.futures.ThreadPoolExecutor(4) as ex:
-    list(ex.map(lambda i: clients[i % 4].raw("GET", "/api/v1/applications/%d/forms/application_form" % aid),
+    list(ex.map(lambda i: clients[i % 4].raw("GET", "/api/v1/applications/%d/forms/application_form.pdf" % aid),
                 range(N * 4)))
 print("forms drawn a second, 4 clients: %.0f" % (N * 4 / (time.perf_counter() - t0)))
 
 # Scans as people send them.
-st, pdf, _ = cust.raw("GET", "/api/v1/applications/%d/forms/application_form" % aid)
+st, pdf, _ = cust.raw("GET", "/api/v1/applications/%d/forms/application_form.pdf" % aid)
 src = os.path.join(tmp, "form.pdf")
 open(src, "wb").write(pdf)
 
@@ -87,7 +87,7 @@ scan200 = scanner_pdf(open(os.path.join(tmp, "scan200.jpg"), "rb").read())
 # The three forms scanned into one PDF, the application form last: three pages read before its code is found.
 pages = []
 for kind in ("responsibility_letter", "power_of_attorney"):
-    st, other, _ = cust.raw("GET", "/api/v1/applications/%d/forms/%s" % (aid, kind))
+    st, other, _ = cust.raw("GET", "/api/v1/applications/%d/forms/%s.pdf" % (aid, kind))
     open(os.path.join(tmp, kind + ".pdf"), "wb").write(other)
     subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-singlefile", "-r", "200", "-gray", "-jpeg",
                     os.path.join(tmp, kind + ".pdf"), os.path.join(tmp, kind)], check=True)

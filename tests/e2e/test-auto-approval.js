@@ -75,7 +75,7 @@ print(json.dumps({"name": name, "first": app["id"], "cert": new_cert(account=nam
   ok(reused >= 7, `step 2: the approved documents reused in one click (${reused} slots filled)`);
   const appId = Number(/#\/apply\/(\d+)\//.exec(page.url())[1]);
   for (const kind of ["application_form", "responsibility_letter"]) {
-    const res = await page.context().request.get(`${BASE}/api/v1/applications/${appId}/forms/${kind}`);
+    const res = await page.context().request.get(`${BASE}/api/v1/applications/${appId}/forms/${kind}.pdf`);
     const pdf = path.join(tmp, kind + ".pdf");
     fs.writeFileSync(pdf, await res.body());
     execFileSync("pdftoppm", ["-r", "150", "-gray", "-jpeg", "-singlefile", pdf, pdf.replace(/\.pdf$/, "")]);
@@ -126,7 +126,7 @@ for changes in ({"applicant_name": "郑十一"}, {}):
     c.json("POST", "/api/v1/applications/%d/reuse-attachments" % app["id"], {"from": ${setup.first}})
     c.json("PATCH", "/api/v1/applications/%d" % app["id"], step3(payer_name=name, invoice={"title": name, "tax_no": base["license_no"]}))
     for k in ("application_form", "responsibility_letter"):
-        st, pdf, _ = c.raw("GET", "/api/v1/applications/%d/forms/%s" % (app["id"], k))
+        st, pdf, _ = c.raw("GET", "/api/v1/applications/%d/forms/%s.pdf" % (app["id"], k))
         open("/tmp/cr-rules-form.pdf", "wb").write(pdf)
         subprocess.run(["pdftoppm", "-r", "150", "-gray", "-jpeg", "-singlefile", "/tmp/cr-rules-form.pdf", "/tmp/cr-rules-form"], check=True)
         c.raw("PUT", "/api/v1/applications/%d/attachments/%s" % (app["id"], k), open("/tmp/cr-rules-form.jpg", "rb").read(), ctype="image/jpeg")
@@ -164,7 +164,7 @@ print(json.dumps(ids))
   ok(msgs.items.some((m) => m.title.includes("自动审核已撤回") && m.body.includes("更换经办人")), "the customer is told why");
 
   // The audit log reads the rule's row in words: each condition, the approval relied on, no codes.
-  await visit(admin, BASE + "/staff.html#/audit?action=application.rule_approve&object_id=" + appId);
+  await visit(admin, BASE + "/staff.html#/audit?action=application.auto_approved&object_id=" + appId);
   await admin.locator("#audit tbody tr", { hasText: "自动审核通过" }).first().waitFor({ timeout: 10000 });
   const row = await admin.locator("#audit tbody tr").first().textContent();
   ok(row.includes("✓ 单位名称相同") && row.includes("申请 #" + setup.first) && !/application_form|approval_rules|relied_on/.test(row),

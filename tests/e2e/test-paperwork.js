@@ -15,7 +15,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cr-e2e-paper-"));
 
 // The form of application id, kind, downloaded as the customer's browser would, then "scanned".
 async function scanOf(page, id, kind) {
-  const res = await page.context().request.get(`${BASE}/api/v1/applications/${id}/forms/${kind}`);
+  const res = await page.context().request.get(`${BASE}/api/v1/applications/${id}/forms/${kind}.pdf`);
   const pdf = path.join(tmp, `${id}-${kind}.pdf`);
   fs.writeFileSync(pdf, await res.body());
   execFileSync("pdftoppm", ["-r", "150", "-gray", "-jpeg", "-singlefile", "-f", "1", "-l", "1", pdf, pdf.replace(/\.pdf$/, "")]);
@@ -57,7 +57,7 @@ run(async (browser) => {
   await customer.goto(`${BASE}/portal.html#/apply/${appId}/2`);
   await customer.waitForSelector("#step2");
   const links = await customer.$$eval("a[data-form]", (as) => as.map((a) => [a.dataset.form, a.getAttribute("href")]));
-  ok(links.length === 3 && links.some(([k, h]) => k === "power_of_attorney" && h === `/api/v1/applications/${appId}/forms/power_of_attorney`),
+  ok(links.length === 3 && links.some(([k, h]) => k === "power_of_attorney" && h === `/api/v1/applications/${appId}/forms/power_of_attorney.pdf`),
      "step 2 offers 下载已填好的表格 for the three forms", JSON.stringify(links));
   ok((await customer.textContent("#forms-hint")).includes("无需手填"), "and says the forms need no handwriting");
   const head = await customer.evaluate(async (href) => {
@@ -111,7 +111,7 @@ run(async (browser) => {
     const b = new Uint8Array(await r.arrayBuffer());
     return { status: r.status, type: r.headers.get("content-type"), magic: String.fromCharCode(...b.slice(0, 5)), bytes: b.length };
   }, href);
-  ok(href === `/api/v1/orders/${order.order_no}/notice` && notice.status === 200 && notice.magic === "%PDF-",
+  ok(href === `/api/v1/orders/${order.order_no}/notice.pdf` && notice.status === 200 && notice.magic === "%PDF-",
      "the order page offers 打印付款通知书, a PDF", JSON.stringify({ href, notice }));
   await shot(customer, "paperwork-3-order-notice");
   // Finance finds the order and has the same notice for a caller from the company.

@@ -37,7 +37,7 @@ FORMS = ["application_form", "responsibility_letter"]
 
 def scan_of(app_id, kind):
     """The form printed for the application, signed and scanned (150 dpi grey JPEG)."""
-    st, pdf, _ = cust.raw("GET", "/api/v1/applications/%d/forms/%s" % (app_id, kind))
+    st, pdf, _ = cust.raw("GET", "/api/v1/applications/%d/forms/%s.pdf" % (app_id, kind))
     path = os.path.join(tmp, "f.pdf")
     open(path, "wb").write(pdf)
     subprocess.run(["pdftoppm", "-r", "150", "-gray", "-jpeg", "-singlefile", "-f", "1", "-l", "1", path,
@@ -139,7 +139,7 @@ status, bad, check = failed(back)
 ok(check.get("approved") is True and not bad and check["relied_on"]["application_id"] == first and
    len(check["conditions"]) >= 10, "the reviewer sees every condition checked and the approval it leans on (#%d)" % first,
    check)
-audit = sql("SELECT after_state FROM audit_log WHERE action = 'application.rule_approve' AND object_id = '%d'" % back)
+audit = sql("SELECT after_state FROM audit_log WHERE action = 'application.auto_approved' AND object_id = '%d'" % back)
 idc = BASE["id_card_no"]
 ok(idc not in json.dumps(check, ensure_ascii=False) and idc not in audit[0][0] and
    (idc[:6] + "********" + idc[-4:]) in json.dumps(check, ensure_ascii=False),
@@ -227,6 +227,53 @@ ok(status == "submitted" and "no_withdrawal" in bad, "after a withdrawal the nex
 
 st, body = rev.json("GET", "/api/v1/review/rule-approved?days=0")
 ok(st == 400, "days out of range: refused", body)
+
+# --- certrenew.conf's [review] pins rules on every host ---------------------------------------------------------
+# A certrenew-fcgi of this test's own with [review] set, spoken to over FastCGI with the administrator's session.
+# Only the rules page is asked: the shared stack's rules (off) stay as they are for the tests running alongside.
+sock = os.path.join(tmp, "fcgi.sock")
+conf = os.path.join(tmp, "certrenew.conf")
+text = open(CONF, encoding="utf-8").read().replace("socket = %s" % os.path.join(RUN, "fcgi.sock"), "socket = %s" % sock)
+text = text.replace("workers = 0", "workers = 1", 1)
+open(conf, "w", encoding="utf-8").write(text + "\n[review]\nauto_approve = false\nreuse_days = 90\n"
+                                        "fresh_kinds = responsibility_letter, application_form, power_of_attorney\n")
+pinned = subprocess.Popen([os.path.join(BUILD, "certrenew-fcgi"), "-c", conf], stdout=open(os.path.join(tmp, "fcgi.log"), "a"),
+                          stderr=subprocess.STDOUT)
+atexit.register(pinned.terminate)
+ok(wait_for(lambda: os.path.exists(sock), 15), "a certrenew-fcgi with [review] set starts")
+who = {"HTTP_COOKIE": "certrenew_session=" + admin.cookie().value, "HTTP_X_CSRF_TOKEN": admin.csrf,
+       "CONTENT_TYPE": "application/json"}
+
+
+def over_fcgi(method, path, obj=None):
+    out = fcgi_request(sock, method, path, who, json.dumps(obj).encode() if obj is not None else b"")
+    head, _, body = out.partition(b"\r\n\r\n")
+    status = int(head.split(b"Status: ")[1][:3]) if b"Status: " in head else 200
+    return status, json.loads(body)
+
+
+row = sql("SELECT enabled, reuse_days, fresh_kinds FROM approval_rules WHERE id = 1")[0]
+st, r = over_fcgi("GET", "/api/v1/admin/approval-rules")
+ok(st == 200 and r["pinned"] == ["enabled", "reuse_days", "fresh_kinds"] and r["enabled"] is False and
+   r["reuse_days"] == 90 and r["fresh_kinds"] == ["application_form", "responsibility_letter", "power_of_attorney"],
+   "the rules shown are the configuration's where it sets them, and say which", r)
+st, shared = admin.json("GET", "/api/v1/admin/approval-rules")
+ok(shared["pinned"] == [] and shared["reuse_days"] == int(row[1]), "a host without [review] shows the administrator's",
+   shared)
+st, body = over_fcgi("PUT", "/api/v1/admin/approval-rules", {"reuse_days": 30, "max_years": 2})
+fields = {f["field"]: f["message"] for f in error_of(body).get("fields", [])}
+ok(st == 400 and "reuse_days" in fields and "[review] reuse_days" in fields["reuse_days"] and "max_years" not in fields,
+   "changing a pinned rule is refused, naming the key that pins it (%s)" % fields.get("reuse_days"), body)
+st, body = over_fcgi("PUT", "/api/v1/admin/approval-rules", dict(r, max_years=2))
+ok(st == 200 and body["max_years"] == 2 and body["reuse_days"] == 90,
+   "the page's whole form sent back, pinned rules unchanged: the others are saved", body)
+after = sql("SELECT enabled, reuse_days, fresh_kinds, max_years FROM approval_rules WHERE id = 1")[0]
+ok(after[:3] == row and after[3] == "2",
+   "the row keeps the administrator's own values of the pinned rules (for the day the pin goes)", (row, after))
+audit = json.loads(sql("SELECT after_state FROM audit_log WHERE action = 'rules.update' ORDER BY id DESC LIMIT 1")[0][0])
+ok(audit["max_years"] == 2 and audit["pinned"] == ["enabled", "reuse_days", "fresh_kinds"],
+   "the audit row records the rules in force and which the configuration set", audit)
+
 p = ctl("ledger", "check")
 ok(p.returncode == 0, "certrenewctl ledger check finds nothing", p.stdout[-2000:])
 done()

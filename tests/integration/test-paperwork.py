@@ -102,7 +102,7 @@ def scan(data, fmt="jpeg", dpi=150, gray=True, quality=75):
 
 
 def form(client, app_id, kind):
-    return client.raw("GET", "/api/v1/applications/%d/forms/%s" % (app_id, kind))
+    return client.raw("GET", "/api/v1/applications/%d/forms/%s.pdf" % (app_id, kind))
 
 
 def upload(client, app_id, kind, data, ctype):
@@ -310,7 +310,7 @@ ok(int(rows[0][0]) >= 1, "the change is audited")
 # --- The payment notice ---------------------------------------------------------------------------------------
 order = approved_order(cust, rev, seed=2404, years=2)
 no = order["order_no"]
-st, data, headers = cust.raw("GET", "/api/v1/orders/%s/notice" % no)
+st, data, headers = cust.raw("GET", "/api/v1/orders/%s/notice.pdf" % no)
 text = pdf_text(data) or ""
 flat = text.replace(" ", "")
 bank = {k: conf_value("bank", k) for k in ("account", "account_name", "bank_name")}
@@ -322,11 +322,11 @@ ok(st == 200 and data[:5] == b"%PDF-" and not missing,
    "missing %r in:\n%s" % (missing, text[:1500]))
 ok("转账备注" in text and "财务部" in text, "it tells the finance department what remark to write")
 ok(len(pdf_pages(data, "paper-payment-notice")) == 1, "one page, drawn by pdftoppm")
-st, data, _ = fin.raw("GET", "/api/v1/orders/%s/notice" % no)
+st, data, _ = fin.raw("GET", "/api/v1/orders/%s/notice.pdf" % no)
 ok(st == 200, "finance can print it too")
-st, body, _ = other.raw("GET", "/api/v1/orders/%s/notice" % no)
+st, body, _ = other.raw("GET", "/api/v1/orders/%s/notice.pdf" % no)
 ok(st == 404, "another customer cannot", st)
-st, body, _ = cust.raw("GET", "/api/v1/orders/99999999/notice")
+st, body, _ = cust.raw("GET", "/api/v1/orders/99999999/notice.pdf")
 ok(st in (400, 404), "an order that does not exist: refused", st)
 
 # Partly paid: the notice asks for what is still due.
@@ -334,7 +334,7 @@ part = order["amount_fen"] // 3  # a third: two equal transfers of a day would b
 rc, _, err = import_statement(statement((part, no, order["payer_name"])))
 ok(rc == 0, "a bank credit of a third of the amount is imported", err)
 wait_for(lambda: cust.json("GET", "/api/v1/orders/%s" % no)[1].get("status") == "partially_paid", secs=20)
-st, data, _ = cust.raw("GET", "/api/v1/orders/%s/notice" % no)
+st, data, _ = cust.raw("GET", "/api/v1/orders/%s/notice.pdf" % no)
 text = (pdf_text(data) or "").replace(" ", "")
 due = order["amount_fen"] - part
 ok(st == 200 and capitals(due) in text and "已付" in text, "partly paid: it asks for the %s still due" % capitals(due),
@@ -343,7 +343,7 @@ rc, _, err = import_statement(statement((due, no, order["payer_name"])))
 ok(rc == 0, "and then the rest", err)
 wait_for(lambda: cust.json("GET", "/api/v1/orders/%s" % no)[1].get("status") in ("paid", "issuing", "completed"),
          secs=20)
-st, body, _ = cust.raw("GET", "/api/v1/orders/%s/notice" % no)
+st, body, _ = cust.raw("GET", "/api/v1/orders/%s/notice.pdf" % no)
 ok(st == 409 and "付清" in error_of(json.loads(body)).get("message", ""), "paid in full: no notice, and the reason",
    (st, body[:300], cust.json("GET", "/api/v1/orders/%s" % no)[1].get("status")))
 

@@ -99,6 +99,31 @@ main(void)
 	       strcmp(cfg.ukey_helper_url, "http://127.0.0.1:18443") == 0,
 	   "a loopback helper is taken");
 	cr_config_release(&cfg);
+	/* [review]: unset by default (the administrator's rules stand), each key pinned when written. */
+	ok(load("[db]\nname = x\n", &cfg, &err) == 0 && cfg.review_auto_approve[0] == '\0' &&
+	       cfg.review_reuse_days == -1 && cfg.review_fresh_kinds[0] == '\0' &&
+	       cfg.review_max_years == -1 && cfg.review_max_centres == -1 && cfg.review_max_amount_fen == -1,
+	   "[review] unset by default");
+	cr_config_release(&cfg);
+	ok(load("[review]\nauto_approve = true\nreuse_days = 180\nfresh_kinds = responsibility_letter, "
+	        "application_form\nmax_years = 2\nmax_centres = 0\nmax_amount_fen = 100000\n",
+	        &cfg, &err) == 0 &&
+	       strcmp(cfg.review_auto_approve, "true") == 0 && cfg.review_reuse_days == 180 &&
+	       strcmp(cfg.review_fresh_kinds, "responsibility_letter, application_form") == 0 &&
+	       cfg.review_max_years == 2 && cfg.review_max_centres == 0 &&
+	       cfg.review_max_amount_fen == 100000,
+	   "[review] every key taken");
+	cr_config_release(&cfg);
+	ok(load("[review]\nfresh_kinds = none\n", &cfg, &err) == 0 &&
+	       strcmp(cfg.review_fresh_kinds, "none") == 0,
+	   "[review] fresh_kinds = none: no document signed anew");
+	cr_config_release(&cfg);
+	bad("[review]\nauto_approve = yes\n", 2, "is not one of", "auto_approve other than true or false");
+	bad("[review]\nfresh_kinds = all\n", 2, "name them", "fresh_kinds = all");
+	bad("[review]\nfresh_kinds = application_form,passport\n", 2, "unknown attachment kind 'passport'",
+	    "fresh_kinds with an unknown kind");
+	bad("[review]\nreuse_days = 4000\n", 2, "out of bounds", "reuse_days over ten years");
+	bad("[review]\nmax_years = 11\n", 2, "out of bounds", "max_years over ten");
 	ok(cr_config_load(&cfg, "/nonexistent/certrenew.conf", &err) == CR_EIO &&
 	       strstr(err.msg, "/nonexistent/certrenew.conf"),
 	   "a missing file names itself");

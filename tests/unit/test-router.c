@@ -32,6 +32,19 @@ main(void)
 	longseg[sizeof longseg - 1] = '\0';
 	r = cr_route_find("GET", longseg, args, &known);
 	ok(r == NULL, "long garbage path does not match");
+	r = cr_route_find("GET", "/api/v1/applications/12/forms/power_of_attorney.pdf", args, &known);
+	ok(r && strcmp(args[0], "12") == 0 && strcmp(args[1], "power_of_attorney") == 0,
+	   "a placeholder followed by .pdf: {kind}.pdf gives the kind alone");
+	r = cr_route_find("GET", "/api/v1/applications/12/forms/power_of_attorney", args, &known);
+	ok(r == NULL, "without .pdf the form's route does not match");
+	r = cr_route_find("GET", "/api/v1/applications/12/forms/power_of_attorney.pdfx", args, &known);
+	ok(r == NULL, "nor with more after it");
+	r = cr_route_find("GET", "/api/v1/applications/12/forms/.pdf", args, &known);
+	ok(r == NULL, "nor with an empty kind");
+	r = cr_route_find("GET", "/api/v1/orders/00004058/notice.pdf", args, &known);
+	ok(r && strcmp(args[0], "00004058") == 0, "the payment notice's route");
+	r = cr_route_find("GET", "/api/v1/applications/12x./submit", args, &known);
+	ok(r == NULL, "a placeholder followed by what the pattern does not have: no match");
 	ok(cr_route_count() >= 5, "route table has the foundation routes");
 	ok(strcmp(cr_route_label(cr_route_index(cr_route_find("GET", "/api/v1/me", args, &known))),
 	          "GET /api/v1/me") == 0,

@@ -388,11 +388,13 @@ import { ruleApprovedPage, ruleCheckBox, rulesPage, withdrawButton } from "./sta
       if (k.endsWith("_fen") && typeof v === "number") return fen(v) + " 元";
       /* Documents by their names; the approval rules' verdict and settings as a reader takes them. */
       if ((k === "kinds" || k === "fresh_kinds") && Array.isArray(v)) return v.map(kindName).join("、") || "—";
+      if (k === "pinned" && Array.isArray(v)) return v.map((m) => label("audit_field", m)).join("、") || "—";
       if (k === "conditions" && Array.isArray(v)) return v.map((c) => (c.ok ? "✓ " : "✗ ") + c.label).join("；");
       if (k === "relied_on" && v.application_id) return "申请 #" + v.application_id + "（" + datetime(v.approved_at) + " " + (v.reviewer || "") + "）";
       if (k === "rules" && typeof v === "object")
         return (v.enabled ? "开启" : "关闭") + "，沿用 " + v.reuse_days + " 天，须新签：" + (v.fresh_kinds || []).map(kindName).join("、") +
-          "，上限 " + v.max_years + " 年、" + v.max_centres + " 个加开证书、" + fen(v.max_amount_fen) + " 元";
+          "，上限 " + v.max_years + " 年、" + v.max_centres + " 个加开证书、" + fen(v.max_amount_fen) + " 元" +
+          ((v.pinned || []).length ? "（配置文件设定：" + v.pinned.map((m) => label("audit_field", m)).join("、") + "）" : "");
       if (typeof v === "object") return JSON.stringify(v);
       const t = String(v);
       return t.length > 80 ? t.slice(0, 80) + "…（共 " + t.length + " 字）" : t;

@@ -178,7 +178,7 @@ export async function payPage(no, known, paying) {
       h("dt", {}, "付款人"), h("dd", {}, o.payer_name || "—", h("div", { class: "muted small" }, "请务必保证付款人信息和向银行转账人一致。"))),
     /* Usually the company's finance department pays, not the applicant: a notice to hand them. */
     waiting ? h("div", { class: "actions left" },
-      h("a", { class: "button", id: "payment-notice", href: "/api/v1/orders/" + encodeURIComponent(o.order_no) + "/notice", target: "_blank", rel: "noopener" }, "打印付款通知书"),
+      h("a", { class: "button", id: "payment-notice", href: "/api/v1/orders/" + encodeURIComponent(o.order_no) + "/notice.pdf", target: "_blank", rel: "noopener" }, "打印付款通知书"),
       h("span", { class: "muted small" }, "交给贵单位财务：订单号、金额（含大写）、收款账户和转账备注都已写好。")) : null,
     payments.length ? [h("h3", {}, "付款记录"), h("table", { class: "table", id: "payments" },
       h("thead", {}, h("tr", {}, ["渠道", "金额", "时间", "交易号 / 流水号", "付款人"].map((t) => h("th", {}, t)))),

@@ -213,7 +213,7 @@ async function step2(app) {
       h("div", { class: "slot-body" },
         h("div", { class: "slot-title" }, kindLabel(k), required.has(k.kind) ? h("span", { class: "req" }, " *") : null),
         h("div", { class: "muted small" }, have ? "已上传 " + (have.bytes / 1024).toFixed(0) + " KB，" + datetime(have.uploaded_at) : "JPG、PNG 或 PDF，不超过 " + Math.floor(ctx.settings.attachment_max_bytes / 1048576) + " MB"),
-        k.printed ? h("a", { class: "button small", href: "/api/v1/applications/" + app.id + "/forms/" + k.kind, target: "_blank", rel: "noopener", "data-form": k.kind }, "下载已填好的表格") : null,
+        k.printed ? h("a", { class: "button small", href: "/api/v1/applications/" + app.id + "/forms/" + k.kind + ".pdf", target: "_blank", rel: "noopener", "data-form": k.kind }, "下载已填好的表格") : null,
         h("label", { class: "button small", for: "file-" + k.kind }, have ? "重新上传" : "选择文件"), input,
         have && have.paper ? paperNote(have.paper) : null,
         h("progress", { max: 100, value: 0, hidden: true }),

@@ -23,7 +23,7 @@ export async function ordersPage(nav, params) {
     h("td", { class: "nowrap" }, h("a", { href: "#/payments?q=" + o.order_no, title: "这笔订单的到账和建议匹配" }, "到账记录"),
       /* A customer's finance department that asks by phone gets the same notice the customer prints. */
       ["awaiting_payment", "partially_paid"].includes(o.status)
-        ? [" ", h("a", { href: "/api/v1/orders/" + o.order_no + "/notice", target: "_blank", rel: "noopener", "data-notice": o.order_no }, "付款通知书")]
+        ? [" ", h("a", { href: "/api/v1/orders/" + o.order_no + "/notice.pdf", target: "_blank", rel: "noopener", "data-notice": o.order_no }, "付款通知书")]
         : null));
   const body = h("tbody", {}, list.items.map(row));
   /* A number that fails its check digit: the orders it was probably meant to be. */

@@ -73,23 +73,26 @@ export async function rulesPage(nav, settings) {
   nav("#/rules");
   let r;
   try { r = await call("GET", "/api/v1/admin/approval-rules"); } catch (e) { return failPage(e); }
-  const num = (id, label, value, hint) => h("div", { class: "field" }, h("label", { for: id }, label),
-    h("input", { id, name: id, type: "text", inputmode: "numeric", value: String(value) }), hint ? h("p", { class: "hint" }, hint) : null,
-    h("p", { class: "field-error", "data-for": id, role: "alert" }));
-  const enabled = h("input", { type: "checkbox", id: "enabled", checked: r.enabled });
+  /* A rule certrenew.conf's [review] sets is shown, and cannot be changed here. */
+  const pinned = (member) => (r.pinned || []).includes(member);
+  const pinNote = (member) => pinned(member) ? h("p", { class: "hint pinned", "data-pinned": member }, "由配置文件 certrenew.conf 的 [review] 设定，在此不能修改") : null;
+  const num = (id, label, value, hint, member = id) => h("div", { class: "field" }, h("label", { for: id }, label),
+    h("input", { id, name: id, type: "text", inputmode: "numeric", value: String(value), disabled: pinned(member) }), hint ? h("p", { class: "hint" }, hint) : null,
+    pinNote(member), h("p", { class: "field-error", "data-for": id, role: "alert" }));
+  const enabled = h("input", { type: "checkbox", id: "enabled", checked: r.enabled, disabled: pinned("enabled") });
   const kinds = settings.attachment_kinds.map((k) => h("label", { class: "check" },
-    h("input", { type: "checkbox", name: "fresh", value: k.kind, checked: r.fresh_kinds.includes(k.kind) }), " ", k.label));
+    h("input", { type: "checkbox", name: "fresh", value: k.kind, checked: r.fresh_kinds.includes(k.kind), disabled: pinned("fresh_kinds") }), " ", k.label));
   const err = h("p", { class: "form-error", role: "alert" });
   const form = h("form", { class: "wizard", id: "rules-form", novalidate: true },
-    h("div", { class: "field" }, h("label", { class: "check" }, enabled, " 开启自动审核"),
+    h("div", { class: "field" }, h("label", { class: "check" }, enabled, " 开启自动审核"), pinNote("enabled"),
       h("p", { class: "hint" }, "开启后，老客户提交的申请若与审核人员上次审核通过的申请相比没有变化（单位名称、信用代码、申请人、身份证号相同，沿用的材料逐字节相同，须新签的材料为本次上传且表格二维码属于本申请，且未超出下列上限），提交即审核通过；否则照常进入审核队列，并列出未满足的条件。")),
     num("reuse_days", "沿用期限（天）", r.reuse_days, "距审核人员上次审核通过的天数，超过则需人工审核。"),
     h("div", { class: "field" }, h("span", { class: "label" }, "每次须新签的材料"), h("div", { class: "checks", id: "fresh-kinds" }, kinds),
-      h("p", { class: "hint" }, "其余材料可沿用上次审核通过的文件，但必须逐字节相同。"), h("p", { class: "field-error", "data-for": "fresh_kinds", role: "alert" })),
+      h("p", { class: "hint" }, "其余材料可沿用上次审核通过的文件，但必须逐字节相同。"), pinNote("fresh_kinds"), h("p", { class: "field-error", "data-for": "fresh_kinds", role: "alert" })),
     h("div", { class: "grid2" },
       num("max_years", "最多开通年限（年）", r.max_years),
       num("max_centres", "最多加开证书（个）", r.max_centres)),
-    num("max_amount", "最高订单金额（元）", fen(r.max_amount_fen)),
+    num("max_amount", "最高订单金额（元）", fen(r.max_amount_fen), null, "max_amount_fen"),
     err,
     h("p", { class: "muted small", id: "rules-updated" }, "最后修改：", r.updated_at ? datetime(r.updated_at) + (r.updated_by ? "，" + r.updated_by : "") : "—"),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "rules-save" }, "保存")));
