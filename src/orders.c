@@ -374,6 +374,27 @@ cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id
 }
 
 int
+cr_order_close(struct cr_db *db, const struct cr_actor *actor, long long id, const char *no,
+               long long application_id, const char *to, const char *action, json_t *why, struct cr_err *err)
+{
+	json_t *after = why ? why : json_object();
+	int rc = cr_db_exec(db, NULL, err,
+	                    "UPDATE orders SET status = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "si",
+	                    to, id);
+
+	/* The certificate is free for a new application again. */
+	if (rc == 0)
+		rc = cr_db_exec(db, NULL, err, "UPDATE applications SET closed = 1 WHERE id = ?", "i",
+		                application_id);
+	json_object_set_new(after, "status", json_string(to));
+	if (rc == 0)
+		return cr_audit_s(db, actor, action, "order", no,
+		                  json_pack("{s:s}", "status", "awaiting_payment"), after, err);
+	json_decref(after);
+	return rc;
+}
+
+int
 cr_orders_expire(struct cr_db *db, long long *n, struct cr_err *err)
 {
 	struct cr_actor sys = {0, "system", ""};
@@ -395,18 +416,8 @@ cr_orders_expire(struct cr_db *db, long long *n, struct cr_err *err)
 		char title[120];
 
 		snprintf(title, sizeof title, "订单 %s 已过期", no);
-		rc = cr_db_exec(
-		    db, NULL, err,
-		    "UPDATE orders SET status = 'expired', updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "i",
-		    cr_res_i64(&res, i, 0));
-		/* The certificate is free for a new application again. */
-		if (rc == 0)
-			rc = cr_db_exec(db, NULL, err, "UPDATE applications SET closed = 1 WHERE id = ?", "i",
-			                cr_res_i64(&res, i, 3));
-		if (rc == 0)
-			rc = cr_audit_s(db, &sys, "order.expire", "order", no,
-			                json_pack("{s:s}", "status", "awaiting_payment"),
-			                json_pack("{s:s}", "status", "expired"), err);
+		rc = cr_order_close(db, &sys, cr_res_i64(&res, i, 0), no, cr_res_i64(&res, i, 3), "expired",
+		                    "order.expire", NULL, err);
 		if (rc == 0)
 			rc = cr_message_post(db, cr_res_i64(&res, i, 2), "expired", title,
 			                     "订单超过付款期限未付款，已过期。如需更新请重新提交申请。",

@@ -54,6 +54,16 @@ int cr_orders_list(struct cr_db *db, const struct cr_orders_query *q, json_t **o
 /* One order by number, SPEC 10 fields plus bank details; CR_ENOTFOUND for another account's. */
 int cr_order_get(struct cr_db *db, const struct cr_config *cfg, long long account_id, const char *order_no,
                  json_t **out, struct cr_err *err);
+/*
+ * Order id (number no, of application application_id), awaiting payment,
+ * closed as to ("expired", "cancelled") in the caller's transaction: the
+ * application closed (its certificate free for a new one) and the change
+ * audited as action on the order, with why (a reference taken, or NULL)
+ * added to its after state.
+ */
+int cr_order_close(struct cr_db *db, const struct cr_actor *actor, long long id, const char *no,
+                   long long application_id, const char *to, const char *action, json_t *why,
+                   struct cr_err *err);
 /* Expires orders unpaid past their time; *n: how many.  Idempotent. */
 int cr_orders_expire(struct cr_db *db, long long *n, struct cr_err *err);
 

@@ -65,6 +65,7 @@ static const struct label audit_action[] = {
     {"order.issuing", "开始签发"},
     {"order.completed", "订单完成"},
     {"order.expire", "订单过期"},
+    {"order.cancel", "订单取消"},
     {"certificate.create", "新证书待签发"},
     {"certificate.csr", "证书请求提交"},
     {"certificate.issue", "证书签发"},

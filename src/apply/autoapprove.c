@@ -407,15 +407,13 @@ withdraw_tx(struct cr_db *db, void *arg, struct cr_err *err)
 	cr_res_release(&o);
 	if (rc != 0)
 		return rc;
-	rc = cr_db_exec(db, NULL, err,
-	                "UPDATE orders SET status = 'cancelled', updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
-	                "i", order_id);
 	/* Closed: the certificate is free for a new application, which a person will review. */
+	rc = cr_order_close(db, w->actor, order_id, no, w->id, "cancelled", "order.cancel",
+	                    json_pack("{s:s}", "reason", w->reason), err);
 	if (rc == 0)
 		rc = cr_db_exec(
 		    db, NULL, err,
-		    "UPDATE applications SET rule_approved = 2, closed = 1, updated_at = UTC_TIMESTAMP(6)"
-		    " WHERE id = ?",
+		    "UPDATE applications SET rule_approved = 2, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
 		    "i", w->id);
 	if (rc == 0)
 		rc = cr_audit(db, w->actor, "application.rule_withdraw", "application", w->id,

@@ -253,10 +253,7 @@ draw(const struct sheet *s, int k, const char *title, const char *body, char **p
 		y += row(p, y, "所在部门", f->f[6]);
 	y += row(p, y, "待更新数字证书", s->certificate[0] ? s->certificate : "（未选择）");
 	y += row(p, y, "加开地州市证书", s->centres);
-	if (f->years > 0)
-		snprintf(line, sizeof line, "%lld 年", f->years);
-	else
-		snprintf(line, sizeof line, "（尚未选择）");
+	snprintf(line, sizeof line, "%s%s", s->years, f->years > 0 ? " 年" : "");
 	y += row(p, y, "开通年限", line) + 14;
 	y = draw_body(p, s, body, y) + 20;
 	snprintf(footer, sizeof footer,

@@ -34,6 +34,8 @@ license_of(const struct cr_app *a)
 	return a->form.f[CR_FORM_LICENSE_TYPE][0] ? a->form.f[CR_FORM_LICENSE_TYPE] : "three_in_one";
 }
 
+#define ANY_AGE 36500 /* days: the documents of the approval the rules lean on, whatever their age */
+
 /*
  * How many days back the documents of application src may be offered to a:
  * attachments.reuse_days; or, when the approval rules are on and src is the
@@ -51,18 +53,18 @@ window(struct cr_db *db, const struct cr_config *cfg, const struct cr_app *a, lo
 	cr_rules_load(db, cfg, &r);
 	if (r.enabled && cr_rules_prior(db, a->account_id, a->id, &id, &age, at, who, NULL) == 0 &&
 	    id == src && age < r.reuse_days)
-		return 36500;
+		return ANY_AGE;
 	return cfg->attachments_reuse_days;
 }
 
 /*
  * The kinds application src (of the same account) can give a: uploaded
- * within the reuse window, fitting a, not uploaded to a yet; rows of
- * kind, content_type, bytes, sha256, stored_name, qr_text.
+ * within the last days (window()), not uploaded to a yet; rows of kind,
+ * content_type, bytes, sha256, stored_name, qr_text.
  */
 static int
-offered(struct cr_db *db, const struct cr_config *cfg, long long src, const struct cr_app *a,
-        struct cr_res *res, struct cr_err *err)
+offered(struct cr_db *db, long long src, const struct cr_app *a, long long days, struct cr_res *res,
+        struct cr_err *err)
 {
 	return cr_db_exec(
 	    db, res, err,
@@ -71,7 +73,7 @@ offered(struct cr_db *db, const struct cr_config *cfg, long long src, const stru
 	    " WHERE s.application_id = ? AND sa.account_id = ? AND s.application_id <> ?"
 	    " AND s.created_at > UTC_TIMESTAMP(6) - INTERVAL ? DAY AND NOT EXISTS (SELECT 1"
 	    " FROM attachments t WHERE t.application_id = ? AND t.kind = s.kind) ORDER BY s.kind",
-	    "iiiii", src, a->account_id, a->id, window(db, cfg, a, src), a->id);
+	    "iiiii", src, a->account_id, a->id, days, a->id);
 }
 
 json_t *
@@ -79,7 +81,7 @@ cr_attachments_reusable_json(struct cr_db *db, const struct cr_config *cfg, cons
                              int enterprise)
 {
 	struct cr_res res;
-	long long src, age;
+	long long src, age, days = cfg->attachments_reuse_days;
 	char at[24], who[128];
 	struct cr_rules rules;
 	json_t *kinds, *o = NULL;
@@ -91,6 +93,7 @@ cr_attachments_reusable_json(struct cr_db *db, const struct cr_config *cfg, cons
 	cr_rules_load(db, cfg, &rules);
 	if (rules.enabled && cr_rules_prior(db, a->account_id, a->id, &src, &age, at, who, NULL) == 0 &&
 	    src && age < rules.reuse_days) {
+		days = ANY_AGE;
 		if (cr_db_exec(db, &res, NULL,
 		               "SELECT ?, DATE_FORMAT(MAX(created_at), '%Y-%m-%dT%H:%i:%SZ') FROM attachments"
 		               " WHERE application_id = ? HAVING COUNT(*) > 0",
@@ -114,7 +117,7 @@ cr_attachments_reusable_json(struct cr_db *db, const struct cr_config *cfg, cons
 	src = cr_res_i64(&res, 0, 0);
 	snprintf(at, sizeof at, "%s", cr_res_str(&res, 0, 1));
 	cr_res_release(&res);
-	if (offered(db, cfg, src, a, &res, NULL) != 0)
+	if (offered(db, src, a, days, &res, NULL) != 0)
 		return json_null();
 	kinds = json_array();
 	for (size_t i = 0; i < res.nrows; i++)
@@ -191,21 +194,24 @@ cr_attachments_reuse(struct cr_db *db, const struct cr_config *cfg, const struct
 	struct cr_res rows = {0};
 	struct reuse r = {cfg, actor, id, from, &rows, NULL, NULL, 0};
 	struct cr_app a;
+	long long days;
 	int enterprise, rc;
 
 	*copied = 0;
 	if ((rc = cr_app_load(db, actor->id, id, 0, &a, err)) != 0 || (rc = cr_app_editable(&a, err)) != 0)
 		return rc;
-	if (window(db, cfg, &a, from) <= 0)
+	if ((days = window(db, cfg, &a, from)) <= 0)
 		return cr_err_user(err, CR_ECONFLICT, NULL, "本机构未开放沿用以前申请的材料");
 	enterprise = cr_user_is_enterprise(db, a.account_id);
-	if ((rc = offered(db, cfg, from, &a, &rows, err)) != 0)
+	if ((rc = offered(db, from, &a, days, &rows, err)) != 0)
 		return rc;
 	if (rows.nrows == 0) {
 		cr_res_release(&rows);
-		return cr_err_user(err, CR_ECONFLICT, "from",
-		                   "申请 #%lld 没有可沿用的材料（只能沿用本账户 %lld 天内上传的材料）", from,
-		                   window(db, cfg, &a, from));
+		return days >= ANY_AGE
+		           ? cr_err_user(err, CR_ECONFLICT, "from", "申请 #%lld 没有可沿用的材料", from)
+		           : cr_err_user(err, CR_ECONFLICT, "from",
+		                         "申请 #%lld 没有可沿用的材料（只能沿用本账户 %lld 天内上传的材料）",
+		                         from, days);
 	}
 	r.names = calloc(rows.nrows, sizeof *r.names);
 	r.recorded = calloc(rows.nrows, 1);

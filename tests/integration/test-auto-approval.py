@@ -214,6 +214,10 @@ ok(st == 200, "unpaid: the reviewer withdraws it with a reason", body)
 back_order = sql("SELECT order_no FROM orders WHERE application_id = %d" % back)[0][0]
 o = cust.json("GET", "/api/v1/orders/%s" % back_order)[1]
 ok(o["status"] == "cancelled", "its order is cancelled", o.get("status"))
+row = sql("SELECT before_state, after_state FROM audit_log WHERE action = 'order.cancel' AND object_type = 'order'"
+          " AND object_id = '%s'" % back_order)
+ok(len(row) == 1 and json.loads(row[0][1]) == {"status": "cancelled", "reason": "营业执照即将到期，需人工核对"},
+   "the order's own audit row says it was cancelled and why", row)
 msgs = cust.json("GET", "/api/v1/messages")[1]["items"]
 ok(any("自动审核已撤回" in m["title"] and "营业执照即将到期" in m["body"] for m in msgs), "the customer is told why")
 st, body = rev.json("POST", "/api/v1/review/applications/%d/withdraw" % back, {"reason": "again"})
